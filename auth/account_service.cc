@@ -1,0 +1,174 @@
+#include "auth/account_service.h"
+
+#include "auth/token.h"
+
+namespace qunying::auth {
+namespace {
+
+Status CheckUsername(const std::string& name) {
+  if (name.size() < 3 || name.size() > 32) {
+    return Status::InvalidArgument("username must be 3 to 32 characters",
+                                   "username");
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument(
+          "username may hold only letters, digits, '_', '.' and '-'",
+          "username");
+    }
+  }
+  return Status::Ok();
+}
+
+const Status& BadCredentials() {
+  static const Status kStatus =
+      Status::Unauthenticated("wrong username or password");
+  return kStatus;
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOperator:
+      return "operator";
+    case Role::kSales:
+      return "sales";
+    case Role::kParticipant:
+      return "participant";
+  }
+  return "participant";
+}
+
+std::optional<Role> ParseStaffRole(std::string_view name) {
+  if (name == "admin") return Role::kAdmin;
+  if (name == "operator") return Role::kOperator;
+  if (name == "sales") return Role::kSales;
+  return std::nullopt;
+}
+
+AccountService::AccountService(AccountStore* store, const Clock* clock,
+                               AccountOptions options)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      limiter_(clock, options.rate_limits) {
+  auto dummy = HashPassword(RandomHex(16), options_.hash_strength);
+  if (dummy.ok()) dummy_hash_ = *dummy;
+}
+
+Result<LoginResult> AccountService::Login(const std::string& username,
+                                          const std::string& password,
+                                          const std::string& client_address) {
+  QY_RETURN_IF_ERROR(limiter_.Check(username, client_address));
+  auto user = store_->FindUserByUsername(username);
+  if (!user.ok() && user.status().code() != StatusCode::kNotFound) {
+    return user.status();
+  }
+  if (!user.ok()) {
+    // Spend the same time as a real check so timing tells nothing.
+    (void)VerifyPassword(dummy_hash_, password);
+    limiter_.RecordFailure(username, client_address);
+    return BadCredentials();
+  }
+  if (!VerifyPassword(user->password_hash, password) || user->disabled) {
+    limiter_.RecordFailure(username, client_address);
+    return BadCredentials();
+  }
+  limiter_.RecordSuccess(username);
+  QY_ASSIGN_OR_RETURN(std::string token,
+                      StartSession(SessionKind::kStaff, user->id));
+  return LoginResult{std::move(token), user->role, user->id};
+}
+
+Result<std::string> AccountService::StartSession(SessionKind kind,
+                                                 int64_t subject_id) {
+  SessionRecord s;
+  std::string token = NewToken();
+  s.token_hash = TokenHash(token);
+  s.kind = kind;
+  s.subject_id = subject_id;
+  s.created_at_ms = s.last_seen_ms = clock_->NowMillis();
+  s.expires_at_ms = s.created_at_ms + (kind == SessionKind::kStaff
+                                           ? options_.staff_absolute_ms
+                                           : options_.participant_absolute_ms);
+  QY_RETURN_IF_ERROR(store_->CreateSession(s));
+  return token;
+}
+
+Result<std::string> AccountService::StartParticipantSession(int64_t member_id) {
+  return StartSession(SessionKind::kParticipant, member_id);
+}
+
+Result<Principal> AccountService::Authenticate(const std::string& token,
+                                               SessionKind kind) {
+  static const Status kDead =
+      Status::Unauthenticated("sign-in required: token missing or expired");
+  if (token.empty() || token.size() > 256) return kDead;
+  std::string hash = TokenHash(token);
+  auto session = store_->FindSession(hash);
+  if (!session.ok()) {
+    if (session.status().code() == StatusCode::kNotFound) return kDead;
+    return session.status();
+  }
+  int64_t now = clock_->NowMillis();
+  int64_t idle = kind == SessionKind::kStaff ? options_.staff_idle_ms
+                                             : options_.participant_idle_ms;
+  if (session->kind != kind || session->revoked ||
+      now >= session->expires_at_ms || now - session->last_seen_ms >= idle) {
+    return kDead;
+  }
+  Principal p;
+  p.kind = kind;
+  p.id = session->subject_id;
+  if (kind == SessionKind::kStaff) {
+    auto user = store_->FindUserById(session->subject_id);
+    if (!user.ok() || user->disabled) return kDead;
+    p.role = user->role;
+  }
+  if (now - session->last_seen_ms >= options_.touch_interval_ms) {
+    QY_RETURN_IF_ERROR(store_->TouchSession(hash, now));
+  }
+  return p;
+}
+
+Status AccountService::Logout(const std::string& token) {
+  return store_->RevokeSession(TokenHash(token), clock_->NowMillis());
+}
+
+Result<int64_t> AccountService::CreateUser(const NewUser& in) {
+  QY_RETURN_IF_ERROR(CheckUsername(in.username));
+  auto role = ParseStaffRole(in.role);
+  if (!role) {
+    return Status::InvalidArgument("role must be one of admin, operator, sales",
+                                   "role");
+  }
+  QY_RETURN_IF_ERROR(CheckPasswordPolicy(in.password));
+  if (in.display_name.size() > 64) {
+    return Status::InvalidArgument("display_name must be at most 64 bytes",
+                                   "display_name");
+  }
+  StaffUser user;
+  user.username = in.username;
+  user.role = *role;
+  user.display_name = in.display_name.empty() ? in.username : in.display_name;
+  user.created_at_ms = clock_->NowMillis();
+  QY_ASSIGN_OR_RETURN(user.password_hash,
+                      HashPassword(in.password, options_.hash_strength));
+  return store_->CreateUser(user);
+}
+
+Result<bool> AccountService::EnsureAdmin(const std::string& username,
+                                         const std::string& password) {
+  QY_ASSIGN_OR_RETURN(int64_t admins, store_->CountUsersWithRole(Role::kAdmin));
+  if (admins > 0) return false;
+  auto id = CreateUser({username, password, "admin", "Administrator"});
+  if (!id.ok()) return id.status();
+  return true;
+}
+
+}  // namespace qunying::auth

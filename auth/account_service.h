@@ -1,0 +1,88 @@
+// AccountService: staff sign-in, sessions and users, and participant
+// sessions. All policy (expiry, rate limits, password rules) lives here;
+// storage is behind AccountStore. Thread-safe.
+#ifndef QUNYING_AUTH_ACCOUNT_SERVICE_H_
+#define QUNYING_AUTH_ACCOUNT_SERVICE_H_
+
+#include <string>
+
+#include "auth/account_store.h"
+#include "auth/password.h"
+#include "auth/rate_limiter.h"
+#include "core/clock.h"
+
+namespace qunying::auth {
+
+struct AccountOptions {
+  // A staff session dies after this long without a request.
+  int64_t staff_idle_ms = 8LL * 3600 * 1000;
+  // ... and this long after sign-in, whatever its use.
+  int64_t staff_absolute_ms = 7LL * 24 * 3600 * 1000;
+  // Participant sessions (mini-program) live longer: phones stay signed in.
+  int64_t participant_idle_ms = 30LL * 24 * 3600 * 1000;
+  int64_t participant_absolute_ms = 90LL * 24 * 3600 * 1000;
+  // last_seen is written at most this often per session, so authenticated
+  // reads do not each cost a write; idle expiry is exact to this granularity.
+  int64_t touch_interval_ms = 60 * 1000;
+  HashStrength hash_strength = HashStrength::kInteractive;
+  RateLimiterOptions rate_limits;
+};
+
+// Who is calling, once a token has been checked.
+struct Principal {
+  SessionKind kind = SessionKind::kStaff;
+  Role role = Role::kParticipant;
+  int64_t id = 0;  // users.id or members.id.
+};
+
+struct LoginResult {
+  std::string token;
+  Role role = Role::kOperator;
+  int64_t user_id = 0;
+};
+
+struct NewUser {
+  std::string username;
+  std::string password;
+  std::string role;
+  std::string display_name;
+};
+
+class AccountService {
+ public:
+  AccountService(AccountStore* store, const Clock* clock,
+                 AccountOptions options = {});
+
+  // Unauthenticated for an unknown user or a wrong password (one message for
+  // both, so usernames cannot be probed); RateLimited after repeated failures.
+  Result<LoginResult> Login(const std::string& username,
+                            const std::string& password,
+                            const std::string& client_address);
+  // Checks a bearer token of the given kind. A participant token is not a
+  // staff token and vice versa: each answers Unauthenticated for the other.
+  Result<Principal> Authenticate(const std::string& token, SessionKind kind);
+  Status Logout(const std::string& token);
+
+  Result<int64_t> CreateUser(const NewUser& user);
+  // Creates the first admin when there is none. Returns true if created.
+  Result<bool> EnsureAdmin(const std::string& username,
+                           const std::string& password);
+
+  // A session for a participant already identified (e.g. through WeChat).
+  Result<std::string> StartParticipantSession(int64_t member_id);
+
+  AccountStore* store() { return store_; }
+
+ private:
+  Result<std::string> StartSession(SessionKind kind, int64_t subject_id);
+
+  AccountStore* store_;
+  const Clock* clock_;
+  AccountOptions options_;
+  LoginRateLimiter limiter_;
+  std::string dummy_hash_;  // Verified against for unknown users (timing).
+};
+
+}  // namespace qunying::auth
+
+#endif  // QUNYING_AUTH_ACCOUNT_SERVICE_H_

@@ -1,0 +1,160 @@
+#include "community/demo_community.h"
+
+#include <algorithm>
+#include <random>
+
+namespace qunying::community {
+namespace {
+
+constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄",
+                                     "赵", "吴", "周", "徐", "孙", "马", "朱",
+                                     "胡", "郭", "何", "林", "罗", "高"};
+constexpr const char* kGiven[] = {
+    "小明", "欣怡", "子涵", "梓萱", "浩然", "雨桐", "宇轩", "一诺",
+    "思远", "可馨", "俊熙", "诗涵", "嘉怡", "博文", "晨曦", "若曦"};
+constexpr const char* kRoles[] = {"妈妈", "爸爸", "妈妈", "妈妈", ""};
+constexpr const char* kFreeNames[] = {
+    "阳光总在风雨后", "静待花开", "Emma妈妈",   "Lily",   "向日葵",
+    "岁月静好",       "Coco",     "快乐每一天", "小鱼儿", "安然"};
+constexpr const char* kDecorations[] = {"🌸", "-北京", "（三年级）", "A"};
+constexpr const char* kChannels[] = {"朋友圈", "公众号", "老学员推荐", "抖音",
+                                     "社群裂变"};
+constexpr const char* kPhonePrefixes[] = {"138", "139", "186", "135",
+                                          "158", "177", "199", "150"};
+constexpr const char* kReadingTexts[] = {
+    "今天和孩子读了《小王子》第三章，孩子说最喜欢狐狸。",
+    "坚持打卡第{d}天，孩子自己读完了绘本。",
+    "今天读得有点慢，但孩子很认真，还做了读书笔记。",
+    "孩子三年级了，读《夏洛的网》很投入。",
+    "打卡！今天一起读了十五分钟，讲了自己的想法。",
+    "这期快结束了，想报下一期，请问什么时候开始？",
+    "孩子今天在学校写了读后感，老师表扬了。",
+};
+constexpr const char* kEnglishTexts[] = {
+    "Day {d}: read the dialogue aloud three times. 今天跟读很顺。",
+    "今天练了自我介绍，孩子敢开口了。",
+    "打卡，背了十个单词，发音还要加强。",
+    "孩子五年级，口语比以前流利多了。",
+    "请问有没有一对一的外教课？多少钱？",
+    "今天的 shadowing 练习完成，录了音。",
+};
+
+std::string Replace(std::string s, const std::string& from,
+                    const std::string& to) {
+  auto pos = s.find(from);
+  if (pos != std::string::npos) s.replace(pos, from.size(), to);
+  return s;
+}
+
+template <size_t N>
+const char* Pick(std::mt19937& rng, const char* const (&arr)[N]) {
+  return arr[std::uniform_int_distribution<size_t>(0, N - 1)(rng)];
+}
+
+DemoMember MakeMember(std::mt19937& rng, int index) {
+  std::uniform_real_distribution<double> u(0, 1);
+  DemoMember m;
+  m.openid = "demo-openid-" + std::to_string(index);
+  if (u(rng) < 0.7) m.unionid = "demo-unionid-" + std::to_string(index);
+  if (u(rng) < 0.4) m.wechat_id = "wx_demo_" + std::to_string(1000 + index);
+  if (u(rng) < 0.6) {
+    m.phone = Pick(rng, kPhonePrefixes);
+    std::uniform_int_distribution<int> digit(0, 9);
+    for (int i = 0; i < 8; ++i) m.phone += static_cast<char>('0' + digit(rng));
+  }
+  if (u(rng) < 0.12) {
+    m.nickname = Pick(rng, kFreeNames);
+  } else {
+    m.nickname = std::string(Pick(rng, kSurnames)) + Pick(rng, kGiven) +
+                 Pick(rng, kRoles);
+  }
+  m.nickname += index % 7 == 0 ? std::to_string(index) : "";
+  if (u(rng) < 0.15) {  // Renamed or decorated in the mini-program.
+    m.earlier_nicknames.push_back(m.nickname);
+    std::string deco = Pick(rng, kDecorations);
+    m.nickname =
+        deco == std::string("A") ? "A" + m.nickname : m.nickname + deco;
+  }
+  return m;
+}
+
+int64_t DayStartMs(int64_t days) { return (days * 86400 - 8 * 3600) * 1000; }
+
+void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
+                 double diligence, int64_t today) {
+  const DemoCampaign& camp = c.campaigns[e.campaign];
+  bool reading = camp.theme == "亲子阅读";
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int day = 1; day <= camp.days; ++day) {
+    int64_t date = camp.starts_on + day - 1;
+    if (date > today) break;
+    double p = diligence * (1.0 - 0.015 * day);  // Fades over the campaign.
+    if (u(rng) >= p) continue;
+    DemoCheckin ck;
+    ck.member = e.member;
+    ck.campaign = e.campaign;
+    ck.day = day;
+    ck.makeup = u(rng) < 0.05 && date < today;
+    std::string text =
+        reading ? Pick(rng, kReadingTexts) : Pick(rng, kEnglishTexts);
+    ck.text = Replace(text, "{d}", std::to_string(day));
+    ck.duration_s = std::uniform_int_distribution<int>(300, 2400)(rng);
+    int64_t minute = std::uniform_int_distribution<int>(19 * 60, 22 * 60)(rng);
+    ck.at_ms = DayStartMs(date + (ck.makeup ? 1 : 0)) + minute * 60000;
+    c.checkins.push_back(std::move(ck));
+  }
+}
+
+}  // namespace
+
+DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
+  std::mt19937 rng(options.seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  const int64_t t = options.today;
+  DemoCommunity c;
+  c.campaigns = {
+      {"亲子阅读21天 第1期", "亲子阅读", "亲子阅读21天", t - 58, 21, 9900},
+      {"亲子阅读21天 第2期", "亲子阅读", "亲子阅读21天", t - 30, 21, 9900},
+      {"英语口语打卡 第1期", "英语口语", "英语口语打卡", t - 50, 14, 19900},
+      {"英语口语打卡 第2期", "英语口语", "英语口语打卡", t - 14, 21, 19900},
+  };
+  for (int i = 0; i < 4; ++i) {
+    const auto& camp = c.campaigns[i];
+    c.groups.push_back({camp.name + " 打卡群", camp.theme, camp.series, i});
+  }
+  c.groups.push_back({"亲子阅读交流群", "亲子阅读", "亲子阅读21天", -1});
+  c.groups.push_back({"英语学习长期群", "英语口语", "英语口语打卡", -1});
+
+  std::vector<double> diligence;
+  for (int i = 0; i < options.members; ++i) {
+    c.members.push_back(MakeMember(rng, i));
+    diligence.push_back(0.35 + 0.6 * u(rng));
+  }
+  auto enroll = [&](int member, int campaign) {
+    const auto& camp = c.campaigns[campaign];
+    DemoEnrollment e{member,
+                     campaign,
+                     campaign,
+                     camp.price_fen,
+                     Pick(rng, kChannels),
+                     DayStartMs(camp.starts_on - 3)};
+    if (u(rng) < 0.1) e.paid_fen = camp.price_fen / 2;  // Coupon.
+    c.enrollments.push_back(e);
+    AddCheckins(rng, c, e, diligence[member], t);
+  };
+  // Reading: members 0..139 in period 1; the diligent half of them renew,
+  // plus newcomers 140..179. English: 120..229 in period 1, 230..299 new.
+  for (int m = 0; m < std::min(140, options.members); ++m) enroll(m, 0);
+  for (int m = 0; m < std::min(140, options.members); ++m) {
+    if (u(rng) < diligence[m] * 0.6) enroll(m, 1);
+  }
+  for (int m = 140; m < std::min(180, options.members); ++m) enroll(m, 1);
+  for (int m = 120; m < std::min(230, options.members); ++m) enroll(m, 2);
+  for (int m = 120; m < std::min(230, options.members); ++m) {
+    if (u(rng) < diligence[m] * 0.7) enroll(m, 3);
+  }
+  for (int m = 230; m < options.members; ++m) enroll(m, 3);
+  return c;
+}
+
+}  // namespace qunying::community

@@ -1,0 +1,69 @@
+// A believable demo community, generated deterministically from a seed: two
+// series of campaigns, their activity groups and two standing groups, ~300
+// members with Chinese nicknames (some renamed), enrollments and 60 days of
+// check-ins. Pure data: storage/demo_loader.h writes it. Thread-safe (no
+// shared state).
+#ifndef QUNYING_COMMUNITY_DEMO_COMMUNITY_H_
+#define QUNYING_COMMUNITY_DEMO_COMMUNITY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qunying::community {
+
+struct DemoCampaign {
+  std::string name, theme, series;
+  int64_t starts_on = 0;  // Days since the epoch.
+  int days = 21;
+  int64_t price_fen = 0;
+};
+
+struct DemoGroup {
+  std::string name, theme, series;
+  int campaign = -1;  // Index into campaigns, -1 for a standing group.
+};
+
+struct DemoMember {
+  std::string openid, unionid, wechat_id, phone, nickname;
+  std::vector<std::string> earlier_nicknames;  // Oldest first.
+};
+
+struct DemoEnrollment {
+  int member = 0, campaign = 0, group = 0;
+  int64_t paid_fen = 0;
+  std::string channel;
+  int64_t enrolled_at_ms = 0;
+};
+
+struct DemoCheckin {
+  int member = 0, campaign = 0;
+  int day = 1;  // Campaign day, 1-based.
+  std::string text;
+  int duration_s = 0;
+  int64_t at_ms = 0;
+  bool makeup = false;
+};
+
+struct DemoCommunity {
+  std::vector<DemoCampaign> campaigns;
+  std::vector<DemoGroup> groups;
+  std::vector<DemoMember> members;
+  std::vector<DemoEnrollment> enrollments;
+  std::vector<DemoCheckin> checkins;
+};
+
+struct DemoOptions {
+  // "Today" in days since the epoch (China time); check-ins end here.
+  int64_t today = 0;
+  // The same seed gives the same community.
+  uint32_t seed = 20261122;
+  // Members in the community.
+  int members = 300;
+};
+
+DemoCommunity GenerateDemoCommunity(const DemoOptions& options);
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_DEMO_COMMUNITY_H_

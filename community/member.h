@@ -1,0 +1,60 @@
+// Members: the people of the community, and the store they live in.
+// MemberStore is an interface (storage/ implements it); implementations must
+// be thread-safe.
+#ifndef QUNYING_COMMUNITY_MEMBER_H_
+#define QUNYING_COMMUNITY_MEMBER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace qunying::community {
+
+struct Member {
+  int64_t id = 0;
+  std::string openid;     // Per mini-program WeChat id; may be empty.
+  std::string unionid;    // Per company WeChat id; may be empty.
+  std::string wechat_id;  // 微信号, from rosters; may be empty.
+  std::string phone;      // 11 digits or empty. Personal data: mask on output.
+  std::string nickname;   // Current nickname.
+  int64_t created_at_ms = 0;
+};
+
+// Where a nickname came from.
+enum class NicknameSource { kMiniProgram, kEnrollment, kRoster, kOperator };
+std::string_view NicknameSourceName(NicknameSource s);
+
+struct NicknameChange {
+  std::string nickname;
+  NicknameSource source = NicknameSource::kMiniProgram;
+  int64_t changed_at_ms = 0;
+};
+
+// Checks a nickname from outside: 1–64 characters of valid UTF-8 without
+// control characters, not only spaces. `field` names it in the error.
+[[nodiscard]] Status CheckNickname(const std::string& nickname,
+                                   const std::string& field = "nickname");
+
+class MemberStore {
+ public:
+  virtual ~MemberStore() = default;
+  // The member with this openid, created (with `nickname`) if new. A unionid
+  // given is recorded when the member has none.
+  virtual Result<Member> FindOrCreateByOpenid(const std::string& openid,
+                                              const std::string& unionid,
+                                              const std::string& nickname,
+                                              int64_t now_ms) = 0;
+  virtual Result<Member> FindMember(int64_t id) = 0;
+  // Sets the current nickname; the previous one goes into the history.
+  // A rename to the current nickname changes nothing.
+  virtual Status RenameMember(int64_t id, const std::string& nickname,
+                              NicknameSource source, int64_t now_ms) = 0;
+  // Earlier nicknames, oldest first (the current one is not included).
+  virtual Result<std::vector<NicknameChange>> NicknameHistory(int64_t id) = 0;
+};
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_MEMBER_H_

@@ -1,0 +1,56 @@
+// The HTTP API: the services handlers use, and the route table that says
+// which endpoints exist and who may call them. Handlers live in
+// *_handlers.cc; this header declares them so api.cc can list them all.
+#ifndef QUNYING_SERVER_API_H_
+#define QUNYING_SERVER_API_H_
+
+#include "auth/account_service.h"
+#include "auth/wechat_client.h"
+#include "community/member.h"
+#include "core/clock.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "storage/database.h"
+
+namespace qunying::server {
+
+// Everything the handlers need; owned by App, shared read-only by handlers.
+struct Services {
+  storage::Database* db = nullptr;
+  auth::AccountService* accounts = nullptr;
+  community::MemberStore* members = nullptr;
+  auth::WeChatClient* wechat = nullptr;
+  Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+  bool dev_login = false;  // Accept {"openid","nickname"} at /mp/login.
+};
+
+// The whole route table.
+Router BuildRouter(Services* services);
+
+// Handlers (one function per route).
+Result<Reply> Healthz(Services& s, Request& r);
+Result<Reply> Readyz(Services& s, Request& r);
+Result<Reply> MetricsText(Services& s, Request& r);
+Result<Reply> Login(Services& s, Request& r);
+Result<Reply> Logout(Services& s, Request& r);
+Result<Reply> Me(Services& s, Request& r);
+Result<Reply> CreateUser(Services& s, Request& r);
+Result<Reply> ListUsers(Services& s, Request& r);
+Result<Reply> MpLogin(Services& s, Request& r);
+Result<Reply> MpGetMe(Services& s, Request& r);
+Result<Reply> MpPutMe(Services& s, Request& r);
+
+// List paging from ?limit= (default 50, 1..500) and ?cursor=.
+struct Page {
+  int limit = 50;
+  int64_t after_id = 0;
+};
+Result<Page> ParsePage(const Request& r);
+
+// Ids are opaque strings in the API.
+inline std::string IdString(int64_t id) { return std::to_string(id); }
+
+}  // namespace qunying::server
+
+#endif  // QUNYING_SERVER_API_H_

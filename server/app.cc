@@ -1,0 +1,83 @@
+#include "server/app.h"
+
+#include <filesystem>
+
+#include "storage/sqlite_account_store.h"
+#include "storage/sqlite_member_store.h"
+
+namespace qunying::server {
+
+Result<std::unique_ptr<App>> App::Create(
+    AppOptions options, const Clock* clock,
+    std::unique_ptr<auth::WeChatClient> wechat) {
+  std::unique_ptr<App> app(new App());
+  app->options_ = options;
+  app->logger_ = std::make_unique<Logger>(options.log_path, options.log_level);
+  QY_RETURN_IF_ERROR(auth::InitCrypto());
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Status::Unavailable("cannot create data dir " + options.data_dir +
+                               ": " + ec.message());
+  }
+  QY_ASSIGN_OR_RETURN(app->db_, storage::Database::Open(options.db));
+  app->account_store_ =
+      std::make_unique<storage::SqliteAccountStore>(app->db_.get());
+  app->member_store_ =
+      std::make_unique<storage::SqliteMemberStore>(app->db_.get());
+  app->accounts_ = std::make_unique<auth::AccountService>(
+      app->account_store_.get(), clock, options.accounts);
+  app->wechat_ = wechat ? std::move(wechat)
+                        : std::make_unique<WeChatHttpClient>(options.wechat);
+  Services& s = app->services_;
+  s.db = app->db_.get();
+  s.accounts = app->accounts_.get();
+  s.members = app->member_store_.get();
+  s.wechat = app->wechat_.get();
+  s.metrics = &app->metrics_;
+  s.clock = clock;
+  s.dev_login = options.dev_login;
+  app->router_ = BuildRouter(&app->services_);
+  app->AddGauges();
+  app->http_ = std::make_unique<HttpServer>(options.http, &app->router_,
+                                            app->accounts_.get(),
+                                            &app->metrics_, app->logger_.get());
+  return app;
+}
+
+void App::AddGauges() {
+  storage::Database* db = db_.get();
+  metrics_.AddGauge("qunying_db_write_queue_depth",
+                    "Writes waiting for the writer thread.",
+                    [db] { return double(db->Stats().queue_depth); });
+  metrics_.AddGauge("qunying_db_writes_total", "Writes committed or failed.",
+                    [db] { return double(db->Stats().writes); });
+  metrics_.AddGauge("qunying_db_commits_total",
+                    "Transactions committed (group commit: ≤ writes).",
+                    [db] { return double(db->Stats().commits); });
+  metrics_.AddGauge("qunying_db_write_failures_total", "Writes that failed.",
+                    [db] { return double(db->Stats().write_failures); });
+  metrics_.AddGauge("qunying_db_schema_version", "Applied schema version.",
+                    [db] { return double(db->SchemaVersion()); });
+}
+
+App::~App() { Stop(); }
+
+Result<int> App::Start() {
+  QY_ASSIGN_OR_RETURN(port_, http_->Bind());
+  serve_thread_ = std::thread([this] { http_->Serve(); });
+  logger_->Info("listening", {{"host", options_.http.host}, {"port", port_}});
+  return port_;
+}
+
+void App::Stop() {
+  if (serve_thread_.joinable()) {
+    http_->Stop();
+    serve_thread_.join();
+    logger_->Info("stopped", {{"port", port_}});
+  }
+  if (db_) db_->Close();
+  logger_->Flush();
+}
+
+}  // namespace qunying::server

@@ -1,0 +1,82 @@
+// App: one running Qunying server — database, stores, services, route table
+// and HTTP server wired together. Used by `qunying serve/demo` and by the
+// end-to-end tests, which start it on 127.0.0.1 with port 0.
+// Start/Stop from one controlling thread; the services inside are
+// thread-safe.
+#ifndef QUNYING_SERVER_APP_H_
+#define QUNYING_SERVER_APP_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "auth/account_service.h"
+#include "core/clock.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "server/logger.h"
+#include "server/wechat_http_client.h"
+#include "storage/database.h"
+
+namespace qunying::storage {
+class SqliteAccountStore;
+class SqliteMemberStore;
+}  // namespace qunying::storage
+
+namespace qunying::server {
+
+struct AppOptions {
+  storage::DatabaseOptions db;
+  ServerOptions http;
+  WeChatOptions wechat;
+  auth::AccountOptions accounts;
+  // Where uploaded files (check-in photos) are kept.
+  std::string data_dir = "var/data";
+  // Accept {"openid","nickname"} at /mp/login (demos and tests only).
+  bool dev_login = false;
+  // Log file; empty for standard error.
+  std::string log_path;
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+class App {
+ public:
+  // Opens the database (migrating it) and builds everything. `clock` must
+  // outlive the App; `wechat` replaces the HTTP client when given (tests).
+  static Result<std::unique_ptr<App>> Create(
+      AppOptions options, const Clock* clock = SystemClock::Default(),
+      std::unique_ptr<auth::WeChatClient> wechat = nullptr);
+  ~App();
+
+  // Binds and serves on a background thread; returns the port.
+  Result<int> Start();
+  // Stops accepting, finishes in-flight requests, closes the database.
+  void Stop();
+
+  auth::AccountService& accounts() { return *accounts_; }
+  storage::Database& db() { return *db_; }
+  Logger& logger() { return *logger_; }
+  int port() const { return port_; }
+
+ private:
+  App() = default;
+  void AddGauges();
+
+  AppOptions options_;
+  std::unique_ptr<Logger> logger_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::SqliteAccountStore> account_store_;
+  std::unique_ptr<storage::SqliteMemberStore> member_store_;
+  std::unique_ptr<auth::AccountService> accounts_;
+  std::unique_ptr<auth::WeChatClient> wechat_;
+  Metrics metrics_;
+  Services services_;
+  Router router_;
+  std::unique_ptr<HttpServer> http_;
+  std::thread serve_thread_;
+  int port_ = 0;
+};
+
+}  // namespace qunying::server
+
+#endif  // QUNYING_SERVER_APP_H_

@@ -1,0 +1,211 @@
+#include "server/http_server.h"
+
+#include <chrono>
+
+#include "auth/token.h"
+#include "server/http_status.h"
+
+namespace qunying::server {
+namespace {
+
+constexpr char kJsonType[] = "application/json; charset=utf-8";
+
+// Accepts a caller's X-Request-Id if it is short and plain; else makes one.
+std::string RequestIdFor(const httplib::Request& http) {
+  std::string id = http.get_header_value("X-Request-Id");
+  bool ok = !id.empty() && id.size() <= 64;
+  for (char c : id) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                c == '_' || c == '.');
+  }
+  return ok ? id : auth::RandomHex(8);
+}
+
+std::string BearerToken(const httplib::Request& http) {
+  std::string h = http.get_header_value("Authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (h.size() <= kPrefix.size() || h.compare(0, kPrefix.size(), kPrefix) != 0)
+    return {};
+  return h.substr(kPrefix.size());
+}
+
+bool RoleAllowed(const Route& route, auth::Role role) {
+  if (route.roles.empty()) return true;
+  for (auth::Role r : route.roles) {
+    if (r == role) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void WriteEnvelope(httplib::Response& res, int http_status, int code,
+                   const std::string& msg, const Json& data,
+                   const std::string& request_id) {
+  Json body = {
+      {"code", code}, {"msg", msg}, {"data", data}, {"request_id", request_id}};
+  res.status = http_status;
+  res.set_header("X-Request-Id", request_id);
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                  kJsonType);
+}
+
+void WriteError(httplib::Response& res, const Status& status,
+                const std::string& request_id) {
+  Json data = nullptr;
+  if (!status.field().empty()) data = {{"field", status.field()}};
+  WriteEnvelope(res, HttpStatusFor(status.code()), ErrorCodeFor(status.code()),
+                status.message(), data, request_id);
+}
+
+HttpServer::HttpServer(ServerOptions options, const Router* router,
+                       auth::AccountService* accounts, Metrics* metrics,
+                       Logger* logger)
+    : options_(std::move(options)),
+      router_(router),
+      accounts_(accounts),
+      metrics_(metrics),
+      logger_(logger) {
+  int threads = std::max(2, options_.threads);
+  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_.set_tcp_nodelay(true);
+  http_.set_keep_alive_max_count(options_.keep_alive_max_count);
+  http_.set_keep_alive_timeout(options_.keep_alive_timeout_s);
+  http_.set_read_timeout(options_.read_timeout_s, 0);
+  http_.set_write_timeout(options_.write_timeout_s, 0);
+  http_.set_payload_max_length(options_.max_body_bytes);
+
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Dispatch(req, res);
+  };
+  http_.Get(".*", dispatch);
+  http_.Post(".*", dispatch);
+  http_.Put(".*", dispatch);
+  http_.Patch(".*", dispatch);
+  http_.Delete(".*", dispatch);
+  http_.Options(".*", dispatch);
+
+  // Errors raised inside httplib before a handler runs (oversize body,
+  // malformed request line) still get the envelope.
+  httplib::Server::HandlerWithResponse on_error =
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        Status s = res.status == 413
+                       ? Status::TooLarge(
+                             "request body is larger than " +
+                             std::to_string(options_.max_body_bytes) + " bytes")
+                   : res.status == 404
+                       ? Status::NotFound("no such route")
+                       : Status::InvalidArgument("malformed HTTP request");
+        int status = res.status;
+        WriteError(res, s, RequestIdFor(req));
+        res.status = status;
+        metrics_->ObserveRequest("unmatched", req.method, status, 0);
+        return httplib::Server::HandlerResponse::Handled;
+      };
+  http_.set_error_handler(on_error);
+  http_.set_exception_handler([](const httplib::Request& req,
+                                 httplib::Response& res, std::exception_ptr) {
+    WriteError(res, Status::Internal("internal error"), RequestIdFor(req));
+  });
+}
+
+Result<int> HttpServer::Bind() {
+  int port = options_.port == 0 ? http_.bind_to_any_port(options_.host)
+             : http_.bind_to_port(options_.host, options_.port) ? options_.port
+                                                                : -1;
+  if (port <= 0) {
+    return Status::Unavailable("cannot listen on " + options_.host + ":" +
+                               std::to_string(options_.port));
+  }
+  return port;
+}
+
+void HttpServer::Serve() { http_.listen_after_bind(); }
+
+void HttpServer::Stop() { http_.stop(); }
+
+std::string HttpServer::ClientAddress(const httplib::Request& http) const {
+  if (options_.trust_proxy) {
+    std::string fwd = http.get_header_value("X-Forwarded-For");
+    if (!fwd.empty()) return fwd.substr(0, fwd.find(','));
+  }
+  return http.remote_addr;
+}
+
+Result<Reply> HttpServer::Run(const Match& match, Request& req) {
+  const Route& route = *match.route;
+  if (route.access != Access::kPublic) {
+    req.token = BearerToken(req.http);
+    auto kind = route.access == Access::kStaff
+                    ? auth::SessionKind::kStaff
+                    : auth::SessionKind::kParticipant;
+    QY_ASSIGN_OR_RETURN(req.principal,
+                        accounts_->Authenticate(req.token, kind));
+    if (route.access == Access::kStaff &&
+        !RoleAllowed(route, req.principal.role)) {
+      return Status::PermissionDenied("your role may not do this");
+    }
+  }
+  try {
+    return route.handler(req);
+  } catch (const std::exception& e) {
+    logger_->Error("handler_exception", {{"request_id", req.request_id},
+                                         {"route", route.pattern},
+                                         {"what", e.what()}});
+    return Status::Internal("internal error");
+  }
+}
+
+void HttpServer::Dispatch(const httplib::Request& http,
+                          httplib::Response& res) {
+  auto start = std::chrono::steady_clock::now();
+  Request req{http, {}, {}, {}, RequestIdFor(http), ClientAddress(http)};
+  Match match = router_->Find(http.method, http.path);
+  std::string label = match.route ? match.route->pattern : "unmatched";
+  if (!match.route) {
+    WriteError(res,
+               match.path_exists
+                   ? Status(StatusCode::kMethodNotAllowed,
+                            "method " + http.method + " is not allowed here")
+                   : Status::NotFound("no such route: " + http.path),
+               req.request_id);
+  } else {
+    req.params = std::move(match.params);
+    Result<Reply> reply = Run(match, req);
+    if (!reply.ok()) {
+      WriteError(res, reply.status(), req.request_id);
+      if (reply.status().code() == StatusCode::kInternal) {
+        logger_->Error("internal_error",
+                       {{"request_id", req.request_id},
+                        {"route", label},
+                        {"detail", reply.status().message()}});
+      }
+    } else if (!reply->content_type.empty()) {
+      res.status = reply->status;
+      res.set_content(reply->raw, reply->content_type.c_str());
+    } else {
+      WriteEnvelope(res, reply->status, 0, "ok", reply->data, req.request_id);
+    }
+  }
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  metrics_->ObserveRequest(label, http.method, res.status, secs);
+  Json line = {{"request_id", req.request_id},
+               {"method", http.method},
+               {"route", label},
+               {"status", res.status},
+               {"ms", secs * 1000},
+               {"remote", req.client_address}};
+  if (req.principal.id != 0) {
+    line[req.principal.kind == auth::SessionKind::kStaff ? "user_id"
+                                                         : "member_id"] =
+        req.principal.id;
+  }
+  logger_->Log(res.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http",
+               std::move(line));
+}
+
+}  // namespace qunying::server

@@ -1,0 +1,208 @@
+// qunying: the server binary. Subcommands: serve, demo, migrate.
+// Every flag can also be set through a QUNYING_* environment variable.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "auth/token.h"
+#include "community/demo_community.h"
+#include "core/time_util.h"
+#include "server/app.h"
+#include "storage/demo_loader.h"
+
+namespace qy = qunying;
+using qunying::server::App;
+using qunying::server::AppOptions;
+
+namespace {
+
+struct Flags {
+  AppOptions app;
+  std::string listen = "127.0.0.1:8080";
+  std::string admin_user = "admin";
+  std::string admin_password;
+  std::string log_level = "info";
+};
+
+void AddServeFlags(CLI::App* cmd, Flags* f) {
+  cmd->add_option("--db", f->app.db.path, "SQLite database file")
+      ->envname("QUNYING_DB")
+      ->capture_default_str();
+  cmd->add_option("--listen", f->listen, "HOST:PORT to listen on")
+      ->envname("QUNYING_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", f->app.data_dir, "Directory for uploaded files")
+      ->envname("QUNYING_DATA_DIR")
+      ->capture_default_str();
+  cmd->add_flag("--dev-login", f->app.dev_login,
+                "Accept {openid,nickname} at /mp/login (never in production)")
+      ->envname("QUNYING_DEV_LOGIN");
+  cmd->add_option("--threads", f->app.http.threads,
+                  "HTTP worker threads = keep-alive connections served at once")
+      ->envname("QUNYING_THREADS")
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", f->app.http.max_body_bytes,
+                  "Largest request body accepted")
+      ->envname("QUNYING_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd->add_flag("--trust-proxy", f->app.http.trust_proxy,
+                "Take the client address from X-Forwarded-For")
+      ->envname("QUNYING_TRUST_PROXY");
+  cmd->add_option("--db-readers", f->app.db.readers, "Pooled read connections")
+      ->envname("QUNYING_DB_READERS")
+      ->capture_default_str();
+  cmd->add_option("--wechat-base-url", f->app.wechat.base_url,
+                  "Base URL of WeChat's API (jscode2session)")
+      ->envname("QUNYING_WECHAT_BASE_URL")
+      ->capture_default_str();
+  cmd->add_option("--wechat-appid", f->app.wechat.appid, "Mini-program AppID")
+      ->envname("QUNYING_WECHAT_APPID");
+  cmd->add_option("--wechat-secret", f->app.wechat.secret,
+                  "Mini-program AppSecret (prefer the environment variable)")
+      ->envname("QUNYING_WECHAT_SECRET");
+  cmd->add_option("--admin-user", f->admin_user, "Username of the first admin")
+      ->envname("QUNYING_ADMIN_USER")
+      ->capture_default_str();
+  cmd->add_option("--admin-password", f->admin_password,
+                  "Password of the first admin (generated and printed once "
+                  "if unset)")
+      ->envname("QUNYING_ADMIN_PASSWORD");
+  cmd->add_option("--log-file", f->app.log_path,
+                  "JSON-lines log file "
+                  "(default: standard error)")
+      ->envname("QUNYING_LOG_FILE");
+  cmd->add_option("--log-level", f->log_level, "debug, info, warn or error")
+      ->envname("QUNYING_LOG_LEVEL")
+      ->capture_default_str();
+}
+
+bool ParseListen(Flags* f) {
+  auto colon = f->listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  f->app.http.host = f->listen.substr(0, colon);
+  try {
+    f->app.http.port = std::stoi(f->listen.substr(colon + 1));
+  } catch (...) {
+    return false;
+  }
+  return f->app.http.port >= 0 && f->app.http.port < 65536;
+}
+
+int Fail(const qy::Status& s) {
+  std::fprintf(stderr, "qunying: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+// Waits for SIGINT or SIGTERM (blocked in every thread, see main).
+void WaitForSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+}
+
+int Serve(Flags& f, bool demo) {
+  if (!ParseListen(&f))
+    return Fail(qy::Status::InvalidArgument("bad --listen"));
+  f.app.log_level = qy::server::ParseLogLevel(f.log_level);
+  bool generated = f.admin_password.empty();
+  if (generated) f.admin_password = "qy-" + qy::auth::RandomHex(9);
+  auto app = App::Create(f.app);
+  if (!app.ok()) return Fail(app.status());
+  auto created = (*app)->accounts().EnsureAdmin(f.admin_user, f.admin_password);
+  if (!created.ok()) return Fail(created.status());
+  if (demo) {
+    const qy::Clock* clock = qy::SystemClock::Default();
+    int64_t today = (clock->NowSeconds() + 8 * 3600) / 86400;
+    auto community = qy::community::GenerateDemoCommunity({today});
+    qy::Status s = qy::storage::LoadDemoCommunity((*app)->db(), community,
+                                                  clock->NowMillis());
+    if (!s.ok()) return Fail(s);
+    for (auto [user, pw, role, name] :
+         {std::tuple{"operator", "demo-operator-1", "operator", "运营小张"},
+          std::tuple{"sales1", "demo-sales-1", "sales", "销售小李"},
+          std::tuple{"sales2", "demo-sales-2", "sales", "销售小王"}}) {
+      auto id = (*app)->accounts().CreateUser({user, pw, role, name});
+      if (!id.ok()) return Fail(id.status());
+    }
+    std::printf(
+        "Demo community: %zu members, %zu campaigns, %zu groups, "
+        "%zu check-ins.\n",
+        community.members.size(), community.campaigns.size(),
+        community.groups.size(), community.checkins.size());
+  }
+  auto port = (*app)->Start();
+  if (!port.ok()) return Fail(port.status());
+  std::printf("Qunying is serving on http://%s:%d/\n", f.app.http.host.c_str(),
+              *port);
+  if (*created) {
+    std::printf("First admin: %s / %s%s\n", f.admin_user.c_str(),
+                generated ? f.admin_password.c_str() : "(the password you set)",
+                generated ? "   <- shown once; change it" : "");
+  }
+  if (demo) {
+    std::printf(
+        "Demo sign-ins: operator / demo-operator-1, sales1 / "
+        "demo-sales-1, sales2 / demo-sales-2\n"
+        "Participants: POST /api/v1/mp/login with "
+        "{\"openid\":\"demo-openid-1\",\"nickname\":\"...\"}\n");
+  }
+  std::fflush(stdout);
+  WaitForSignal();
+  std::printf("Shutting down: finishing requests, closing the database.\n");
+  (*app)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals in every thread; WaitForSignal takes them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  CLI::App cli{"Qunying: community operations and sales-lead mining server"};
+  cli.require_subcommand(1);
+  Flags flags;
+  auto* serve = cli.add_subcommand("serve", "Run the server");
+  AddServeFlags(serve, &flags);
+  auto* demo = cli.add_subcommand(
+      "demo", "Run the server on a fresh database with a demo community");
+  Flags demo_flags;
+  demo_flags.app.db.path = "var/demo/qunying.db";
+  demo_flags.app.data_dir = "var/demo/data";
+  demo_flags.app.dev_login = true;
+  AddServeFlags(demo, &demo_flags);
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations");
+  std::string migrate_db = "var/qunying.db";
+  migrate->add_option("--db", migrate_db, "SQLite database file")
+      ->envname("QUNYING_DB")
+      ->capture_default_str();
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*serve) return Serve(flags, false);
+  if (*demo) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(demo_flags.app.db.path + suffix);
+    }
+    return Serve(demo_flags, true);
+  }
+  if (*migrate) {
+    qy::storage::DatabaseOptions o;
+    o.path = migrate_db;
+    auto db = qy::storage::Database::Open(o);
+    if (!db.ok()) return Fail(db.status());
+    std::printf("schema version %d\n", (*db)->SchemaVersion());
+    return 0;
+  }
+  return 0;
+}

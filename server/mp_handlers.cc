@@ -1,0 +1,84 @@
+// The mini-program's account endpoints: login and the participant's profile.
+#include "core/time_util.h"
+#include "server/api.h"
+
+namespace qunying::server {
+namespace {
+
+// "138****5678": the contract's mask for phones.
+std::string MaskPhone(const std::string& phone) {
+  if (phone.size() != 11) return phone.empty() ? "" : "****";
+  return phone.substr(0, 3) + "****" + phone.substr(7);
+}
+
+Result<community::Member> LoginByCode(Services& s, const Json& body) {
+  QY_ASSIGN_OR_RETURN(std::string code, RequireString(body, "code", 128));
+  if (code.empty()) {
+    return Status::InvalidArgument("field 'code' is empty", "code");
+  }
+  QY_ASSIGN_OR_RETURN(auth::WeChatSession wx, s.wechat->CodeToSession(code));
+  QY_ASSIGN_OR_RETURN(std::string nickname,
+                      GetStringOr(body, "nickname", "微信用户", 256));
+  QY_RETURN_IF_ERROR(community::CheckNickname(nickname));
+  return s.members->FindOrCreateByOpenid(wx.openid, wx.unionid, nickname,
+                                         s.clock->NowMillis());
+}
+
+Result<community::Member> DevLogin(Services& s, const Json& body) {
+  if (!s.dev_login) {
+    return Status::InvalidArgument(
+        "field 'code' is required: openid login is only accepted when the "
+        "server runs with --dev-login",
+        "code");
+  }
+  QY_ASSIGN_OR_RETURN(std::string openid, RequireString(body, "openid", 128));
+  if (openid.empty()) {
+    return Status::InvalidArgument("field 'openid' is empty", "openid");
+  }
+  QY_ASSIGN_OR_RETURN(std::string nickname,
+                      RequireString(body, "nickname", 256));
+  QY_RETURN_IF_ERROR(community::CheckNickname(nickname));
+  return s.members->FindOrCreateByOpenid(openid, "", nickname,
+                                         s.clock->NowMillis());
+}
+
+}  // namespace
+
+Result<Reply> MpLogin(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  bool has_code = body.contains("code") && !body["code"].is_null();
+  QY_ASSIGN_OR_RETURN(community::Member m,
+                      has_code ? LoginByCode(s, body) : DevLogin(s, body));
+  QY_ASSIGN_OR_RETURN(std::string token,
+                      s.accounts->StartParticipantSession(m.id));
+  return Reply{200, {{"token", token}, {"member_id", IdString(m.id)}}};
+}
+
+Result<Reply> MpGetMe(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(community::Member m,
+                      s.members->FindMember(r.principal.id));
+  QY_ASSIGN_OR_RETURN(auto history, s.members->NicknameHistory(m.id));
+  Json earlier = Json::array();
+  for (const auto& h : history) {
+    earlier.push_back({{"nickname", h.nickname},
+                       {"changed_at", FormatRfc3339(h.changed_at_ms)}});
+  }
+  return Reply{200,
+               {{"member_id", IdString(m.id)},
+                {"nickname", m.nickname},
+                {"phone", MaskPhone(m.phone)},
+                {"nickname_history", earlier}}};
+}
+
+Result<Reply> MpPutMe(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string nickname,
+                      RequireString(body, "nickname", 256));
+  QY_RETURN_IF_ERROR(community::CheckNickname(nickname));
+  QY_RETURN_IF_ERROR(s.members->RenameMember(
+      r.principal.id, nickname, community::NicknameSource::kMiniProgram,
+      s.clock->NowMillis()));
+  return MpGetMe(s, r);
+}
+
+}  // namespace qunying::server

@@ -1,0 +1,129 @@
+#include "storage/demo_loader.h"
+
+#include <vector>
+
+namespace qunying::storage {
+namespace {
+
+using community::DemoCommunity;
+
+Status InsertCampaignsAndGroups(Connection& c, const DemoCommunity& demo,
+                                int64_t now_ms, std::vector<int64_t>* camp_ids,
+                                std::vector<int64_t>* group_ids) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * camp,
+      c.Prepare("INSERT INTO campaigns (name, theme, series, starts_on, days,"
+                " price_fen, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  for (const auto& k : demo.campaigns) {
+    camp->Reset();
+    QY_RETURN_IF_ERROR(camp->Bind(1, k.name)
+                           .Bind(2, k.theme)
+                           .Bind(3, k.series)
+                           .Bind(4, k.starts_on)
+                           .Bind(5, k.days)
+                           .Bind(6, k.price_fen)
+                           .Bind(7, now_ms)
+                           .Run());
+    camp_ids->push_back(c.LastInsertId());
+  }
+  QY_ASSIGN_OR_RETURN(
+      Statement * grp,
+      c.Prepare("INSERT INTO chat_groups (name, campaign_id, theme, series,"
+                " created_at_ms) VALUES (?, ?, ?, ?, ?)"));
+  for (const auto& g : demo.groups) {
+    grp->Reset();
+    grp->Bind(1, g.name).Bind(3, g.theme).Bind(4, g.series).Bind(5, now_ms);
+    if (g.campaign >= 0)
+      grp->Bind(2, (*camp_ids)[g.campaign]);
+    else
+      grp->BindNull(2);
+    QY_RETURN_IF_ERROR(grp->Run());
+    group_ids->push_back(c.LastInsertId());
+  }
+  return Status::Ok();
+}
+
+Status InsertMembers(Connection& c, const DemoCommunity& demo, int64_t now_ms,
+                     std::vector<int64_t>* ids) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * mem,
+      c.Prepare("INSERT INTO members (openid, unionid, wechat_id, phone,"
+                " nickname, created_at_ms, updated_at_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  QY_ASSIGN_OR_RETURN(
+      Statement * hist,
+      c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
+                " changed_at_ms) VALUES (?, ?, 'mini_program', ?)"));
+  for (const auto& m : demo.members) {
+    mem->Reset();
+    QY_RETURN_IF_ERROR(mem->Bind(1, m.openid)
+                           .BindOptional(2, m.unionid)
+                           .BindOptional(3, m.wechat_id)
+                           .BindOptional(4, m.phone)
+                           .Bind(5, m.nickname)
+                           .Bind(6, now_ms)
+                           .Bind(7, now_ms)
+                           .Run());
+    ids->push_back(c.LastInsertId());
+    for (const auto& old : m.earlier_nicknames) {
+      hist->Reset();
+      QY_RETURN_IF_ERROR(
+          hist->Bind(1, ids->back()).Bind(2, old).Bind(3, now_ms).Run());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
+                         int64_t now_ms) {
+  return db.Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * count,
+                        c.Prepare("SELECT COUNT(*) FROM members"));
+    QY_ASSIGN_OR_RETURN(bool row, count->Step());
+    if (row && count->Int(0) > 0) {
+      return Status::Conflict("the database already holds members");
+    }
+    std::vector<int64_t> camps, groups, members;
+    QY_RETURN_IF_ERROR(
+        InsertCampaignsAndGroups(c, demo, now_ms, &camps, &groups));
+    QY_RETURN_IF_ERROR(InsertMembers(c, demo, now_ms, &members));
+    QY_ASSIGN_OR_RETURN(
+        Statement * enr,
+        c.Prepare("INSERT INTO enrollments (campaign_id, member_id, group_id,"
+                  " paid_fen, channel, enrolled_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const auto& e : demo.enrollments) {
+      enr->Reset();
+      QY_RETURN_IF_ERROR(enr->Bind(1, camps[e.campaign])
+                             .Bind(2, members[e.member])
+                             .Bind(3, groups[e.group])
+                             .Bind(4, e.paid_fen)
+                             .Bind(5, e.channel)
+                             .Bind(6, e.enrolled_at_ms)
+                             .Run());
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * ck,
+        c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
+                  " duration_s, client_id, makeup, created_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (size_t i = 0; i < demo.checkins.size(); ++i) {
+      const auto& k = demo.checkins[i];
+      ck->Reset();
+      QY_RETURN_IF_ERROR(ck->Bind(1, members[k.member])
+                             .Bind(2, camps[k.campaign])
+                             .Bind(3, k.day)
+                             .Bind(4, k.text)
+                             .Bind(5, k.duration_s)
+                             .Bind(6, "demo-" + std::to_string(i))
+                             .Bind(7, k.makeup ? 1 : 0)
+                             .Bind(8, k.at_ms)
+                             .Run());
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace qunying::storage

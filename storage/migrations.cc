@@ -1,0 +1,169 @@
+#include "storage/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace qunying::storage {
+namespace {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Append only: never edit a migration that has shipped.
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "accounts", R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'sales')),
+  display_name TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE members (
+  id INTEGER PRIMARY KEY,
+  openid TEXT UNIQUE,
+  unionid TEXT,
+  wechat_id TEXT,
+  phone TEXT,
+  nickname TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX members_unionid ON members (unionid);
+CREATE INDEX members_wechat_id ON members (wechat_id);
+CREATE INDEX members_phone ON members (phone);
+CREATE INDEX members_nickname ON members (nickname);
+CREATE TABLE nickname_history (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  nickname TEXT NOT NULL,
+  source TEXT NOT NULL,
+  changed_at_ms INTEGER NOT NULL
+);
+CREATE INDEX nickname_history_member ON nickname_history (member_id);
+CREATE INDEX nickname_history_nickname ON nickname_history (nickname);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('staff', 'participant')),
+  subject_id INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+);
+CREATE INDEX sessions_expiry ON sessions (expires_at_ms);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  actor_user_id INTEGER,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+)sql"},
+      {2, "community", R"sql(
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  theme TEXT NOT NULL,
+  series TEXT NOT NULL,
+  starts_on INTEGER NOT NULL,
+  days INTEGER NOT NULL CHECK (days > 0),
+  price_fen INTEGER NOT NULL DEFAULT 0,
+  timezone TEXT NOT NULL DEFAULT 'Asia/Shanghai',
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX campaigns_series ON campaigns (series, starts_on);
+CREATE TABLE chat_groups (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  campaign_id INTEGER REFERENCES campaigns (id),
+  theme TEXT NOT NULL,
+  series TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE enrollments (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  group_id INTEGER REFERENCES chat_groups (id),
+  paid_fen INTEGER NOT NULL DEFAULT 0,
+  channel TEXT NOT NULL DEFAULT '',
+  enrolled_at_ms INTEGER NOT NULL,
+  UNIQUE (campaign_id, member_id)
+);
+CREATE INDEX enrollments_member ON enrollments (member_id);
+CREATE TABLE checkins (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+  day INTEGER NOT NULL,
+  text TEXT NOT NULL DEFAULT '',
+  duration_s INTEGER NOT NULL DEFAULT 0,
+  client_id TEXT NOT NULL,
+  photo_sha256 TEXT,
+  makeup INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (member_id, client_id)
+);
+CREATE INDEX checkins_campaign_day ON checkins (campaign_id, day);
+CREATE INDEX checkins_member ON checkins (member_id, created_at_ms);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return AllMigrations().back().version; }
+
+Result<int> CurrentSchemaVersion(Connection& conn) {
+  QY_RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"));
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  int v = row ? static_cast<int>(st->Int(0)) : 0;
+  st->Reset();
+  return v;
+}
+
+Result<int> ApplyMigrations(Connection& conn) {
+  QY_ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(conn));
+  if (current > LatestSchemaVersion()) {
+    return Status::Internal("database schema version " +
+                            std::to_string(current) +
+                            " is newer than this build knows (" +
+                            std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (const Migration& m : AllMigrations()) {
+    if (m.version <= current) continue;
+    QY_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    Status s = conn.Exec(m.sql);
+    if (s.ok()) {
+      auto st = conn.Prepare(
+          "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+      s = st.ok() ? (*st)->Bind(1, m.version).Bind(2, m.name).Run()
+                  : st.status();
+    }
+    if (!s.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return Status(s.code(), "migration " + std::to_string(m.version) + " (" +
+                                  m.name + ") failed: " + s.message());
+    }
+    QY_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,137 @@
+#include "storage/sqlite.h"
+
+namespace qunying::storage {
+
+Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
+  std::string msg =
+      std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xFF) {
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(msg);
+    case SQLITE_FULL:
+      return Status::Unavailable(msg);
+    case SQLITE_TOOBIG:
+      return Status::TooLarge(msg);
+    default:
+      return Status::Internal(msg);
+  }
+}
+
+Statement& Statement::Bind(int index, int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+Statement& Statement::Bind(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Statement& Statement::BindOptional(int index, std::string_view v) {
+  return v.empty() ? BindNull(index) : Bind(index, v);
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status s = SqliteStatus(sqlite3_db_handle(stmt_), rc, "sql");
+  sqlite3_reset(stmt_);
+  return s;
+}
+
+Status Statement::Run() {
+  auto r = Step();
+  if (!r.ok()) return r.status();
+  return Status::Ok();
+}
+
+std::string Statement::Text(int col) const {
+  auto* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     sqlite3_column_bytes(stmt_, col));
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
+                                                     bool read_only,
+                                                     bool create,
+                                                     int busy_timeout_ms,
+                                                     bool synchronous_full) {
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqliteStatus(db, rc, "open " + path);
+    sqlite3_close(db);
+    return Status::Unavailable(s.message());
+  }
+  std::unique_ptr<Connection> conn(new Connection(db));
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  if (!read_only) {
+    pragmas += "PRAGMA journal_mode=WAL;";
+    pragmas += synchronous_full ? "PRAGMA synchronous=FULL;"
+                                : "PRAGMA synchronous=NORMAL;";
+  }
+  QY_RETURN_IF_ERROR(conn->Exec(pragmas));
+  return conn;
+}
+
+Connection::~Connection() {
+  for (auto& [stmt, raw] : raw_) sqlite3_finalize(raw);
+  sqlite3_close(db_);
+}
+
+void Connection::ResetAll() {
+  for (auto& [stmt, raw] : raw_) sqlite3_reset(raw);
+}
+
+Status Connection::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    Status s = SqliteStatus(nullptr, rc, "exec");
+    return Status(s.code(), "exec: " + msg);
+  }
+  return Status::Ok();
+}
+
+Result<Statement*> Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(db_, rc, "prepare");
+  auto stmt = std::make_unique<Statement>(raw);
+  Statement* p = stmt.get();
+  raw_[p] = raw;
+  cache_.emplace(sql, std::move(stmt));
+  return p;
+}
+
+}  // namespace qunying::storage

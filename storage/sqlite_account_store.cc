@@ -1,0 +1,175 @@
+#include "storage/sqlite_account_store.h"
+
+namespace qunying::storage {
+namespace {
+
+constexpr char kUserColumns[] =
+    "SELECT id, username, password_hash, role, display_name, created_at_ms,"
+    " disabled FROM users ";
+
+auth::StaffUser UserFromRow(const Statement& st) {
+  auth::StaffUser u;
+  u.id = st.Int(0);
+  u.username = st.Text(1);
+  u.password_hash = st.Text(2);
+  u.role = auth::ParseStaffRole(st.Text(3)).value_or(auth::Role::kOperator);
+  u.display_name = st.Text(4);
+  u.created_at_ms = st.Int(5);
+  u.disabled = st.Int(6) != 0;
+  return u;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteAccountStore::CreateUser(const auth::StaffUser& user) {
+  int64_t id = 0;
+  Status s = db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO users (username, password_hash, role,"
+                  " display_name, created_at_ms) VALUES (?, ?, ?, ?, ?)"));
+    st->Bind(1, user.username)
+        .Bind(2, user.password_hash)
+        .Bind(3, auth::RoleName(user.role))
+        .Bind(4, user.display_name)
+        .Bind(5, user.created_at_ms);
+    Status run = st->Run();
+    if (run.code() == StatusCode::kConflict) {
+      return Status::Conflict("username '" + user.username + "' is taken",
+                              "username");
+    }
+    QY_RETURN_IF_ERROR(run);
+    id = c.LastInsertId();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<auth::StaffUser> SqliteAccountStore::FindUserWhere(
+    const std::string& where, const std::string& text, int64_t id) {
+  auth::StaffUser user;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(kUserColumns + where));
+    if (text.empty())
+      st->Bind(1, id);
+    else
+      st->Bind(1, text);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no such user");
+    user = UserFromRow(*st);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return user;
+}
+
+Result<auth::StaffUser> SqliteAccountStore::FindUserByUsername(
+    const std::string& name) {
+  if (name.empty()) return Status::NotFound("no such user");
+  return FindUserWhere("WHERE username = ?", name, 0);
+}
+
+Result<auth::StaffUser> SqliteAccountStore::FindUserById(int64_t id) {
+  return FindUserWhere("WHERE id = ?", "", id);
+}
+
+Result<std::vector<auth::StaffUser>> SqliteAccountStore::ListUsers(
+    int64_t after_id, int limit) {
+  std::vector<auth::StaffUser> users;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kUserColumns) +
+                                  "WHERE id > ? ORDER BY id LIMIT ?"));
+    st->Bind(1, after_id).Bind(2, limit);
+    for (;;) {
+      QY_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      users.push_back(UserFromRow(*st));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return users;
+}
+
+Result<int64_t> SqliteAccountStore::CountUsersWithRole(auth::Role role) {
+  int64_t n = 0;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT COUNT(*) FROM users WHERE role = ?"));
+    st->Bind(1, auth::RoleName(role));
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    n = row ? st->Int(0) : 0;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+Status SqliteAccountStore::CreateSession(const auth::SessionRecord& s) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO sessions (token_hash, kind, subject_id,"
+                  " created_at_ms, last_seen_ms, expires_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?)"));
+    st->Bind(1, s.token_hash)
+        .Bind(2, s.kind == auth::SessionKind::kStaff ? "staff" : "participant")
+        .Bind(3, s.subject_id)
+        .Bind(4, s.created_at_ms)
+        .Bind(5, s.last_seen_ms)
+        .Bind(6, s.expires_at_ms);
+    return st->Run();
+  });
+}
+
+Result<auth::SessionRecord> SqliteAccountStore::FindSession(
+    const std::string& token_hash) {
+  auth::SessionRecord rec;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT kind, subject_id, created_at_ms, last_seen_ms,"
+                  " expires_at_ms, revoked_at_ms FROM sessions"
+                  " WHERE token_hash = ?"));
+    st->Bind(1, token_hash);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("no such session");
+    rec.token_hash = token_hash;
+    rec.kind = st->Text(0) == "staff" ? auth::SessionKind::kStaff
+                                      : auth::SessionKind::kParticipant;
+    rec.subject_id = st->Int(1);
+    rec.created_at_ms = st->Int(2);
+    rec.last_seen_ms = st->Int(3);
+    rec.expires_at_ms = st->Int(4);
+    rec.revoked = !st->IsNull(5);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return rec;
+}
+
+Status SqliteAccountStore::TouchSession(const std::string& token_hash,
+                                        int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?"
+                  " AND last_seen_ms < ?"));
+    return st->Bind(1, now_ms).Bind(2, token_hash).Bind(3, now_ms).Run();
+  });
+}
+
+Status SqliteAccountStore::RevokeSession(const std::string& token_hash,
+                                         int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("UPDATE sessions SET revoked_at_ms = ? WHERE token_hash = ?"
+                  " AND revoked_at_ms IS NULL"));
+    return st->Bind(1, now_ms).Bind(2, token_hash).Run();
+  });
+}
+
+}  // namespace qunying::storage

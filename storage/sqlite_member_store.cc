@@ -1,0 +1,134 @@
+#include "storage/sqlite_member_store.h"
+
+namespace qunying::storage {
+
+using community::Member;
+
+Result<Member> LoadMember(Connection& c, const char* column,
+                          const std::string& text, int64_t id) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare(std::string("SELECT id, openid, unionid, wechat_id, phone,"
+                            " nickname, created_at_ms FROM members WHERE ") +
+                column + " = ?"));
+  if (text.empty())
+    st->Bind(1, id);
+  else
+    st->Bind(1, text);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no such member");
+  Member m;
+  m.id = st->Int(0);
+  m.openid = st->Text(1);
+  m.unionid = st->Text(2);
+  m.wechat_id = st->Text(3);
+  m.phone = st->Text(4);
+  m.nickname = st->Text(5);
+  m.created_at_ms = st->Int(6);
+  return m;
+}
+
+Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
+    const std::string& openid, const std::string& unionid,
+    const std::string& nickname, int64_t now_ms) {
+  if (openid.empty())
+    return Status::InvalidArgument("openid is empty", "openid");
+  Member member;
+  Status s = db_->Write([&](Connection& c) -> Status {
+    auto found = LoadMember(c, "openid", openid, 0);
+    if (found.ok()) {
+      member = *found;
+      if (member.unionid.empty() && !unionid.empty()) {
+        QY_ASSIGN_OR_RETURN(
+            Statement * up,
+            c.Prepare("UPDATE members SET unionid = ? WHERE id = ?"));
+        QY_RETURN_IF_ERROR(up->Bind(1, unionid).Bind(2, member.id).Run());
+        member.unionid = unionid;
+      }
+      return Status::Ok();
+    }
+    if (found.status().code() != StatusCode::kNotFound) return found.status();
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO members (openid, unionid, nickname,"
+                  " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
+    st->Bind(1, openid)
+        .BindOptional(2, unionid)
+        .Bind(3, nickname)
+        .Bind(4, now_ms)
+        .Bind(5, now_ms);
+    QY_RETURN_IF_ERROR(st->Run());
+    member.id = c.LastInsertId();
+    member.openid = openid;
+    member.unionid = unionid;
+    member.nickname = nickname;
+    member.created_at_ms = now_ms;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return member;
+}
+
+Result<Member> SqliteMemberStore::FindMember(int64_t id) {
+  Member m;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(m, LoadMember(c, "id", "", id));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return m;
+}
+
+Status SqliteMemberStore::RenameMember(int64_t id, const std::string& nickname,
+                                       community::NicknameSource source,
+                                       int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Member m, LoadMember(c, "id", "", id));
+    if (m.nickname == nickname) return Status::Ok();
+    QY_ASSIGN_OR_RETURN(
+        Statement * hist,
+        c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
+                  " changed_at_ms) VALUES (?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(hist->Bind(1, id)
+                           .Bind(2, m.nickname)
+                           .Bind(3, community::NicknameSourceName(source))
+                           .Bind(4, now_ms)
+                           .Run());
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE members SET nickname = ?, updated_at_ms = ?"
+                  " WHERE id = ?"));
+    return up->Bind(1, nickname).Bind(2, now_ms).Bind(3, id).Run();
+  });
+}
+
+Result<std::vector<community::NicknameChange>>
+SqliteMemberStore::NicknameHistory(int64_t id) {
+  std::vector<community::NicknameChange> out;
+  Status s = db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT nickname, source, changed_at_ms FROM"
+                  " nickname_history WHERE member_id = ? ORDER BY id"));
+    st->Bind(1, id);
+    for (;;) {
+      QY_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      community::NicknameChange ch;
+      ch.nickname = st->Text(0);
+      std::string src = st->Text(1);
+      using community::NicknameSource;
+      ch.source = src == "roster"       ? NicknameSource::kRoster
+                  : src == "enrollment" ? NicknameSource::kEnrollment
+                  : src == "operator"   ? NicknameSource::kOperator
+                                        : NicknameSource::kMiniProgram;
+      ch.changed_at_ms = st->Int(2);
+      out.push_back(std::move(ch));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace qunying::storage

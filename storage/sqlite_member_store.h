@@ -1,0 +1,36 @@
+// MemberStore on the embedded SQLite Database. Thread-safe (Database is).
+#ifndef QUNYING_STORAGE_SQLITE_MEMBER_STORE_H_
+#define QUNYING_STORAGE_SQLITE_MEMBER_STORE_H_
+
+#include "community/member.h"
+#include "storage/database.h"
+
+namespace qunying::storage {
+
+class SqliteMemberStore : public community::MemberStore {
+ public:
+  explicit SqliteMemberStore(Database* db) : db_(db) {}
+
+  Result<community::Member> FindOrCreateByOpenid(const std::string& openid,
+                                                 const std::string& unionid,
+                                                 const std::string& nickname,
+                                                 int64_t now_ms) override;
+  Result<community::Member> FindMember(int64_t id) override;
+  Status RenameMember(int64_t id, const std::string& nickname,
+                      community::NicknameSource source,
+                      int64_t now_ms) override;
+  Result<std::vector<community::NicknameChange>> NicknameHistory(
+      int64_t id) override;
+
+ private:
+  Database* db_;
+};
+
+// Reads one member by a column ("id" or "openid") on any connection.
+// NotFound when absent. Shared with the demo loader and later stores.
+Result<community::Member> LoadMember(Connection& c, const char* column,
+                                     const std::string& text, int64_t id);
+
+}  // namespace qunying::storage
+
+#endif  // QUNYING_STORAGE_SQLITE_MEMBER_STORE_H_
