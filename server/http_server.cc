@@ -129,7 +129,14 @@ void HttpServer::Stop() { http_.stop(); }
 std::string HttpServer::ClientAddress(const httplib::Request& http) const {
   if (options_.trust_proxy) {
     std::string fwd = http.get_header_value("X-Forwarded-For");
-    if (!fwd.empty()) return fwd.substr(0, fwd.find(','));
+    // The proxy appends the address it saw; anything left of it came from
+    // the client and can be forged, so take the last entry.
+    if (!fwd.empty()) {
+      size_t comma = fwd.rfind(',');
+      std::string last = comma == std::string::npos ? fwd : fwd.substr(comma + 1);
+      size_t b = last.find_first_not_of(' ');
+      if (b != std::string::npos) return last.substr(b);
+    }
   }
   return http.remote_addr;
 }

@@ -1,9 +1,5 @@
 #include "server/logger.h"
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include "core/clock.h"
 #include "core/time_util.h"
 
@@ -60,18 +56,49 @@ LogLevel ParseLogLevel(std::string_view name) {
 }
 
 Logger::Logger(const std::string& path, LogLevel level) : level_(level) {
-  spdlog::sink_ptr sink;
-  if (path.empty()) {
-    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  } else {
-    sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
+  out_ = path.empty() ? stderr : std::fopen(path.c_str(), "a");
+  owns_out_ = out_ != nullptr && out_ != stderr;
+  if (!out_) {
+    std::fprintf(stderr, "qunying: cannot open log file %s; logging to stderr\n",
+                 path.c_str());
+    out_ = stderr;
   }
-  sink_ = std::make_shared<spdlog::logger>("qunying", sink);
-  sink_->set_pattern("%v");
-  sink_->flush_on(spdlog::level::warn);
+  writer_ = std::thread([this] { WriterLoop(); });
 }
 
-Logger::~Logger() { Flush(); }
+Logger::~Logger() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_writer_.notify_all();
+  writer_.join();
+  std::fflush(out_);
+  if (owns_out_) std::fclose(out_);
+}
+
+void Logger::WriterLoop() {
+  std::deque<std::string> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_writer_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      batch.swap(queue_);
+    }
+    wake_callers_.notify_all();  // Room in the queue again.
+    for (const auto& line : batch) {
+      std::fwrite(line.data(), 1, line.size(), out_);
+    }
+    std::fflush(out_);
+    {
+      std::lock_guard lock(mu_);
+      written_ += batch.size();
+    }
+    batch.clear();
+    wake_callers_.notify_all();
+  }
+}
 
 void Logger::Log(LogLevel level, std::string_view event,
                  nlohmann::json fields) {
@@ -81,10 +108,22 @@ void Logger::Log(LogLevel level, std::string_view event,
   fields["ts"] = FormatRfc3339(SystemClock::Default()->NowMillis());
   fields["level"] = LevelName(level);
   fields["event"] = event;
-  sink_->info(
-      fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::string line =
+      fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line += '\n';
+  {
+    std::unique_lock lock(mu_);
+    wake_callers_.wait(lock, [&] { return queue_.size() < kMaxQueuedLines; });
+    queue_.push_back(std::move(line));
+    ++enqueued_;
+  }
+  wake_writer_.notify_one();
 }
 
-void Logger::Flush() { sink_->flush(); }
+void Logger::Flush() {
+  std::unique_lock lock(mu_);
+  uint64_t target = enqueued_;
+  wake_callers_.wait(lock, [&] { return written_ >= target; });
+}
 
 }  // namespace qunying::server

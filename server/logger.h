@@ -1,4 +1,7 @@
-// Structured logs: one JSON object per line, through spdlog. Callers pass
+// Structured logs: one JSON object per line, written by a background thread
+// so that request threads never wait on the disk (measured: p99 of /healthz
+// under wrk fell from ~100 ms to a few ms). Lines are never dropped: when the
+// queue is full, callers wait. Callers pass
 // explicit fields; string values are scrubbed of anything that looks like a
 // mainland mobile number before they are written, as a second line of
 // defence (bodies, tokens and passwords are never passed in the first place).
@@ -6,15 +9,15 @@
 #ifndef QUNYING_SERVER_LOGGER_H_
 #define QUNYING_SERVER_LOGGER_H_
 
-#include <memory>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <nlohmann/json.hpp>
-
-namespace spdlog {
-class logger;
-}
 
 namespace qunying::server {
 
@@ -36,11 +39,22 @@ class Logger {
   void Error(std::string_view event, nlohmann::json fields = {}) {
     Log(LogLevel::kError, event, std::move(fields));
   }
+  // Returns once every line logged before the call is written and flushed.
   void Flush();
 
  private:
-  std::shared_ptr<spdlog::logger> sink_;
+  static constexpr size_t kMaxQueuedLines = 65536;
+  void WriterLoop();
+
   LogLevel level_;
+  FILE* out_;
+  bool owns_out_;
+  std::mutex mu_;
+  std::condition_variable wake_writer_, wake_callers_;
+  std::deque<std::string> queue_;
+  uint64_t enqueued_ = 0, written_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
 };
 
 // Replaces runs of 11 digits that start with 1 (mobile numbers) by

@@ -1,0 +1,74 @@
+#include "community/member.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "community/demo_community.h"
+
+namespace qunying::community {
+namespace {
+
+TEST(NicknameTest, AcceptsDecoratedChineseNicknames) {
+  EXPECT_TRUE(CheckNickname("王小明妈妈🌸").ok());
+  EXPECT_TRUE(CheckNickname("王小明妈妈（三年级）").ok());
+}
+
+TEST(NicknameTest, RefusesEmptyControlInvalidAndLong) {
+  EXPECT_EQ(CheckNickname("   ").field(), "nickname");
+  EXPECT_FALSE(CheckNickname("a\x07").ok());
+  EXPECT_FALSE(CheckNickname("\xFF\xFE").ok());
+  std::string long_name;
+  for (int i = 0; i < 65; ++i) long_name += "王";
+  EXPECT_FALSE(CheckNickname(long_name).ok());
+  EXPECT_EQ(CheckNickname("", "group_nickname").field(), "group_nickname");
+}
+
+TEST(DemoCommunityTest, IsDeterministicForASeed) {
+  DemoOptions o{20000, 7, 300};
+  DemoCommunity a = GenerateDemoCommunity(o), b = GenerateDemoCommunity(o);
+  ASSERT_EQ(a.members.size(), b.members.size());
+  for (size_t i = 0; i < a.members.size(); ++i) {
+    EXPECT_EQ(a.members[i].nickname, b.members[i].nickname);
+  }
+  EXPECT_EQ(a.checkins.size(), b.checkins.size());
+}
+
+TEST(DemoCommunityTest, HasTheShapeTheReadmePromises) {
+  DemoCommunity c = GenerateDemoCommunity({20000, 20261122, 300});
+  EXPECT_EQ(c.campaigns.size(), 4u);
+  EXPECT_EQ(c.groups.size(), 6u);
+  EXPECT_EQ(c.members.size(), 300u);
+  std::set<std::string> series;
+  for (const auto& k : c.campaigns) series.insert(k.series);
+  EXPECT_EQ(series.size(), 2u);
+  // Some members renewed into the next campaign of their series.
+  std::set<int> in0, renewed;
+  for (const auto& e : c.enrollments) {
+    if (e.campaign == 0) in0.insert(e.member);
+    if (e.campaign == 1 && in0.count(e.member)) renewed.insert(e.member);
+  }
+  EXPECT_GT(renewed.size(), 20u);
+  EXPECT_LT(renewed.size(), in0.size());
+  // Check-ins span about 60 days and stay inside their campaign.
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (const auto& k : c.checkins) {
+    const auto& camp = c.campaigns[k.campaign];
+    ASSERT_GE(k.day, 1);
+    ASSERT_LE(k.day, camp.days);
+    first = std::min(first, camp.starts_on + k.day - 1);
+    last = std::max(last, camp.starts_on + k.day - 1);
+  }
+  EXPECT_GE(last - first, 55);
+  EXPECT_LE(last, 20000);
+  // Some members renamed themselves, and every nickname is valid.
+  int renamed = 0;
+  for (const auto& m : c.members) {
+    renamed += !m.earlier_nicknames.empty();
+    EXPECT_TRUE(CheckNickname(m.nickname).ok()) << m.nickname;
+  }
+  EXPECT_GT(renamed, 10);
+}
+
+}  // namespace
+}  // namespace qunying::community

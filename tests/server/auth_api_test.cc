@@ -1,0 +1,191 @@
+// Envelope, error codes and staff accounts over real HTTP.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+class AuthApiTest : public ServerTest {
+ protected:
+  void SetUp() override { Start(); }
+};
+
+TEST_F(AuthApiTest, HealthAndReadinessAnswerInTheEnvelope) {
+  auto h = client_->Get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.code(), 0);
+  EXPECT_EQ(h.body["msg"], "ok");
+  EXPECT_FALSE(h.body["request_id"].get<std::string>().empty());
+  auto r = client_->Get("/readyz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.data()["status"], "ready");
+}
+
+TEST_F(AuthApiTest, UnknownRouteIs404AndWrongMethodIs405) {
+  auto a = client_->Get("/api/v1/nothing-here");
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(a.code(), 40401);
+  auto b = client_->Call("DELETE", "/api/v1/auth/login");
+  EXPECT_EQ(b.status, 405);
+  EXPECT_EQ(b.code(), 40501);
+}
+
+TEST_F(AuthApiTest, LoginReturnsTokenRoleAndUserId) {
+  auto r = client_->Post("/api/v1/auth/login",
+                         {{"username", "admin"}, {"password", kAdminPassword}});
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["role"], "admin");
+  EXPECT_TRUE(r.data()["user_id"].is_string());
+  auto me = client_->Get("/api/v1/auth/me", r.data()["token"]);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.data()["username"], "admin");
+}
+
+TEST_F(AuthApiTest, WrongPasswordIs401) {
+  auto r = client_->Post("/api/v1/auth/login",
+                         {{"username", "admin"}, {"password", "wrong-pass-1"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), 40101);
+}
+
+TEST_F(AuthApiTest, RepeatedWrongPasswordsAre429) {
+  ApiReply r;
+  for (int i = 0; i < 6; ++i) {
+    r = client_->Post("/api/v1/auth/login",
+                      {{"username", "admin"}, {"password", "wrong-pass-1"}});
+  }
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.code(), 42901);
+}
+
+TEST_F(AuthApiTest, MissingGarbageAndExpiredTokensAre401) {
+  EXPECT_EQ(client_->Get("/api/v1/auth/me").code(), 40101);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", "garbage").code(), 40101);
+  std::string token = AdminToken();
+  ASSERT_EQ(client_->Get("/api/v1/auth/me", token).status, 200);
+  clock_.Advance(9LL * 3600 * 1000);  // Past the 8 h idle limit.
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", token).code(), 40101);
+}
+
+TEST_F(AuthApiTest, LogoutKillsTheToken) {
+  std::string token = AdminToken();
+  EXPECT_EQ(client_->Post("/api/v1/auth/logout", nlohmann::json::object(), token)
+                .status,
+            200);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", token).status, 401);
+}
+
+TEST_F(AuthApiTest, ParticipantTokenNeverReachesAStaffRoute) {
+  std::string p = ParticipantToken("openid-1", "王小明妈妈");
+  EXPECT_EQ(client_->Get("/api/v1/users", p).status, 401);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", p).status, 401);
+  // And a staff token is not a participant token.
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", AdminToken()).status, 401);
+}
+
+TEST_F(AuthApiTest, OnlyAdminsManageUsers) {
+  std::string op = CreateStaff("operator1", "operator");
+  auto r = client_->Post("/api/v1/users",
+                         {{"username", "x1x"}, {"password", "x-pass-12345"},
+                          {"role", "sales"}},
+                         op);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), 40301);
+  EXPECT_EQ(client_->Get("/api/v1/users", op).status, 403);
+}
+
+TEST_F(AuthApiTest, CreatedUserCanSignInWithTheirRole) {
+  std::string sales = CreateStaff("rep1", "sales");
+  auto me = client_->Get("/api/v1/auth/me", sales);
+  EXPECT_EQ(me.data()["role"], "sales");
+  auto dup = client_->Post("/api/v1/users",
+                           {{"username", "rep1"}, {"password", "rep1-pass-1"},
+                            {"role", "sales"}},
+                           AdminToken());
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(dup.data()["field"], "username");
+}
+
+TEST_F(AuthApiTest, UserListPagesThroughEveryUserOnce) {
+  std::string admin = AdminToken();
+  for (int i = 0; i < 5; ++i) CreateStaff("user" + std::to_string(i), "operator");
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto r = client_->Get("/api/v1/users?limit=2" +
+                              (cursor.empty() ? "" : "&cursor=" + cursor),
+                          admin);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    ASSERT_LE(r.data()["items"].size(), 2u);
+    for (const auto& u : r.data()["items"]) {
+      EXPECT_TRUE(seen.insert(u["username"]).second) << u.dump();
+      EXPECT_FALSE(u.contains("password_hash"));
+    }
+    cursor = r.data()["next_cursor"].is_null()
+                 ? ""
+                 : r.data()["next_cursor"].get<std::string>();
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_EQ(seen.size(), 6u);
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(client_->Get("/api/v1/users?limit=0", admin).code(), 40001);
+  EXPECT_EQ(client_->Get("/api/v1/users?limit=501", admin).code(), 40001);
+  EXPECT_EQ(client_->Get("/api/v1/users?cursor=abc", admin).code(), 40001);
+}
+
+TEST_F(AuthApiTest, BadBodiesAre400NamingTheProblem) {
+  auto malformed = client_->Call("POST", "/api/v1/auth/login", "{\"username\":");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.code(), 40001);
+  EXPECT_NE(malformed.body["msg"].get<std::string>().find("malformed JSON"),
+            std::string::npos);
+
+  auto wrong_type = client_->Post("/api/v1/auth/login",
+                                  {{"username", 42}, {"password", "x"}});
+  EXPECT_EQ(wrong_type.code(), 40001);
+  EXPECT_EQ(wrong_type.data()["field"], "username");
+
+  auto missing = client_->Post("/api/v1/auth/login", {{"username", "admin"}});
+  EXPECT_EQ(missing.data()["field"], "password");
+
+  auto not_object = client_->Call("POST", "/api/v1/auth/login", "[1,2]");
+  EXPECT_EQ(not_object.code(), 40001);
+
+  auto deep = client_->Call("POST", "/api/v1/auth/login",
+                            std::string(10000, '[') + std::string(10000, ']'));
+  EXPECT_EQ(deep.code(), 40001);
+
+  auto empty = client_->Call("POST", "/api/v1/auth/login", "");
+  EXPECT_EQ(empty.code(), 40001);
+
+  auto form = client_->Call("POST", "/api/v1/auth/login", "a=b", "",
+                            "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 415);
+  EXPECT_EQ(form.code(), 41501);
+  // After all that the server is still fine.
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
+TEST_F(AuthApiTest, OversizeBodyIs413AndTheServerStaysUp) {
+  std::string big(200 * 1024, 'x');
+  auto r = client_->Call("POST", "/api/v1/auth/login", big);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.code(), 41301);
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
+TEST_F(AuthApiTest, RequestIdFromTheCallerIsEchoed) {
+  auto res = client_->raw().Get("/healthz", {{"X-Request-Id", "abc-123"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->get_header_value("X-Request-Id"), "abc-123");
+  auto bad = client_->raw().Get("/healthz", {{"X-Request-Id", "<script>"}});
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->get_header_value("X-Request-Id"), "<script>");
+}
+
+}  // namespace
+}  // namespace qunying::server

@@ -1,0 +1,151 @@
+// The mini-program's /mp/login and /mp/me, with WeChat stubbed on loopback.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+// Plays WeChat's jscode2session on 127.0.0.1. js_code decides the answer.
+class WeChatStub {
+ public:
+  WeChatStub() {
+    server_.Get("/sns/jscode2session", [this](const httplib::Request& req,
+                                              httplib::Response& res) {
+      ++calls_;
+      last_appid_ = req.get_param_value("appid");
+      std::string code = req.get_param_value("js_code");
+      if (code == "slow") std::this_thread::sleep_for(std::chrono::seconds(2));
+      nlohmann::json body;
+      if (code.rfind("good-", 0) == 0) {
+        body = {{"openid", "wx-openid-" + code.substr(5)},
+                {"session_key", "SECRET_SESSION_KEY"},
+                {"unionid", "wx-union-" + code.substr(5)}};
+      } else if (code == "busy") {
+        body = {{"errcode", 45011}, {"errmsg", "api minute-quota reach limit"}};
+      } else {
+        body = {{"errcode", 40029}, {"errmsg", "invalid code"}};
+      }
+      res.set_content(body.dump(), "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~WeChatStub() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int calls() const { return calls_; }
+  std::string last_appid() const { return last_appid_; }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<int> calls_{0};
+  std::string last_appid_;
+};
+
+class MpApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    options_.wechat.base_url = stub_.url();
+    options_.wechat.appid = "wx-test-app";
+    options_.wechat.secret = "test-secret";
+    options_.wechat.timeout_ms = 500;
+    Start();
+  }
+  WeChatStub stub_;
+};
+
+TEST_F(MpApiTest, CodeLoginCreatesTheMemberOnceAndReturnsAToken) {
+  auto first = client_->Post("/api/v1/mp/login", {{"code", "good-abc"}});
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(stub_.last_appid(), "wx-test-app");
+  auto again = client_->Post("/api/v1/mp/login", {{"code", "good-abc"}});
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(first.data()["member_id"], again.data()["member_id"]);
+  auto other = client_->Post("/api/v1/mp/login", {{"code", "good-xyz"}});
+  EXPECT_NE(first.data()["member_id"], other.data()["member_id"]);
+  auto me = client_->Get("/api/v1/mp/me", first.data()["token"]);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.data()["member_id"], first.data()["member_id"]);
+}
+
+TEST_F(MpApiTest, InvalidCodeIs401) {
+  auto r = client_->Post("/api/v1/mp/login", {{"code", "expired"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), 40101);
+}
+
+TEST_F(MpApiTest, WeChatRateLimitIs429) {
+  auto r = client_->Post("/api/v1/mp/login", {{"code", "busy"}});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.code(), 42901);
+}
+
+TEST_F(MpApiTest, WeChatTimeoutIs503AndTheServerStaysResponsive) {
+  auto r = client_->Post("/api/v1/mp/login", {{"code", "slow"}});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.code(), 50301);
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
+TEST_F(MpApiTest, EmptyOrWrongTypedCodeIs400) {
+  EXPECT_EQ(client_->Post("/api/v1/mp/login", {{"code", ""}}).code(), 40001);
+  auto r = client_->Post("/api/v1/mp/login", {{"code", 12}});
+  EXPECT_EQ(r.code(), 40001);
+  EXPECT_EQ(r.data()["field"], "code");
+  EXPECT_EQ(stub_.calls(), 0);
+}
+
+TEST_F(MpApiTest, DevLoginWorksOnlyWithTheFlag) {
+  auto r = client_->Post("/api/v1/mp/login",
+                         {{"openid", "dev-1"}, {"nickname", "小明妈妈"}});
+  EXPECT_EQ(r.status, 200);
+}
+
+TEST_F(MpApiTest, RenameKeepsHistoryAndRefusesBadNicknames) {
+  std::string p = ParticipantToken("dev-2", "王小明妈妈");
+  auto r = client_->Call("PUT", "/api/v1/mp/me",
+                         nlohmann::json{{"nickname", "王小明妈妈🌸"}}.dump(), p);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["nickname"], "王小明妈妈🌸");
+  ASSERT_EQ(r.data()["nickname_history"].size(), 1u);
+  EXPECT_EQ(r.data()["nickname_history"][0]["nickname"], "王小明妈妈");
+  auto bad = client_->Call("PUT", "/api/v1/mp/me",
+                           nlohmann::json{{"nickname", "   "}}.dump(), p);
+  EXPECT_EQ(bad.code(), 40001);
+  EXPECT_EQ(bad.data()["field"], "nickname");
+  auto wrong = client_->Call("PUT", "/api/v1/mp/me", R"({"nickname": 5})", p);
+  EXPECT_EQ(wrong.code(), 40001);
+  // Nothing changed by the refused requests.
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", p).data()["nickname"], "王小明妈妈🌸");
+}
+
+class MpWithoutDevLoginTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    options_.dev_login = false;
+    Start();
+  }
+};
+
+TEST_F(MpWithoutDevLoginTest, OpenidLoginIsRefused) {
+  auto r = client_->Post("/api/v1/mp/login",
+                         {{"openid", "dev-1"}, {"nickname", "小明妈妈"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), 40001);
+}
+
+TEST_F(MpWithoutDevLoginTest, CodeLoginWithoutAppIdIs503) {
+  auto r = client_->Post("/api/v1/mp/login", {{"code", "good-1"}});
+  EXPECT_EQ(r.status, 503);
+}
+
+}  // namespace
+}  // namespace qunying::server

@@ -1,0 +1,128 @@
+// The real `qunying` binary as a process: graceful SIGTERM, and acknowledged
+// writes surviving kill -9.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <regex>
+
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+// A running `qunying serve` child whose stdout we read for its port.
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& db, const std::string& dir) {
+    int out[2];
+    EXPECT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      std::string log = dir + "/proc.log";
+      setenv("QUNYING_ADMIN_PASSWORD", "admin-pass-123", 1);
+      setenv("QUNYING_LOG_FILE", log.c_str(), 1);
+      execl(QUNYING_BINARY, QUNYING_BINARY, "serve", "--db", db.c_str(),
+            "--data-dir", (dir + "/data").c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = fdopen(out[0], "r");
+    char line[512];
+    std::regex serving("serving on http://127.0.0.1:([0-9]+)/");
+    while (fgets(line, sizeof line, stdout_)) {
+      std::cmatch m;
+      if (std::regex_search(line, m, serving)) {
+        port_ = std::stoi(m[1]);
+        break;
+      }
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_) fclose(stdout_);
+  }
+  int port() const { return port_; }
+  // Sends `sig` and returns the wait status.
+  int Signal(int sig) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return status;
+  }
+  std::string RestOfStdout() {
+    std::string s;
+    char buf[256];
+    while (fgets(buf, sizeof buf, stdout_)) s += buf;
+    return s;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* stdout_ = nullptr;
+  int port_ = 0;
+  bool reaped_ = false;
+};
+
+std::string Login(ApiClient& c) {
+  auto r = c.Post("/api/v1/auth/login",
+                  {{"username", "admin"}, {"password", "admin-pass-123"}});
+  EXPECT_EQ(r.status, 200) << r.body.dump();
+  return r.status == 200 ? r.data()["token"].get<std::string>() : "";
+}
+
+TEST(ProcessTest, SigtermShutsDownGracefully) {
+  storage::TempDir dir;
+  ServerProcess proc(dir.File("p.db"), dir.File(""));
+  ASSERT_GT(proc.port(), 0);
+  ApiClient c(proc.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  int status = proc.Signal(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(proc.RestOfStdout().find("Shutting down"), std::string::npos);
+  // The database was closed cleanly: the WAL was checkpointed away.
+  EXPECT_FALSE(std::filesystem::exists(dir.File("p.db-wal")) &&
+               std::filesystem::file_size(dir.File("p.db-wal")) > 0);
+}
+
+TEST(ProcessTest, AcknowledgedWritesSurviveKillNine) {
+  storage::TempDir dir;
+  std::string db = dir.File("k.db");
+  int acknowledged = 0;
+  {
+    ServerProcess proc(db, dir.File(""));
+    ASSERT_GT(proc.port(), 0);
+    ApiClient c(proc.port());
+    std::string token = Login(c);
+    for (int i = 0; i < 25; ++i) {
+      auto r = c.Post("/api/v1/users",
+                      {{"username", "staff" + std::to_string(i)},
+                       {"password", "staff-pass-1"},
+                       {"role", "operator"}},
+                      token);
+      if (r.status == 201) ++acknowledged;
+    }
+    int status = proc.Signal(SIGKILL);
+    ASSERT_TRUE(WIFSIGNALED(status));
+  }
+  ASSERT_EQ(acknowledged, 25);
+  ServerProcess again(db, dir.File(""));
+  ASSERT_GT(again.port(), 0);
+  ApiClient c(again.port());
+  auto r = c.Get("/api/v1/users?limit=500", Login(c));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.data()["items"].size(), 26u);  // 25 + the admin.
+}
+
+}  // namespace
+}  // namespace qunying::server

@@ -1,0 +1,150 @@
+// AccountService over the real SQLite store.
+#include "auth/account_service.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/sqlite_account_store.h"
+#include "tests/storage/test_db.h"
+
+namespace qunying::auth {
+namespace {
+
+using storage::OpenTestDb;
+using storage::SqliteAccountStore;
+using storage::TempDir;
+
+constexpr int64_t kHour = 3600 * 1000;
+
+class AccountServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = OpenTestDb(dir_.File("acc.db"));
+    store_ = std::make_unique<SqliteAccountStore>(db_.get());
+    AccountOptions o;
+    o.hash_strength = HashStrength::kTestOnly;
+    o.rate_limits.max_failures_per_account = 3;
+    service_ = std::make_unique<AccountService>(store_.get(), &clock_, o);
+    ASSERT_TRUE(service_->CreateUser({"alice", "alice-pass-1", "operator", ""}).ok());
+  }
+
+  TempDir dir_;
+  FakeClock clock_{1'800'000'000'000};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<SqliteAccountStore> store_;
+  std::unique_ptr<AccountService> service_;
+};
+
+TEST_F(AccountServiceTest, LoginReturnsATokenThatAuthenticates) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok()) << login.status().ToString();
+  EXPECT_EQ(login->role, Role::kOperator);
+  auto who = service_->Authenticate(login->token, SessionKind::kStaff);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->id, login->user_id);
+  EXPECT_EQ(who->role, Role::kOperator);
+}
+
+TEST_F(AccountServiceTest, OnlyTheTokenHashIsStored) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  int found = 0;
+  ASSERT_TRUE(db_->Read([&](storage::Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(storage::Statement * st,
+                        c.Prepare("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"));
+    st->Bind(1, login->token);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    found = row ? static_cast<int>(st->Int(0)) : -1;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(found, 0);
+}
+
+TEST_F(AccountServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
+  auto wrong = service_->Login("alice", "nope-nope-1", "1.2.3.4");
+  auto unknown = service_->Login("mallory", "nope-nope-1", "1.2.3.4");
+  EXPECT_EQ(wrong.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(wrong.status().message(), unknown.status().message());
+}
+
+TEST_F(AccountServiceTest, RepeatedFailuresAreRateLimitedEvenWithTheRightPassword) {
+  for (int i = 0; i < 3; ++i) {
+    (void)service_->Login("alice", "wrong-pass-1", "1.2.3.4");
+  }
+  EXPECT_EQ(service_->Login("alice", "alice-pass-1", "1.2.3.4").status().code(),
+            StatusCode::kRateLimited);
+  clock_.Advance(16 * 60 * 1000);
+  EXPECT_TRUE(service_->Login("alice", "alice-pass-1", "1.2.3.4").ok());
+}
+
+TEST_F(AccountServiceTest, IdleSessionsExpireButActiveOnesLiveOn) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  for (int i = 0; i < 5; ++i) {  // Used every 7 h: never idle for 8 h.
+    clock_.Advance(7 * kHour);
+    ASSERT_TRUE(service_->Authenticate(login->token, SessionKind::kStaff).ok())
+        << "hour " << (i + 1) * 7;
+  }
+  clock_.Advance(8 * kHour);
+  EXPECT_EQ(service_->Authenticate(login->token, SessionKind::kStaff)
+                .status().code(),
+            StatusCode::kUnauthenticated);
+}
+
+TEST_F(AccountServiceTest, SessionsDieAtTheAbsoluteLimitHoweverUsed) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  for (int h = 0; h < 7 * 24 - 1; h += 6) {
+    clock_.Advance(6 * kHour);
+    if (!service_->Authenticate(login->token, SessionKind::kStaff).ok()) break;
+  }
+  clock_.Advance(6 * kHour);
+  EXPECT_FALSE(service_->Authenticate(login->token, SessionKind::kStaff).ok());
+}
+
+TEST_F(AccountServiceTest, LogoutRevokesTheToken) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  ASSERT_TRUE(service_->Logout(login->token).ok());
+  EXPECT_FALSE(service_->Authenticate(login->token, SessionKind::kStaff).ok());
+}
+
+TEST_F(AccountServiceTest, ParticipantAndStaffTokensDoNotCross) {
+  auto p = service_->StartParticipantSession(42);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(service_->Authenticate(*p, SessionKind::kParticipant).ok());
+  EXPECT_FALSE(service_->Authenticate(*p, SessionKind::kStaff).ok());
+  auto s = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(service_->Authenticate(s->token, SessionKind::kParticipant).ok());
+}
+
+TEST_F(AccountServiceTest, CreateUserValidatesEveryField) {
+  EXPECT_EQ(service_->CreateUser({"alice", "alice-pass-2", "sales", ""})
+                .status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(service_->CreateUser({"b", "valid-pass-1", "sales", ""})
+                .status().field(),
+            "username");
+  EXPECT_EQ(service_->CreateUser({"bob", "valid-pass-1", "boss", ""})
+                .status().field(),
+            "role");
+  EXPECT_EQ(service_->CreateUser({"bob", "short", "sales", ""}).status().field(),
+            "password");
+  EXPECT_EQ(service_->CreateUser({"bob", "valid-pass-1", "participant", ""})
+                .status().field(),
+            "role");
+}
+
+TEST_F(AccountServiceTest, EnsureAdminCreatesOnlyTheFirst) {
+  auto first = service_->EnsureAdmin("root", "root-pass-12");
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(*first);
+  auto second = service_->EnsureAdmin("root2", "root-pass-12");
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(*store_->CountUsersWithRole(Role::kAdmin), 1);
+}
+
+}  // namespace
+}  // namespace qunying::auth
