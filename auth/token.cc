@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "core/sha256.h"
+
 #include <cstdlib>
 #include <vector>
 
@@ -18,15 +20,7 @@ std::string NewToken() {
   return out;
 }
 
-std::string TokenHash(std::string_view token) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest,
-                     reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
+std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
 
 std::string RandomHex(size_t bytes) {
   if (sodium_init() < 0) std::abort();  // No randomness: nothing is safe.

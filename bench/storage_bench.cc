@@ -47,8 +47,9 @@ double Run(const std::string& path, int threads, int writes) {
     });
   }
   for (auto& th : pool) th.join();
-  double secs = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - start).count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   auto stats = (*db)->Stats();
   std::printf("%-34s %8d writes %8.0f writes/s  %6.1f writes/commit\n",
               (std::to_string(threads) + " thread(s)").c_str(), writes,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "core/utf8.h"
+
 namespace qunying::community {
 namespace {
 
@@ -38,6 +40,62 @@ constexpr const char* kEnglishTexts[] = {
     "请问有没有一对一的外教课？多少钱？",
     "今天的 shadowing 练习完成，录了音。",
 };
+
+struct City {
+  const char* city;
+  const char* districts[2];
+  const char* school;
+};
+constexpr City kCities[] = {
+    {"北京", {"海淀区", "朝阳区"}, "中关村第一小学"},
+    {"上海", {"浦东新区", "徐汇区"}, "建平实验小学"},
+    {"杭州", {"西湖区", "滨江区"}, "学军小学"},
+    {"成都", {"武侯区", "锦江区"}, "泡桐树小学"},
+    {"广州", {"天河区", "越秀区"}, "华阳小学"},
+    {"深圳", {"南山区", "福田区"}, "南山实验学校"},
+};
+constexpr const char* kGrades[] = {"一年级", "二年级", "三年级",
+                                   "四年级", "五年级", "六年级"};
+constexpr const char* kOccupations[] = {"护士", "小学老师", "工程师",
+                                        "会计", "医生",     "律师"};
+constexpr const char* kBooks[] = {"夏洛的网", "小王子", "窗边的小豆豆",
+                                  "草房子", "西游记"};
+
+// A page the member might photograph: a reading log, a worksheet header,
+// or a parent's note. Built from the member's own (hidden) profile.
+std::vector<std::string> PhotoLines(std::mt19937& rng, const DemoMember& m,
+                                    int member_index, int day, bool reading) {
+  std::uniform_int_distribution<int> pick(0, 99);
+  const City& c = kCities[member_index % 6];
+  const char* district = c.districts[member_index % 2];
+  const char* grade = kGrades[member_index % 6];
+  std::string child = std::string(kSurnames[member_index % 20]) +
+                      kGiven[(member_index / 3) % 16];
+  std::vector<std::string> lines;
+  if (reading) {
+    lines.push_back(std::string("《") + kBooks[day % 5] + "》读书笔记 第" +
+                    std::to_string(day) + "天");
+  } else {
+    lines.push_back("English Speaking Day " + std::to_string(day));
+  }
+  int kind = pick(rng);
+  if (kind < 45) {
+    lines.push_back(std::string(c.city) + "市" + district + c.school);
+    lines.push_back(std::string(grade) + "（" + std::to_string(1 + day % 4) +
+                    "）班 " + child);
+  } else if (kind < 70) {
+    lines.push_back(std::string("姓名：") + child + "  " + grade);
+    lines.push_back(std::string("今天读了") + std::to_string(10 + day) + "页");
+  } else if (kind < 85 && !m.phone.empty()) {
+    lines.push_back("家长签字：" + std::string(Utf8Prefix(m.nickname, 6)));
+    lines.push_back("联系电话 " + m.phone);
+  } else {
+    lines.push_back(std::string("我是一名") + kOccupations[member_index % 6] +
+                    "，下班后陪孩子读书");
+    lines.push_back(std::string("坐标") + c.city + district);
+  }
+  return lines;
+}
 
 std::string Replace(std::string s, const std::string& from,
                     const std::string& to) {
@@ -81,7 +139,7 @@ DemoMember MakeMember(std::mt19937& rng, int index) {
 int64_t DayStartMs(int64_t days) { return (days * 86400 - 8 * 3600) * 1000; }
 
 void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
-                 double diligence, int64_t today) {
+                 double diligence, int64_t today, double photo_share) {
   const DemoCampaign& camp = c.campaigns[e.campaign];
   bool reading = camp.theme == "亲子阅读";
   std::uniform_real_distribution<double> u(0, 1);
@@ -101,6 +159,10 @@ void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
     ck.duration_s = std::uniform_int_distribution<int>(300, 2400)(rng);
     int64_t minute = std::uniform_int_distribution<int>(19 * 60, 22 * 60)(rng);
     ck.at_ms = DayStartMs(date + (ck.makeup ? 1 : 0)) + minute * 60000;
+    if (u(rng) < photo_share) {
+      ck.photo_lines =
+          PhotoLines(rng, c.members[e.member], e.member, day, reading);
+    }
     c.checkins.push_back(std::move(ck));
   }
 }
@@ -140,7 +202,7 @@ DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
                      DayStartMs(camp.starts_on - 3)};
     if (u(rng) < 0.1) e.paid_fen = camp.price_fen / 2;  // Coupon.
     c.enrollments.push_back(e);
-    AddCheckins(rng, c, e, diligence[member], t);
+    AddCheckins(rng, c, e, diligence[member], t, options.photo_share);
   };
   // Reading: members 0..139 in period 1; the diligent half of them renew,
   // plus newcomers 140..179. English: 120..229 in period 1, 230..299 new.

@@ -43,6 +43,11 @@ struct DemoCheckin {
   int duration_s = 0;
   int64_t at_ms = 0;
   bool makeup = false;
+  // Text to render as the check-in's photo (empty: no photo). A worksheet or
+  // notebook page that often tells a school, grade, city or occupation.
+  std::vector<std::string> photo_lines;
+  // Set by whoever renders and stores the photo.
+  std::string photo_sha256;
 };
 
 struct DemoCommunity {
@@ -60,6 +65,8 @@ struct DemoOptions {
   uint32_t seed = 20261122;
   // Members in the community.
   int members = 300;
+  // Share of check-ins that carry a photo.
+  double photo_share = 0.015;
 };
 
 DemoCommunity GenerateDemoCommunity(const DemoOptions& options);

@@ -47,6 +47,17 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+std::string_view Utf8Prefix(std::string_view s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<uint8_t>(s[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return s.substr(0, i);
+      ++chars;
+    }
+  }
+  return s;
+}
+
 bool HasControlChars(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<uint8_t>(s[i]);

@@ -13,6 +13,10 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in well-formed UTF-8.
 size_t Utf8Length(std::string_view s);
 
+// The first `max_chars` code points of well-formed UTF-8 (never cuts a
+// character in half).
+std::string_view Utf8Prefix(std::string_view s, size_t max_chars);
+
 // True when `s` holds a C0/C1 control character other than tab and newline.
 bool HasControlChars(std::string_view s);
 

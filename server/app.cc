@@ -21,6 +21,8 @@ Result<std::unique_ptr<App>> App::Create(
                                ": " + ec.message());
   }
   QY_ASSIGN_OR_RETURN(app->db_, storage::Database::Open(options.db));
+  app->blobs_ =
+      std::make_unique<storage::BlobStore>(options.data_dir + "/blobs");
   app->account_store_ =
       std::make_unique<storage::SqliteAccountStore>(app->db_.get());
   app->member_store_ =

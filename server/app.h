@@ -16,6 +16,7 @@
 #include "server/http_server.h"
 #include "server/logger.h"
 #include "server/wechat_http_client.h"
+#include "storage/blob_store.h"
 #include "storage/database.h"
 
 namespace qunying::storage {
@@ -55,6 +56,8 @@ class App {
 
   auth::AccountService& accounts() { return *accounts_; }
   storage::Database& db() { return *db_; }
+  // Uploaded photos, under data_dir/blobs.
+  storage::BlobStore& blobs() { return *blobs_; }
   Logger& logger() { return *logger_; }
   int port() const { return port_; }
 
@@ -65,6 +68,7 @@ class App {
   AppOptions options_;
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<storage::SqliteAccountStore> account_store_;
   std::unique_ptr<storage::SqliteMemberStore> member_store_;
   std::unique_ptr<auth::AccountService> accounts_;

@@ -133,7 +133,8 @@ std::string HttpServer::ClientAddress(const httplib::Request& http) const {
     // the client and can be forged, so take the last entry.
     if (!fwd.empty()) {
       size_t comma = fwd.rfind(',');
-      std::string last = comma == std::string::npos ? fwd : fwd.substr(comma + 1);
+      std::string last =
+          comma == std::string::npos ? fwd : fwd.substr(comma + 1);
       size_t b = last.find_first_not_of(' ');
       if (b != std::string::npos) return last.substr(b);
     }

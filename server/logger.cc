@@ -59,7 +59,8 @@ Logger::Logger(const std::string& path, LogLevel level) : level_(level) {
   out_ = path.empty() ? stderr : std::fopen(path.c_str(), "a");
   owns_out_ = out_ != nullptr && out_ != stderr;
   if (!out_) {
-    std::fprintf(stderr, "qunying: cannot open log file %s; logging to stderr\n",
+    std::fprintf(stderr,
+                 "qunying: cannot open log file %s; logging to stderr\n",
                  path.c_str());
     out_ = stderr;
   }

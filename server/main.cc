@@ -8,10 +8,8 @@
 #include <iostream>
 
 #include "auth/token.h"
-#include "community/demo_community.h"
-#include "core/time_util.h"
 #include "server/app.h"
-#include "storage/demo_loader.h"
+#include "server/demo.h"
 
 namespace qy = qunying;
 using qunying::server::App;
@@ -117,24 +115,13 @@ int Serve(Flags& f, bool demo) {
   auto created = (*app)->accounts().EnsureAdmin(f.admin_user, f.admin_password);
   if (!created.ok()) return Fail(created.status());
   if (demo) {
-    const qy::Clock* clock = qy::SystemClock::Default();
-    int64_t today = (clock->NowSeconds() + 8 * 3600) / 86400;
-    auto community = qy::community::GenerateDemoCommunity({today});
-    qy::Status s = qy::storage::LoadDemoCommunity((*app)->db(), community,
-                                                  clock->NowMillis());
-    if (!s.ok()) return Fail(s);
-    for (auto [user, pw, role, name] :
-         {std::tuple{"operator", "demo-operator-1", "operator", "运营小张"},
-          std::tuple{"sales1", "demo-sales-1", "sales", "销售小李"},
-          std::tuple{"sales2", "demo-sales-2", "sales", "销售小王"}}) {
-      auto id = (*app)->accounts().CreateUser({user, pw, role, name});
-      if (!id.ok()) return Fail(id.status());
-    }
+    auto seeded = qy::server::SeedDemo(**app, *qy::SystemClock::Default());
+    if (!seeded.ok()) return Fail(seeded.status());
     std::printf(
         "Demo community: %zu members, %zu campaigns, %zu groups, "
-        "%zu check-ins.\n",
-        community.members.size(), community.campaigns.size(),
-        community.groups.size(), community.checkins.size());
+        "%zu check-ins (%zu with photos).\n",
+        seeded->members, seeded->campaigns, seeded->groups, seeded->checkins,
+        seeded->photos);
   }
   auto port = (*app)->Start();
   if (!port.ok()) return Fail(port.status());
@@ -146,10 +133,12 @@ int Serve(Flags& f, bool demo) {
                 generated ? "   <- shown once; change it" : "");
   }
   if (demo) {
+    std::printf("Demo sign-ins:");
+    for (const auto& staff : qy::server::kDemoStaff) {
+      std::printf(" %s / %s (%s);", staff.username, staff.password, staff.role);
+    }
     std::printf(
-        "Demo sign-ins: operator / demo-operator-1, sales1 / "
-        "demo-sales-1, sales2 / demo-sales-2\n"
-        "Participants: POST /api/v1/mp/login with "
+        "\nParticipants: POST /api/v1/mp/login with "
         "{\"openid\":\"demo-openid-1\",\"nickname\":\"...\"}\n");
   }
   std::fflush(stdout);

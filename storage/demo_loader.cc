@@ -107,8 +107,8 @@ Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
     QY_ASSIGN_OR_RETURN(
         Statement * ck,
         c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
-                  " duration_s, client_id, makeup, created_at_ms)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                  " duration_s, client_id, makeup, created_at_ms,"
+                  " photo_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (size_t i = 0; i < demo.checkins.size(); ++i) {
       const auto& k = demo.checkins[i];
       ck->Reset();
@@ -120,6 +120,7 @@ Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
                              .Bind(6, "demo-" + std::to_string(i))
                              .Bind(7, k.makeup ? 1 : 0)
                              .Bind(8, k.at_ms)
+                             .BindOptional(9, k.photo_sha256)
                              .Run());
     }
     return Status::Ok();

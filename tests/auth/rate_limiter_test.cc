@@ -12,7 +12,8 @@ TEST(LoginRateLimiterTest, LocksAccountAfterFailuresThenReleasesAfterWindow) {
     ASSERT_TRUE(limiter.Check("alice", "10.0.0.1").ok());
     limiter.RecordFailure("alice", "10.0.0.1");
   }
-  EXPECT_EQ(limiter.Check("alice", "10.0.0.2").code(), StatusCode::kRateLimited);
+  EXPECT_EQ(limiter.Check("alice", "10.0.0.2").code(),
+            StatusCode::kRateLimited);
   EXPECT_TRUE(limiter.Check("bob", "10.0.0.1").ok());
   clock.Advance(60001);
   EXPECT_TRUE(limiter.Check("alice", "10.0.0.1").ok());

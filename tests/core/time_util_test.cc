@@ -23,8 +23,8 @@ TEST(TimeUtilTest, ParsesOffsetsZuluAndFractions) {
 }
 
 TEST(TimeUtilTest, RoundTripsAcrossYearsAndLeapDays) {
-  for (int64_t ms : {0LL, 951782400000LL, 1709164800123LL / 1000 * 1000,
-                     -86400000LL}) {
+  for (int64_t ms :
+       {0LL, 951782400000LL, 1709164800123LL / 1000 * 1000, -86400000LL}) {
     auto parsed = ParseRfc3339(FormatRfc3339(ms));
     ASSERT_TRUE(parsed.ok()) << FormatRfc3339(ms);
     EXPECT_EQ(*parsed, ms);

@@ -20,6 +20,13 @@ TEST(Utf8Test, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("\xFF"));
 }
 
+TEST(Utf8Test, PrefixNeverCutsACharacter) {
+  EXPECT_EQ(Utf8Prefix("王小明妈妈🌸", 3), "王小明");
+  EXPECT_EQ(Utf8Prefix("王小明妈妈🌸", 6), "王小明妈妈🌸");
+  EXPECT_EQ(Utf8Prefix("ab🌸c", 3), "ab🌸");
+  EXPECT_EQ(Utf8Prefix("abc", 0), "");
+}
+
 TEST(Utf8Test, FindsControlCharacters) {
   EXPECT_TRUE(HasControlChars(std::string("a\0b", 3)));
   EXPECT_TRUE(HasControlChars("a\x1b[31m"));

@@ -72,9 +72,10 @@ TEST_F(AuthApiTest, MissingGarbageAndExpiredTokensAre401) {
 
 TEST_F(AuthApiTest, LogoutKillsTheToken) {
   std::string token = AdminToken();
-  EXPECT_EQ(client_->Post("/api/v1/auth/logout", nlohmann::json::object(), token)
-                .status,
-            200);
+  EXPECT_EQ(
+      client_->Post("/api/v1/auth/logout", nlohmann::json::object(), token)
+          .status,
+      200);
   EXPECT_EQ(client_->Get("/api/v1/auth/me", token).status, 401);
 }
 
@@ -88,10 +89,10 @@ TEST_F(AuthApiTest, ParticipantTokenNeverReachesAStaffRoute) {
 
 TEST_F(AuthApiTest, OnlyAdminsManageUsers) {
   std::string op = CreateStaff("operator1", "operator");
-  auto r = client_->Post("/api/v1/users",
-                         {{"username", "x1x"}, {"password", "x-pass-12345"},
-                          {"role", "sales"}},
-                         op);
+  auto r = client_->Post(
+      "/api/v1/users",
+      {{"username", "x1x"}, {"password", "x-pass-12345"}, {"role", "sales"}},
+      op);
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.code(), 40301);
   EXPECT_EQ(client_->Get("/api/v1/users", op).status, 403);
@@ -101,24 +102,25 @@ TEST_F(AuthApiTest, CreatedUserCanSignInWithTheirRole) {
   std::string sales = CreateStaff("rep1", "sales");
   auto me = client_->Get("/api/v1/auth/me", sales);
   EXPECT_EQ(me.data()["role"], "sales");
-  auto dup = client_->Post("/api/v1/users",
-                           {{"username", "rep1"}, {"password", "rep1-pass-1"},
-                            {"role", "sales"}},
-                           AdminToken());
+  auto dup = client_->Post(
+      "/api/v1/users",
+      {{"username", "rep1"}, {"password", "rep1-pass-1"}, {"role", "sales"}},
+      AdminToken());
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(dup.data()["field"], "username");
 }
 
 TEST_F(AuthApiTest, UserListPagesThroughEveryUserOnce) {
   std::string admin = AdminToken();
-  for (int i = 0; i < 5; ++i) CreateStaff("user" + std::to_string(i), "operator");
+  for (int i = 0; i < 5; ++i)
+    CreateStaff("user" + std::to_string(i), "operator");
   std::set<std::string> seen;
   std::string cursor;
   int pages = 0;
   do {
-    auto r = client_->Get("/api/v1/users?limit=2" +
-                              (cursor.empty() ? "" : "&cursor=" + cursor),
-                          admin);
+    auto r = client_->Get(
+        "/api/v1/users?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
+        admin);
     ASSERT_EQ(r.status, 200) << r.body.dump();
     ASSERT_LE(r.data()["items"].size(), 2u);
     for (const auto& u : r.data()["items"]) {
@@ -138,7 +140,8 @@ TEST_F(AuthApiTest, UserListPagesThroughEveryUserOnce) {
 }
 
 TEST_F(AuthApiTest, BadBodiesAre400NamingTheProblem) {
-  auto malformed = client_->Call("POST", "/api/v1/auth/login", "{\"username\":");
+  auto malformed =
+      client_->Call("POST", "/api/v1/auth/login", "{\"username\":");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.code(), 40001);
   EXPECT_NE(malformed.body["msg"].get<std::string>().find("malformed JSON"),

@@ -22,11 +22,14 @@ std::string ReadFile(const std::string& path) {
 TEST(HttpServerTest, AThrowingHandlerAnswers500AndTheServerLivesOn) {
   storage::TempDir dir;
   Router router;
-  router.Add({"GET", "/boom", Access::kPublic, {}, [](Request&) -> Result<Reply> {
-                throw std::runtime_error("kaboom");
-              }});
-  router.Add({"GET", "/fine", Access::kPublic, {},
-              [](Request&) -> Result<Reply> { return Reply{200, {{"ok", 1}}}; }});
+  router.Add(
+      {"GET", "/boom", Access::kPublic, {}, [](Request&) -> Result<Reply> {
+         throw std::runtime_error("kaboom");
+       }});
+  router.Add(
+      {"GET", "/fine", Access::kPublic, {}, [](Request&) -> Result<Reply> {
+         return Reply{200, {{"ok", 1}}};
+       }});
   Metrics metrics;
   Logger logger(dir.File("log"), LogLevel::kInfo);
   ServerOptions o;
@@ -70,7 +73,8 @@ TEST_F(PipelineTest, ManyConcurrentKeepAliveClientsAllGetAnswers) {
       ApiClient c(app_->port());
       c.raw().set_keep_alive(true);
       for (int i = 0; i < 50; ++i) {
-        auto r = c.Get(i % 2 ? "/healthz" : "/api/v1/auth/me", i % 2 ? "" : token);
+        auto r =
+            c.Get(i % 2 ? "/healthz" : "/api/v1/auth/me", i % 2 ? "" : token);
         if (r.status == 200 && r.code() == 0) ++ok;
       }
     });
@@ -85,7 +89,8 @@ TEST_F(PipelineTest, LogsNeverHoldPasswordsTokensOrPhones) {
                       {{"username", "admin"}, {"password", "wrong-secret-77"}});
   (void)client_->Get("/api/v1/auth/me?phone=13812345678", token);
   (void)client_->Post("/api/v1/users",
-                      {{"username", "13912345678"}, {"password", "p-13700001111"},
+                      {{"username", "13912345678"},
+                       {"password", "p-13700001111"},
                        {"role", "sales"}},
                       token);
   app_->Stop();

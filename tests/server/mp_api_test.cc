@@ -38,7 +38,9 @@ class WeChatStub {
     server_.stop();
     thread_.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+  }
   int calls() const { return calls_; }
   std::string last_appid() const { return last_appid_; }
 

@@ -33,11 +33,16 @@ class ApiClient {
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     httplib::Result res{nullptr, httplib::Error::Unknown};
-    if (method == "GET") res = http_.Get(path, headers);
-    else if (method == "POST") res = http_.Post(path, headers, body, type);
-    else if (method == "PUT") res = http_.Put(path, headers, body, type);
-    else if (method == "PATCH") res = http_.Patch(path, headers, body, type);
-    else if (method == "DELETE") res = http_.Delete(path, headers, body, type);
+    if (method == "GET")
+      res = http_.Get(path, headers);
+    else if (method == "POST")
+      res = http_.Post(path, headers, body, type);
+    else if (method == "PUT")
+      res = http_.Put(path, headers, body, type);
+    else if (method == "PATCH")
+      res = http_.Patch(path, headers, body, type);
+    else if (method == "DELETE")
+      res = http_.Delete(path, headers, body, type);
     ApiReply reply;
     if (!res) {
       ADD_FAILURE() << method << " " << path << ": no answer ("
@@ -99,11 +104,10 @@ class ServerTest : public ::testing::Test {
   }
   std::string AdminToken() { return LoginAs("admin", kAdminPassword); }
   std::string CreateStaff(const std::string& user, const std::string& role) {
-    auto r = client_->Post("/api/v1/users",
-                           {{"username", user},
-                            {"password", user + "-pass-1"},
-                            {"role", role}},
-                           AdminToken());
+    auto r = client_->Post(
+        "/api/v1/users",
+        {{"username", user}, {"password", user + "-pass-1"}, {"role", role}},
+        AdminToken());
     EXPECT_EQ(r.status, 201) << r.body.dump();
     return LoginAs(user, user + "-pass-1");
   }

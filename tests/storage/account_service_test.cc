@@ -24,7 +24,8 @@ class AccountServiceTest : public ::testing::Test {
     o.hash_strength = HashStrength::kTestOnly;
     o.rate_limits.max_failures_per_account = 3;
     service_ = std::make_unique<AccountService>(store_.get(), &clock_, o);
-    ASSERT_TRUE(service_->CreateUser({"alice", "alice-pass-1", "operator", ""}).ok());
+    ASSERT_TRUE(
+        service_->CreateUser({"alice", "alice-pass-1", "operator", ""}).ok());
   }
 
   TempDir dir_;
@@ -48,14 +49,17 @@ TEST_F(AccountServiceTest, OnlyTheTokenHashIsStored) {
   auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
   ASSERT_TRUE(login.ok());
   int found = 0;
-  ASSERT_TRUE(db_->Read([&](storage::Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(storage::Statement * st,
-                        c.Prepare("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"));
-    st->Bind(1, login->token);
-    QY_ASSIGN_OR_RETURN(bool row, st->Step());
-    found = row ? static_cast<int>(st->Int(0)) : -1;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      db_->Read([&](storage::Connection& c) -> Status {
+           QY_ASSIGN_OR_RETURN(
+               storage::Statement * st,
+               c.Prepare("SELECT COUNT(*) FROM sessions WHERE token_hash = ?"));
+           st->Bind(1, login->token);
+           QY_ASSIGN_OR_RETURN(bool row, st->Step());
+           found = row ? static_cast<int>(st->Int(0)) : -1;
+           return Status::Ok();
+         })
+          .ok());
   EXPECT_EQ(found, 0);
 }
 
@@ -67,7 +71,8 @@ TEST_F(AccountServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
   EXPECT_EQ(wrong.status().message(), unknown.status().message());
 }
 
-TEST_F(AccountServiceTest, RepeatedFailuresAreRateLimitedEvenWithTheRightPassword) {
+TEST_F(AccountServiceTest,
+       RepeatedFailuresAreRateLimitedEvenWithTheRightPassword) {
   for (int i = 0; i < 3; ++i) {
     (void)service_->Login("alice", "wrong-pass-1", "1.2.3.4");
   }
@@ -86,9 +91,9 @@ TEST_F(AccountServiceTest, IdleSessionsExpireButActiveOnesLiveOn) {
         << "hour " << (i + 1) * 7;
   }
   clock_.Advance(8 * kHour);
-  EXPECT_EQ(service_->Authenticate(login->token, SessionKind::kStaff)
-                .status().code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      service_->Authenticate(login->token, SessionKind::kStaff).status().code(),
+      StatusCode::kUnauthenticated);
 }
 
 TEST_F(AccountServiceTest, SessionsDieAtTheAbsoluteLimitHoweverUsed) {
@@ -116,23 +121,28 @@ TEST_F(AccountServiceTest, ParticipantAndStaffTokensDoNotCross) {
   EXPECT_FALSE(service_->Authenticate(*p, SessionKind::kStaff).ok());
   auto s = service_->Login("alice", "alice-pass-1", "1.2.3.4");
   ASSERT_TRUE(s.ok());
-  EXPECT_FALSE(service_->Authenticate(s->token, SessionKind::kParticipant).ok());
+  EXPECT_FALSE(
+      service_->Authenticate(s->token, SessionKind::kParticipant).ok());
 }
 
 TEST_F(AccountServiceTest, CreateUserValidatesEveryField) {
   EXPECT_EQ(service_->CreateUser({"alice", "alice-pass-2", "sales", ""})
-                .status().code(),
+                .status()
+                .code(),
             StatusCode::kConflict);
-  EXPECT_EQ(service_->CreateUser({"b", "valid-pass-1", "sales", ""})
-                .status().field(),
-            "username");
+  EXPECT_EQ(
+      service_->CreateUser({"b", "valid-pass-1", "sales", ""}).status().field(),
+      "username");
   EXPECT_EQ(service_->CreateUser({"bob", "valid-pass-1", "boss", ""})
-                .status().field(),
+                .status()
+                .field(),
             "role");
-  EXPECT_EQ(service_->CreateUser({"bob", "short", "sales", ""}).status().field(),
-            "password");
+  EXPECT_EQ(
+      service_->CreateUser({"bob", "short", "sales", ""}).status().field(),
+      "password");
   EXPECT_EQ(service_->CreateUser({"bob", "valid-pass-1", "participant", ""})
-                .status().field(),
+                .status()
+                .field(),
             "role");
 }
 

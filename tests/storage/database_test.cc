@@ -26,7 +26,8 @@ Status InsertAudit(Connection& c, const std::string& target) {
 int64_t CountAudit(Database& db) {
   int64_t n = -1;
   Status s = db.Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare("SELECT COUNT(*) FROM audit_log"));
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT COUNT(*) FROM audit_log"));
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     n = row ? st->Int(0) : -1;
     return Status::Ok();
@@ -50,7 +51,8 @@ TEST(DatabaseTest, MigratesAFreshFileToTheLatestVersion) {
 TEST(DatabaseTest, WritesAreVisibleToReadsAfterTheyReturn) {
   TempDir dir;
   auto db = OpenTestDb(dir.File("a.db"));
-  ASSERT_TRUE(db->Write([](Connection& c) { return InsertAudit(c, "x"); }).ok());
+  ASSERT_TRUE(
+      db->Write([](Connection& c) { return InsertAudit(c, "x"); }).ok());
   EXPECT_EQ(CountAudit(*db), 1);
 }
 
@@ -67,10 +69,10 @@ TEST(DatabaseTest, ConcurrentWritesShareOneCommit) {
   WriterGate gate;
   std::thread blocker([&] {
     ASSERT_TRUE(db->Write([&](Connection& c) {
-      gate.entered.set_value();
-      gate.released.wait();
-      return InsertAudit(c, "first");
-    }).ok());
+                    gate.entered.set_value();
+                    gate.released.wait();
+                    return InsertAudit(c, "first");
+                  }).ok());
   });
   gate.entered.get_future().wait();
   uint64_t commits_before = db->Stats().commits;
@@ -78,8 +80,8 @@ TEST(DatabaseTest, ConcurrentWritesShareOneCommit) {
   for (int i = 0; i < 10; ++i) {
     writers.emplace_back([&, i] {
       EXPECT_TRUE(db->Write([i](Connection& c) {
-        return InsertAudit(c, "w" + std::to_string(i));
-      }).ok());
+                      return InsertAudit(c, "w" + std::to_string(i));
+                    }).ok());
     });
   }
   while (db->Stats().queue_depth < 10) std::this_thread::yield();
@@ -133,7 +135,8 @@ TEST(DatabaseTest, ConstraintViolationIsAConflict) {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("INSERT INTO users (username, password_hash, role,"
-                  " display_name, created_at_ms) VALUES ('u', 'h', 'admin', 'U', 1)"));
+                  " display_name, created_at_ms) VALUES ('u', 'h', 'admin', "
+                  "'U', 1)"));
     return st->Run();
   };
   ASSERT_TRUE(db->Write(insert_user).ok());
@@ -143,7 +146,8 @@ TEST(DatabaseTest, ConstraintViolationIsAConflict) {
 TEST(DatabaseTest, WritesAfterCloseAreRefusedNotLost) {
   TempDir dir;
   auto db = OpenTestDb(dir.File("a.db"));
-  ASSERT_TRUE(db->Write([](Connection& c) { return InsertAudit(c, "a"); }).ok());
+  ASSERT_TRUE(
+      db->Write([](Connection& c) { return InsertAudit(c, "a"); }).ok());
   db->Close();
   EXPECT_EQ(db->Write([](Connection& c) { return InsertAudit(c, "b"); }).code(),
             StatusCode::kUnavailable);
@@ -167,9 +171,11 @@ TEST(DatabaseTest, EveryAcknowledgedWriteSurvivesKillNine) {
     auto db = Database::Open(o);
     if (!db.ok()) _exit(2);
     for (int i = 0;; ++i) {
-      if (!(*db)->Write([i](Connection& c) {
-            return InsertAudit(c, std::to_string(i));
-          }).ok()) {
+      if (!(*db)
+               ->Write([i](Connection& c) {
+                 return InsertAudit(c, std::to_string(i));
+               })
+               .ok()) {
         _exit(3);
       }
       if (write(pipefd[1], &i, sizeof i) != sizeof i) _exit(4);  // Ack.

@@ -29,9 +29,15 @@ TEST(SqliteMemberStoreTest, RenameKeepsEveryEarlierNicknameInOrder) {
   SqliteMemberStore store(db.get());
   auto m = store.FindOrCreateByOpenid("o1", "", "王小明妈妈", 1);
   ASSERT_TRUE(m.ok());
-  ASSERT_TRUE(store.RenameMember(m->id, "王小明妈妈🌸", NicknameSource::kMiniProgram, 2).ok());
-  ASSERT_TRUE(store.RenameMember(m->id, "小明妈", NicknameSource::kMiniProgram, 3).ok());
-  ASSERT_TRUE(store.RenameMember(m->id, "小明妈", NicknameSource::kMiniProgram, 4).ok());
+  ASSERT_TRUE(
+      store.RenameMember(m->id, "王小明妈妈🌸", NicknameSource::kMiniProgram, 2)
+          .ok());
+  ASSERT_TRUE(
+      store.RenameMember(m->id, "小明妈", NicknameSource::kMiniProgram, 3)
+          .ok());
+  ASSERT_TRUE(
+      store.RenameMember(m->id, "小明妈", NicknameSource::kMiniProgram, 4)
+          .ok());
   auto hist = store.NicknameHistory(m->id);
   ASSERT_TRUE(hist.ok());
   ASSERT_EQ(hist->size(), 2u);
@@ -55,16 +61,18 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
   auto demo = community::GenerateDemoCommunity({20000, 1, 300});
   ASSERT_TRUE(LoadDemoCommunity(*db, demo, 5).ok());
   int64_t members = 0, checkins = 0, enrollments = 0;
-  ASSERT_TRUE(db->Read([&](Connection& c) -> Status {
-    for (auto [sql, out] : {std::pair{"SELECT COUNT(*) FROM members", &members},
-                            std::pair{"SELECT COUNT(*) FROM checkins", &checkins},
-                            std::pair{"SELECT COUNT(*) FROM enrollments", &enrollments}}) {
-      QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
-      QY_ASSIGN_OR_RETURN(bool row, st->Step());
-      *out = row ? st->Int(0) : -1;
-    }
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      db->Read([&](Connection& c) -> Status {
+          for (auto [sql, out] :
+               {std::pair{"SELECT COUNT(*) FROM members", &members},
+                std::pair{"SELECT COUNT(*) FROM checkins", &checkins},
+                std::pair{"SELECT COUNT(*) FROM enrollments", &enrollments}}) {
+            QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+            QY_ASSIGN_OR_RETURN(bool row, st->Step());
+            *out = row ? st->Int(0) : -1;
+          }
+          return Status::Ok();
+        }).ok());
   EXPECT_EQ(members, 300);
   EXPECT_EQ(checkins, static_cast<int64_t>(demo.checkins.size()));
   EXPECT_EQ(enrollments, static_cast<int64_t>(demo.enrollments.size()));

@@ -1,0 +1,66 @@
+// OCR engines. OcrEngine is the interface (tests and the pipeline depend on
+// it); TesseractEngine wraps one tesseract::TessBaseAPI initialised once with
+// chi_sim+eng. An engine is NOT thread-safe: keep one per worker thread.
+#ifndef QUNYING_OCR_TESSERACT_ENGINE_H_
+#define QUNYING_OCR_TESSERACT_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cv {
+class Mat;
+}
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace qunying::ocr {
+
+struct OcrLine {
+  std::string text;      // UTF-8, without the trailing newline.
+  float confidence = 0;  // 0–100, Tesseract's line confidence.
+};
+
+struct OcrText {
+  std::vector<OcrLine> lines;
+  std::string Joined() const;  // Lines joined by '\n'.
+};
+
+class OcrEngine {
+ public:
+  virtual ~OcrEngine() = default;
+  // Recognises an 8-bit grey or BGR image.
+  virtual Result<OcrText> Recognize(const cv::Mat& image) = 0;
+};
+
+struct TesseractOptions {
+  // Tesseract language packs, '+'-joined (Debian: tesseract-ocr-chi-sim,
+  // tesseract-ocr-eng).
+  std::string languages = "chi_sim+eng";
+  // tessdata directory; empty uses the packaged default.
+  std::string datapath;
+  // Page segmentation mode: 6 = a single uniform block of text, which suits
+  // a preprocessed page of handwriting-like lines; 3 = fully automatic.
+  int page_seg_mode = 6;
+};
+
+class TesseractEngine : public OcrEngine {
+ public:
+  // Sets OMP_THREAD_LIMIT=1 (unless already set) before Tesseract starts:
+  // Debian's build uses OpenMP, which is 5x slower per image here.
+  static Result<std::unique_ptr<TesseractEngine>> Create(
+      const TesseractOptions& options = {});
+  ~TesseractEngine() override;
+  Result<OcrText> Recognize(const cv::Mat& image) override;
+
+ private:
+  TesseractEngine() = default;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+};
+
+}  // namespace qunying::ocr
+
+#endif  // QUNYING_OCR_TESSERACT_ENGINE_H_

@@ -1,0 +1,40 @@
+#include "server/demo.h"
+
+#include "community/demo_community.h"
+#include "ocr/photo_renderer.h"
+#include "storage/demo_loader.h"
+
+namespace qunying::server {
+
+Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
+  int64_t today = (clock.NowSeconds() + 8 * 3600) / 86400;  // China date.
+  community::DemoOptions options;
+  options.today = today;
+  community::DemoCommunity demo = community::GenerateDemoCommunity(options);
+  DemoSummary summary{demo.members.size(), demo.campaigns.size(),
+                      demo.groups.size(), demo.checkins.size(), 0};
+  uint32_t seed = 1;
+  for (auto& checkin : demo.checkins) {
+    if (checkin.photo_lines.empty()) continue;
+    ocr::RenderOptions render;
+    render.seed = seed++;
+    render.blue_ink = seed % 3 == 0;
+    render.paper = seed % 2 ? ocr::Paper::kRuled : ocr::Paper::kSquared;
+    render.rotation_deg = static_cast<double>(seed % 7) - 3.0;
+    render.noise_sigma = 4;
+    QY_ASSIGN_OR_RETURN(std::string jpeg,
+                        ocr::RenderPhotoJpeg(checkin.photo_lines, render));
+    QY_ASSIGN_OR_RETURN(checkin.photo_sha256, app.blobs().Put(jpeg));
+    ++summary.photos;
+  }
+  QY_RETURN_IF_ERROR(
+      storage::LoadDemoCommunity(app.db(), demo, clock.NowMillis()));
+  for (const DemoStaff& s : kDemoStaff) {
+    auto id = app.accounts().CreateUser(
+        {s.username, s.password, s.role, s.display_name});
+    if (!id.ok()) return id.status();
+  }
+  return summary;
+}
+
+}  // namespace qunying::server

@@ -1,0 +1,36 @@
+// Seeds a fresh database with the demo community: generated members and
+// check-ins, photos rendered from Chinese text and stored as blobs, and demo
+// staff accounts. Used by `qunying demo`.
+#ifndef QUNYING_SERVER_DEMO_H_
+#define QUNYING_SERVER_DEMO_H_
+
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "server/app.h"
+
+namespace qunying::server {
+
+struct DemoSummary {
+  size_t members = 0, campaigns = 0, groups = 0, checkins = 0, photos = 0;
+};
+
+// The demo staff sign-ins, as printed by `qunying demo`.
+struct DemoStaff {
+  const char* username;
+  const char* password;
+  const char* role;
+  const char* display_name;
+};
+inline constexpr DemoStaff kDemoStaff[] = {
+    {"operator", "demo-operator-1", "operator", "运营小张"},
+    {"sales1", "demo-sales-1", "sales", "销售小李"},
+    {"sales2", "demo-sales-2", "sales", "销售小王"},
+};
+
+Result<DemoSummary> SeedDemo(App& app, const Clock& clock);
+
+}  // namespace qunying::server
+
+#endif  // QUNYING_SERVER_DEMO_H_
