@@ -1,0 +1,174 @@
+#include "community/identity.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "community/nickname.h"
+
+namespace qunying::community {
+namespace {
+
+constexpr MatchMethod kPasses[] = {
+    MatchMethod::kUnionid, MatchMethod::kWechatId, MatchMethod::kNickname,
+    MatchMethod::kNicknameHistory, MatchMethod::kFuzzy};
+
+void AddTo(std::unordered_map<std::string, std::vector<size_t>>& index,
+           const std::string& key, size_t i) {
+  if (key.empty()) return;
+  auto& v = index[key];
+  if (v.empty() || v.back() != i) v.push_back(i);
+}
+
+std::string Evidence(MatchMethod m, const RosterRow& row,
+                     const KnownMember& member, const std::string& norm) {
+  switch (m) {
+    case MatchMethod::kUnionid:
+      return "unionid " + row.unionid;
+    case MatchMethod::kWechatId:
+      return "wechat_id " + row.wechat_id;
+    case MatchMethod::kNickname:
+      return "nickname '" + row.nickname + "'";
+    case MatchMethod::kNicknameHistory:
+      return "earlier nickname '" + row.nickname + "' (now '" +
+             member.nickname + "')";
+    case MatchMethod::kFuzzy:
+      return "'" + row.nickname + "' normalises to '" + norm + "' like '" +
+             member.nickname + "'";
+    case MatchMethod::kNone:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string_view MatchMethodName(MatchMethod m) {
+  switch (m) {
+    case MatchMethod::kNone:
+      return "none";
+    case MatchMethod::kUnionid:
+      return "unionid";
+    case MatchMethod::kWechatId:
+      return "wechat_id";
+    case MatchMethod::kNickname:
+      return "nickname";
+    case MatchMethod::kNicknameHistory:
+      return "nickname_history";
+    case MatchMethod::kFuzzy:
+      return "fuzzy";
+  }
+  return "none";
+}
+
+IdentityIndex::IdentityIndex(std::vector<KnownMember> members)
+    : members_(std::move(members)) {
+  for (size_t i = 0; i < members_.size(); ++i) {
+    const KnownMember& m = members_[i];
+    AddTo(by_unionid_, m.unionid, i);
+    AddTo(by_wechat_id_, m.wechat_id, i);
+    AddTo(by_nickname_, m.nickname, i);
+    std::string norm = NormalizeNickname(m.nickname);
+    AddTo(by_fuzzy_current_, norm, i);
+    AddTo(by_fuzzy_any_, norm, i);
+    for (const auto& old : m.earlier_nicknames) {
+      if (old != m.nickname) AddTo(by_history_, old, i);
+      AddTo(by_fuzzy_any_, NormalizeNickname(old), i);
+    }
+  }
+}
+
+std::vector<int64_t> IdentityIndex::Candidates(
+    const RosterRow& row, MatchMethod method,
+    const std::string& normalized) const {
+  const Index* index = nullptr;
+  std::string key;
+  switch (method) {
+    case MatchMethod::kUnionid:
+      index = &by_unionid_;
+      key = row.unionid;
+      break;
+    case MatchMethod::kWechatId:
+      index = &by_wechat_id_;
+      key = row.wechat_id;
+      break;
+    case MatchMethod::kNickname:
+      index = &by_nickname_;
+      key = row.nickname;
+      break;
+    case MatchMethod::kNicknameHistory:
+      index = &by_history_;
+      key = row.nickname;
+      break;
+    case MatchMethod::kFuzzy: {
+      // A normalised current nickname is better evidence than an old one:
+      // use the wider set only when the narrow one is empty.
+      auto it = by_fuzzy_current_.find(normalized);
+      index =
+          it != by_fuzzy_current_.end() ? &by_fuzzy_current_ : &by_fuzzy_any_;
+      key = normalized;
+      break;
+    }
+    case MatchMethod::kNone:
+      return {};
+  }
+  if (key.empty()) return {};
+  auto it = index->find(key);
+  if (it == index->end()) return {};
+  std::vector<int64_t> ids;
+  for (size_t i : it->second) ids.push_back(members_[i].id);
+  return ids;
+}
+
+std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
+    const std::vector<RosterRow>& rows) const {
+  std::vector<RowMatch> out(rows.size());
+  std::vector<bool> settled(rows.size(), false);
+  std::vector<std::string> norm(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r)
+    norm[r] = NormalizeNickname(rows[r].nickname);
+  std::unordered_set<int64_t> claimed;
+  std::unordered_map<int64_t, size_t> id_to_index;
+  for (size_t i = 0; i < members_.size(); ++i) id_to_index[members_[i].id] = i;
+
+  for (MatchMethod pass : kPasses) {
+    std::unordered_map<int64_t, std::vector<size_t>> proposals;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (settled[r]) continue;
+      std::vector<int64_t> c = Candidates(rows[r], pass, norm[r]);
+      c.erase(std::remove_if(c.begin(), c.end(),
+                             [&](int64_t id) { return claimed.count(id) > 0; }),
+              c.end());
+      if (c.size() == 1) {
+        proposals[c[0]].push_back(r);
+      } else if (c.size() > 1) {
+        out[r].review = true;  // Several equally good people: ask.
+        out[r].candidates = c;
+        out[r].evidence = std::string(MatchMethodName(pass)) + " fits " +
+                          std::to_string(c.size()) + " members";
+        settled[r] = true;
+      }
+    }
+    for (auto& [member_id, competing] : proposals) {
+      if (competing.size() > 1) {
+        for (size_t r : competing) {
+          out[r].review = true;
+          out[r].candidates = {member_id};
+          out[r].evidence = std::to_string(competing.size()) +
+                            " rows of this snapshot point at one member";
+          settled[r] = true;
+        }
+        continue;
+      }
+      size_t r = competing[0];
+      const KnownMember& m = members_[id_to_index[member_id]];
+      out[r].member_id = member_id;
+      out[r].method = pass;
+      out[r].evidence = Evidence(pass, rows[r], m, norm[r]);
+      settled[r] = true;
+      claimed.insert(member_id);
+    }
+  }
+  return out;
+}
+
+}  // namespace qunying::community

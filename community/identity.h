@@ -1,0 +1,78 @@
+// Identity resolution: which known member is behind each row of a group
+// roster. Strong identifiers first (unionid, then wechat_id), then the
+// current nickname, then a nickname the member used before, then the
+// normalised nickname (community/nickname.h) — each step only when exactly
+// one candidate remains. Precision before recall:
+//  - a member is claimed by at most one row of a snapshot;
+//  - rows that compete for one member, or a row with several equally good
+//    candidates, go to review instead of being guessed;
+//  - "妈妈" never meets "爸爸" (normalisation keeps kinship words).
+// Every match carries its method and evidence. Build an index once per
+// import; ResolveSnapshot is const and thread-safe.
+#ifndef QUNYING_COMMUNITY_IDENTITY_H_
+#define QUNYING_COMMUNITY_IDENTITY_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace qunying::community {
+
+enum class MatchMethod {
+  kNone,  // No known member: a new person.
+  kUnionid,
+  kWechatId,
+  kNickname,         // Exactly the member's current nickname.
+  kNicknameHistory,  // Exactly a nickname the member used before.
+  kFuzzy,            // Equal after normalisation.
+};
+std::string_view MatchMethodName(MatchMethod m);
+// Exact methods count toward "churned_exact"-style reports.
+inline bool IsExactMethod(MatchMethod m) {
+  return m == MatchMethod::kUnionid || m == MatchMethod::kWechatId ||
+         m == MatchMethod::kNickname;
+}
+
+struct KnownMember {
+  int64_t id = 0;
+  std::string unionid, wechat_id, nickname;
+  std::vector<std::string> earlier_nicknames;
+};
+
+struct RosterRow {
+  std::string nickname;      // Group nickname as exported.
+  std::string wechat_id;     // Optional.
+  std::string unionid;       // Optional.
+  int64_t joined_at_ms = 0;  // 0 when unknown.
+};
+
+struct RowMatch {
+  int64_t member_id = 0;  // 0: unmatched or under review.
+  MatchMethod method = MatchMethod::kNone;
+  std::string evidence;             // Human-readable: what matched what.
+  bool review = false;              // Ambiguous: an operator decides.
+  std::vector<int64_t> candidates;  // For review rows.
+};
+
+class IdentityIndex {
+ public:
+  explicit IdentityIndex(std::vector<KnownMember> members);
+  std::vector<RowMatch> ResolveSnapshot(
+      const std::vector<RosterRow>& rows) const;
+  size_t size() const { return members_.size(); }
+
+ private:
+  using Index = std::unordered_map<std::string, std::vector<size_t>>;
+  std::vector<int64_t> Candidates(const RosterRow& row, MatchMethod method,
+                                  const std::string& normalized) const;
+
+  std::vector<KnownMember> members_;
+  Index by_unionid_, by_wechat_id_, by_nickname_, by_history_;
+  Index by_fuzzy_current_, by_fuzzy_any_;
+};
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_IDENTITY_H_

@@ -1,0 +1,98 @@
+#include "community/identity.h"
+
+#include <gtest/gtest.h>
+
+namespace qunying::community {
+namespace {
+
+KnownMember M(int64_t id, std::string nick, std::vector<std::string> old = {},
+              std::string unionid = "", std::string wechat = "") {
+  return KnownMember{id, std::move(unionid), std::move(wechat), std::move(nick),
+                     std::move(old)};
+}
+RosterRow R(std::string nick, std::string wechat = "",
+            std::string unionid = "") {
+  return RosterRow{std::move(nick), std::move(wechat), std::move(unionid), 0};
+}
+
+TEST(IdentityResolverTest, MatchesRenamedMemberThroughHistory) {
+  IdentityIndex index({M(1, "小明妈妈-新名字", {"王小明妈妈"})});
+  auto m = index.ResolveSnapshot({R("王小明妈妈")});
+  EXPECT_EQ(m[0].member_id, 1);
+  EXPECT_EQ(m[0].method, MatchMethod::kNicknameHistory);
+  EXPECT_NE(m[0].evidence.find("王小明妈妈"), std::string::npos);
+}
+
+TEST(IdentityResolverTest, MatchesDecoratedGroupNicknamesFuzzily) {
+  IdentityIndex index({M(1, "王小明妈妈"), M(2, "李欣怡"), M(3, "张子涵妈妈"),
+                       M(4, "陈浩然妈妈")});
+  auto m =
+      index.ResolveSnapshot({R("A王小明妈妈"), R("李欣怡🌸"),
+                             R("张子涵妈妈-北京"), R("陈浩然妈妈（三年级）")});
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(m[i].member_id, i + 1) << i;
+    EXPECT_EQ(m[i].method, MatchMethod::kFuzzy);
+  }
+}
+
+TEST(IdentityResolverTest, LookAlikeStrangersAreNotMatched) {
+  IdentityIndex index({M(1, "王小明妈妈")});
+  auto m = index.ResolveSnapshot({R("王小明爸爸"), R("王小明奶奶🌸")});
+  EXPECT_EQ(m[0].member_id, 0);
+  EXPECT_FALSE(m[0].review);
+  EXPECT_EQ(m[1].member_id, 0);
+}
+
+TEST(IdentityResolverTest, StrongIdentifiersWinAndClaimTheMember) {
+  IdentityIndex index(
+      {M(1, "小明妈妈", {}, "u-1"), M(2, "别人", {}, "", "wx-2")});
+  // Row 0 calls itself "别人" but carries member 1's unionid; row 1 has the
+  // wechat id of member 2; row 2 has member 1's nickname but member 1 is
+  // already in this snapshot, so row 2 is somebody else.
+  auto m = index.ResolveSnapshot(
+      {R("别人", "", "u-1"), R("x", "wx-2"), R("小明妈妈")});
+  EXPECT_EQ(m[0].member_id, 1);
+  EXPECT_EQ(m[0].method, MatchMethod::kUnionid);
+  EXPECT_EQ(m[1].member_id, 2);
+  EXPECT_EQ(m[1].method, MatchMethod::kWechatId);
+  EXPECT_EQ(m[2].member_id, 0);
+}
+
+TEST(IdentityResolverTest, NeverTwoRowsToOneMember) {
+  IdentityIndex index({M(1, "王小明妈妈")});
+  auto m = index.ResolveSnapshot({R("王小明妈妈🌸"), R("A王小明妈妈")});
+  EXPECT_EQ(m[0].member_id, 0);
+  EXPECT_EQ(m[1].member_id, 0);
+  EXPECT_TRUE(m[0].review);
+  EXPECT_TRUE(m[1].review);
+}
+
+TEST(IdentityResolverTest, AnExactRowBeatsAFuzzyCompetitor) {
+  IdentityIndex index({M(1, "王小明妈妈")});
+  auto m = index.ResolveSnapshot({R("王小明妈妈🌸"), R("王小明妈妈")});
+  EXPECT_EQ(m[1].member_id, 1);
+  EXPECT_EQ(m[1].method, MatchMethod::kNickname);
+  EXPECT_EQ(m[0].member_id, 0);  // The decorated one is someone else.
+  EXPECT_FALSE(m[0].review);
+}
+
+TEST(IdentityResolverTest, SeveralEquallyGoodCandidatesGoToReview) {
+  IdentityIndex index({M(1, "小雨"), M(2, "小雨")});
+  auto m = index.ResolveSnapshot({R("小雨")});
+  EXPECT_EQ(m[0].member_id, 0);
+  EXPECT_TRUE(m[0].review);
+  EXPECT_EQ(m[0].candidates.size(), 2u);
+  auto f = IdentityIndex({M(1, "小雨-北京"), M(2, "小雨（二年级）")})
+               .ResolveSnapshot({R("小雨🌸")});
+  EXPECT_TRUE(f[0].review);
+}
+
+TEST(IdentityResolverTest, CurrentNicknameFuzzyBeatsAnOldOne) {
+  // Member 2 was "王小明妈妈" long ago; member 1 is it now (decorated).
+  IdentityIndex index({M(1, "王小明妈妈🌸"), M(2, "晨曦", {"王小明妈妈-旧"})});
+  auto m = index.ResolveSnapshot({R("A王小明妈妈")});
+  EXPECT_EQ(m[0].member_id, 1);
+}
+
+}  // namespace
+}  // namespace qunying::community
