@@ -10,6 +10,7 @@ Router BuildRouter(Services* s) {
     return [s, fn](Request& r) { return fn(*s, r); };
   };
   const std::vector<Role> kAdmin = {Role::kAdmin};
+  const std::vector<Role> kOps = {Role::kAdmin, Role::kOperator};
   Router router;
   // clang-format off
   router.Add({"GET",  "/healthz",             Access::kPublic,      {}, h(Healthz)});
@@ -23,8 +24,49 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/mp/login",     Access::kPublic,      {}, h(MpLogin)});
   router.Add({"GET",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpGetMe)});
   router.Add({"PUT",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpPutMe)});
+  router.Add({"POST", "/api/v1/mp/checkins",  Access::kParticipant, {}, h(MpCheckin)});
+  router.Add({"POST", "/api/v1/mp/events",    Access::kParticipant, {}, h(MpEvents)});
+  router.Add({"POST", "/api/v1/campaigns",    Access::kStaff, kOps, h(CreateCampaign)});
+  router.Add({"GET",  "/api/v1/campaigns",    Access::kStaff, kOps, h(ListCampaigns)});
+  router.Add({"GET",  "/api/v1/campaigns/{id}", Access::kStaff, kOps, h(GetCampaign)});
+  router.Add({"POST", "/api/v1/campaigns/{id}/enrollments", Access::kStaff, kOps, h(Enroll)});
+  router.Add({"GET",  "/api/v1/campaigns/{id}/retention", Access::kStaff, kOps, h(Retention)});
+  router.Add({"POST", "/api/v1/groups",       Access::kStaff, kOps, h(CreateGroup)});
+  router.Add({"GET",  "/api/v1/groups",       Access::kStaff, kOps, h(ListGroups)});
+  router.Add({"GET",  "/api/v1/groups/{id}",  Access::kStaff, kOps, h(GetGroup)});
+  router.Add({"POST", "/api/v1/groups/{id}/rosters", Access::kStaff, kOps, h(ImportRoster)});
+  router.Add({"GET",  "/api/v1/matrix",       Access::kStaff, kOps, h(Matrix)});
+  router.Add({"GET",  "/api/v1/checkins/{id}", Access::kStaff, kOps, h(GetCheckin)});
+  router.Add({"GET",  "/api/v1/checkins/{id}/photo", Access::kStaff, kOps, h(GetCheckinPhoto)});
+  router.Add({"GET",  "/api/v1/members/{id}", Access::kStaff, kOps, h(GetMember)});
   // clang-format on
   return router;
+}
+
+Result<int64_t> GetId(const Json& obj, const char* field) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return int64_t{0};
+  int64_t id = 0;
+  if (it->is_number_integer()) {
+    id = it->get<int64_t>();
+  } else if (it->is_string()) {
+    const auto& s = it->get_ref<const std::string&>();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (ec != std::errc() || p != s.data() + s.size()) id = -1;
+  } else {
+    id = -1;
+  }
+  if (id <= 0) {
+    return Status::InvalidArgument(
+        std::string("field '") + field + "' must be an id such as \"12\"",
+        field);
+  }
+  return id;
+}
+
+std::string MaskPhone(const std::string& phone) {
+  if (phone.size() != 11) return phone.empty() ? "" : "****";
+  return phone.substr(0, 3) + "****" + phone.substr(7);
 }
 
 Result<Page> ParsePage(const Request& r) {

@@ -6,10 +6,12 @@
 
 #include "auth/account_service.h"
 #include "auth/wechat_client.h"
+#include "community/community_store.h"
 #include "community/member.h"
 #include "core/clock.h"
 #include "server/metrics.h"
 #include "server/router.h"
+#include "storage/blob_store.h"
 #include "storage/database.h"
 
 namespace qunying::server {
@@ -19,6 +21,8 @@ struct Services {
   storage::Database* db = nullptr;
   auth::AccountService* accounts = nullptr;
   community::MemberStore* members = nullptr;
+  community::CommunityStore* community = nullptr;
+  storage::BlobStore* blobs = nullptr;
   auth::WeChatClient* wechat = nullptr;
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
@@ -40,6 +44,21 @@ Result<Reply> ListUsers(Services& s, Request& r);
 Result<Reply> MpLogin(Services& s, Request& r);
 Result<Reply> MpGetMe(Services& s, Request& r);
 Result<Reply> MpPutMe(Services& s, Request& r);
+Result<Reply> CreateCampaign(Services& s, Request& r);
+Result<Reply> ListCampaigns(Services& s, Request& r);
+Result<Reply> GetCampaign(Services& s, Request& r);
+Result<Reply> CreateGroup(Services& s, Request& r);
+Result<Reply> ListGroups(Services& s, Request& r);
+Result<Reply> GetGroup(Services& s, Request& r);
+Result<Reply> Matrix(Services& s, Request& r);
+Result<Reply> Enroll(Services& s, Request& r);
+Result<Reply> ImportRoster(Services& s, Request& r);
+Result<Reply> Retention(Services& s, Request& r);
+Result<Reply> MpCheckin(Services& s, Request& r);
+Result<Reply> MpEvents(Services& s, Request& r);
+Result<Reply> GetCheckin(Services& s, Request& r);
+Result<Reply> GetCheckinPhoto(Services& s, Request& r);
+Result<Reply> GetMember(Services& s, Request& r);
 
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {
@@ -47,6 +66,14 @@ struct Page {
   int64_t after_id = 0;
 };
 Result<Page> ParsePage(const Request& r);
+
+// An id given in a JSON body: a string of digits (ids are opaque strings),
+// or an integer for convenience. 0 when absent or null; InvalidArgument
+// naming `field` otherwise.
+Result<int64_t> GetId(const Json& obj, const char* field);
+
+// "138****5678": the contract's mask for phones.
+std::string MaskPhone(const std::string& phone);
 
 // Ids are opaque strings in the API.
 inline std::string IdString(int64_t id) { return std::to_string(id); }

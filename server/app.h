@@ -22,6 +22,7 @@
 namespace qunying::storage {
 class SqliteAccountStore;
 class SqliteMemberStore;
+class SqliteCommunityStore;
 }  // namespace qunying::storage
 
 namespace qunying::server {
@@ -71,6 +72,7 @@ class App {
   std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<storage::SqliteAccountStore> account_store_;
   std::unique_ptr<storage::SqliteMemberStore> member_store_;
+  std::unique_ptr<storage::SqliteCommunityStore> community_store_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

@@ -5,12 +5,6 @@
 namespace qunying::server {
 namespace {
 
-// "138****5678": the contract's mask for phones.
-std::string MaskPhone(const std::string& phone) {
-  if (phone.size() != 11) return phone.empty() ? "" : "****";
-  return phone.substr(0, 3) + "****" + phone.substr(7);
-}
-
 Result<community::Member> LoginByCode(Services& s, const Json& body) {
   QY_ASSIGN_OR_RETURN(std::string code, RequireString(body, "code", 128));
   if (code.empty()) {

@@ -122,6 +122,17 @@ Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
                              .Bind(8, k.at_ms)
                              .BindOptional(9, k.photo_sha256)
                              .Run());
+      if (!k.photo_sha256.empty()) {  // Waits for the OCR workers.
+        QY_ASSIGN_OR_RETURN(
+            Statement * job,
+            c.Prepare("INSERT INTO ocr_jobs (checkin_id, next_attempt_at_ms,"
+                      " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"));
+        QY_RETURN_IF_ERROR(job->Bind(1, c.LastInsertId())
+                               .Bind(2, now_ms)
+                               .Bind(3, now_ms)
+                               .Bind(4, now_ms)
+                               .Run());
+      }
     }
     return Status::Ok();
   });

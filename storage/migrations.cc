@@ -115,6 +115,77 @@ CREATE TABLE checkins (
 CREATE INDEX checkins_campaign_day ON checkins (campaign_id, day);
 CREATE INDEX checkins_member ON checkins (member_id, created_at_ms);
 )sql"},
+      {3, "rosters_checkins_events", R"sql(
+CREATE TABLE roster_snapshots (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL REFERENCES chat_groups (id),
+  as_of_ms INTEGER NOT NULL,
+  row_count INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX roster_snapshots_group ON roster_snapshots (group_id, as_of_ms);
+CREATE TABLE roster_entries (
+  id INTEGER PRIMARY KEY,
+  snapshot_id INTEGER NOT NULL REFERENCES roster_snapshots (id),
+  row_no INTEGER NOT NULL,
+  member_id INTEGER REFERENCES members (id),
+  nickname TEXT NOT NULL,
+  wechat_id TEXT,
+  unionid TEXT,
+  joined_at_ms INTEGER,
+  method TEXT NOT NULL,
+  evidence TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX roster_entries_snapshot ON roster_entries (snapshot_id, member_id);
+CREATE INDEX roster_entries_member ON roster_entries (member_id);
+CREATE TABLE identity_reviews (
+  id INTEGER PRIMARY KEY,
+  entry_id INTEGER NOT NULL REFERENCES roster_entries (id),
+  candidates TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'resolved', 'dismissed')),
+  resolved_member_id INTEGER REFERENCES members (id),
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX identity_reviews_status ON identity_reviews (status);
+CREATE TABLE group_events (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL REFERENCES chat_groups (id),
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  kind TEXT NOT NULL CHECK (kind IN ('join', 'leave')),
+  at_ms INTEGER NOT NULL,
+  snapshot_id INTEGER NOT NULL REFERENCES roster_snapshots (id)
+);
+CREATE INDEX group_events_member ON group_events (member_id, at_ms);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  type TEXT NOT NULL,
+  page TEXT NOT NULL DEFAULT '',
+  dwell_ms INTEGER NOT NULL DEFAULT 0,
+  ts_ms INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  UNIQUE (member_id, client_id)
+);
+CREATE INDEX events_ts ON events (ts_ms, member_id);
+CREATE UNIQUE INDEX checkins_one_per_day ON checkins (member_id, campaign_id, day);
+ALTER TABLE checkins ADD COLUMN photo_type TEXT;
+CREATE TABLE ocr_jobs (
+  id INTEGER PRIMARY KEY,
+  checkin_id INTEGER NOT NULL UNIQUE REFERENCES checkins (id),
+  status TEXT NOT NULL DEFAULT 'queued'
+    CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX ocr_jobs_due ON ocr_jobs (status, next_attempt_at_ms);
+CREATE INDEX enrollments_group ON enrollments (group_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -20,6 +20,14 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+Result<int64_t> QueryInt(Connection& c, const std::string& sql, int64_t bind1,
+                         bool has_bind) {
+  QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+  if (has_bind) st->Bind(1, bind1);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
 Statement& Statement::Bind(int index, int64_t v) {
   sqlite3_bind_int64(stmt_, index, v);
   return *this;

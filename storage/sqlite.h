@@ -85,6 +85,21 @@ class Connection {
   std::unordered_map<Statement*, sqlite3_stmt*> raw_;
 };
 
+// Steps through every row, calling fn(const Statement&) for each.
+template <typename Fn>
+Status ForEachRow(Statement* st, Fn&& fn) {
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    fn(static_cast<const Statement&>(*st));
+  }
+}
+
+// Runs a query expected to return one integer (COUNT, MAX …); 0 if no row.
+Result<int64_t> QueryInt(Connection& c, const std::string& sql,
+                         int64_t bind1 = 0, bool has_bind = false);
+
 // Maps an SQLite result code to a Status, with `what` for context.
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
 

@@ -1,0 +1,118 @@
+// CommunityStore: campaigns, groups, enrollments, rosters, check-ins and
+// events, as the server needs them. An interface (storage/ implements it on
+// SQLite; a PostgreSQL store can follow). Implementations are thread-safe and
+// make every call atomic: a call that fails has changed nothing.
+#ifndef QUNYING_COMMUNITY_COMMUNITY_STORE_H_
+#define QUNYING_COMMUNITY_COMMUNITY_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "community/campaign.h"
+#include "community/identity.h"
+#include "community/retention.h"
+#include "core/result.h"
+
+namespace qunying::community {
+
+struct EnrollmentInput {
+  std::string openid, phone, nickname, channel;
+  int64_t group_id = 0;  // 0: none.
+  int64_t paid_fen = 0;
+};
+struct EnrollResult {
+  int64_t created = 0;           // New members created.
+  int64_t matched_existing = 0;  // Matched by openid, then phone.
+  int64_t already_enrolled = 0;  // Enrolled before: left as they were.
+};
+
+struct RosterImport {
+  int64_t snapshot_id = 0;
+  int64_t rows = 0, matched = 0, unmatched = 0, review = 0;
+  std::array<int64_t, 6> matched_by{};  // By MatchMethod.
+  int64_t joined = 0, left = 0;         // Against the previous snapshot.
+};
+
+struct CheckinInput {
+  int64_t member_id = 0, campaign_id = 0;
+  std::string text;
+  int duration_s = 0;
+  std::string client_id;
+  int makeup_day = 0;  // > 0: a make-up check-in (补卡) for that day.
+  std::string photo_sha256, photo_type;
+  int64_t now_ms = 0;
+};
+struct CheckinRecord {
+  int64_t id = 0, member_id = 0, campaign_id = 0;
+  int day = 0;
+  std::string text;
+  int duration_s = 0;
+  std::string client_id;
+  bool makeup = false;
+  std::string photo_sha256;
+  std::string ocr_status = "none";  // none|queued|done|failed
+  int64_t created_at_ms = 0;
+};
+struct CheckinOutcome {
+  CheckinRecord checkin;
+  bool created = false;  // False: the same client_id was sent before.
+  int streak = 0;
+};
+
+struct EventInput {
+  std::string type, page, client_id;
+  int64_t dwell_ms = 0, ts_ms = 0;
+};
+
+struct GroupStats {
+  Group group;
+  int64_t members = 0;         // In the latest roster (or enrolled).
+  int64_t active_7d = 0;       // Of those, active in the last 7 days.
+  double checkin_rate_7d = 0;  // Check-ins / (enrolled × 7 days).
+};
+
+class CommunityStore {
+ public:
+  virtual ~CommunityStore() = default;
+
+  virtual Result<int64_t> CreateCampaign(const Campaign& c) = 0;
+  virtual Result<Campaign> GetCampaign(int64_t id) = 0;
+  virtual Result<std::vector<Campaign>> ListCampaigns(int64_t after_id,
+                                                      int limit) = 0;
+  // NotFound (field campaign_id) when the campaign is unknown.
+  virtual Result<int64_t> CreateGroup(const Group& g) = 0;
+  virtual Result<Group> GetGroup(int64_t id) = 0;
+  virtual Result<std::vector<Group>> ListGroups(int64_t after_id,
+                                                int limit) = 0;
+
+  virtual Result<EnrollResult> Enroll(int64_t campaign_id,
+                                      const std::vector<EnrollmentInput>& rows,
+                                      int64_t now_ms) = 0;
+  virtual Result<RosterImport> ImportRoster(int64_t group_id, int64_t as_of_ms,
+                                            const std::vector<RosterRow>& rows,
+                                            int64_t now_ms) = 0;
+
+  // Idempotent per (member, client_id). PermissionDenied when the member is
+  // not enrolled; Conflict when the campaign is not running, the day is
+  // already checked in, or make-ups are used up.
+  virtual Result<CheckinOutcome> CreateCheckin(const CheckinInput& in) = 0;
+  virtual Result<CheckinRecord> GetCheckin(int64_t id) = 0;
+  // Returns how many were new (the rest were duplicates by client_id).
+  virtual Result<int64_t> AddEvents(int64_t member_id,
+                                    const std::vector<EventInput>& events,
+                                    int64_t now_ms) = 0;
+
+  // Inputs of the retention report of `campaign_id` against `next_id`.
+  virtual Result<RetentionInputs> LoadRetention(int64_t campaign_id,
+                                                int64_t next_id,
+                                                int64_t as_of_ms,
+                                                int64_t active_from_ms,
+                                                int64_t active_to_ms) = 0;
+  virtual Result<std::vector<GroupStats>> GroupMatrix(int64_t now_ms) = 0;
+};
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_COMMUNITY_STORE_H_

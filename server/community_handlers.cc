@@ -1,0 +1,387 @@
+// Campaigns, groups, the community matrix, enrollments, rosters and the
+// retention report.
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "community/roster_csv.h"
+#include "core/time_util.h"
+#include "server/api.h"
+
+namespace qunying::server {
+namespace {
+
+using community::Campaign;
+using community::Group;
+using community::MatchMethod;
+
+constexpr size_t kMaxEnrollmentsPerCall = 5000;
+constexpr size_t kMaxRosterRows = 200000;
+
+Json CampaignJson(const Campaign& c) {
+  return {{"id", IdString(c.id)},
+          {"name", c.name},
+          {"theme", c.theme},
+          {"series", c.series},
+          {"starts_on", FormatIsoDate(c.starts_on)},
+          {"ends_on", FormatIsoDate(c.starts_on + c.days - 1)},
+          {"days", c.days},
+          {"price_fen", c.price_fen},
+          {"timezone", c.timezone},
+          {"created_at", FormatRfc3339(c.created_at_ms)}};
+}
+
+Json GroupJson(const Group& g) {
+  return {{"id", IdString(g.id)},
+          {"name", g.name},
+          {"campaign_id",
+           g.campaign_id ? Json(IdString(g.campaign_id)) : Json(nullptr)},
+          {"theme", g.theme},
+          {"series", g.series},
+          {"created_at", FormatRfc3339(g.created_at_ms)}};
+}
+
+Json MatchedByJson(const std::array<int64_t, 6>& by) {
+  return {{"unionid", by[size_t(MatchMethod::kUnionid)]},
+          {"wechat_id", by[size_t(MatchMethod::kWechatId)]},
+          {"nickname", by[size_t(MatchMethod::kNickname)]},
+          {"nickname_history", by[size_t(MatchMethod::kNicknameHistory)]},
+          {"fuzzy", by[size_t(MatchMethod::kFuzzy)]}};
+}
+
+template <typename T>
+Json Items(const std::vector<T>& rows, int limit, Json (*to_json)(const T&)) {
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) {
+    items.push_back(to_json(rows[i]));
+  }
+  Json next = rows.size() > static_cast<size_t>(limit)
+                  ? Json(IdString(rows[limit - 1].id))
+                  : Json(nullptr);
+  return {{"items", items}, {"next_cursor", next}};
+}
+
+// Optional RFC 3339 query parameter; `fallback` when absent.
+Result<int64_t> TimeQuery(const Request& r, const char* name,
+                          int64_t fallback) {
+  std::string v = r.Query(name);
+  if (v.empty()) return fallback;
+  auto t = ParseRfc3339(v);
+  if (!t.ok())
+    return Status::InvalidArgument(
+        std::string(name) + ": " + t.status().message(), name);
+  return *t;
+}
+
+Result<std::vector<community::RosterRow>> RosterFromJson(const Json& body,
+                                                         int64_t* as_of) {
+  auto members = body.find("members");
+  if (members == body.end() || !members->is_array()) {
+    return Status::InvalidArgument("field 'members' must be an array",
+                                   "members");
+  }
+  if (members->size() > kMaxRosterRows) {
+    return Status::TooLarge("a roster holds at most " +
+                            std::to_string(kMaxRosterRows) + " rows");
+  }
+  QY_ASSIGN_OR_RETURN(auto as_of_text, GetString(body, "as_of", false, 64));
+  if (as_of_text) {
+    auto t = ParseRfc3339(*as_of_text);
+    if (!t.ok())
+      return Status::InvalidArgument("as_of: " + t.status().message(), "as_of");
+    *as_of = *t;
+  }
+  std::vector<community::RosterRow> rows;
+  for (size_t i = 0; i < members->size(); ++i) {
+    const Json& m = (*members)[i];
+    std::string at = "members[" + std::to_string(i) + "]";
+    if (!m.is_object())
+      return Status::InvalidArgument(at + " must be an object", at);
+    community::RosterRow row;
+    auto field = [&](const char* name, std::string* out,
+                     bool required) -> Status {
+      auto v = GetString(m, name, required, 256);
+      if (!v.ok())
+        return Status::InvalidArgument(at + "." + v.status().message(),
+                                       at + "." + name);
+      if (*v) *out = **v;
+      return Status::Ok();
+    };
+    QY_RETURN_IF_ERROR(field("nickname", &row.nickname, true));
+    QY_RETURN_IF_ERROR(
+        community::CheckNickname(row.nickname, at + ".nickname"));
+    QY_RETURN_IF_ERROR(field("wechat_id", &row.wechat_id, false));
+    QY_RETURN_IF_ERROR(field("unionid", &row.unionid, false));
+    std::string joined;
+    QY_RETURN_IF_ERROR(field("joined_at", &joined, false));
+    if (!joined.empty()) {
+      auto t = community::ParseRosterTime(joined);
+      if (!t.ok())
+        return Status::InvalidArgument(
+            at + ".joined_at: " + t.status().message(), at + ".joined_at");
+      row.joined_at_ms = *t;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<community::EnrollmentInput> EnrollmentFromJson(const Json& e, size_t i) {
+  std::string at = "enrollments[" + std::to_string(i) + "]";
+  if (!e.is_object())
+    return Status::InvalidArgument(at + " must be an object", at);
+  community::EnrollmentInput in;
+  auto str = [&](const char* name, std::string* out, bool required,
+                 size_t max) -> Status {
+    auto v = GetString(e, name, required, max);
+    if (!v.ok())
+      return Status::InvalidArgument(at + "." + v.status().message(),
+                                     at + "." + name);
+    if (*v) *out = **v;
+    return Status::Ok();
+  };
+  QY_RETURN_IF_ERROR(str("nickname", &in.nickname, true, 256));
+  QY_RETURN_IF_ERROR(community::CheckNickname(in.nickname, at + ".nickname"));
+  QY_RETURN_IF_ERROR(str("openid", &in.openid, false, 128));
+  QY_RETURN_IF_ERROR(str("phone", &in.phone, false, 32));
+  QY_RETURN_IF_ERROR(str("channel", &in.channel, false, 64));
+  if (!in.phone.empty() &&
+      (in.phone.size() != 11 || in.phone[0] != '1' ||
+       in.phone.find_first_not_of("0123456789") != std::string::npos)) {
+    return Status::InvalidArgument(
+        at + ".phone must be an 11-digit mainland mobile number",
+        at + ".phone");
+  }
+  auto paid = GetInt(e, "paid_fen", false);
+  if (!paid.ok() || (*paid && **paid < 0)) {
+    return Status::InvalidArgument(
+        at + ".paid_fen must be a non-negative integer", at + ".paid_fen");
+  }
+  in.paid_fen = paid->value_or(0);
+  auto group = GetId(e, "group_id");
+  if (!group.ok())
+    return Status::InvalidArgument(at + "." + group.status().message(),
+                                   at + ".group_id");
+  in.group_id = *group;
+  return in;
+}
+
+// The group health index (0–100): 60 % weight on the share of members active
+// in the last 7 days, 40 % on the check-in rate against a target of one
+// check-in every other day. Documented in docs/community.md.
+int HealthIndex(const community::GroupStats& g) {
+  if (g.members == 0) return 0;
+  double active = static_cast<double>(g.active_7d) / g.members;
+  double checkins = std::min(1.0, g.checkin_rate_7d / 0.5);
+  return static_cast<int>(std::lround(100 * (0.6 * active + 0.4 * checkins)));
+}
+
+}  // namespace
+
+Result<Reply> CreateCampaign(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  Campaign c;
+  QY_ASSIGN_OR_RETURN(c.name, RequireString(body, "name", 400));
+  QY_ASSIGN_OR_RETURN(c.theme, RequireString(body, "theme", 200));
+  QY_ASSIGN_OR_RETURN(c.series, RequireString(body, "series", 400));
+  QY_ASSIGN_OR_RETURN(std::string starts, RequireString(body, "starts_on", 16));
+  auto day = ParseIsoDate(starts);
+  if (!day.ok())
+    return Status::InvalidArgument("starts_on: " + day.status().message(),
+                                   "starts_on");
+  c.starts_on = *day;
+  QY_ASSIGN_OR_RETURN(auto days, GetInt(body, "days", true));
+  if (*days < 1 || *days > 366)
+    return Status::InvalidArgument("days must be from 1 to 366", "days");
+  c.days = static_cast<int>(*days);
+  QY_ASSIGN_OR_RETURN(auto price, GetInt(body, "price_fen", false));
+  c.price_fen = price.value_or(0);
+  QY_ASSIGN_OR_RETURN(c.timezone,
+                      GetStringOr(body, "timezone", "Asia/Shanghai", 64));
+  c.created_at_ms = s.clock->NowMillis();
+  QY_RETURN_IF_ERROR(community::ValidateCampaign(c));
+  QY_ASSIGN_OR_RETURN(c.id, s.community->CreateCampaign(c));
+  return Reply{201, {{"id", IdString(c.id)}}};
+}
+
+Result<Reply> ListCampaigns(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  QY_ASSIGN_OR_RETURN(
+      auto rows, s.community->ListCampaigns(page.after_id, page.limit + 1));
+  return Reply{200, Items(rows, page.limit, &CampaignJson)};
+}
+
+Result<Reply> GetCampaign(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Campaign c, s.community->GetCampaign(id));
+  return Reply{200, CampaignJson(c)};
+}
+
+Result<Reply> CreateGroup(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  Group g;
+  QY_ASSIGN_OR_RETURN(g.name, RequireString(body, "name", 400));
+  QY_RETURN_IF_ERROR(community::CheckNickname(g.name, "name"));
+  QY_ASSIGN_OR_RETURN(g.campaign_id, GetId(body, "campaign_id"));
+  QY_ASSIGN_OR_RETURN(g.theme, GetStringOr(body, "theme", "", 200));
+  QY_ASSIGN_OR_RETURN(g.series, GetStringOr(body, "series", "", 400));
+  if (g.campaign_id) {  // An activity group inherits what it does not say.
+    auto c = s.community->GetCampaign(g.campaign_id);
+    if (!c.ok())
+      return Status::InvalidArgument("campaign_id: " + c.status().message(),
+                                     "campaign_id");
+    if (g.theme.empty()) g.theme = c->theme;
+    if (g.series.empty()) g.series = c->series;
+  }
+  if (g.theme.empty())
+    return Status::InvalidArgument("a standing group needs a theme", "theme");
+  if (g.series.empty())
+    return Status::InvalidArgument("a standing group needs a series", "series");
+  g.created_at_ms = s.clock->NowMillis();
+  QY_ASSIGN_OR_RETURN(g.id, s.community->CreateGroup(g));
+  return Reply{201, {{"id", IdString(g.id)}}};
+}
+
+Result<Reply> ListGroups(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.community->ListGroups(page.after_id, page.limit + 1));
+  return Reply{200, Items(rows, page.limit, &GroupJson)};
+}
+
+Result<Reply> GetGroup(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Group g, s.community->GetGroup(id));
+  return Reply{200, GroupJson(g)};
+}
+
+Result<Reply> Matrix(Services& s, Request&) {
+  QY_ASSIGN_OR_RETURN(auto stats,
+                      s.community->GroupMatrix(s.clock->NowMillis()));
+  std::map<std::pair<std::string, std::string>, Json> cells;
+  std::set<std::string> themes, series;
+  for (const auto& g : stats) {
+    themes.insert(g.group.theme);
+    series.insert(g.group.series);
+    Json& cell = cells[{g.group.theme, g.group.series}];
+    if (cell.is_null()) {
+      cell = {{"theme", g.group.theme},
+              {"series", g.group.series},
+              {"groups", Json::array()}};
+    }
+    Json gj = GroupJson(g.group);
+    gj["members"] = g.members;
+    gj["active_7d"] = g.active_7d;
+    gj["checkin_rate_7d"] = g.checkin_rate_7d;
+    gj["health"] = HealthIndex(g);
+    cell["groups"].push_back(gj);
+  }
+  Json out = {{"themes", themes}, {"series", series}, {"cells", Json::array()}};
+  for (auto& [key, cell] : cells) out["cells"].push_back(std::move(cell));
+  return Reply{200, out};
+}
+
+Result<Reply> Enroll(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  auto list = body.find("enrollments");
+  if (list == body.end() || !list->is_array()) {
+    return Status::InvalidArgument("field 'enrollments' must be an array",
+                                   "enrollments");
+  }
+  if (list->size() > kMaxEnrollmentsPerCall) {
+    return Status::TooLarge("at most " +
+                            std::to_string(kMaxEnrollmentsPerCall) +
+                            " enrollments per call");
+  }
+  std::vector<community::EnrollmentInput> rows;
+  for (size_t i = 0; i < list->size(); ++i) {
+    QY_ASSIGN_OR_RETURN(auto e, EnrollmentFromJson((*list)[i], i));
+    rows.push_back(std::move(e));
+  }
+  QY_ASSIGN_OR_RETURN(auto result,
+                      s.community->Enroll(id, rows, s.clock->NowMillis()));
+  return Reply{200,
+               {{"created", result.created},
+                {"matched_existing", result.matched_existing},
+                {"already_enrolled", result.already_enrolled}}};
+}
+
+Result<Reply> ImportRoster(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  std::string type = r.http.get_header_value("Content-Type");
+  int64_t as_of = s.clock->NowMillis();
+  std::vector<community::RosterRow> rows;
+  if (type.find("csv") != std::string::npos) {
+    QY_ASSIGN_OR_RETURN(as_of, TimeQuery(r, "as_of", as_of));
+    QY_ASSIGN_OR_RETURN(rows, community::ParseRosterCsv(r.http.body));
+  } else if (type.find("spreadsheetml") != std::string::npos) {
+    return Status::UnsupportedMedia(
+        "XLSX rosters are not read yet: save the sheet as CSV (UTF-8 or "
+        "GB18030)");
+  } else {
+    QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+    QY_ASSIGN_OR_RETURN(rows, RosterFromJson(body, &as_of));
+  }
+  QY_ASSIGN_OR_RETURN(auto result, s.community->ImportRoster(
+                                       id, as_of, rows, s.clock->NowMillis()));
+  return Reply{200,
+               {{"snapshot_id", IdString(result.snapshot_id)},
+                {"as_of", FormatRfc3339(as_of)},
+                {"rows", result.rows},
+                {"matched", result.matched},
+                {"matched_by", MatchedByJson(result.matched_by)},
+                {"unmatched", result.unmatched},
+                {"review", result.review},
+                {"joined", result.joined},
+                {"left", result.left}}};
+}
+
+Result<Reply> Retention(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  std::string next_text = r.Query("next");
+  int64_t next = 0;
+  auto [p, ec] = std::from_chars(next_text.data(),
+                                 next_text.data() + next_text.size(), next);
+  if (next_text.empty() || ec != std::errc() ||
+      p != next_text.data() + next_text.size() || next <= 0) {
+    return Status::InvalidArgument(
+        "query 'next' must name the next campaign's id", "next");
+  }
+  QY_ASSIGN_OR_RETURN(Campaign base, s.community->GetCampaign(id));
+  auto next_campaign = s.community->GetCampaign(next);
+  if (!next_campaign.ok())
+    return Status::InvalidArgument("next: campaign not found", "next");
+  QY_ASSIGN_OR_RETURN(int offset,
+                      community::UtcOffsetMinutes(next_campaign->timezone));
+  int64_t next_start =
+      (next_campaign->starts_on * 86400 - offset * 60) * 1000LL;
+  int64_t next_end = next_start + next_campaign->days * 86400000LL - 1;
+  QY_ASSIGN_OR_RETURN(int64_t as_of,
+                      TimeQuery(r, "as_of", s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(int64_t from, TimeQuery(r, "active_from", next_start));
+  QY_ASSIGN_OR_RETURN(int64_t to, TimeQuery(r, "active_to", next_end));
+  QY_ASSIGN_OR_RETURN(auto inputs,
+                      s.community->LoadRetention(id, next, as_of, from, to));
+  community::RetentionReport rep = community::ComputeRetention(inputs);
+  (void)base;
+  return Reply{200,
+               {{"base", rep.base},
+                {"renewed", rep.renewed},
+                {"stayed", rep.stayed},
+                {"churned", rep.churned},
+                {"churned_exact", rep.churned_exact},
+                {"active", rep.active},
+                {"renewal_rate", rep.renewal_rate},
+                {"stay_rate", rep.stay_rate},
+                {"churn_rate", rep.churn_rate},
+                {"churn_rate_exact", rep.churn_rate_exact},
+                {"active_rate", rep.active_rate},
+                {"matched_by", MatchedByJson(rep.matched_by)},
+                {"as_of", FormatRfc3339(as_of)},
+                {"active_from", FormatRfc3339(from)},
+                {"active_to", FormatRfc3339(to)}}};
+}
+
+}  // namespace qunying::server

@@ -1,0 +1,31 @@
+// Staff view of one member: identities, nickname history, enrollments.
+#include "core/time_util.h"
+#include "server/api.h"
+
+namespace qunying::server {
+
+Result<Reply> GetMember(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(community::Member m, s.members->FindMember(id));
+  QY_ASSIGN_OR_RETURN(auto history, s.members->NicknameHistory(id));
+  bool admin = r.principal.role == auth::Role::kAdmin;
+  Json earlier = Json::array();
+  for (const auto& h : history) {
+    earlier.push_back({{"nickname", h.nickname},
+                       {"source", community::NicknameSourceName(h.source)},
+                       {"changed_at", FormatRfc3339(h.changed_at_ms)}});
+  }
+  return Reply{200,
+               {{"id", IdString(m.id)},
+                {"nickname", m.nickname},
+                {"nickname_history", earlier},
+                {"identities",
+                 {{"openid", !m.openid.empty()},
+                  {"unionid", !m.unionid.empty()},
+                  {"wechat_id", m.wechat_id}}},
+                {"phone", admin ? m.phone : MaskPhone(m.phone)},
+                {"hints", Json::array()},
+                {"created_at", FormatRfc3339(m.created_at_ms)}}};
+}
+
+}  // namespace qunying::server

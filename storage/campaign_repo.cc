@@ -1,0 +1,256 @@
+// SqliteCommunityStore: campaigns, groups and enrollments.
+#include "storage/sqlite_community_store.h"
+
+namespace qunying::storage {
+
+using community::Campaign;
+using community::Group;
+
+namespace {
+
+constexpr char kCampaignCols[] =
+    "SELECT id, name, theme, series, starts_on, days, price_fen, timezone,"
+    " created_at_ms FROM campaigns ";
+constexpr char kGroupCols[] =
+    "SELECT id, name, theme, series, COALESCE(campaign_id, 0), created_at_ms"
+    " FROM chat_groups ";
+
+Campaign CampaignFromRow(const Statement& st) {
+  Campaign c;
+  c.id = st.Int(0);
+  c.name = st.Text(1);
+  c.theme = st.Text(2);
+  c.series = st.Text(3);
+  c.starts_on = st.Int(4);
+  c.days = static_cast<int>(st.Int(5));
+  c.price_fen = st.Int(6);
+  c.timezone = st.Text(7);
+  c.created_at_ms = st.Int(8);
+  return c;
+}
+
+Group GroupFromRow(const Statement& st) {
+  Group g;
+  g.id = st.Int(0);
+  g.name = st.Text(1);
+  g.theme = st.Text(2);
+  g.series = st.Text(3);
+  g.campaign_id = st.Int(4);
+  g.created_at_ms = st.Int(5);
+  return g;
+}
+
+// Finds the member an enrollment row belongs to (openid, then phone), or
+// creates one. Sets *created when it did.
+Result<int64_t> MemberForEnrollment(Connection& c,
+                                    const community::EnrollmentInput& e,
+                                    int64_t now_ms, bool* created) {
+  *created = false;
+  for (auto [column, value] :
+       {std::pair{"openid", &e.openid}, std::pair{"phone", &e.phone}}) {
+    if (value->empty()) continue;
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string("SELECT id FROM members WHERE ") +
+                                  column + " = ? ORDER BY id LIMIT 1"));
+    st->Bind(1, *value);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) {
+      int64_t id = st->Int(0);
+      // Learn the identifier we did not have.
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare("UPDATE members SET openid = COALESCE(openid, ?),"
+                    " phone = COALESCE(phone, ?) WHERE id = ?"));
+      up->BindOptional(1, e.openid).BindOptional(2, e.phone).Bind(3, id);
+      Status learned = up->Run();
+      if (!learned.ok() && learned.code() != StatusCode::kConflict) {
+        return learned;
+      }
+      return id;
+    }
+  }
+  QY_ASSIGN_OR_RETURN(
+      Statement * ins,
+      c.Prepare("INSERT INTO members (openid, phone, nickname, created_at_ms,"
+                " updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
+  QY_RETURN_IF_ERROR(ins->BindOptional(1, e.openid)
+                         .BindOptional(2, e.phone)
+                         .Bind(3, e.nickname)
+                         .Bind(4, now_ms)
+                         .Bind(5, now_ms)
+                         .Run());
+  *created = true;
+  return c.LastInsertId();
+}
+
+}  // namespace
+
+Result<Campaign> LoadCampaign(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare(std::string(kCampaignCols) + "WHERE id = ?"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row)
+    return Status::NotFound("campaign " + std::to_string(id) + " not found");
+  return CampaignFromRow(*st);
+}
+
+Result<Group> LoadGroup(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare(std::string(kGroupCols) + "WHERE id = ?"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row)
+    return Status::NotFound("group " + std::to_string(id) + " not found");
+  return GroupFromRow(*st);
+}
+
+Result<int64_t> SqliteCommunityStore::CreateCampaign(const Campaign& k) {
+  int64_t id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO campaigns (name, theme, series, starts_on, days,"
+                  " price_fen, timezone, created_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(st->Bind(1, k.name)
+                           .Bind(2, k.theme)
+                           .Bind(3, k.series)
+                           .Bind(4, k.starts_on)
+                           .Bind(5, k.days)
+                           .Bind(6, k.price_fen)
+                           .Bind(7, k.timezone)
+                           .Bind(8, k.created_at_ms)
+                           .Run());
+    id = c.LastInsertId();
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<Campaign> SqliteCommunityStore::GetCampaign(int64_t id) {
+  Campaign out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(out, LoadCampaign(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Campaign>> SqliteCommunityStore::ListCampaigns(
+    int64_t after_id, int limit) {
+  std::vector<Campaign> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kCampaignCols) +
+                                  "WHERE id > ? ORDER BY id LIMIT ?"));
+    st->Bind(1, after_id).Bind(2, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(CampaignFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<int64_t> SqliteCommunityStore::CreateGroup(const Group& g) {
+  int64_t id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    if (g.campaign_id != 0) {
+      auto camp = LoadCampaign(c, g.campaign_id);
+      if (!camp.ok()) {
+        return Status(camp.status().code(), camp.status().message(),
+                      "campaign_id");
+      }
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO chat_groups (name, campaign_id, theme, series,"
+                  " created_at_ms) VALUES (?, ?, ?, ?, ?)"));
+    st->Bind(1, g.name)
+        .Bind(3, g.theme)
+        .Bind(4, g.series)
+        .Bind(5, g.created_at_ms);
+    if (g.campaign_id)
+      st->Bind(2, g.campaign_id);
+    else
+      st->BindNull(2);
+    QY_RETURN_IF_ERROR(st->Run());
+    id = c.LastInsertId();
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<Group> SqliteCommunityStore::GetGroup(int64_t id) {
+  Group out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(out, LoadGroup(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Group>> SqliteCommunityStore::ListGroups(int64_t after_id,
+                                                            int limit) {
+  std::vector<Group> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kGroupCols) +
+                                  "WHERE id > ? ORDER BY id LIMIT ?"));
+    st->Bind(1, after_id).Bind(2, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(GroupFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<community::EnrollResult> SqliteCommunityStore::Enroll(
+    int64_t campaign_id, const std::vector<community::EnrollmentInput>& rows,
+    int64_t now_ms) {
+  community::EnrollResult result;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    result = {};
+    QY_RETURN_IF_ERROR(LoadCampaign(c, campaign_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * ins,
+        c.Prepare(
+            "INSERT INTO enrollments (campaign_id, member_id, group_id,"
+            " paid_fen, channel, enrolled_at_ms) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (campaign_id, member_id) DO NOTHING"));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& e = rows[i];
+      if (e.group_id) {
+        auto g = LoadGroup(c, e.group_id);
+        if (!g.ok()) {
+          return Status::InvalidArgument(
+              "enrollments[" + std::to_string(i) +
+                  "].group_id: " + g.status().message(),
+              "enrollments[" + std::to_string(i) + "].group_id");
+        }
+      }
+      bool created = false;
+      QY_ASSIGN_OR_RETURN(int64_t member,
+                          MemberForEnrollment(c, e, now_ms, &created));
+      ins->Reset();
+      ins->Bind(1, campaign_id)
+          .Bind(2, member)
+          .Bind(4, e.paid_fen)
+          .Bind(5, e.channel)
+          .Bind(6, now_ms);
+      if (e.group_id)
+        ins->Bind(3, e.group_id);
+      else
+        ins->BindNull(3);
+      QY_RETURN_IF_ERROR(ins->Run());
+      if (c.Changes() == 0)
+        ++result.already_enrolled;
+      else if (created)
+        ++result.created;
+      else
+        ++result.matched_existing;
+    }
+    return Status::Ok();
+  }));
+  return result;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,188 @@
+// SqliteCommunityStore: roster snapshots with identity resolution, and the
+// joins and leaves they imply.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/sqlite_community_store.h"
+
+namespace qunying::storage {
+namespace {
+
+using community::KnownMember;
+using community::MatchMethod;
+using community::RosterRow;
+using community::RowMatch;
+
+Result<std::vector<KnownMember>> LoadKnownMembers(Connection& c) {
+  std::vector<KnownMember> members;
+  std::unordered_map<int64_t, size_t> at;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT id, COALESCE(unionid, ''), COALESCE(wechat_id, ''),"
+                " nickname FROM members"));
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    at[s.Int(0)] = members.size();
+    members.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), {}});
+  }));
+  QY_ASSIGN_OR_RETURN(
+      Statement * hist,
+      c.Prepare(
+          "SELECT member_id, nickname FROM nickname_history ORDER BY id"));
+  QY_RETURN_IF_ERROR(ForEachRow(hist, [&](const Statement& s) {
+    auto it = at.find(s.Int(0));
+    if (it != at.end())
+      members[it->second].earlier_nicknames.push_back(s.Text(1));
+  }));
+  return members;
+}
+
+// Members in the latest snapshot of `group_id` strictly before `as_of_ms`.
+Result<std::unordered_set<int64_t>> PreviousMembers(Connection& c,
+                                                    int64_t group_id,
+                                                    int64_t as_of_ms) {
+  std::unordered_set<int64_t> ids;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT e.member_id FROM roster_entries e WHERE e.snapshot_id ="
+                " (SELECT id FROM roster_snapshots WHERE group_id = ? AND"
+                " as_of_ms < ? ORDER BY as_of_ms DESC, id DESC LIMIT 1)"
+                " AND e.member_id IS NOT NULL"));
+  st->Bind(1, group_id).Bind(2, as_of_ms);
+  QY_RETURN_IF_ERROR(
+      ForEachRow(st, [&](const Statement& s) { ids.insert(s.Int(0)); }));
+  return ids;
+}
+
+Result<int64_t> CreateRosterMember(Connection& c, const RosterRow& row,
+                                   int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO members (unionid, wechat_id, nickname,"
+                " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
+  QY_RETURN_IF_ERROR(st->BindOptional(1, row.unionid)
+                         .BindOptional(2, row.wechat_id)
+                         .Bind(3, row.nickname)
+                         .Bind(4, now_ms)
+                         .Bind(5, now_ms)
+                         .Run());
+  return c.LastInsertId();
+}
+
+std::string CandidateList(const std::vector<int64_t>& ids) {
+  std::string s;
+  for (int64_t id : ids) s += (s.empty() ? "" : ",") + std::to_string(id);
+  return s;
+}
+
+}  // namespace
+
+Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
+    int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
+    int64_t now_ms) {
+  community::RosterImport out;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    out = {};
+    QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    QY_ASSIGN_OR_RETURN(std::vector<KnownMember> known, LoadKnownMembers(c));
+    community::IdentityIndex index(std::move(known));
+    std::vector<RowMatch> matches = index.ResolveSnapshot(rows);
+
+    QY_ASSIGN_OR_RETURN(
+        Statement * snap,
+        c.Prepare("INSERT INTO roster_snapshots (group_id, as_of_ms, row_count,"
+                  " created_at_ms) VALUES (?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(snap->Bind(1, group_id)
+                           .Bind(2, as_of_ms)
+                           .Bind(3, static_cast<int64_t>(rows.size()))
+                           .Bind(4, now_ms)
+                           .Run());
+    out.snapshot_id = c.LastInsertId();
+    out.rows = static_cast<int64_t>(rows.size());
+
+    QY_ASSIGN_OR_RETURN(
+        Statement * entry,
+        c.Prepare(
+            "INSERT INTO roster_entries (snapshot_id, row_no, member_id,"
+            " nickname, wechat_id, unionid, joined_at_ms, method, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QY_ASSIGN_OR_RETURN(
+        Statement * review,
+        c.Prepare("INSERT INTO identity_reviews (entry_id, candidates, reason,"
+                  " created_at_ms) VALUES (?, ?, ?, ?)"));
+    std::unordered_set<int64_t> present;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const RosterRow& row = rows[i];
+      const RowMatch& m = matches[i];
+      int64_t member = m.member_id;
+      std::string method(community::MatchMethodName(m.method));
+      if (m.review) {
+        ++out.review;
+        method = "review";
+      } else if (member == 0) {
+        ++out.unmatched;
+        QY_ASSIGN_OR_RETURN(member, CreateRosterMember(c, row, now_ms));
+        method = "new";
+      } else {
+        ++out.matched;
+        ++out.matched_by[static_cast<size_t>(m.method)];
+      }
+      entry->Reset();
+      entry->Bind(1, out.snapshot_id)
+          .Bind(2, static_cast<int64_t>(i))
+          .Bind(4, row.nickname)
+          .BindOptional(5, row.wechat_id)
+          .BindOptional(6, row.unionid)
+          .Bind(8, method)
+          .Bind(9, m.evidence);
+      if (member)
+        entry->Bind(3, member);
+      else
+        entry->BindNull(3);
+      if (row.joined_at_ms)
+        entry->Bind(7, row.joined_at_ms);
+      else
+        entry->BindNull(7);
+      QY_RETURN_IF_ERROR(entry->Run());
+      if (m.review) {
+        review->Reset();
+        QY_RETURN_IF_ERROR(review->Bind(1, c.LastInsertId())
+                               .Bind(2, CandidateList(m.candidates))
+                               .Bind(3, m.evidence)
+                               .Bind(4, now_ms)
+                               .Run());
+      }
+      if (member) present.insert(member);
+    }
+
+    QY_ASSIGN_OR_RETURN(auto before, PreviousMembers(c, group_id, as_of_ms));
+    QY_ASSIGN_OR_RETURN(
+        Statement * ev,
+        c.Prepare("INSERT INTO group_events (group_id, member_id, kind, at_ms,"
+                  " snapshot_id) VALUES (?, ?, ?, ?, ?)"));
+    auto record = [&](int64_t member, const char* kind) -> Status {
+      ev->Reset();
+      return ev->Bind(1, group_id)
+          .Bind(2, member)
+          .Bind(3, kind)
+          .Bind(4, as_of_ms)
+          .Bind(5, out.snapshot_id)
+          .Run();
+    };
+    for (int64_t id : present) {
+      if (!before.count(id)) {
+        QY_RETURN_IF_ERROR(record(id, "join"));
+        ++out.joined;
+      }
+    }
+    for (int64_t id : before) {
+      if (!present.count(id)) {
+        QY_RETURN_IF_ERROR(record(id, "leave"));
+        ++out.left;
+      }
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,51 @@
+// CommunityStore on the embedded SQLite Database. Thread-safe; each call is
+// one transaction (writes through the group-committing writer).
+#ifndef QUNYING_STORAGE_SQLITE_COMMUNITY_STORE_H_
+#define QUNYING_STORAGE_SQLITE_COMMUNITY_STORE_H_
+
+#include "community/community_store.h"
+#include "storage/database.h"
+
+namespace qunying::storage {
+
+class SqliteCommunityStore : public community::CommunityStore {
+ public:
+  explicit SqliteCommunityStore(Database* db) : db_(db) {}
+
+  Result<int64_t> CreateCampaign(const community::Campaign& c) override;
+  Result<community::Campaign> GetCampaign(int64_t id) override;
+  Result<std::vector<community::Campaign>> ListCampaigns(int64_t after_id,
+                                                         int limit) override;
+  Result<int64_t> CreateGroup(const community::Group& g) override;
+  Result<community::Group> GetGroup(int64_t id) override;
+  Result<std::vector<community::Group>> ListGroups(int64_t after_id,
+                                                   int limit) override;
+  Result<community::EnrollResult> Enroll(
+      int64_t campaign_id, const std::vector<community::EnrollmentInput>& rows,
+      int64_t now_ms) override;
+  Result<community::RosterImport> ImportRoster(
+      int64_t group_id, int64_t as_of_ms,
+      const std::vector<community::RosterRow>& rows, int64_t now_ms) override;
+  Result<community::CheckinOutcome> CreateCheckin(
+      const community::CheckinInput& in) override;
+  Result<community::CheckinRecord> GetCheckin(int64_t id) override;
+  Result<int64_t> AddEvents(int64_t member_id,
+                            const std::vector<community::EventInput>& events,
+                            int64_t now_ms) override;
+  Result<community::RetentionInputs> LoadRetention(
+      int64_t campaign_id, int64_t next_id, int64_t as_of_ms,
+      int64_t active_from_ms, int64_t active_to_ms) override;
+  Result<std::vector<community::GroupStats>> GroupMatrix(
+      int64_t now_ms) override;
+
+ private:
+  Database* db_;
+};
+
+// Row readers shared by the store's files.
+Result<community::Campaign> LoadCampaign(Connection& c, int64_t id);
+Result<community::Group> LoadGroup(Connection& c, int64_t id);
+
+}  // namespace qunying::storage
+
+#endif  // QUNYING_STORAGE_SQLITE_COMMUNITY_STORE_H_

@@ -1,0 +1,279 @@
+// Campaigns, enrollments, rosters and the retention report over real HTTP,
+// including the field report the product must reproduce.
+#include <gtest/gtest.h>
+
+#include "community/campaign.h"
+#include "core/time_util.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class CommunityApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    today_ = community::LocalDay(clock_.NowMillis(), 480);
+  }
+
+  std::string Date(int64_t days_from_today) {
+    return FormatIsoDate(today_ + days_from_today);
+  }
+
+  std::string CreateCampaign(const std::string& name, int64_t start, int days) {
+    auto r = client_->Post("/api/v1/campaigns",
+                           {{"name", name},
+                            {"theme", "亲子阅读"},
+                            {"series", "阅读21天"},
+                            {"starts_on", Date(start)},
+                            {"days", days},
+                            {"price_fen", 9900}},
+                           op_);
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    return r.data()["id"];
+  }
+
+  std::string CreateGroup(const std::string& name,
+                          const std::string& campaign) {
+    auto r = client_->Post("/api/v1/groups",
+                           {{"name", name}, {"campaign_id", campaign}}, op_);
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    return r.data()["id"];
+  }
+
+  ApiReply Enroll(const std::string& campaign, const json& rows) {
+    return client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                         {{"enrollments", rows}}, op_);
+  }
+
+  std::string op_;
+  int64_t today_ = 0;
+};
+
+// 177 distinct nicknames such as "王小明妈妈".
+std::string Parent(int i) {
+  static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨",
+                                    "黄", "赵", "吴", "周", "徐", "孙",
+                                    "马", "朱", "胡", "郭"};
+  static const char* kGiven[] = {"小明", "欣怡", "子涵", "梓萱",
+                                 "浩然", "雨桐", "宇轩", "一诺",
+                                 "思远", "可馨", "俊熙", "诗涵"};
+  return std::string(kSurnames[i % 16]) + kGiven[i / 16 % 12] + "妈妈";
+}
+
+TEST_F(CommunityApiTest, FieldReportTellsExactChurnFromResolvedChurn) {
+  std::string a = CreateCampaign("21天阅读 第1期", -40, 21);
+  std::string b = CreateCampaign("21天阅读 第2期", -10, 21);
+  std::string group_a = CreateGroup("第1期打卡群", a);
+  CreateGroup("第2期打卡群", b);
+
+  json base = json::array();
+  for (int i = 0; i < 177; ++i) {
+    base.push_back({{"openid", "p" + std::to_string(i)},
+                    {"nickname", Parent(i)},
+                    {"group_id", group_a},
+                    {"paid_fen", 9900},
+                    {"channel", "朋友圈"}});
+  }
+  auto enrolled = Enroll(a, base);
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body.dump();
+  EXPECT_EQ(enrolled.data()["created"], 177);
+  json renew = json::array();
+  for (int i = 0; i < 60; ++i) {
+    renew.push_back(
+        {{"openid", "p" + std::to_string(i)}, {"nickname", Parent(i)}});
+  }
+  auto renewed = Enroll(b, renew);
+  EXPECT_EQ(renewed.data()["matched_existing"], 60);
+
+  // Members 147..154 renamed themselves in the mini-program; their group
+  // nickname stayed the old one.
+  for (int i = 147; i < 155; ++i) {
+    std::string p = ParticipantToken("p" + std::to_string(i), Parent(i));
+    auto put = client_->Call(
+        "PUT", "/api/v1/mp/me",
+        json{{"nickname", "读书的" + std::to_string(i)}}.dump(), p);
+    ASSERT_EQ(put.status, 200) << put.body.dump();
+  }
+  json roster = json::array();
+  for (int i = 30; i < 155; ++i) roster.push_back({{"nickname", Parent(i)}});
+  const char* decorations[] = {"A{}", "{}🌸", "{}-北京", "{}（三年级）", "★{}"};
+  for (int i = 155; i < 165; ++i) {  // Decorated group nicknames.
+    std::string d = decorations[i % 5];
+    d.replace(d.find("{}"), 2, Parent(i));
+    roster.push_back({{"nickname", d}});
+  }
+  for (int i = 165; i < 168; ++i) {  // Look-alike strangers: 爸爸, not 妈妈.
+    std::string dad = Parent(i);
+    dad.replace(dad.find("妈妈"), 6, "爸爸");
+    roster.push_back({{"nickname", dad}});
+  }
+  // Members 165..176 really left.
+  auto imported = client_->Post(
+      "/api/v1/groups/" + group_a + "/rosters",
+      {{"as_of", FormatRfc3339(clock_.NowMillis())}, {"members", roster}}, op_);
+  ASSERT_EQ(imported.status, 200) << imported.body.dump();
+  EXPECT_EQ(imported.data()["rows"], 125 + 10 + 3);
+  EXPECT_EQ(imported.data()["matched_by"]["nickname"], 117);
+  EXPECT_EQ(imported.data()["matched_by"]["nickname_history"], 8);
+  EXPECT_EQ(imported.data()["matched_by"]["fuzzy"], 10);
+  EXPECT_EQ(imported.data()["unmatched"], 3);  // The strangers.
+  EXPECT_EQ(imported.data()["review"], 0);
+
+  auto rep =
+      client_->Get("/api/v1/campaigns/" + a + "/retention?next=" + b, op_);
+  ASSERT_EQ(rep.status, 200) << rep.body.dump();
+  const json& d = rep.data();
+  EXPECT_EQ(d["base"], 177);
+  EXPECT_EQ(d["renewed"], 60);
+  EXPECT_DOUBLE_EQ(d["renewal_rate"].get<double>(), 0.339);
+  EXPECT_EQ(d["churned_exact"], 30);
+  EXPECT_DOUBLE_EQ(d["churn_rate_exact"].get<double>(), 0.1695);
+  EXPECT_EQ(d["stayed"], 87 + 8 + 10);
+  EXPECT_EQ(d["churned"], 12);
+  EXPECT_LT(d["churn_rate"].get<double>(), 0.15);
+  EXPECT_EQ(d["matched_by"]["nickname"], 87);
+  EXPECT_EQ(d["matched_by"]["nickname_history"], 8);
+  EXPECT_EQ(d["matched_by"]["fuzzy"], 10);
+  EXPECT_EQ(d["base"].get<int>(), d["renewed"].get<int>() +
+                                      d["stayed"].get<int>() +
+                                      d["churned"].get<int>());
+}
+
+TEST_F(CommunityApiTest, RosterCsvInGb18030WithChineseHeadersIsRead) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  // "群昵称,微信号,入群时间\n王小明妈妈,wx_1,2026/3/1 20:15\n" in GB18030.
+  std::string csv =
+      "\xC8\xBA\xEA\xC7\xB3\xC6,\xCE\xA2\xD0\xC5\xBA\xC5,"
+      "\xC8\xEB\xC8\xBA\xCA\xB1\xBC\xE4\n"
+      "\xCD\xF5\xD0\xA1\xC3\xF7\xC2\xE8\xC2\xE8,wx_1,2026/3/1 20:15\n";
+  std::string as_of = FormatRfc3339(clock_.NowMillis());
+  as_of.replace(as_of.find('+'), 1, "%2B");
+  auto r =
+      client_->Call("POST", "/api/v1/groups/" + g + "/rosters?as_of=" + as_of,
+                    csv, op_, "text/csv");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["rows"], 1);
+  EXPECT_EQ(r.data()["unmatched"], 1);
+}
+
+TEST_F(CommunityApiTest, ABadRosterIsRefusedWholeNamingRowAndColumn) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  std::string csv =
+      "nickname,joined_at\n小明妈妈,2026-03-01\n\"broken,2026-03-02\n";
+  auto r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters", csv, op_,
+                         "text/csv");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["msg"].get<std::string>().find("row 3"), std::string::npos)
+      << r.body.dump();
+  std::string bad_date =
+      "nickname,joined_at\n小明妈妈,2026-03-01\n小红妈妈,next tuesday\n";
+  r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters", bad_date, op_,
+                    "text/csv");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["msg"].get<std::string>().find("row 3, column 2"),
+            std::string::npos)
+      << r.body.dump();
+  // Nothing was half-applied: a good import afterwards is the first snapshot.
+  auto ok = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
+                          "nickname\n小明妈妈\n", op_, "text/csv");
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.data()["joined"], 1);
+  EXPECT_EQ(ok.data()["left"], 0);
+}
+
+TEST_F(CommunityApiTest, SnapshotsRecordJoinsAndLeaves) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  auto first =
+      client_->Post("/api/v1/groups/" + g + "/rosters",
+                    {{"as_of", FormatRfc3339(clock_.NowMillis() - 86400000)},
+                     {"members", {{{"nickname", "甲"}}, {{"nickname", "乙"}}}}},
+                    op_);
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(first.data()["joined"], 2);
+  auto second =
+      client_->Post("/api/v1/groups/" + g + "/rosters",
+                    {{"as_of", FormatRfc3339(clock_.NowMillis())},
+                     {"members", {{{"nickname", "乙"}}, {{"nickname", "丙"}}}}},
+                    op_);
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(second.data()["matched"], 1);
+  EXPECT_EQ(second.data()["joined"], 1);
+  EXPECT_EQ(second.data()["left"], 1);
+}
+
+TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
+  auto r = client_->Post("/api/v1/campaigns",
+                         {{"name", "x"},
+                          {"theme", "t"},
+                          {"series", "s"},
+                          {"starts_on", "2026-02-30"},
+                          {"days", 21}},
+                         op_);
+  EXPECT_EQ(r.data()["field"], "starts_on");
+  r = client_->Post("/api/v1/campaigns",
+                    {{"name", "x"},
+                     {"theme", "t"},
+                     {"series", "s"},
+                     {"starts_on", Date(0)},
+                     {"days", "21"}},
+                    op_);
+  EXPECT_EQ(r.data()["field"], "days");
+  r = client_->Post("/api/v1/campaigns",
+                    {{"name", "x"},
+                     {"theme", "t"},
+                     {"series", "s"},
+                     {"starts_on", Date(0)},
+                     {"days", 21},
+                     {"timezone", "Mars/Base"}},
+                    op_);
+  EXPECT_EQ(r.data()["field"], "timezone");
+  std::string a = CreateCampaign("第1期", -5, 21);
+  auto e = Enroll(a, {{{"nickname", "小明妈妈"}, {"phone", "12345"}}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.data()["field"], "enrollments[0].phone");
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/99999", op_).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/abc", op_).status, 404);
+  EXPECT_EQ(Enroll("99999", json::array()).status, 404);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/groups/99999/rosters",
+                       {{"members", json::array()}}, op_)
+                .status,
+            404);
+  // A sales rep does not run the community.
+  std::string sales = CreateStaff("rep", "sales");
+  EXPECT_EQ(client_->Get("/api/v1/campaigns", sales).status, 403);
+}
+
+TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  auto standing = client_->Post(
+      "/api/v1/groups",
+      {{"name", "英语长期群"}, {"theme", "英语口语"}, {"series", "口语"}}, op_);
+  ASSERT_EQ(standing.status, 201);
+  Enroll(a, {{{"openid", "m1"}, {"nickname", "小明妈妈"}, {"group_id", g}}});
+  auto m = client_->Get("/api/v1/matrix", op_);
+  ASSERT_EQ(m.status, 200) << m.body.dump();
+  EXPECT_EQ(m.data()["cells"].size(), 2u);
+  bool found = false;
+  for (const auto& cell : m.data()["cells"]) {
+    for (const auto& grp : cell["groups"]) {
+      if (grp["id"] == g) {
+        found = true;
+        EXPECT_EQ(grp["members"], 1);
+        EXPECT_TRUE(grp.contains("health"));
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace qunying::server
