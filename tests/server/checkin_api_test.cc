@@ -1,0 +1,220 @@
+// Participants' check-ins and events over real HTTP.
+#include <gtest/gtest.h>
+
+#include "community/campaign.h"
+#include "core/time_util.h"
+#include "ocr/photo_renderer.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class CheckinApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+    auto c = client_->Post("/api/v1/campaigns",
+                           {{"name", "第1期"},
+                            {"theme", "亲子阅读"},
+                            {"series", "阅读"},
+                            {"starts_on", FormatIsoDate(today - 4)},
+                            {"days", 21}},
+                           op_);
+    ASSERT_EQ(c.status, 201);
+    campaign_ = c.data()["id"];
+    auto e = client_->Post(
+        "/api/v1/campaigns/" + campaign_ + "/enrollments",
+        {{"enrollments", {{{"openid", "kid-1"}, {"nickname", "小明妈妈"}}}}},
+        op_);
+    ASSERT_EQ(e.status, 200);
+    me_ = ParticipantToken("kid-1", "小明妈妈");
+  }
+
+  ApiReply Checkin(const json& body, const std::string& token = "") {
+    return client_->Post("/api/v1/mp/checkins", body,
+                         token.empty() ? me_ : token);
+  }
+
+  ApiReply MultipartCheckin(const std::string& client_id,
+                            const std::string& photo,
+                            const std::string& type = "image/jpeg") {
+    httplib::MultipartFormDataItems items = {
+        {"campaign_id", campaign_, "", ""}, {"client_id", client_id, "", ""},
+        {"text", "今天读了十页", "", ""},   {"duration_s", "600", "", ""},
+        {"photo", photo, "p.jpg", type},
+    };
+    auto res = client_->raw().Post("/api/v1/mp/checkins",
+                                   {{"Authorization", "Bearer " + me_}}, items);
+    ApiReply reply;
+    if (res) {
+      reply.status = res->status;
+      reply.body = json::parse(res->body, nullptr, false);
+    }
+    return reply;
+  }
+
+  std::string op_, campaign_, me_;
+};
+
+TEST_F(CheckinApiTest, ChecksInOnTodaysCampaignDayAndIsIdempotent) {
+  auto first = Checkin({{"campaign_id", campaign_},
+                        {"text", "读完了"},
+                        {"duration_s", 900},
+                        {"client_id", "c-1"}});
+  ASSERT_EQ(first.status, 201) << first.body.dump();
+  EXPECT_EQ(first.data()["day"], 5);
+  EXPECT_EQ(first.data()["streak"], 1);
+  EXPECT_EQ(first.data()["ocr_status"], "none");
+  auto again = Checkin({{"campaign_id", campaign_},
+                        {"text", "读完了"},
+                        {"duration_s", 900},
+                        {"client_id", "c-1"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.data()["id"], first.data()["id"]);
+  auto second = Checkin({{"campaign_id", campaign_}, {"client_id", "c-2"}});
+  EXPECT_EQ(second.status, 409);
+  EXPECT_EQ(second.code(), 40901);
+}
+
+TEST_F(CheckinApiTest, StreaksCountConsecutiveDaysAndMakeUpsAreLimited) {
+  for (int d = 0; d < 2; ++d) {
+    auto r = Checkin(
+        {{"campaign_id", campaign_}, {"client_id", "d" + std::to_string(d)}});
+    ASSERT_EQ(r.status, 201) << r.body.dump();
+    EXPECT_EQ(r.data()["streak"], d + 1);
+    clock_.Advance(86400000);
+  }
+  // Today is day 7; day 3 was missed (and 1, 2, 4). Make up day 4: no
+  // streak change until days join up.
+  auto makeup = Checkin(
+      {{"campaign_id", campaign_}, {"client_id", "m4"}, {"makeup_day", 4}});
+  ASSERT_EQ(makeup.status, 201) << makeup.body.dump();
+  EXPECT_TRUE(makeup.data()["makeup"].get<bool>());
+  EXPECT_EQ(makeup.data()["day"], 4);
+  EXPECT_EQ(makeup.data()["streak"], 3);  // Days 4, 5, 6.
+  EXPECT_EQ(
+      Checkin(
+          {{"campaign_id", campaign_}, {"client_id", "m4b"}, {"makeup_day", 4}})
+          .status,
+      409);
+  EXPECT_EQ(
+      Checkin(
+          {{"campaign_id", campaign_}, {"client_id", "m3"}, {"makeup_day", 3}})
+          .status,
+      201);
+  EXPECT_EQ(
+      Checkin(
+          {{"campaign_id", campaign_}, {"client_id", "m2"}, {"makeup_day", 2}})
+          .status,
+      201);
+  auto fourth = Checkin(
+      {{"campaign_id", campaign_}, {"client_id", "m1"}, {"makeup_day", 1}});
+  EXPECT_EQ(fourth.status, 409);  // Three make-ups per campaign.
+  EXPECT_EQ(
+      Checkin(
+          {{"campaign_id", campaign_}, {"client_id", "fut"}, {"makeup_day", 9}})
+          .status,
+      400);
+}
+
+TEST_F(CheckinApiTest, OnlyEnrolledMembersOfRunningCampaignsCheckIn) {
+  std::string stranger = ParticipantToken("kid-2", "陌生人");
+  auto r = Checkin({{"campaign_id", campaign_}, {"client_id", "x"}}, stranger);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(Checkin({{"campaign_id", "99999"}, {"client_id", "x"}}).status,
+            404);
+  EXPECT_EQ(Checkin({{"campaign_id", campaign_}}).data()["field"], "client_id");
+  EXPECT_EQ(
+      Checkin(
+          {{"campaign_id", campaign_}, {"client_id", "x"}, {"duration_s", -5}})
+          .data()["field"],
+      "duration_s");
+  clock_.Advance(20LL * 86400000);  // Day 25 of 21: past the end.
+  EXPECT_EQ(Checkin({{"campaign_id", campaign_}, {"client_id", "late"}}).status,
+            409);
+  // A staff token is not a participant's.
+  EXPECT_EQ(
+      client_->Post("/api/v1/mp/checkins", {{"campaign_id", campaign_}}, op_)
+          .status,
+      401);
+}
+
+TEST_F(CheckinApiTest, PhotoCheckinIsStoredQueuedForOcrAndServedToStaff) {
+  ocr::RenderOptions o;
+  o.width = 300;
+  o.height = 400;
+  auto jpeg = ocr::RenderPhotoJpeg({"三年级二班"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  auto r = MultipartCheckin("photo-1", *jpeg);
+  ASSERT_EQ(r.status, 201) << r.body.dump();
+  EXPECT_EQ(r.data()["ocr_status"], "queued");
+  std::string id = r.data()["id"];
+  auto staff = client_->Get("/api/v1/checkins/" + id, op_);
+  ASSERT_EQ(staff.status, 200);
+  EXPECT_TRUE(staff.data()["has_photo"].get<bool>());
+  EXPECT_EQ(staff.data()["text"], "今天读了十页");
+  EXPECT_EQ(staff.data()["duration_s"], 600);
+  auto photo = client_->raw().Get("/api/v1/checkins/" + id + "/photo",
+                                  {{"Authorization", "Bearer " + op_}});
+  ASSERT_TRUE(photo);
+  EXPECT_EQ(photo->status, 200);
+  EXPECT_EQ(photo->body, *jpeg);
+  EXPECT_EQ(photo->get_header_value("Content-Type"), "image/jpeg");
+  // Participants do not browse check-ins by id.
+  EXPECT_EQ(client_->Get("/api/v1/checkins/" + id, me_).status, 401);
+}
+
+TEST_F(CheckinApiTest, BadPhotosAreRefusedAndNothingIsStored) {
+  ocr::RenderOptions o;
+  o.width = 300;
+  o.height = 400;
+  auto jpeg = ocr::RenderPhotoJpeg({"x"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  EXPECT_EQ(MultipartCheckin("t1", "this is not an image").status, 415);
+  EXPECT_EQ(MultipartCheckin("t2", jpeg->substr(0, 20)).status,
+            415);  // Truncated.
+  // A PNG header claiming 50000×50000 pixels: a decompression bomb.
+  std::string bomb(
+      "\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\xC3\x50\0\0\xC3\x50\x08\x02\0\0\0",
+      29);
+  auto big = MultipartCheckin("t3", bomb, "image/png");
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.code(), 41301);
+  // None of the refused submissions became a check-in: the client ids are
+  // still free.
+  EXPECT_EQ(MultipartCheckin("t1", *jpeg).status, 201);
+}
+
+TEST_F(CheckinApiTest, EventsAreBatchedDeduplicatedAndChecked) {
+  std::string now = FormatRfc3339(clock_.NowMillis());
+  json batch = json::array();
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back({{"type", "page_view"},
+                     {"page", "/home"},
+                     {"dwell_ms", 1400},
+                     {"ts", now},
+                     {"client_id", "e" + std::to_string(i)}});
+  }
+  auto r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
+  ASSERT_EQ(r.status, 202) << r.body.dump();
+  EXPECT_EQ(r.data()["accepted"], 3);
+  EXPECT_EQ(r.data()["new"], 3);
+  r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
+  EXPECT_EQ(r.data()["new"], 0);
+  EXPECT_EQ(r.data()["duplicates"], 3);
+  batch[1]["ts"] = "2001-01-01T00:00:00+08:00";
+  r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.data()["field"], "events[1].ts");
+  json many = json::array();
+  for (int i = 0; i < 501; ++i) many.push_back(batch[0]);
+  EXPECT_EQ(client_->Post("/api/v1/mp/events", {{"events", many}}, me_).status,
+            413);
+}
+
+}  // namespace
+}  // namespace qunying::server
