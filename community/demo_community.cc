@@ -120,10 +120,10 @@ DemoMember MakeMember(std::mt19937& rng, int index) {
     std::uniform_int_distribution<int> digit(0, 9);
     for (int i = 0; i < 8; ++i) m.phone += static_cast<char>('0' + digit(rng));
   }
-  if (u(rng) < 0.12) {
+  if (u(rng) < 0.05) {  // A few free-style names, some shared by two people.
     m.nickname = Pick(rng, kFreeNames);
-  } else {
-    m.nickname = std::string(Pick(rng, kSurnames)) + Pick(rng, kGiven) +
+  } else {  // Surname + given name unique per member, as in real groups.
+    m.nickname = std::string(kSurnames[index % 20]) + kGiven[(index / 20) % 16] +
                  Pick(rng, kRoles);
   }
   m.nickname += index % 7 == 0 ? std::to_string(index) : "";
@@ -164,6 +164,56 @@ void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
           PhotoLines(rng, c.members[e.member], e.member, day, reading);
     }
     c.checkins.push_back(std::move(ck));
+  }
+}
+
+// Who is in each group a few days after its campaign (or today): most of
+// the enrolled, some under an old or decorated group nickname, a few gone,
+// and a couple of look-alike strangers.
+void AddRosters(std::mt19937& rng, DemoCommunity& c, int64_t today) {
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<int>> members_of(c.groups.size());
+  for (const auto& e : c.enrollments) members_of[e.group].push_back(e.member);
+  // Standing groups gather the stayers of their theme's activity groups.
+  for (size_t g = 0; g < c.groups.size(); ++g) {
+    if (c.groups[g].campaign >= 0) continue;
+    for (const auto& e : c.enrollments) {
+      if (c.campaigns[e.campaign].theme == c.groups[g].theme && u(rng) < 0.5) {
+        members_of[g].push_back(e.member);
+      }
+    }
+  }
+  for (size_t g = 0; g < c.groups.size(); ++g) {
+    DemoRoster roster;
+    roster.group = static_cast<int>(g);
+    int64_t day = today;
+    if (c.groups[g].campaign >= 0) {
+      const auto& camp = c.campaigns[c.groups[g].campaign];
+      day = std::min(today, camp.starts_on + camp.days + 3);
+    }
+    roster.as_of_ms = DayStartMs(day) + 12 * 3600 * 1000;
+    std::sort(members_of[g].begin(), members_of[g].end());
+    members_of[g].erase(std::unique(members_of[g].begin(), members_of[g].end()),
+                        members_of[g].end());
+    for (int m : members_of[g]) {
+      double r = u(rng);
+      if (r < 0.12) continue;  // Left the group.
+      const DemoMember& dm = c.members[m];
+      RosterRow row;
+      // Renamed members still show their old name in the group.
+      row.nickname = dm.earlier_nicknames.empty() ? dm.nickname : dm.earlier_nicknames[0];
+      if (r > 0.92) row.nickname = std::string("★") + row.nickname;
+      if (!dm.wechat_id.empty() && u(rng) < 0.3) row.wechat_id = dm.wechat_id;
+      roster.rows.push_back(std::move(row));
+    }
+    for (int k = 0; k < 2 && !roster.rows.empty(); ++k) {  // Look-alikes.
+      std::string nick = roster.rows[k].nickname;
+      auto pos = nick.find("妈妈");
+      if (pos != std::string::npos) {
+        roster.rows.push_back({nick.replace(pos, 6, "爸爸"), "", "", 0});
+      }
+    }
+    c.rosters.push_back(std::move(roster));
   }
 }
 
@@ -216,6 +266,7 @@ DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
     if (u(rng) < diligence[m] * 0.7) enroll(m, 3);
   }
   for (int m = 230; m < options.members; ++m) enroll(m, 3);
+  AddRosters(rng, c, t);
   return c;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "community/identity.h"
+
 namespace qunying::community {
 
 struct DemoCampaign {
@@ -50,12 +52,20 @@ struct DemoCheckin {
   std::string photo_sha256;
 };
 
+// A roster export of one group at one moment, as an operator would upload.
+struct DemoRoster {
+  int group = 0;  // Index into groups.
+  int64_t as_of_ms = 0;
+  std::vector<RosterRow> rows;
+};
+
 struct DemoCommunity {
   std::vector<DemoCampaign> campaigns;
   std::vector<DemoGroup> groups;
   std::vector<DemoMember> members;
   std::vector<DemoEnrollment> enrollments;
   std::vector<DemoCheckin> checkins;
+  std::vector<DemoRoster> rosters;
 };
 
 struct DemoOptions {

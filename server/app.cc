@@ -70,6 +70,8 @@ void App::AddGauges() {
 
 App::~App() { Stop(); }
 
+community::CommunityStore& App::community() { return *community_store_; }
+
 Result<int> App::Start() {
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });

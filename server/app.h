@@ -59,6 +59,7 @@ class App {
   storage::Database& db() { return *db_; }
   // Uploaded photos, under data_dir/blobs.
   storage::BlobStore& blobs() { return *blobs_; }
+  community::CommunityStore& community();
   Logger& logger() { return *logger_; }
   int port() const { return port_; }
 

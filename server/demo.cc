@@ -27,8 +27,17 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
     QY_ASSIGN_OR_RETURN(checkin.photo_sha256, app.blobs().Put(jpeg));
     ++summary.photos;
   }
-  QY_RETURN_IF_ERROR(
+  QY_ASSIGN_OR_RETURN(
+      storage::DemoIds ids,
       storage::LoadDemoCommunity(app.db(), demo, clock.NowMillis()));
+  // Rosters go through the real import, identity resolution included.
+  for (const auto& roster : demo.rosters) {
+    QY_ASSIGN_OR_RETURN(auto imported,
+                        app.community().ImportRoster(ids.groups[roster.group],
+                                                     roster.as_of_ms, roster.rows,
+                                                     clock.NowMillis()));
+    summary.roster_rows += imported.rows;
+  }
   for (const DemoStaff& s : kDemoStaff) {
     auto id = app.accounts().CreateUser(
         {s.username, s.password, s.role, s.display_name});

@@ -76,16 +76,19 @@ Status InsertMembers(Connection& c, const DemoCommunity& demo, int64_t now_ms,
 
 }  // namespace
 
-Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
-                         int64_t now_ms) {
-  return db.Write([&](Connection& c) -> Status {
+Result<DemoIds> LoadDemoCommunity(Database& db, const DemoCommunity& demo,
+                                  int64_t now_ms) {
+  DemoIds ids;
+  QY_RETURN_IF_ERROR(db.Write([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Statement * count,
                         c.Prepare("SELECT COUNT(*) FROM members"));
     QY_ASSIGN_OR_RETURN(bool row, count->Step());
     if (row && count->Int(0) > 0) {
       return Status::Conflict("the database already holds members");
     }
-    std::vector<int64_t> camps, groups, members;
+    std::vector<int64_t>& camps = ids.campaigns;
+    std::vector<int64_t>& groups = ids.groups;
+    std::vector<int64_t>& members = ids.members;
     QY_RETURN_IF_ERROR(
         InsertCampaignsAndGroups(c, demo, now_ms, &camps, &groups));
     QY_RETURN_IF_ERROR(InsertMembers(c, demo, now_ms, &members));
@@ -135,7 +138,8 @@ Status LoadDemoCommunity(Database& db, const DemoCommunity& demo,
       }
     }
     return Status::Ok();
-  });
+  }));
+  return ids;
 }
 
 }  // namespace qunying::storage

@@ -10,9 +10,13 @@ namespace qunying::storage {
 
 // Conflict when the database already holds members (a demo is loaded into a
 // fresh database only).
-[[nodiscard]] Status LoadDemoCommunity(Database& db,
-                                       const community::DemoCommunity& demo,
-                                       int64_t now_ms);
+struct DemoIds {
+  std::vector<int64_t> campaigns, groups, members;  // By the demo's indexes.
+};
+
+Result<DemoIds> LoadDemoCommunity(Database& db,
+                                  const community::DemoCommunity& demo,
+                                  int64_t now_ms);
 
 }  // namespace qunying::storage
 

@@ -60,6 +60,7 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
   auto db = OpenTestDb(dir.File("demo.db"));
   auto demo = community::GenerateDemoCommunity({20000, 1, 300});
   ASSERT_TRUE(LoadDemoCommunity(*db, demo, 5).ok());
+  EXPECT_FALSE(demo.rosters.empty());
   int64_t members = 0, checkins = 0, enrollments = 0;
   ASSERT_TRUE(
       db->Read([&](Connection& c) -> Status {
@@ -76,7 +77,7 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
   EXPECT_EQ(members, 300);
   EXPECT_EQ(checkins, static_cast<int64_t>(demo.checkins.size()));
   EXPECT_EQ(enrollments, static_cast<int64_t>(demo.enrollments.size()));
-  EXPECT_EQ(LoadDemoCommunity(*db, demo, 6).code(), StatusCode::kConflict);
+  EXPECT_EQ(LoadDemoCommunity(*db, demo, 6).status().code(), StatusCode::kConflict);
 }
 
 }  // namespace
