@@ -123,8 +123,8 @@ DemoMember MakeMember(std::mt19937& rng, int index) {
   if (u(rng) < 0.05) {  // A few free-style names, some shared by two people.
     m.nickname = Pick(rng, kFreeNames);
   } else {  // Surname + given name unique per member, as in real groups.
-    m.nickname = std::string(kSurnames[index % 20]) + kGiven[(index / 20) % 16] +
-                 Pick(rng, kRoles);
+    m.nickname = std::string(kSurnames[index % 20]) +
+                 kGiven[(index / 20) % 16] + Pick(rng, kRoles);
   }
   m.nickname += index % 7 == 0 ? std::to_string(index) : "";
   if (u(rng) < 0.15) {  // Renamed or decorated in the mini-program.
@@ -201,7 +201,8 @@ void AddRosters(std::mt19937& rng, DemoCommunity& c, int64_t today) {
       const DemoMember& dm = c.members[m];
       RosterRow row;
       // Renamed members still show their old name in the group.
-      row.nickname = dm.earlier_nicknames.empty() ? dm.nickname : dm.earlier_nicknames[0];
+      row.nickname =
+          dm.earlier_nicknames.empty() ? dm.nickname : dm.earlier_nicknames[0];
       if (r > 0.92) row.nickname = std::string("★") + row.nickname;
       if (!dm.wechat_id.empty() && u(rng) < 0.3) row.wechat_id = dm.wechat_id;
       roster.rows.push_back(std::move(row));

@@ -32,10 +32,10 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
       storage::LoadDemoCommunity(app.db(), demo, clock.NowMillis()));
   // Rosters go through the real import, identity resolution included.
   for (const auto& roster : demo.rosters) {
-    QY_ASSIGN_OR_RETURN(auto imported,
-                        app.community().ImportRoster(ids.groups[roster.group],
-                                                     roster.as_of_ms, roster.rows,
-                                                     clock.NowMillis()));
+    QY_ASSIGN_OR_RETURN(
+        auto imported,
+        app.community().ImportRoster(ids.groups[roster.group], roster.as_of_ms,
+                                     roster.rows, clock.NowMillis()));
     summary.roster_rows += imported.rows;
   }
   for (const DemoStaff& s : kDemoStaff) {

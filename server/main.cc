@@ -23,6 +23,7 @@ struct Flags {
   std::string admin_user = "admin";
   std::string admin_password;
   std::string log_level = "info";
+  std::string db_sync = "full";
 };
 
 void AddServeFlags(CLI::App* cmd, Flags* f) {
@@ -49,6 +50,13 @@ void AddServeFlags(CLI::App* cmd, Flags* f) {
   cmd->add_flag("--trust-proxy", f->app.http.trust_proxy,
                 "Take the client address from X-Forwarded-For")
       ->envname("QUNYING_TRUST_PROXY");
+  cmd->add_option("--db-sync", f->db_sync,
+                  "full: a commit is fsynced before it is acknowledged "
+                  "(survives power loss); normal: survives a crash or kill -9, "
+                  "not power loss, and commits faster")
+      ->envname("QUNYING_DB_SYNC")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
   cmd->add_option("--db-readers", f->app.db.readers, "Pooled read connections")
       ->envname("QUNYING_DB_READERS")
       ->capture_default_str();
@@ -108,6 +116,7 @@ int Serve(Flags& f, bool demo) {
   if (!ParseListen(&f))
     return Fail(qy::Status::InvalidArgument("bad --listen"));
   f.app.log_level = qy::server::ParseLogLevel(f.log_level);
+  f.app.db.synchronous_full = f.db_sync == "full";
   bool generated = f.admin_password.empty();
   if (generated) f.admin_password = "qy-" + qy::auth::RandomHex(9);
   auto app = App::Create(f.app);

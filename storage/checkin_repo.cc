@@ -94,37 +94,58 @@ Result<int> DayFor(const community::Campaign& camp,
 
 }  // namespace
 
+// Checks and reads run on a pooled reader, in parallel with other requests;
+// the writer thread only inserts, so the single writer is not the
+// bottleneck. UNIQUE constraints settle races: (member, client_id) makes a
+// repeat return the first check-in, (member, campaign, day) refuses a second
+// one for the day. Make-ups are recounted inside the write.
 Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
     const community::CheckinInput& in) {
   community::CheckinOutcome out;
-  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
-    out = {};
+  community::Campaign camp;
+  std::optional<CheckinRecord> existing;
+  std::vector<int> days;
+  int makeups = 0;
+  int64_t enrolled = 0;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
-        auto existing,
-        FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
-                    in.member_id, 0, in.client_id));
-    QY_ASSIGN_OR_RETURN(community::Campaign camp,
-                        LoadCampaign(c, in.campaign_id));
-    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
-    int today = community::CampaignDay(camp, in.now_ms, offset);
-    int makeups = 0;
-    QY_ASSIGN_OR_RETURN(std::vector<int> days,
+        existing, FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
+                              in.member_id, 0, in.client_id));
+    QY_ASSIGN_OR_RETURN(camp, LoadCampaign(c, in.campaign_id));
+    QY_ASSIGN_OR_RETURN(days,
                         CheckedDays(c, in.member_id, in.campaign_id, &makeups));
-    if (existing) {  // The same submission again: answer the first one.
-      out.checkin = *existing;
-      out.streak = community::Streak(days, std::min(today, camp.days));
-      return Status::Ok();
-    }
     QY_ASSIGN_OR_RETURN(
-        int64_t enrolled,
-        QueryInt(c,
-                 "SELECT COUNT(*) FROM enrollments WHERE campaign_id = " +
-                     std::to_string(in.campaign_id) + " AND member_id = ?",
-                 in.member_id, true));
-    if (!enrolled) {
-      return Status::PermissionDenied("you are not enrolled in this campaign");
+        Statement * st,
+        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ? AND"
+                  " member_id = ?"));
+    st->Bind(1, in.campaign_id).Bind(2, in.member_id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    enrolled = row ? st->Int(0) : 0;
+    return Status::Ok();
+  }));
+  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+  int today =
+      std::min(community::CampaignDay(camp, in.now_ms, offset), camp.days);
+  if (existing) {  // The same submission again: answer the first one.
+    out.checkin = *existing;
+    out.streak = community::Streak(days, today);
+    return out;
+  }
+  if (!enrolled)
+    return Status::PermissionDenied("you are not enrolled in this campaign");
+  QY_ASSIGN_OR_RETURN(int day, DayFor(camp, in, days, makeups));
+  Status written = db_->Write([&](Connection& c) -> Status {
+    if (in.makeup_day) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * count,
+          c.Prepare("SELECT COUNT(*) FROM checkins WHERE member_id = ? AND"
+                    " campaign_id = ? AND makeup = 1"));
+      count->Bind(1, in.member_id).Bind(2, in.campaign_id);
+      QY_ASSIGN_OR_RETURN(bool row, count->Step());
+      if (row && count->Int(0) >= community::kMaxMakeupsPerCampaign) {
+        return Status::Conflict("no make-up check-ins left for this campaign");
+      }
     }
-    QY_ASSIGN_OR_RETURN(int day, DayFor(camp, in, days, makeups));
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
@@ -141,34 +162,49 @@ Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
                            .Bind(9, in.makeup_day ? 1 : 0)
                            .Bind(10, in.now_ms)
                            .Run());
-    int64_t id = c.LastInsertId();
+    out.checkin.id = c.LastInsertId();
     if (!in.photo_sha256.empty()) {
       QY_ASSIGN_OR_RETURN(
           Statement * job,
           c.Prepare("INSERT INTO ocr_jobs (checkin_id, next_attempt_at_ms,"
                     " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"));
-      QY_RETURN_IF_ERROR(job->Bind(1, id)
+      QY_RETURN_IF_ERROR(job->Bind(1, out.checkin.id)
                              .Bind(2, in.now_ms)
                              .Bind(3, in.now_ms)
                              .Bind(4, in.now_ms)
                              .Run());
     }
-    days.push_back(day);
-    out.created = true;
-    out.streak = community::Streak(days, std::min(today, camp.days));
-    out.checkin = {id,
-                   in.member_id,
-                   in.campaign_id,
-                   day,
-                   in.text,
-                   in.duration_s,
-                   in.client_id,
-                   in.makeup_day != 0,
-                   in.photo_sha256,
-                   in.photo_sha256.empty() ? "none" : "queued",
-                   in.now_ms};
     return Status::Ok();
-  }));
+  });
+  if (written.code() == StatusCode::kConflict) {
+    // Lost a race: either this client_id was just stored (answer it) or
+    // another check-in took the day.
+    std::optional<CheckinRecord> first;
+    QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+      QY_ASSIGN_OR_RETURN(
+          first, FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
+                             in.member_id, 0, in.client_id));
+      return Status::Ok();
+    }));
+    if (first) {
+      out.checkin = *first;
+      out.streak = community::Streak(days, today);
+      return out;
+    }
+    if (written.message().find("make-up") != std::string::npos) return written;
+    return Status::Conflict("day " + std::to_string(day) +
+                            " is already checked in");
+  }
+  QY_RETURN_IF_ERROR(written);
+  days.push_back(day);
+  out.created = true;
+  out.streak = community::Streak(days, today);
+  out.checkin = {out.checkin.id,  in.member_id,
+                 in.campaign_id,  day,
+                 in.text,         in.duration_s,
+                 in.client_id,    in.makeup_day != 0,
+                 in.photo_sha256, in.photo_sha256.empty() ? "none" : "queued",
+                 in.now_ms};
   return out;
 }
 

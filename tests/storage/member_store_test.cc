@@ -77,7 +77,8 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
   EXPECT_EQ(members, 300);
   EXPECT_EQ(checkins, static_cast<int64_t>(demo.checkins.size()));
   EXPECT_EQ(enrollments, static_cast<int64_t>(demo.enrollments.size()));
-  EXPECT_EQ(LoadDemoCommunity(*db, demo, 6).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(LoadDemoCommunity(*db, demo, 6).status().code(),
+            StatusCode::kConflict);
 }
 
 }  // namespace

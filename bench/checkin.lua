@@ -1,0 +1,29 @@
+-- wrk script: each request is a JSON check-in by a different participant
+-- (one check-in per participant per day), with a unique client_id.
+-- TOKENS names the file of participant tokens (bench/checkin_setup).
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+
+function init(args)
+  tokens = {}
+  for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
+  n = 0
+  nthreads = tonumber(os.getenv("WRK_THREADS") or "2")
+end
+
+function request()
+  local i = n * nthreads + id + 1
+  n = n + 1
+  local token = tokens[(i - 1) % #tokens + 1]
+  local body = '{"campaign_id":"1","text":"今天读了二十分钟","duration_s":1200,' ..
+               '"client_id":"bench-' .. id .. '-' .. n .. '"}'
+  return wrk.format("POST", "/api/v1/mp/checkins",
+                    {["Content-Type"] = "application/json",
+                     ["Authorization"] = "Bearer " .. token}, body)
+end

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Check-in ingest under wrk on loopback (JSON, unique participants and
+# client ids) side by side with /healthz on the same server.
+# Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=150000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-8}"; conns="${2:-32}"; people="${3:-150000}"
+scripts/setup
+scripts/build release >/dev/null
+tmp=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people"
+build/release/server/qunying serve --db "$tmp/c.db" --data-dir "$tmp/data" \
+  --listen 127.0.0.1:0 --log-file "$tmp/log" --log-level "${LOG_LEVEL:-info}" --db-sync "${DB_SYNC:-full}" \
+  --threads "$((conns + 8))" \
+  --admin-password bench-admin-1 >"$tmp/out" &
+pid=$!
+for _ in $(seq 100); do grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
+port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out")
+base="http://127.0.0.1:$port"
+
+row() {  # name, wrk output
+  local rps p50 p99 non2xx
+  rps=$(echo "$2" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$2" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$2" | awk '$1=="99%" {print $2}')
+  non2xx=$(echo "$2" | awk '/Non-2xx/ {print $5}')
+  printf "%-22s %12s %10s %10s  %s\n" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}"
+  echo "$rps" >"$tmp/$1"
+}
+echo "wrk -t2 -c$conns -d${secs}s, $(getconf _NPROCESSORS_ONLN) cores, $people participants"
+printf "%-22s %12s %10s %10s  %s\n" endpoint "req/s" p50 p99 non-2xx
+row healthz "$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")"
+row checkin "$(TOKENS="$tmp/tokens" WRK_THREADS=2 wrk -t2 -c"$conns" -d"${secs}s" --latency \
+  -s bench/checkin.lua "$base")"
+awk -v a="$(cat "$tmp/healthz")" -v b="$(cat "$tmp/checkin")" \
+  'BEGIN {printf "ratio checkin / healthz: %.2f\n", b / a}'
+sqlite3 "$tmp/c.db" "SELECT 'check-ins stored: ' || COUNT(*) FROM checkins" 2>/dev/null || true

@@ -1,0 +1,76 @@
+// Prepares a database for the check-in ingest benchmark: one running
+// campaign, N enrolled participants, and a signed-in session for each,
+// whose tokens are written one per line to TOKENS_FILE.
+// Usage: checkin_setup DB TOKENS_FILE [participants=150000]
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "auth/token.h"
+#include "core/clock.h"
+#include "storage/database.h"
+
+using namespace qunying;
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr,
+                 "usage: checkin_setup DB TOKENS_FILE [participants]\n");
+    return 2;
+  }
+  int n = argc > 3 ? std::atoi(argv[3]) : 150000;
+  storage::DatabaseOptions o;
+  o.path = argv[1];
+  auto db = storage::Database::Open(o);
+  if (!db.ok()) {
+    std::fprintf(stderr, "%s\n", db.status().ToString().c_str());
+    return 1;
+  }
+  int64_t now = SystemClock::Default()->NowMillis();
+  int64_t today = (now / 1000 + 8 * 3600) / 86400;
+  std::ofstream tokens(argv[2]);
+  Status s = (*db)->Write([&](storage::Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        auto* camp,
+        c.Prepare(
+            "INSERT INTO campaigns (name, theme, series, starts_on,"
+            " days, created_at_ms) VALUES ('bench', 't', 's', ?, 21, 0)"));
+    QY_RETURN_IF_ERROR(camp->Bind(1, today - 2).Run());
+    QY_ASSIGN_OR_RETURN(
+        auto* m,
+        c.Prepare("INSERT INTO members (openid, nickname,"
+                  " created_at_ms, updated_at_ms) VALUES (?, ?, 0, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* e, c.Prepare("INSERT INTO enrollments (campaign_id, member_id,"
+                           " enrolled_at_ms) VALUES (1, ?, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* sess,
+        c.Prepare("INSERT INTO sessions (token_hash, kind, subject_id,"
+                  " created_at_ms, last_seen_ms, expires_at_ms)"
+                  " VALUES (?, 'participant', ?, ?, ?, ?)"));
+    for (int i = 1; i <= n; ++i) {
+      m->Reset();
+      QY_RETURN_IF_ERROR(m->Bind(1, "bench-" + std::to_string(i))
+                             .Bind(2, "学员" + std::to_string(i))
+                             .Run());
+      int64_t id = c.LastInsertId();
+      e->Reset();
+      QY_RETURN_IF_ERROR(e->Bind(1, id).Run());
+      std::string token = auth::NewToken();
+      sess->Reset();
+      QY_RETURN_IF_ERROR(sess->Bind(1, auth::TokenHash(token))
+                             .Bind(2, id)
+                             .Bind(3, now)
+                             .Bind(4, now)
+                             .Bind(5, now + int64_t{86400000})
+                             .Run());
+      tokens << token << "\n";
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

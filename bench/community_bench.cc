@@ -1,0 +1,167 @@
+// Community figures at scale, each against a baseline run in the same
+// process:
+//  - retention report for a campaign of N members (default 100,000) vs a
+//    bare COUNT(*) over the same enrollments;
+//  - importing a roster of M rows (default 50,000) against those members
+//    vs only parsing the same roster as CSV.
+// Usage: community_bench [members=100000] [roster_rows=50000]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "community/retention.h"
+#include "community/roster_csv.h"
+#include "storage/database.h"
+#include "storage/sqlite_community_store.h"
+
+using namespace qunying;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+void Check(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+std::string Nick(int i) { return "会员" + std::to_string(i) + "妈妈"; }
+
+// Members 1..n in campaign 1; every third renews into campaign 2.
+void Populate(storage::Database& db, int n) {
+  Check(db.Write([&](storage::Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO campaigns (name, theme, series, starts_on, days, "
+        "created_at_ms)"
+        " VALUES ('A', 't', 's', 20000, 21, 0), ('B', 't', 's', 20030, 21, 0);"
+        "INSERT INTO chat_groups (name, campaign_id, theme, series, "
+        "created_at_ms)"
+        " VALUES ('GA', 1, 't', 's', 0);"));
+    QY_ASSIGN_OR_RETURN(
+        auto* m,
+        c.Prepare("INSERT INTO members (nickname, unionid,"
+                  " created_at_ms, updated_at_ms) VALUES (?, ?, 0, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* e, c.Prepare("INSERT INTO enrollments (campaign_id,"
+                           " member_id, enrolled_at_ms) VALUES (?, ?, 0)"));
+    for (int i = 1; i <= n; ++i) {
+      m->Reset();
+      QY_RETURN_IF_ERROR(
+          m->Bind(1, Nick(i))
+              .BindOptional(2, i % 4 == 0 ? "u" + std::to_string(i) : "")
+              .Run());
+      e->Reset();
+      QY_RETURN_IF_ERROR(e->Bind(1, 1).Bind(2, i).Run());
+      if (i % 3 == 0) {
+        e->Reset();
+        QY_RETURN_IF_ERROR(e->Bind(1, 2).Bind(2, i).Run());
+      }
+    }
+    return Status::Ok();
+  }));
+}
+
+// A roster export: exact names, unionids, decorated names, strangers.
+std::string RosterCsv(int rows) {
+  std::string csv = "群昵称,unionid,入群时间\n";
+  for (int i = 1; i <= rows; ++i) {
+    int member = i * 2;  // Every other member is still in the group.
+    std::string nick = Nick(member);
+    if (i % 10 == 5) nick = "A" + nick + "🌸";  // No unionid: fuzzy.
+    if (i % 97 == 0) nick = "陌生人" + std::to_string(i);
+    csv += nick + "," + (member % 4 == 0 ? "u" + std::to_string(member) : "") +
+           ",2026-03-01 20:15\n";
+  }
+  return csv;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int members = argc > 1 ? std::atoi(argv[1]) : 100000;
+  int roster_rows = argc > 2 ? std::atoi(argv[2]) : 50000;
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("qy-community-bench-" + std::to_string(getpid()) + ".db");
+  storage::DatabaseOptions o;
+  o.path = path;
+  auto db = storage::Database::Open(o);
+  Check(db.status());
+  auto t0 = Clock::now();
+  Populate(**db, members);
+  std::printf("setup: %d members enrolled in %.0f ms\n", members,
+              Ms(t0, Clock::now()));
+  storage::SqliteCommunityStore store(db->get());
+
+  // Roster import.
+  std::string csv = RosterCsv(roster_rows);
+  auto p0 = Clock::now();
+  auto parsed = community::ParseRosterCsv(csv);
+  auto p1 = Clock::now();
+  Check(parsed.status());
+  auto i0 = Clock::now();
+  auto parsed_again = community::ParseRosterCsv(csv);
+  Check(parsed_again.status());
+  auto imported = store.ImportRoster(1, 1, *parsed_again, 0);
+  auto i1 = Clock::now();
+  Check(imported.status());
+  std::printf(
+      "roster import: %d rows (CSV %.1f MB) in %.0f ms; parse alone %.0f ms "
+      "(import/parse %.1fx)\n",
+      roster_rows, csv.size() / 1e6, Ms(i0, i1), Ms(p0, p1),
+      Ms(i0, i1) / Ms(p0, p1));
+  std::printf(
+      "  matched %lld (nickname %lld, unionid %lld, fuzzy %lld), unmatched "
+      "%lld, "
+      "review %lld\n",
+      (long long)imported->matched,
+      (long long)
+          imported->matched_by[size_t(community::MatchMethod::kNickname)],
+      (long long)imported->matched_by[size_t(community::MatchMethod::kUnionid)],
+      (long long)imported->matched_by[size_t(community::MatchMethod::kFuzzy)],
+      (long long)imported->unmatched, (long long)imported->review);
+
+  // Retention report, median of 5.
+  std::vector<double> report_ms, count_ms;
+  community::RetentionReport rep;
+  for (int run = 0; run < 5; ++run) {
+    auto r0 = Clock::now();
+    auto in = store.LoadRetention(1, 2, 2, 0, INT64_MAX);
+    Check(in.status());
+    rep = community::ComputeRetention(*in);
+    auto r1 = Clock::now();
+    report_ms.push_back(Ms(r0, r1));
+    int64_t n = 0;
+    auto c0 = Clock::now();
+    Check((*db)->Read([&](storage::Connection& c) -> Status {
+      QY_ASSIGN_OR_RETURN(n,
+                          storage::QueryInt(c,
+                                            "SELECT COUNT(*) FROM enrollments"
+                                            " WHERE campaign_id = 1"));
+      return Status::Ok();
+    }));
+    count_ms.push_back(Ms(c0, Clock::now()));
+  }
+  std::sort(report_ms.begin(), report_ms.end());
+  std::sort(count_ms.begin(), count_ms.end());
+  std::printf(
+      "retention report: base %lld, renewed %lld, stayed %lld, churned %lld "
+      "(exact %lld)\n",
+      (long long)rep.base, (long long)rep.renewed, (long long)rep.stayed,
+      (long long)rep.churned, (long long)rep.churned_exact);
+  std::printf(
+      "  median %.0f ms; baseline COUNT(*) of the base %.1f ms (ratio %.0fx)\n",
+      report_ms[2], count_ms[2], report_ms[2] / count_ms[2]);
+  db->reset();
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  return 0;
+}
