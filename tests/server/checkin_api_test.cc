@@ -178,9 +178,9 @@ TEST_F(CheckinApiTest, BadPhotosAreRefusedAndNothingIsStored) {
   EXPECT_EQ(MultipartCheckin("t2", jpeg->substr(0, 20)).status,
             415);  // Truncated.
   // A PNG header claiming 50000×50000 pixels: a decompression bomb.
-  std::string bomb(
-      "\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\xC3\x50\0\0\xC3\x50\x08\x02\0\0\0",
-      29);
+  static const char kBomb[] =
+      "\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\xC3\x50\0\0\xC3\x50\x08\x02\0\0\0";
+  std::string bomb(kBomb, sizeof kBomb - 1);
   auto big = MultipartCheckin("t3", bomb, "image/png");
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.code(), 41301);

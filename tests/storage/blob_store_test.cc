@@ -15,7 +15,8 @@ namespace {
 TEST(BlobStoreTest, StoresUnderTheSha256AndReadsBack) {
   TempDir dir;
   BlobStore blobs(dir.File("blobs"));
-  std::string bytes("\xFF\xD8\xFF photo bytes \0 with nul", 28);
+  static const char kBytes[] = "\xFF\xD8\xFF photo bytes \0 with nul";
+  std::string bytes(kBytes, sizeof kBytes - 1);
   auto sha = blobs.Put(bytes);
   ASSERT_TRUE(sha.ok()) << sha.status().ToString();
   EXPECT_EQ(*sha, Sha256Hex(bytes));
