@@ -39,6 +39,25 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/checkins/{id}", Access::kStaff, kOps, h(GetCheckin)});
   router.Add({"GET",  "/api/v1/checkins/{id}/photo", Access::kStaff, kOps, h(GetCheckinPhoto)});
   router.Add({"GET",  "/api/v1/members/{id}", Access::kStaff, kOps, h(GetMember)});
+  router.Add({"GET",  "/api/v1/mp/checkins",  Access::kParticipant, {}, h(MpCalendar)});
+  router.Add({"GET",  "/api/v1/mp/checkins/{id}", Access::kParticipant, {}, h(MpGetCheckin)});
+  router.Add({"GET",  "/api/v1/mp/campaigns/{id}/leaderboard", Access::kParticipant, {}, h(LeaderboardReply)});
+  router.Add({"GET",  "/api/v1/mp/contents",  Access::kParticipant, {}, h(MpContents)});
+  router.Add({"GET",  "/api/v1/mp/contents/{id}", Access::kParticipant, {}, h(MpReadContent)});
+  router.Add({"POST", "/api/v1/mp/feedback",  Access::kParticipant, {}, h(MpCreateFeedback)});
+  router.Add({"GET",  "/api/v1/mp/feedback",  Access::kParticipant, {}, h(MpListFeedback)});
+  router.Add({"GET",  "/api/v1/mp/feedback/{id}", Access::kParticipant, {}, h(MpGetFeedback)});
+  router.Add({"POST", "/api/v1/contents",     Access::kStaff, kOps, h(CreateContent)});
+  router.Add({"GET",  "/api/v1/contents",     Access::kStaff, kOps, h(ListContents)});
+  router.Add({"GET",  "/api/v1/feedback",     Access::kStaff, kOps, h(ListFeedback)});
+  router.Add({"GET",  "/api/v1/feedback/stats", Access::kStaff, kOps, h(FeedbackStatsReply)});
+  router.Add({"GET",  "/api/v1/feedback/{id}", Access::kStaff, kOps, h(GetFeedback)});
+  router.Add({"POST", "/api/v1/feedback/{id}/replies", Access::kStaff, kOps, h(ReplyFeedback)});
+  router.Add({"GET",  "/api/v1/campaigns/{id}/leaderboard", Access::kStaff, kOps, h(LeaderboardReply)});
+  router.Add({"GET",  "/api/v1/campaigns/{id}/dwell", Access::kStaff, kOps, h(DwellReply)});
+  router.Add({"GET",  "/api/v1/groups/{id}/dormant", Access::kStaff, kOps, h(DormantList)});
+  router.Add({"GET",  "/api/v1/groups/{id}/reactivation", Access::kStaff, kOps, h(ReactivationList)});
+  router.Add({"GET",  "/api/v1/cohorts",      Access::kStaff, kOps, h(CohortsReply)});
   // clang-format on
   return router;
 }

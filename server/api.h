@@ -7,6 +7,7 @@
 #include "auth/account_service.h"
 #include "auth/wechat_client.h"
 #include "community/community_store.h"
+#include "community/engagement.h"
 #include "community/member.h"
 #include "core/clock.h"
 #include "server/metrics.h"
@@ -22,6 +23,7 @@ struct Services {
   auth::AccountService* accounts = nullptr;
   community::MemberStore* members = nullptr;
   community::CommunityStore* community = nullptr;
+  community::EngagementStore* engagement = nullptr;
   storage::BlobStore* blobs = nullptr;
   auth::WeChatClient* wechat = nullptr;
   Metrics* metrics = nullptr;
@@ -59,6 +61,24 @@ Result<Reply> MpEvents(Services& s, Request& r);
 Result<Reply> GetCheckin(Services& s, Request& r);
 Result<Reply> GetCheckinPhoto(Services& s, Request& r);
 Result<Reply> GetMember(Services& s, Request& r);
+Result<Reply> CreateContent(Services& s, Request& r);
+Result<Reply> ListContents(Services& s, Request& r);
+Result<Reply> MpContents(Services& s, Request& r);
+Result<Reply> MpReadContent(Services& s, Request& r);
+Result<Reply> MpCreateFeedback(Services& s, Request& r);
+Result<Reply> MpListFeedback(Services& s, Request& r);
+Result<Reply> MpGetFeedback(Services& s, Request& r);
+Result<Reply> ListFeedback(Services& s, Request& r);
+Result<Reply> GetFeedback(Services& s, Request& r);
+Result<Reply> ReplyFeedback(Services& s, Request& r);
+Result<Reply> FeedbackStatsReply(Services& s, Request& r);
+Result<Reply> MpCalendar(Services& s, Request& r);
+Result<Reply> MpGetCheckin(Services& s, Request& r);
+Result<Reply> LeaderboardReply(Services& s, Request& r);
+Result<Reply> DwellReply(Services& s, Request& r);
+Result<Reply> DormantList(Services& s, Request& r);
+Result<Reply> ReactivationList(Services& s, Request& r);
+Result<Reply> CohortsReply(Services& s, Request& r);
 
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {

@@ -4,6 +4,7 @@
 
 #include "storage/sqlite_account_store.h"
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_engagement_store.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::server {
@@ -30,6 +31,8 @@ Result<std::unique_ptr<App>> App::Create(
       std::make_unique<storage::SqliteMemberStore>(app->db_.get());
   app->community_store_ =
       std::make_unique<storage::SqliteCommunityStore>(app->db_.get());
+  app->engagement_store_ =
+      std::make_unique<storage::SqliteEngagementStore>(app->db_.get());
   app->accounts_ = std::make_unique<auth::AccountService>(
       app->account_store_.get(), clock, options.accounts);
   app->wechat_ = wechat ? std::move(wechat)
@@ -39,6 +42,7 @@ Result<std::unique_ptr<App>> App::Create(
   s.accounts = app->accounts_.get();
   s.members = app->member_store_.get();
   s.community = app->community_store_.get();
+  s.engagement = app->engagement_store_.get();
   s.blobs = app->blobs_.get();
   s.wechat = app->wechat_.get();
   s.metrics = &app->metrics_;

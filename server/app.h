@@ -23,6 +23,7 @@ namespace qunying::storage {
 class SqliteAccountStore;
 class SqliteMemberStore;
 class SqliteCommunityStore;
+class SqliteEngagementStore;
 }  // namespace qunying::storage
 
 namespace qunying::server {
@@ -74,6 +75,7 @@ class App {
   std::unique_ptr<storage::SqliteAccountStore> account_store_;
   std::unique_ptr<storage::SqliteMemberStore> member_store_;
   std::unique_ptr<storage::SqliteCommunityStore> community_store_;
+  std::unique_ptr<storage::SqliteEngagementStore> engagement_store_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

@@ -220,6 +220,21 @@ Result<CheckinRecord> SqliteCommunityStore::GetCheckin(int64_t id) {
   return out;
 }
 
+Result<bool> SqliteCommunityStore::IsEnrolled(int64_t member_id,
+                                              int64_t campaign_id) {
+  bool enrolled = false;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT 1 FROM enrollments WHERE member_id = ? AND"
+                  " campaign_id = ?"));
+    st->Bind(1, member_id).Bind(2, campaign_id);
+    QY_ASSIGN_OR_RETURN(enrolled, st->Step());
+    return Status::Ok();
+  }));
+  return enrolled;
+}
+
 Result<int64_t> SqliteCommunityStore::AddEvents(
     int64_t member_id, const std::vector<community::EventInput>& events,
     int64_t now_ms) {

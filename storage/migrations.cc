@@ -186,6 +186,50 @@ CREATE TABLE ocr_jobs (
 CREATE INDEX ocr_jobs_due ON ocr_jobs (status, next_attempt_at_ms);
 CREATE INDEX enrollments_group ON enrollments (group_id);
 )sql"},
+      {4, "content_feedback_merges", R"sql(
+CREATE TABLE contents (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  group_id INTEGER REFERENCES chat_groups (id),
+  series TEXT,
+  author_user_id INTEGER NOT NULL REFERENCES users (id),
+  published_at_ms INTEGER NOT NULL
+);
+CREATE INDEX contents_group ON contents (group_id);
+CREATE INDEX contents_series ON contents (series);
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  kind TEXT NOT NULL CHECK (kind IN ('bug', 'question', 'suggestion')),
+  text TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+  created_at_ms INTEGER NOT NULL,
+  first_reply_at_ms INTEGER,
+  closed_at_ms INTEGER
+);
+CREATE INDEX feedback_status ON feedback (status, created_at_ms);
+CREATE INDEX feedback_member ON feedback (member_id);
+CREATE TABLE feedback_replies (
+  id INTEGER PRIMARY KEY,
+  feedback_id INTEGER NOT NULL REFERENCES feedback (id),
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  text TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX feedback_replies_feedback ON feedback_replies (feedback_id);
+CREATE TABLE member_merges (
+  id INTEGER PRIMARY KEY,
+  from_member_id INTEGER NOT NULL REFERENCES members (id),
+  into_member_id INTEGER NOT NULL REFERENCES members (id),
+  moved TEXT NOT NULL,
+  by_user_id INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  undone_at_ms INTEGER
+);
+ALTER TABLE members ADD COLUMN merged_into INTEGER REFERENCES members (id);
+CREATE INDEX events_member_type ON events (member_id, type);
+)sql"},
   };
   return kMigrations;
 }

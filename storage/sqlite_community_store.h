@@ -29,6 +29,7 @@ class SqliteCommunityStore : public community::CommunityStore {
   Result<community::CheckinOutcome> CreateCheckin(
       const community::CheckinInput& in) override;
   Result<community::CheckinRecord> GetCheckin(int64_t id) override;
+  Result<bool> IsEnrolled(int64_t member_id, int64_t campaign_id) override;
   Result<int64_t> AddEvents(int64_t member_id,
                             const std::vector<community::EventInput>& events,
                             int64_t now_ms) override;

@@ -1,0 +1,122 @@
+// Engagement beyond check-ins: content published to groups or series,
+// participants' feedback, calendars, leaderboards, dwell time, dormant
+// members and cohorts along a series. EngagementStore is an interface
+// (storage/ implements it); implementations are thread-safe.
+#ifndef QUNYING_COMMUNITY_ENGAGEMENT_H_
+#define QUNYING_COMMUNITY_ENGAGEMENT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "community/campaign.h"
+#include "core/result.h"
+
+namespace qunying::community {
+
+struct Content {
+  int64_t id = 0;
+  std::string title, body;
+  int64_t group_id = 0;  // Published to a group, or …
+  std::string series;    // … to every member of a series.
+  int64_t author_user_id = 0;
+  int64_t published_at_ms = 0;
+};
+
+struct FeedbackReply {
+  int64_t user_id = 0;
+  std::string text;
+  int64_t at_ms = 0;
+};
+
+struct Feedback {
+  int64_t id = 0, member_id = 0;
+  std::string kind;  // bug | question | suggestion
+  std::string text;
+  std::string status;  // open | answered | closed
+  int64_t created_at_ms = 0, first_reply_at_ms = 0, closed_at_ms = 0;
+  std::vector<FeedbackReply> replies;
+};
+
+struct FeedbackStats {
+  int64_t total = 0, open = 0, answered = 0, closed = 0;
+  double median_response_s = 0;  // Creation to first reply, answered ones.
+};
+
+struct CalendarDay {
+  int day = 0;
+  int64_t date = 0;  // Days since the epoch, local.
+  bool checked = false, makeup = false;
+};
+struct Calendar {
+  std::vector<CalendarDay> days;
+  int today = 0, streak = 0, makeups_left = 0;
+};
+
+struct LeaderboardRow {
+  int64_t member_id = 0;
+  std::string nickname;
+  int64_t checkins = 0;
+  int64_t total_duration_s = 0;
+};
+
+struct DwellDay {
+  int64_t date = 0;        // Local days since the epoch.
+  int64_t active = 0;      // Base members with an event that day.
+  double avg_dwell_s = 0;  // Dwell per active member.
+};
+
+struct DormantMember {
+  int64_t member_id = 0;
+  std::string nickname;
+  int64_t last_active_ms = 0;  // 0: never active.
+  int64_t past_checkins = 0;
+};
+
+struct CohortRow {
+  Campaign campaign;
+  int64_t base = 0;
+  std::vector<int64_t> later;  // later[j]: of base, enrolled in campaign k+1+j.
+  double median_days_to_renew = -1;  // Campaign end → next enrollment; -1 none.
+};
+
+class EngagementStore {
+ public:
+  virtual ~EngagementStore() = default;
+
+  virtual Result<int64_t> CreateContent(const Content& c) = 0;
+  virtual Result<std::vector<Content>> ListContents(int64_t after_id,
+                                                    int limit) = 0;
+  // Contents of the member's groups and of the series they enrolled in.
+  virtual Result<std::vector<Content>> ContentsFor(int64_t member_id) = 0;
+
+  virtual Result<int64_t> CreateFeedback(int64_t member_id,
+                                         const std::string& kind,
+                                         const std::string& text,
+                                         int64_t now_ms) = 0;
+  // status "" for all; newest first after `before_id` (0: from the newest).
+  virtual Result<std::vector<Feedback>> ListFeedback(const std::string& status,
+                                                     int64_t member_id,
+                                                     int64_t before_id,
+                                                     int limit) = 0;
+  virtual Result<Feedback> GetFeedback(int64_t id) = 0;
+  virtual Status ReplyFeedback(int64_t id, int64_t user_id,
+                               const std::string& text, bool close,
+                               int64_t now_ms) = 0;
+  virtual Result<FeedbackStats> FeedbackSummary() = 0;
+
+  virtual Result<Calendar> CalendarFor(int64_t member_id, int64_t campaign_id,
+                                       int64_t now_ms) = 0;
+  virtual Result<std::vector<LeaderboardRow>> Leaderboard(int64_t campaign_id,
+                                                          int limit) = 0;
+  virtual Result<std::vector<DwellDay>> Dwell(int64_t campaign_id) = 0;
+  // Members of the group inactive (no check-in, no event) for `days` days.
+  virtual Result<std::vector<DormantMember>> Dormant(int64_t group_id,
+                                                     int64_t now_ms,
+                                                     int days) = 0;
+  virtual Result<std::vector<CohortRow>> Cohorts(const std::string& series) = 0;
+};
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_ENGAGEMENT_H_

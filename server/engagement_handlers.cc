@@ -1,0 +1,384 @@
+// Content, feedback, calendars, leaderboards, dwell, dormant members and
+// cohorts.
+#include <charconv>
+#include <cmath>
+
+#include "core/time_util.h"
+#include "core/utf8.h"
+#include "server/api.h"
+
+namespace qunying::server {
+namespace {
+
+Json ContentJson(const community::Content& c) {
+  return {{"id", IdString(c.id)},
+          {"title", c.title},
+          {"body", c.body},
+          {"group_id", c.group_id ? Json(IdString(c.group_id)) : Json(nullptr)},
+          {"series", c.series.empty() ? Json(nullptr) : Json(c.series)},
+          {"published_at", FormatRfc3339(c.published_at_ms)}};
+}
+
+Json FeedbackJson(const community::Feedback& f) {
+  Json replies = Json::array();
+  for (const auto& r : f.replies) {
+    replies.push_back({{"user_id", IdString(r.user_id)},
+                       {"text", r.text},
+                       {"at", FormatRfc3339(r.at_ms)}});
+  }
+  Json j = {
+      {"id", IdString(f.id)}, {"member_id", IdString(f.member_id)},
+      {"kind", f.kind},       {"text", f.text},
+      {"status", f.status},   {"created_at", FormatRfc3339(f.created_at_ms)},
+      {"replies", replies}};
+  j["response_s"] = f.first_reply_at_ms
+                        ? Json((f.first_reply_at_ms - f.created_at_ms) / 1000)
+                        : Json(nullptr);
+  return j;
+}
+
+Status CheckText(const std::string& v, const char* field, size_t max_chars) {
+  if (v.find_first_not_of(" \n\t") == std::string::npos) {
+    return Status::InvalidArgument(std::string(field) + " must not be empty",
+                                   field);
+  }
+  if (Utf8Length(v) > max_chars) {
+    return Status::InvalidArgument(std::string(field) + " is longer than " +
+                                       std::to_string(max_chars) +
+                                       " characters",
+                                   field);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> IdQuery(const Request& r, const char* name) {
+  std::string v = r.Query(name);
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || id <= 0) {
+    return Status::InvalidArgument(
+        std::string("query '") + name + "' must be an id", name);
+  }
+  return id;
+}
+
+Result<int> DaysQuery(const Request& r) {
+  std::string v = r.Query("days");
+  if (v.empty()) return 14;
+  int days = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), days);
+  if (ec != std::errc() || p != v.data() + v.size() || days < 1 || days > 365) {
+    return Status::InvalidArgument("days must be from 1 to 365", "days");
+  }
+  return days;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(int days, DaysQuery(r));
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.engagement->Dormant(id, s.clock->NowMillis(), days));
+  if (reactivation) {  // Once engaged (3+ check-ins), now quiet: worth a nudge.
+    std::erase_if(rows, [](const auto& m) { return m.past_checkins < 3; });
+  }
+  if (r.Query("format") == "csv") {
+    std::string csv =
+        "\xEF\xBB\xBFmember_id,nickname,last_active,past_checkins\n";
+    for (const auto& m : rows) {
+      csv += IdString(m.member_id) + "," + CsvField(m.nickname) + "," +
+             (m.last_active_ms ? FormatRfc3339(m.last_active_ms) : "") + "," +
+             std::to_string(m.past_checkins) + "\n";
+    }
+    Reply reply;
+    reply.content_type = "text/csv; charset=utf-8";
+    reply.raw = std::move(csv);
+    return reply;
+  }
+  Json items = Json::array();
+  for (const auto& m : rows) {
+    items.push_back({{"member_id", IdString(m.member_id)},
+                     {"nickname", m.nickname},
+                     {"last_active", m.last_active_ms
+                                         ? Json(FormatRfc3339(m.last_active_ms))
+                                         : Json(nullptr)},
+                     {"past_checkins", m.past_checkins}});
+  }
+  return Reply{200, {{"days", days}, {"count", rows.size()}, {"items", items}}};
+}
+
+}  // namespace
+
+Result<Reply> CreateContent(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  community::Content c;
+  QY_ASSIGN_OR_RETURN(c.title, RequireString(body, "title", 400));
+  QY_RETURN_IF_ERROR(CheckText(c.title, "title", 100));
+  QY_ASSIGN_OR_RETURN(c.body, RequireString(body, "body", 60000));
+  QY_RETURN_IF_ERROR(CheckText(c.body, "body", 20000));
+  QY_ASSIGN_OR_RETURN(c.group_id, GetId(body, "group_id"));
+  QY_ASSIGN_OR_RETURN(c.series, GetStringOr(body, "series", "", 400));
+  if ((c.group_id != 0) == !c.series.empty()) {
+    return Status::InvalidArgument(
+        "publish to exactly one of group_id or series", "group_id");
+  }
+  c.author_user_id = r.principal.id;
+  c.published_at_ms = s.clock->NowMillis();
+  QY_ASSIGN_OR_RETURN(int64_t id, s.engagement->CreateContent(c));
+  return Reply{201, {{"id", IdString(id)}}};
+}
+
+Result<Reply> ListContents(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  QY_ASSIGN_OR_RETURN(
+      auto rows, s.engagement->ListContents(page.after_id, page.limit + 1));
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
+    items.push_back(ContentJson(rows[i]));
+  }
+  Json next = rows.size() > size_t(page.limit)
+                  ? Json(IdString(rows[page.limit - 1].id))
+                  : Json(nullptr);
+  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+}
+
+Result<Reply> MpContents(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(r.principal.id));
+  Json items = Json::array();
+  for (const auto& c : rows) {
+    Json j = ContentJson(c);
+    j.erase("body");
+    items.push_back(j);
+  }
+  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+}
+
+Result<Reply> MpReadContent(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(r.principal.id));
+  for (const auto& c : rows) {
+    if (c.id != id) continue;
+    // Reading is activity: one content_read event per content and day.
+    int64_t now = s.clock->NowMillis();
+    community::EventInput read{
+        "content_read", "/contents/" + IdString(id),
+        "read-" + IdString(id) + "-" +
+            std::to_string(community::LocalDay(now, 480)),
+        0, now};
+    QY_RETURN_IF_ERROR(
+        s.community->AddEvents(r.principal.id, {read}, now).status());
+    return Reply{200, ContentJson(c)};
+  }
+  return Status::NotFound("content not found");
+}
+
+Result<Reply> MpCreateFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string kind, RequireString(body, "kind", 16));
+  if (kind != "bug" && kind != "question" && kind != "suggestion") {
+    return Status::InvalidArgument("kind must be bug, question or suggestion",
+                                   "kind");
+  }
+  QY_ASSIGN_OR_RETURN(std::string text, RequireString(body, "text", 8000));
+  QY_RETURN_IF_ERROR(CheckText(text, "text", 2000));
+  QY_ASSIGN_OR_RETURN(int64_t id,
+                      s.engagement->CreateFeedback(r.principal.id, kind, text,
+                                                   s.clock->NowMillis()));
+  return Reply{201, {{"id", IdString(id)}}};
+}
+
+Result<Reply> MpListFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.engagement->ListFeedback("", r.principal.id, 0, 100));
+  Json items = Json::array();
+  for (const auto& f : rows) items.push_back(FeedbackJson(f));
+  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+}
+
+Result<Reply> MpGetFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  auto f = s.engagement->GetFeedback(id);
+  if (!f.ok() || f->member_id != r.principal.id) {
+    return Status::NotFound("feedback not found");  // Another's: not found.
+  }
+  return Reply{200, FeedbackJson(*f)};
+}
+
+Result<Reply> ListFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  std::string status = r.Query("status");
+  if (!status.empty() && status != "open" && status != "answered" &&
+      status != "closed") {
+    return Status::InvalidArgument("status must be open, answered or closed",
+                                   "status");
+  }
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ListFeedback(
+                                     status, 0, page.after_id, page.limit + 1));
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
+    items.push_back(FeedbackJson(rows[i]));
+  }
+  Json next = rows.size() > size_t(page.limit)
+                  ? Json(IdString(rows[page.limit - 1].id))
+                  : Json(nullptr);
+  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+}
+
+Result<Reply> GetFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto f, s.engagement->GetFeedback(id));
+  return Reply{200, FeedbackJson(f)};
+}
+
+Result<Reply> ReplyFeedback(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string text, GetStringOr(body, "text", "", 8000));
+  bool close = false;
+  if (auto c = body.find("close"); c != body.end() && !c->is_null()) {
+    if (!c->is_boolean())
+      return Status::InvalidArgument("close must be true or false", "close");
+    close = c->get<bool>();
+  }
+  if (text.empty() && !close) {
+    return Status::InvalidArgument("send a reply text, or close: true", "text");
+  }
+  if (!text.empty()) QY_RETURN_IF_ERROR(CheckText(text, "text", 2000));
+  QY_RETURN_IF_ERROR(s.engagement->ReplyFeedback(id, r.principal.id, text,
+                                                 close, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(auto f, s.engagement->GetFeedback(id));
+  return Reply{200, FeedbackJson(f)};
+}
+
+Result<Reply> FeedbackStatsReply(Services& s, Request&) {
+  QY_ASSIGN_OR_RETURN(auto st, s.engagement->FeedbackSummary());
+  return Reply{200,
+               {{"total", st.total},
+                {"open", st.open},
+                {"answered", st.answered},
+                {"closed", st.closed},
+                {"median_response_s", st.median_response_s}}};
+}
+
+Result<Reply> MpCalendar(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t campaign, IdQuery(r, "campaign_id"));
+  QY_ASSIGN_OR_RETURN(bool enrolled,
+                      s.community->IsEnrolled(r.principal.id, campaign));
+  if (!enrolled) return Status::NotFound("campaign not found");
+  QY_ASSIGN_OR_RETURN(auto cal,
+                      s.engagement->CalendarFor(r.principal.id, campaign,
+                                                s.clock->NowMillis()));
+  Json days = Json::array();
+  for (const auto& d : cal.days) {
+    days.push_back({{"day", d.day},
+                    {"date", FormatIsoDate(d.date)},
+                    {"checked", d.checked},
+                    {"makeup", d.makeup}});
+  }
+  return Reply{200,
+               {{"today", cal.today},
+                {"streak", cal.streak},
+                {"makeups_left", cal.makeups_left},
+                {"days", days}}};
+}
+
+Result<Reply> MpGetCheckin(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  auto k = s.community->GetCheckin(id);
+  if (!k.ok() || k->member_id != r.principal.id)
+    return Status::NotFound("check-in not found");
+  return Reply{200,
+               {{"id", IdString(k->id)},
+                {"campaign_id", IdString(k->campaign_id)},
+                {"day", k->day},
+                {"text", k->text},
+                {"duration_s", k->duration_s},
+                {"makeup", k->makeup},
+                {"has_photo", !k->photo_sha256.empty()},
+                {"ocr_status", k->ocr_status},
+                {"created_at", FormatRfc3339(k->created_at_ms)}}};
+}
+
+Result<Reply> LeaderboardReply(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  if (r.principal.kind == auth::SessionKind::kParticipant) {
+    QY_ASSIGN_OR_RETURN(bool enrolled,
+                        s.community->IsEnrolled(r.principal.id, id));
+    if (!enrolled) return Status::NotFound("campaign not found");
+  }
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->Leaderboard(id, 50));
+  Json items = Json::array();
+  int rank = 0;
+  for (const auto& row : rows) {
+    items.push_back({{"rank", ++rank},
+                     {"member_id", IdString(row.member_id)},
+                     {"nickname", row.nickname},
+                     {"checkins", row.checkins},
+                     {"total_duration_s", row.total_duration_s}});
+  }
+  return Reply{200, {{"items", items}}};
+}
+
+Result<Reply> DwellReply(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto days, s.engagement->Dwell(id));
+  Json items = Json::array();
+  double peak = 0;
+  for (const auto& d : days) {
+    peak = std::max(peak, d.avg_dwell_s);
+    items.push_back({{"date", FormatIsoDate(d.date)},
+                     {"active", d.active},
+                     {"avg_dwell_s", std::round(d.avg_dwell_s * 10) / 10}});
+  }
+  Json latest = days.empty()
+                    ? Json(nullptr)
+                    : Json(std::round(days.back().avg_dwell_s * 10) / 10);
+  return Reply{200,
+               {{"days", items},
+                {"peak_avg_dwell_s", std::round(peak * 10) / 10},
+                {"latest_avg_dwell_s", latest}}};
+}
+
+Result<Reply> DormantList(Services& s, Request& r) {
+  return DormantReply(s, r, false);
+}
+Result<Reply> ReactivationList(Services& s, Request& r) {
+  return DormantReply(s, r, true);
+}
+
+Result<Reply> CohortsReply(Services& s, Request& r) {
+  std::string series = r.Query("series");
+  if (series.empty())
+    return Status::InvalidArgument("query 'series' is required", "series");
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->Cohorts(series));
+  Json items = Json::array();
+  for (const auto& row : rows) {
+    Json later = Json::array(), rates = Json::array();
+    for (int64_t n : row.later) {
+      later.push_back(n);
+      rates.push_back(community::RoundRate(n, row.base));
+    }
+    items.push_back(
+        {{"campaign_id", IdString(row.campaign.id)},
+         {"name", row.campaign.name},
+         {"starts_on", FormatIsoDate(row.campaign.starts_on)},
+         {"base", row.base},
+         {"later", later},
+         {"later_rates", rates},
+         {"median_days_to_renew", row.median_days_to_renew < 0
+                                      ? Json(nullptr)
+                                      : Json(row.median_days_to_renew)}});
+  }
+  return Reply{200, {{"series", series}, {"cohorts", items}}};
+}
+
+}  // namespace qunying::server

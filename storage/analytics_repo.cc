@@ -1,0 +1,185 @@
+// SqliteEngagementStore: calendars, leaderboards, dwell time, dormant
+// members and cohorts along a series.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/sqlite_community_store.h"
+#include "storage/sqlite_engagement_store.h"
+
+namespace qunying::storage {
+
+using community::Campaign;
+
+Result<community::Calendar> SqliteEngagementStore::CalendarFor(
+    int64_t member_id, int64_t campaign_id, int64_t now_ms) {
+  community::Calendar cal;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
+    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+    cal.today =
+        std::clamp(community::CampaignDay(camp, now_ms, offset), 0, camp.days);
+    std::map<int, bool> checked;  // day -> makeup
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT day, makeup FROM checkins WHERE member_id = ?"
+                  " AND campaign_id = ?"));
+    st->Bind(1, member_id).Bind(2, campaign_id);
+    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+      checked[int(s.Int(0))] = s.Int(1) != 0;
+    }));
+    int makeups = 0;
+    std::vector<int> days;
+    for (int d = 1; d <= camp.days; ++d) {
+      auto it = checked.find(d);
+      cal.days.push_back({d, camp.starts_on + d - 1, it != checked.end(),
+                          it != checked.end() && it->second});
+      if (it != checked.end()) {
+        days.push_back(d);
+        makeups += it->second;
+      }
+    }
+    cal.streak = community::Streak(days, cal.today);
+    cal.makeups_left = std::max(0, community::kMaxMakeupsPerCampaign - makeups);
+    return Status::Ok();
+  }));
+  return cal;
+}
+
+Result<std::vector<community::LeaderboardRow>>
+SqliteEngagementStore::Leaderboard(int64_t campaign_id, int limit) {
+  std::vector<community::LeaderboardRow> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(LoadCampaign(c, campaign_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT k.member_id, m.nickname, COUNT(*), SUM(k.duration_s)"
+                  " FROM checkins k JOIN members m ON m.id = k.member_id"
+                  " WHERE k.campaign_id = ? GROUP BY k.member_id"
+                  " ORDER BY COUNT(*) DESC, SUM(k.duration_s) DESC, "
+                  "k.member_id LIMIT ?"));
+    st->Bind(1, campaign_id).Bind(2, limit);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Int(0), s.Text(1), s.Int(2), s.Int(3)});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
+    int64_t campaign_id) {
+  std::vector<community::DwellDay> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
+    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+    // Local day of each event, by member, over the campaign's members.
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT (v.ts_ms / 1000 + ?2) / 86400 AS d, COUNT(DISTINCT "
+                  "v.member_id),"
+                  " SUM(v.dwell_ms) FROM events v WHERE v.member_id IN"
+                  " (SELECT member_id FROM enrollments WHERE campaign_id = ?1)"
+                  " AND v.ts_ms >= ?3 GROUP BY d ORDER BY d"));
+    int64_t start_ms = (camp.starts_on * 86400 - offset * 60) * 1000LL;
+    st->Bind(1, campaign_id).Bind(2, int64_t{offset} * 60).Bind(3, start_ms);
+    return ForEachRow(st, [&](const Statement& s) {
+      int64_t active = s.Int(1);
+      out.push_back(
+          {s.Int(0), active,
+           active ? static_cast<double>(s.Int(2)) / 1000.0 / active : 0});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<community::DormantMember>> SqliteEngagementStore::Dormant(
+    int64_t group_id, int64_t now_ms, int days) {
+  std::vector<community::DormantMember> out;
+  int64_t cutoff = now_ms - int64_t{days} * 86400000;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "WITH m AS ("
+            " SELECT e.member_id AS id FROM roster_entries e WHERE"
+            " e.member_id IS NOT NULL AND e.snapshot_id = (SELECT id FROM"
+            " roster_snapshots WHERE group_id = ?1 ORDER BY as_of_ms DESC,"
+            " id DESC LIMIT 1)"
+            " UNION SELECT member_id FROM enrollments WHERE group_id = ?1"
+            " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE group_id = "
+            "?1)),"
+            " a AS (SELECT m.id AS id,"
+            "  MAX(COALESCE((SELECT MAX(created_at_ms) FROM checkins WHERE "
+            "member_id = m.id), 0),"
+            "      COALESCE((SELECT MAX(ts_ms) FROM events WHERE member_id = "
+            "m.id), 0)) AS last,"
+            "  (SELECT COUNT(*) FROM checkins WHERE member_id = m.id) AS past "
+            "FROM m)"
+            " SELECT a.id, mb.nickname, a.last, a.past FROM a JOIN members mb"
+            " ON mb.id = a.id WHERE a.last < ?2 ORDER BY a.past DESC, a.last "
+            "DESC"));
+    st->Bind(1, group_id).Bind(2, cutoff);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Int(0), s.Text(1), s.Int(2), s.Int(3)});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<community::CohortRow>> SqliteEngagementStore::Cohorts(
+    const std::string& series) {
+  std::vector<community::CohortRow> rows;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    std::vector<int64_t> ids;
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT id FROM campaigns WHERE series = ?"
+                                  " ORDER BY starts_on, id"));
+    st->Bind(1, series);
+    QY_RETURN_IF_ERROR(
+        ForEachRow(st, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+    std::vector<std::unordered_map<int64_t, int64_t>> enrolled(
+        ids.size());  // member -> at
+    QY_ASSIGN_OR_RETURN(
+        Statement * en,
+        c.Prepare("SELECT member_id, enrolled_at_ms FROM enrollments"
+                  " WHERE campaign_id = ?"));
+    for (size_t k = 0; k < ids.size(); ++k) {
+      en->Reset();
+      en->Bind(1, ids[k]);
+      QY_RETURN_IF_ERROR(ForEachRow(
+          en, [&](const Statement& s) { enrolled[k][s.Int(0)] = s.Int(1); }));
+    }
+    for (size_t k = 0; k < ids.size(); ++k) {
+      community::CohortRow row;
+      QY_ASSIGN_OR_RETURN(row.campaign, LoadCampaign(c, ids[k]));
+      row.base = static_cast<int64_t>(enrolled[k].size());
+      std::vector<double> waits;
+      int64_t end_ms =
+          (row.campaign.starts_on + row.campaign.days) * 86400000LL -
+          8 * 3600 * 1000LL;
+      for (size_t j = k + 1; j < ids.size(); ++j) {
+        int64_t n = 0;
+        for (const auto& [member, at] : enrolled[k]) {
+          auto it = enrolled[j].find(member);
+          if (it == enrolled[j].end()) continue;
+          ++n;
+          if (j == k + 1) waits.push_back((it->second - end_ms) / 86400000.0);
+        }
+        row.later.push_back(n);
+      }
+      if (!waits.empty()) {
+        std::sort(waits.begin(), waits.end());
+        size_t m = waits.size() / 2;
+        row.median_days_to_renew =
+            waits.size() % 2 ? waits[m] : (waits[m - 1] + waits[m]) / 2;
+      }
+      rows.push_back(std::move(row));
+    }
+    return Status::Ok();
+  }));
+  return rows;
+}
+
+}  // namespace qunying::storage

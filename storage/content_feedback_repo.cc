@@ -1,0 +1,238 @@
+// SqliteEngagementStore: content and feedback.
+#include "storage/sqlite_engagement_store.h"
+
+namespace qunying::storage {
+namespace {
+
+using community::Content;
+using community::Feedback;
+
+constexpr char kContentCols[] =
+    "SELECT id, title, body, COALESCE(group_id, 0), COALESCE(series, ''),"
+    " author_user_id, published_at_ms FROM contents ";
+constexpr char kFeedbackCols[] =
+    "SELECT id, member_id, kind, text, status, created_at_ms,"
+    " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0) FROM feedback ";
+
+Content ContentFromRow(const Statement& s) {
+  return Content{s.Int(0),  s.Text(1), s.Text(2), s.Int(3),
+                 s.Text(4), s.Int(5),  s.Int(6)};
+}
+
+Feedback FeedbackFromRow(const Statement& s) {
+  Feedback f;
+  f.id = s.Int(0);
+  f.member_id = s.Int(1);
+  f.kind = s.Text(2);
+  f.text = s.Text(3);
+  f.status = s.Text(4);
+  f.created_at_ms = s.Int(5);
+  f.first_reply_at_ms = s.Int(6);
+  f.closed_at_ms = s.Int(7);
+  return f;
+}
+
+}  // namespace
+
+Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
+  int64_t id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    if (k.group_id) {
+      QY_ASSIGN_OR_RETURN(
+          int64_t n,
+          QueryInt(c, "SELECT COUNT(*) FROM chat_groups WHERE id = ?",
+                   k.group_id, true));
+      if (!n)
+        return Status::InvalidArgument("group_id: group not found", "group_id");
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "INSERT INTO contents (title, body, group_id, series,"
+            " author_user_id, published_at_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+    st->Bind(1, k.title)
+        .Bind(2, k.body)
+        .BindOptional(4, k.series)
+        .Bind(5, k.author_user_id)
+        .Bind(6, k.published_at_ms);
+    if (k.group_id)
+      st->Bind(3, k.group_id);
+    else
+      st->BindNull(3);
+    QY_RETURN_IF_ERROR(st->Run());
+    id = c.LastInsertId();
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::vector<Content>> SqliteEngagementStore::ListContents(
+    int64_t after_id, int limit) {
+  std::vector<Content> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kContentCols) +
+                                  "WHERE id > ? ORDER BY id LIMIT ?"));
+    st->Bind(1, after_id).Bind(2, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
+    int64_t member_id) {
+  std::vector<Content> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            std::string(kContentCols) +
+            "WHERE group_id IN (SELECT group_id FROM enrollments WHERE "
+            "member_id = ?1"
+            "  UNION SELECT s.group_id FROM roster_entries e JOIN "
+            "roster_snapshots s"
+            "  ON s.id = e.snapshot_id WHERE e.member_id = ?1)"
+            " OR series IN (SELECT k.series FROM enrollments e JOIN campaigns k"
+            "  ON k.id = e.campaign_id WHERE e.member_id = ?1)"
+            " ORDER BY published_at_ms DESC, id DESC LIMIT 200"));
+    st->Bind(1, member_id);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<int64_t> SqliteEngagementStore::CreateFeedback(int64_t member_id,
+                                                      const std::string& kind,
+                                                      const std::string& text,
+                                                      int64_t now_ms) {
+  int64_t id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("INSERT INTO feedback (member_id, kind, text,"
+                                  " created_at_ms) VALUES (?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(st->Bind(1, member_id)
+                           .Bind(2, kind)
+                           .Bind(3, text)
+                           .Bind(4, now_ms)
+                           .Run());
+    id = c.LastInsertId();
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::vector<Feedback>> SqliteEngagementStore::ListFeedback(
+    const std::string& status, int64_t member_id, int64_t before_id,
+    int limit) {
+  std::vector<Feedback> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            std::string(kFeedbackCols) +
+            "WHERE (?1 = '' OR status = ?1) AND (?2 = 0 OR member_id = ?2)"
+            " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4"));
+    st->Bind(1, status).Bind(2, member_id).Bind(3, before_id).Bind(4, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(FeedbackFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<Feedback> SqliteEngagementStore::GetFeedback(int64_t id) {
+  Feedback f;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kFeedbackCols) + "WHERE id = ?"));
+    st->Bind(1, id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("feedback not found");
+    f = FeedbackFromRow(*st);
+    QY_ASSIGN_OR_RETURN(
+        Statement * rep,
+        c.Prepare("SELECT user_id, text, at_ms FROM feedback_replies"
+                  " WHERE feedback_id = ? ORDER BY id"));
+    rep->Bind(1, id);
+    return ForEachRow(rep, [&](const Statement& s) {
+      f.replies.push_back({s.Int(0), s.Text(1), s.Int(2)});
+    });
+  }));
+  return f;
+}
+
+Status SqliteEngagementStore::ReplyFeedback(int64_t id, int64_t user_id,
+                                            const std::string& text, bool close,
+                                            int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        int64_t n,
+        QueryInt(c, "SELECT COUNT(*) FROM feedback WHERE id = ?", id, true));
+    if (!n) return Status::NotFound("feedback not found");
+    if (!text.empty()) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * ins,
+          c.Prepare("INSERT INTO feedback_replies (feedback_id, user_id,"
+                    " text, at_ms) VALUES (?, ?, ?, ?)"));
+      QY_RETURN_IF_ERROR(ins->Bind(1, id)
+                             .Bind(2, user_id)
+                             .Bind(3, text)
+                             .Bind(4, now_ms)
+                             .Run());
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare(
+            "UPDATE feedback SET"
+            " first_reply_at_ms = CASE WHEN ?2 = 1 THEN "
+            "COALESCE(first_reply_at_ms, ?3)"
+            "   ELSE first_reply_at_ms END,"
+            " status = CASE WHEN ?4 = 1 THEN 'closed' WHEN ?2 = 1 THEN "
+            "'answered'"
+            "   ELSE status END,"
+            " closed_at_ms = CASE WHEN ?4 = 1 THEN ?3 ELSE closed_at_ms END"
+            " WHERE id = ?1"));
+    return up->Bind(1, id)
+        .Bind(2, text.empty() ? 0 : 1)
+        .Bind(3, now_ms)
+        .Bind(4, close ? 1 : 0)
+        .Run();
+  });
+}
+
+Result<community::FeedbackStats> SqliteEngagementStore::FeedbackSummary() {
+  community::FeedbackStats st;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepare("SELECT status, COUNT(*) FROM feedback GROUP BY status"));
+    QY_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+      std::string status = r.Text(0);
+      int64_t n = r.Int(1);
+      st.total += n;
+      if (status == "open")
+        st.open = n;
+      else if (status == "answered")
+        st.answered = n;
+      else
+        st.closed = n;
+    }));
+    std::vector<int64_t> waits;
+    QY_ASSIGN_OR_RETURN(
+        Statement * w,
+        c.Prepare("SELECT first_reply_at_ms - created_at_ms FROM feedback"
+                  " WHERE first_reply_at_ms IS NOT NULL ORDER BY 1"));
+    QY_RETURN_IF_ERROR(
+        ForEachRow(w, [&](const Statement& r) { waits.push_back(r.Int(0)); }));
+    if (!waits.empty()) {
+      size_t m = waits.size() / 2;
+      double ms = waits.size() % 2 ? waits[m] : (waits[m - 1] + waits[m]) / 2.0;
+      st.median_response_s = ms / 1000.0;
+    }
+    return Status::Ok();
+  }));
+  return st;
+}
+
+}  // namespace qunying::storage

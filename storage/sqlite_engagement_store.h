@@ -1,0 +1,47 @@
+// EngagementStore on the embedded SQLite Database. Thread-safe.
+#ifndef QUNYING_STORAGE_SQLITE_ENGAGEMENT_STORE_H_
+#define QUNYING_STORAGE_SQLITE_ENGAGEMENT_STORE_H_
+
+#include "community/engagement.h"
+#include "storage/database.h"
+
+namespace qunying::storage {
+
+class SqliteEngagementStore : public community::EngagementStore {
+ public:
+  explicit SqliteEngagementStore(Database* db) : db_(db) {}
+
+  Result<int64_t> CreateContent(const community::Content& c) override;
+  Result<std::vector<community::Content>> ListContents(int64_t after_id,
+                                                       int limit) override;
+  Result<std::vector<community::Content>> ContentsFor(
+      int64_t member_id) override;
+  Result<int64_t> CreateFeedback(int64_t member_id, const std::string& kind,
+                                 const std::string& text,
+                                 int64_t now_ms) override;
+  Result<std::vector<community::Feedback>> ListFeedback(
+      const std::string& status, int64_t member_id, int64_t before_id,
+      int limit) override;
+  Result<community::Feedback> GetFeedback(int64_t id) override;
+  Status ReplyFeedback(int64_t id, int64_t user_id, const std::string& text,
+                       bool close, int64_t now_ms) override;
+  Result<community::FeedbackStats> FeedbackSummary() override;
+  Result<community::Calendar> CalendarFor(int64_t member_id,
+                                          int64_t campaign_id,
+                                          int64_t now_ms) override;
+  Result<std::vector<community::LeaderboardRow>> Leaderboard(
+      int64_t campaign_id, int limit) override;
+  Result<std::vector<community::DwellDay>> Dwell(int64_t campaign_id) override;
+  Result<std::vector<community::DormantMember>> Dormant(int64_t group_id,
+                                                        int64_t now_ms,
+                                                        int days) override;
+  Result<std::vector<community::CohortRow>> Cohorts(
+      const std::string& series) override;
+
+ private:
+  Database* db_;
+};
+
+}  // namespace qunying::storage
+
+#endif  // QUNYING_STORAGE_SQLITE_ENGAGEMENT_STORE_H_

@@ -1,0 +1,228 @@
+// Content, feedback, calendars, leaderboards, dwell, dormant lists and
+// cohorts over real HTTP.
+#include <gtest/gtest.h>
+
+#include "community/campaign.h"
+#include "core/time_util.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class EngagementApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    today_ = community::LocalDay(clock_.NowMillis(), 480);
+    a_ = Campaign("第1期", -30, 21);
+    b_ = Campaign("第2期", -5, 21);
+    auto g = client_->Post("/api/v1/groups",
+                           {{"name", "第2期群"}, {"campaign_id", b_}}, op_);
+    group_ = g.data()["id"];
+    Enroll(a_, {"p1", "p2", "p3"});
+    Enroll(b_, {"p1", "p2"});
+    p1_ = ParticipantToken("p1", "甲妈妈");
+    p2_ = ParticipantToken("p2", "乙妈妈");
+    p3_ = ParticipantToken("p3", "丙妈妈");
+  }
+  std::string Campaign(const std::string& name, int64_t start, int days) {
+    auto r = client_->Post("/api/v1/campaigns",
+                           {{"name", name},
+                            {"theme", "阅读"},
+                            {"series", "阅读21天"},
+                            {"starts_on", FormatIsoDate(today_ + start)},
+                            {"days", days}},
+                           op_);
+    return r.data()["id"];
+  }
+  void Enroll(const std::string& campaign,
+              const std::vector<std::string>& openids) {
+    json rows = json::array();
+    for (const auto& o : openids) {
+      rows.push_back({{"openid", o},
+                      {"nickname", o + "妈妈"},
+                      {"group_id", campaign == b_ ? group_ : ""}});
+      if (campaign != b_) rows.back().erase("group_id");
+    }
+    auto r = client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                           {{"enrollments", rows}}, op_);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+  }
+  std::string op_, a_, b_, group_, p1_, p2_, p3_;
+  int64_t today_ = 0;
+};
+
+TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
+  auto c = client_->Post(
+      "/api/v1/contents",
+      {{"title", "第3课"}, {"body", "今天读《草房子》"}, {"group_id", group_}},
+      op_);
+  ASSERT_EQ(c.status, 201) << c.body.dump();
+  std::string id = c.data()["id"];
+  auto mine = client_->Get("/api/v1/mp/contents", p1_);
+  ASSERT_EQ(mine.data()["items"].size(), 1u);
+  EXPECT_FALSE(mine.data()["items"][0].contains("body"));
+  // p3 is not in the group (did not renew into campaign 2): not visible.
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents", p3_).data()["items"].size(),
+            0u);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents/" + id, p3_).status, 404);
+  auto read = client_->Get("/api/v1/mp/contents/" + id, p1_);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.data()["body"], "今天读《草房子》");
+  // The read makes p1 active in campaign 1's retention window.
+  auto rep =
+      client_->Get("/api/v1/campaigns/" + a_ + "/retention?next=" + b_, op_);
+  EXPECT_EQ(rep.data()["active"], 1);
+  // Series-wide content reaches everyone enrolled in the series.
+  client_->Post(
+      "/api/v1/contents",
+      {{"title", "公告"}, {"body", "下期预告"}, {"series", "阅读21天"}}, op_);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents", p3_).data()["items"].size(),
+            1u);
+  EXPECT_EQ(
+      client_->Post("/api/v1/contents", {{"title", "x"}, {"body", "y"}}, op_)
+          .status,
+      400);
+}
+
+TEST_F(EngagementApiTest, FeedbackIsAnsweredClosedAndTimed) {
+  auto f = client_->Post("/api/v1/mp/feedback",
+                         {{"kind", "question"}, {"text", "怎么补卡？"}}, p1_);
+  ASSERT_EQ(f.status, 201) << f.body.dump();
+  std::string id = f.data()["id"];
+  EXPECT_EQ(client_->Get("/api/v1/mp/feedback/" + id, p2_).status,
+            404);  // Not theirs.
+  EXPECT_EQ(
+      client_->Get("/api/v1/feedback?status=open", op_).data()["items"].size(),
+      1u);
+  clock_.Advance(90 * 1000);
+  auto reply = client_->Post("/api/v1/feedback/" + id + "/replies",
+                             {{"text", "在日历里点缺卡的那天"}}, op_);
+  ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  EXPECT_EQ(reply.data()["status"], "answered");
+  EXPECT_EQ(reply.data()["response_s"], 90);
+  auto closed = client_->Post("/api/v1/feedback/" + id + "/replies",
+                              {{"close", true}}, op_);
+  EXPECT_EQ(closed.data()["status"], "closed");
+  auto mine = client_->Get("/api/v1/mp/feedback/" + id, p1_);
+  EXPECT_EQ(mine.data()["replies"].size(), 1u);
+  auto stats = client_->Get("/api/v1/feedback/stats", op_);
+  EXPECT_EQ(stats.data()["closed"], 1);
+  EXPECT_DOUBLE_EQ(stats.data()["median_response_s"].get<double>(), 90.0);
+  EXPECT_EQ(
+      client_
+          ->Post("/api/v1/mp/feedback", {{"kind", "rant"}, {"text", "x"}}, p1_)
+          .data()["field"],
+      "kind");
+  EXPECT_EQ(client_->Post("/api/v1/feedback/999/replies", {{"text", "x"}}, op_)
+                .status,
+            404);
+}
+
+TEST_F(EngagementApiTest, CalendarLeaderboardAndOwnCheckinsOnly) {
+  auto k = client_->Post(
+      "/api/v1/mp/checkins",
+      {{"campaign_id", b_}, {"client_id", "c1"}, {"duration_s", 600}}, p1_);
+  ASSERT_EQ(k.status, 201);
+  client_->Post("/api/v1/mp/checkins",
+                {{"campaign_id", b_}, {"client_id", "m"}, {"makeup_day", 2}},
+                p1_);
+  auto cal = client_->Get("/api/v1/mp/checkins?campaign_id=" + b_, p1_);
+  ASSERT_EQ(cal.status, 200) << cal.body.dump();
+  EXPECT_EQ(cal.data()["today"], 6);
+  EXPECT_EQ(cal.data()["days"].size(), 21u);
+  EXPECT_TRUE(cal.data()["days"][5]["checked"].get<bool>());
+  EXPECT_TRUE(cal.data()["days"][1]["makeup"].get<bool>());
+  EXPECT_EQ(cal.data()["makeups_left"], 2);
+  EXPECT_EQ(client_->Get("/api/v1/mp/checkins?campaign_id=" + b_, p3_).status,
+            404);
+  std::string id = k.data()["id"];
+  EXPECT_EQ(client_->Get("/api/v1/mp/checkins/" + id, p1_).status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/mp/checkins/" + id, p2_).status, 404);
+  auto board = client_->Get("/api/v1/mp/campaigns/" + b_ + "/leaderboard", p2_);
+  ASSERT_EQ(board.status, 200);
+  EXPECT_EQ(board.data()["items"][0]["checkins"], 2);
+  EXPECT_FALSE(board.data()["items"][0].contains("phone"));
+  EXPECT_EQ(
+      client_->Get("/api/v1/mp/campaigns/" + b_ + "/leaderboard", p3_).status,
+      404);
+}
+
+TEST_F(EngagementApiTest, DwellAveragesOverActiveMembersPerDay) {
+  std::string now = FormatRfc3339(clock_.NowMillis());
+  client_->Post("/api/v1/mp/events",
+                {{"events",
+                  {{{"type", "page_view"},
+                    {"dwell_ms", 1000000},
+                    {"ts", now},
+                    {"client_id", "a"}},
+                   {{"type", "page_view"},
+                    {"dwell_ms", 400000},
+                    {"ts", now},
+                    {"client_id", "b"}}}}},
+                p1_);
+  client_->Post("/api/v1/mp/events",
+                {{"events",
+                  {{{"type", "page_view"},
+                    {"dwell_ms", 0},
+                    {"ts", now},
+                    {"client_id", "c"}}}}},
+                p2_);
+  auto d = client_->Get("/api/v1/campaigns/" + b_ + "/dwell", op_);
+  ASSERT_EQ(d.status, 200) << d.body.dump();
+  ASSERT_EQ(d.data()["days"].size(), 1u);
+  EXPECT_EQ(d.data()["days"][0]["active"], 2);
+  EXPECT_DOUBLE_EQ(d.data()["days"][0]["avg_dwell_s"].get<double>(), 700.0);
+}
+
+TEST_F(EngagementApiTest, DormantAndReactivationListsExportAsCsv) {
+  for (int day = 0; day < 3; ++day) {  // p1 was engaged, then went quiet.
+    client_->Post(
+        "/api/v1/mp/checkins",
+        {{"campaign_id", b_}, {"client_id", "d" + std::to_string(day)}}, p1_);
+    clock_.Advance(86400000);
+  }
+  clock_.Advance(15LL * 86400000);
+  std::string p2 = ParticipantToken("p2", "乙妈妈");
+  op_ = LoginAs("yunying", "yunying-pass-1");  // Staff sessions idle out.
+  client_->Post("/api/v1/mp/events",
+                {{"events",
+                  {{{"type", "page_view"},
+                    {"ts", FormatRfc3339(clock_.NowMillis())},
+                    {"client_id", "now"}}}}},
+                p2);
+  auto dormant =
+      client_->Get("/api/v1/groups/" + group_ + "/dormant?days=14", op_);
+  ASSERT_EQ(dormant.status, 200) << dormant.body.dump();
+  ASSERT_EQ(dormant.data()["count"], 1);  // p1; p2 is active today.
+  EXPECT_EQ(dormant.data()["items"][0]["past_checkins"], 3);
+  auto csv = client_->raw().Get(
+      "/api/v1/groups/" + group_ + "/reactivation?days=14&format=csv",
+      {{"Authorization", "Bearer " + op_}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv->body.find("p1妈妈"), std::string::npos) << csv->body;
+  EXPECT_EQ(
+      client_->Get("/api/v1/groups/" + group_ + "/dormant?days=0", op_).status,
+      400);
+}
+
+TEST_F(EngagementApiTest, CohortsFollowASeries) {
+  auto r = client_->Get(
+      "/api/v1/cohorts?series=" + std::string("%E9%98%85%E8%AF%BB21%E5%A4%A9"),
+      op_);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const auto& cohorts = r.data()["cohorts"];
+  ASSERT_EQ(cohorts.size(), 2u);
+  EXPECT_EQ(cohorts[0]["base"], 3);
+  EXPECT_EQ(cohorts[0]["later"][0], 2);
+  EXPECT_DOUBLE_EQ(cohorts[0]["later_rates"][0].get<double>(), 0.6667);
+  EXPECT_EQ(cohorts[1]["base"], 2);
+  EXPECT_TRUE(cohorts[1]["later"].empty());
+}
+
+}  // namespace
+}  // namespace qunying::server
