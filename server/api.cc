@@ -58,6 +58,12 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/groups/{id}/dormant", Access::kStaff, kOps, h(DormantList)});
   router.Add({"GET",  "/api/v1/groups/{id}/reactivation", Access::kStaff, kOps, h(ReactivationList)});
   router.Add({"GET",  "/api/v1/cohorts",      Access::kStaff, kOps, h(CohortsReply)});
+  router.Add({"GET",  "/api/v1/identity/reviews", Access::kStaff, kOps, h(ListReviews)});
+  router.Add({"POST", "/api/v1/identity/reviews/{id}", Access::kStaff, kOps, h(ResolveReview)});
+  router.Add({"POST", "/api/v1/members/{id}/merge", Access::kStaff, kOps, h(MergeMember)});
+  router.Add({"POST", "/api/v1/merges/{id}/undo", Access::kStaff, kOps, h(UndoMerge)});
+  router.Add({"GET",  "/api/v1/members/{id}/timeline", Access::kStaff, kOps, h(MemberTimeline)});
+  router.Add({"GET",  "/api/v1/audit",        Access::kStaff, kAdmin, h(AuditLog)});
   // clang-format on
   return router;
 }

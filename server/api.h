@@ -8,6 +8,7 @@
 #include "auth/wechat_client.h"
 #include "community/community_store.h"
 #include "community/engagement.h"
+#include "community/identity_admin.h"
 #include "community/member.h"
 #include "core/clock.h"
 #include "server/metrics.h"
@@ -24,6 +25,7 @@ struct Services {
   community::MemberStore* members = nullptr;
   community::CommunityStore* community = nullptr;
   community::EngagementStore* engagement = nullptr;
+  community::IdentityAdminStore* identity = nullptr;
   storage::BlobStore* blobs = nullptr;
   auth::WeChatClient* wechat = nullptr;
   Metrics* metrics = nullptr;
@@ -79,6 +81,12 @@ Result<Reply> DwellReply(Services& s, Request& r);
 Result<Reply> DormantList(Services& s, Request& r);
 Result<Reply> ReactivationList(Services& s, Request& r);
 Result<Reply> CohortsReply(Services& s, Request& r);
+Result<Reply> ListReviews(Services& s, Request& r);
+Result<Reply> ResolveReview(Services& s, Request& r);
+Result<Reply> MergeMember(Services& s, Request& r);
+Result<Reply> UndoMerge(Services& s, Request& r);
+Result<Reply> MemberTimeline(Services& s, Request& r);
+Result<Reply> AuditLog(Services& s, Request& r);
 
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {

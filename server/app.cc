@@ -5,6 +5,7 @@
 #include "storage/sqlite_account_store.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_engagement_store.h"
+#include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::server {
@@ -33,6 +34,8 @@ Result<std::unique_ptr<App>> App::Create(
       std::make_unique<storage::SqliteCommunityStore>(app->db_.get());
   app->engagement_store_ =
       std::make_unique<storage::SqliteEngagementStore>(app->db_.get());
+  app->identity_store_ =
+      std::make_unique<storage::SqliteIdentityAdminStore>(app->db_.get());
   app->accounts_ = std::make_unique<auth::AccountService>(
       app->account_store_.get(), clock, options.accounts);
   app->wechat_ = wechat ? std::move(wechat)
@@ -43,6 +46,7 @@ Result<std::unique_ptr<App>> App::Create(
   s.members = app->member_store_.get();
   s.community = app->community_store_.get();
   s.engagement = app->engagement_store_.get();
+  s.identity = app->identity_store_.get();
   s.blobs = app->blobs_.get();
   s.wechat = app->wechat_.get();
   s.metrics = &app->metrics_;

@@ -24,6 +24,7 @@ class SqliteAccountStore;
 class SqliteMemberStore;
 class SqliteCommunityStore;
 class SqliteEngagementStore;
+class SqliteIdentityAdminStore;
 }  // namespace qunying::storage
 
 namespace qunying::server {
@@ -76,6 +77,7 @@ class App {
   std::unique_ptr<storage::SqliteMemberStore> member_store_;
   std::unique_ptr<storage::SqliteCommunityStore> community_store_;
   std::unique_ptr<storage::SqliteEngagementStore> engagement_store_;
+  std::unique_ptr<storage::SqliteIdentityAdminStore> identity_store_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

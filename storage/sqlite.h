@@ -24,6 +24,9 @@ class Statement {
 
   Statement& Bind(int index, int64_t v);
   Statement& Bind(int index, int v) { return Bind(index, int64_t{v}); }
+  Statement& Bind(int index, long long v) {
+    return Bind(index, static_cast<int64_t>(v));
+  }
   Statement& Bind(int index, double v);
   Statement& Bind(int index, std::string_view v);
   Statement& Bind(int index, const char* v) {

@@ -37,6 +37,15 @@ Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
   Status s = db_->Write([&](Connection& c) -> Status {
     auto found = LoadMember(c, "openid", openid, 0);
     if (found.ok()) {
+      // A merged record signs in as the member it was merged into.
+      QY_ASSIGN_OR_RETURN(
+          int64_t into,
+          QueryInt(c,
+                   "SELECT COALESCE(merged_into, 0) FROM members WHERE id = ?",
+                   found->id, true));
+      if (into) {
+        QY_ASSIGN_OR_RETURN(found, LoadMember(c, "id", "", into));
+      }
       member = *found;
       if (member.unionid.empty() && !unionid.empty()) {
         QY_ASSIGN_OR_RETURN(

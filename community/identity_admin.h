@@ -1,0 +1,79 @@
+// What operators do about identity: settle the review queue that roster
+// imports leave, merge two member records that are one person, and undo a
+// merge. Every action is audited. IdentityAdminStore is an interface
+// (storage/ implements it); implementations are thread-safe and atomic.
+#ifndef QUNYING_COMMUNITY_IDENTITY_ADMIN_H_
+#define QUNYING_COMMUNITY_IDENTITY_ADMIN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace qunying::community {
+
+struct ReviewCandidate {
+  int64_t member_id = 0;
+  std::string nickname;
+};
+
+struct IdentityReview {
+  int64_t id = 0;
+  int64_t group_id = 0, snapshot_id = 0, entry_id = 0;
+  int64_t as_of_ms = 0;
+  std::string nickname, wechat_id, unionid;  // The roster row.
+  std::string reason, status;                // open | resolved | dismissed
+  int64_t resolved_member_id = 0;
+  std::vector<ReviewCandidate> candidates;
+};
+
+enum class ReviewAction { kMatch, kNew, kDismiss };
+
+struct MergeRecord {
+  int64_t id = 0, from_member_id = 0, into_member_id = 0, by_user_id = 0;
+  int64_t at_ms = 0, undone_at_ms = 0;
+  int64_t rows_moved = 0;
+};
+
+struct TimelineEntry {
+  int64_t at_ms = 0;
+  std::string kind;    // enrolled, checkin, joined, left, renamed, feedback
+  std::string detail;  // Human-readable.
+};
+
+struct AuditEntry {
+  int64_t id = 0, at_ms = 0, actor_user_id = 0;
+  std::string action, target, detail;
+};
+
+class IdentityAdminStore {
+ public:
+  virtual ~IdentityAdminStore() = default;
+
+  virtual Result<std::vector<IdentityReview>> ListReviews(
+      const std::string& status, int64_t after_id, int limit) = 0;
+  // kMatch: `member_id` must not already be in the same snapshot (Conflict).
+  // kNew: creates a member from the row. kDismiss: leaves it unmatched.
+  // Conflict when the review is not open.
+  virtual Status ResolveReview(int64_t review_id, ReviewAction action,
+                               int64_t member_id, int64_t user_id,
+                               int64_t now_ms) = 0;
+
+  // Moves everything of `from` to `into`. Conflict when the two were seen
+  // together in one roster snapshot (two people), are in the same campaign,
+  // checked in on the same day, or either is already merged.
+  virtual Result<int64_t> Merge(int64_t from, int64_t into, int64_t user_id,
+                                const std::string& reason, int64_t now_ms) = 0;
+  virtual Status Unmerge(int64_t merge_id, int64_t user_id, int64_t now_ms) = 0;
+  virtual Result<MergeRecord> GetMerge(int64_t merge_id) = 0;
+
+  virtual Result<std::vector<TimelineEntry>> Timeline(int64_t member_id,
+                                                      int limit) = 0;
+  virtual Result<std::vector<AuditEntry>> Audit(int64_t before_id,
+                                                int limit) = 0;
+};
+
+}  // namespace qunying::community
+
+#endif  // QUNYING_COMMUNITY_IDENTITY_ADMIN_H_

@@ -1,0 +1,135 @@
+// The identity review queue, member merges (and undoing them), member
+// timelines and the audit log.
+#include "core/time_util.h"
+#include "server/api.h"
+
+namespace qunying::server {
+
+Result<Reply> ListReviews(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  std::string status = r.Query("status");
+  if (status.empty()) status = "open";
+  if (status != "open" && status != "resolved" && status != "dismissed" &&
+      status != "all") {
+    return Status::InvalidArgument(
+        "status must be open, resolved, dismissed or all", "status");
+  }
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.identity->ListReviews(status == "all" ? "" : status,
+                                              page.after_id, page.limit + 1));
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
+    const auto& v = rows[i];
+    Json candidates = Json::array();
+    for (const auto& c : v.candidates) {
+      candidates.push_back(
+          {{"member_id", IdString(c.member_id)}, {"nickname", c.nickname}});
+    }
+    items.push_back(
+        {{"id", IdString(v.id)},
+         {"group_id", IdString(v.group_id)},
+         {"snapshot_id", IdString(v.snapshot_id)},
+         {"as_of", FormatRfc3339(v.as_of_ms)},
+         {"row",
+          {{"nickname", v.nickname},
+           {"wechat_id", v.wechat_id},
+           {"unionid", v.unionid}}},
+         {"reason", v.reason},
+         {"status", v.status},
+         {"resolved_member_id", v.resolved_member_id
+                                    ? Json(IdString(v.resolved_member_id))
+                                    : Json(nullptr)},
+         {"candidates", candidates}});
+  }
+  Json next = rows.size() > size_t(page.limit)
+                  ? Json(IdString(rows[page.limit - 1].id))
+                  : Json(nullptr);
+  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+}
+
+Result<Reply> ResolveReview(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string action, RequireString(body, "action", 16));
+  community::ReviewAction a;
+  if (action == "match")
+    a = community::ReviewAction::kMatch;
+  else if (action == "new")
+    a = community::ReviewAction::kNew;
+  else if (action == "dismiss")
+    a = community::ReviewAction::kDismiss;
+  else
+    return Status::InvalidArgument("action must be match, new or dismiss",
+                                   "action");
+  QY_ASSIGN_OR_RETURN(int64_t member, GetId(body, "member_id"));
+  if (a == community::ReviewAction::kMatch && !member) {
+    return Status::InvalidArgument("match needs member_id", "member_id");
+  }
+  auto st = s.identity->ResolveReview(id, a, member, r.principal.id,
+                                      s.clock->NowMillis());
+  if (st.code() == StatusCode::kNotFound &&
+      a == community::ReviewAction::kMatch) {
+    // Either the review or the member is unknown; say which field.
+    return Status::NotFound(st.message());
+  }
+  QY_RETURN_IF_ERROR(st);
+  return Reply{200, {{"id", IdString(id)}, {"action", action}}};
+}
+
+Result<Reply> MergeMember(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(int64_t into, GetId(body, "into"));
+  if (!into) return Status::InvalidArgument("field 'into' is required", "into");
+  QY_ASSIGN_OR_RETURN(std::string reason,
+                      GetStringOr(body, "reason", "", 1000));
+  QY_ASSIGN_OR_RETURN(int64_t merge,
+                      s.identity->Merge(id, into, r.principal.id, reason,
+                                        s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(auto rec, s.identity->GetMerge(merge));
+  return Reply{201,
+               {{"merge_id", IdString(merge)}, {"rows_moved", rec.rows_moved}}};
+}
+
+Result<Reply> UndoMerge(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_RETURN_IF_ERROR(
+      s.identity->Unmerge(id, r.principal.id, s.clock->NowMillis()));
+  return Reply{200, {{"merge_id", IdString(id)}, {"undone", true}}};
+}
+
+Result<Reply> MemberTimeline(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto rows, s.identity->Timeline(id, 200));
+  Json items = Json::array();
+  for (const auto& e : rows) {
+    items.push_back({{"at", FormatRfc3339(e.at_ms)},
+                     {"kind", e.kind},
+                     {"detail", e.detail}});
+  }
+  return Reply{200, {{"member_id", IdString(id)}, {"items", items}}};
+}
+
+Result<Reply> AuditLog(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.identity->Audit(page.after_id, page.limit + 1));
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
+    const auto& e = rows[i];
+    items.push_back(
+        {{"id", IdString(e.id)},
+         {"at", FormatRfc3339(e.at_ms)},
+         {"actor_user_id",
+          e.actor_user_id ? Json(IdString(e.actor_user_id)) : Json(nullptr)},
+         {"action", e.action},
+         {"target", e.target},
+         {"detail", e.detail}});
+  }
+  Json next = rows.size() > size_t(page.limit)
+                  ? Json(IdString(rows[page.limit - 1].id))
+                  : Json(nullptr);
+  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+}
+
+}  // namespace qunying::server

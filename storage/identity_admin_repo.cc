@@ -1,0 +1,415 @@
+// SqliteIdentityAdminStore: review queue, merges, timelines, audit log.
+#include <sstream>
+
+#include "storage/sqlite_identity_admin_store.h"
+#include "storage/sqlite_member_store.h"
+
+namespace qunying::storage {
+namespace {
+
+using community::IdentityReview;
+
+// Tables whose member column moves in a merge (table, column, extra filter).
+struct Moved {
+  const char* table;
+  const char* column;
+  const char* filter;
+};
+constexpr Moved kMovedTables[] = {
+    {"enrollments", "member_id", ""},
+    {"checkins", "member_id", ""},
+    {"events", "member_id", ""},
+    {"roster_entries", "member_id", ""},
+    {"nickname_history", "member_id", ""},
+    {"group_events", "member_id", ""},
+    {"feedback", "member_id", ""},
+    {"sessions", "subject_id", " AND kind = 'participant'"},
+};
+
+std::vector<int64_t> ParseIds(const std::string& s) {
+  std::vector<int64_t> ids;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) ids.push_back(std::stoll(item));
+  }
+  return ids;
+}
+
+// sessions' key is token_hash, the rest have integer ids.
+const char* KeyOf(const Moved& m) {
+  return std::string(m.table) == "sessions" ? "token_hash" : "id";
+}
+
+}  // namespace
+
+Status WriteAudit(Connection& c, int64_t user_id, const std::string& action,
+                  const std::string& target, const std::string& detail,
+                  int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO audit_log (at_ms, actor_user_id, action,"
+                " target, detail) VALUES (?, ?, ?, ?, ?)"));
+  return st->Bind(1, now_ms)
+      .Bind(2, user_id)
+      .Bind(3, action)
+      .Bind(4, target)
+      .Bind(5, detail)
+      .Run();
+}
+
+Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
+    const std::string& status, int64_t after_id, int limit) {
+  std::vector<IdentityReview> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT r.id, s.group_id, s.id, e.id, s.as_of_ms, e.nickname,"
+                  " COALESCE(e.wechat_id, ''), COALESCE(e.unionid, ''), "
+                  "r.reason, r.status,"
+                  " COALESCE(r.resolved_member_id, 0), r.candidates"
+                  " FROM identity_reviews r JOIN roster_entries e ON e.id = "
+                  "r.entry_id"
+                  " JOIN roster_snapshots s ON s.id = e.snapshot_id"
+                  " WHERE (?1 = '' OR r.status = ?1) AND r.id > ?2 ORDER BY "
+                  "r.id LIMIT ?3"));
+    st->Bind(1, status).Bind(2, after_id).Bind(3, limit);
+    std::vector<std::string> candidates;
+    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+      IdentityReview r;
+      r.id = s.Int(0);
+      r.group_id = s.Int(1);
+      r.snapshot_id = s.Int(2);
+      r.entry_id = s.Int(3);
+      r.as_of_ms = s.Int(4);
+      r.nickname = s.Text(5);
+      r.wechat_id = s.Text(6);
+      r.unionid = s.Text(7);
+      r.reason = s.Text(8);
+      r.status = s.Text(9);
+      r.resolved_member_id = s.Int(10);
+      candidates.push_back(s.Text(11));
+      out.push_back(std::move(r));
+    }));
+    for (size_t i = 0; i < out.size(); ++i) {
+      for (int64_t id : ParseIds(candidates[i])) {
+        auto m = LoadMember(c, "id", "", id);
+        out[i].candidates.push_back({id, m.ok() ? m->nickname : ""});
+      }
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
+                                               community::ReviewAction action,
+                                               int64_t member_id,
+                                               int64_t user_id,
+                                               int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT r.status, e.id, e.snapshot_id, e.nickname,"
+                  " COALESCE(e.wechat_id, ''), COALESCE(e.unionid, '')"
+                  " FROM identity_reviews r JOIN roster_entries e ON e.id = "
+                  "r.entry_id"
+                  " WHERE r.id = ?"));
+    st->Bind(1, review_id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("review not found");
+    if (st->Text(0) != "open")
+      return Status::Conflict("this review is already settled");
+    int64_t entry = st->Int(1), snapshot = st->Int(2);
+    std::string nickname = st->Text(3), wechat = st->Text(4),
+                unionid = st->Text(5);
+    std::string status = "resolved";
+    if (action == community::ReviewAction::kDismiss) {
+      status = "dismissed";
+      member_id = 0;
+    } else if (action == community::ReviewAction::kNew) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * ins,
+          c.Prepare("INSERT INTO members (nickname, wechat_id, unionid,"
+                    " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
+      QY_RETURN_IF_ERROR(ins->Bind(1, nickname)
+                             .BindOptional(2, wechat)
+                             .BindOptional(3, unionid)
+                             .Bind(4, now_ms)
+                             .Bind(5, now_ms)
+                             .Run());
+      member_id = c.LastInsertId();
+    } else {
+      QY_RETURN_IF_ERROR(LoadMember(c, "id", "", member_id).status());
+      QY_ASSIGN_OR_RETURN(Statement * dup,
+                          c.Prepare("SELECT COUNT(*) FROM roster_entries WHERE "
+                                    "snapshot_id = ? AND member_id = ?"));
+      dup->Bind(1, snapshot).Bind(2, member_id);
+      QY_ASSIGN_OR_RETURN(bool has, dup->Step());
+      if (has && dup->Int(0) > 0) {
+        return Status::Conflict(
+            "that member is already another row of the same roster",
+            "member_id");
+      }
+    }
+    if (member_id) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare(
+              "UPDATE roster_entries SET member_id = ?, method = 'review',"
+              " evidence = evidence || ' — settled by an operator'"
+              " WHERE id = ?"));
+      QY_RETURN_IF_ERROR(up->Bind(1, member_id).Bind(2, entry).Run());
+    }
+    QY_ASSIGN_OR_RETURN(Statement * rv,
+                        c.Prepare("UPDATE identity_reviews SET status = ?,"
+                                  " resolved_member_id = ? WHERE id = ?"));
+    rv->Bind(1, status).Bind(3, review_id);
+    if (member_id)
+      rv->Bind(2, member_id);
+    else
+      rv->BindNull(2);
+    QY_RETURN_IF_ERROR(rv->Run());
+    return WriteAudit(c, user_id, "identity_review." + status,
+                      "review:" + std::to_string(review_id),
+                      member_id ? "member:" + std::to_string(member_id) : "",
+                      now_ms);
+  });
+}
+
+Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
+                                                int64_t user_id,
+                                                const std::string& reason,
+                                                int64_t now_ms) {
+  int64_t merge_id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    if (from == into)
+      return Status::InvalidArgument("cannot merge a member into itself",
+                                     "into");
+    for (int64_t id : {from, into}) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * st,
+          c.Prepare("SELECT merged_into FROM members WHERE id = ?"));
+      st->Bind(1, id);
+      QY_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row)
+        return Status::NotFound("member " + std::to_string(id) + " not found");
+      if (!st->IsNull(0))
+        return Status::Conflict("member " + std::to_string(id) +
+                                " is already merged");
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * together,
+        c.Prepare("SELECT COUNT(*) FROM roster_entries a JOIN roster_entries b"
+                  " ON a.snapshot_id = b.snapshot_id WHERE a.member_id = ? AND "
+                  "b.member_id = ?"));
+    together->Bind(1, from).Bind(2, into);
+    QY_ASSIGN_OR_RETURN(bool row, together->Step());
+    if (row && together->Int(0) > 0) {
+      return Status::Conflict(
+          "these two were seen together in one roster: two people");
+    }
+    std::string moved;
+    int64_t rows = 0;
+    for (const Moved& m : kMovedTables) {
+      std::string ids;
+      QY_ASSIGN_OR_RETURN(
+          Statement * sel,
+          c.Prepare(std::string("SELECT ") + KeyOf(m) + " FROM " + m.table +
+                    " WHERE " + m.column + " = ?" + m.filter));
+      sel->Bind(1, from);
+      QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
+        ids += (ids.empty() ? "" : ",") + s.Text(0);
+        ++rows;
+      }));
+      moved += std::string(m.table) + ":" + ids + ";";
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare(std::string("UPDATE ") + m.table + " SET " + m.column +
+                    " = ? WHERE " + m.column + " = ?" + m.filter));
+      Status s = up->Bind(1, into).Bind(2, from).Run();
+      if (s.code() == StatusCode::kConflict) {
+        return Status::Conflict(
+            std::string("cannot merge: both members have ") + m.table +
+            " that collide (same campaign, day or client id)");
+      }
+      QY_RETURN_IF_ERROR(s);
+    }
+    QY_ASSIGN_OR_RETURN(community::Member from_member,
+                        LoadMember(c, "id", "", from));
+    QY_ASSIGN_OR_RETURN(
+        Statement * hist,
+        c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
+                  " changed_at_ms) VALUES (?, ?, 'operator', ?)"));
+    QY_RETURN_IF_ERROR(hist->Bind(1, into)
+                           .Bind(2, from_member.nickname)
+                           .Bind(3, now_ms)
+                           .Run());
+    int64_t hist_id = c.LastInsertId();
+    QY_ASSIGN_OR_RETURN(
+        Statement * mark,
+        c.Prepare("UPDATE members SET merged_into = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(mark->Bind(1, into).Bind(2, from).Run());
+    QY_ASSIGN_OR_RETURN(
+        Statement * rec,
+        c.Prepare("INSERT INTO member_merges (from_member_id, into_member_id,"
+                  " moved, by_user_id, at_ms) VALUES (?, ?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(
+        rec->Bind(1, from)
+            .Bind(2, into)
+            .Bind(3, moved + "added_history:" + std::to_string(hist_id) + ";")
+            .Bind(4, user_id)
+            .Bind(5, now_ms)
+            .Run());
+    merge_id = c.LastInsertId();
+    return WriteAudit(c, user_id, "member.merge",
+                      "member:" + std::to_string(from),
+                      "into member:" + std::to_string(into) + " (" +
+                          std::to_string(rows) + " rows) " + reason,
+                      now_ms);
+  }));
+  return merge_id;
+}
+
+Status SqliteIdentityAdminStore::Unmerge(int64_t merge_id, int64_t user_id,
+                                         int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT from_member_id, into_member_id, moved, undone_at_ms"
+                  " FROM member_merges WHERE id = ?"));
+    st->Bind(1, merge_id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("merge not found");
+    if (!st->IsNull(3))
+      return Status::Conflict("this merge was already undone");
+    int64_t from = st->Int(0), into = st->Int(1);
+    std::string moved = st->Text(2);
+    std::stringstream parts(moved);
+    std::string part;
+    while (std::getline(parts, part, ';')) {
+      auto colon = part.find(':');
+      if (colon == std::string::npos) continue;
+      std::string table = part.substr(0, colon), ids = part.substr(colon + 1);
+      if (table == "added_history") {
+        QY_ASSIGN_OR_RETURN(
+            Statement * del,
+            c.Prepare("DELETE FROM nickname_history WHERE id = ?"));
+        QY_RETURN_IF_ERROR(del->Bind(1, std::stoll(ids)).Run());
+        continue;
+      }
+      for (const Moved& m : kMovedTables) {
+        if (table != m.table) continue;
+        QY_ASSIGN_OR_RETURN(
+            Statement * up,
+            c.Prepare(std::string("UPDATE ") + m.table + " SET " + m.column +
+                      " = ? WHERE " + KeyOf(m) + " = ?"));
+        std::stringstream idlist(ids);
+        std::string id;
+        while (std::getline(idlist, id, ',')) {
+          if (id.empty()) continue;
+          up->Reset();
+          up->Bind(1, from);
+          if (std::string(KeyOf(m)) == "id")
+            up->Bind(2, std::stoll(id));
+          else
+            up->Bind(2, id);
+          QY_RETURN_IF_ERROR(up->Run());
+        }
+      }
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * clear,
+        c.Prepare("UPDATE members SET merged_into = NULL WHERE id = ?"));
+    QY_RETURN_IF_ERROR(clear->Bind(1, from).Run());
+    QY_ASSIGN_OR_RETURN(
+        Statement * done,
+        c.Prepare("UPDATE member_merges SET undone_at_ms = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(done->Bind(1, now_ms).Bind(2, merge_id).Run());
+    return WriteAudit(c, user_id, "member.unmerge",
+                      "merge:" + std::to_string(merge_id),
+                      "member:" + std::to_string(from) +
+                          " back out of member:" + std::to_string(into),
+                      now_ms);
+  });
+}
+
+Result<community::MergeRecord> SqliteIdentityAdminStore::GetMerge(
+    int64_t merge_id) {
+  community::MergeRecord m;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "SELECT id, from_member_id, into_member_id, by_user_id, at_ms,"
+            " COALESCE(undone_at_ms, 0), moved FROM member_merges"
+            " WHERE id = ?"));
+    st->Bind(1, merge_id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::NotFound("merge not found");
+    m = {st->Int(0), st->Int(1), st->Int(2), st->Int(3),
+         st->Int(4), st->Int(5), 0};
+    for (char ch : st->Text(6)) m.rows_moved += ch == ',';
+    return Status::Ok();
+  }));
+  return m;
+}
+
+Result<std::vector<community::TimelineEntry>>
+SqliteIdentityAdminStore::Timeline(int64_t member_id, int limit) {
+  std::vector<community::TimelineEntry> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(LoadMember(c, "id", "", member_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "SELECT at, kind, detail FROM ("
+            " SELECT e.enrolled_at_ms AS at, 'enrolled' AS kind, k.name ||"
+            "  CASE WHEN e.paid_fen > 0 THEN ' (' || e.paid_fen || ' fen)' "
+            "ELSE '' END AS detail"
+            "  FROM enrollments e JOIN campaigns k ON k.id = e.campaign_id "
+            "WHERE e.member_id = ?1"
+            " UNION ALL SELECT c.created_at_ms, 'checkin', k.name || ' day ' "
+            "|| c.day ||"
+            "  CASE WHEN c.makeup = 1 THEN ' (make-up)' ELSE '' END"
+            "  FROM checkins c JOIN campaigns k ON k.id = c.campaign_id WHERE "
+            "c.member_id = ?1"
+            " UNION ALL SELECT g.at_ms, CASE g.kind WHEN 'join' THEN 'joined' "
+            "ELSE 'left' END,"
+            "  cg.name FROM group_events g JOIN chat_groups cg ON cg.id = "
+            "g.group_id"
+            "  WHERE g.member_id = ?1"
+            " UNION ALL SELECT h.changed_at_ms, 'renamed', 'was ' || h.nickname"
+            "  FROM nickname_history h WHERE h.member_id = ?1"
+            " UNION ALL SELECT f.created_at_ms, 'feedback', f.kind || ': ' || "
+            "substr(f.text, 1, 60)"
+            "  FROM feedback f WHERE f.member_id = ?1"
+            ") ORDER BY at DESC LIMIT ?2"));
+    st->Bind(1, member_id).Bind(2, limit);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Int(0), s.Text(1), s.Text(2)});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<community::AuditEntry>> SqliteIdentityAdminStore::Audit(
+    int64_t before_id, int limit) {
+  std::vector<community::AuditEntry> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "SELECT id, at_ms, COALESCE(actor_user_id, 0), action, target,"
+            " detail FROM audit_log WHERE (?1 = 0 OR id < ?1)"
+            " ORDER BY id DESC LIMIT ?2"));
+    st->Bind(1, before_id).Bind(2, limit);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back(
+          {s.Int(0), s.Int(1), s.Int(2), s.Text(3), s.Text(4), s.Text(5)});
+    });
+  }));
+  return out;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,168 @@
+// The identity review queue, merges and their undo, timelines and the audit
+// log over real HTTP.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "community/campaign.h"
+#include "core/time_util.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class IdentityApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+    for (int i = 0; i < 2; ++i) {
+      auto r = client_->Post("/api/v1/campaigns",
+                             {{"name", "第" + std::to_string(i + 1) + "期"},
+                              {"theme", "阅读"},
+                              {"series", "阅读"},
+                              {"starts_on", FormatIsoDate(today - 30 + 25 * i)},
+                              {"days", 21}},
+                             op_);
+      campaigns_.push_back(r.data()["id"]);
+    }
+    group_ = client_
+                 ->Post("/api/v1/groups",
+                        {{"name", "群"}, {"campaign_id", campaigns_[0]}}, op_)
+                 .data()["id"];
+    auto e =
+        client_->Post("/api/v1/campaigns/" + campaigns_[0] + "/enrollments",
+                      {{"enrollments",
+                        {{{"openid", "o1"}, {"nickname", "王小明妈妈"}},
+                         {{"openid", "o2"}, {"nickname", "李欣怡妈妈"}}}}},
+                      op_);
+    ASSERT_EQ(e.status, 200);
+  }
+  ApiReply Roster(const json& rows) {
+    return client_->Post(
+        "/api/v1/groups/" + group_ + "/rosters",
+        {{"as_of", FormatRfc3339(clock_.NowMillis())}, {"members", rows}}, op_);
+  }
+  std::string MemberIdOf(const std::string& openid, const std::string& nick) {
+    auto r = client_->Post("/api/v1/mp/login",
+                           {{"openid", openid}, {"nickname", nick}});
+    return r.data()["member_id"];
+  }
+  ApiReply Retention() {
+    return client_->Get("/api/v1/campaigns/" + campaigns_[0] +
+                            "/retention?next=" + campaigns_[1],
+                        op_);
+  }
+  std::string op_, group_;
+  std::vector<std::string> campaigns_;
+};
+
+TEST_F(IdentityApiTest, AmbiguousRowsWaitForAnOperatorWhoSettlesThem) {
+  auto imported =
+      Roster({{{"nickname", "王小明妈妈🌸"}}, {{"nickname", "A王小明妈妈"}}});
+  ASSERT_EQ(imported.data()["review"], 2);
+  EXPECT_EQ(Retention().data()["stayed"], 0);
+  auto queue = client_->Get("/api/v1/identity/reviews", op_);
+  ASSERT_EQ(queue.data()["items"].size(), 2u);
+  const auto& first = queue.data()["items"][0];
+  EXPECT_EQ(first["candidates"][0]["nickname"], "王小明妈妈");
+  std::string member = first["candidates"][0]["member_id"];
+  std::string r1 = first["id"], r2 = queue.data()["items"][1]["id"];
+  auto settled =
+      client_->Post("/api/v1/identity/reviews/" + r1,
+                    {{"action", "match"}, {"member_id", member}}, op_);
+  ASSERT_EQ(settled.status, 200) << settled.body.dump();
+  // The same member cannot be a second row of that roster.
+  auto twice = client_->Post("/api/v1/identity/reviews/" + r2,
+                             {{"action", "match"}, {"member_id", member}}, op_);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(
+      client_->Post("/api/v1/identity/reviews/" + r2, {{"action", "new"}}, op_)
+          .status,
+      200);
+  EXPECT_EQ(
+      client_
+          ->Post("/api/v1/identity/reviews/" + r1, {{"action", "dismiss"}}, op_)
+          .status,
+      409);  // Already settled.
+  EXPECT_EQ(
+      client_->Get("/api/v1/identity/reviews", op_).data()["items"].size(), 0u);
+  EXPECT_EQ(Retention().data()["stayed"], 1);
+  auto audit = client_->Get("/api/v1/audit", AdminToken());
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_EQ(audit.data()["items"].size(), 2u);
+  EXPECT_EQ(client_->Get("/api/v1/audit", op_).status, 403);
+}
+
+TEST_F(IdentityApiTest, MergeJoinsTwoRecordsOfOnePersonAndUndoSplitsThem) {
+  // The roster row did not match (a nickname nobody knew), so a new member
+  // was created; the operator knows it is 王小明妈妈.
+  auto imported = Roster({{{"nickname", "小明的妈"}}});
+  ASSERT_EQ(imported.data()["unmatched"], 1);
+  EXPECT_EQ(Retention().data()["churned"], 2);
+  std::string real = MemberIdOf("o1", "王小明妈妈");
+  std::string stray;
+  for (int id = 1; id < 10; ++id) {
+    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
+    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
+      stray = m.data()["id"];
+  }
+  ASSERT_FALSE(stray.empty());
+  auto merged = client_->Post("/api/v1/members/" + stray + "/merge",
+                              {{"into", real}, {"reason", "同一个人"}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  EXPECT_EQ(Retention().data()["stayed"], 1);
+  EXPECT_EQ(Retention().data()["churned"], 1);
+  auto member = client_->Get("/api/v1/members/" + real, op_);
+  bool kept = false;
+  for (const auto& h : member.data()["nickname_history"])
+    kept = kept || h["nickname"] == "小明的妈";
+  EXPECT_TRUE(kept);
+  auto timeline = client_->Get("/api/v1/members/" + real + "/timeline", op_);
+  ASSERT_EQ(timeline.status, 200);
+  std::set<std::string> kinds;
+  for (const auto& e : timeline.data()["items"]) kinds.insert(e["kind"]);
+  EXPECT_TRUE(kinds.count("enrolled") && kinds.count("joined") &&
+              kinds.count("renamed"));
+  std::string merge_id = merged.data()["merge_id"];
+  ASSERT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      200);
+  EXPECT_EQ(Retention().data()["churned"], 2);
+  EXPECT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      409);
+}
+
+TEST_F(IdentityApiTest, PeopleSeenTogetherInOneRosterAreNeverMerged) {
+  Roster({{{"nickname", "王小明妈妈"}}, {{"nickname", "李欣怡妈妈"}}});
+  std::string a = MemberIdOf("o1", "王小明妈妈"),
+              b = MemberIdOf("o2", "李欣怡妈妈");
+  auto r = client_->Post("/api/v1/members/" + a + "/merge", {{"into", b}}, op_);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(client_->Post("/api/v1/members/" + a + "/merge", {{"into", a}}, op_)
+                .status,
+            400);
+  EXPECT_EQ(
+      client_->Post("/api/v1/members/" + a + "/merge", {{"into", "999"}}, op_)
+          .status,
+      404);
+}
+
+TEST_F(IdentityApiTest, AMergedRecordSignsInAsTheMemberItJoined) {
+  std::string a = MemberIdOf("o1", "王小明妈妈");
+  std::string extra = MemberIdOf("o-second-phone", "小明妈");
+  ASSERT_EQ(
+      client_->Post("/api/v1/members/" + extra + "/merge", {{"into", a}}, op_)
+          .status,
+      201);
+  EXPECT_EQ(MemberIdOf("o-second-phone", "小明妈"), a);
+}
+
+}  // namespace
+}  // namespace qunying::server
