@@ -1,5 +1,7 @@
 #include "community/nickname.h"
 
+#include "community/chinese_variants.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -94,9 +96,11 @@ bool IsKept(char32_t c) {
          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
 }
 
-// Full-width forms to ASCII, ideographic space to space, lower-case.
+// Full-width forms to ASCII, ideographic space to space, lower-case,
+// traditional Han characters to simplified.
 char32_t Fold(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+  if (c >= 0x4E00 && c <= 0x9FFF) return ToSimplified(c);
   if (c == 0x3000) c = ' ';
   if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
   return c;

@@ -12,6 +12,7 @@
 namespace qunying::community {
 
 // The matching key of a nickname:
+//  - traditional characters become simplified (媽媽 → 妈妈, via OpenCC);
 //  - full-width ASCII forms (Ａ１－（）) become half-width; ideographic
 //    space becomes a space; ASCII letters are lower-cased;
 //  - emoji, pictographs and decorative symbols (★☆♥~·|…) are removed;

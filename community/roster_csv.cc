@@ -3,6 +3,7 @@
 #include <iconv.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "community/member.h"
@@ -164,6 +165,15 @@ Result<std::string> ToUtf8(std::string_view bytes) {
 Result<int64_t> ParseRosterTime(std::string_view text) {
   std::string s = Trim(std::string(text));
   if (s.find('T') != std::string::npos) return ParseRfc3339(s);
+  // An Excel date cell: days since 1899-12-30 with the time as a fraction,
+  // in the exporter's (China) time.
+  if (!s.empty() && s.find_first_not_of("0123456789.") == std::string::npos) {
+    double serial = std::strtod(s.c_str(), nullptr);
+    if (serial < 25569 || serial > 120000) {  // 1970 … 2228.
+      return Status::InvalidArgument("unreadable time '" + s.substr(0, 40) + "'");
+    }
+    return static_cast<int64_t>((serial - 25569) * 86400000.0 + 0.5) - 8 * 3600 * 1000LL;
+  }
   // Normalise separators: 年/月 and '/' to '-', 日 to nothing.
   std::string n;
   for (size_t i = 0; i < s.size();) {
@@ -192,17 +202,17 @@ Result<int64_t> ParseRosterTime(std::string_view text) {
   return ((days * 86400 + h * 3600 + mi * 60 + sec) - 8 * 3600) * 1000LL;
 }
 
-Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
-                                              const CsvLimits& limits) {
-  QY_ASSIGN_OR_RETURN(std::string text, ToUtf8(bytes));
-  QY_ASSIGN_OR_RETURN(auto table, ParseCsv(text, limits));
+Result<std::vector<RosterRow>> RosterFromTable(
+    const std::vector<std::vector<std::string>>& table) {
   if (table.empty()) return Status::InvalidArgument("the roster file is empty");
   std::vector<Column> cols;
+  size_t name_col = 0;
   bool has_name = false;
-  for (const auto& h : table[0]) {
-    cols.push_back(ColumnFor(h));
-    has_name = has_name || cols.back() == Column::kNickname ||
-               cols.back() == Column::kGroupNickname;
+  for (size_t c = 0; c < table[0].size(); ++c) {
+    cols.push_back(ColumnFor(table[0][c]));
+    bool is_name = cols.back() == Column::kNickname || cols.back() == Column::kGroupNickname;
+    if (is_name && !has_name) name_col = c;
+    has_name = has_name || is_name;
   }
   if (!has_name) {
     return Status::InvalidArgument(
@@ -215,18 +225,10 @@ Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
     for (size_t c = 0; c < table[r].size() && c < cols.size(); ++c) {
       std::string v = Trim(table[r][c]);
       switch (cols[c]) {
-        case Column::kNickname:
-          nickname = v;
-          break;
-        case Column::kGroupNickname:
-          group_nickname = v;
-          break;
-        case Column::kWechatId:
-          row.wechat_id = v;
-          break;
-        case Column::kUnionid:
-          row.unionid = v;
-          break;
+        case Column::kNickname: nickname = v; break;
+        case Column::kGroupNickname: group_nickname = v; break;
+        case Column::kWechatId: row.wechat_id = v; break;
+        case Column::kUnionid: row.unionid = v; break;
         case Column::kJoinedAt:
           if (!v.empty()) {
             auto t = ParseRosterTime(v);
@@ -234,17 +236,23 @@ Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
             row.joined_at_ms = *t;
           }
           break;
-        case Column::kIgnore:
-          break;
+        case Column::kIgnore: break;
       }
     }
     // The group nickname is what the group shows; fall back to the WeChat one.
     row.nickname = group_nickname.empty() ? nickname : group_nickname;
     Status ok = CheckNickname(row.nickname);
-    if (!ok.ok()) return CsvError(r + 1, 1, ok.message());
+    if (!ok.ok()) return CsvError(r + 1, name_col + 1, ok.message());
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
+                                              const CsvLimits& limits) {
+  QY_ASSIGN_OR_RETURN(std::string text, ToUtf8(bytes));
+  QY_ASSIGN_OR_RETURN(auto table, ParseCsv(text, limits));
+  return RosterFromTable(table);
 }
 
 }  // namespace qunying::community

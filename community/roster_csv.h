@@ -32,8 +32,14 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(
 Result<std::string> ToUtf8(std::string_view bytes);
 
 // Parses "2026-03-01 20:15[:00]", "2026/3/1 20:15", "2026-03-01",
-// "2026年3月1日 20:15", or RFC 3339, as China time when no offset is given.
+// "2026年3月1日 20:15", RFC 3339, or an Excel serial date (46082.84), as
+// China time when no offset is given.
 Result<int64_t> ParseRosterTime(std::string_view text);
+
+// Rows of cells (header first) to roster rows: recognises the header row
+// and reads every row; errors name row and column (1-based).
+Result<std::vector<RosterRow>> RosterFromTable(
+    const std::vector<std::vector<std::string>>& table);
 
 // A whole roster export: recognises the header row (群昵称/昵称/nickname,
 // 微信号/wechat_id, unionid, 入群时间/joined_at …) and reads every row.

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "community/roster_csv.h"
+#include "community/roster_xlsx.h"
 #include "core/time_util.h"
 #include "server/api.h"
 
@@ -317,9 +318,8 @@ Result<Reply> ImportRoster(Services& s, Request& r) {
     QY_ASSIGN_OR_RETURN(as_of, TimeQuery(r, "as_of", as_of));
     QY_ASSIGN_OR_RETURN(rows, community::ParseRosterCsv(r.http.body));
   } else if (type.find("spreadsheetml") != std::string::npos) {
-    return Status::UnsupportedMedia(
-        "XLSX rosters are not read yet: save the sheet as CSV (UTF-8 or "
-        "GB18030)");
+    QY_ASSIGN_OR_RETURN(as_of, TimeQuery(r, "as_of", as_of));
+    QY_ASSIGN_OR_RETURN(rows, community::ParseRosterXlsx(r.http.body));
   } else {
     QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
     QY_ASSIGN_OR_RETURN(rows, RosterFromJson(body, &as_of));

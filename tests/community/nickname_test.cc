@@ -1,5 +1,7 @@
 #include "community/nickname.h"
 
+#include "community/chinese_variants.h"
+
 #include <gtest/gtest.h>
 
 namespace qunying::community {
@@ -22,6 +24,13 @@ TEST(NormalizeNicknameTest, KinshipWordsKeepPeopleApart) {
   EXPECT_NE(NormalizeNickname("A王小明爸爸🌸"), NormalizeNickname("王小明妈妈"));
   EXPECT_NE(NormalizeNickname("王小明奶奶-北京"),
             NormalizeNickname("王小明妈妈"));
+}
+
+TEST(NormalizeNicknameTest, TraditionalCharactersMeetSimplified) {
+  ASSERT_TRUE(SimplifiedTableLoaded());
+  EXPECT_EQ(NormalizeNickname("王小明媽媽"), NormalizeNickname("王小明妈妈"));
+  EXPECT_EQ(NormalizeNickname("陳浩然爸爸（臺北）"), "陈浩然爸爸");
+  EXPECT_NE(NormalizeNickname("王小明爸爸"), NormalizeNickname("王小明媽媽"));
 }
 
 TEST(NormalizeNicknameTest, LatinNamesSurviveAndFoldCase) {

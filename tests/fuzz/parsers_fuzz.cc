@@ -8,6 +8,7 @@
 
 #include "community/nickname.h"
 #include "community/roster_csv.h"
+#include "community/roster_xlsx.h"
 #include "core/time_util.h"
 #include "ocr/image_sniff.h"
 #include "server/json_body.h"
@@ -19,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& r : *rows)
       (void)qunying::community::NormalizeNickname(r.nickname);
   }
+  (void)qunying::community::ParseRosterXlsx(in);
   (void)qunying::server::ParseJsonObject(in);
   (void)qunying::ParseRfc3339(in);
   (void)qunying::community::ParseRosterTime(in);

@@ -161,6 +161,15 @@ TEST_F(CommunityApiTest, RosterCsvInGb18030WithChineseHeadersIsRead) {
   EXPECT_EQ(r.data()["unmatched"], 1);
 }
 
+TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  auto r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters", "PK\x03\x04garbage", op_,
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(r.code(), 41501);
+}
+
 TEST_F(CommunityApiTest, ABadRosterIsRefusedWholeNamingRowAndColumn) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);
