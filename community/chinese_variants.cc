@@ -20,7 +20,8 @@ std::string Utf8(char32_t c) {
 
 // Decodes a string that holds exactly one 3-byte UTF-8 character; 0 if not.
 char32_t Single(const std::string& s) {
-  if (s.size() != 3 || (static_cast<unsigned char>(s[0]) & 0xF0) != 0xE0) return 0;
+  if (s.size() != 3 || (static_cast<unsigned char>(s[0]) & 0xF0) != 0xE0)
+    return 0;
   return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
 }
 

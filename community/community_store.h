@@ -6,6 +6,7 @@
 #define QUNYING_COMMUNITY_COMMUNITY_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,9 +91,11 @@ class CommunityStore {
   virtual Result<EnrollResult> Enroll(int64_t campaign_id,
                                       const std::vector<EnrollmentInput>& rows,
                                       int64_t now_ms) = 0;
-  virtual Result<RosterImport> ImportRoster(int64_t group_id, int64_t as_of_ms,
-                                            const std::vector<RosterRow>& rows,
-                                            int64_t now_ms) = 0;
+  // `progress`, when given, is called now and then with rows done / total.
+  virtual Result<RosterImport> ImportRoster(
+      int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
+      int64_t now_ms,
+      const std::function<void(size_t, size_t)>& progress = nullptr) = 0;
 
   // Idempotent per (member, client_id). PermissionDenied when the member is
   // not enrolled; Conflict when the campaign is not running, the day is

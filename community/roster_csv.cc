@@ -170,9 +170,11 @@ Result<int64_t> ParseRosterTime(std::string_view text) {
   if (!s.empty() && s.find_first_not_of("0123456789.") == std::string::npos) {
     double serial = std::strtod(s.c_str(), nullptr);
     if (serial < 25569 || serial > 120000) {  // 1970 … 2228.
-      return Status::InvalidArgument("unreadable time '" + s.substr(0, 40) + "'");
+      return Status::InvalidArgument("unreadable time '" + s.substr(0, 40) +
+                                     "'");
     }
-    return static_cast<int64_t>((serial - 25569) * 86400000.0 + 0.5) - 8 * 3600 * 1000LL;
+    return static_cast<int64_t>((serial - 25569) * 86400000.0 + 0.5) -
+           8 * 3600 * 1000LL;
   }
   // Normalise separators: 年/月 and '/' to '-', 日 to nothing.
   std::string n;
@@ -210,7 +212,8 @@ Result<std::vector<RosterRow>> RosterFromTable(
   bool has_name = false;
   for (size_t c = 0; c < table[0].size(); ++c) {
     cols.push_back(ColumnFor(table[0][c]));
-    bool is_name = cols.back() == Column::kNickname || cols.back() == Column::kGroupNickname;
+    bool is_name = cols.back() == Column::kNickname ||
+                   cols.back() == Column::kGroupNickname;
     if (is_name && !has_name) name_col = c;
     has_name = has_name || is_name;
   }
@@ -225,10 +228,18 @@ Result<std::vector<RosterRow>> RosterFromTable(
     for (size_t c = 0; c < table[r].size() && c < cols.size(); ++c) {
       std::string v = Trim(table[r][c]);
       switch (cols[c]) {
-        case Column::kNickname: nickname = v; break;
-        case Column::kGroupNickname: group_nickname = v; break;
-        case Column::kWechatId: row.wechat_id = v; break;
-        case Column::kUnionid: row.unionid = v; break;
+        case Column::kNickname:
+          nickname = v;
+          break;
+        case Column::kGroupNickname:
+          group_nickname = v;
+          break;
+        case Column::kWechatId:
+          row.wechat_id = v;
+          break;
+        case Column::kUnionid:
+          row.unionid = v;
+          break;
         case Column::kJoinedAt:
           if (!v.empty()) {
             auto t = ParseRosterTime(v);
@@ -236,7 +247,8 @@ Result<std::vector<RosterRow>> RosterFromTable(
             row.joined_at_ms = *t;
           }
           break;
-        case Column::kIgnore: break;
+        case Column::kIgnore:
+          break;
       }
     }
     // The group nickname is what the group shows; fall back to the WeChat one.

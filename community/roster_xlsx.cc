@@ -73,7 +73,8 @@ std::string_view LocalName(const pugi::xml_node& n) {
 std::string Text(const pugi::xml_node& n) {
   // <si><t>…</t></si> or rich text <si><r><t>…</t></r>…</si>.
   std::string s;
-  for (auto t : n.select_nodes(".//*[local-name()='t']")) s += t.node().text().get();
+  for (auto t : n.select_nodes(".//*[local-name()='t']"))
+    s += t.node().text().get();
   return s;
 }
 
@@ -83,7 +84,8 @@ std::string FirstSheetPath(zip_t* z, size_t limit) {
   auto rels = ReadPart(z, "xl/_rels/workbook.xml.rels", limit, false);
   if (wb.ok() && rels.ok() && !wb->empty() && !rels->empty()) {
     pugi::xml_document w, r;
-    if (w.load_buffer(wb->data(), wb->size()) && r.load_buffer(rels->data(), rels->size())) {
+    if (w.load_buffer(wb->data(), wb->size()) &&
+        r.load_buffer(rels->data(), rels->size())) {
       pugi::xml_node sheet = w.select_node("//*[local-name()='sheet']").node();
       std::string rid = sheet.attribute("r:id").value();
       for (auto rel : r.select_nodes("//*[local-name()='Relationship']")) {
@@ -100,11 +102,12 @@ std::string FirstSheetPath(zip_t* z, size_t limit) {
 
 }  // namespace
 
-Result<std::vector<std::vector<std::string>>> ReadXlsxTable(std::string_view bytes,
-                                                            const XlsxLimits& limits) {
+Result<std::vector<std::vector<std::string>>> ReadXlsxTable(
+    std::string_view bytes, const XlsxLimits& limits) {
   zip_error_t err;
   zip_error_init(&err);
-  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
+  zip_source_t* src =
+      zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
   if (!src) return NotXlsx("cannot read the archive");
   ZipPtr z(zip_open_from_source(src, ZIP_RDONLY, &err));
   if (!z) {
@@ -114,37 +117,44 @@ Result<std::vector<std::vector<std::string>>> ReadXlsxTable(std::string_view byt
   }
   if (zip_get_num_entries(z.get(), 0) > 10000) return NotXlsx("too many parts");
 
-  QY_ASSIGN_OR_RETURN(std::string shared_xml,
-                      ReadPart(z.get(), "xl/sharedStrings.xml", limits.max_part_bytes, false));
+  QY_ASSIGN_OR_RETURN(
+      std::string shared_xml,
+      ReadPart(z.get(), "xl/sharedStrings.xml", limits.max_part_bytes, false));
   std::vector<std::string> shared;
   if (!shared_xml.empty()) {
     pugi::xml_document doc;
     if (!doc.load_buffer(shared_xml.data(), shared_xml.size())) {
       return NotXlsx("broken shared strings");
     }
-    for (auto si : doc.select_nodes("//*[local-name()='si']")) shared.push_back(Text(si.node()));
+    for (auto si : doc.select_nodes("//*[local-name()='si']"))
+      shared.push_back(Text(si.node()));
   }
-  QY_ASSIGN_OR_RETURN(std::string sheet_xml,
-                      ReadPart(z.get(), FirstSheetPath(z.get(), limits.max_part_bytes),
-                               limits.max_part_bytes, true));
+  QY_ASSIGN_OR_RETURN(
+      std::string sheet_xml,
+      ReadPart(z.get(), FirstSheetPath(z.get(), limits.max_part_bytes),
+               limits.max_part_bytes, true));
   pugi::xml_document sheet;
-  if (!sheet.load_buffer(sheet_xml.data(), sheet_xml.size())) return NotXlsx("broken worksheet");
+  if (!sheet.load_buffer(sheet_xml.data(), sheet_xml.size()))
+    return NotXlsx("broken worksheet");
 
   std::vector<std::vector<std::string>> table;
-  for (auto row_sel : sheet.select_nodes("//*[local-name()='sheetData']/*[local-name()='row']")) {
+  for (auto row_sel : sheet.select_nodes(
+           "//*[local-name()='sheetData']/*[local-name()='row']")) {
     if (table.size() >= limits.table.max_rows) {
-      return Status::InvalidArgument("more than " + std::to_string(limits.table.max_rows) +
-                                     " rows");
+      return Status::InvalidArgument(
+          "more than " + std::to_string(limits.table.max_rows) + " rows");
     }
     std::vector<std::string> row;
     int next_col = 0;
     for (auto c : row_sel.node().children()) {
       if (LocalName(c) != "c") continue;
-      int col = c.attribute("r") ? ColumnOf(c.attribute("r").value()) : next_col;
+      int col =
+          c.attribute("r") ? ColumnOf(c.attribute("r").value()) : next_col;
       if (col < 0 || static_cast<size_t>(col) >= limits.table.max_columns) {
-        return Status::InvalidArgument("row " + std::to_string(table.size() + 1) +
-                                       ": a cell beyond column " +
-                                       std::to_string(limits.table.max_columns));
+        return Status::InvalidArgument(
+            "row " + std::to_string(table.size() + 1) +
+            ": a cell beyond column " +
+            std::to_string(limits.table.max_columns));
       }
       std::string type = c.attribute("t").value();
       std::string v;
@@ -154,7 +164,8 @@ Result<std::vector<std::vector<std::string>>> ReadXlsxTable(std::string_view byt
       std::string value;
       if (type == "s") {
         size_t i = static_cast<size_t>(std::strtoul(v.c_str(), nullptr, 10));
-        if (i >= shared.size()) return NotXlsx("a cell points past the shared strings");
+        if (i >= shared.size())
+          return NotXlsx("a cell points past the shared strings");
         value = shared[i];
       } else if (type == "inlineStr") {
         value = Text(c);
@@ -162,9 +173,10 @@ Result<std::vector<std::vector<std::string>>> ReadXlsxTable(std::string_view byt
         value = v;
       }
       if (value.size() > limits.table.max_field_bytes) {
-        return Status::InvalidArgument("row " + std::to_string(table.size() + 1) +
-                                       ": a cell longer than " +
-                                       std::to_string(limits.table.max_field_bytes) + " bytes");
+        return Status::InvalidArgument(
+            "row " + std::to_string(table.size() + 1) +
+            ": a cell longer than " +
+            std::to_string(limits.table.max_field_bytes) + " bytes");
       }
       if (static_cast<size_t>(col) >= row.size()) row.resize(col + 1);
       row[col] = std::move(value);

@@ -10,6 +10,7 @@
 #include "auth/token.h"
 #include "server/app.h"
 #include "server/demo.h"
+#include "server/import_command.h"
 
 namespace qy = qunying;
 using qunying::server::App;
@@ -185,7 +186,22 @@ int main(int argc, char** argv) {
   migrate->add_option("--db", migrate_db, "SQLite database file")
       ->envname("QUNYING_DB")
       ->capture_default_str();
+  auto* import = cli.add_subcommand("import", "Import data into the database");
+  import->require_subcommand(1);
+  auto* roster = import->add_subcommand(
+      "roster", "Import a group roster export (CSV in UTF-8/GB18030, or XLSX)");
+  qy::server::ImportRosterOptions import_roster;
+  roster->add_option("--db", import_roster.db_path, "SQLite database file")
+      ->envname("QUNYING_DB")
+      ->capture_default_str();
+  roster->add_option("--group", import_roster.group_id, "Group id")->required();
+  roster->add_option("--as-of", import_roster.as_of,
+                     "When the export was taken (RFC 3339; default: now)");
+  roster->add_option("file", import_roster.file, "The .csv or .xlsx export")
+      ->required()
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(cli, argc, argv);
+  if (*roster) return qy::server::RunImportRoster(import_roster);
 
   if (*serve) return Serve(flags, false);
   if (*demo) {

@@ -78,7 +78,7 @@ std::string CandidateList(const std::vector<int64_t>& ids) {
 
 Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
     int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
-    int64_t now_ms) {
+    int64_t now_ms, const std::function<void(size_t, size_t)>& progress) {
   community::RosterImport out;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     out = {};
@@ -152,6 +152,8 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
                                .Run());
       }
       if (member) present.insert(member);
+      if (progress && (i % 1000 == 999 || i + 1 == rows.size()))
+        progress(i + 1, rows.size());
     }
 
     QY_ASSIGN_OR_RETURN(auto before, PreviousMembers(c, group_id, as_of_ms));

@@ -25,7 +25,8 @@ class SqliteCommunityStore : public community::CommunityStore {
       int64_t now_ms) override;
   Result<community::RosterImport> ImportRoster(
       int64_t group_id, int64_t as_of_ms,
-      const std::vector<community::RosterRow>& rows, int64_t now_ms) override;
+      const std::vector<community::RosterRow>& rows, int64_t now_ms,
+      const std::function<void(size_t, size_t)>& progress = nullptr) override;
   Result<community::CheckinOutcome> CreateCheckin(
       const community::CheckinInput& in) override;
   Result<community::CheckinRecord> GetCheckin(int64_t id) override;

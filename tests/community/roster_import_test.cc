@@ -19,7 +19,8 @@ std::string Zip(const std::vector<std::pair<std::string, std::string>>& parts) {
   zip_source_keep(src);
   zip_t* z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
   for (const auto& [path, content] : parts) {
-    zip_source_t* part = zip_source_buffer(z, content.data(), content.size(), 0);
+    zip_source_t* part =
+        zip_source_buffer(z, content.data(), content.size(), 0);
     zip_file_add(z, path.c_str(), part, ZIP_FL_ENC_UTF_8);
   }
   zip_close(z);
@@ -35,17 +36,21 @@ std::string Zip(const std::vector<std::pair<std::string, std::string>>& parts) {
 }
 
 std::string Workbook(const std::string& sheet, const std::string& shared) {
-  const std::string ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+  const std::string ns =
+      "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
   return Zip({
       {"[Content_Types].xml", "<Types/>"},
       {"xl/workbook.xml",
-       "<workbook " + ns + " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-       "relationships\"><sheets><sheet name=\"群成员\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"},
+       "<workbook " + ns +
+           " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+           "relationships\"><sheets><sheet name=\"群成员\" sheetId=\"1\" "
+           "r:id=\"rId1\"/></sheets></workbook>"},
       {"xl/_rels/workbook.xml.rels",
-       "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/members.xml\"/></Relationships>"},
+       "<Relationships><Relationship Id=\"rId1\" "
+       "Target=\"worksheets/members.xml\"/></Relationships>"},
       {"xl/sharedStrings.xml", "<sst " + ns + ">" + shared + "</sst>"},
-      {"xl/worksheets/members.xml", "<worksheet " + ns + "><sheetData>" + sheet +
-                                        "</sheetData></worksheet>"},
+      {"xl/worksheets/members.xml", "<worksheet " + ns + "><sheetData>" +
+                                        sheet + "</sheetData></worksheet>"},
   });
 }
 
@@ -54,10 +59,13 @@ TEST(RosterXlsxTest, ReadsSharedInlineAndSerialDateCells) {
       "<si><t>群昵称</t></si><si><t>微信号</t></si><si><t>入群时间</t></si>"
       "<si><r><t>王小明</t></r><r><t>妈妈</t></r></si>";
   std::string sheet =
-      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" "
+      "t=\"s\"><v>1</v></c>"
       "<c r=\"C1\" t=\"s\"><v>2</v></c></row>"
-      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c r=\"C2\"><v>46082.84375</v></c></row>"
-      "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>李欣怡 &amp; 妈妈</t></is></c>"
+      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>3</v></c><c "
+      "r=\"C2\"><v>46082.84375</v></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>李欣怡 &amp; "
+      "妈妈</t></is></c>"
       "<c r=\"B3\" t=\"str\"><v>wx_2</v></c></row>";
   auto rows = ParseRosterXlsx(Workbook(sheet, shared));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
@@ -65,7 +73,8 @@ TEST(RosterXlsxTest, ReadsSharedInlineAndSerialDateCells) {
   EXPECT_EQ((*rows)[0].nickname, "王小明妈妈");
   EXPECT_EQ((*rows)[0].wechat_id, "");
   // 46082.84375 = 2026-03-01 20:15 in the exporter's (China) time.
-  EXPECT_EQ(FormatRfc3339((*rows)[0].joined_at_ms), "2026-03-01T20:15:00+08:00");
+  EXPECT_EQ(FormatRfc3339((*rows)[0].joined_at_ms),
+            "2026-03-01T20:15:00+08:00");
   EXPECT_EQ((*rows)[1].nickname, "李欣怡 & 妈妈");
   EXPECT_EQ((*rows)[1].wechat_id, "wx_2");
 }
@@ -76,7 +85,8 @@ TEST(RosterXlsxTest, RefusesNonWorkbooksAndInflationBombs) {
   EXPECT_EQ(ParseRosterXlsx("").status().code(), StatusCode::kUnsupportedMedia);
   EXPECT_EQ(ParseRosterXlsx(Zip({{"hello.txt", "hi"}})).status().code(),
             StatusCode::kUnsupportedMedia);
-  std::string huge = "<sst><si><t>" + std::string(3 << 20, 'a') + "</t></si></sst>";
+  std::string huge =
+      "<sst><si><t>" + std::string(3 << 20, 'a') + "</t></si></sst>";
   XlsxLimits small;
   small.max_part_bytes = 1 << 20;
   auto bomb = ReadXlsxTable(Zip({{"xl/sharedStrings.xml", huge},
@@ -98,7 +108,8 @@ TEST(RosterXlsxTest, ErrorsNameRowAndColumn) {
 }
 
 TEST(RosterCsvTest, QuotesBomsAndLineEndings) {
-  auto rows = ParseRosterCsv("\xEF\xBB\xBFnickname,wechat_id\r\n\"王, 小明\",wx1\r\n\"a\"\"b\",\r\n");
+  auto rows = ParseRosterCsv(
+      "\xEF\xBB\xBFnickname,wechat_id\r\n\"王, 小明\",wx1\r\n\"a\"\"b\",\r\n");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0].nickname, "王, 小明");
@@ -106,9 +117,15 @@ TEST(RosterCsvTest, QuotesBomsAndLineEndings) {
 }
 
 TEST(RosterCsvTest, RefusesBrokenFilesNamingWhere) {
-  EXPECT_NE(ParseRosterCsv("nickname\nab\"c\n").status().message().find("row 2, column 1"),
+  EXPECT_NE(ParseRosterCsv("nickname\nab\"c\n")
+                .status()
+                .message()
+                .find("row 2, column 1"),
             std::string::npos);
-  EXPECT_NE(ParseRosterCsv("wechat_id\nx\n").status().message().find("no nickname column"),
+  EXPECT_NE(ParseRosterCsv("wechat_id\nx\n")
+                .status()
+                .message()
+                .find("no nickname column"),
             std::string::npos);
   EXPECT_FALSE(ParseRosterCsv("nickname\n\xFF\xFE\xFD\n").ok());
   CsvLimits tiny;

@@ -164,8 +164,9 @@ TEST_F(CommunityApiTest, RosterCsvInGb18030WithChineseHeadersIsRead) {
 TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);
-  auto r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters", "PK\x03\x04garbage", op_,
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  auto r = client_->Call(
+      "POST", "/api/v1/groups/" + g + "/rosters", "PK\x03\x04garbage", op_,
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   EXPECT_EQ(r.status, 415);
   EXPECT_EQ(r.code(), 41501);
 }

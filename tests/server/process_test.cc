@@ -126,3 +126,57 @@ TEST(ProcessTest, AcknowledgedWritesSurviveKillNine) {
 
 }  // namespace
 }  // namespace qunying::server
+
+namespace qunying::server {
+namespace {
+
+std::string RunCommand(const std::string& cmd, int* exit_code) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[512];
+  while (p && fgets(buf, sizeof buf, p)) out += buf;
+  int status = p ? pclose(p) : -1;
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST(ImportCommandTest, ImportsACsvRosterTwiceMatchingTheSecondTime) {
+  storage::TempDir dir;
+  std::string db = dir.File("i.db");
+  {
+    auto opened = storage::OpenTestDb(db);
+    ASSERT_TRUE(opened
+                    ->Write([](storage::Connection& c) {
+                      return c.Exec(
+                          "INSERT INTO campaigns (name, theme, series, "
+                          "starts_on, days, created_at_ms)"
+                          " VALUES ('a', 't', 's', 20000, 21, 0);"
+                          "INSERT INTO chat_groups (name, campaign_id, theme, "
+                          "series, created_at_ms)"
+                          " VALUES ('g', 1, 't', 's', 0);");
+                    })
+                    .ok());
+  }
+  std::string csv = dir.File("r.csv");
+  FILE* f = fopen(csv.c_str(), "w");
+  fputs("群昵称,微信号\n王小明妈妈,wx1\n李欣怡,\n", f);
+  fclose(f);
+  std::string cmd =
+      std::string(QUNYING_BINARY) + " import roster --db " + db + " --group 1 ";
+  int code = -1;
+  std::string first = RunCommand(cmd + csv, &code);
+  EXPECT_EQ(code, 0) << first;
+  EXPECT_NE(first.find("2 rows, 0 matched"), std::string::npos) << first;
+  std::string second = RunCommand(cmd + csv, &code);
+  EXPECT_NE(second.find("2 matched"), std::string::npos) << second;
+  EXPECT_NE(second.find("wechat_id 1"), std::string::npos) << second;
+  std::string missing =
+      RunCommand(std::string(QUNYING_BINARY) + " import roster --db " + db +
+                     " --group 7 " + csv,
+                 &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(missing.find("group 7 not found"), std::string::npos) << missing;
+}
+
+}  // namespace
+}  // namespace qunying::server

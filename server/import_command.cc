@@ -1,0 +1,84 @@
+#include "server/import_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "community/roster_csv.h"
+#include "community/roster_xlsx.h"
+#include "core/clock.h"
+#include "core/time_util.h"
+#include "storage/database.h"
+#include "storage/sqlite_community_store.h"
+
+namespace qunying::server {
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "qunying import roster: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+// "[#########.........]  45%  22,500 / 50,000 rows" on one line.
+void DrawBar(size_t done, size_t total) {
+  const int kWidth = 30;
+  int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::string bar(filled, '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(stderr, "\r[%s] %3d%%  %zu / %zu rows", bar.c_str(),
+               total ? static_cast<int>(100 * done / total) : 100, done, total);
+  if (done == total) std::fprintf(stderr, "\n");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunImportRoster(const ImportRosterOptions& o) {
+  std::ifstream in(o.file, std::ios::binary);
+  if (!in) return Fail(Status::NotFound("cannot read " + o.file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  bool xlsx = bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0;
+  auto rows = xlsx ? community::ParseRosterXlsx(bytes)
+                   : community::ParseRosterCsv(bytes);
+  if (!rows.ok()) return Fail(rows.status());
+  int64_t now = SystemClock::Default()->NowMillis();
+  int64_t as_of = now;
+  if (!o.as_of.empty()) {
+    auto t = ParseRfc3339(o.as_of);
+    if (!t.ok()) return Fail(t.status());
+    as_of = *t;
+  }
+  storage::DatabaseOptions dbo;
+  dbo.path = o.db_path;
+  auto db = storage::Database::Open(dbo);
+  if (!db.ok()) return Fail(db.status());
+  storage::SqliteCommunityStore store(db->get());
+  bool tty = isatty(STDERR_FILENO);
+  auto result =
+      store.ImportRoster(o.group_id, as_of, *rows, now,
+                         tty ? DrawBar : std::function<void(size_t, size_t)>());
+  if (!result.ok()) return Fail(result.status());
+  using community::MatchMethod;
+  const auto& by = result->matched_by;
+  std::printf(
+      "snapshot %lld: %lld rows, %lld matched (unionid %lld, wechat_id %lld, "
+      "nickname %lld, "
+      "nickname_history %lld, fuzzy %lld), %lld new, %lld to review; %lld "
+      "joined, "
+      "%lld left\n",
+      (long long)result->snapshot_id, (long long)result->rows,
+      (long long)result->matched, (long long)by[size_t(MatchMethod::kUnionid)],
+      (long long)by[size_t(MatchMethod::kWechatId)],
+      (long long)by[size_t(MatchMethod::kNickname)],
+      (long long)by[size_t(MatchMethod::kNicknameHistory)],
+      (long long)by[size_t(MatchMethod::kFuzzy)], (long long)result->unmatched,
+      (long long)result->review, (long long)result->joined,
+      (long long)result->left);
+  return 0;
+}
+
+}  // namespace qunying::server
