@@ -92,7 +92,8 @@ void Database::CommitBatch(std::vector<Job>& batch) {
     return;
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    Status s = writer_->Exec("SAVEPOINT w");
+    auto sp = writer_->Prepare("SAVEPOINT w");
+    Status s = sp.ok() ? (*sp)->Run() : sp.status();
     if (s.ok()) {
       try {
         s = batch[i].fn(*writer_);
@@ -101,7 +102,9 @@ void Database::CommitBatch(std::vector<Job>& batch) {
       }
       writer_->ResetAll();
       if (!s.ok()) (void)writer_->Exec("ROLLBACK TO w");
-      Status rel = writer_->Exec("RELEASE w");
+      auto release = writer_->Prepare("RELEASE w");
+      Status rel = release.ok() ? (*release)->Run() : release.status();
+      writer_->ResetAll();
       if (s.ok() && !rel.ok()) s = rel;
     }
     results[i] = s;
@@ -130,7 +133,10 @@ Status Database::Read(ReadFn fn) {
     conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();
   }
-  Status s = conn->Exec("BEGIN");
+  // BEGIN/COMMIT through cached statements: sqlite3_exec would parse them
+  // again on every read.
+  auto begin = conn->Prepare("BEGIN");
+  Status s = begin.ok() ? (*begin)->Run() : begin.status();
   if (s.ok()) {
     try {
       s = fn(*conn);
@@ -138,7 +144,8 @@ Status Database::Read(ReadFn fn) {
       s = Status::Internal(std::string("read threw: ") + e.what());
     }
     conn->ResetAll();
-    (void)conn->Exec("COMMIT");
+    auto commit = conn->Prepare("COMMIT");
+    if (commit.ok()) (void)(*commit)->Run();
   }
   {
     std::lock_guard lock(pool_mu_);
