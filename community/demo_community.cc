@@ -159,6 +159,19 @@ void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
     ck.duration_s = std::uniform_int_distribution<int>(300, 2400)(rng);
     int64_t minute = std::uniform_int_distribution<int>(19 * 60, 22 * 60)(rng);
     ck.at_ms = DayStartMs(date + (ck.makeup ? 1 : 0)) + minute * 60000;
+    // Time in the mini-program around the check-in: long at the start of a
+    // campaign (~1,400 s a day), about half that by its end.
+    double dwell_s =
+        1400.0 * (1.0 - 0.5 * (day - 1) / std::max(1, camp.days - 1));
+    int views = std::uniform_int_distribution<int>(2, 4)(rng);
+    for (int v = 0; v < views; ++v) {
+      c.events.push_back(
+          {e.member, "page_view", v == 0 ? "/checkin" : "/content",
+           static_cast<int64_t>(
+               dwell_s * 1000 / views *
+               std::uniform_real_distribution<double>(0.7, 1.3)(rng)),
+           ck.at_ms - (views - v) * 60000});
+    }
     if (u(rng) < photo_share) {
       ck.photo_lines =
           PhotoLines(rng, c.members[e.member], e.member, day, reading);

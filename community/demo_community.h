@@ -52,6 +52,13 @@ struct DemoCheckin {
   std::string photo_sha256;
 };
 
+// A mini-program event (page view with dwell time).
+struct DemoEvent {
+  int member = 0;
+  std::string type, page;
+  int64_t dwell_ms = 0, ts_ms = 0;
+};
+
 // A roster export of one group at one moment, as an operator would upload.
 struct DemoRoster {
   int group = 0;  // Index into groups.
@@ -66,6 +73,7 @@ struct DemoCommunity {
   std::vector<DemoEnrollment> enrollments;
   std::vector<DemoCheckin> checkins;
   std::vector<DemoRoster> rosters;
+  std::vector<DemoEvent> events;
 };
 
 struct DemoOptions {

@@ -110,6 +110,9 @@ class EngagementStore {
   virtual Result<std::vector<LeaderboardRow>> Leaderboard(int64_t campaign_id,
                                                           int limit) = 0;
   virtual Result<std::vector<DwellDay>> Dwell(int64_t campaign_id) = 0;
+  // One member's dwell per local (China) day: `active` is 1 on days with
+  // events, `avg_dwell_s` the day's total.
+  virtual Result<std::vector<DwellDay>> MemberDwell(int64_t member_id) = 0;
   // Members of the group inactive (no check-in, no event) for `days` days.
   virtual Result<std::vector<DormantMember>> Dormant(int64_t group_id,
                                                      int64_t now_ms,

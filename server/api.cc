@@ -63,6 +63,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/members/{id}/merge", Access::kStaff, kOps, h(MergeMember)});
   router.Add({"POST", "/api/v1/merges/{id}/undo", Access::kStaff, kOps, h(UndoMerge)});
   router.Add({"GET",  "/api/v1/members/{id}/timeline", Access::kStaff, kOps, h(MemberTimeline)});
+  router.Add({"GET",  "/api/v1/members/{id}/dwell", Access::kStaff, kOps, h(MemberDwellReply)});
   router.Add({"GET",  "/api/v1/audit",        Access::kStaff, kAdmin, h(AuditLog)});
   // clang-format on
   return router;

@@ -78,6 +78,7 @@ Result<Reply> MpCalendar(Services& s, Request& r);
 Result<Reply> MpGetCheckin(Services& s, Request& r);
 Result<Reply> LeaderboardReply(Services& s, Request& r);
 Result<Reply> DwellReply(Services& s, Request& r);
+Result<Reply> MemberDwellReply(Services& s, Request& r);
 Result<Reply> DormantList(Services& s, Request& r);
 Result<Reply> ReactivationList(Services& s, Request& r);
 Result<Reply> CohortsReply(Services& s, Request& r);

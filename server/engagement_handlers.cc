@@ -348,6 +348,18 @@ Result<Reply> DwellReply(Services& s, Request& r) {
                 {"latest_avg_dwell_s", latest}}};
 }
 
+Result<Reply> MemberDwellReply(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_RETURN_IF_ERROR(s.members->FindMember(id).status());
+  QY_ASSIGN_OR_RETURN(auto days, s.engagement->MemberDwell(id));
+  Json items = Json::array();
+  for (const auto& d : days) {
+    items.push_back({{"date", FormatIsoDate(d.date)},
+                     {"dwell_s", std::round(d.avg_dwell_s * 10) / 10}});
+  }
+  return Reply{200, {{"member_id", IdString(id)}, {"days", items}}};
+}
+
 Result<Reply> DormantList(Services& s, Request& r) {
   return DormantReply(s, r, false);
 }

@@ -93,6 +93,24 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
   return out;
 }
 
+Result<std::vector<community::DwellDay>> SqliteEngagementStore::MemberDwell(
+    int64_t member_id) {
+  std::vector<community::DwellDay> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT (ts_ms / 1000 + 28800) / 86400 AS d, SUM(dwell_ms) "
+                  "FROM events"
+                  " WHERE member_id = ? GROUP BY d ORDER BY d DESC LIMIT 90"));
+    st->Bind(1, member_id);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Int(0), 1, static_cast<double>(s.Int(1)) / 1000.0});
+    });
+  }));
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
 Result<std::vector<community::DormantMember>> SqliteEngagementStore::Dormant(
     int64_t group_id, int64_t now_ms, int days) {
   std::vector<community::DormantMember> out;

@@ -137,6 +137,22 @@ Result<DemoIds> LoadDemoCommunity(Database& db, const DemoCommunity& demo,
                                .Run());
       }
     }
+    QY_ASSIGN_OR_RETURN(
+        Statement * ev,
+        c.Prepare("INSERT INTO events (member_id, type, page, dwell_ms, ts_ms,"
+                  " client_id, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    for (size_t i = 0; i < demo.events.size(); ++i) {
+      const auto& e = demo.events[i];
+      ev->Reset();
+      QY_RETURN_IF_ERROR(ev->Bind(1, members[e.member])
+                             .Bind(2, e.type)
+                             .Bind(3, e.page)
+                             .Bind(4, e.dwell_ms)
+                             .Bind(5, e.ts_ms)
+                             .Bind(6, "demo-ev-" + std::to_string(i))
+                             .Bind(7, e.ts_ms)
+                             .Run());
+    }
     return Status::Ok();
   }));
   return ids;

@@ -32,6 +32,8 @@ class SqliteEngagementStore : public community::EngagementStore {
   Result<std::vector<community::LeaderboardRow>> Leaderboard(
       int64_t campaign_id, int limit) override;
   Result<std::vector<community::DwellDay>> Dwell(int64_t campaign_id) override;
+  Result<std::vector<community::DwellDay>> MemberDwell(
+      int64_t member_id) override;
   Result<std::vector<community::DormantMember>> Dormant(int64_t group_id,
                                                         int64_t now_ms,
                                                         int days) override;

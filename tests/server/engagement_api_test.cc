@@ -176,6 +176,13 @@ TEST_F(EngagementApiTest, DwellAveragesOverActiveMembersPerDay) {
   ASSERT_EQ(d.data()["days"].size(), 1u);
   EXPECT_EQ(d.data()["days"][0]["active"], 2);
   EXPECT_DOUBLE_EQ(d.data()["days"][0]["avg_dwell_s"].get<double>(), 700.0);
+  std::string p1 =
+      client_->Post("/api/v1/mp/login", {{"openid", "p1"}, {"nickname", "甲"}})
+          .data()["member_id"];
+  auto mine = client_->Get("/api/v1/members/" + p1 + "/dwell", op_);
+  ASSERT_EQ(mine.status, 200) << mine.body.dump();
+  EXPECT_DOUBLE_EQ(mine.data()["days"][0]["dwell_s"].get<double>(), 1400.0);
+  EXPECT_EQ(client_->Get("/api/v1/members/99999/dwell", op_).status, 404);
 }
 
 TEST_F(EngagementApiTest, DormantAndReactivationListsExportAsCsv) {
