@@ -104,40 +104,73 @@ Result<std::string> AccountService::StartParticipantSession(int64_t member_id) {
   return StartSession(SessionKind::kParticipant, member_id);
 }
 
+Result<AccountService::CachedSession> AccountService::LoadSession(
+    const std::string& hash, SessionKind kind, int64_t now) {
+  if (options_.session_cache_ms > 0) {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() &&
+        now - it->second.cached_at_ms < options_.session_cache_ms &&
+        now >= it->second.cached_at_ms) {
+      return it->second;
+    }
+  }
+  CachedSession cached;
+  QY_ASSIGN_OR_RETURN(cached.record, store_->FindSession(hash));
+  cached.cached_at_ms = now;
+  (void)kind;  // The role is cached whatever kind the caller asked for.
+  if (cached.record.kind == SessionKind::kStaff) {
+    auto user = store_->FindUserById(cached.record.subject_id);
+    if (!user.ok() || user->disabled) return Status::NotFound("no such user");
+    cached.role = user->role;
+  }
+  if (options_.session_cache_ms > 0) {
+    std::lock_guard lock(cache_mu_);
+    if (cache_.size() >= options_.session_cache_entries) cache_.clear();
+    cache_[hash] = cached;
+  }
+  return cached;
+}
+
 Result<Principal> AccountService::Authenticate(const std::string& token,
                                                SessionKind kind) {
   static const Status kDead =
       Status::Unauthenticated("sign-in required: token missing or expired");
   if (token.empty() || token.size() > 256) return kDead;
   std::string hash = TokenHash(token);
-  auto session = store_->FindSession(hash);
+  int64_t now = clock_->NowMillis();
+  auto session = LoadSession(hash, kind, now);
   if (!session.ok()) {
     if (session.status().code() == StatusCode::kNotFound) return kDead;
     return session.status();
   }
-  int64_t now = clock_->NowMillis();
+  const SessionRecord& rec = session->record;
   int64_t idle = kind == SessionKind::kStaff ? options_.staff_idle_ms
                                              : options_.participant_idle_ms;
-  if (session->kind != kind || session->revoked ||
-      now >= session->expires_at_ms || now - session->last_seen_ms >= idle) {
+  if (rec.kind != kind || rec.revoked || now >= rec.expires_at_ms ||
+      now - rec.last_seen_ms >= idle) {
     return kDead;
   }
   Principal p;
   p.kind = kind;
-  p.id = session->subject_id;
-  if (kind == SessionKind::kStaff) {
-    auto user = store_->FindUserById(session->subject_id);
-    if (!user.ok() || user->disabled) return kDead;
-    p.role = user->role;
-  }
-  if (now - session->last_seen_ms >= options_.touch_interval_ms) {
+  p.id = rec.subject_id;
+  p.role = kind == SessionKind::kStaff ? session->role : Role::kParticipant;
+  if (now - rec.last_seen_ms >= options_.touch_interval_ms) {
     QY_RETURN_IF_ERROR(store_->TouchSession(hash, now));
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) it->second.record.last_seen_ms = now;
   }
   return p;
 }
 
 Status AccountService::Logout(const std::string& token) {
-  return store_->RevokeSession(TokenHash(token), clock_->NowMillis());
+  std::string hash = TokenHash(token);
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(hash);
+  }
+  return store_->RevokeSession(hash, clock_->NowMillis());
 }
 
 Result<int64_t> AccountService::CreateUser(const NewUser& in) {

@@ -125,6 +125,20 @@ TEST_F(AccountServiceTest, ParticipantAndStaffTokensDoNotCross) {
       service_->Authenticate(s->token, SessionKind::kParticipant).ok());
 }
 
+TEST_F(AccountServiceTest, TheSessionCacheKeepsRolesAndForgetsOnLogout) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  // Tried first as a participant token (refused), then as staff: the
+  // cached entry must still carry the staff role.
+  EXPECT_FALSE(
+      service_->Authenticate(login->token, SessionKind::kParticipant).ok());
+  auto who = service_->Authenticate(login->token, SessionKind::kStaff);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kOperator);
+  ASSERT_TRUE(service_->Logout(login->token).ok());
+  EXPECT_FALSE(service_->Authenticate(login->token, SessionKind::kStaff).ok());
+}
+
 TEST_F(AccountServiceTest, CreateUserValidatesEveryField) {
   EXPECT_EQ(service_->CreateUser({"alice", "alice-pass-2", "sales", ""})
                 .status()
