@@ -166,3 +166,32 @@ TEST_F(IdentityApiTest, AMergedRecordSignsInAsTheMemberItJoined) {
 
 }  // namespace
 }  // namespace qunying::server
+
+namespace qunying::server {
+namespace {
+
+TEST_F(IdentityApiTest, PhonesAreMaskedForOperatorsAndWholeForAdmins) {
+  auto e = client_->Post(
+      "/api/v1/campaigns/" + campaigns_[0] + "/enrollments",
+      {{"enrollments", {{{"phone", "13812345678"}, {"nickname", "有电话的"}}}}},
+      op_);
+  ASSERT_EQ(e.data()["created"], 1);
+  std::string id;
+  for (int i = 1; i < 10 && id.empty(); ++i) {
+    auto m = client_->Get("/api/v1/members/" + std::to_string(i), op_);
+    if (m.status == 200 && m.data()["nickname"] == "有电话的")
+      id = m.data()["id"];
+  }
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(client_->Get("/api/v1/members/" + id, op_).data()["phone"],
+            "138****5678");
+  EXPECT_EQ(client_->Get("/api/v1/members/" + id, AdminToken()).data()["phone"],
+            "13812345678");
+  // A sales rep does not browse members (leads come with the next issue).
+  EXPECT_EQ(client_->Get("/api/v1/members/" + id, CreateStaff("rep1", "sales"))
+                .status,
+            403);
+}
+
+}  // namespace
+}  // namespace qunying::server
