@@ -107,6 +107,20 @@ std::string MaskPhone(const std::string& phone);
 // Ids are opaque strings in the API.
 inline std::string IdString(int64_t id) { return std::to_string(id); }
 
+// A list page: `rows` were fetched with limit + 1, so a row beyond `limit`
+// means there is more, and the last shown id is the cursor.
+template <typename T, typename ToJson>
+Json PageJson(const std::vector<T>& rows, int limit, ToJson to_json) {
+  Json items = Json::array();
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) {
+    items.push_back(to_json(rows[i]));
+  }
+  Json next = rows.size() > static_cast<size_t>(limit)
+                  ? Json(IdString(rows[limit - 1].id))
+                  : Json(nullptr);
+  return {{"items", items}, {"next_cursor", next}};
+}
+
 }  // namespace qunying::server
 
 #endif  // QUNYING_SERVER_API_H_

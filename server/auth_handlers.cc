@@ -57,16 +57,7 @@ Result<Reply> ListUsers(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(auto users, s.accounts->store()->ListUsers(
                                       page.after_id, page.limit + 1));
-  Json items = Json::array();
-  for (size_t i = 0; i < users.size() && i < static_cast<size_t>(page.limit);
-       ++i) {
-    items.push_back(UserJson(users[i]));
-  }
-  Json next = nullptr;
-  if (users.size() > static_cast<size_t>(page.limit)) {
-    next = IdString(users[page.limit - 1].id);
-  }
-  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+  return Reply{200, PageJson(users, page.limit, UserJson)};
 }
 
 }  // namespace qunying::server

@@ -51,18 +51,6 @@ Json MatchedByJson(const std::array<int64_t, 6>& by) {
           {"fuzzy", by[size_t(MatchMethod::kFuzzy)]}};
 }
 
-template <typename T>
-Json Items(const std::vector<T>& rows, int limit, Json (*to_json)(const T&)) {
-  Json items = Json::array();
-  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(limit); ++i) {
-    items.push_back(to_json(rows[i]));
-  }
-  Json next = rows.size() > static_cast<size_t>(limit)
-                  ? Json(IdString(rows[limit - 1].id))
-                  : Json(nullptr);
-  return {{"items", items}, {"next_cursor", next}};
-}
-
 // Optional RFC 3339 query parameter; `fallback` when absent.
 Result<int64_t> TimeQuery(const Request& r, const char* name,
                           int64_t fallback) {
@@ -210,7 +198,7 @@ Result<Reply> ListCampaigns(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(
       auto rows, s.community->ListCampaigns(page.after_id, page.limit + 1));
-  return Reply{200, Items(rows, page.limit, &CampaignJson)};
+  return Reply{200, PageJson(rows, page.limit, CampaignJson)};
 }
 
 Result<Reply> GetCampaign(Services& s, Request& r) {
@@ -248,7 +236,7 @@ Result<Reply> ListGroups(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.community->ListGroups(page.after_id, page.limit + 1));
-  return Reply{200, Items(rows, page.limit, &GroupJson)};
+  return Reply{200, PageJson(rows, page.limit, GroupJson)};
 }
 
 Result<Reply> GetGroup(Services& s, Request& r) {

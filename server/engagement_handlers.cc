@@ -141,14 +141,7 @@ Result<Reply> ListContents(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(
       auto rows, s.engagement->ListContents(page.after_id, page.limit + 1));
-  Json items = Json::array();
-  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
-    items.push_back(ContentJson(rows[i]));
-  }
-  Json next = rows.size() > size_t(page.limit)
-                  ? Json(IdString(rows[page.limit - 1].id))
-                  : Json(nullptr);
-  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+  return Reply{200, PageJson(rows, page.limit, ContentJson)};
 }
 
 Result<Reply> MpContents(Services& s, Request& r) {
@@ -223,14 +216,7 @@ Result<Reply> ListFeedback(Services& s, Request& r) {
   }
   QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ListFeedback(
                                      status, 0, page.after_id, page.limit + 1));
-  Json items = Json::array();
-  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
-    items.push_back(FeedbackJson(rows[i]));
-  }
-  Json next = rows.size() > size_t(page.limit)
-                  ? Json(IdString(rows[page.limit - 1].id))
-                  : Json(nullptr);
-  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+  return Reply{200, PageJson(rows, page.limit, FeedbackJson)};
 }
 
 Result<Reply> GetFeedback(Services& s, Request& r) {

@@ -4,6 +4,41 @@
 #include "server/api.h"
 
 namespace qunying::server {
+namespace {
+
+Json ReviewJson(const community::IdentityReview& v) {
+  Json candidates = Json::array();
+  for (const auto& c : v.candidates) {
+    candidates.push_back(
+        {{"member_id", IdString(c.member_id)}, {"nickname", c.nickname}});
+  }
+  return {{"id", IdString(v.id)},
+          {"group_id", IdString(v.group_id)},
+          {"snapshot_id", IdString(v.snapshot_id)},
+          {"as_of", FormatRfc3339(v.as_of_ms)},
+          {"row",
+           {{"nickname", v.nickname},
+            {"wechat_id", v.wechat_id},
+            {"unionid", v.unionid}}},
+          {"reason", v.reason},
+          {"status", v.status},
+          {"resolved_member_id", v.resolved_member_id
+                                     ? Json(IdString(v.resolved_member_id))
+                                     : Json(nullptr)},
+          {"candidates", candidates}};
+}
+
+Json AuditJson(const community::AuditEntry& e) {
+  return {{"id", IdString(e.id)},
+          {"at", FormatRfc3339(e.at_ms)},
+          {"actor_user_id",
+           e.actor_user_id ? Json(IdString(e.actor_user_id)) : Json(nullptr)},
+          {"action", e.action},
+          {"target", e.target},
+          {"detail", e.detail}};
+}
+
+}  // namespace
 
 Result<Reply> ListReviews(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
@@ -17,34 +52,7 @@ Result<Reply> ListReviews(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.identity->ListReviews(status == "all" ? "" : status,
                                               page.after_id, page.limit + 1));
-  Json items = Json::array();
-  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
-    const auto& v = rows[i];
-    Json candidates = Json::array();
-    for (const auto& c : v.candidates) {
-      candidates.push_back(
-          {{"member_id", IdString(c.member_id)}, {"nickname", c.nickname}});
-    }
-    items.push_back(
-        {{"id", IdString(v.id)},
-         {"group_id", IdString(v.group_id)},
-         {"snapshot_id", IdString(v.snapshot_id)},
-         {"as_of", FormatRfc3339(v.as_of_ms)},
-         {"row",
-          {{"nickname", v.nickname},
-           {"wechat_id", v.wechat_id},
-           {"unionid", v.unionid}}},
-         {"reason", v.reason},
-         {"status", v.status},
-         {"resolved_member_id", v.resolved_member_id
-                                    ? Json(IdString(v.resolved_member_id))
-                                    : Json(nullptr)},
-         {"candidates", candidates}});
-  }
-  Json next = rows.size() > size_t(page.limit)
-                  ? Json(IdString(rows[page.limit - 1].id))
-                  : Json(nullptr);
-  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+  return Reply{200, PageJson(rows, page.limit, ReviewJson)};
 }
 
 Result<Reply> ResolveReview(Services& s, Request& r) {
@@ -114,22 +122,7 @@ Result<Reply> AuditLog(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.identity->Audit(page.after_id, page.limit + 1));
-  Json items = Json::array();
-  for (size_t i = 0; i < rows.size() && i < size_t(page.limit); ++i) {
-    const auto& e = rows[i];
-    items.push_back(
-        {{"id", IdString(e.id)},
-         {"at", FormatRfc3339(e.at_ms)},
-         {"actor_user_id",
-          e.actor_user_id ? Json(IdString(e.actor_user_id)) : Json(nullptr)},
-         {"action", e.action},
-         {"target", e.target},
-         {"detail", e.detail}});
-  }
-  Json next = rows.size() > size_t(page.limit)
-                  ? Json(IdString(rows[page.limit - 1].id))
-                  : Json(nullptr);
-  return Reply{200, {{"items", items}, {"next_cursor", next}}};
+  return Reply{200, PageJson(rows, page.limit, AuditJson)};
 }
 
 }  // namespace qunying::server

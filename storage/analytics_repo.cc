@@ -120,14 +120,8 @@ Result<std::vector<community::DormantMember>> SqliteEngagementStore::Dormant(
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(
-            "WITH m AS ("
-            " SELECT e.member_id AS id FROM roster_entries e WHERE"
-            " e.member_id IS NOT NULL AND e.snapshot_id = (SELECT id FROM"
-            " roster_snapshots WHERE group_id = ?1 ORDER BY as_of_ms DESC,"
-            " id DESC LIMIT 1)"
-            " UNION SELECT member_id FROM enrollments WHERE group_id = ?1"
-            " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE group_id = "
-            "?1)),"
+            std::string(kGroupMembersCte) +
+            ","
             " a AS (SELECT m.id AS id,"
             "  MAX(COALESCE((SELECT MAX(created_at_ms) FROM checkins WHERE "
             "member_id = m.id), 0),"

@@ -90,14 +90,7 @@ Result<std::vector<community::GroupStats>> SqliteCommunityStore::GroupMatrix(
       QY_ASSIGN_OR_RETURN(
           Statement * members,
           c.Prepare(
-              "WITH m AS ("
-              " SELECT e.member_id AS id FROM roster_entries e WHERE"
-              " e.member_id IS NOT NULL AND e.snapshot_id = (SELECT id FROM"
-              " roster_snapshots WHERE group_id = ?1 ORDER BY as_of_ms DESC,"
-              " id DESC LIMIT 1)"
-              " UNION SELECT member_id FROM enrollments WHERE group_id = ?1"
-              " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE"
-              " group_id = ?1))"
+              std::string(kGroupMembersCte) +
               " SELECT COUNT(*),"
               " (SELECT COUNT(DISTINCT k.member_id) FROM checkins k"
               "  WHERE k.member_id IN (SELECT id FROM m) AND"

@@ -44,6 +44,18 @@ class SqliteCommunityStore : public community::CommunityStore {
   Database* db_;
 };
 
+// "WITH m AS (…)": the members of group ?1 — its latest roster snapshot,
+// or, before any roster, the enrollments that named it. Shared by the
+// community matrix and the dormant list so both count the same people.
+inline constexpr char kGroupMembersCte[] =
+    "WITH m AS ("
+    " SELECT e.member_id AS id FROM roster_entries e WHERE"
+    " e.member_id IS NOT NULL AND e.snapshot_id = (SELECT id FROM"
+    " roster_snapshots WHERE group_id = ?1 ORDER BY as_of_ms DESC,"
+    " id DESC LIMIT 1)"
+    " UNION SELECT member_id FROM enrollments WHERE group_id = ?1"
+    " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE group_id = ?1))";
+
 // Row readers shared by the store's files.
 Result<community::Campaign> LoadCampaign(Connection& c, int64_t id);
 Result<community::Group> LoadGroup(Connection& c, int64_t id);
