@@ -1,5 +1,6 @@
 #include "ocr/photo_renderer.h"
 
+#include <algorithm>
 #include <memory>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -94,12 +95,15 @@ Result<std::string> RenderPhotoJpeg(const std::vector<std::string>& lines,
     DrawPaper(page, o);
     cv::Scalar ink =
         o.blue_ink ? cv::Scalar(150, 60, 25) : cv::Scalar(35, 30, 30);
+    // Text starts an eighth of the page in from the top-left, on the ruled
+    // lines, so that a turned page keeps all of it in the frame.
     int step = o.glyph_px * 2;
-    int y = step - o.glyph_px / 4;
+    int first = std::max(step, (o.height / 8) / step * step);
+    int y = first - o.glyph_px / 4;
+    int x = std::max(o.glyph_px, o.width / 8);
     for (const std::string& line : lines) {
       if (y > page.rows - o.glyph_px) break;
-      face->putText(page, line, {o.glyph_px, y}, o.glyph_px, ink, -1,
-                    cv::LINE_AA, true);
+      face->putText(page, line, {x, y}, o.glyph_px, ink, -1, cv::LINE_AA, true);
       y += step;
     }
     Degrade(page, o, rng);

@@ -1,6 +1,7 @@
 #include "ocr/tesseract_engine.h"
 
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
@@ -41,7 +42,8 @@ TesseractEngine::~TesseractEngine() {
   if (api_) api_->End();
 }
 
-Result<OcrText> TesseractEngine::Recognize(const cv::Mat& image) {
+Result<OcrText> TesseractEngine::Recognize(const cv::Mat& image,
+                                           int deadline_ms) {
   if (image.empty() || image.depth() != CV_8U ||
       (image.channels() != 1 && image.channels() != 3)) {
     return Status::InvalidArgument("OCR needs an 8-bit grey or BGR image");
@@ -54,7 +56,15 @@ Result<OcrText> TesseractEngine::Recognize(const cv::Mat& image) {
   if (!gray.isContinuous()) gray = gray.clone();
   api_->SetImage(gray.data, gray.cols, gray.rows, 1,
                  static_cast<int>(gray.step));
-  if (api_->Recognize(nullptr) != 0) {
+  tesseract::ETEXT_DESC monitor;
+  monitor.set_deadline_msecs(deadline_ms);
+  int rc = api_->Recognize(deadline_ms > 0 ? &monitor : nullptr);
+  if (deadline_ms > 0 && monitor.deadline_exceeded()) {
+    api_->Clear();
+    return Status::Unavailable("OCR deadline of " +
+                               std::to_string(deadline_ms) + " ms exceeded");
+  }
+  if (rc != 0) {
     api_->Clear();
     return Status::Internal("Tesseract failed to recognise the image");
   }

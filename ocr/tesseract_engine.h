@@ -32,8 +32,10 @@ struct OcrText {
 class OcrEngine {
  public:
   virtual ~OcrEngine() = default;
-  // Recognises an 8-bit grey or BGR image.
-  virtual Result<OcrText> Recognize(const cv::Mat& image) = 0;
+  // Recognises an 8-bit grey or BGR image. `deadline_ms` > 0 bounds the
+  // time spent; past it the answer is Unavailable ("deadline exceeded").
+  virtual Result<OcrText> Recognize(const cv::Mat& image,
+                                    int deadline_ms = 0) = 0;
 };
 
 struct TesseractOptions {
@@ -54,7 +56,7 @@ class TesseractEngine : public OcrEngine {
   static Result<std::unique_ptr<TesseractEngine>> Create(
       const TesseractOptions& options = {});
   ~TesseractEngine() override;
-  Result<OcrText> Recognize(const cv::Mat& image) override;
+  Result<OcrText> Recognize(const cv::Mat& image, int deadline_ms = 0) override;
 
  private:
   TesseractEngine() = default;

@@ -89,3 +89,63 @@ TEST(TesseractEngineTest, UnknownLanguageIsUnavailable) {
 
 }  // namespace
 }  // namespace qunying::ocr
+
+#include "ocr/preprocess.h"
+
+namespace qunying::ocr {
+namespace {
+
+TEST(PreprocessTest, StraightensAndRescalesATurnedPhotoSoItReads) {
+  RenderOptions o;
+  o.glyph_px = 22;  // Small text, as from a phone held far away.
+  o.rotation_deg = 6;
+  o.shadow = true;
+  o.noise_sigma = 6;
+  auto jpeg = RenderPhotoJpeg({"北京市海淀区实验小学", "三年级二班 王小明"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  cv::Mat page;
+  auto p = PreprocessPhoto(*jpeg, &page);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_NEAR(p->skew_deg, -6, 1.5);
+  EXPECT_GT(p->scale, 1.2);
+  auto engine = TesseractEngine::Create();
+  ASSERT_TRUE(engine.ok());
+  auto text = (*engine)->Recognize(page, 30000);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  std::string all = WithoutSpaces(text->Joined());
+  EXPECT_NE(all.find("海淀"), std::string::npos) << all;
+  EXPECT_NE(all.find("三年级"), std::string::npos) << all;
+}
+
+TEST(PreprocessTest, RefusesWhatTheCodecCannotDecode) {
+  // A real PNG whose compressed pixel data is damaged: the header passes
+  // the sniff, the codec refuses the rest.
+  cv::Mat img(200, 300, CV_8UC3, cv::Scalar(240, 240, 240));
+  std::vector<uchar> png;
+  ASSERT_TRUE(cv::imencode(".png", img, png));
+  std::string bytes(png.begin(), png.end());
+  size_t idat = bytes.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  for (size_t i = idat + 6; i < idat + 30 && i < bytes.size(); ++i) bytes[i] ^= 0x5A;
+  cv::Mat page;
+  auto p = PreprocessPhoto(bytes, &page);
+  EXPECT_EQ(p.status().code(), StatusCode::kUnsupportedMedia) << p.status().ToString();
+  EXPECT_EQ(PreprocessPhoto("", &page).status().code(), StatusCode::kUnsupportedMedia);
+}
+
+TEST(TesseractEngineTest, ADeadlineStopsLongRecognition) {
+  auto engine = TesseractEngine::Create();
+  ASSERT_TRUE(engine.ok());
+  RenderOptions o;
+  o.paper = Paper::kSquared;
+  std::vector<std::string> lines(5, "密密麻麻的文字一行又一行没有尽头");
+  auto jpeg = RenderPhotoJpeg(lines, o);
+  ASSERT_TRUE(jpeg.ok());
+  auto text = (*engine)->Recognize(Decode(*jpeg), 1);
+  EXPECT_EQ(text.status().code(), StatusCode::kUnavailable);
+  // The engine still works afterwards.
+  EXPECT_TRUE((*engine)->Recognize(Decode(*jpeg), 0).ok());
+}
+
+}  // namespace
+}  // namespace qunying::ocr
