@@ -55,6 +55,9 @@ struct CheckinRecord {
   std::string photo_sha256;
   std::string ocr_status = "none";  // none|queued|done|failed
   int64_t created_at_ms = 0;
+  std::string ocr_text;  // When done.
+  double ocr_confidence = 0;
+  std::string ocr_error;  // When failed: why.
 };
 struct CheckinOutcome {
   CheckinRecord checkin;

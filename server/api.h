@@ -4,6 +4,8 @@
 #ifndef QUNYING_SERVER_API_H_
 #define QUNYING_SERVER_API_H_
 
+#include <functional>
+
 #include "auth/account_service.h"
 #include "auth/wechat_client.h"
 #include "community/community_store.h"
@@ -31,6 +33,7 @@ struct Services {
   Metrics* metrics = nullptr;
   const Clock* clock = nullptr;
   bool dev_login = false;  // Accept {"openid","nickname"} at /mp/login.
+  std::function<void()> ocr_notify;  // A photo was queued for OCR.
 };
 
 // The whole route table.

@@ -7,6 +7,7 @@
 #include "storage/sqlite_engagement_store.h"
 #include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_member_store.h"
+#include "storage/sqlite_ocr_job_store.h"
 
 namespace qunying::server {
 
@@ -36,6 +37,10 @@ Result<std::unique_ptr<App>> App::Create(
       std::make_unique<storage::SqliteEngagementStore>(app->db_.get());
   app->identity_store_ =
       std::make_unique<storage::SqliteIdentityAdminStore>(app->db_.get());
+  app->ocr_jobs_ = std::make_unique<storage::SqliteOcrJobStore>(app->db_.get());
+  app->ocr_workers_ = std::make_unique<OcrWorkerPool>(
+      options.ocr, app->ocr_jobs_.get(), app->blobs_.get(), app->logger_.get(),
+      clock);
   app->accounts_ = std::make_unique<auth::AccountService>(
       app->account_store_.get(), clock, options.accounts);
   app->wechat_ = wechat ? std::move(wechat)
@@ -47,6 +52,7 @@ Result<std::unique_ptr<App>> App::Create(
   s.community = app->community_store_.get();
   s.engagement = app->engagement_store_.get();
   s.identity = app->identity_store_.get();
+  s.ocr_notify = [pool = app->ocr_workers_.get()] { pool->Notify(); };
   s.blobs = app->blobs_.get();
   s.wechat = app->wechat_.get();
   s.metrics = &app->metrics_;
@@ -74,6 +80,25 @@ void App::AddGauges() {
                     [db] { return double(db->Stats().write_failures); });
   metrics_.AddGauge("qunying_db_schema_version", "Applied schema version.",
                     [db] { return double(db->SchemaVersion()); });
+  ocr::OcrJobStore* jobs = ocr_jobs_.get();
+  const Clock* clock = services_.clock;
+  metrics_.AddGauge("qunying_ocr_queue_depth",
+                    "OCR jobs waiting (queued or running).", [jobs] {
+                      auto st = jobs->Stats();
+                      return st.ok() ? double(st->queued + st->running) : -1.0;
+                    });
+  metrics_.AddGauge("qunying_ocr_lag_seconds",
+                    "Age of the oldest waiting OCR job.", [jobs, clock] {
+                      auto st = jobs->Stats();
+                      if (!st.ok() || !st->oldest_queued_ms) return 0.0;
+                      return (clock->NowMillis() - st->oldest_queued_ms) /
+                             1000.0;
+                    });
+  metrics_.AddGauge("qunying_ocr_failed_jobs", "OCR jobs failed for good.",
+                    [jobs] {
+                      auto st = jobs->Stats();
+                      return st.ok() ? double(st->failed) : -1.0;
+                    });
 }
 
 App::~App() { Stop(); }
@@ -81,6 +106,7 @@ App::~App() { Stop(); }
 community::CommunityStore& App::community() { return *community_store_; }
 
 Result<int> App::Start() {
+  QY_RETURN_IF_ERROR(ocr_workers_->Start());
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });
   logger_->Info("listening", {{"host", options_.http.host}, {"port", port_}});
@@ -93,6 +119,7 @@ void App::Stop() {
     serve_thread_.join();
     logger_->Info("stopped", {{"port", port_}});
   }
+  if (ocr_workers_) ocr_workers_->Stop();
   if (db_) db_->Close();
   logger_->Flush();
 }

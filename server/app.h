@@ -15,6 +15,7 @@
 #include "server/api.h"
 #include "server/http_server.h"
 #include "server/logger.h"
+#include "server/ocr_worker.h"
 #include "server/wechat_http_client.h"
 #include "storage/blob_store.h"
 #include "storage/database.h"
@@ -25,6 +26,7 @@ class SqliteMemberStore;
 class SqliteCommunityStore;
 class SqliteEngagementStore;
 class SqliteIdentityAdminStore;
+class SqliteOcrJobStore;
 }  // namespace qunying::storage
 
 namespace qunying::server {
@@ -36,6 +38,8 @@ struct AppOptions {
   auth::AccountOptions accounts;
   // Where uploaded files (check-in photos) are kept.
   std::string data_dir = "var/data";
+  // OCR of check-in photos (workers: 0 turns it off).
+  OcrWorkerOptions ocr;
   // Accept {"openid","nickname"} at /mp/login (demos and tests only).
   bool dev_login = false;
   // Log file; empty for standard error.
@@ -78,6 +82,8 @@ class App {
   std::unique_ptr<storage::SqliteCommunityStore> community_store_;
   std::unique_ptr<storage::SqliteEngagementStore> engagement_store_;
   std::unique_ptr<storage::SqliteIdentityAdminStore> identity_store_;
+  std::unique_ptr<storage::SqliteOcrJobStore> ocr_jobs_;
+  std::unique_ptr<OcrWorkerPool> ocr_workers_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

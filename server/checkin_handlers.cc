@@ -1,5 +1,6 @@
 // Participants' check-ins and events, and staff views of check-ins.
 #include <charconv>
+#include <cmath>
 
 #include "core/time_util.h"
 #include "core/utf8.h"
@@ -150,6 +151,7 @@ Result<Reply> MpCheckin(Services& s, Request& r) {
     return Status::NotFound("campaign not found");
   }
   if (!out.ok()) return out.status();
+  if (out->created && !in.photo_sha256.empty() && s.ocr_notify) s.ocr_notify();
   return Reply{out->created ? 201 : 200,
                {{"id", IdString(out->checkin.id)},
                 {"day", out->checkin.day},
@@ -189,7 +191,10 @@ Result<Reply> GetCheckin(Services& s, Request& r) {
   if (!k.photo_sha256.empty()) {
     j["photo_url"] = "/api/v1/checkins/" + IdString(k.id) + "/photo";
   }
-  j["ocr_text"] = nullptr;
+  j["ocr_text"] = k.ocr_status == "done" ? Json(k.ocr_text) : Json(nullptr);
+  if (k.ocr_status == "done")
+    j["ocr_confidence"] = std::round(k.ocr_confidence * 10) / 10;
+  if (k.ocr_status == "failed") j["ocr_error"] = k.ocr_error;
   j["hints"] = Json::array();
   return Reply{200, j};
 }

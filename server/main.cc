@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "auth/token.h"
 #include "server/app.h"
@@ -28,6 +29,8 @@ struct Flags {
 };
 
 void AddServeFlags(CLI::App* cmd, Flags* f) {
+  f->app.ocr.workers =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cmd->add_option("--db", f->app.db.path, "SQLite database file")
       ->envname("QUNYING_DB")
       ->capture_default_str();
@@ -57,6 +60,14 @@ void AddServeFlags(CLI::App* cmd, Flags* f) {
                   "not power loss, and commits faster")
       ->envname("QUNYING_DB_SYNC")
       ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  cmd->add_option("--ocr-workers", f->app.ocr.workers,
+                  "OCR threads, one Tesseract engine each (0: no OCR)")
+      ->envname("QUNYING_OCR_WORKERS")
+      ->capture_default_str();
+  cmd->add_option("--ocr-deadline-ms", f->app.ocr.deadline_ms,
+                  "Time one photo's recognition may take")
+      ->envname("QUNYING_OCR_DEADLINE_MS")
       ->capture_default_str();
   cmd->add_option("--db-readers", f->app.db.readers, "Pooled read connections")
       ->envname("QUNYING_DB_READERS")

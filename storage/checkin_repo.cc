@@ -10,8 +10,10 @@ using community::CheckinRecord;
 constexpr char kCheckinCols[] =
     "SELECT k.id, k.member_id, k.campaign_id, k.day, k.text, k.duration_s,"
     " k.client_id, k.makeup, COALESCE(k.photo_sha256, ''), k.created_at_ms,"
-    " COALESCE(j.status, '') FROM checkins k"
-    " LEFT JOIN ocr_jobs j ON j.checkin_id = k.id ";
+    " COALESCE(j.status, ''), COALESCE(r.text, ''), COALESCE(r.confidence, 0),"
+    " COALESCE(j.last_error, '') FROM checkins k"
+    " LEFT JOIN ocr_jobs j ON j.checkin_id = k.id"
+    " LEFT JOIN ocr_results r ON r.checkin_id = k.id ";
 
 CheckinRecord CheckinFromRow(const Statement& st) {
   CheckinRecord r;
@@ -27,6 +29,9 @@ CheckinRecord CheckinFromRow(const Statement& st) {
   r.created_at_ms = st.Int(9);
   std::string job = st.Text(10);
   r.ocr_status = job.empty() ? "none" : job == "running" ? "queued" : job;
+  r.ocr_text = st.Text(11);
+  r.ocr_confidence = st.Double(12);
+  if (r.ocr_status == "failed") r.ocr_error = st.Text(13);
   return r;
 }
 

@@ -230,6 +230,14 @@ CREATE TABLE member_merges (
 ALTER TABLE members ADD COLUMN merged_into INTEGER REFERENCES members (id);
 CREATE INDEX events_member_type ON events (member_id, type);
 )sql"},
+      {5, "ocr_results", R"sql(
+CREATE TABLE ocr_results (
+  checkin_id INTEGER PRIMARY KEY REFERENCES checkins (id),
+  text TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

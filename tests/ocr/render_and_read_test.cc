@@ -126,11 +126,14 @@ TEST(PreprocessTest, RefusesWhatTheCodecCannotDecode) {
   std::string bytes(png.begin(), png.end());
   size_t idat = bytes.find("IDAT");
   ASSERT_NE(idat, std::string::npos);
-  for (size_t i = idat + 6; i < idat + 30 && i < bytes.size(); ++i) bytes[i] ^= 0x5A;
+  for (size_t i = idat + 6; i < idat + 30 && i < bytes.size(); ++i)
+    bytes[i] ^= 0x5A;
   cv::Mat page;
   auto p = PreprocessPhoto(bytes, &page);
-  EXPECT_EQ(p.status().code(), StatusCode::kUnsupportedMedia) << p.status().ToString();
-  EXPECT_EQ(PreprocessPhoto("", &page).status().code(), StatusCode::kUnsupportedMedia);
+  EXPECT_EQ(p.status().code(), StatusCode::kUnsupportedMedia)
+      << p.status().ToString();
+  EXPECT_EQ(PreprocessPhoto("", &page).status().code(),
+            StatusCode::kUnsupportedMedia);
 }
 
 TEST(TesseractEngineTest, ADeadlineStopsLongRecognition) {

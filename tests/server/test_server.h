@@ -80,6 +80,7 @@ class ServerTest : public ::testing::Test {
     options_.http.max_body_bytes = 64 * 1024;
     options_.dev_login = true;
     options_.accounts.hash_strength = auth::HashStrength::kTestOnly;
+    options_.ocr.workers = 0;  // OCR tests turn it on.
   }
 
   void Start(std::unique_ptr<auth::WeChatClient> wechat = nullptr) {

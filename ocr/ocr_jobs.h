@@ -1,0 +1,45 @@
+// The persistent OCR queue as the workers see it: claim a job, then finish
+// it as done (with text) or failed (to retry later, or for good). An
+// interface (storage/ implements it on SQLite); implementations are
+// thread-safe and each call is atomic, so two workers never claim one job.
+#ifndef QUNYING_OCR_OCR_JOBS_H_
+#define QUNYING_OCR_OCR_JOBS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace qunying::ocr {
+
+struct OcrJob {
+  int64_t id = 0, checkin_id = 0;
+  std::string photo_sha256;
+  int attempts = 0;  // Including the one just claimed.
+};
+
+struct OcrQueueStats {
+  int64_t queued = 0, running = 0, done = 0, failed = 0;
+  int64_t oldest_queued_ms =
+      0;  // Creation time of the oldest waiting job; 0 if none.
+};
+
+class OcrJobStore {
+ public:
+  virtual ~OcrJobStore() = default;
+  // The oldest due queued job, now marked running; nullopt when none is due.
+  virtual Result<std::optional<OcrJob>> ClaimNext(int64_t now_ms) = 0;
+  virtual Status Complete(const OcrJob& job, const std::string& text,
+                          double confidence, int64_t now_ms) = 0;
+  // retry_at_ms > 0: back to the queue, due then; 0: failed for good.
+  virtual Status Fail(const OcrJob& job, const std::string& error,
+                      int64_t retry_at_ms, int64_t now_ms) = 0;
+  // After a crash, jobs left running go back to the queue. Returns how many.
+  virtual Result<int64_t> RequeueRunning(int64_t now_ms) = 0;
+  virtual Result<OcrQueueStats> Stats() = 0;
+};
+
+}  // namespace qunying::ocr
+
+#endif  // QUNYING_OCR_OCR_JOBS_H_

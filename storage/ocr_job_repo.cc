@@ -1,0 +1,110 @@
+#include "storage/sqlite_ocr_job_store.h"
+
+namespace qunying::storage {
+
+Result<std::optional<ocr::OcrJob>> SqliteOcrJobStore::ClaimNext(
+    int64_t now_ms) {
+  std::optional<ocr::OcrJob> job;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    job.reset();
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "SELECT j.id, j.checkin_id, k.photo_sha256, j.attempts FROM "
+            "ocr_jobs j"
+            " JOIN checkins k ON k.id = j.checkin_id WHERE j.status = 'queued'"
+            " AND j.next_attempt_at_ms <= ? ORDER BY j.next_attempt_at_ms, "
+            "j.id LIMIT 1"));
+    st->Bind(1, now_ms);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return Status::Ok();
+    job = ocr::OcrJob{st->Int(0), st->Int(1), st->Text(2),
+                      static_cast<int>(st->Int(3)) + 1};
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE ocr_jobs SET status = 'running', attempts = ?,"
+                  " updated_at_ms = ? WHERE id = ?"));
+    return up->Bind(1, job->attempts).Bind(2, now_ms).Bind(3, job->id).Run();
+  }));
+  return job;
+}
+
+Status SqliteOcrJobStore::Complete(const ocr::OcrJob& job,
+                                   const std::string& text, double confidence,
+                                   int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * res,
+        c.Prepare("INSERT INTO ocr_results (checkin_id, text, confidence,"
+                  " created_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT"
+                  " (checkin_id) DO UPDATE SET text = excluded.text,"
+                  " confidence = excluded.confidence"));
+    QY_RETURN_IF_ERROR(res->Bind(1, job.checkin_id)
+                           .Bind(2, text)
+                           .Bind(3, confidence)
+                           .Bind(4, now_ms)
+                           .Run());
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE ocr_jobs SET status = 'done', last_error = '',"
+                  " updated_at_ms = ? WHERE id = ?"));
+    return up->Bind(1, now_ms).Bind(2, job.id).Run();
+  });
+}
+
+Status SqliteOcrJobStore::Fail(const ocr::OcrJob& job, const std::string& error,
+                               int64_t retry_at_ms, int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * up,
+                        c.Prepare("UPDATE ocr_jobs SET status = ?, last_error "
+                                  "= ?, next_attempt_at_ms = ?,"
+                                  " updated_at_ms = ? WHERE id = ?"));
+    return up->Bind(1, retry_at_ms > 0 ? "queued" : "failed")
+        .Bind(2, error.substr(0, 500))
+        .Bind(3, retry_at_ms > 0 ? retry_at_ms : now_ms)
+        .Bind(4, now_ms)
+        .Bind(5, job.id)
+        .Run();
+  });
+}
+
+Result<int64_t> SqliteOcrJobStore::RequeueRunning(int64_t now_ms) {
+  int64_t n = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE ocr_jobs SET status = 'queued', updated_at_ms = ?,"
+                  " next_attempt_at_ms = ? WHERE status = 'running'"));
+    QY_RETURN_IF_ERROR(up->Bind(1, now_ms).Bind(2, now_ms).Run());
+    n = c.Changes();
+    return Status::Ok();
+  }));
+  return n;
+}
+
+Result<ocr::OcrQueueStats> SqliteOcrJobStore::Stats() {
+  ocr::OcrQueueStats st;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * s,
+        c.Prepare("SELECT status, COUNT(*), MIN(created_at_ms) FROM ocr_jobs"
+                  " GROUP BY status"));
+    return ForEachRow(s, [&](const Statement& r) {
+      std::string status = r.Text(0);
+      int64_t n = r.Int(1);
+      if (status == "queued") {
+        st.queued = n;
+        st.oldest_queued_ms = r.Int(2);
+      } else if (status == "running") {
+        st.running = n;
+      } else if (status == "done") {
+        st.done = n;
+      } else {
+        st.failed = n;
+      }
+    });
+  }));
+  return st;
+}
+
+}  // namespace qunying::storage

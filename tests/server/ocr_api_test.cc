@@ -1,0 +1,137 @@
+// Check-in photos go through the persistent OCR queue to text, with the
+// real Tesseract, over real HTTP.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <opencv2/imgcodecs.hpp>
+#include <thread>
+
+#include "community/campaign.h"
+#include "core/time_util.h"
+#include "ocr/photo_renderer.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class OcrApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    options_.ocr.workers = 1;
+    options_.ocr.backoff_ms = 50;
+    options_.ocr.poll_ms = 50;
+    StartAndEnroll();
+  }
+  void StartAndEnroll() {
+    options_.http.max_body_bytes = 4u << 20;  // Room for a full-size photo.
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+    auto c = client_->Post("/api/v1/campaigns",
+                           {{"name", "第1期"},
+                            {"theme", "阅读"},
+                            {"series", "阅读"},
+                            {"starts_on", FormatIsoDate(today - 2)},
+                            {"days", 21}},
+                           op_);
+    campaign_ = c.data()["id"];
+    client_->Post(
+        "/api/v1/campaigns/" + campaign_ + "/enrollments",
+        {{"enrollments", {{{"openid", "kid"}, {"nickname", "小明妈妈"}}}}},
+        op_);
+    me_ = ParticipantToken("kid", "小明妈妈");
+  }
+  std::string PhotoCheckin(const std::string& client_id,
+                           const std::string& photo, const std::string& type) {
+    httplib::MultipartFormDataItems items = {{"campaign_id", campaign_, "", ""},
+                                             {"client_id", client_id, "", ""},
+                                             {"photo", photo, "p", type}};
+    auto res = client_->raw().Post("/api/v1/mp/checkins",
+                                   {{"Authorization", "Bearer " + me_}}, items);
+    EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
+    return res ? json::parse(res->body)["data"]["id"].get<std::string>() : "";
+  }
+  // Polls the check-in until OCR settles (or 90 s pass).
+  json WaitForOcr(const std::string& id) {
+    json data;
+    for (int i = 0; i < 900; ++i) {
+      data = client_->Get("/api/v1/checkins/" + id, op_).data();
+      if (data["ocr_status"] != "queued") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return data;
+  }
+  std::string op_, campaign_, me_;
+};
+
+TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
+  ocr::RenderOptions o;
+  o.rotation_deg = 3;
+  auto jpeg = ocr::RenderPhotoJpeg({"北京市海淀区实验小学", "三年级二班"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  std::string id = PhotoCheckin("p1", *jpeg, "image/jpeg");
+  json done = WaitForOcr(id);
+  ASSERT_EQ(done["ocr_status"], "done") << done.dump();
+  std::string text = done["ocr_text"];
+  std::string compact;
+  for (char c : text) {
+    if (c != ' ') compact += c;
+  }
+  EXPECT_NE(compact.find("海淀"), std::string::npos) << text;
+  EXPECT_NE(compact.find("三年级"), std::string::npos) << text;
+  auto metrics = client_->raw().Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("qunying_ocr_queue_depth 0"), std::string::npos);
+}
+
+TEST_F(OcrApiTest, APhotoTheCodecRefusesEndsFailedWithAReason) {
+  cv::Mat img(200, 300, CV_8UC3, cv::Scalar(240, 240, 240));
+  std::vector<uchar> png;
+  ASSERT_TRUE(cv::imencode(".png", img, png));
+  std::string bytes(png.begin(), png.end());
+  size_t idat = bytes.find("IDAT");
+  for (size_t i = idat + 6; i < idat + 30; ++i) bytes[i] ^= 0x5A;
+  std::string id = PhotoCheckin("bad", bytes, "image/png");
+  json failed = WaitForOcr(id);
+  EXPECT_EQ(failed["ocr_status"], "failed") << failed.dump();
+  EXPECT_FALSE(failed["ocr_error"].get<std::string>().empty());
+  // The server is fine and OCR goes on with the next photo.
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
+class OcrRestartTest : public OcrApiTest {
+ protected:
+  void SetUp() override {
+    options_.ocr.workers = 0;  // Nobody reads photos yet.
+    StartAndEnroll();
+  }
+};
+
+TEST_F(OcrRestartTest, QueuedPhotosSurviveARestartAndAreReadAfterIt) {
+  ocr::RenderOptions o;
+  auto jpeg = ocr::RenderPhotoJpeg({"上海市浦东新区"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  std::string id = PhotoCheckin("p1", *jpeg, "image/jpeg");
+  EXPECT_EQ(client_->Get("/api/v1/checkins/" + id, op_).data()["ocr_status"],
+            "queued");
+  app_->Stop();
+  app_.reset();
+  options_.ocr.workers = 1;
+  options_.ocr.poll_ms = 50;
+  auto app = App::Create(options_, &clock_);
+  ASSERT_TRUE(app.ok());
+  app_ = std::move(app).value();
+  auto port = app_->Start();
+  ASSERT_TRUE(port.ok());
+  client_ = std::make_unique<ApiClient>(*port);
+  op_ = LoginAs("yunying", "yunying-pass-1");
+  json done = WaitForOcr(id);
+  EXPECT_EQ(done["ocr_status"], "done") << done.dump();
+  EXPECT_NE(done["ocr_text"].get<std::string>().find("浦东"), std::string::npos)
+      << done.dump();
+}
+
+}  // namespace
+}  // namespace qunying::server
