@@ -1,5 +1,6 @@
 // SqliteCommunityStore: campaigns, groups and enrollments.
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
 
@@ -69,18 +70,12 @@ Result<int64_t> MemberForEnrollment(Connection& c,
       return id;
     }
   }
-  QY_ASSIGN_OR_RETURN(
-      Statement * ins,
-      c.Prepare("INSERT INTO members (openid, phone, nickname, created_at_ms,"
-                " updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
-  QY_RETURN_IF_ERROR(ins->BindOptional(1, e.openid)
-                         .BindOptional(2, e.phone)
-                         .Bind(3, e.nickname)
-                         .Bind(4, now_ms)
-                         .Bind(5, now_ms)
-                         .Run());
+  community::Member m;
+  m.openid = e.openid;
+  m.phone = e.phone;
+  m.nickname = e.nickname;
   *created = true;
-  return c.LastInsertId();
+  return InsertMember(c, m, now_ms);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SqliteCommunityStore: check-ins (idempotent by client_id, one per
 // campaign day, limited make-ups) and mini-program events.
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_ocr_job_store.h"
 
 namespace qunying::storage {
 namespace {
@@ -169,15 +170,7 @@ Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
                            .Run());
     out.checkin.id = c.LastInsertId();
     if (!in.photo_sha256.empty()) {
-      QY_ASSIGN_OR_RETURN(
-          Statement * job,
-          c.Prepare("INSERT INTO ocr_jobs (checkin_id, next_attempt_at_ms,"
-                    " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"));
-      QY_RETURN_IF_ERROR(job->Bind(1, out.checkin.id)
-                             .Bind(2, in.now_ms)
-                             .Bind(3, in.now_ms)
-                             .Bind(4, in.now_ms)
-                             .Run());
+      QY_RETURN_IF_ERROR(QueueOcrJob(c, out.checkin.id, in.now_ms));
     }
     return Status::Ok();
   });

@@ -1,4 +1,5 @@
 #include "storage/demo_loader.h"
+#include "storage/sqlite_ocr_job_store.h"
 
 #include <vector>
 
@@ -126,15 +127,7 @@ Result<DemoIds> LoadDemoCommunity(Database& db, const DemoCommunity& demo,
                              .BindOptional(9, k.photo_sha256)
                              .Run());
       if (!k.photo_sha256.empty()) {  // Waits for the OCR workers.
-        QY_ASSIGN_OR_RETURN(
-            Statement * job,
-            c.Prepare("INSERT INTO ocr_jobs (checkin_id, next_attempt_at_ms,"
-                      " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"));
-        QY_RETURN_IF_ERROR(job->Bind(1, c.LastInsertId())
-                               .Bind(2, now_ms)
-                               .Bind(3, now_ms)
-                               .Bind(4, now_ms)
-                               .Run());
+        QY_RETURN_IF_ERROR(QueueOcrJob(c, c.LastInsertId(), now_ms));
       }
     }
     QY_ASSIGN_OR_RETURN(

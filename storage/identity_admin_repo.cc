@@ -128,17 +128,11 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
       status = "dismissed";
       member_id = 0;
     } else if (action == community::ReviewAction::kNew) {
-      QY_ASSIGN_OR_RETURN(
-          Statement * ins,
-          c.Prepare("INSERT INTO members (nickname, wechat_id, unionid,"
-                    " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
-      QY_RETURN_IF_ERROR(ins->Bind(1, nickname)
-                             .BindOptional(2, wechat)
-                             .BindOptional(3, unionid)
-                             .Bind(4, now_ms)
-                             .Bind(5, now_ms)
-                             .Run());
-      member_id = c.LastInsertId();
+      community::Member m;
+      m.nickname = nickname;
+      m.wechat_id = wechat;
+      m.unionid = unionid;
+      QY_ASSIGN_OR_RETURN(member_id, InsertMember(c, m, now_ms));
     } else {
       QY_RETURN_IF_ERROR(LoadMember(c, "id", "", member_id).status());
       QY_ASSIGN_OR_RETURN(Statement * dup,

@@ -2,6 +2,18 @@
 
 namespace qunying::storage {
 
+Status QueueOcrJob(Connection& c, int64_t checkin_id, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * job,
+      c.Prepare("INSERT INTO ocr_jobs (checkin_id, next_attempt_at_ms,"
+                " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?)"));
+  return job->Bind(1, checkin_id)
+      .Bind(2, now_ms)
+      .Bind(3, now_ms)
+      .Bind(4, now_ms)
+      .Run();
+}
+
 Result<std::optional<ocr::OcrJob>> SqliteOcrJobStore::ClaimNext(
     int64_t now_ms) {
   std::optional<ocr::OcrJob> job;

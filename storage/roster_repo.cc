@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
 namespace {
@@ -55,17 +56,11 @@ Result<std::unordered_set<int64_t>> PreviousMembers(Connection& c,
 
 Result<int64_t> CreateRosterMember(Connection& c, const RosterRow& row,
                                    int64_t now_ms) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("INSERT INTO members (unionid, wechat_id, nickname,"
-                " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
-  QY_RETURN_IF_ERROR(st->BindOptional(1, row.unionid)
-                         .BindOptional(2, row.wechat_id)
-                         .Bind(3, row.nickname)
-                         .Bind(4, now_ms)
-                         .Bind(5, now_ms)
-                         .Run());
-  return c.LastInsertId();
+  community::Member m;
+  m.unionid = row.unionid;
+  m.wechat_id = row.wechat_id;
+  m.nickname = row.nickname;
+  return InsertMember(c, m, now_ms);
 }
 
 std::string CandidateList(const std::vector<int64_t>& ids) {

@@ -28,6 +28,23 @@ Result<Member> LoadMember(Connection& c, const char* column,
   return m;
 }
 
+Result<int64_t> InsertMember(Connection& c, const Member& m, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare(
+          "INSERT INTO members (openid, unionid, wechat_id, phone, nickname,"
+          " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  QY_RETURN_IF_ERROR(st->BindOptional(1, m.openid)
+                         .BindOptional(2, m.unionid)
+                         .BindOptional(3, m.wechat_id)
+                         .BindOptional(4, m.phone)
+                         .Bind(5, m.nickname)
+                         .Bind(6, now_ms)
+                         .Bind(7, now_ms)
+                         .Run());
+  return c.LastInsertId();
+}
+
 Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
     const std::string& openid, const std::string& unionid,
     const std::string& nickname, int64_t now_ms) {
@@ -57,17 +74,10 @@ Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
       return Status::Ok();
     }
     if (found.status().code() != StatusCode::kNotFound) return found.status();
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("INSERT INTO members (openid, unionid, nickname,"
-                  " created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)"));
-    st->Bind(1, openid)
-        .BindOptional(2, unionid)
-        .Bind(3, nickname)
-        .Bind(4, now_ms)
-        .Bind(5, now_ms);
-    QY_RETURN_IF_ERROR(st->Run());
-    member.id = c.LastInsertId();
+    member.openid = openid;
+    member.unionid = unionid;
+    member.nickname = nickname;
+    QY_ASSIGN_OR_RETURN(member.id, InsertMember(c, member, now_ms));
     member.openid = openid;
     member.unionid = unionid;
     member.nickname = nickname;

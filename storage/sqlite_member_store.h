@@ -31,6 +31,11 @@ class SqliteMemberStore : public community::MemberStore {
 Result<community::Member> LoadMember(Connection& c, const char* column,
                                      const std::string& text, int64_t id);
 
+// Inserts a member from whatever identifiers are known (empty ones stay
+// NULL); returns the new id. Used by enrollments, rosters and reviews.
+Result<int64_t> InsertMember(Connection& c, const community::Member& m,
+                             int64_t now_ms);
+
 }  // namespace qunying::storage
 
 #endif  // QUNYING_STORAGE_SQLITE_MEMBER_STORE_H_

@@ -22,6 +22,9 @@ class SqliteOcrJobStore : public ocr::OcrJobStore {
   Database* db_;
 };
 
+// Queues OCR for a check-in's photo inside the caller's transaction, due now.
+Status QueueOcrJob(Connection& c, int64_t checkin_id, int64_t now_ms);
+
 }  // namespace qunying::storage
 
 #endif  // QUNYING_STORAGE_SQLITE_OCR_JOB_STORE_H_
