@@ -9,7 +9,10 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
 #include "core/result.h"
+#include "ocr/hints.h"
 
 namespace qunying::ocr {
 
@@ -17,6 +20,12 @@ struct OcrJob {
   int64_t id = 0, checkin_id = 0;
   std::string photo_sha256;
   int attempts = 0;  // Including the one just claimed.
+};
+
+// A hint as stored: where it came from.
+struct StoredHint {
+  Hint hint;
+  int64_t checkin_id = 0, member_id = 0;
 };
 
 struct OcrQueueStats {
@@ -30,14 +39,19 @@ class OcrJobStore {
   virtual ~OcrJobStore() = default;
   // The oldest due queued job, now marked running; nullopt when none is due.
   virtual Result<std::optional<OcrJob>> ClaimNext(int64_t now_ms) = 0;
+  // Records the text and the hints found in it (for the check-in's member).
   virtual Status Complete(const OcrJob& job, const std::string& text,
-                          double confidence, int64_t now_ms) = 0;
+                          double confidence, const std::vector<Hint>& hints,
+                          int64_t now_ms) = 0;
   // retry_at_ms > 0: back to the queue, due then; 0: failed for good.
   virtual Status Fail(const OcrJob& job, const std::string& error,
                       int64_t retry_at_ms, int64_t now_ms) = 0;
   // After a crash, jobs left running go back to the queue. Returns how many.
   virtual Result<int64_t> RequeueRunning(int64_t now_ms) = 0;
   virtual Result<OcrQueueStats> Stats() = 0;
+  // Hints of one check-in (checkin_id > 0) or of one member, strongest first.
+  virtual Result<std::vector<StoredHint>> HintsFor(int64_t checkin_id,
+                                                   int64_t member_id) = 0;
 };
 
 }  // namespace qunying::ocr

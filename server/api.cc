@@ -1,6 +1,7 @@
 #include "server/api.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace qunying::server {
 
@@ -93,6 +94,22 @@ Result<int64_t> GetId(const Json& obj, const char* field) {
 std::string MaskPhone(const std::string& phone) {
   if (phone.size() != 11) return phone.empty() ? "" : "****";
   return phone.substr(0, 3) + "****" + phone.substr(7);
+}
+
+Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask) {
+  Json out = Json::array();
+  for (const auto& h : hints) {
+    std::string value = h.hint.field == "phone" && !unmask
+                            ? MaskPhone(h.hint.value)
+                            : h.hint.value;
+    out.push_back(
+        {{"field", h.hint.field},
+         {"value", value},
+         {"confidence", std::round(h.hint.confidence * 100) / 100},
+         {"source",
+          {{"checkin_id", IdString(h.checkin_id)}, {"line", h.hint.line}}}});
+  }
+  return out;
 }
 
 Result<Page> ParsePage(const Request& r) {

@@ -13,6 +13,7 @@
 #include "community/identity_admin.h"
 #include "community/member.h"
 #include "core/clock.h"
+#include "ocr/ocr_jobs.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "storage/blob_store.h"
@@ -28,6 +29,7 @@ struct Services {
   community::CommunityStore* community = nullptr;
   community::EngagementStore* engagement = nullptr;
   community::IdentityAdminStore* identity = nullptr;
+  ocr::OcrJobStore* ocr_jobs = nullptr;
   storage::BlobStore* blobs = nullptr;
   auth::WeChatClient* wechat = nullptr;
   Metrics* metrics = nullptr;
@@ -106,6 +108,9 @@ Result<int64_t> GetId(const Json& obj, const char* field);
 
 // "138****5678": the contract's mask for phones.
 std::string MaskPhone(const std::string& phone);
+
+// Profile hints as the contract shows them; phones masked unless `unmask`.
+Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask);
 
 // Ids are opaque strings in the API.
 inline std::string IdString(int64_t id) { return std::to_string(id); }

@@ -53,6 +53,7 @@ Result<std::unique_ptr<App>> App::Create(
   s.engagement = app->engagement_store_.get();
   s.identity = app->identity_store_.get();
   s.ocr_notify = [pool = app->ocr_workers_.get()] { pool->Notify(); };
+  s.ocr_jobs = app->ocr_jobs_.get();
   s.blobs = app->blobs_.get();
   s.wechat = app->wechat_.get();
   s.metrics = &app->metrics_;

@@ -195,7 +195,8 @@ Result<Reply> GetCheckin(Services& s, Request& r) {
   if (k.ocr_status == "done")
     j["ocr_confidence"] = std::round(k.ocr_confidence * 10) / 10;
   if (k.ocr_status == "failed") j["ocr_error"] = k.ocr_error;
-  j["hints"] = Json::array();
+  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(k.id, 0));
+  j["hints"] = HintsJson(hints, r.principal.role == auth::Role::kAdmin);
   return Reply{200, j};
 }
 

@@ -9,6 +9,7 @@ Result<Reply> GetMember(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(community::Member m, s.members->FindMember(id));
   QY_ASSIGN_OR_RETURN(auto history, s.members->NicknameHistory(id));
   bool admin = r.principal.role == auth::Role::kAdmin;
+  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, id));
   Json earlier = Json::array();
   for (const auto& h : history) {
     earlier.push_back({{"nickname", h.nickname},
@@ -24,7 +25,7 @@ Result<Reply> GetMember(Services& s, Request& r) {
                   {"unionid", !m.unionid.empty()},
                   {"wechat_id", m.wechat_id}}},
                 {"phone", admin ? m.phone : MaskPhone(m.phone)},
-                {"hints", Json::array()},
+                {"hints", HintsJson(hints, admin)},
                 {"created_at", FormatRfc3339(m.created_at_ms)}}};
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <opencv2/core.hpp>
 
+#include "ocr/hints.h"
 #include "ocr/preprocess.h"
 #include "ocr/tesseract_engine.h"
 
@@ -110,7 +111,7 @@ void OcrWorkerPool::Process(OcrContext& ctx, const ocr::OcrJob& job) {
     double conf = 0;
     for (const auto& l : text.lines) conf += l.confidence;
     if (!text.lines.empty()) conf /= text.lines.size();
-    s = jobs_->Complete(job, text.Joined(), conf, now);
+    s = jobs_->Complete(job, text.Joined(), conf, ocr::ExtractHints(text), now);
     logger_->Info("ocr_done", {{"job", job.id},
                                {"checkin_id", job.checkin_id},
                                {"lines", text.lines.size()},

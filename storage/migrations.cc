@@ -238,6 +238,20 @@ CREATE TABLE ocr_results (
   created_at_ms INTEGER NOT NULL
 );
 )sql"},
+      {6, "hints", R"sql(
+CREATE TABLE hints (
+  id INTEGER PRIMARY KEY,
+  checkin_id INTEGER NOT NULL REFERENCES checkins (id),
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  line_no INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX hints_checkin ON hints (checkin_id);
+CREATE INDEX hints_member ON hints (member_id, field);
+)sql"},
   };
   return kMigrations;
 }

@@ -43,8 +43,27 @@ Result<std::optional<ocr::OcrJob>> SqliteOcrJobStore::ClaimNext(
 
 Status SqliteOcrJobStore::Complete(const ocr::OcrJob& job,
                                    const std::string& text, double confidence,
+                                   const std::vector<ocr::Hint>& hints,
                                    int64_t now_ms) {
   return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * clear,
+                        c.Prepare("DELETE FROM hints WHERE checkin_id = ?"));
+    QY_RETURN_IF_ERROR(clear->Bind(1, job.checkin_id).Run());
+    QY_ASSIGN_OR_RETURN(Statement * hint,
+                        c.Prepare("INSERT INTO hints (checkin_id, member_id, "
+                                  "field, value, confidence, line_no,"
+                                  " created_at_ms) SELECT id, member_id, ?, ?, "
+                                  "?, ?, ? FROM checkins WHERE id = ?"));
+    for (const auto& h : hints) {
+      hint->Reset();
+      QY_RETURN_IF_ERROR(hint->Bind(1, h.field)
+                             .Bind(2, h.value)
+                             .Bind(3, h.confidence)
+                             .Bind(4, h.line)
+                             .Bind(5, now_ms)
+                             .Bind(6, job.checkin_id)
+                             .Run());
+    }
     QY_ASSIGN_OR_RETURN(
         Statement * res,
         c.Prepare("INSERT INTO ocr_results (checkin_id, text, confidence,"
@@ -117,6 +136,29 @@ Result<ocr::OcrQueueStats> SqliteOcrJobStore::Stats() {
     });
   }));
   return st;
+}
+
+Result<std::vector<ocr::StoredHint>> SqliteOcrJobStore::HintsFor(
+    int64_t checkin_id, int64_t member_id) {
+  std::vector<ocr::StoredHint> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "SELECT field, value, confidence, line_no, checkin_id, member_id "
+            "FROM hints"
+            " WHERE (?1 > 0 AND checkin_id = ?1) OR (?1 = 0 AND member_id = ?2)"
+            " ORDER BY field, confidence DESC, id LIMIT 500"));
+    st->Bind(1, checkin_id).Bind(2, member_id);
+    return ForEachRow(st, [&](const Statement& s) {
+      ocr::StoredHint h;
+      h.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
+      h.checkin_id = s.Int(4);
+      h.member_id = s.Int(5);
+      out.push_back(std::move(h));
+    });
+  }));
+  return out;
 }
 
 }  // namespace qunying::storage

@@ -12,11 +12,14 @@ class SqliteOcrJobStore : public ocr::OcrJobStore {
   explicit SqliteOcrJobStore(Database* db) : db_(db) {}
   Result<std::optional<ocr::OcrJob>> ClaimNext(int64_t now_ms) override;
   Status Complete(const ocr::OcrJob& job, const std::string& text,
-                  double confidence, int64_t now_ms) override;
+                  double confidence, const std::vector<ocr::Hint>& hints,
+                  int64_t now_ms) override;
   Status Fail(const ocr::OcrJob& job, const std::string& error,
               int64_t retry_at_ms, int64_t now_ms) override;
   Result<int64_t> RequeueRunning(int64_t now_ms) override;
   Result<ocr::OcrQueueStats> Stats() override;
+  Result<std::vector<ocr::StoredHint>> HintsFor(int64_t checkin_id,
+                                                int64_t member_id) override;
 
  private:
   Database* db_;

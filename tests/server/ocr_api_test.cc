@@ -69,7 +69,8 @@ class OcrApiTest : public ServerTest {
 TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
   ocr::RenderOptions o;
   o.rotation_deg = 3;
-  auto jpeg = ocr::RenderPhotoJpeg({"北京市海淀区实验小学", "三年级二班"}, o);
+  auto jpeg = ocr::RenderPhotoJpeg(
+      {"北京市海淀区实验小学", "三年级二班", "联系电话 13812345678"}, o);
   ASSERT_TRUE(jpeg.ok());
   std::string id = PhotoCheckin("p1", *jpeg, "image/jpeg");
   json done = WaitForOcr(id);
@@ -81,6 +82,30 @@ TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
   }
   EXPECT_NE(compact.find("海淀"), std::string::npos) << text;
   EXPECT_NE(compact.find("三年级"), std::string::npos) << text;
+  // The text's hints are on the check-in and on the member's profile.
+  bool grade = false;
+  for (const auto& h : done["hints"])
+    grade = grade || (h["field"] == "grade" && h["value"] == "三年级");
+  EXPECT_TRUE(grade) << done["hints"].dump();
+  std::string member = done["member_id"];
+  auto profile = client_->Get("/api/v1/members/" + member, op_);
+  bool school = false;
+  for (const auto& h : profile.data()["hints"]) {
+    school = school || h["field"] == "school";
+    EXPECT_EQ(h["source"]["checkin_id"], id);
+  }
+  EXPECT_TRUE(school) << profile.body.dump();
+  // Phones found on photos are masked for operators, whole for admins.
+  auto phone_of = [](const json& hints) {
+    for (const auto& h : hints) {
+      if (h["field"] == "phone") return h["value"].get<std::string>();
+    }
+    return std::string();
+  };
+  EXPECT_EQ(phone_of(profile.data()["hints"]), "138****5678")
+      << profile.body.dump();
+  auto as_admin = client_->Get("/api/v1/members/" + member, AdminToken());
+  EXPECT_EQ(phone_of(as_admin.data()["hints"]), "13812345678");
   auto metrics = client_->raw().Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("qunying_ocr_queue_depth 0"), std::string::npos);

@@ -1,0 +1,235 @@
+#include "ocr/hints.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace qunying::ocr {
+namespace {
+
+constexpr const char* kHanDigits[] = {"一", "二", "三", "四", "五",
+                                      "六", "七", "八", "九"};
+constexpr const char* kPrimary[] = {"一年级", "二年级", "三年级",
+                                    "四年级", "五年级", "六年级"};
+
+// Occupation words as written → canonical.
+const std::vector<std::pair<std::string, std::string>>& Occupations() {
+  static const std::vector<std::pair<std::string, std::string>> kWords = {
+      {"小学老师", "教师"}, {"中学老师", "教师"}, {"老师", "教师"},
+      {"教师", "教师"},     {"护士", "护士"},     {"医生", "医生"},
+      {"工程师", "工程师"}, {"程序员", "程序员"}, {"会计", "会计"},
+      {"律师", "律师"},     {"公务员", "公务员"}, {"设计师", "设计师"},
+      {"警察", "警察"},     {"销售", "销售"},     {"厨师", "厨师"},
+      {"司机", "司机"},
+  };
+  return kWords;
+}
+
+bool IsHanLead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }
+
+// The run of Han characters (3-byte UTF-8) that ends right before `end`,
+// at most `max_chars` long.
+std::string HanRunBefore(const std::string& s, size_t end, size_t max_chars) {
+  size_t start = end;
+  size_t n = 0;
+  while (start >= 3 && n < max_chars &&
+         IsHanLead(static_cast<unsigned char>(s[start - 3]))) {
+    start -= 3;
+    ++n;
+  }
+  return s.substr(start, end - start);
+}
+
+std::string Strip(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\t') out += c;
+  }
+  return out;
+}
+
+// Drops a leading "XX市" / "XX区" / "XX县" part from an institution name.
+std::string WithoutPlace(const std::string& name) {
+  size_t cut = 0;
+  for (const char* marker : {"市", "区", "县", "省"}) {
+    size_t pos = name.rfind(marker);
+    if (pos != std::string::npos && pos + 3 < name.size() - 6)
+      cut = std::max(cut, pos + 3);
+  }
+  return name.substr(cut);
+}
+
+void Add(std::vector<Hint>& hints, std::string field, std::string value,
+         double strength, const OcrLine& line, int index) {
+  hints.push_back({std::move(field), std::move(value),
+                   std::clamp(line.confidence / 100.0, 0.0, 1.0) * strength,
+                   index});
+}
+
+void FindGrades(const std::string& s, const OcrLine& line, int i,
+                std::vector<Hint>& out) {
+  for (size_t pos = s.find("年级"); pos != std::string::npos;
+       pos = s.find("年级", pos + 6)) {
+    std::string before = pos >= 3 ? s.substr(pos - 3, 3) : "";
+    if (pos >= 1 && std::isdigit(static_cast<unsigned char>(s[pos - 1]))) {
+      before = s.substr(pos - 1, 1);
+    }
+    std::string g = CanonicalGrade(before + "年级");
+    if (!g.empty()) Add(out, "grade", g, 0.95, line, i);
+  }
+  for (const char* stage : {"初", "高"}) {
+    for (size_t pos = s.find(stage); pos != std::string::npos;
+         pos = s.find(stage, pos + 3)) {
+      std::string g = CanonicalGrade(s.substr(pos, 6));
+      if (!g.empty()) Add(out, "grade", g, 0.8, line, i);
+    }
+  }
+  for (const char* k : {"小班", "中班", "大班"}) {
+    if (s.find(k) != std::string::npos) Add(out, "grade", k, 0.7, line, i);
+  }
+  std::string lower = s;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  size_t gpos = lower.find("grade");
+  if (gpos != std::string::npos) {
+    size_t d = gpos + 5;
+    while (d < lower.size() && lower[d] == ' ') ++d;
+    if (d < lower.size() && lower[d] >= '1' && lower[d] <= '9') {
+      std::string g = CanonicalGrade(std::string(1, lower[d]) + "年级");
+      if (!g.empty()) Add(out, "grade", g, 0.85, line, i);
+    }
+  }
+}
+
+void FindPhones(const std::string& s, const OcrLine& line, int i,
+                std::vector<Hint>& out) {
+  // Digits with optional single spaces or dashes between them.
+  std::string digits;
+  auto flush = [&] {
+    if (digits.size() == 11 && IsMainlandMobile(digits))
+      Add(out, "phone", digits, 0.98, line, i);
+    digits.clear();
+  };
+  for (size_t k = 0; k < s.size(); ++k) {
+    char c = s[k];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      digits += c;
+    } else if ((c == ' ' || c == '-') && !digits.empty() && k + 1 < s.size() &&
+               std::isdigit(static_cast<unsigned char>(s[k + 1]))) {
+      continue;
+    } else {
+      flush();
+    }
+  }
+  flush();
+}
+
+void FindSuffixed(const std::string& s, const OcrLine& line, int i,
+                  const char* field,
+                  std::initializer_list<const char*> suffixes, double strength,
+                  std::vector<Hint>& out) {
+  for (const char* suffix : suffixes) {
+    size_t len = std::string(suffix).size();
+    for (size_t pos = s.find(suffix); pos != std::string::npos;
+         pos = s.find(suffix, pos + len)) {
+      std::string name = HanRunBefore(s, pos, 14);
+      if (name.size() < 6) continue;  // At least two characters before it.
+      Add(out, field, WithoutPlace(name + suffix), strength, line, i);
+    }
+  }
+}
+
+}  // namespace
+
+std::string CanonicalGrade(const std::string& phrase) {
+  std::string p = Strip(phrase);
+  for (int n = 1; n <= 9; ++n) {
+    std::string han = std::string(kHanDigits[n - 1]) + "年级";
+    std::string arabic = std::to_string(n) + "年级";
+    if (p == han || p == arabic) {
+      if (n <= 6) return kPrimary[n - 1];
+      return std::string("初") + kHanDigits[n - 7];
+    }
+  }
+  for (const char* stage : {"初", "高"}) {
+    for (int n = 1; n <= 3; ++n) {
+      if (p == std::string(stage) + kHanDigits[n - 1] ||
+          p == std::string(stage) + std::to_string(n)) {
+        return std::string(stage) + kHanDigits[n - 1];
+      }
+    }
+  }
+  return "";
+}
+
+bool IsMainlandMobile(const std::string& d) {
+  if (d.size() != 11 || d[0] != '1') return false;
+  for (char c : d) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  char b = d[1], c = d[2];
+  switch (b) {
+    case '3':
+    case '8':
+      return true;
+    case '4':
+      return c == '5' || c == '7' || c == '9';
+    case '5':
+      return c != '4';
+    case '6':
+      return c == '2' || c == '5' || c == '6' || c == '7';
+    case '7':
+      return c != '9';
+    case '9':
+      return c != '4';
+    default:
+      return false;
+  }
+}
+
+std::vector<Hint> ExtractHints(const OcrText& text) {
+  std::vector<Hint> all;
+  for (size_t i = 0; i < text.lines.size(); ++i) {
+    const OcrLine& line = text.lines[i];
+    std::string s = Strip(line.text);
+    int idx = static_cast<int>(i);
+    FindGrades(s, line, idx, all);
+    FindPhones(line.text, line, idx, all);
+    FindSuffixed(s, line, idx, "school",
+                 {"小学", "中学", "幼儿园", "附小", "附中", "学校"}, 0.9, all);
+    FindSuffixed(s, line, idx, "company",
+                 {"有限公司", "银行", "医院", "事务所"}, 0.85, all);
+    for (size_t pos = s.find("岁"); pos != std::string::npos;
+         pos = s.find("岁", pos + 3)) {
+      size_t start = pos;
+      while (start > 0 &&
+             std::isdigit(static_cast<unsigned char>(s[start - 1])))
+        --start;
+      if (start < pos && pos - start <= 2)
+        Add(all, "age", s.substr(start, pos - start), 0.8, line, idx);
+    }
+    for (const auto& [word, canonical] : Occupations()) {
+      size_t pos = s.find(word);
+      if (pos == std::string::npos) continue;
+      bool self = s.find("我是") != std::string::npos ||
+                  s.find("职业") != std::string::npos ||
+                  s.find("一名") != std::string::npos;
+      Add(all, "occupation", canonical, self ? 0.85 : 0.5, line, idx);
+      break;  // One occupation per line: the longest listed first wins.
+    }
+  }
+  // Merge duplicates (same field and value): keep the strongest.
+  std::map<std::pair<std::string, std::string>, Hint> best;
+  for (auto& h : all) {
+    auto key = std::make_pair(h.field, h.value);
+    auto it = best.find(key);
+    if (it == best.end() || h.confidence > it->second.confidence) best[key] = h;
+  }
+  std::vector<Hint> out;
+  for (auto& [key, h] : best) out.push_back(h);
+  std::sort(out.begin(), out.end(), [](const Hint& a, const Hint& b) {
+    return a.field != b.field ? a.field < b.field : a.confidence > b.confidence;
+  });
+  return out;
+}
+
+}  // namespace qunying::ocr

@@ -1,0 +1,35 @@
+// Profile hints from OCR text: a child's grade, a school, an age, a mobile
+// phone, an occupation, a company — each with a canonical value, a
+// confidence (the OCR line's confidence × the pattern's strength) and the
+// line it came from. Pure functions, thread-safe. City and district need a
+// gazetteer and are not extracted yet.
+#ifndef QUNYING_OCR_HINTS_H_
+#define QUNYING_OCR_HINTS_H_
+
+#include <string>
+#include <vector>
+
+#include "ocr/tesseract_engine.h"
+
+namespace qunying::ocr {
+
+struct Hint {
+  std::string field;  // grade | school | age | phone | occupation | company
+  std::string value;  // Canonical: 三年级, 初一, 13812345678, 护士, …
+  double confidence = 0;  // 0–1.
+  int line = 0;           // Index of the OCR line it came from.
+};
+
+// Canonical grade for a grade phrase ("3年级", "三年级", "七年级", "Grade 5",
+// "初1"); "" when it is not one.
+std::string CanonicalGrade(const std::string& phrase);
+
+// True for an 11-digit mainland mobile number with an assigned prefix.
+bool IsMainlandMobile(const std::string& digits);
+
+// All hints in the text, strongest first per field, duplicates merged.
+std::vector<Hint> ExtractHints(const OcrText& text);
+
+}  // namespace qunying::ocr
+
+#endif  // QUNYING_OCR_HINTS_H_

@@ -1,0 +1,76 @@
+#include "ocr/hints.h"
+
+#include <gtest/gtest.h>
+
+namespace qunying::ocr {
+namespace {
+
+OcrText Lines(std::vector<std::string> lines, float conf = 90) {
+  OcrText t;
+  for (auto& l : lines) t.lines.push_back({l, conf});
+  return t;
+}
+
+std::string ValueOf(const std::vector<Hint>& hints, const std::string& field) {
+  for (const auto& h : hints) {
+    if (h.field == field) return h.value;
+  }
+  return "";
+}
+
+TEST(HintsTest, GradesAreCanonical) {
+  EXPECT_EQ(CanonicalGrade("三年级"), "三年级");
+  EXPECT_EQ(CanonicalGrade("3年级"), "三年级");
+  EXPECT_EQ(CanonicalGrade("七年级"), "初一");
+  EXPECT_EQ(CanonicalGrade("9年级"), "初三");
+  EXPECT_EQ(CanonicalGrade("高2"), "高二");
+  EXPECT_EQ(CanonicalGrade("十年级"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"Name: Lily  Grade 5"})), "grade"),
+            "五年级");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"姓名：王小明 8年级"})), "grade"),
+            "初二");
+}
+
+TEST(HintsTest, PhonesNeedAValidMobilePrefix) {
+  EXPECT_TRUE(IsMainlandMobile("13812345678"));
+  EXPECT_TRUE(IsMainlandMobile("19912345678"));
+  EXPECT_FALSE(IsMainlandMobile("12012345678"));
+  EXPECT_FALSE(IsMainlandMobile("1381234567"));
+  auto h =
+      ExtractHints(Lines({"联系电话 138 1234 5678", "订单号 123456789012345"}));
+  EXPECT_EQ(ValueOf(h, "phone"), "13812345678");
+  int phones = 0;
+  for (const auto& x : h) phones += x.field == "phone";
+  EXPECT_EQ(phones, 1);
+}
+
+TEST(HintsTest, SchoolsCompaniesAgesAndOccupations) {
+  auto h = ExtractHints(
+      Lines({"杭州市西湖区学军小学", "三年级（2）班 黄思远",
+             "我是一名护士，在浙江大学医学院附属第一医院", "孩子今年9岁"}));
+  EXPECT_EQ(ValueOf(h, "school"), "学军小学");
+  EXPECT_EQ(ValueOf(h, "grade"), "三年级");
+  EXPECT_EQ(ValueOf(h, "occupation"), "护士");
+  EXPECT_EQ(ValueOf(h, "age"), "9");
+  EXPECT_FALSE(ValueOf(h, "company").empty());
+  for (const auto& x : h) {
+    EXPECT_GT(x.confidence, 0.4) << x.field;
+    EXPECT_LE(x.confidence, 1.0) << x.field;
+  }
+}
+
+TEST(HintsTest, ConfidenceFollowsTheOcrLine) {
+  auto sure = ExtractHints(Lines({"三年级"}, 95));
+  auto unsure = ExtractHints(Lines({"三年级"}, 40));
+  ASSERT_EQ(sure.size(), 1u);
+  ASSERT_EQ(unsure.size(), 1u);
+  EXPECT_GT(sure[0].confidence, unsure[0].confidence);
+  EXPECT_EQ(sure[0].line, 0);
+}
+
+TEST(HintsTest, NothingFromPlainText) {
+  EXPECT_TRUE(ExtractHints(Lines({"今天读了二十分钟，孩子很开心"})).empty());
+}
+
+}  // namespace
+}  // namespace qunying::ocr
