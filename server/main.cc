@@ -12,6 +12,7 @@
 #include "server/app.h"
 #include "server/demo.h"
 #include "server/import_command.h"
+#include "server/ocr_command.h"
 
 namespace qy = qunying;
 using qunying::server::App;
@@ -211,8 +212,29 @@ int main(int argc, char** argv) {
   roster->add_option("file", import_roster.file, "The .csv or .xlsx export")
       ->required()
       ->check(CLI::ExistingFile);
+  auto* ocr_cmd = cli.add_subcommand("ocr",
+                                     "Read photos with the check-in OCR "
+                                     "pipeline (preprocess, Tesseract, hints)");
+  qy::server::OcrCommandOptions ocr_options;
+  ocr_options.workers =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ocr_cmd->add_flag("--json", ocr_options.json, "One JSON object per line");
+  ocr_cmd
+      ->add_option("--workers", ocr_options.workers,
+                   "Parallel Tesseract engines")
+      ->capture_default_str();
+  ocr_cmd
+      ->add_option("--deadline-ms", ocr_options.deadline_ms,
+                   "Time allowed per photo")
+      ->capture_default_str();
+  ocr_cmd->add_option("files", ocr_options.files, "Photos (JPEG, PNG, WebP)")
+      ->required();
   CLI11_PARSE(cli, argc, argv);
   if (*roster) return qy::server::RunImportRoster(import_roster);
+  if (*ocr_cmd) {
+    setenv("OMP_THREAD_LIMIT", "1", 0);
+    return qy::server::RunOcrCommand(ocr_options);
+  }
 
   if (*serve) return Serve(flags, false);
   if (*demo) {

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <regex>
+#include <sstream>
 
 #include "tests/server/test_server.h"
 
@@ -176,6 +177,56 @@ TEST(ImportCommandTest, ImportsACsvRosterTwiceMatchingTheSecondTime) {
                  &code);
   EXPECT_EQ(code, 1);
   EXPECT_NE(missing.find("group 7 not found"), std::string::npos) << missing;
+}
+
+}  // namespace
+}  // namespace qunying::server
+
+#include "ocr/photo_renderer.h"
+
+namespace qunying::server {
+namespace {
+
+TEST(OcrCommandTest, PrintsOneJsonLinePerPhotoInOrder) {
+  storage::TempDir dir;
+  ocr::RenderOptions o;
+  auto jpeg =
+      ocr::RenderPhotoJpeg({"上海市浦东新区建平实验小学", "五年级三班"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  std::string good = dir.File("good.jpg"), bad = dir.File("bad.jpg");
+  FILE* f = fopen(good.c_str(), "wb");
+  fwrite(jpeg->data(), 1, jpeg->size(), f);
+  fclose(f);
+  f = fopen(bad.c_str(), "wb");
+  fputs("not a photo", f);
+  fclose(f);
+  int code = -1;
+  std::string out =
+      RunCommand(std::string(QUNYING_BINARY) + " ocr --json --workers 2 " +
+                     good + " " + bad,
+                 &code);
+  EXPECT_EQ(code, 1) << out;  // One file could not be read.
+  std::istringstream lines(out);
+  std::string line;
+  std::vector<nlohmann::json> rows;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object()) rows.push_back(j);
+  }
+  ASSERT_EQ(rows.size(), 2u) << out;
+  EXPECT_EQ(rows[0]["file"], good);
+  EXPECT_NE(rows[0]["text"].get<std::string>().find("浦东"), std::string::npos)
+      << out;
+  bool grade = false;
+  for (const auto& h : rows[0]["hints"])
+    grade = grade || h["value"] == "五年级";
+  EXPECT_TRUE(grade) << out;
+  EXPECT_TRUE(rows[0]["ms"].is_number());
+  EXPECT_EQ(rows[1]["file"], bad);
+  EXPECT_TRUE(rows[1].contains("error"));
+  std::string only_good =
+      RunCommand(std::string(QUNYING_BINARY) + " ocr --json " + good, &code);
+  EXPECT_EQ(code, 0) << only_good;
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+#include "server/ocr_command.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <sstream>
+#include <thread>
+
+#include "ocr/hints.h"
+#include "ocr/preprocess.h"
+#include "ocr/tesseract_engine.h"
+
+namespace qunying::server {
+namespace {
+
+using Json = nlohmann::json;
+
+Json ReadOne(ocr::TesseractEngine& engine, const std::string& file,
+             int deadline_ms) {
+  auto start = std::chrono::steady_clock::now();
+  Json out = {{"file", file}};
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  if (in) ss << in.rdbuf();
+  cv::Mat page;
+  Status s = in ? ocr::PreprocessPhoto(ss.str(), &page).status()
+                : Status::NotFound("cannot read " + file);
+  ocr::OcrText text;
+  if (s.ok()) {
+    auto read = engine.Recognize(page, deadline_ms);
+    if (read.ok())
+      text = std::move(read).value();
+    else
+      s = read.status();
+  }
+  out["text"] = text.Joined();
+  Json hints = Json::array();
+  for (const auto& h : ocr::ExtractHints(text)) {
+    hints.push_back({{"field", h.field},
+                     {"value", h.value},
+                     {"confidence", std::round(h.confidence * 100) / 100}});
+  }
+  out["hints"] = hints;
+  out["ms"] = std::llround(std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+  if (!s.ok()) out["error"] = s.message();
+  return out;
+}
+
+}  // namespace
+
+int RunOcrCommand(const OcrCommandOptions& o) {
+  std::vector<Json> results(o.files.size());
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<bool> engine_failed{false};
+  bool tty = isatty(STDERR_FILENO);
+  std::mutex progress_mu;
+  auto work = [&] {
+    auto engine = ocr::TesseractEngine::Create();
+    if (!engine.ok()) {
+      std::fprintf(stderr, "qunying ocr: %s\n",
+                   engine.status().ToString().c_str());
+      engine_failed = true;
+      return;
+    }
+    for (size_t i; (i = next++) < o.files.size();) {
+      results[i] = ReadOne(**engine, o.files[i], o.deadline_ms);
+      size_t n = ++done;
+      if (tty) {
+        std::lock_guard lock(progress_mu);
+        std::fprintf(stderr, "\r%zu / %zu photos", n, o.files.size());
+        if (n == o.files.size()) std::fprintf(stderr, "\n");
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  int workers =
+      std::max(1, std::min<int>(o.workers, static_cast<int>(o.files.size())));
+  for (int t = 0; t < workers; ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  if (engine_failed) return 1;
+  bool all_ok = true;
+  for (const auto& r : results) {
+    all_ok = all_ok && !r.contains("error");
+    if (o.json) {
+      std::printf(
+          "%s\n",
+          r.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+    } else {
+      std::printf("== %s (%lld ms)%s\n%s\n",
+                  r["file"].get<std::string>().c_str(),
+                  r["ms"].get<long long>(),
+                  r.contains("error")
+                      ? (" error: " + r["error"].get<std::string>()).c_str()
+                      : "",
+                  r["text"].get<std::string>().c_str());
+      for (const auto& h : r["hints"]) {
+        std::printf("   %s: %s (%.2f)\n", h["field"].get<std::string>().c_str(),
+                    h["value"].get<std::string>().c_str(),
+                    h["confidence"].get<double>());
+      }
+    }
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace qunying::server
