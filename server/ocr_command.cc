@@ -9,13 +9,10 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
 #include <sstream>
 #include <thread>
 
-#include "ocr/hints.h"
-#include "ocr/preprocess.h"
-#include "ocr/tesseract_engine.h"
+#include "ocr/read_photo.h"
 
 namespace qunying::server {
 namespace {
@@ -29,29 +26,22 @@ Json ReadOne(ocr::TesseractEngine& engine, const std::string& file,
   std::ifstream in(file, std::ios::binary);
   std::stringstream ss;
   if (in) ss << in.rdbuf();
-  cv::Mat page;
-  Status s = in ? ocr::PreprocessPhoto(ss.str(), &page).status()
-                : Status::NotFound("cannot read " + file);
-  ocr::OcrText text;
-  if (s.ok()) {
-    auto read = engine.Recognize(page, deadline_ms);
-    if (read.ok())
-      text = std::move(read).value();
-    else
-      s = read.status();
-  }
-  out["text"] = text.Joined();
+  Result<ocr::PhotoReading> reading = Status::NotFound("cannot read " + file);
+  if (in) reading = ocr::ReadPhoto(engine, ss.str(), deadline_ms);
+  out["text"] = reading.ok() ? reading->text.Joined() : "";
   Json hints = Json::array();
-  for (const auto& h : ocr::ExtractHints(text)) {
-    hints.push_back({{"field", h.field},
-                     {"value", h.value},
-                     {"confidence", std::round(h.confidence * 100) / 100}});
+  if (reading.ok()) {
+    for (const auto& h : reading->hints) {
+      hints.push_back({{"field", h.field},
+                       {"value", h.value},
+                       {"confidence", std::round(h.confidence * 100) / 100}});
+    }
   }
   out["hints"] = hints;
   out["ms"] = std::llround(std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - start)
                                .count());
-  if (!s.ok()) out["error"] = s.message();
+  if (!reading.ok()) out["error"] = reading.status().message();
   return out;
 }
 

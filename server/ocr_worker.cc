@@ -1,18 +1,10 @@
 #include "server/ocr_worker.h"
 
 #include <cmath>
-#include <opencv2/core.hpp>
 
-#include "ocr/hints.h"
-#include "ocr/preprocess.h"
-#include "ocr/tesseract_engine.h"
+#include "ocr/read_photo.h"
 
 namespace qunying::server {
-
-class OcrContext {
- public:
-  std::unique_ptr<ocr::TesseractEngine> engine;
-};
 
 OcrWorkerPool::OcrWorkerPool(OcrWorkerOptions options, ocr::OcrJobStore* jobs,
                              storage::BlobStore* blobs, Logger* logger,
@@ -55,14 +47,12 @@ void OcrWorkerPool::Notify() {
 }
 
 void OcrWorkerPool::Run(int index) {
-  OcrContext ctx;
   auto engine = ocr::TesseractEngine::Create();
   if (!engine.ok()) {
     logger_->Error("ocr_engine_unavailable",
                    {{"worker", index}, {"detail", engine.status().message()}});
     return;
   }
-  ctx.engine = std::move(engine).value();
   for (;;) {
     uint64_t seen;
     {
@@ -72,7 +62,7 @@ void OcrWorkerPool::Run(int index) {
     }
     auto job = jobs_->ClaimNext(clock_->NowMillis());
     if (job.ok() && *job) {
-      Process(ctx, **job);
+      Process(**engine, **job);
       continue;
     }
     if (!job.ok()) {
@@ -84,37 +74,23 @@ void OcrWorkerPool::Run(int index) {
   }
 }
 
-void OcrWorkerPool::Process(OcrContext& ctx, const ocr::OcrJob& job) {
+void OcrWorkerPool::Process(ocr::OcrEngine& engine, const ocr::OcrJob& job) {
   auto start = std::chrono::steady_clock::now();
-  Status s;
+  Result<ocr::PhotoReading> reading = Status::NotFound("photo missing");
   auto bytes = blobs_->Get(job.photo_sha256);
-  cv::Mat page;
-  if (!bytes.ok()) {
-    s = bytes.status();
-  } else {
-    auto prep = ocr::PreprocessPhoto(*bytes, &page);
-    s = prep.status();
-  }
-  ocr::OcrText text;
-  if (s.ok()) {
-    auto read = ctx.engine->Recognize(page, options_.deadline_ms);
-    if (read.ok())
-      text = std::move(read).value();
-    else
-      s = read.status();
-  }
+  if (bytes.ok())
+    reading = ocr::ReadPhoto(engine, *bytes, options_.deadline_ms);
+  Status s = bytes.ok() ? reading.status() : bytes.status();
   int64_t now = clock_->NowMillis();
   double ms = std::chrono::duration<double, std::milli>(
                   std::chrono::steady_clock::now() - start)
                   .count();
   if (s.ok()) {
-    double conf = 0;
-    for (const auto& l : text.lines) conf += l.confidence;
-    if (!text.lines.empty()) conf /= text.lines.size();
-    s = jobs_->Complete(job, text.Joined(), conf, ocr::ExtractHints(text), now);
+    s = jobs_->Complete(job, reading->text.Joined(), reading->confidence,
+                        reading->hints, now);
     logger_->Info("ocr_done", {{"job", job.id},
                                {"checkin_id", job.checkin_id},
-                               {"lines", text.lines.size()},
+                               {"lines", reading->text.lines.size()},
                                {"ms", std::round(ms)}});
   } else {
     // A photo the codec refuses (or that is gone) will not get better.

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "ocr/ocr_jobs.h"
+#include "ocr/tesseract_engine.h"
 #include "server/logger.h"
 #include "storage/blob_store.h"
 
@@ -50,7 +51,7 @@ class OcrWorkerPool {
 
  private:
   void Run(int index);
-  void Process(class OcrContext& ctx, const ocr::OcrJob& job);
+  void Process(ocr::OcrEngine& engine, const ocr::OcrJob& job);
 
   OcrWorkerOptions options_;
   ocr::OcrJobStore* jobs_;
