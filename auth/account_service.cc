@@ -105,7 +105,7 @@ Result<std::string> AccountService::StartParticipantSession(int64_t member_id) {
 }
 
 Result<AccountService::CachedSession> AccountService::LoadSession(
-    const std::string& hash, SessionKind kind, int64_t now) {
+    const std::string& hash, int64_t now) {
   if (options_.session_cache_ms > 0) {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(hash);
@@ -118,7 +118,7 @@ Result<AccountService::CachedSession> AccountService::LoadSession(
   CachedSession cached;
   QY_ASSIGN_OR_RETURN(cached.record, store_->FindSession(hash));
   cached.cached_at_ms = now;
-  (void)kind;  // The role is cached whatever kind the caller asked for.
+  // The role is cached whatever kind of route first saw the token.
   if (cached.record.kind == SessionKind::kStaff) {
     auto user = store_->FindUserById(cached.record.subject_id);
     if (!user.ok() || user->disabled) return Status::NotFound("no such user");
@@ -139,7 +139,7 @@ Result<Principal> AccountService::Authenticate(const std::string& token,
   if (token.empty() || token.size() > 256) return kDead;
   std::string hash = TokenHash(token);
   int64_t now = clock_->NowMillis();
-  auto session = LoadSession(hash, kind, now);
+  auto session = LoadSession(hash, now);
   if (!session.ok()) {
     if (session.status().code() == StatusCode::kNotFound) return kDead;
     return session.status();

@@ -91,8 +91,7 @@ class AccountService {
     int64_t cached_at_ms = 0;
   };
   // The session and its role, from the cache or the store.
-  Result<CachedSession> LoadSession(const std::string& hash, SessionKind kind,
-                                    int64_t now);
+  Result<CachedSession> LoadSession(const std::string& hash, int64_t now);
 
   AccountStore* store_;
   const Clock* clock_;

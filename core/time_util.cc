@@ -5,8 +5,6 @@
 namespace qunying {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86400000;
-
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 unsigned DaysInMonth(int y, unsigned m) {
@@ -148,7 +146,5 @@ std::string FormatIsoDate(int64_t days) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
-
-static_assert(kMillisPerDay == 86400 * 1000);
 
 }  // namespace qunying

@@ -337,7 +337,6 @@ Result<Reply> Retention(Services& s, Request& r) {
     return Status::InvalidArgument(
         "query 'next' must name the next campaign's id", "next");
   }
-  QY_ASSIGN_OR_RETURN(Campaign base, s.community->GetCampaign(id));
   auto next_campaign = s.community->GetCampaign(next);
   if (!next_campaign.ok())
     return Status::InvalidArgument("next: campaign not found", "next");
@@ -353,7 +352,6 @@ Result<Reply> Retention(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto inputs,
                       s.community->LoadRetention(id, next, as_of, from, to));
   community::RetentionReport rep = community::ComputeRetention(inputs);
-  (void)base;
   return Reply{200,
                {{"base", rep.base},
                 {"renewed", rep.renewed},

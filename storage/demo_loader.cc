@@ -1,4 +1,5 @@
 #include "storage/demo_loader.h"
+#include "storage/sqlite_member_store.h"
 #include "storage/sqlite_ocr_job_store.h"
 
 #include <vector>
@@ -47,25 +48,18 @@ Status InsertCampaignsAndGroups(Connection& c, const DemoCommunity& demo,
 Status InsertMembers(Connection& c, const DemoCommunity& demo, int64_t now_ms,
                      std::vector<int64_t>* ids) {
   QY_ASSIGN_OR_RETURN(
-      Statement * mem,
-      c.Prepare("INSERT INTO members (openid, unionid, wechat_id, phone,"
-                " nickname, created_at_ms, updated_at_ms)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  QY_ASSIGN_OR_RETURN(
       Statement * hist,
       c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
                 " changed_at_ms) VALUES (?, ?, 'mini_program', ?)"));
   for (const auto& m : demo.members) {
-    mem->Reset();
-    QY_RETURN_IF_ERROR(mem->Bind(1, m.openid)
-                           .BindOptional(2, m.unionid)
-                           .BindOptional(3, m.wechat_id)
-                           .BindOptional(4, m.phone)
-                           .Bind(5, m.nickname)
-                           .Bind(6, now_ms)
-                           .Bind(7, now_ms)
-                           .Run());
-    ids->push_back(c.LastInsertId());
+    community::Member row;
+    row.openid = m.openid;
+    row.unionid = m.unionid;
+    row.wechat_id = m.wechat_id;
+    row.phone = m.phone;
+    row.nickname = m.nickname;
+    QY_ASSIGN_OR_RETURN(int64_t id, InsertMember(c, row, now_ms));
+    ids->push_back(id);
     for (const auto& old : m.earlier_nicknames) {
       hist->Reset();
       QY_RETURN_IF_ERROR(
