@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "ocr/gazetteer.h"
+
 namespace qunying::ocr {
 namespace {
 
@@ -27,17 +29,33 @@ const std::vector<std::pair<std::string, std::string>>& Occupations() {
 
 bool IsHanLead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }
 
-// The run of Han characters (3-byte UTF-8) that ends right before `end`,
-// at most `max_chars` long.
-std::string HanRunBefore(const std::string& s, size_t end, size_t max_chars) {
+// Words that end the text before an institution's name: "我在", "就读于",
+// "是" … The name starts after the last of them.
+constexpr const char* kNameBreaks[] = {"在", "于", "是", "的", "到", "去"};
+
+// The name that ends right before `end`: a run of Han characters (3-byte
+// UTF-8) and digits ("第101中学"), at most `max_chars` long, starting after
+// the last word that introduces it.
+std::string NameBefore(const std::string& s, size_t end, size_t max_chars) {
   size_t start = end;
   size_t n = 0;
-  while (start >= 3 && n < max_chars &&
-         IsHanLead(static_cast<unsigned char>(s[start - 3]))) {
-    start -= 3;
+  while (start > 0 && n < max_chars) {
+    if (start >= 3 && IsHanLead(static_cast<unsigned char>(s[start - 3]))) {
+      start -= 3;
+    } else if (std::isdigit(static_cast<unsigned char>(s[start - 1]))) {
+      start -= 1;
+    } else {
+      break;
+    }
     ++n;
   }
-  return s.substr(start, end - start);
+  std::string name = s.substr(start, end - start);
+  size_t cut = 0;
+  for (const char* w : kNameBreaks) {
+    size_t pos = name.rfind(w);
+    if (pos != std::string::npos) cut = std::max(cut, pos + 3);
+  }
+  return name.substr(cut);
 }
 
 std::string Strip(std::string s) {
@@ -131,7 +149,7 @@ void FindSuffixed(const std::string& s, const OcrLine& line, int i,
     size_t len = std::string(suffix).size();
     for (size_t pos = s.find(suffix); pos != std::string::npos;
          pos = s.find(suffix, pos + len)) {
-      std::string name = HanRunBefore(s, pos, 14);
+      std::string name = NameBefore(s, pos, 14);
       if (name.size() < 6) continue;  // At least two characters before it.
       Add(out, field, WithoutPlace(name + suffix), strength, line, i);
     }
@@ -198,6 +216,8 @@ std::vector<Hint> ExtractHints(const OcrText& text) {
                  {"小学", "中学", "幼儿园", "附小", "附中", "学校"}, 0.9, all);
     FindSuffixed(s, line, idx, "company",
                  {"有限公司", "银行", "医院", "事务所"}, 0.85, all);
+    for (const PlaceMatch& m : Gazetteer::Default().Find(s))
+      Add(all, m.field, m.value, m.strength, line, idx);
     for (size_t pos = s.find("岁"); pos != std::string::npos;
          pos = s.find("岁", pos + 3)) {
       size_t start = pos;
@@ -207,14 +227,24 @@ std::vector<Hint> ExtractHints(const OcrText& text) {
       if (start < pos && pos - start <= 2)
         Add(all, "age", s.substr(start, pos - start), 0.8, line, idx);
     }
+    // One occupation per line: the first named ("我是一名公务员，在…会计师
+    // 事务所" is a civil servant), the longest word where several start there.
+    size_t best_pos = std::string::npos, best_len = 0;
+    const std::string* best = nullptr;
     for (const auto& [word, canonical] : Occupations()) {
       size_t pos = s.find(word);
       if (pos == std::string::npos) continue;
+      if (pos < best_pos || (pos == best_pos && word.size() > best_len)) {
+        best_pos = pos;
+        best_len = word.size();
+        best = &canonical;
+      }
+    }
+    if (best) {
       bool self = s.find("我是") != std::string::npos ||
                   s.find("职业") != std::string::npos ||
                   s.find("一名") != std::string::npos;
-      Add(all, "occupation", canonical, self ? 0.85 : 0.5, line, idx);
-      break;  // One occupation per line: the longest listed first wins.
+      Add(all, "occupation", *best, self ? 0.85 : 0.5, line, idx);
     }
   }
   // Merge duplicates (same field and value): keep the strongest.

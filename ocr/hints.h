@@ -1,8 +1,8 @@
 // Profile hints from OCR text: a child's grade, a school, an age, a mobile
 // phone, an occupation, a company — each with a canonical value, a
 // confidence (the OCR line's confidence × the pattern's strength) and the
-// line it came from. Pure functions, thread-safe. City and district need a
-// gazetteer and are not extracted yet.
+// line it came from. City and district come from the gazetteer
+// (ocr/gazetteer.h). Pure functions, thread-safe.
 #ifndef QUNYING_OCR_HINTS_H_
 #define QUNYING_OCR_HINTS_H_
 
@@ -14,7 +14,8 @@
 namespace qunying::ocr {
 
 struct Hint {
-  std::string field;  // grade | school | age | phone | occupation | company
+  std::string field;  // grade | school | city | district | age | phone |
+                      // occupation | company
   std::string value;  // Canonical: 三年级, 初一, 13812345678, 护士, …
   double confidence = 0;  // 0–1.
   int line = 0;           // Index of the OCR line it came from.

@@ -51,6 +51,19 @@ void Degrade(cv::Mat& img, const RenderOptions& o, std::mt19937& rng) {
     cv::warpAffine(img, img, rot, img.size(), cv::INTER_LINEAR,
                    cv::BORDER_CONSTANT, cv::Scalar(120, 130, 140));
   }
+  if (o.perspective > 0) {
+    std::uniform_real_distribution<float> u(0,
+                                            static_cast<float>(o.perspective));
+    float w = static_cast<float>(img.cols), h = static_cast<float>(img.rows);
+    cv::Point2f src[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+    cv::Point2f dst[4] = {{u(rng) * w, u(rng) * h},
+                          {w - u(rng) * w, u(rng) * h},
+                          {w - u(rng) * w, h - u(rng) * h},
+                          {u(rng) * w, h - u(rng) * h}};
+    cv::warpPerspective(img, img, cv::getPerspectiveTransform(src, dst),
+                        img.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                        cv::Scalar(120, 130, 140));
+  }
   if (o.shadow) {
     cv::Mat light(img.size(), CV_32F);
     std::uniform_real_distribution<float> u(0.3f, 0.7f);

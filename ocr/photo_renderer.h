@@ -30,6 +30,9 @@ struct RenderOptions {
   double noise_sigma = 0;
   // Gaussian blur (sigma in pixels; 0 = sharp).
   double blur_sigma = 0;
+  // The page seen at an angle: each corner moves inward by up to this
+  // fraction of the page's size (0 = flat; 0.08 is a casual phone shot).
+  double perspective = 0;
   // A shadow falling across part of the page (uneven light).
   bool shadow = false;
   // JPEG quality of the output, 1–100.

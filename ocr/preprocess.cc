@@ -9,25 +9,41 @@
 namespace qunying::ocr {
 namespace {
 
-// Median height of connected ink blobs of plausible glyph size.
-int EstimateGlyphPx(const cv::Mat& binary_inv) {
-  cv::Mat labels, stats, centroids;
-  int n =
-      cv::connectedComponentsWithStats(binary_inv, labels, stats, centroids, 8);
-  std::vector<int> heights;
-  for (int i = 1; i < n; ++i) {
-    int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
-    int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (h >= 8 && h <= binary_inv.rows / 4 && w <= binary_inv.cols / 4 &&
-        area >= 12) {
-      heights.push_back(h);
+// Divides out the paper and its lighting (a closed, heavily blurred copy),
+// which flattens shadows; paper becomes ~255, ink stays dark.
+cv::Mat NormalizeBackground(const cv::Mat& gray) {
+  cv::Mat background;
+  int k = std::max(15, (std::min(gray.cols, gray.rows) / 20) | 1);
+  cv::morphologyEx(
+      gray, background, cv::MORPH_CLOSE,
+      cv::getStructuringElement(cv::MORPH_RECT, {k / 3 | 1, k / 3 | 1}));
+  cv::GaussianBlur(background, background, {k, k}, 0);
+  cv::Mat norm;
+  cv::divide(gray, background, norm, 255.0);
+  // Light smoothing against sensor noise and JPEG speckle; a median filter
+  // would erase the 1–2 px strokes of small handwriting.
+  cv::GaussianBlur(norm, norm, {3, 3}, 0);
+  return norm;
+}
+
+// The paper's level after normalisation: the median pixel (most of a page
+// is paper).
+int PaperLevel(const cv::Mat& norm) {
+  int hist[256] = {};
+  for (int y = 0; y < norm.rows; ++y) {
+    const uchar* row = norm.ptr<uchar>(y);
+    for (int x = 0; x < norm.cols; ++x) ++hist[row[x]];
+  }
+  size_t half = norm.total() / 2, seen = 0;
+  int paper = 255;
+  for (int v = 0; v < 256; ++v) {
+    seen += hist[v];
+    if (seen >= half) {
+      paper = v;
+      break;
     }
   }
-  if (heights.size() < 5) return 0;
-  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2,
-                   heights.end());
-  return heights[heights.size() / 2];
+  return std::max(paper, 1);
 }
 
 // Angle (degrees) that makes the text lines horizontal: tries small
@@ -55,6 +71,118 @@ double EstimateSkew(const cv::Mat& binary_inv, double max_deg) {
   return best_angle;
 }
 
+// Keeps the connected components that can be parts of glyphs: not specks,
+// not page edges, not long printed lines.
+cv::Mat GlyphMask(const cv::Mat& binary_inv) {
+  cv::Mat labels, stats, centroids;
+  int n =
+      cv::connectedComponentsWithStats(binary_inv, labels, stats, centroids, 8);
+  std::vector<uchar> keep(n, 0);
+  int max_w = std::max(40, binary_inv.cols / 6);
+  int max_h = std::max(40, binary_inv.rows / 8);
+  for (int i = 1; i < n; ++i) {
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    keep[i] = area >= 6 && w <= max_w && h <= max_h && (w >= 2 || h >= 2);
+  }
+  cv::Mat mask(binary_inv.size(), CV_8U);
+  for (int y = 0; y < mask.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < mask.cols; ++x) m[x] = keep[l[x]] ? 255 : 0;
+  }
+  return mask;
+}
+
+// Long straight runs of anything darker than paper are printed lines; those
+// of their pixels not dark enough to be ink are set to paper.
+void RemovePrintedLines(cv::Mat& norm, int ink_threshold, int ink_contrast,
+                        int glyph_px) {
+  cv::Mat loose;
+  cv::threshold(norm, loose, ink_threshold + ink_contrast - 12, 255,
+                cv::THRESH_BINARY_INV);
+  // Longer than any stroke of a glyph, short enough for lines slightly
+  // tilted by perspective.
+  int len = std::max(40, glyph_px * 3);
+  cv::Mat horizontal, vertical;
+  cv::morphologyEx(loose, horizontal, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
+  cv::morphologyEx(loose, vertical, cv::MORPH_OPEN,
+                   cv::getStructuringElement(cv::MORPH_RECT, {1, len}));
+  cv::Mat lines = horizontal | vertical;
+  cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::Mat faint;
+  cv::threshold(norm, faint, ink_threshold, 255, cv::THRESH_BINARY);
+  norm.setTo(255, lines & faint);
+}
+
+// Isolated dark specks (sensor noise, paper texture) become paper: they
+// cost the recogniser time and turn into stray characters.
+void RemoveSpecks(cv::Mat& page, int ink_contrast) {
+  cv::Mat dark, labels, stats, centroids;
+  cv::threshold(page, dark, 255 - ink_contrast / 3, 255, cv::THRESH_BINARY_INV);
+  int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8);
+  std::vector<uchar> speck(n, 0);
+  for (int i = 1; i < n; ++i)
+    speck[i] = stats.at<int>(i, cv::CC_STAT_AREA) < 10;
+  for (int y = 0; y < page.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* p = page.ptr<uchar>(y);
+    for (int x = 0; x < page.cols; ++x) {
+      if (speck[l[x]]) p[x] = 255;
+    }
+  }
+}
+
+struct TextBlock {
+  cv::Rect box;
+  int line_px = 0;  // Median height of a line of text.
+};
+
+// Rows with ink form line bands; the median band height is the glyph size
+// (Han glyphs fill the line), and the bands of about that height bound the
+// text block.
+TextBlock FindText(const cv::Mat& mask) {
+  cv::Mat rows;
+  cv::reduce(mask, rows, 1, cv::REDUCE_SUM, CV_64F);
+  double min_ink = 255.0 * std::max(3, mask.cols / 200);
+  std::vector<std::pair<int, int>> bands;
+  int start = -1;
+  for (int y = 0; y <= mask.rows; ++y) {
+    bool ink = y < mask.rows && rows.at<double>(y) >= min_ink;
+    if (ink && start < 0) start = y;
+    if (!ink && start >= 0) {
+      if (y - start >= 6) bands.push_back({start, y});
+      start = -1;
+    }
+  }
+  TextBlock t;
+  if (bands.empty()) return t;
+  std::vector<int> heights;
+  for (auto& b : bands) heights.push_back(b.second - b.first);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2,
+                   heights.end());
+  t.line_px = heights[heights.size() / 2];
+  cv::Rect box;
+  for (auto& [top, bottom] : bands) {
+    int h = bottom - top;
+    if (h < t.line_px / 2 || h > t.line_px * 5 / 2) continue;
+    cv::Mat band = mask.rowRange(top, bottom);
+    cv::Mat cols;
+    cv::reduce(band, cols, 0, cv::REDUCE_MAX, CV_8U);
+    std::vector<cv::Point> pts;
+    cv::findNonZero(cols, pts);
+    if (pts.empty()) continue;
+    cv::Rect r(pts.front().x, top, pts.back().x - pts.front().x + 1, h);
+    box = box.empty() ? r : (box | r);
+  }
+  int margin = t.line_px;
+  t.box = (box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) &
+          cv::Rect(0, 0, mask.cols, mask.rows);
+  return t;
+}
+
 }  // namespace
 
 Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
@@ -69,20 +197,14 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
     }
     cv::Mat gray;
     cv::cvtColor(color, gray, cv::COLOR_BGR2GRAY);
-    // Background normalisation: divide by a heavily blurred copy (the paper
-    // and its lighting), which flattens shadows and ruled-line tint.
-    cv::Mat background;
-    int k = std::max(15, (std::min(gray.cols, gray.rows) / 20) | 1);
-    cv::morphologyEx(
-        gray, background, cv::MORPH_CLOSE,
-        cv::getStructuringElement(cv::MORPH_RECT, {k / 3 | 1, k / 3 | 1}));
-    cv::GaussianBlur(background, background, {k, k}, 0);
-    cv::Mat norm;
-    cv::divide(gray, background, norm, 255.0);
-    cv::medianBlur(norm, norm, 3);  // Salt-and-pepper and JPEG speckle.
+    cv::Mat norm = NormalizeBackground(gray);
     cv::Mat binary_inv;
-    cv::threshold(norm, binary_inv, 0, 255,
-                  cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    // Paper becomes white; ink is what is darker than it by ink_contrast.
+    norm.convertTo(norm, CV_8U, 255.0 / PaperLevel(norm));
+    int threshold = o.separate_ink ? 255 - o.ink_contrast : 0;
+    cv::threshold(
+        norm, binary_inv, threshold, 255,
+        cv::THRESH_BINARY_INV | (o.separate_ink ? 0 : cv::THRESH_OTSU));
     Preprocessed p;
     p.skew_deg = EstimateSkew(binary_inv, o.max_deskew_deg);
     if (std::abs(p.skew_deg) >= 0.5) {
@@ -93,24 +215,24 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
       cv::warpAffine(binary_inv, binary_inv, rot, binary_inv.size(),
                      cv::INTER_NEAREST);
     }
-    // After deskewing, ruled or squared paper: long straight runs are lines,
-    // not ink. Take them out of both the mask and the page (they glue glyphs
-    // together and confuse the recogniser).
-    cv::Mat lines, vertical;
-    cv::morphologyEx(binary_inv, lines, cv::MORPH_OPEN,
-                     cv::getStructuringElement(
-                         cv::MORPH_RECT, {std::max(20, norm.cols / 12), 1}));
-    cv::morphologyEx(binary_inv, vertical, cv::MORPH_OPEN,
-                     cv::getStructuringElement(
-                         cv::MORPH_RECT, {1, std::max(20, norm.rows / 12)}));
-    lines |= vertical;
-    cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
-    binary_inv.setTo(0, lines);
-    norm.setTo(255, lines);
-    p.glyph_px = EstimateGlyphPx(binary_inv);
+    // Printed lines (ruled or squared paper) become paper except where ink
+    // crosses them; the page is cut to the block of text lines.
+    TextBlock text = FindText(GlyphMask(binary_inv));
+    if (o.separate_ink) {
+      RemovePrintedLines(norm, threshold, o.ink_contrast, text.line_px);
+    }
+    if (!text.box.empty()) norm = norm(text.box).clone();
+    RemoveSpecks(norm, o.ink_contrast);
+    p.glyph_px = text.line_px;
     if (p.glyph_px > 0) {
-      p.scale = std::clamp(static_cast<double>(o.target_glyph_px) / p.glyph_px,
-                           0.25, 4.0);
+      // Never past max_output_pixels: a misjudged glyph size on a noisy
+      // page must not hand the recogniser a huge image.
+      double cap = std::sqrt(static_cast<double>(o.max_output_pixels) /
+                             std::max<size_t>(1, norm.total()));
+      p.scale = std::min(
+          std::clamp(static_cast<double>(o.target_glyph_px) / p.glyph_px, 0.25,
+                     4.0),
+          cap);
       if (std::abs(p.scale - 1) > 0.15) {
         cv::resize(norm, norm, {}, p.scale, p.scale,
                    p.scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);

@@ -6,6 +6,7 @@
 #ifndef QUNYING_OCR_PREPROCESS_H_
 #define QUNYING_OCR_PREPROCESS_H_
 
+#include <cstddef>
 #include <string_view>
 
 #include "core/result.h"
@@ -24,6 +25,17 @@ struct PreprocessOptions {
   int target_glyph_px = 40;
   // Straighten pages turned by up to this many degrees.
   double max_deskew_deg = 15;
+  // Separate ink from printed ruled/squared lines by a threshold taken over
+  // the pixels darker than paper only; false: plain Otsu over the page (the
+  // second try when the first reading is poor).
+  bool separate_ink = true;
+  // With separate_ink: how much darker than paper (0–255, after background
+  // normalisation) a pixel must be to count as ink. Printed lines are ~40
+  // darker, pen and print 80 or more.
+  int ink_contrast = 65;
+  // Upper bound on the pixels of the page handed to the recogniser (its
+  // time grows with them).
+  size_t max_output_pixels = 2'000'000;
 };
 
 struct Preprocessed {

@@ -13,16 +13,26 @@
 
 namespace qunying::ocr {
 
+struct ReadOptions {
+  // Lines read with a confidence below this (0–100) are dropped as noise.
+  double min_line_confidence = 30;
+  // Below this mean confidence the page is read a second time with another
+  // preprocessing, and the more confident reading is kept.
+  double retry_below_confidence = 65;
+};
+
 struct PhotoReading {
   OcrText text;
-  double confidence = 0;  // Mean line confidence, 0–100.
+  double confidence = 0;     // Mean confidence per character of text, 0–100.
+  bool second_pass = false;  // A second preprocessing was tried.
   std::vector<Hint> hints;
 };
 
 // Errors: those of PreprocessPhoto (UnsupportedMedia, TooLarge) and of the
-// engine (Unavailable past the deadline).
+// engine (Unavailable past the deadline, which applies to each pass).
 Result<PhotoReading> ReadPhoto(OcrEngine& engine, std::string_view bytes,
-                               int deadline_ms);
+                               int deadline_ms,
+                               const ReadOptions& options = {});
 
 }  // namespace qunying::ocr
 

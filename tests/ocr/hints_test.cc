@@ -68,6 +68,17 @@ TEST(HintsTest, ConfidenceFollowsTheOcrLine) {
   EXPECT_EQ(sure[0].line, 0);
 }
 
+TEST(HintsTest, InstitutionNamesStartAfterTheWordsThatIntroduceThem) {
+  auto h = ExtractHints(Lines(
+      {"我是一名护士，在瑞金医院工作", "孩子在北京市海淀区育英小学读书"}));
+  EXPECT_EQ(ValueOf(h, "company"), "瑞金医院");
+  EXPECT_EQ(ValueOf(h, "school"), "育英小学");
+  EXPECT_EQ(ValueOf(h, "city"), "北京");
+  EXPECT_EQ(ValueOf(h, "district"), "海淀区");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"就读于第101中学"})), "school"),
+            "第101中学");
+}
+
 TEST(HintsTest, NothingFromPlainText) {
   EXPECT_TRUE(ExtractHints(Lines({"今天读了二十分钟，孩子很开心"})).empty());
 }

@@ -1,0 +1,138 @@
+#include "ocr/gazetteer.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace qunying::ocr {
+
+extern const char kGazetteerTsv[];  // Generated from data/gazetteer_cn.tsv.
+
+namespace {
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t end = s.find(sep, start);
+    out.emplace_back(s.substr(start, end - start));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
+bool StartsWith(const std::string& s, size_t pos, std::string_view prefix) {
+  return s.compare(pos, prefix.size(), prefix) == 0;
+}
+
+// What may follow a name that is then not a city: a district or county of
+// the same name, a street, a park, a mountain …
+bool FollowedByNonCity(const std::string& s, size_t pos) {
+  for (std::string_view w : {"区", "县", "路", "街", "大道", "公园", "山", "站",
+                             "省", "大学", "机场", "港", "湖", "桥"}) {
+    if (StartsWith(s, pos, w)) return true;
+  }
+  return false;
+}
+
+// Bare names that are also ordinary words or parts of them.
+bool CommonWord(const std::string& name) {
+  static const std::set<std::string> kWords = {
+      "朝阳", "中山", "三明", "大同", "长治", "白山", "通化", "吉林",
+      "黄山", "海东", "永州", "抚州", "新余", "来宾", "白银", "金昌",
+      "安康", "延安", "吉安", "泰安", "宣城", "定西", "丽江", "普洱"};
+  return kWords.count(name) > 0;
+}
+
+}  // namespace
+
+Result<Gazetteer> Gazetteer::Parse(std::string_view tsv) {
+  Gazetteer g;
+  int line_no = 0;
+  for (const std::string& line : Split(tsv, '\n')) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols = Split(line, '\t');
+    if (cols.size() < 2 || cols.size() > 3 || cols[0].empty() ||
+        cols[1].empty()) {
+      return Status::InvalidArgument("gazetteer line " +
+                                     std::to_string(line_no) +
+                                     ": expected province, city, districts");
+    }
+    GazetteerCity c{cols[0], cols[1], {}};
+    if (cols.size() == 3 && !cols[2].empty()) c.districts = Split(cols[2], ',');
+    g.cities_.push_back(std::move(c));
+  }
+  return g;
+}
+
+const Gazetteer& Gazetteer::Default() {
+  static const Gazetteer* g = [] {
+    auto parsed = Parse(kGazetteerTsv);
+    return new Gazetteer(parsed.ok() ? std::move(*parsed) : Gazetteer());
+  }();
+  return *g;
+}
+
+std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
+  std::vector<PlaceMatch> out;
+  std::set<std::string> cities_named;
+  for (const GazetteerCity& c : cities_) {
+    for (size_t pos = s.find(c.name); pos != std::string::npos;
+         pos = s.find(c.name, pos + 1)) {
+      size_t after = pos + c.name.size();
+      double strength = 0;
+      bool after_province = pos >= c.province.size() &&
+                            (s.compare(pos - c.province.size(),
+                                       c.province.size(), c.province) == 0 ||
+                             (pos >= 3 && s.compare(pos - 3, 3, "省") == 0));
+      bool before_district = std::any_of(
+          c.districts.begin(), c.districts.end(), [&](const std::string& d) {
+            return StartsWith(s, after, d) ||
+                   StartsWith(s, after + 3, d);  // 杭州市西湖区
+          });
+      if (StartsWith(s, after, "市")) {
+        strength = before_district ? 0.97 : 0.92;
+      } else if (FollowedByNonCity(s, after)) {
+        continue;
+      } else if (before_district) {
+        strength = 0.92;
+      } else if (after_province && c.province != c.name) {
+        strength = 0.88;
+      } else if (!c.districts.empty() && !CommonWord(c.name)) {
+        strength = 0.75;  // A large city's name on its own.
+      } else {
+        continue;
+      }
+      out.push_back({"city", c.name, strength});
+      cities_named.insert(c.name);
+      break;
+    }
+  }
+  // Districts: where a name belongs to several cities, the city named in the
+  // same text decides; a unique name implies its city.
+  std::map<std::string, std::vector<const GazetteerCity*>> owners;
+  for (const GazetteerCity& c : cities_) {
+    for (const std::string& d : c.districts) {
+      if (s.find(d) != std::string::npos) owners[d].push_back(&c);
+    }
+  }
+  for (const auto& [district, cities] : owners) {
+    const GazetteerCity* city = nullptr;
+    for (const GazetteerCity* c : cities) {
+      if (cities_named.count(c->name)) city = c;
+    }
+    if (city) {
+      out.push_back({"district", district, 0.92});
+    } else if (cities.size() == 1) {
+      out.push_back({"district", district, 0.85});
+      out.push_back({"city", cities[0]->name, 0.8});
+      cities_named.insert(cities[0]->name);
+    } else {
+      out.push_back({"district", district, 0.6});
+    }
+  }
+  return out;
+}
+
+}  // namespace qunying::ocr

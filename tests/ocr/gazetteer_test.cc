@@ -1,0 +1,75 @@
+#include "ocr/gazetteer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace qunying::ocr {
+namespace {
+
+bool Has(const std::vector<PlaceMatch>& m, const std::string& field,
+         const std::string& value) {
+  return std::any_of(m.begin(), m.end(), [&](const PlaceMatch& p) {
+    return p.field == field && p.value == value;
+  });
+}
+
+size_t Count(const std::vector<PlaceMatch>& m, const std::string& field) {
+  return std::count_if(m.begin(), m.end(),
+                       [&](const PlaceMatch& p) { return p.field == field; });
+}
+
+TEST(GazetteerTest, CompiledInDataListsEveryMunicipalityAndManyCities) {
+  const auto& cities = Gazetteer::Default().cities();
+  EXPECT_GT(cities.size(), 280u);
+  for (const char* name : {"北京", "上海", "天津", "重庆", "杭州", "成都"}) {
+    EXPECT_TRUE(std::any_of(cities.begin(), cities.end(), [&](const auto& c) {
+      return c.name == name;
+    })) << name;
+  }
+}
+
+TEST(GazetteerTest, CityWithShiAndItsDistrict) {
+  auto m = Gazetteer::Default().Find("坐标：杭州市西湖区");
+  EXPECT_TRUE(Has(m, "city", "杭州"));
+  EXPECT_TRUE(Has(m, "district", "西湖区"));
+  EXPECT_EQ(Count(m, "city"), 1u);  // 南昌 also has a 西湖区: not named.
+}
+
+TEST(GazetteerTest, AUniqueDistrictImpliesItsCity) {
+  auto m = Gazetteer::Default().Find("我们住在海淀区");
+  EXPECT_TRUE(Has(m, "district", "海淀区"));
+  EXPECT_TRUE(Has(m, "city", "北京"));
+}
+
+TEST(GazetteerTest, AnAmbiguousDistrictAloneNamesNoCity) {
+  // 朝阳区 is in Beijing and in Changchun; 朝阳 is also a city in Liaoning.
+  auto m = Gazetteer::Default().Find("家在朝阳区");
+  EXPECT_TRUE(Has(m, "district", "朝阳区"));
+  EXPECT_EQ(Count(m, "city"), 0u);
+  auto with_city = Gazetteer::Default().Find("长春市朝阳区");
+  EXPECT_TRUE(Has(with_city, "city", "长春"));
+  EXPECT_FALSE(Has(with_city, "city", "北京"));
+}
+
+TEST(GazetteerTest, StreetsParksAndCommonWordsAreNotCities) {
+  EXPECT_EQ(Count(Gazetteer::Default().Find("住在北京路"), "city"), 0u);
+  EXPECT_EQ(Count(Gazetteer::Default().Find("去中山公园玩"), "city"), 0u);
+  EXPECT_EQ(Count(Gazetteer::Default().Find("早餐吃了三明治"), "city"), 0u);
+  EXPECT_TRUE(Has(Gazetteer::Default().Find("我在中山市"), "city", "中山"));
+}
+
+TEST(GazetteerTest, ParseNamesTheBadLine) {
+  auto bad = Gazetteer::Parse("# comment\n浙江\t杭州\t西湖区\n只有一列\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 3"), std::string::npos)
+      << bad.status().message();
+  auto good = Gazetteer::Parse("浙江\t杭州\t西湖区,余杭区\n江苏\t徐州\t\n");
+  ASSERT_TRUE(good.ok());
+  ASSERT_EQ(good->cities().size(), 2u);
+  EXPECT_EQ(good->cities()[0].districts.size(), 2u);
+  EXPECT_TRUE(good->cities()[1].districts.empty());
+}
+
+}  // namespace
+}  // namespace qunying::ocr
