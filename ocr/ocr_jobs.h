@@ -28,6 +28,14 @@ struct StoredHint {
   int64_t checkin_id = 0, member_id = 0;
 };
 
+// An operator's decision on one hinted value of a member's field.
+struct HintDecision {
+  std::string field;
+  std::string value;        // The hinted value decided on.
+  bool accepted = false;    // false: rejected.
+  std::string final_value;  // Accepted as (an edit when ≠ value).
+};
+
 struct OcrQueueStats {
   int64_t queued = 0, running = 0, done = 0, failed = 0;
   int64_t oldest_queued_ms =
@@ -52,6 +60,15 @@ class OcrJobStore {
   // Hints of one check-in (checkin_id > 0) or of one member, strongest first.
   virtual Result<std::vector<StoredHint>> HintsFor(int64_t checkin_id,
                                                    int64_t member_id) = 0;
+  // A member's decided hints, oldest first.
+  virtual Result<std::vector<HintDecision>> DecisionsFor(int64_t member_id) = 0;
+  // Records an operator's decision and audits it as `user_id`. NotFound when
+  // the member has no such hint.
+  virtual Status Decide(int64_t member_id, const HintDecision& d,
+                        int64_t user_id, int64_t now_ms) = 0;
+  // Members who have hints, id > after_id, ascending, at most `limit`.
+  virtual Result<std::vector<int64_t>> MembersWithHints(int64_t after_id,
+                                                        int limit) = 0;
 };
 
 }  // namespace qunying::ocr

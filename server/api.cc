@@ -62,6 +62,8 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/identity/reviews", Access::kStaff, kOps, h(ListReviews)});
   router.Add({"POST", "/api/v1/identity/reviews/{id}", Access::kStaff, kOps, h(ResolveReview)});
   router.Add({"POST", "/api/v1/members/{id}/merge", Access::kStaff, kOps, h(MergeMember)});
+  router.Add({"GET",  "/api/v1/hints/review", Access::kStaff, kOps, h(HintReviewQueue)});
+  router.Add({"POST", "/api/v1/hints/review", Access::kStaff, kOps, h(DecideHint)});
   router.Add({"POST", "/api/v1/merges/{id}/undo", Access::kStaff, kOps, h(UndoMerge)});
   router.Add({"GET",  "/api/v1/members/{id}/timeline", Access::kStaff, kOps, h(MemberTimeline)});
   router.Add({"GET",  "/api/v1/members/{id}/dwell", Access::kStaff, kOps, h(MemberDwellReply)});

@@ -90,6 +90,8 @@ Result<Reply> CohortsReply(Services& s, Request& r);
 Result<Reply> ListReviews(Services& s, Request& r);
 Result<Reply> ResolveReview(Services& s, Request& r);
 Result<Reply> MergeMember(Services& s, Request& r);
+Result<Reply> HintReviewQueue(Services& s, Request& r);
+Result<Reply> DecideHint(Services& s, Request& r);
 Result<Reply> UndoMerge(Services& s, Request& r);
 Result<Reply> MemberTimeline(Services& s, Request& r);
 Result<Reply> AuditLog(Services& s, Request& r);
@@ -111,6 +113,10 @@ std::string MaskPhone(const std::string& phone);
 
 // Profile hints as the contract shows them; phones masked unless `unmask`.
 Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask);
+
+// A member's profile facts merged from hints (ocr/profile.h): value,
+// confidence, evidence, status, conflicts; phones masked unless `unmask`.
+Result<Json> ProfileJson(Services& s, int64_t member, bool unmask);
 
 // Ids are opaque strings in the API.
 inline std::string IdString(int64_t id) { return std::to_string(id); }

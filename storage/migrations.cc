@@ -252,6 +252,21 @@ CREATE TABLE hints (
 CREATE INDEX hints_checkin ON hints (checkin_id);
 CREATE INDEX hints_member ON hints (member_id, field);
 )sql"},
+      {7, "hint_reviews", R"sql(
+ALTER TABLE hints ADD COLUMN subject TEXT NOT NULL DEFAULT 'guardian';
+UPDATE hints SET subject = 'child' WHERE field IN ('grade', 'school', 'age');
+CREATE TABLE hint_reviews (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+  final_value TEXT NOT NULL DEFAULT '',
+  by_user_id INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX hint_reviews_member ON hint_reviews (member_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,5 +1,7 @@
 #include "storage/sqlite_ocr_job_store.h"
 
+#include "ocr/profile.h"
+
 namespace qunying::storage {
 
 Status QueueOcrJob(Connection& c, int64_t checkin_id, int64_t now_ms) {
@@ -49,20 +51,23 @@ Status SqliteOcrJobStore::Complete(const ocr::OcrJob& job,
     QY_ASSIGN_OR_RETURN(Statement * clear,
                         c.Prepare("DELETE FROM hints WHERE checkin_id = ?"));
     QY_RETURN_IF_ERROR(clear->Bind(1, job.checkin_id).Run());
-    QY_ASSIGN_OR_RETURN(Statement * hint,
-                        c.Prepare("INSERT INTO hints (checkin_id, member_id, "
-                                  "field, value, confidence, line_no,"
-                                  " created_at_ms) SELECT id, member_id, ?, ?, "
-                                  "?, ?, ? FROM checkins WHERE id = ?"));
+    QY_ASSIGN_OR_RETURN(
+        Statement * hint,
+        c.Prepare("INSERT INTO hints (checkin_id, member_id, "
+                  "field, value, confidence, line_no,"
+                  " created_at_ms, subject) SELECT id, member_id,"
+                  " ?, ?, ?, ?, ?, ? FROM checkins WHERE id = ?"));
     for (const auto& h : hints) {
       hint->Reset();
-      QY_RETURN_IF_ERROR(hint->Bind(1, h.field)
-                             .Bind(2, h.value)
-                             .Bind(3, h.confidence)
-                             .Bind(4, h.line)
-                             .Bind(5, now_ms)
-                             .Bind(6, job.checkin_id)
-                             .Run());
+      QY_RETURN_IF_ERROR(
+          hint->Bind(1, h.field)
+              .Bind(2, h.value)
+              .Bind(3, h.confidence)
+              .Bind(4, h.line)
+              .Bind(5, now_ms)
+              .Bind(6, ocr::IsAboutChild(h.field) ? "child" : "guardian")
+              .Bind(7, job.checkin_id)
+              .Run());
     }
     QY_ASSIGN_OR_RETURN(
         Statement * res,
@@ -157,6 +162,79 @@ Result<std::vector<ocr::StoredHint>> SqliteOcrJobStore::HintsFor(
       h.member_id = s.Int(5);
       out.push_back(std::move(h));
     });
+  }));
+  return out;
+}
+
+Result<std::vector<ocr::HintDecision>> SqliteOcrJobStore::DecisionsFor(
+    int64_t member_id) {
+  std::vector<ocr::HintDecision> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT field, value, decision, final_value FROM"
+                  " hint_reviews WHERE member_id = ? ORDER BY id"));
+    st->Bind(1, member_id);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2) == "accepted", s.Text(3)});
+    });
+  }));
+  return out;
+}
+
+Status SqliteOcrJobStore::Decide(int64_t member_id, const ocr::HintDecision& d,
+                                 int64_t user_id, int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * seen,
+        c.Prepare("SELECT COUNT(*) FROM hints WHERE member_id = ? AND"
+                  " field = ? AND value = ?"));
+    seen->Bind(1, member_id).Bind(2, d.field).Bind(3, d.value);
+    QY_ASSIGN_OR_RETURN(bool row, seen->Step());
+    if (!row || seen->Int(0) == 0) {
+      return Status::NotFound("member " + std::to_string(member_id) +
+                              " has no " + d.field + " hint with that value");
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * ins,
+        c.Prepare("INSERT INTO hint_reviews (member_id, field, value,"
+                  " decision, final_value, by_user_id, at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    QY_RETURN_IF_ERROR(ins->Bind(1, member_id)
+                           .Bind(2, d.field)
+                           .Bind(3, d.value)
+                           .Bind(4, d.accepted ? "accepted" : "rejected")
+                           .Bind(5, d.accepted ? d.final_value : "")
+                           .Bind(6, user_id)
+                           .Bind(7, now_ms)
+                           .Run());
+    // The audit names the field, never the value: values are personal data.
+    QY_ASSIGN_OR_RETURN(
+        Statement * audit,
+        c.Prepare("INSERT INTO audit_log (at_ms, actor_user_id, action,"
+                  " target, detail) VALUES (?, ?, ?, ?, ?)"));
+    std::string action = !d.accepted                ? "hint.reject"
+                         : d.final_value == d.value ? "hint.accept"
+                                                    : "hint.edit";
+    return audit->Bind(1, now_ms)
+        .Bind(2, user_id)
+        .Bind(3, action)
+        .Bind(4, "member:" + std::to_string(member_id))
+        .Bind(5, "field=" + d.field)
+        .Run();
+  });
+}
+
+Result<std::vector<int64_t>> SqliteOcrJobStore::MembersWithHints(
+    int64_t after_id, int limit) {
+  std::vector<int64_t> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT DISTINCT member_id FROM hints WHERE member_id > ?"
+                  " ORDER BY member_id LIMIT ?"));
+    st->Bind(1, after_id).Bind(2, static_cast<int64_t>(limit));
+    return ForEachRow(st, [&](const Statement& s) { out.push_back(s.Int(0)); });
   }));
   return out;
 }

@@ -20,6 +20,12 @@ class SqliteOcrJobStore : public ocr::OcrJobStore {
   Result<ocr::OcrQueueStats> Stats() override;
   Result<std::vector<ocr::StoredHint>> HintsFor(int64_t checkin_id,
                                                 int64_t member_id) override;
+  Result<std::vector<ocr::HintDecision>> DecisionsFor(
+      int64_t member_id) override;
+  Status Decide(int64_t member_id, const ocr::HintDecision& d, int64_t user_id,
+                int64_t now_ms) override;
+  Result<std::vector<int64_t>> MembersWithHints(int64_t after_id,
+                                                int limit) override;
 
  private:
   Database* db_;

@@ -1,0 +1,124 @@
+// Profile facts merged from OCR hints, and the operator's review queue for
+// the weak or contested ones (accept, reject, edit).
+#include "ocr/profile.h"
+#include "server/api.h"
+#include "server/json_body.h"
+
+namespace qunying::server {
+namespace {
+
+constexpr const char* kFields[] = {"grade", "school", "city",       "district",
+                                   "phone", "age",    "occupation", "company"};
+
+Json ValueJson(const ocr::ProfileValue& v, const std::string& field,
+               bool unmask) {
+  Json ids = Json::array();
+  for (int64_t id : v.checkin_ids) ids.push_back(IdString(id));
+  return {{"value", field == "phone" && !unmask ? MaskPhone(v.value) : v.value},
+          {"confidence", std::round(v.confidence * 100) / 100},
+          {"evidence", ids.size()},
+          {"checkin_ids", ids}};
+}
+
+Json FactJson(const ocr::ProfileFact& f, bool unmask) {
+  Json j = ValueJson(f.best, f.field, unmask);
+  j["field"] = f.field;
+  j["status"] = ocr::FactStatusName(f.status);
+  j["about_child"] = f.about_child;
+  Json conflicts = Json::array();
+  for (const auto& c : f.conflicts)
+    conflicts.push_back(ValueJson(c, f.field, unmask));
+  j["conflicts"] = conflicts;
+  return j;
+}
+
+Result<std::vector<ocr::ProfileFact>> ProfileOf(Services& s, int64_t member) {
+  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, member));
+  QY_ASSIGN_OR_RETURN(auto decided, s.ocr_jobs->DecisionsFor(member));
+  return ocr::BuildProfile(hints, decided);
+}
+
+}  // namespace
+
+Result<Json> ProfileJson(Services& s, int64_t member, bool unmask) {
+  QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, member));
+  Json out = Json::array();
+  for (const auto& f : facts) out.push_back(FactJson(f, unmask));
+  return out;
+}
+
+// GET /hints/review?limit=&cursor= : facts waiting for an operator, by
+// member; the cursor is the last member id shown.
+Result<Reply> HintReviewQueue(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  bool admin = r.principal.role == auth::Role::kAdmin;
+  Json items = Json::array();
+  int64_t after = page.after_id, last_member = 0;
+  bool more = true;
+  while (items.size() < static_cast<size_t>(page.limit) && more) {
+    QY_ASSIGN_OR_RETURN(auto members, s.ocr_jobs->MembersWithHints(after, 100));
+    more = members.size() == 100;
+    for (int64_t m : members) {
+      after = m;
+      QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, m));
+      for (const auto& f : facts) {
+        if (f.status != ocr::FactStatus::kReview) continue;
+        Json j = FactJson(f, admin);
+        j["member_id"] = IdString(m);
+        if (!f.best.checkin_ids.empty()) {
+          j["photo_url"] = "/api/v1/checkins/" +
+                           IdString(f.best.checkin_ids.back()) + "/photo";
+        }
+        items.push_back(std::move(j));
+      }
+      last_member = m;
+      if (items.size() >= static_cast<size_t>(page.limit)) break;
+    }
+    if (members.empty()) more = false;
+  }
+  bool full = items.size() >= static_cast<size_t>(page.limit);
+  return Reply{
+      200,
+      {{"items", items},
+       {"next_cursor", full ? Json(IdString(last_member)) : Json(nullptr)}}};
+}
+
+// POST /hints/review {"member_id","field","value","decision","new_value"}:
+// accept or reject a hinted value, or accept it edited to new_value.
+Result<Reply> DecideHint(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(int64_t member, GetId(body, "member_id"));
+  if (!member)
+    return Status::InvalidArgument("field 'member_id' is required",
+                                   "member_id");
+  QY_ASSIGN_OR_RETURN(std::string field, RequireString(body, "field", 32));
+  if (std::find(std::begin(kFields), std::end(kFields), field) ==
+      std::end(kFields)) {
+    return Status::InvalidArgument(
+        "field must be one of grade, school, city, district, phone, age, "
+        "occupation, company",
+        "field");
+  }
+  QY_ASSIGN_OR_RETURN(std::string value, RequireString(body, "value", 200));
+  QY_ASSIGN_OR_RETURN(std::string decision,
+                      RequireString(body, "decision", 16));
+  ocr::HintDecision d{field, value, decision != "reject", value};
+  if (decision == "edit") {
+    QY_ASSIGN_OR_RETURN(d.final_value, RequireString(body, "new_value", 200));
+    if (d.final_value.empty())
+      return Status::InvalidArgument("new_value must not be empty",
+                                     "new_value");
+  } else if (decision != "accept" && decision != "reject") {
+    return Status::InvalidArgument("decision must be accept, reject or edit",
+                                   "decision");
+  }
+  QY_ASSIGN_OR_RETURN(community::Member m, s.members->FindMember(member));
+  QY_RETURN_IF_ERROR(
+      s.ocr_jobs->Decide(m.id, d, r.principal.id, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(
+      Json profile,
+      ProfileJson(s, m.id, r.principal.role == auth::Role::kAdmin));
+  return Reply{200, {{"member_id", IdString(m.id)}, {"profile", profile}}};
+}
+
+}  // namespace qunying::server
