@@ -35,6 +35,7 @@ constexpr const char* kHanNumbers[] = {"一", "二", "三", "四", "五",
                                        "六", "七", "八", "九"};
 constexpr const char* kPrimary[] = {"一年级", "二年级", "三年级",
                                     "四年级", "五年级", "六年级"};
+constexpr const char* kKindergarten[] = {"小班", "中班", "大班"};
 constexpr const char* kOccupations[] = {"护士", "医生",   "工程师", "会计",
                                         "律师", "设计师", "程序员", "公务员"};
 constexpr const char* kCompanies[] = {
@@ -78,7 +79,7 @@ Child MakeChild(Rng& rng) {
         Chance(rng, 0.5) ? c.grade : std::string(kHanNumbers[n + 5]) + "年级";
   } else {
     c.school = prefix + "幼儿园";
-    c.grade = Pick((const char* const[3]){"小班", "中班", "大班"}, rng);
+    c.grade = Pick(kKindergarten, rng);
     c.grade_written = c.grade;
   }
   return c;
@@ -184,6 +185,7 @@ constexpr FontChoice kNotoSerif = {
 constexpr FontChoice kWqy = {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                              0};
 constexpr FontChoice kUkai = {"/usr/share/fonts/truetype/arphic/ukai.ttc", 0};
+constexpr FontChoice kMediumFonts[] = {kNotoSerif, kWqy, kUkai};
 
 RenderOptions Style(Difficulty level, Rng& rng) {
   RenderOptions o;
@@ -211,7 +213,7 @@ RenderOptions Style(Difficulty level, Rng& rng) {
       o.noise_sigma = 8;
       o.blur_sigma = 0.7;
       o.jpeg_quality = 70;
-      font = Pick((const FontChoice[3]){kNotoSerif, kWqy, kUkai}, rng);
+      font = Pick(kMediumFonts, rng);
       break;
     case Difficulty::kHard:
       o.glyph_px = Uniform(rng, 24, 28);

@@ -97,11 +97,11 @@ cv::Mat GlyphMask(const cv::Mat& binary_inv) {
 
 // Long straight runs of anything darker than paper are printed lines; those
 // of their pixels not dark enough to be ink are set to paper.
-void RemovePrintedLines(cv::Mat& norm, int ink_threshold, int ink_contrast,
-                        int glyph_px) {
+void RemovePrintedLines(cv::Mat& norm, int ink_threshold, int glyph_px) {
+  // Anything visibly darker than the (white) paper may be a printed line.
+  constexpr int kNotPaper = 255 - 12;
   cv::Mat loose;
-  cv::threshold(norm, loose, ink_threshold + ink_contrast - 12, 255,
-                cv::THRESH_BINARY_INV);
+  cv::threshold(norm, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
   // Longer than any stroke of a glyph, short enough for lines slightly
   // tilted by perspective.
   int len = std::max(40, glyph_px * 3);
@@ -201,10 +201,8 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
     cv::Mat binary_inv;
     // Paper becomes white; ink is what is darker than it by ink_contrast.
     norm.convertTo(norm, CV_8U, 255.0 / PaperLevel(norm));
-    int threshold = o.separate_ink ? 255 - o.ink_contrast : 0;
-    cv::threshold(
-        norm, binary_inv, threshold, 255,
-        cv::THRESH_BINARY_INV | (o.separate_ink ? 0 : cv::THRESH_OTSU));
+    int threshold = 255 - o.ink_contrast;
+    cv::threshold(norm, binary_inv, threshold, 255, cv::THRESH_BINARY_INV);
     Preprocessed p;
     p.skew_deg = EstimateSkew(binary_inv, o.max_deskew_deg);
     if (std::abs(p.skew_deg) >= 0.5) {
@@ -218,9 +216,7 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
     // Printed lines (ruled or squared paper) become paper except where ink
     // crosses them; the page is cut to the block of text lines.
     TextBlock text = FindText(GlyphMask(binary_inv));
-    if (o.separate_ink) {
-      RemovePrintedLines(norm, threshold, o.ink_contrast, text.line_px);
-    }
+    RemovePrintedLines(norm, threshold, text.line_px);
     if (!text.box.empty()) norm = norm(text.box).clone();
     RemoveSpecks(norm, o.ink_contrast);
     p.glyph_px = text.line_px;

@@ -1,8 +1,9 @@
 // Turns an uploaded photo into a page Tesseract reads well: safe decode
 // (allow-listed formats, pixel limits, EXIF orientation), grey, background
 // normalisation (divides out uneven light and shadows), light denoising,
-// deskew, and a rescale toward ~40 px Han glyphs. Thread-safe (no shared
-// state); OpenCV exceptions become a Status.
+// deskew, printed ruled/squared lines taken out, a crop to the text block,
+// specks removed, and a rescale toward ~40 px Han glyphs. Thread-safe (no
+// shared state); OpenCV exceptions become a Status.
 #ifndef QUNYING_OCR_PREPROCESS_H_
 #define QUNYING_OCR_PREPROCESS_H_
 
@@ -25,13 +26,9 @@ struct PreprocessOptions {
   int target_glyph_px = 40;
   // Straighten pages turned by up to this many degrees.
   double max_deskew_deg = 15;
-  // Separate ink from printed ruled/squared lines by a threshold taken over
-  // the pixels darker than paper only; false: plain Otsu over the page (the
-  // second try when the first reading is poor).
-  bool separate_ink = true;
-  // With separate_ink: how much darker than paper (0–255, after background
-  // normalisation) a pixel must be to count as ink. Printed lines are ~40
-  // darker, pen and print 80 or more.
+  // How much darker than paper (0–255, after background normalisation) a
+  // pixel must be to count as ink; this separates ink from the printed
+  // lines of ruled or squared paper (~40 darker; pen and print 80 or more).
   int ink_contrast = 65;
   // Upper bound on the pixels of the page handed to the recogniser (its
   // time grows with them).

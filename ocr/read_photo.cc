@@ -59,7 +59,6 @@ Result<PhotoReading> ReadPhoto(OcrEngine& engine, std::string_view bytes,
     if (again.ok() && again->confidence > best.confidence) {
       best = std::move(*again);
     }
-    best.second_pass = true;
   }
   best.hints = ExtractHints(best.text);
   return best;

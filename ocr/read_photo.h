@@ -23,8 +23,7 @@ struct ReadOptions {
 
 struct PhotoReading {
   OcrText text;
-  double confidence = 0;     // Mean confidence per character of text, 0–100.
-  bool second_pass = false;  // A second preprocessing was tried.
+  double confidence = 0;  // Mean confidence per character of text, 0–100.
   std::vector<Hint> hints;
 };
 

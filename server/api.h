@@ -114,9 +114,12 @@ std::string MaskPhone(const std::string& phone);
 // Profile hints as the contract shows them; phones masked unless `unmask`.
 Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask);
 
-// A member's profile facts merged from hints (ocr/profile.h): value,
-// confidence, evidence, status, conflicts; phones masked unless `unmask`.
-Result<Json> ProfileJson(Services& s, int64_t member, bool unmask);
+// A member's profile facts merged from their `hints` (ocr/profile.h) and the
+// operators' decisions: value, confidence, evidence, status, conflicts;
+// phones masked unless `unmask`.
+Result<Json> ProfileJson(Services& s, int64_t member,
+                         const std::vector<ocr::StoredHint>& hints,
+                         bool unmask);
 
 // Ids are opaque strings in the API.
 inline std::string IdString(int64_t id) { return std::to_string(id); }

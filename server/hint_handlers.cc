@@ -32,55 +32,61 @@ Json FactJson(const ocr::ProfileFact& f, bool unmask) {
   return j;
 }
 
-Result<std::vector<ocr::ProfileFact>> ProfileOf(Services& s, int64_t member) {
-  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, member));
+Result<std::vector<ocr::ProfileFact>> ProfileOf(
+    Services& s, int64_t member, const std::vector<ocr::StoredHint>& hints) {
   QY_ASSIGN_OR_RETURN(auto decided, s.ocr_jobs->DecisionsFor(member));
   return ocr::BuildProfile(hints, decided);
 }
 
+// Appends a member's facts that wait for review to `items`.
+Status AppendReviewItems(Services& s, int64_t member, bool unmask,
+                         Json& items) {
+  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, member));
+  QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, member, hints));
+  for (const auto& f : facts) {
+    if (f.status != ocr::FactStatus::kReview) continue;
+    Json j = FactJson(f, unmask);
+    j["member_id"] = IdString(member);
+    j["photo_url"] =
+        "/api/v1/checkins/" + IdString(f.best.checkin_ids.back()) + "/photo";
+    items.push_back(std::move(j));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<Json> ProfileJson(Services& s, int64_t member, bool unmask) {
-  QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, member));
+Result<Json> ProfileJson(Services& s, int64_t member,
+                         const std::vector<ocr::StoredHint>& hints,
+                         bool unmask) {
+  QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, member, hints));
   Json out = Json::array();
   for (const auto& f : facts) out.push_back(FactJson(f, unmask));
   return out;
 }
 
-// GET /hints/review?limit=&cursor= : facts waiting for an operator, by
-// member; the cursor is the last member id shown.
+// GET /hints/review?limit=&cursor= : facts waiting for an operator, member
+// by member (a member's facts are never split across pages, so a page may
+// hold a few more than `limit`); the cursor is the last member shown.
 Result<Reply> HintReviewQueue(Services& s, Request& r) {
+  constexpr int kBatch = 100;
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   bool admin = r.principal.role == auth::Role::kAdmin;
+  size_t limit = static_cast<size_t>(page.limit);
   Json items = Json::array();
-  int64_t after = page.after_id, last_member = 0;
-  bool more = true;
-  while (items.size() < static_cast<size_t>(page.limit) && more) {
-    QY_ASSIGN_OR_RETURN(auto members, s.ocr_jobs->MembersWithHints(after, 100));
-    more = members.size() == 100;
+  int64_t after = page.after_id;
+  for (bool more = true; more && items.size() < limit;) {
+    QY_ASSIGN_OR_RETURN(auto members,
+                        s.ocr_jobs->MembersWithHints(after, kBatch));
+    more = members.size() == kBatch;
     for (int64_t m : members) {
       after = m;
-      QY_ASSIGN_OR_RETURN(auto facts, ProfileOf(s, m));
-      for (const auto& f : facts) {
-        if (f.status != ocr::FactStatus::kReview) continue;
-        Json j = FactJson(f, admin);
-        j["member_id"] = IdString(m);
-        if (!f.best.checkin_ids.empty()) {
-          j["photo_url"] = "/api/v1/checkins/" +
-                           IdString(f.best.checkin_ids.back()) + "/photo";
-        }
-        items.push_back(std::move(j));
-      }
-      last_member = m;
-      if (items.size() >= static_cast<size_t>(page.limit)) break;
+      QY_RETURN_IF_ERROR(AppendReviewItems(s, m, admin, items));
+      if (items.size() >= limit) break;
     }
-    if (members.empty()) more = false;
   }
-  bool full = items.size() >= static_cast<size_t>(page.limit);
-  return Reply{
-      200,
-      {{"items", items},
-       {"next_cursor", full ? Json(IdString(last_member)) : Json(nullptr)}}};
+  Json next = items.size() >= limit ? Json(IdString(after)) : Json(nullptr);
+  return Reply{200, {{"items", items}, {"next_cursor", next}}};
 }
 
 // POST /hints/review {"member_id","field","value","decision","new_value"}:
@@ -102,22 +108,24 @@ Result<Reply> DecideHint(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(std::string value, RequireString(body, "value", 200));
   QY_ASSIGN_OR_RETURN(std::string decision,
                       RequireString(body, "decision", 16));
+  if (decision != "accept" && decision != "reject" && decision != "edit") {
+    return Status::InvalidArgument("decision must be accept, reject or edit",
+                                   "decision");
+  }
   ocr::HintDecision d{field, value, decision != "reject", value};
   if (decision == "edit") {
     QY_ASSIGN_OR_RETURN(d.final_value, RequireString(body, "new_value", 200));
     if (d.final_value.empty())
       return Status::InvalidArgument("new_value must not be empty",
                                      "new_value");
-  } else if (decision != "accept" && decision != "reject") {
-    return Status::InvalidArgument("decision must be accept, reject or edit",
-                                   "decision");
   }
   QY_ASSIGN_OR_RETURN(community::Member m, s.members->FindMember(member));
   QY_RETURN_IF_ERROR(
       s.ocr_jobs->Decide(m.id, d, r.principal.id, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, m.id));
   QY_ASSIGN_OR_RETURN(
       Json profile,
-      ProfileJson(s, m.id, r.principal.role == auth::Role::kAdmin));
+      ProfileJson(s, m.id, hints, r.principal.role == auth::Role::kAdmin));
   return Reply{200, {{"member_id", IdString(m.id)}, {"profile", profile}}};
 }
 

@@ -10,7 +10,7 @@ Result<Reply> GetMember(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto history, s.members->NicknameHistory(id));
   bool admin = r.principal.role == auth::Role::kAdmin;
   QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(0, id));
-  QY_ASSIGN_OR_RETURN(Json profile, ProfileJson(s, id, admin));
+  QY_ASSIGN_OR_RETURN(Json profile, ProfileJson(s, id, hints, admin));
   Json earlier = Json::array();
   for (const auto& h : history) {
     earlier.push_back({{"nickname", h.nickname},

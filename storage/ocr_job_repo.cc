@@ -1,6 +1,7 @@
 #include "storage/sqlite_ocr_job_store.h"
 
 #include "ocr/profile.h"
+#include "storage/sqlite_identity_admin_store.h"
 
 namespace qunying::storage {
 
@@ -209,19 +210,11 @@ Status SqliteOcrJobStore::Decide(int64_t member_id, const ocr::HintDecision& d,
                            .Bind(7, now_ms)
                            .Run());
     // The audit names the field, never the value: values are personal data.
-    QY_ASSIGN_OR_RETURN(
-        Statement * audit,
-        c.Prepare("INSERT INTO audit_log (at_ms, actor_user_id, action,"
-                  " target, detail) VALUES (?, ?, ?, ?, ?)"));
     std::string action = !d.accepted                ? "hint.reject"
                          : d.final_value == d.value ? "hint.accept"
                                                     : "hint.edit";
-    return audit->Bind(1, now_ms)
-        .Bind(2, user_id)
-        .Bind(3, action)
-        .Bind(4, "member:" + std::to_string(member_id))
-        .Bind(5, "field=" + d.field)
-        .Run();
+    return WriteAudit(c, user_id, action, "member:" + std::to_string(member_id),
+                      "field=" + d.field, now_ms);
   });
 }
 
