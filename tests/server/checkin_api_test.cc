@@ -16,22 +16,9 @@ class CheckinApiTest : public ServerTest {
   void SetUp() override {
     Start();
     op_ = CreateStaff("yunying", "operator");
-    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
-    auto c = client_->Post("/api/v1/campaigns",
-                           {{"name", "第1期"},
-                            {"theme", "亲子阅读"},
-                            {"series", "阅读"},
-                            {"starts_on", FormatIsoDate(today - 4)},
-                            {"days", 21}},
-                           op_);
-    ASSERT_EQ(c.status, 201);
-    campaign_ = c.data()["id"];
-    auto e = client_->Post(
-        "/api/v1/campaigns/" + campaign_ + "/enrollments",
-        {{"enrollments", {{{"openid", "kid-1"}, {"nickname", "小明妈妈"}}}}},
-        op_);
-    ASSERT_EQ(e.status, 200);
-    me_ = ParticipantToken("kid-1", "小明妈妈");
+    campaign_ = CreateRunningCampaign(op_, 4);
+    ASSERT_FALSE(campaign_.empty());
+    me_ = EnrollAndSignIn(op_, campaign_, "kid-1", "小明妈妈");
   }
 
   ApiReply Checkin(const json& body, const std::string& token = "") {

@@ -18,20 +18,8 @@ class HintReviewApiTest : public ServerTest {
   void SetUp() override {
     Start();
     op_ = CreateStaff("yunying", "operator");
-    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
-    auto c = client_->Post("/api/v1/campaigns",
-                           {{"name", "第1期"},
-                            {"theme", "阅读"},
-                            {"series", "阅读"},
-                            {"starts_on", FormatIsoDate(today - 2)},
-                            {"days", 21}},
-                           op_);
-    std::string campaign = c.data()["id"];
-    client_->Post(
-        "/api/v1/campaigns/" + campaign + "/enrollments",
-        {{"enrollments", {{{"openid", "kid"}, {"nickname", "小明妈妈"}}}}},
-        op_);
-    std::string me = ParticipantToken("kid", "小明妈妈");
+    std::string campaign = CreateRunningCampaign(op_, 2);
+    std::string me = EnrollAndSignIn(op_, campaign, "kid", "小明妈妈");
     // Today's check-in and two make-ups: three photos' worth of evidence.
     for (int day : {0, 1, 2}) {
       json body = {{"campaign_id", campaign},

@@ -28,20 +28,8 @@ class OcrApiTest : public ServerTest {
     options_.http.max_body_bytes = 4u << 20;  // Room for a full-size photo.
     Start();
     op_ = CreateStaff("yunying", "operator");
-    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
-    auto c = client_->Post("/api/v1/campaigns",
-                           {{"name", "第1期"},
-                            {"theme", "阅读"},
-                            {"series", "阅读"},
-                            {"starts_on", FormatIsoDate(today - 2)},
-                            {"days", 21}},
-                           op_);
-    campaign_ = c.data()["id"];
-    client_->Post(
-        "/api/v1/campaigns/" + campaign_ + "/enrollments",
-        {{"enrollments", {{{"openid", "kid"}, {"nickname", "小明妈妈"}}}}},
-        op_);
-    me_ = ParticipantToken("kid", "小明妈妈");
+    campaign_ = CreateRunningCampaign(op_, 2);
+    me_ = EnrollAndSignIn(op_, campaign_, "kid", "小明妈妈");
   }
   std::string PhotoCheckin(const std::string& client_id,
                            const std::string& photo, const std::string& type) {

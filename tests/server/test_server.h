@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "community/campaign.h"
+#include "core/time_util.h"
 #include "server/app.h"
 #include "tests/storage/test_db.h"
 
@@ -118,6 +120,33 @@ class ServerTest : public ::testing::Test {
                            {{"openid", openid}, {"nickname", nickname}});
     EXPECT_EQ(r.status, 200) << r.body.dump();
     return r.status == 200 ? r.data()["token"].get<std::string>() : "";
+  }
+
+  // A 21-day campaign (第1期, series 阅读) that started `days_ago` days
+  // before the fake clock's today, created by operator `op`; its id.
+  std::string CreateRunningCampaign(const std::string& op, int days_ago) {
+    int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+    auto c = client_->Post("/api/v1/campaigns",
+                           {{"name", "第1期"},
+                            {"theme", "阅读"},
+                            {"series", "阅读"},
+                            {"starts_on", FormatIsoDate(today - days_ago)},
+                            {"days", 21}},
+                           op);
+    EXPECT_EQ(c.status, 201) << c.body.dump();
+    return c.status == 201 ? c.data()["id"].get<std::string>() : "";
+  }
+  // Enrolls the participant (openid, nickname) in `campaign` and signs them
+  // in to the mini-program; their token.
+  std::string EnrollAndSignIn(const std::string& op,
+                              const std::string& campaign,
+                              const std::string& openid,
+                              const std::string& nickname) {
+    auto e = client_->Post(
+        "/api/v1/campaigns/" + campaign + "/enrollments",
+        {{"enrollments", {{{"openid", openid}, {"nickname", nickname}}}}}, op);
+    EXPECT_EQ(e.status, 200) << e.body.dump();
+    return ParticipantToken(openid, nickname);
   }
 
   storage::TempDir dir_;
