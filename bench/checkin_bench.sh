@@ -2,6 +2,10 @@
 # Check-in ingest under wrk on loopback (JSON, unique participants and
 # client ids) side by side with /healthz on the same server.
 # Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=150000]
+# Env: DB_READERS (pooled read connections, default 4); PERF=1 records the
+# server with `perf record -g` during the check-in run and prints the share
+# of time per library (kernel, libc, SQLite, qunying …); needs perf
+# (Debian package linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-8}"; conns="${2:-32}"; people="${3:-150000}"
@@ -12,7 +16,7 @@ trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp
 build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people"
 build/release/server/qunying serve --db "$tmp/c.db" --data-dir "$tmp/data" \
   --listen 127.0.0.1:0 --log-file "$tmp/log" --log-level "${LOG_LEVEL:-info}" --db-sync "${DB_SYNC:-full}" \
-  --threads "$((conns + 8))" \
+  --threads "$((conns + 8))" --db-readers "${DB_READERS:-4}" \
   --admin-password bench-admin-1 >"$tmp/out" &
 pid=$!
 for _ in $(seq 100); do grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
@@ -31,8 +35,18 @@ row() {  # name, wrk output
 echo "wrk -t2 -c$conns -d${secs}s, $(getconf _NPROCESSORS_ONLN) cores, $people participants"
 printf "%-22s %12s %10s %10s  %s\n" endpoint "req/s" p50 p99 non-2xx
 row healthz "$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")"
+if [ "${PERF:-0}" = 1 ]; then
+  perf record -F 2000 -g -p "$pid" -o "$tmp/perf.data" -- sleep "$secs" \
+    >/dev/null 2>&1 &
+  perf_pid=$!
+fi
 row checkin "$(TOKENS="$tmp/tokens" WRK_THREADS=2 wrk -t2 -c"$conns" -d"${secs}s" --latency \
   -s bench/checkin.lua "$base")"
+if [ "${PERF:-0}" = 1 ]; then
+  wait "$perf_pid" || true
+  perf report -i "$tmp/perf.data" --no-children --sort dso -g none 2>/dev/null |
+    grep '%' | head -8
+fi
 awk -v a="$(cat "$tmp/healthz")" -v b="$(cat "$tmp/checkin")" \
   'BEGIN {printf "ratio checkin / healthz: %.2f\n", b / a}'
 sqlite3 "$tmp/c.db" "SELECT 'check-ins stored: ' || COUNT(*) FROM checkins" 2>/dev/null || true
