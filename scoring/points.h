@@ -1,0 +1,43 @@
+// The points score: fit, engagement and intent, each 0–100, their weighted
+// total, a tier such as "A1", and every factor that earned points, named
+// so a sales rep can read it. Also the model inputs derived from the same
+// features. Pure functions; thread-safe.
+#ifndef QUNYING_SCORING_POINTS_H_
+#define QUNYING_SCORING_POINTS_H_
+
+#include <string>
+#include <vector>
+
+#include "scoring/attributes.h"
+#include "scoring/rules.h"
+
+namespace qunying::scoring {
+
+struct PointsFactor {
+  std::string part;   // "fit", "engagement" or "intent".
+  std::string name;   // Stable key: "completion", "grade", "想报下一期".
+  std::string value;  // What the member has: "18/21", "三年级".
+  std::string label;  // In words: "打卡完成率 86%".
+  double points = 0;  // Points earned within the part.
+};
+
+struct PointsScore {
+  double fit = 0, engagement = 0, intent = 0;  // Each 0–100.
+  double total = 0;                            // 0–100.
+  std::string tier;                            // "A1" … "C3".
+  std::vector<PointsFactor> factors;           // Largest first.
+};
+
+PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules);
+
+// The intent phrases found in `texts` (each once), in dictionary order.
+std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
+                                     const std::vector<IntentPhrase>& dict);
+
+// Model inputs: the engagement and history numbers, intent score, and the
+// fit facts as categories. Everything here is known before contact.
+Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules);
+
+}  // namespace qunying::scoring
+
+#endif  // QUNYING_SCORING_POINTS_H_

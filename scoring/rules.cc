@@ -1,0 +1,79 @@
+#include "scoring/rules.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace qunying::scoring {
+
+extern const char kIntentPhrasesTsv[];
+
+std::vector<IntentPhrase> DefaultIntentPhrases() {
+  std::vector<IntentPhrase> out;
+  std::istringstream in(kIntentPhrasesTsv);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    out.push_back({line.substr(0, tab), std::atof(line.c_str() + tab + 1)});
+  }
+  return out;
+}
+
+ScoringRules ScoringRules::Defaults() {
+  ScoringRules r;
+  r.fit = {
+      {"grade", {"三年级", "四年级", "五年级", "六年级"}, 40, "三至六年级"},
+      {"grade", {"一年级", "二年级", "初一", "初二"}, 25, "一二年级或初一初二"},
+      {"grade", {"大班"}, 15, "幼儿园大班"},
+      {"city", {"北京", "上海", "广州", "深圳"}, 30, "一线城市"},
+      {"city",
+       {"成都", "杭州", "重庆", "武汉", "西安", "苏州", "南京", "天津", "长沙",
+        "郑州", "东莞", "青岛", "沈阳", "宁波", "昆明"},
+       20,
+       "新一线城市"},
+      {"phone", {"*"}, 10, "留有手机号"},
+      {"occupation",
+       {"医生", "教师", "律师", "工程师", "程序员", "会计", "设计师", "经理"},
+       10,
+       "职业匹配"},
+      {"school", {"*"}, 10, "学校已知"},
+  };
+  r.intent = DefaultIntentPhrases();
+  return r;
+}
+
+Status ScoringRules::Validate() const {
+  auto bad = [](const std::string& field, const std::string& why) {
+    return Status::InvalidArgument(field + " " + why, field);
+  };
+  for (double w : {weight_fit, weight_engagement, weight_intent}) {
+    if (w < 0 || w > 1) return bad("weights", "must each be within 0–1");
+  }
+  if (weight_fit + weight_engagement + weight_intent <= 0)
+    return bad("weights", "must not all be zero");
+  if (lead_threshold < 0 || lead_threshold > 100)
+    return bad("lead_threshold", "must be within 0–100");
+  if (tier_b > tier_a || level_2 > level_1)
+    return bad("tiers", "must be ordered (A above B, 1 above 2)");
+  for (const auto& f : fit) {
+    if (f.field.empty() || f.values.empty())
+      return bad("fit", "rules need a field and at least one value");
+    if (f.points < -100 || f.points > 100)
+      return bad("fit", "points must be within -100–100");
+  }
+  for (const auto& p : intent) {
+    if (p.phrase.empty() || p.phrase == "*")
+      return bad("intent", "phrases must not be empty");
+    if (p.weight < -100 || p.weight > 100)
+      return bad("intent", "weights must be within -100–100");
+  }
+  const EngagementRules& e = engagement;
+  for (double v : {e.streak_full_days, e.dwell_full_s, e.reads_full,
+                   e.renewals_full, e.paid_full_fen, e.half_life_days}) {
+    if (v <= 0) return bad("engagement", "full marks must be positive");
+  }
+  return Status::Ok();
+}
+
+}  // namespace qunying::scoring

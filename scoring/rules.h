@@ -1,0 +1,108 @@
+// What a member is scored on, and the versioned rules that turn it into a
+// points score: fit (profile facts against the ideal customer), engagement
+// (check-ins, streak, dwell, reads, renewals, spend, with a recency decay
+// on campaign-relative time) and intent (weighted phrases in what the
+// member wrote). Value types; thread-compatible.
+#ifndef QUNYING_SCORING_RULES_H_
+#define QUNYING_SCORING_RULES_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace qunying::scoring {
+
+// What the community knows of one member when scoring. Nothing here may
+// come from after a sales contact (outcomes, notes): see lead freezing.
+struct MemberFeatures {
+  int64_t member_id = 0;
+  // The member's latest campaign (by start date).
+  std::string series;
+  int campaign_days = 0;      // Days of that campaign elapsed so far (≥ 0).
+  int checkins = 0;           // Check-ins in it, make-ups included.
+  int makeups = 0;            // Of which make-ups (补卡).
+  int longest_streak = 0;     // Consecutive days, in it.
+  int64_t dwell_s_30d = 0;    // Mini-program dwell, last 30 days.
+  int content_reads_30d = 0;  // content_read events, last 30 days.
+  // Days from the last activity to now, counting only time inside the
+  // member's campaigns (so a gap between two campaigns does not decay the
+  // score); negative when the member was never active.
+  double recency_days = -1;
+  int campaigns = 0;     // Campaigns enrolled in.
+  int64_t paid_fen = 0;  // Paid over all of them.
+  // Profile facts (accepted or confident OCR hints): field -> value.
+  std::map<std::string, std::string> facts;
+  // Check-in texts and feedback the member wrote, newest first.
+  std::vector<std::string> texts;
+};
+
+// `points` when the member's `field` fact is one of `values`. Within a
+// field the first matching rule counts.
+struct FitRule {
+  std::string field;
+  std::vector<std::string> values;
+  double points = 0;
+  std::string label;  // Shown to reps, e.g. "三至六年级".
+};
+
+// A phrase in the member's writing and its weight (may be negative). `*`
+// stands for up to 10 characters: "有没有*课". A match with 不 or 没 in
+// the three characters before it does not count.
+struct IntentPhrase {
+  std::string phrase;
+  double weight = 0;
+};
+
+// Engagement points at full marks, and what counts as full marks.
+struct EngagementRules {
+  double completion = 35;  // Check-ins / campaign days so far.
+  double streak = 15;      // Longest streak / streak_full_days.
+  double dwell = 15;       // Dwell / dwell_full_s.
+  double reads = 10;       // Content reads / reads_full.
+  double renewals = 15;    // (campaigns − 1) / renewals_full.
+  double paid = 10;        // Paid / paid_full_fen.
+  double streak_full_days = 7;
+  double dwell_full_s = 3600;
+  double reads_full = 10;
+  double renewals_full = 2;
+  double paid_full_fen = 50000;
+  double makeup_weight = 0.5;  // A make-up counts as half a check-in.
+  // Activity points halve for every this many campaign days without
+  // activity; history points (renewals, paid) do not decay.
+  double half_life_days = 14;
+};
+
+struct ScoringRules {
+  int version = 1;
+  std::vector<FitRule> fit;
+  EngagementRules engagement;
+  std::vector<IntentPhrase> intent;
+  // total = weights · (fit, engagement, intent), each part 0–100.
+  double weight_fit = 0.4;
+  double weight_engagement = 0.4;
+  double weight_intent = 0.2;
+  // A member becomes a lead at this total.
+  double lead_threshold = 55;
+  // Tier letter from fit: A at ≥ tier_a, B at ≥ tier_b, else C. Digit from
+  // activity (0.7 · engagement + 0.3 · intent): 1 at ≥ level_1, 2 at
+  // ≥ level_2, else 3. "A1" is the best.
+  double tier_a = 60, tier_b = 30;
+  double level_1 = 50, level_2 = 25;
+
+  // The shipped defaults: tier-1/new tier-1 cities, grades 三–六年级, and
+  // the intent dictionary in data/intent_phrases.tsv.
+  static ScoringRules Defaults();
+  // Rejects negative or absurd settings with the offending field named.
+  [[nodiscard]] Status Validate() const;
+};
+
+// The shipped intent dictionary (phrase, weight), compiled in from
+// data/intent_phrases.tsv.
+std::vector<IntentPhrase> DefaultIntentPhrases();
+
+}  // namespace qunying::scoring
+
+#endif  // QUNYING_SCORING_RULES_H_

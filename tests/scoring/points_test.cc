@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scoring/points.h"
+
+namespace qunying::scoring {
+namespace {
+
+MemberFeatures Diligent() {
+  MemberFeatures f;
+  f.member_id = 1;
+  f.campaign_days = 21;
+  f.checkins = 21;
+  f.longest_streak = 21;
+  f.dwell_s_30d = 3600;
+  f.content_reads_30d = 10;
+  f.recency_days = 0;
+  f.campaigns = 3;
+  f.paid_fen = 50000;
+  return f;
+}
+
+const PointsFactor* Find(const PointsScore& s, const std::string& name) {
+  for (const auto& f : s.factors)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+TEST(PointsTest, FullEngagementEarnsFullMarks) {
+  auto s = ScorePoints(Diligent(), ScoringRules::Defaults());
+  EXPECT_NEAR(s.engagement, 100, 1e-9);
+  EXPECT_EQ(s.fit, 0);
+  EXPECT_EQ(s.tier, "C1");
+  ASSERT_NE(Find(s, "completion"), nullptr);
+  EXPECT_EQ(Find(s, "completion")->label, "打卡完成率 100%");
+}
+
+TEST(PointsTest, FitTakesTheFirstMatchingRulePerField) {
+  MemberFeatures f;
+  f.facts = {{"grade", "四年级"}, {"city", "深圳"}, {"phone", "13812345678"}};
+  auto s = ScorePoints(f, ScoringRules::Defaults());
+  EXPECT_EQ(s.fit, 40 + 30 + 10);
+  EXPECT_EQ(s.tier, "A3");
+  ASSERT_NE(Find(s, "phone"), nullptr);
+  // A rep's explanation never carries the number itself.
+  EXPECT_EQ(Find(s, "phone")->label.find("138"), std::string::npos);
+  f.facts["grade"] = "一年级";
+  EXPECT_EQ(ScorePoints(f, ScoringRules::Defaults()).fit, 25 + 30 + 10);
+}
+
+TEST(PointsTest, IntentPhrasesMatchWithWildcardsButNotNegated) {
+  auto dict = ScoringRules::Defaults().intent;
+  auto names = [&](std::vector<std::string> texts) {
+    std::vector<std::string> out;
+    for (const auto& p : FindIntent(texts, dict)) out.push_back(p.phrase);
+    return out;
+  };
+  EXPECT_EQ(names({"老师，有没有数学思维课？"}),
+            std::vector<std::string>{"有没有*课"});
+  EXPECT_TRUE(names({"暂时不想报下一期"}).empty());
+  EXPECT_TRUE(names({"还没报名"}).empty());
+  auto m = names({"想报下一期，多少钱"});
+  EXPECT_EQ(std::count(m.begin(), m.end(), "想报下一期"), 1);
+  EXPECT_EQ(std::count(m.begin(), m.end(), "多少钱"), 1);
+  // "有没有" with the 课 too far away is not a course question.
+  EXPECT_TRUE(
+      names({"有没有人知道今天的作业是什么意思呀我还是没弄懂这节课"}).empty());
+}
+
+TEST(PointsTest, IntentIsClampedAndNegativePhrasesLower) {
+  MemberFeatures f;
+  f.texts = {"想报下一期多少钱，有没有英语课，怎么报名，学费优惠"};
+  auto s = ScorePoints(f, ScoringRules::Defaults());
+  EXPECT_EQ(s.intent, 100);
+  f.texts = {"太贵了，想退款"};
+  EXPECT_EQ(ScorePoints(f, ScoringRules::Defaults()).intent, 0);
+}
+
+TEST(PointsTest, ActivityDecaysButHistoryDoesNot) {
+  auto rules = ScoringRules::Defaults();
+  MemberFeatures f = Diligent();
+  f.recency_days = 14;  // One half-life.
+  auto s = ScorePoints(f, rules);
+  // Activity parts (35+15+15+10) halve; renewals and paid (25) stay.
+  EXPECT_NEAR(s.engagement, 75 / 2.0 + 25, 1e-9);
+  ASSERT_NE(Find(s, "recency"), nullptr);
+  f.recency_days = -1;  // Never active.
+  EXPECT_NEAR(ScorePoints(f, rules).engagement, 25, 1e-9);
+}
+
+TEST(PointsTest, MakeupsCountHalf) {
+  MemberFeatures f = Diligent();
+  f.campaigns = 1;
+  f.paid_fen = 0;
+  f.checkins = 20;
+  f.makeups = 4;
+  auto s = ScorePoints(f, ScoringRules::Defaults());
+  EXPECT_NEAR(Find(s, "completion")->points, 35 * 18.0 / 21, 1e-9);
+  EXPECT_NE(Find(s, "completion")->label.find("补卡 4 次"), std::string::npos);
+}
+
+TEST(PointsTest, TotalWeighsThePartsAndTiersFollowRules) {
+  auto rules = ScoringRules::Defaults();
+  MemberFeatures f = Diligent();
+  f.facts = {{"grade", "三年级"}, {"city", "北京"}};
+  f.texts = {"想报下一期"};
+  auto s = ScorePoints(f, rules);
+  EXPECT_NEAR(s.total, std::round((0.4 * 70 + 0.4 * 100 + 0.2 * 100) * 10) / 10,
+              1e-9);
+  EXPECT_EQ(s.tier, "A1");
+  rules.tier_a = 80;
+  EXPECT_EQ(ScorePoints(f, rules).tier, "B1");
+}
+
+TEST(RulesTest, ValidateNamesTheBadSetting) {
+  auto rules = ScoringRules::Defaults();
+  EXPECT_TRUE(rules.Validate().ok());
+  EXPECT_GT(rules.intent.size(), 10u);
+  rules.lead_threshold = 120;
+  EXPECT_EQ(rules.Validate().field(), "lead_threshold");
+  rules = ScoringRules::Defaults();
+  rules.intent.push_back({"*", 5});
+  EXPECT_EQ(rules.Validate().field(), "intent");
+  rules = ScoringRules::Defaults();
+  rules.engagement.half_life_days = 0;
+  EXPECT_EQ(rules.Validate().field(), "engagement");
+}
+
+}  // namespace
+}  // namespace qunying::scoring
