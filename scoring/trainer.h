@@ -19,7 +19,7 @@ struct TrainOptions {
   int folds = 5;  // Cross-validation folds (fewer when a class is tiny).
   // Trees only with at least this many rows and this many of each outcome;
   // below that a logistic regression is steadier.
-  size_t min_rows_for_trees = 200;
+  size_t min_rows_for_trees = 500;
   size_t min_class_for_trees = 30;
   size_t min_rows = 10;  // Fewer labelled rows than this: refuse to train.
   uint32_t seed = 11;    // Fold assignment is deterministic.

@@ -12,6 +12,7 @@ Router BuildRouter(Services* s) {
   };
   const std::vector<Role> kAdmin = {Role::kAdmin};
   const std::vector<Role> kOps = {Role::kAdmin, Role::kOperator};
+  const std::vector<Role> kSales = {Role::kAdmin, Role::kSales};
   Router router;
   // clang-format off
   router.Add({"GET",  "/healthz",             Access::kPublic,      {}, h(Healthz)});
@@ -68,6 +69,18 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/members/{id}/timeline", Access::kStaff, kOps, h(MemberTimeline)});
   router.Add({"GET",  "/api/v1/members/{id}/dwell", Access::kStaff, kOps, h(MemberDwellReply)});
   router.Add({"GET",  "/api/v1/audit",        Access::kStaff, kAdmin, h(AuditLog)});
+  router.Add({"GET",  "/api/v1/leads",        Access::kStaff, kSales, h(ListLeads)});
+  router.Add({"GET",  "/api/v1/leads/kpis",   Access::kStaff, kSales, h(LeadKpis)});
+  router.Add({"GET",  "/api/v1/leads/export", Access::kStaff, kSales, h(ExportLeads)});
+  router.Add({"POST", "/api/v1/leads/claim",  Access::kStaff, kSales, h(ClaimLeads)});
+  router.Add({"POST", "/api/v1/leads/import", Access::kStaff, kAdmin, h(ImportLeads)});
+  router.Add({"GET",  "/api/v1/leads/{id}",   Access::kStaff, kSales, h(GetLead)});
+  router.Add({"PATCH", "/api/v1/leads/{id}",  Access::kStaff, kSales, h(PatchLead)});
+  router.Add({"POST", "/api/v1/scoring/train", Access::kStaff, kAdmin, h(TrainModel)});
+  router.Add({"POST", "/api/v1/scoring/rescore", Access::kStaff, kAdmin, h(RescoreLeads)});
+  router.Add({"GET",  "/api/v1/scoring/models", Access::kStaff, kAdmin, h(ListModels)});
+  router.Add({"GET",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(GetRules)});
+  router.Add({"PUT",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(PutRules)});
   // clang-format on
   return router;
 }
@@ -91,6 +104,16 @@ Result<int64_t> GetId(const Json& obj, const char* field) {
         field);
   }
   return id;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 std::string MaskPhone(const std::string& phone) {

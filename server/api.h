@@ -14,6 +14,8 @@
 #include "community/member.h"
 #include "core/clock.h"
 #include "ocr/ocr_jobs.h"
+#include "scoring/lead_engine.h"
+#include "scoring/lead_store.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "storage/blob_store.h"
@@ -30,6 +32,8 @@ struct Services {
   community::EngagementStore* engagement = nullptr;
   community::IdentityAdminStore* identity = nullptr;
   ocr::OcrJobStore* ocr_jobs = nullptr;
+  scoring::LeadStore* leads = nullptr;
+  scoring::LeadEngine* lead_engine = nullptr;
   storage::BlobStore* blobs = nullptr;
   auth::WeChatClient* wechat = nullptr;
   Metrics* metrics = nullptr;
@@ -95,6 +99,18 @@ Result<Reply> DecideHint(Services& s, Request& r);
 Result<Reply> UndoMerge(Services& s, Request& r);
 Result<Reply> MemberTimeline(Services& s, Request& r);
 Result<Reply> AuditLog(Services& s, Request& r);
+Result<Reply> ListLeads(Services& s, Request& r);
+Result<Reply> GetLead(Services& s, Request& r);
+Result<Reply> ClaimLeads(Services& s, Request& r);
+Result<Reply> PatchLead(Services& s, Request& r);
+Result<Reply> ImportLeads(Services& s, Request& r);
+Result<Reply> ExportLeads(Services& s, Request& r);
+Result<Reply> LeadKpis(Services& s, Request& r);
+Result<Reply> TrainModel(Services& s, Request& r);
+Result<Reply> RescoreLeads(Services& s, Request& r);
+Result<Reply> ListModels(Services& s, Request& r);
+Result<Reply> GetRules(Services& s, Request& r);
+Result<Reply> PutRules(Services& s, Request& r);
 
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {
@@ -107,6 +123,9 @@ Result<Page> ParsePage(const Request& r);
 // or an integer for convenience. 0 when absent or null; InvalidArgument
 // naming `field` otherwise.
 Result<int64_t> GetId(const Json& obj, const char* field);
+
+// One CSV field, quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& s);
 
 // "138****5678": the contract's mask for phones.
 std::string MaskPhone(const std::string& phone);

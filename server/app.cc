@@ -6,6 +6,8 @@
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_engagement_store.h"
 #include "storage/sqlite_identity_admin_store.h"
+#include "storage/sqlite_lead_store.h"
+#include "server/scoring_json.h"
 #include "storage/sqlite_member_store.h"
 #include "storage/sqlite_ocr_job_store.h"
 
@@ -54,6 +56,9 @@ Result<std::unique_ptr<App>> App::Create(
   s.identity = app->identity_store_.get();
   s.ocr_notify = [pool = app->ocr_workers_.get()] { pool->Notify(); };
   s.ocr_jobs = app->ocr_jobs_.get();
+  QY_RETURN_IF_ERROR(app->InitLeads(clock));
+  s.leads = app->lead_store_.get();
+  s.lead_engine = app->lead_engine_.get();
   s.blobs = app->blobs_.get();
   s.wechat = app->wechat_.get();
   s.metrics = &app->metrics_;
@@ -102,12 +107,37 @@ void App::AddGauges() {
                     });
 }
 
+// The lead store and engine, with the latest saved rules and model.
+Status App::InitLeads(const Clock* clock) {
+  lead_store_ = std::make_unique<storage::SqliteLeadStore>(db_.get());
+  lead_engine_ = std::make_unique<scoring::LeadEngine>(
+      lead_store_.get(), clock, options_.leads);
+  QY_ASSIGN_OR_RETURN(auto saved, lead_store_->LatestRules());
+  if (saved) {
+    auto json = Json::parse(saved->second, nullptr, false);
+    auto rules =
+        RulesFromJson(json, scoring::ScoringRules::Defaults());
+    if (!rules.ok())
+      return Status::Internal("stored scoring rules v" +
+                              std::to_string(saved->first) +
+                              " are unreadable: " + rules.status().message());
+    rules->version = saved->first;
+    lead_engine_->SetRules(*rules);
+  }
+  QY_RETURN_IF_ERROR(lead_engine_->LoadModel());
+  lead_scheduler_ = std::make_unique<LeadScheduler>(
+      options_.lead_schedule, lead_engine_.get(), lead_store_.get(),
+      logger_.get());
+  return Status::Ok();
+}
+
 App::~App() { Stop(); }
 
 community::CommunityStore& App::community() { return *community_store_; }
 
 Result<int> App::Start() {
   QY_RETURN_IF_ERROR(ocr_workers_->Start());
+  lead_scheduler_->Start();
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });
   logger_->Info("listening", {{"host", options_.http.host}, {"port", port_}});
@@ -121,6 +151,7 @@ void App::Stop() {
     logger_->Info("stopped", {{"port", port_}});
   }
   if (ocr_workers_) ocr_workers_->Stop();
+  if (lead_scheduler_) lead_scheduler_->Stop();
   if (db_) db_->Close();
   logger_->Flush();
 }

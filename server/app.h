@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "server/api.h"
 #include "server/http_server.h"
+#include "server/lead_scheduler.h"
 #include "server/logger.h"
 #include "server/ocr_worker.h"
 #include "server/wechat_http_client.h"
@@ -27,6 +28,7 @@ class SqliteCommunityStore;
 class SqliteEngagementStore;
 class SqliteIdentityAdminStore;
 class SqliteOcrJobStore;
+class SqliteLeadStore;
 }  // namespace qunying::storage
 
 namespace qunying::server {
@@ -40,6 +42,9 @@ struct AppOptions {
   std::string data_dir = "var/data";
   // OCR of check-in photos (workers: 0 turns it off).
   OcrWorkerOptions ocr;
+  // Lead scoring, claims and SLA, and when the loop runs by itself.
+  scoring::LeadEngineOptions leads;
+  LeadSchedulerOptions lead_schedule;
   // Accept {"openid","nickname"} at /mp/login (demos and tests only).
   bool dev_login = false;
   // Log file; empty for standard error.
@@ -72,6 +77,7 @@ class App {
  private:
   App() = default;
   void AddGauges();
+  Status InitLeads(const Clock* clock);
 
   AppOptions options_;
   std::unique_ptr<Logger> logger_;
@@ -84,6 +90,9 @@ class App {
   std::unique_ptr<storage::SqliteIdentityAdminStore> identity_store_;
   std::unique_ptr<storage::SqliteOcrJobStore> ocr_jobs_;
   std::unique_ptr<OcrWorkerPool> ocr_workers_;
+  std::unique_ptr<storage::SqliteLeadStore> lead_store_;
+  std::unique_ptr<scoring::LeadEngine> lead_engine_;
+  std::unique_ptr<LeadScheduler> lead_scheduler_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

@@ -73,16 +73,6 @@ Result<int> DaysQuery(const Request& r) {
   return days;
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(int days, DaysQuery(r));

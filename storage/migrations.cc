@@ -267,6 +267,66 @@ CREATE TABLE hint_reviews (
 );
 CREATE INDEX hint_reviews_member ON hint_reviews (member_id);
 )sql"},
+      {8, "leads", R"sql(
+CREATE TABLE leads (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER UNIQUE REFERENCES members (id),
+  external_id TEXT UNIQUE,
+  source TEXT NOT NULL CHECK (source IN ('score', 'import')),
+  score REAL NOT NULL DEFAULT 0,
+  fit REAL NOT NULL DEFAULT 0,
+  engagement REAL NOT NULL DEFAULT 0,
+  intent REAL NOT NULL DEFAULT 0,
+  probability REAL,
+  model_id INTEGER,
+  tier TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN
+    ('new', 'assigned', 'contacted', 'qualified', 'won', 'lost')),
+  owner_id INTEGER REFERENCES users (id),
+  attributes TEXT NOT NULL DEFAULT '',
+  factors TEXT NOT NULL DEFAULT '',
+  frozen INTEGER NOT NULL DEFAULT 0,
+  lost_reason TEXT NOT NULL DEFAULT '',
+  amount_fen INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL,
+  assigned_at_ms INTEGER,
+  contacted_at_ms INTEGER,
+  closed_at_ms INTEGER,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX leads_pool ON leads (status, owner_id, score DESC, id);
+CREATE INDEX leads_owner ON leads (owner_id, status);
+CREATE INDEX leads_assigned ON leads (status, assigned_at_ms);
+CREATE TABLE lead_events (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL REFERENCES leads (id),
+  at_ms INTEGER NOT NULL,
+  actor_user_id INTEGER,
+  kind TEXT NOT NULL,
+  from_status TEXT NOT NULL DEFAULT '',
+  to_status TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX lead_events_lead ON lead_events (lead_id, id);
+CREATE INDEX lead_events_actor ON lead_events (actor_user_id, kind, at_ms);
+CREATE TABLE scoring_models (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  schema TEXT NOT NULL,
+  bytes TEXT NOT NULL,
+  calibration TEXT NOT NULL,
+  n_train INTEGER NOT NULL,
+  n_won INTEGER NOT NULL,
+  auc_cv REAL NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE scoring_rules (
+  version INTEGER PRIMARY KEY,
+  rules TEXT NOT NULL,
+  by_user_id INTEGER,
+  at_ms INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,88 @@
+// The lead loop: rescoring every member (points score, and the model's
+// probability once one is trained), creating leads at the threshold,
+// claims with caps and an SLA, training on outcomes, and explanations.
+// Thread-safe: rules and the current model are swapped under a lock, and
+// one training or rescoring pass runs at a time.
+#ifndef QUNYING_SCORING_LEAD_ENGINE_H_
+#define QUNYING_SCORING_LEAD_ENGINE_H_
+
+#include <memory>
+#include <mutex>
+
+#include "core/clock.h"
+#include "scoring/lead_store.h"
+#include "scoring/trainer.h"
+
+namespace qunying::scoring {
+
+struct LeadEngineOptions {
+  TrainOptions train;
+  ClaimLimits claim;
+  // An assigned lead not contacted within this goes back to the pool.
+  int64_t sla_ms = 24LL * 3600 * 1000;
+  // Local day boundaries for the daily claim cap (minutes east of UTC).
+  int utc_offset_minutes = 8 * 60;
+  size_t explain_top = 5;  // Model factors shown per lead.
+};
+
+struct RescoreReport {
+  size_t members = 0;
+  int created = 0;
+  double load_ms = 0, score_ms = 0, write_ms = 0;
+};
+
+struct TrainReport {
+  int64_t model_id = 0;
+  std::string kind;
+  size_t n_train = 0, n_won = 0;
+  double auc_cv = 0;
+  std::vector<CalibrationBin> calibration;
+  size_t rescored = 0;  // Open leads given the new probability.
+};
+
+class LeadEngine {
+ public:
+  LeadEngine(LeadStore* store, const Clock* clock, LeadEngineOptions options);
+
+  // Loads the latest stored model, if any.
+  [[nodiscard]] Status LoadModel();
+
+  ScoringRules rules() const;
+  void SetRules(ScoringRules rules);
+  const LeadEngineOptions& options() const { return options_; }
+
+  // Scores every member; see LeadStore::ApplyScores.
+  [[nodiscard]] Result<RescoreReport> Rescore();
+  // Learns from every lead with an outcome and gives every open lead the
+  // new probability. Conflict when outcomes are too few.
+  [[nodiscard]] Result<TrainReport> Train();
+
+  [[nodiscard]] Result<std::vector<Lead>> Claim(int64_t user, int count);
+  [[nodiscard]] Result<int> ReleaseOverdue();
+
+  // The model's largest contributions for a lead (empty without a model).
+  [[nodiscard]] Result<std::vector<ModelFactor>> Explain(
+      const Lead& lead) const;
+  // The current model's id (0 when none).
+  int64_t model_id() const;
+
+ private:
+  std::shared_ptr<const TrainedModel> Current() const;
+
+  LeadStore* store_;
+  const Clock* clock_;
+  LeadEngineOptions options_;
+  mutable std::mutex mu_;  // Guards rules_, model_, model_id_.
+  ScoringRules rules_ = ScoringRules::Defaults();
+  std::shared_ptr<const TrainedModel> model_;
+  int64_t model_id_ = 0;
+  std::mutex pass_mu_;  // One Rescore or Train at a time.
+};
+
+// Calibration bins as stored ("lo hi n predicted observed" lines) and back.
+std::string EncodeCalibration(const std::vector<CalibrationBin>& bins);
+std::vector<CalibrationBin> DecodeCalibration(const std::string& text);
+
+}  // namespace qunying::scoring
+
+#endif  // QUNYING_SCORING_LEAD_ENGINE_H_

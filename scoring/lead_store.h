@@ -1,0 +1,177 @@
+// Leads: who sales should call, their score and where they are in the
+// funnel, and the persistence interface the lead engine and the HTTP
+// handlers use (implemented on SQLite by storage/). Types are values;
+// LeadStore implementations are thread-safe.
+#ifndef QUNYING_SCORING_LEAD_STORE_H_
+#define QUNYING_SCORING_LEAD_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "scoring/attributes.h"
+#include "scoring/points.h"
+#include "scoring/rules.h"
+
+namespace qunying::scoring {
+
+// new → assigned (a claim) → contacted → qualified → won | lost. A lead
+// that leaves new/assigned is frozen: its model inputs stop changing, so
+// training never sees what happened after contact.
+inline constexpr const char* kLeadStatuses[] = {
+    "new", "assigned", "contacted", "qualified", "won", "lost"};
+bool IsLeadStatus(const std::string& s);
+inline bool IsOpenStatus(const std::string& s) {
+  return s != "won" && s != "lost";
+}
+
+struct Lead {
+  int64_t id = 0;
+  int64_t member_id = 0;    // 0 for an imported lead.
+  std::string external_id;  // Imported leads' own id.
+  std::string source;       // "score" or "import".
+  double score = 0;         // Points 0–100 (imports: 100 × probability).
+  double fit = 0, engagement = 0, intent = 0;
+  std::optional<double> probability;  // Once a model exists.
+  std::string tier;
+  std::string status = "new";
+  int64_t owner_id = 0;         // 0: in the pool.
+  std::string nickname, phone;  // From the member; phone unmasked here.
+  Attributes attributes;        // Model inputs (frozen after contact).
+  std::vector<PointsFactor> factors;
+  std::string lost_reason;
+  int64_t amount_fen = 0;
+  int64_t created_at_ms = 0, assigned_at_ms = 0, contacted_at_ms = 0,
+          closed_at_ms = 0, updated_at_ms = 0;
+  bool frozen = false;
+  int64_t model_id = 0;  // Model behind `probability`.
+};
+
+struct LeadEvent {
+  int64_t at_ms = 0;
+  int64_t actor_user_id = 0;  // 0: the system (SLA, rescoring).
+  std::string kind;           // created, claim, status, sla_release, import
+  std::string from_status, to_status, note;
+};
+
+struct LeadFilter {
+  std::string status;         // "" = any.
+  double min_score = -1;      // < 0 = any.
+  std::string source;         // "" = any.
+  int64_t owner_id = 0;       // > 0: only this owner's leads …
+  bool include_pool = false;  // … and, if set, the unassigned pool too.
+  int64_t after_id = 0;       // Paging: ids above this.
+  int limit = 50;
+};
+
+// A member's scores from one rescoring pass.
+struct ScoredMember {
+  int64_t member_id = 0;
+  PointsScore points;
+  Attributes attributes;
+  std::optional<double> probability;
+};
+
+struct ImportRow {
+  std::string external_id;
+  Attributes attributes;
+  std::string outcome;  // "won", "lost" or "" (open).
+};
+
+struct ClaimLimits {
+  int daily_cap = 50;  // Leads one rep may claim per local day.
+  int open_cap = 100;  // Open leads one rep may hold.
+};
+
+struct StoredModel {
+  int64_t id = 0;
+  std::string kind;         // Model::Kind().
+  std::string schema;       // FeatureSchema::Serialize().
+  std::string bytes;        // Model::Serialize().
+  std::string calibration;  // "lo hi n predicted observed" lines.
+  size_t n_train = 0, n_won = 0;
+  double auc_cv = 0;
+  int64_t created_at_ms = 0;
+};
+
+struct RepKpi {
+  int64_t user_id = 0;
+  std::string name;
+  int claimed = 0, open = 0, contacted = 0, contacted_in_sla = 0, won = 0,
+      lost = 0;
+  int64_t revenue_fen = 0;
+};
+
+class LeadStore {
+ public:
+  virtual ~LeadStore() = default;
+
+  // What the community knows of every enrolled member at `now_ms`.
+  virtual Result<std::vector<MemberFeatures>> LoadFeatures(int64_t now_ms) = 0;
+  // Creates leads for members at or above `threshold` that have none, and
+  // refreshes scores of open leads (model inputs only while not frozen).
+  // Returns the number of leads created.
+  virtual Result<int> ApplyScores(const std::vector<ScoredMember>& scored,
+                                  double threshold, int64_t now_ms) = 0;
+  // Upserts by external_id. Returns {created, updated}.
+  virtual Result<std::pair<int, int>> Import(const std::vector<ImportRow>& rows,
+                                             int64_t actor, int64_t now_ms) = 0;
+
+  virtual Result<std::vector<Lead>> List(const LeadFilter& filter) = 0;
+  virtual Result<Lead> Get(int64_t id) = 0;
+  virtual Result<std::vector<LeadEvent>> History(int64_t id) = 0;
+
+  // Atomically gives `user` up to `count` of the best-scored open pool
+  // leads, within `limits` (local day starts at `day_start_ms`). Leads
+  // overdue for contact (assigned before `overdue_before_ms`) return to
+  // the pool first.
+  virtual Result<std::vector<Lead>> Claim(int64_t user, int count,
+                                          const ClaimLimits& limits,
+                                          int64_t day_start_ms,
+                                          int64_t overdue_before_ms,
+                                          int64_t now_ms) = 0;
+  // Moves a lead to `status` (see kLeadStatuses), with a note; `lost`
+  // needs a reason, `won` may carry an amount. "new" returns it to the
+  // pool. Conflict if the lead is closed and `status` is not.
+  virtual Status SetStatus(int64_t id, const std::string& status,
+                           const std::string& note,
+                           const std::string& lost_reason, int64_t amount_fen,
+                           int64_t actor, int64_t now_ms) = 0;
+  // Returns leads assigned before `overdue_before_ms` and not contacted
+  // to the pool; the number returned.
+  virtual Result<int> ReleaseOverdue(int64_t overdue_before_ms,
+                                     int64_t now_ms) = 0;
+
+  // Leads with an outcome (won or lost): their model inputs and result.
+  virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
+  // Open leads' ids and model inputs.
+  virtual Result<std::vector<std::pair<int64_t, Attributes>>> OpenLeads() = 0;
+  // Sets probability (and, for imports, score = 100 p) from `model_id`.
+  virtual Status SetProbabilities(
+      const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) = 0;
+
+  virtual Result<int64_t> SaveModel(const StoredModel& m) = 0;
+  virtual Result<std::optional<StoredModel>> LatestModel() = 0;
+  virtual Result<std::vector<StoredModel>> Models(int limit) = 0;  // No bytes.
+  // Rules as opaque text (the server keeps them as JSON), versioned.
+  virtual Result<int> SaveRules(const std::string& text, int64_t actor,
+                                int64_t now_ms) = 0;
+  virtual Result<std::optional<std::pair<int, std::string>>> LatestRules() = 0;
+
+  // Per sales rep, over leads claimed in [from_ms, to_ms).
+  virtual Result<std::vector<RepKpi>> Kpis(int64_t from_ms, int64_t to_ms,
+                                           int64_t sla_ms) = 0;
+};
+
+// Attributes and points factors as text for storage (tab-separated,
+// escaped), and back.
+std::string EncodeAttributes(const Attributes& a);
+Attributes DecodeAttributes(const std::string& text);
+std::string EncodeFactors(const std::vector<PointsFactor>& f);
+std::vector<PointsFactor> DecodeFactors(const std::string& text);
+
+}  // namespace qunying::scoring
+
+#endif  // QUNYING_SCORING_LEAD_STORE_H_

@@ -1,0 +1,337 @@
+// Leads for sales: the inbox (own leads and the pool), a lead's card with
+// its explanation, atomic claims, status changes, import and export, and
+// the reps' KPIs. A rep sees only their own leads and the pool; anything
+// else answers 404. Phones unmask for the lead's owner and admins.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "core/time_util.h"
+#include "server/api.h"
+#include "server/json_body.h"
+#include "server/scoring_json.h"
+
+namespace qunying::server {
+namespace {
+
+constexpr size_t kMaxImportRows = 10000;
+constexpr int kMaxClaim = 50;
+
+bool IsAdmin(const Request& r) {
+  return r.principal.role == auth::Role::kAdmin;
+}
+
+bool Visible(const Request& r, const scoring::Lead& l) {
+  return IsAdmin(r) || l.owner_id == r.principal.id ||
+         (l.owner_id == 0 && l.status == "new");
+}
+
+bool Unmask(const Request& r, const scoring::Lead& l) {
+  return IsAdmin(r) || (l.owner_id && l.owner_id == r.principal.id);
+}
+
+Result<scoring::Lead> VisibleLead(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, s.leads->Get(id));
+  if (!Visible(r, l)) return Status::NotFound("lead not found");
+  return l;
+}
+
+Result<scoring::LeadFilter> FilterFrom(const Request& r) {
+  scoring::LeadFilter f;
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  f.limit = page.limit + 1;
+  f.after_id = page.after_id;
+  f.status = r.Query("status");
+  if (!f.status.empty() && !scoring::IsLeadStatus(f.status)) {
+    return Status::InvalidArgument(
+        "status must be new, assigned, contacted, qualified, won or lost",
+        "status");
+  }
+  f.source = r.Query("source");
+  if (!f.source.empty() && f.source != "score" && f.source != "import")
+    return Status::InvalidArgument("source must be score or import", "source");
+  std::string min = r.Query("min_score");
+  if (!min.empty()) {
+    char* end = nullptr;
+    f.min_score = std::strtod(min.c_str(), &end);
+    if (*end || !std::isfinite(f.min_score))
+      return Status::InvalidArgument("min_score must be a number", "min_score");
+  }
+  std::string mine = r.Query("mine");
+  bool only_mine = mine == "1" || mine == "true";
+  if (!mine.empty() && !only_mine && mine != "0" && mine != "false")
+    return Status::InvalidArgument("mine must be true or false", "mine");
+  if (only_mine || !IsAdmin(r)) f.owner_id = r.principal.id;
+  f.include_pool = !IsAdmin(r) && !only_mine;
+  return f;
+}
+
+Json FactorsJson(const scoring::Lead& l) {
+  Json out = Json::array();
+  for (const auto& f : l.factors)
+    out.push_back({{"name", f.name},
+                   {"value", f.value},
+                   {"contribution", std::round(f.points * 10) / 10},
+                   {"part", f.part},
+                   {"label", f.label}});
+  return out;
+}
+
+Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors) {
+  Json out = Json::array();
+  for (const auto& f : factors) {
+    std::string dir = f.contribution >= 0 ? "raises" : "lowers";
+    out.push_back(
+        {{"name", f.name},
+         {"value", f.value},
+         {"contribution", std::round(f.contribution * 1000) / 1000},
+         {"label", f.name + (f.value.empty() ? " (unknown)" : " = " + f.value) +
+                       " " + dir + " the odds of winning"}});
+  }
+  return out;
+}
+
+Result<scoring::AttrValue> AttrFrom(const Json& v, const std::string& path) {
+  if (v.is_null()) return scoring::AttrValue{};
+  if (v.is_number()) {
+    double d = v.get<double>();
+    if (!std::isfinite(d))
+      return Status::InvalidArgument(path + " must be finite", path);
+    return scoring::AttrValue{d};
+  }
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.size() > 200)
+      return Status::InvalidArgument(path + " is longer than 200 bytes", path);
+    return scoring::AttrValue{s};
+  }
+  if (v.is_boolean()) return scoring::AttrValue{v.get<bool>() ? 1.0 : 0.0};
+  return Status::InvalidArgument(path + " must be a number, a string or null",
+                                 path);
+}
+
+Result<scoring::ImportRow> ImportRowFrom(const Json& j, size_t i) {
+  std::string at = "rows[" + std::to_string(i) + "]";
+  if (!j.is_object())
+    return Status::InvalidArgument(at + " must be an object", at);
+  scoring::ImportRow row;
+  auto id = j.find("external_id");
+  if (id == j.end() || !(id->is_string() || id->is_number_integer()))
+    return Status::InvalidArgument(at + ".external_id is required",
+                                   at + ".external_id");
+  row.external_id = id->is_string() ? id->get<std::string>() : id->dump();
+  if (row.external_id.empty() || row.external_id.size() > 128)
+    return Status::InvalidArgument(at + ".external_id must be 1–128 bytes",
+                                   at + ".external_id");
+  if (auto a = j.find("attributes"); a != j.end() && !a->is_null()) {
+    if (!a->is_object() || a->size() > 200)
+      return Status::InvalidArgument(
+          at + ".attributes must be an object of at most 200 names",
+          at + ".attributes");
+    for (const auto& [name, v] : a->items()) {
+      std::string path = at + ".attributes." + name;
+      if (name.empty() || name.size() > 64 ||
+          name.find_first_of("\t\n\r\\") != std::string::npos)
+        return Status::InvalidArgument(
+            path + ": names are 1–64 bytes without tabs, newlines or \\", path);
+      QY_ASSIGN_OR_RETURN(row.attributes[name], AttrFrom(v, path));
+    }
+  }
+  if (auto o = j.find("outcome"); o != j.end() && !o->is_null()) {
+    if (!o->is_string() || (*o != "won" && *o != "lost"))
+      return Status::InvalidArgument(at + ".outcome must be won, lost or null",
+                                     at + ".outcome");
+    row.outcome = o->get<std::string>();
+  }
+  return row;
+}
+
+}  // namespace
+
+// GET /leads?status=&min_score=&mine=&source=&limit=&cursor=
+Result<Reply> ListLeads(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::LeadFilter f, FilterFrom(r));
+  QY_ASSIGN_OR_RETURN(auto leads, s.leads->List(f));
+  return Reply{200, PageJson(leads, f.limit - 1, [&](const scoring::Lead& l) {
+                 return LeadJson(l, Unmask(r, l));
+               })};
+}
+
+// GET /leads/{id}: the card: scores, factors in words, the model's
+// factors, history.
+Result<Reply> GetLead(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, VisibleLead(s, r));
+  QY_ASSIGN_OR_RETURN(auto model_factors, s.lead_engine->Explain(l));
+  QY_ASSIGN_OR_RETURN(auto history, s.leads->History(l.id));
+  Json j = LeadJson(l, Unmask(r, l));
+  j["factors"] = FactorsJson(l);
+  j["model_factors"] = ModelFactorsJson(model_factors);
+  j["model_id"] = l.model_id ? Json(IdString(l.model_id)) : Json();
+  Json h = Json::array();
+  for (const auto& e : history)
+    h.push_back({{"at", FormatRfc3339(e.at_ms)},
+                 {"actor_id",
+                  e.actor_user_id ? Json(IdString(e.actor_user_id)) : Json()},
+                 {"kind", e.kind},
+                 {"from", e.from_status},
+                 {"to", e.to_status},
+                 {"note", e.note}});
+  j["history"] = h;
+  return Reply{200, j};
+}
+
+// POST /leads/claim {"count"}: the best-scored pool leads, atomically.
+Result<Reply> ClaimLeads(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(auto count, GetInt(body, "count", false));
+  int64_t n = count.value_or(1);
+  if (n < 1 || n > kMaxClaim) {
+    return Status::InvalidArgument(
+        "count must be from 1 to " + std::to_string(kMaxClaim), "count");
+  }
+  QY_ASSIGN_OR_RETURN(
+      auto leads, s.lead_engine->Claim(r.principal.id, static_cast<int>(n)));
+  Json items = Json::array();
+  for (const auto& l : leads) items.push_back(LeadJson(l, true));
+  return Reply{200, {{"items", items}}};
+}
+
+// PATCH /leads/{id} {"status","note","lost_reason","amount_fen"}
+Result<Reply> PatchLead(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, VisibleLead(s, r));
+  if (!IsAdmin(r) && l.owner_id != r.principal.id)
+    return Status::NotFound("lead not found");  // A pool lead: claim it first.
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string status,
+                      GetStringOr(body, "status", l.status, 16));
+  if (!scoring::IsLeadStatus(status)) {
+    return Status::InvalidArgument(
+        "status must be new, assigned, contacted, qualified, won or lost",
+        "status");
+  }
+  QY_ASSIGN_OR_RETURN(std::string note, GetStringOr(body, "note", "", 2000));
+  QY_ASSIGN_OR_RETURN(std::string reason,
+                      GetStringOr(body, "lost_reason", "", 200));
+  QY_ASSIGN_OR_RETURN(auto amount, GetInt(body, "amount_fen", false));
+  if (amount && (*amount < 0 || *amount > 100'000'000'00LL))
+    return Status::InvalidArgument("amount_fen must be from 0 to 10^10",
+                                   "amount_fen");
+  if (status == "lost" && reason.empty() && l.status != "lost")
+    return Status::InvalidArgument("a lost lead needs a lost_reason",
+                                   "lost_reason");
+  if (status == l.status && note.empty())
+    return Status::InvalidArgument(
+        "nothing to change: give a new status or a note", "status");
+  QY_RETURN_IF_ERROR(s.leads->SetStatus(l.id, status, note, reason,
+                                        amount.value_or(l.amount_fen),
+                                        r.principal.id, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(scoring::Lead after, s.leads->Get(l.id));
+  return Reply{200, LeadJson(after, Unmask(r, after))};
+}
+
+// POST /leads/import {"rows":[{"external_id","attributes","outcome"}]}:
+// checked whole before anything is written.
+Result<Reply> ImportLeads(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  auto rows = body.find("rows");
+  if (rows == body.end() || !rows->is_array())
+    return Status::InvalidArgument("rows must be an array", "rows");
+  if (rows->size() > kMaxImportRows)
+    return Status::TooLarge("at most " + std::to_string(kMaxImportRows) +
+                            " rows per import");
+  std::vector<scoring::ImportRow> parsed;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    QY_ASSIGN_OR_RETURN(auto row, ImportRowFrom((*rows)[i], i));
+    if (!seen.insert(row.external_id).second) {
+      std::string at = "rows[" + std::to_string(i) + "].external_id";
+      return Status::InvalidArgument(at + " repeats an earlier row", at);
+    }
+    parsed.push_back(std::move(row));
+  }
+  QY_ASSIGN_OR_RETURN(auto counts, s.leads->Import(parsed, r.principal.id,
+                                                   s.clock->NowMillis()));
+  return Reply{200, {{"created", counts.first}, {"updated", counts.second}}};
+}
+
+// GET /leads/export: the caller's visible leads as CSV (phones masked as
+// in the API).
+Result<Reply> ExportLeads(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::LeadFilter f, FilterFrom(r));
+  std::string csv =
+      "id,member_id,external_id,nickname,phone,score,probability,tier,status,"
+      "owner_id,fit,engagement,intent,amount_fen,lost_reason,updated_at\n";
+  f.after_id = 0;
+  f.limit = 1000;
+  for (;;) {
+    QY_ASSIGN_OR_RETURN(auto leads, s.leads->List(f));
+    for (const auto& l : leads) {
+      Json j = LeadJson(l, Unmask(r, l));
+      auto text = [&](const char* k) {
+        return j[k].is_null()     ? std::string()
+               : j[k].is_string() ? CsvField(j[k].get<std::string>())
+                                  : j[k].dump();
+      };
+      for (const char* k :
+           {"id", "member_id", "external_id", "nickname", "phone", "score",
+            "probability", "tier", "status", "owner_id", "fit", "engagement",
+            "intent", "amount_fen", "lost_reason"})
+        csv += text(k) + ",";
+      csv += text("updated_at") + "\n";
+    }
+    if (leads.size() < static_cast<size_t>(f.limit)) break;
+    f.after_id = leads.back().id;
+  }
+  Reply reply;
+  reply.content_type = "text/csv; charset=utf-8";
+  reply.raw = std::move(csv);
+  return reply;
+}
+
+// GET /leads/kpis?from=&to= : per rep, and a leaderboard (won, then
+// revenue). Default window: the last 30 days.
+Result<Reply> LeadKpis(Services& s, Request& r) {
+  int64_t now = s.clock->NowMillis();
+  int64_t from = now - 30LL * 86400000, to = now + 1;
+  for (auto [key, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+    std::string v = r.Query(key);
+    if (v.empty()) continue;
+    auto t = ParseRfc3339(v);
+    if (!t.ok())
+      return Status::InvalidArgument(
+          std::string(key) + " must be an RFC 3339 time", key);
+    *out = *t;
+  }
+  int64_t sla = s.lead_engine->options().sla_ms;
+  QY_ASSIGN_OR_RETURN(auto kpis, s.leads->Kpis(from, to, sla));
+  std::sort(kpis.begin(), kpis.end(), [](const auto& a, const auto& b) {
+    return a.won != b.won ? a.won > b.won : a.revenue_fen > b.revenue_fen;
+  });
+  Json items = Json::array();
+  int rank = 0;
+  for (const auto& k : kpis) {
+    double conversion = k.claimed ? double(k.won) / k.claimed : 0;
+    double in_sla = k.contacted ? double(k.contacted_in_sla) / k.contacted : 0;
+    items.push_back({{"rank", ++rank},
+                     {"user_id", IdString(k.user_id)},
+                     {"name", k.name},
+                     {"claimed", k.claimed},
+                     {"open", k.open},
+                     {"contacted", k.contacted},
+                     {"contacted_within_sla", k.contacted_in_sla},
+                     {"sla_rate", std::round(in_sla * 10000) / 10000},
+                     {"won", k.won},
+                     {"lost", k.lost},
+                     {"conversion", std::round(conversion * 10000) / 10000},
+                     {"revenue_fen", k.revenue_fen}});
+  }
+  return Reply{200,
+               {{"from", FormatRfc3339(from)},
+                {"to", FormatRfc3339(to)},
+                {"sla_hours", sla / 3600000.0},
+                {"items", items}}};
+}
+
+}  // namespace qunying::server

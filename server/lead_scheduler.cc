@@ -1,0 +1,67 @@
+#include "server/lead_scheduler.h"
+
+#include <chrono>
+
+namespace qunying::server {
+
+void LeadScheduler::Start() {
+  if (thread_.joinable()) return;
+  if (!options_.sla_sweep_s && !options_.rescore_s && !options_.retrain_s)
+    return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void LeadScheduler::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LeadScheduler::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (int64_t tick = 1;; ++tick) {
+    if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; }))
+      return;
+    lock.unlock();
+    RunDue(tick);
+    lock.lock();
+  }
+}
+
+void LeadScheduler::RunDue(int64_t tick) {
+  auto due = [tick](int every) { return every > 0 && tick % every == 0; };
+  if (due(options_.sla_sweep_s)) {
+    auto n = engine_->ReleaseOverdue();
+    if (!n.ok())
+      logger_->Warn("sla sweep failed", {{"error", n.status().message()}});
+    else if (*n)
+      logger_->Info("leads returned to the pool", {{"count", *n}});
+  }
+  if (due(options_.rescore_s)) {
+    auto rep = engine_->Rescore();
+    if (!rep.ok())
+      logger_->Warn("rescoring failed", {{"error", rep.status().message()}});
+    else
+      logger_->Info("rescored", {{"members", int64_t(rep->members)},
+                                 {"created", rep->created}});
+  }
+  if (due(options_.retrain_s)) {
+    auto rows = store_->TrainingRows();
+    if (!rows.ok() || rows->size() == trained_on_) return;
+    auto t = engine_->Train();
+    if (!t.ok()) {
+      logger_->Info("scheduled training skipped",
+                    {{"reason", t.status().message()}});
+      return;
+    }
+    trained_on_ = rows->size();
+    logger_->Info("model trained", {{"model_id", t->model_id},
+                                    {"n_train", int64_t(t->n_train)}});
+  }
+}
+
+}  // namespace qunying::server

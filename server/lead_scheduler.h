@@ -1,0 +1,52 @@
+// Runs the lead loop on a timer: returns overdue leads to the pool,
+// rescores every member, and retrains when new outcomes have arrived.
+// Start/Stop from one thread; the work itself goes through LeadEngine,
+// which is thread-safe.
+#ifndef QUNYING_SERVER_LEAD_SCHEDULER_H_
+#define QUNYING_SERVER_LEAD_SCHEDULER_H_
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "scoring/lead_engine.h"
+#include "server/logger.h"
+
+namespace qunying::server {
+
+struct LeadSchedulerOptions {
+  // Each 0 turns that job off. Intervals are wall-clock seconds; the first
+  // run of each job comes one interval after Start.
+  int sla_sweep_s = 60;   // Return overdue leads to the pool.
+  int rescore_s = 600;    // Rescore every member.
+  int retrain_s = 86400;  // Retrain (when outcomes changed since).
+};
+
+class LeadScheduler {
+ public:
+  LeadScheduler(LeadSchedulerOptions options, scoring::LeadEngine* engine,
+                scoring::LeadStore* store, Logger* logger)
+      : options_(options), engine_(engine), store_(store), logger_(logger) {}
+  ~LeadScheduler() { Stop(); }
+
+  void Start();
+  void Stop();
+
+ private:
+  void Loop();
+  void RunDue(int64_t tick);
+
+  LeadSchedulerOptions options_;
+  scoring::LeadEngine* engine_;
+  scoring::LeadStore* store_;
+  Logger* logger_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+  size_t trained_on_ = 0;  // Outcomes the last scheduled training saw.
+};
+
+}  // namespace qunying::server
+
+#endif  // QUNYING_SERVER_LEAD_SCHEDULER_H_

@@ -1,0 +1,102 @@
+// Admin endpoints of the scoring loop: rules (versioned), rescoring,
+// training with cross-validated AUC and a calibration table, and the list
+// of models.
+#include <cmath>
+
+#include "core/time_util.h"
+#include "server/api.h"
+#include "server/scoring_json.h"
+#include "storage/sqlite_identity_admin_store.h"
+
+namespace qunying::server {
+namespace {
+
+Json CalibrationJson(const std::vector<scoring::CalibrationBin>& bins) {
+  Json out = Json::array();
+  auto r4 = [](double x) { return std::round(x * 10000) / 10000; };
+  for (const auto& b : bins)
+    out.push_back({{"lo", b.lo},
+                   {"hi", b.hi},
+                   {"n", b.n},
+                   {"predicted", r4(b.predicted)},
+                   {"observed", r4(b.observed)}});
+  return out;
+}
+
+Status Audit(Services& s, const Request& r, const char* action,
+             const std::string& target, const std::string& detail) {
+  return s.db->Write([&](storage::Connection& c) {
+    return storage::WriteAudit(c, r.principal.id, action, target, detail,
+                               s.clock->NowMillis());
+  });
+}
+
+}  // namespace
+
+// POST /scoring/train: learns from every lead with an outcome.
+Result<Reply> TrainModel(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(auto t, s.lead_engine->Train());
+  QY_RETURN_IF_ERROR(
+      Audit(s, r, "scoring.train", IdString(t.model_id), t.kind));
+  return Reply{200,
+               {{"model_id", IdString(t.model_id)},
+                {"kind", t.kind},
+                {"n_train", t.n_train},
+                {"n_won", t.n_won},
+                {"auc_cv", std::round(t.auc_cv * 10000) / 10000},
+                {"calibration", CalibrationJson(t.calibration)},
+                {"rescored", t.rescored}}};
+}
+
+// POST /scoring/rescore: scores every member now (also runs on a schedule).
+Result<Reply> RescoreLeads(Services& s, Request&) {
+  QY_ASSIGN_OR_RETURN(auto rep, s.lead_engine->Rescore());
+  return Reply{200,
+               {{"members", rep.members},
+                {"created", rep.created},
+                {"load_ms", std::round(rep.load_ms)},
+                {"score_ms", std::round(rep.score_ms)},
+                {"write_ms", std::round(rep.write_ms)}}};
+}
+
+// GET /scoring/models: the latest models, newest first.
+Result<Reply> ListModels(Services& s, Request&) {
+  QY_ASSIGN_OR_RETURN(auto models, s.leads->Models(50));
+  Json items = Json::array();
+  int64_t current = s.lead_engine->model_id();
+  for (const auto& m : models)
+    items.push_back({{"id", IdString(m.id)},
+                     {"kind", m.kind},
+                     {"n_train", m.n_train},
+                     {"n_won", m.n_won},
+                     {"auc_cv", std::round(m.auc_cv * 10000) / 10000},
+                     {"calibration", CalibrationJson(scoring::DecodeCalibration(
+                                         m.calibration))},
+                     {"created_at", FormatRfc3339(m.created_at_ms)},
+                     {"current", m.id == current}});
+  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+}
+
+// GET /scoring/rules
+Result<Reply> GetRules(Services& s, Request&) {
+  return Reply{200, RulesToJson(s.lead_engine->rules())};
+}
+
+// PUT /scoring/rules: a partial update over the current rules; a new
+// version, kept with who made it.
+Result<Reply> PutRules(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(scoring::ScoringRules rules,
+                      RulesFromJson(body, s.lead_engine->rules()));
+  Json stored = RulesToJson(rules);
+  stored.erase("version");
+  QY_ASSIGN_OR_RETURN(
+      rules.version,
+      s.leads->SaveRules(stored.dump(), r.principal.id, s.clock->NowMillis()));
+  s.lead_engine->SetRules(rules);
+  QY_RETURN_IF_ERROR(
+      Audit(s, r, "scoring.rules", std::to_string(rules.version), ""));
+  return Reply{200, RulesToJson(rules)};
+}
+
+}  // namespace qunying::server

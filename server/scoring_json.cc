@@ -1,0 +1,199 @@
+#include "server/scoring_json.h"
+
+#include <cmath>
+
+#include "core/time_util.h"
+#include "server/api.h"
+
+namespace qunying::server {
+namespace {
+
+using scoring::ScoringRules;
+
+Status Bad(const std::string& field, const std::string& want) {
+  return Status::InvalidArgument(field + " must be " + want, field);
+}
+
+// Reads a number at j[key] into *out when present.
+Status Num(const Json& j, const char* key, const std::string& path,
+           double* out) {
+  auto it = j.find(key);
+  if (it == j.end()) return Status::Ok();
+  if (!it->is_number()) return Bad(path + key, "a number");
+  *out = it->get<double>();
+  return Status::Ok();
+}
+
+Result<std::string> Text(const Json& j, const char* key,
+                         const std::string& path) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string() ||
+      it->get_ref<const std::string&>().empty())
+    return Bad(path + key, "a non-empty string");
+  return it->get<std::string>();
+}
+
+Result<std::vector<scoring::FitRule>> FitFromJson(const Json& a) {
+  if (!a.is_array()) return Bad("fit", "an array of rules");
+  std::vector<scoring::FitRule> out;
+  for (size_t i = 0; i < a.size(); ++i) {
+    std::string path = "fit[" + std::to_string(i) + "].";
+    const Json& r = a[i];
+    if (!r.is_object())
+      return Bad(path.substr(0, path.size() - 1), "an object");
+    scoring::FitRule rule;
+    QY_ASSIGN_OR_RETURN(rule.field, Text(r, "field", path));
+    auto v = r.find("values");
+    if (v == r.end() || !v->is_array() || v->empty())
+      return Bad(path + "values", "a non-empty array of strings");
+    for (const auto& x : *v) {
+      if (!x.is_string()) return Bad(path + "values", "an array of strings");
+      rule.values.push_back(x.get<std::string>());
+    }
+    QY_RETURN_IF_ERROR(Num(r, "points", path, &rule.points));
+    auto label = r.find("label");
+    rule.label = label != r.end() && label->is_string()
+                     ? label->get<std::string>()
+                     : rule.field;
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+Result<std::vector<scoring::IntentPhrase>> IntentFromJson(const Json& a) {
+  if (!a.is_array()) return Bad("intent", "an array of {phrase, weight}");
+  std::vector<scoring::IntentPhrase> out;
+  for (size_t i = 0; i < a.size(); ++i) {
+    std::string path = "intent[" + std::to_string(i) + "].";
+    if (!a[i].is_object())
+      return Bad(path.substr(0, path.size() - 1), "an object");
+    scoring::IntentPhrase p;
+    QY_ASSIGN_OR_RETURN(p.phrase, Text(a[i], "phrase", path));
+    QY_RETURN_IF_ERROR(Num(a[i], "weight", path, &p.weight));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Status EngagementFromJson(const Json& e, scoring::EngagementRules& r) {
+  if (!e.is_object()) return Bad("engagement", "an object");
+  const std::pair<const char*, double*> keys[] = {
+      {"completion", &r.completion},
+      {"streak", &r.streak},
+      {"dwell", &r.dwell},
+      {"reads", &r.reads},
+      {"renewals", &r.renewals},
+      {"paid", &r.paid},
+      {"streak_full_days", &r.streak_full_days},
+      {"dwell_full_s", &r.dwell_full_s},
+      {"reads_full", &r.reads_full},
+      {"renewals_full", &r.renewals_full},
+      {"paid_full_fen", &r.paid_full_fen},
+      {"makeup_weight", &r.makeup_weight},
+      {"half_life_days", &r.half_life_days}};
+  for (const auto& [k, p] : keys)
+    QY_RETURN_IF_ERROR(Num(e, k, "engagement.", p));
+  return Status::Ok();
+}
+
+std::string Time(int64_t ms) { return ms ? FormatRfc3339(ms) : ""; }
+
+}  // namespace
+
+Json RulesToJson(const ScoringRules& r) {
+  Json fit = Json::array();
+  for (const auto& f : r.fit)
+    fit.push_back({{"field", f.field},
+                   {"values", f.values},
+                   {"points", f.points},
+                   {"label", f.label}});
+  Json intent = Json::array();
+  for (const auto& p : r.intent)
+    intent.push_back({{"phrase", p.phrase}, {"weight", p.weight}});
+  const auto& e = r.engagement;
+  return {{"version", r.version},
+          {"weights",
+           {{"fit", r.weight_fit},
+            {"engagement", r.weight_engagement},
+            {"intent", r.weight_intent}}},
+          {"lead_threshold", r.lead_threshold},
+          {"tiers",
+           {{"a", r.tier_a},
+            {"b", r.tier_b},
+            {"level_1", r.level_1},
+            {"level_2", r.level_2}}},
+          {"fit", fit},
+          {"engagement",
+           {{"completion", e.completion},
+            {"streak", e.streak},
+            {"dwell", e.dwell},
+            {"reads", e.reads},
+            {"renewals", e.renewals},
+            {"paid", e.paid},
+            {"streak_full_days", e.streak_full_days},
+            {"dwell_full_s", e.dwell_full_s},
+            {"reads_full", e.reads_full},
+            {"renewals_full", e.renewals_full},
+            {"paid_full_fen", e.paid_full_fen},
+            {"makeup_weight", e.makeup_weight},
+            {"half_life_days", e.half_life_days}}},
+          {"intent", intent}};
+}
+
+Result<ScoringRules> RulesFromJson(const Json& j, ScoringRules r) {
+  if (!j.is_object()) return Bad("rules", "a JSON object");
+  if (auto w = j.find("weights"); w != j.end()) {
+    if (!w->is_object()) return Bad("weights", "an object");
+    QY_RETURN_IF_ERROR(Num(*w, "fit", "weights.", &r.weight_fit));
+    QY_RETURN_IF_ERROR(Num(*w, "engagement", "weights.", &r.weight_engagement));
+    QY_RETURN_IF_ERROR(Num(*w, "intent", "weights.", &r.weight_intent));
+  }
+  QY_RETURN_IF_ERROR(Num(j, "lead_threshold", "", &r.lead_threshold));
+  if (auto t = j.find("tiers"); t != j.end()) {
+    if (!t->is_object()) return Bad("tiers", "an object");
+    QY_RETURN_IF_ERROR(Num(*t, "a", "tiers.", &r.tier_a));
+    QY_RETURN_IF_ERROR(Num(*t, "b", "tiers.", &r.tier_b));
+    QY_RETURN_IF_ERROR(Num(*t, "level_1", "tiers.", &r.level_1));
+    QY_RETURN_IF_ERROR(Num(*t, "level_2", "tiers.", &r.level_2));
+  }
+  if (auto f = j.find("fit"); f != j.end()) {
+    QY_ASSIGN_OR_RETURN(r.fit, FitFromJson(*f));
+  }
+  if (auto e = j.find("engagement"); e != j.end()) {
+    QY_RETURN_IF_ERROR(EngagementFromJson(*e, r.engagement));
+  }
+  if (auto i = j.find("intent"); i != j.end()) {
+    QY_ASSIGN_OR_RETURN(r.intent, IntentFromJson(*i));
+  }
+  QY_RETURN_IF_ERROR(r.Validate());
+  return r;
+}
+
+Json LeadJson(const scoring::Lead& l, bool unmask) {
+  auto id_or_null = [](int64_t id) { return id ? Json(IdString(id)) : Json(); };
+  Json p =
+      l.probability ? Json(std::round(*l.probability * 10000) / 10000) : Json();
+  return {{"id", IdString(l.id)},
+          {"member_id", id_or_null(l.member_id)},
+          {"external_id", l.external_id.empty() ? Json() : Json(l.external_id)},
+          {"score", l.score},
+          {"probability", p},
+          {"tier", l.tier},
+          {"status", l.status},
+          {"owner_id", id_or_null(l.owner_id)},
+          {"source", l.source},
+          {"fit", std::round(l.fit * 10) / 10},
+          {"engagement", std::round(l.engagement * 10) / 10},
+          {"intent", std::round(l.intent * 10) / 10},
+          {"nickname", l.nickname},
+          {"phone", unmask ? l.phone : MaskPhone(l.phone)},
+          {"lost_reason", l.lost_reason},
+          {"amount_fen", l.amount_fen},
+          {"created_at", Time(l.created_at_ms)},
+          {"assigned_at", Time(l.assigned_at_ms)},
+          {"contacted_at", Time(l.contacted_at_ms)},
+          {"closed_at", Time(l.closed_at_ms)},
+          {"updated_at", Time(l.updated_at_ms)}};
+}
+
+}  // namespace qunying::server

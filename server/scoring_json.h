@@ -1,0 +1,24 @@
+// Scoring rules as JSON (GET/PUT /scoring/rules, and how they are stored),
+// and leads as the API shows them.
+#ifndef QUNYING_SERVER_SCORING_JSON_H_
+#define QUNYING_SERVER_SCORING_JSON_H_
+
+#include "scoring/lead_store.h"
+#include "scoring/rules.h"
+#include "server/router.h"
+
+namespace qunying::server {
+
+Json RulesToJson(const scoring::ScoringRules& rules);
+// Applies the keys present in `j` over `base` (a partial update); every
+// type error and bad value names its field. The result is validated.
+Result<scoring::ScoringRules> RulesFromJson(const Json& j,
+                                            scoring::ScoringRules base);
+
+// The contract's lead fields plus fit/engagement/intent, nickname, source
+// and times; the phone masked unless `unmask`.
+Json LeadJson(const scoring::Lead& lead, bool unmask);
+
+}  // namespace qunying::server
+
+#endif  // QUNYING_SERVER_SCORING_JSON_H_

@@ -1,0 +1,211 @@
+// SqliteLeadStore: training rows, probabilities, stored models and rules,
+// and the sales KPIs.
+#include <cmath>
+#include <map>
+
+#include "storage/sqlite_lead_store.h"
+
+namespace qunying::storage {
+namespace {
+
+constexpr char kModelCols[] =
+    "SELECT id, kind, schema, calibration, n_train, n_won, auc_cv,"
+    " created_at_ms";
+
+scoring::StoredModel ModelFromRow(const Statement& s) {
+  scoring::StoredModel m;
+  m.id = s.Int(0);
+  m.kind = s.Text(1);
+  m.schema = s.Text(2);
+  m.calibration = s.Text(3);
+  m.n_train = static_cast<size_t>(s.Int(4));
+  m.n_won = static_cast<size_t>(s.Int(5));
+  m.auc_cv = s.Double(6);
+  m.created_at_ms = s.Int(7);
+  return m;
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<scoring::Attributes, bool>>>
+SqliteLeadStore::TrainingRows() {
+  std::vector<std::pair<scoring::Attributes, bool>> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT attributes, status = 'won' FROM leads WHERE status"
+                  " IN ('won', 'lost') ORDER BY id"));
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({scoring::DecodeAttributes(s.Text(0)), s.Int(1) != 0});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, scoring::Attributes>>>
+SqliteLeadStore::OpenLeads() {
+  std::vector<std::pair<int64_t, scoring::Attributes>> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT id, attributes FROM leads WHERE status NOT IN"
+                  " ('won', 'lost') ORDER BY id"));
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back({s.Int(0), scoring::DecodeAttributes(s.Text(1))});
+    });
+  }));
+  return out;
+}
+
+Status SqliteLeadStore::SetProbabilities(
+    const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) {
+  return db_->Write([&](Connection& c) -> Status {
+    for (const auto& [id, prob] : p) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * st,
+          c.Prepare("UPDATE leads SET probability = ?1, model_id = ?2,"
+                    " score = CASE WHEN source = 'import' THEN ?3 ELSE score"
+                    " END WHERE id = ?4"));
+      st->Bind(1, prob).Bind(2, model_id);
+      st->Bind(3, std::round(prob * 1000) / 10).Bind(4, id);
+      QY_RETURN_IF_ERROR(st->Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> SqliteLeadStore::SaveModel(const scoring::StoredModel& m) {
+  int64_t id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO scoring_models (kind, schema, bytes,"
+                  " calibration, n_train, n_won, auc_cv, created_at_ms)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    st->Bind(1, m.kind).Bind(2, m.schema).Bind(3, m.bytes);
+    st->Bind(4, m.calibration).Bind(5, static_cast<int64_t>(m.n_train));
+    st->Bind(6, static_cast<int64_t>(m.n_won)).Bind(7, m.auc_cv);
+    QY_RETURN_IF_ERROR(st->Bind(8, m.created_at_ms).Run());
+    id = c.LastInsertId();
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::optional<scoring::StoredModel>> SqliteLeadStore::LatestModel() {
+  std::optional<scoring::StoredModel> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kModelCols) +
+                  ", bytes FROM scoring_models ORDER BY id DESC LIMIT 1"));
+    return ForEachRow(st, [&](const Statement& s) {
+      out = ModelFromRow(s);
+      out->bytes = s.Text(8);
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<scoring::StoredModel>> SqliteLeadStore::Models(int limit) {
+  std::vector<scoring::StoredModel> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kModelCols) +
+                  " FROM scoring_models ORDER BY id DESC LIMIT ?"));
+    st->Bind(1, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(ModelFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<int> SqliteLeadStore::SaveRules(const std::string& text, int64_t actor,
+                                       int64_t now) {
+  int version = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        int64_t last,
+        // Version 1 is the shipped defaults; saved rules start at 2.
+        QueryInt(c, "SELECT COALESCE(MAX(version), 1) FROM scoring_rules"));
+    version = static_cast<int>(last + 1);
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("INSERT INTO scoring_rules (version, rules, by_user_id,"
+                  " at_ms) VALUES (?, ?, ?, ?)"));
+    st->Bind(1, version).Bind(2, text).Bind(3, actor).Bind(4, now);
+    QY_RETURN_IF_ERROR(st->Run());
+    return Status::Ok();
+  }));
+  return version;
+}
+
+Result<std::optional<std::pair<int, std::string>>>
+SqliteLeadStore::LatestRules() {
+  std::optional<std::pair<int, std::string>> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT version, rules FROM scoring_rules"
+                                  " ORDER BY version DESC LIMIT 1"));
+    return ForEachRow(st, [&](const Statement& s) {
+      out = std::make_pair(static_cast<int>(s.Int(0)), s.Text(1));
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<scoring::RepKpi>> SqliteLeadStore::Kpis(int64_t from,
+                                                           int64_t to,
+                                                           int64_t sla_ms) {
+  std::map<int64_t, scoring::RepKpi> by_user;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * users,
+        c.Prepare("SELECT id, display_name FROM users WHERE role = 'sales'"
+                  " AND disabled = 0"));
+    QY_RETURN_IF_ERROR(ForEachRow(users, [&](const Statement& s) {
+      auto& k = by_user[s.Int(0)];
+      k.user_id = s.Int(0);
+      k.name = s.Text(1);
+    }));
+    QY_ASSIGN_OR_RETURN(
+        Statement * claims,
+        c.Prepare("SELECT actor_user_id, COUNT(*) FROM lead_events WHERE"
+                  " kind = 'claim' AND at_ms >= ? AND at_ms < ?"
+                  " GROUP BY actor_user_id"));
+    claims->Bind(1, from).Bind(2, to);
+    QY_RETURN_IF_ERROR(ForEachRow(claims, [&](const Statement& s) {
+      auto it = by_user.find(s.Int(0));
+      if (it != by_user.end()) it->second.claimed = static_cast<int>(s.Int(1));
+    }));
+    QY_ASSIGN_OR_RETURN(
+        Statement * leads,
+        c.Prepare(
+            "SELECT owner_id, SUM(status NOT IN ('won', 'lost')),"
+            " SUM(contacted_at_ms IS NOT NULL),"
+            " SUM(contacted_at_ms IS NOT NULL AND"
+            "     contacted_at_ms - assigned_at_ms <= ?3),"
+            " SUM(status = 'won'), SUM(status = 'lost'),"
+            " SUM(CASE WHEN status = 'won' THEN amount_fen ELSE 0 END)"
+            " FROM leads WHERE owner_id IS NOT NULL AND assigned_at_ms >= ?1"
+            " AND assigned_at_ms < ?2 GROUP BY owner_id"));
+    leads->Bind(1, from).Bind(2, to).Bind(3, sla_ms);
+    return ForEachRow(leads, [&](const Statement& s) {
+      auto it = by_user.find(s.Int(0));
+      if (it == by_user.end()) return;
+      auto& k = it->second;
+      k.open = static_cast<int>(s.Int(1));
+      k.contacted = static_cast<int>(s.Int(2));
+      k.contacted_in_sla = static_cast<int>(s.Int(3));
+      k.won = static_cast<int>(s.Int(4));
+      k.lost = static_cast<int>(s.Int(5));
+      k.revenue_fen = s.Int(6);
+    });
+  }));
+  std::vector<scoring::RepKpi> out;
+  for (auto& [id, k] : by_user) out.push_back(std::move(k));
+  return out;
+}
+
+}  // namespace qunying::storage

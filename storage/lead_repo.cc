@@ -1,0 +1,381 @@
+// SqliteLeadStore: leads, their events, claims, imports, models and rules.
+#include <cmath>
+#include <unordered_map>
+
+#include "storage/sqlite_lead_store.h"
+
+namespace qunying::storage {
+namespace {
+
+using scoring::Lead;
+
+constexpr char kLeadCols[] =
+    "SELECT l.id, COALESCE(l.member_id, 0), COALESCE(l.external_id, ''),"
+    " l.source, l.score, l.fit, l.engagement, l.intent, l.probability,"
+    " l.tier, l.status, COALESCE(l.owner_id, 0), COALESCE(m.nickname, ''),"
+    " COALESCE(m.phone, ''), l.attributes, l.factors, l.lost_reason,"
+    " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
+    " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
+    " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0)"
+    " FROM leads l LEFT JOIN members m ON m.id = l.member_id ";
+
+Lead LeadFromRow(const Statement& s) {
+  Lead l;
+  l.id = s.Int(0);
+  l.member_id = s.Int(1);
+  l.external_id = s.Text(2);
+  l.source = s.Text(3);
+  l.score = s.Double(4);
+  l.fit = s.Double(5);
+  l.engagement = s.Double(6);
+  l.intent = s.Double(7);
+  if (!s.IsNull(8)) l.probability = s.Double(8);
+  l.tier = s.Text(9);
+  l.status = s.Text(10);
+  l.owner_id = s.Int(11);
+  l.nickname = s.Text(12);
+  l.phone = s.Text(13);
+  l.attributes = scoring::DecodeAttributes(s.Text(14));
+  l.factors = scoring::DecodeFactors(s.Text(15));
+  l.lost_reason = s.Text(16);
+  l.amount_fen = s.Int(17);
+  l.created_at_ms = s.Int(18);
+  l.assigned_at_ms = s.Int(19);
+  l.contacted_at_ms = s.Int(20);
+  l.closed_at_ms = s.Int(21);
+  l.updated_at_ms = s.Int(22);
+  l.frozen = s.Int(23) != 0;
+  l.model_id = s.Int(24);
+  return l;
+}
+
+Status AddEvent(Connection& c, int64_t lead, int64_t at, int64_t actor,
+                const std::string& kind, const std::string& from,
+                const std::string& to, const std::string& note) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO lead_events (lead_id, at_ms, actor_user_id, kind,"
+                " from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  st->Bind(1, lead).Bind(2, at).Bind(4, kind).Bind(5, from).Bind(6, to).Bind(
+      7, note);
+  if (actor)
+    st->Bind(3, actor);
+  else
+    st->BindNull(3);
+  return st->Run();
+}
+
+Result<Lead> GetIn(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare(std::string(kLeadCols) + "WHERE l.id = ?"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("lead not found");
+  Lead l = LeadFromRow(*st);
+  st->Reset();
+  return l;
+}
+
+Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * sel,
+      c.Prepare("SELECT id FROM leads WHERE status = 'assigned' AND"
+                " assigned_at_ms < ?"));
+  sel->Bind(1, before);
+  std::vector<int64_t> ids;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(sel, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+  for (int64_t id : ids) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE leads SET status = 'new', owner_id = NULL,"
+                  " assigned_at_ms = NULL, updated_at_ms = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, id).Run());
+    QY_RETURN_IF_ERROR(AddEvent(c, id, now, 0, "sla_release", "assigned", "new",
+                                "not contacted within the SLA"));
+  }
+  return static_cast<int>(ids.size());
+}
+
+}  // namespace
+
+Result<int> SqliteLeadStore::ApplyScores(
+    const std::vector<scoring::ScoredMember>& scored, double threshold,
+    int64_t now) {
+  int created = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    struct Known {
+      int64_t id;
+      bool open, frozen;
+    };
+    std::unordered_map<int64_t, Known> known;
+    QY_ASSIGN_OR_RETURN(
+        Statement * sel,
+        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'), frozen"
+                  " FROM leads WHERE member_id IS NOT NULL"));
+    QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
+      known[s.Int(0)] = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0};
+    }));
+    for (const auto& m : scored) {
+      const auto& p = m.points;
+      auto it = known.find(m.member_id);
+      if (it == known.end()) {
+        if (p.total < threshold) continue;
+        QY_ASSIGN_OR_RETURN(
+            Statement * ins,
+            c.Prepare("INSERT INTO leads (member_id, source, score, fit,"
+                      " engagement, intent, probability, tier, attributes,"
+                      " factors, created_at_ms, updated_at_ms) VALUES (?, "
+                      "'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
+        ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
+        ins->Bind(8, scoring::EncodeAttributes(m.attributes))
+            .Bind(9, scoring::EncodeFactors(p.factors))
+            .Bind(10, now)
+            .Bind(11, now);
+        if (m.probability)
+          ins->Bind(6, *m.probability);
+        else
+          ins->BindNull(6);
+        QY_RETURN_IF_ERROR(ins->Run());
+        QY_RETURN_IF_ERROR(AddEvent(c, c.LastInsertId(), now, 0, "created", "",
+                                    "new", "score " + std::to_string(p.total)));
+        ++created;
+        continue;
+      }
+      if (!it->second.open) continue;
+      // Frozen leads keep their model inputs and probability as of contact.
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare("UPDATE leads SET score = ?, fit = ?, engagement = ?,"
+                    " intent = ?, tier = ?, factors = ?, updated_at_ms = ?,"
+                    " attributes = CASE WHEN frozen THEN attributes ELSE ?"
+                    " END, probability = CASE WHEN frozen THEN probability"
+                    " ELSE COALESCE(?, probability) END WHERE id = ?"));
+      up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
+      up->Bind(4, p.intent).Bind(5, p.tier);
+      up->Bind(6, scoring::EncodeFactors(p.factors)).Bind(7, now);
+      up->Bind(8, scoring::EncodeAttributes(m.attributes));
+      if (m.probability)
+        up->Bind(9, *m.probability);
+      else
+        up->BindNull(9);
+      QY_RETURN_IF_ERROR(up->Bind(10, it->second.id).Run());
+    }
+    return Status::Ok();
+  }));
+  return created;
+}
+
+Result<std::pair<int, int>> SqliteLeadStore::Import(
+    const std::vector<scoring::ImportRow>& rows, int64_t actor, int64_t now) {
+  std::pair<int, int> counts{0, 0};
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    for (const auto& r : rows) {
+      std::string attrs = scoring::EncodeAttributes(r.attributes);
+      QY_ASSIGN_OR_RETURN(Statement * sel,
+                          c.Prepare("SELECT id, status, frozen FROM leads WHERE"
+                                    " external_id = ?"));
+      sel->Bind(1, r.external_id);
+      QY_ASSIGN_OR_RETURN(bool found, sel->Step());
+      if (!found) {
+        QY_ASSIGN_OR_RETURN(
+            Statement * ins,
+            c.Prepare("INSERT INTO leads (external_id, source, status,"
+                      " attributes, frozen, created_at_ms, updated_at_ms,"
+                      " closed_at_ms) VALUES (?, 'import', ?, ?, ?, ?, ?, ?)"));
+        std::string status = r.outcome.empty() ? "new" : r.outcome;
+        ins->Bind(1, r.external_id).Bind(2, status).Bind(3, attrs);
+        ins->Bind(4, r.outcome.empty() ? 0 : 1).Bind(5, now).Bind(6, now);
+        if (r.outcome.empty())
+          ins->BindNull(7);
+        else
+          ins->Bind(7, now);
+        QY_RETURN_IF_ERROR(ins->Run());
+        QY_RETURN_IF_ERROR(AddEvent(c, c.LastInsertId(), now, actor, "import",
+                                    "", status, ""));
+        ++counts.first;
+        continue;
+      }
+      int64_t id = sel->Int(0);
+      std::string status = sel->Text(1);
+      bool frozen = sel->Int(2) != 0;
+      sel->Reset();
+      if (!frozen) {
+        QY_ASSIGN_OR_RETURN(
+            Statement * up,
+            c.Prepare("UPDATE leads SET attributes = ?, updated_at_ms = ?"
+                      " WHERE id = ?"));
+        QY_RETURN_IF_ERROR(up->Bind(1, attrs).Bind(2, now).Bind(3, id).Run());
+      }
+      if (!r.outcome.empty() && scoring::IsOpenStatus(status)) {
+        QY_ASSIGN_OR_RETURN(
+            Statement * up,
+            c.Prepare("UPDATE leads SET status = ?, frozen = 1,"
+                      " closed_at_ms = ?, updated_at_ms = ? WHERE id = ?"));
+        QY_RETURN_IF_ERROR(
+            up->Bind(1, r.outcome).Bind(2, now).Bind(3, now).Bind(4, id).Run());
+        QY_RETURN_IF_ERROR(
+            AddEvent(c, id, now, actor, "import", status, r.outcome, ""));
+      }
+      ++counts.second;
+    }
+    return Status::Ok();
+  }));
+  return counts;
+}
+
+Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
+  std::vector<Lead> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kLeadCols) +
+                  "WHERE l.id > ?1 AND (?2 = '' OR l.status = ?2)"
+                  " AND l.score >= ?3 AND (?4 = '' OR l.source = ?4)"
+                  " AND (?5 = 0 OR l.owner_id = ?5 OR"
+                  "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
+                  " ORDER BY l.id LIMIT ?7"));
+    st->Bind(1, f.after_id).Bind(2, f.status).Bind(3, f.min_score);
+    st->Bind(4, f.source).Bind(5, f.owner_id).Bind(6, f.include_pool ? 1 : 0);
+    st->Bind(7, f.limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(LeadFromRow(s)); });
+  }));
+  return out;
+}
+
+Result<Lead> SqliteLeadStore::Get(int64_t id) {
+  Lead out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(out, GetIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<scoring::LeadEvent>> SqliteLeadStore::History(int64_t id) {
+  std::vector<scoring::LeadEvent> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT at_ms, COALESCE(actor_user_id, 0), kind,"
+                  " from_status, to_status, note FROM lead_events"
+                  " WHERE lead_id = ? ORDER BY id"));
+    st->Bind(1, id);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back(
+          {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<Lead>> SqliteLeadStore::Claim(
+    int64_t user, int count, const scoring::ClaimLimits& limits,
+    int64_t day_start, int64_t overdue_before, int64_t now) {
+  std::vector<Lead> out;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(ReleaseIn(c, overdue_before, now).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * today,
+        c.Prepare("SELECT COUNT(*) FROM lead_events WHERE actor_user_id = ?"
+                  " AND kind = 'claim' AND at_ms >= ?"));
+    today->Bind(1, user).Bind(2, day_start);
+    QY_ASSIGN_OR_RETURN(bool r1, today->Step());
+    int64_t claimed = r1 ? today->Int(0) : 0;
+    today->Reset();
+    QY_ASSIGN_OR_RETURN(
+        Statement * open,
+        c.Prepare("SELECT COUNT(*) FROM leads WHERE owner_id = ? AND status"
+                  " NOT IN ('won', 'lost')"));
+    open->Bind(1, user);
+    QY_ASSIGN_OR_RETURN(bool r2, open->Step());
+    int64_t held = r2 ? open->Int(0) : 0;
+    open->Reset();
+    int64_t n = std::min<int64_t>(
+        {count, limits.daily_cap - claimed, limits.open_cap - held});
+    if (n <= 0) {
+      return Status::Conflict(
+          claimed >= limits.daily_cap
+              ? "daily claim cap of " + std::to_string(limits.daily_cap) +
+                    " leads reached; claim again tomorrow"
+              : "you hold " + std::to_string(held) +
+                    " open leads, the cap; close some before claiming more");
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * pick,
+        c.Prepare("SELECT id FROM leads WHERE status = 'new' AND owner_id IS"
+                  " NULL ORDER BY score DESC, id LIMIT ?"));
+    pick->Bind(1, n);
+    std::vector<int64_t> ids;
+    QY_RETURN_IF_ERROR(
+        ForEachRow(pick, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+    for (int64_t id : ids) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare("UPDATE leads SET status = 'assigned', owner_id = ?,"
+                    " assigned_at_ms = ?, updated_at_ms = ? WHERE id = ?"));
+      QY_RETURN_IF_ERROR(
+          up->Bind(1, user).Bind(2, now).Bind(3, now).Bind(4, id).Run());
+      QY_RETURN_IF_ERROR(
+          AddEvent(c, id, now, user, "claim", "new", "assigned", ""));
+      QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id));
+      out.push_back(std::move(l));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteLeadStore::SetStatus(int64_t id, const std::string& status,
+                                  const std::string& note,
+                                  const std::string& lost_reason,
+                                  int64_t amount_fen, int64_t actor,
+                                  int64_t now) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id));
+    if (!scoring::IsOpenStatus(l.status) && status != l.status) {
+      return Status::Conflict(
+          "lead is closed as " + l.status + "; it cannot become " + status,
+          "status");
+    }
+    if (status == "assigned" && !l.owner_id) {
+      return Status::InvalidArgument(
+          "a pool lead is assigned by claiming it (POST /leads/claim)",
+          "status");
+    }
+    bool pool = status == "new";
+    bool closes = !scoring::IsOpenStatus(status);
+    bool freezes = status != "new" && status != "assigned";
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare(
+            "UPDATE leads SET status = ?1, updated_at_ms = ?2,"
+            " owner_id = CASE WHEN ?3 THEN NULL ELSE owner_id END,"
+            " assigned_at_ms = CASE WHEN ?3 THEN NULL ELSE assigned_at_ms END,"
+            " frozen = MAX(frozen, ?4),"
+            " contacted_at_ms = CASE WHEN ?4 AND contacted_at_ms IS NULL"
+            "  AND owner_id IS NOT NULL THEN ?2 ELSE contacted_at_ms END,"
+            " closed_at_ms = CASE WHEN ?5 THEN ?2 ELSE closed_at_ms END,"
+            " lost_reason = CASE WHEN ?1 = 'lost' THEN ?6 ELSE lost_reason END,"
+            " amount_fen = CASE WHEN ?1 = 'won' THEN ?7 ELSE amount_fen END"
+            " WHERE id = ?8"));
+    up->Bind(1, status).Bind(2, now).Bind(3, pool ? 1 : 0);
+    up->Bind(4, freezes ? 1 : 0).Bind(5, closes ? 1 : 0).Bind(6, lost_reason);
+    QY_RETURN_IF_ERROR(up->Bind(7, amount_fen).Bind(8, id).Run());
+    return AddEvent(c, id, now, actor, status == l.status ? "note" : "status",
+                    l.status, status, note);
+  });
+}
+
+Result<int> SqliteLeadStore::ReleaseOverdue(int64_t before, int64_t now) {
+  int n = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(n, ReleaseIn(c, before, now));
+    return Status::Ok();
+  }));
+  return n;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,58 @@
+// scoring::LeadStore on the embedded SQLite Database. Claims, status
+// changes and imports run on the single writer, which makes each of them
+// atomic. Thread-safe.
+#ifndef QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
+#define QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
+
+#include "scoring/lead_store.h"
+#include "storage/database.h"
+
+namespace qunying::storage {
+
+class SqliteLeadStore : public scoring::LeadStore {
+ public:
+  explicit SqliteLeadStore(Database* db) : db_(db) {}
+
+  Result<std::vector<scoring::MemberFeatures>> LoadFeatures(
+      int64_t now_ms) override;
+  Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
+                          double threshold, int64_t now_ms) override;
+  Result<std::pair<int, int>> Import(
+      const std::vector<scoring::ImportRow>& rows, int64_t actor,
+      int64_t now_ms) override;
+  Result<std::vector<scoring::Lead>> List(
+      const scoring::LeadFilter& filter) override;
+  Result<scoring::Lead> Get(int64_t id) override;
+  Result<std::vector<scoring::LeadEvent>> History(int64_t id) override;
+  Result<std::vector<scoring::Lead>> Claim(int64_t user, int count,
+                                           const scoring::ClaimLimits& limits,
+                                           int64_t day_start_ms,
+                                           int64_t overdue_before_ms,
+                                           int64_t now_ms) override;
+  Status SetStatus(int64_t id, const std::string& status,
+                   const std::string& note, const std::string& lost_reason,
+                   int64_t amount_fen, int64_t actor, int64_t now_ms) override;
+  Result<int> ReleaseOverdue(int64_t overdue_before_ms,
+                             int64_t now_ms) override;
+  Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
+      override;
+  Result<std::vector<std::pair<int64_t, scoring::Attributes>>> OpenLeads()
+      override;
+  Status SetProbabilities(const std::vector<std::pair<int64_t, double>>& p,
+                          int64_t model_id) override;
+  Result<int64_t> SaveModel(const scoring::StoredModel& m) override;
+  Result<std::optional<scoring::StoredModel>> LatestModel() override;
+  Result<std::vector<scoring::StoredModel>> Models(int limit) override;
+  Result<int> SaveRules(const std::string& text, int64_t actor,
+                        int64_t now_ms) override;
+  Result<std::optional<std::pair<int, std::string>>> LatestRules() override;
+  Result<std::vector<scoring::RepKpi>> Kpis(int64_t from_ms, int64_t to_ms,
+                                            int64_t sla_ms) override;
+
+ private:
+  Database* db_;
+};
+
+}  // namespace qunying::storage
+
+#endif  // QUNYING_STORAGE_SQLITE_LEAD_STORE_H_

@@ -1,0 +1,388 @@
+// Leads end to end: scoring members into leads, claims (atomic, capped,
+// with an SLA), visibility and masking for reps, status changes, import,
+// training and KPIs.
+#include <set>
+#include <thread>
+
+#include "scoring/points.h"
+#include "scoring/synthetic.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+class LeadApiTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    Start();
+    admin_ = AdminToken();
+    op_ = CreateStaff("operator1", "operator");
+  }
+
+  // Imports `n` open leads "ext-<offset+i>" with a descending score order
+  // once a model exists; returns nothing (ids come from listing).
+  void ImportOpen(int n, int offset = 0) {
+    json rows = json::array();
+    for (int i = 0; i < n; ++i)
+      rows.push_back({{"external_id", "ext-" + std::to_string(offset + i)},
+                      {"attributes", {{"visits", i}, {"city", "北京"}}},
+                      {"outcome", nullptr}});
+    auto r = client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+  }
+
+  // A member enrolled with a phone who checked in today saying they want
+  // the next campaign; rescored into a lead. Returns the lead id.
+  std::string EngagedMemberLead() {
+    std::string campaign = CreateRunningCampaign(op_, 3);
+    auto e = client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                           {{"enrollments",
+                             {{{"openid", "o-lead"},
+                               {"nickname", "王小明妈妈"},
+                               {"phone", "13812345678"},
+                               {"paid_fen", 9900}}}}},
+                           op_);
+    EXPECT_EQ(e.status, 200) << e.body.dump();
+    std::string mp = ParticipantToken("o-lead", "王小明妈妈");
+    auto c = client_->Post("/api/v1/mp/checkins",
+                           {{"campaign_id", campaign},
+                            {"text", "今天读完了，想报下一期，多少钱？"},
+                            {"duration_s", 900},
+                            {"client_id", "c1"}},
+                           mp);
+    EXPECT_EQ(c.status, 201) << c.body.dump();
+    auto rules = client_->Call("PUT", "/api/v1/scoring/rules",
+                               json{{"lead_threshold", 10}}.dump(), admin_);
+    EXPECT_EQ(rules.status, 200) << rules.body.dump();
+    auto rescore =
+        client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+    EXPECT_EQ(rescore.status, 200) << rescore.body.dump();
+    EXPECT_EQ(rescore.data()["created"], 1);
+    auto list = client_->Get("/api/v1/leads?source=score", admin_);
+    EXPECT_EQ(list.data()["items"].size(), 1u);
+    return list.data()["items"].empty()
+               ? ""
+               : list.data()["items"][0]["id"].get<std::string>();
+  }
+
+  ApiReply Patch(const std::string& id, const json& body,
+                 const std::string& token) {
+    return client_->Call("PATCH", "/api/v1/leads/" + id, body.dump(), token);
+  }
+
+  std::string admin_, op_;
+};
+
+TEST_F(LeadApiTest, EngagedMemberBecomesALeadWithAScoreExplainedInWords) {
+  std::string id = EngagedMemberLead();
+  ASSERT_FALSE(id.empty());
+  auto card = client_->Get("/api/v1/leads/" + id, admin_);
+  ASSERT_EQ(card.status, 200) << card.body.dump();
+  const json d = card.data();
+  EXPECT_EQ(d["status"], "new");
+  EXPECT_EQ(d["phone"], "13812345678");  // Admin sees it.
+  EXPECT_GT(d["intent"].get<double>(), 50);
+  EXPECT_TRUE(d["probability"].is_null());  // No model yet.
+  std::set<std::string> names;
+  for (const auto& f : d["factors"]) {
+    names.insert(f["name"].get<std::string>());
+    EXPECT_FALSE(f["label"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(names.count("想报下一期")) << d["factors"].dump();
+  EXPECT_TRUE(names.count("多少钱"));
+  EXPECT_TRUE(names.count("completion"));
+  EXPECT_TRUE(names.count("phone"));
+  EXPECT_EQ(d["history"][0]["kind"], "created");
+  // Rescoring again creates nothing new.
+  auto again = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  EXPECT_EQ(again.data()["created"], 0);
+}
+
+TEST_F(LeadApiTest, RepSeesOwnLeadsAndThePoolOnlyWithPhonesMaskedInThePool) {
+  std::string id = EngagedMemberLead();
+  std::string a = CreateStaff("rep-a", "sales"),
+              b = CreateStaff("rep-b", "sales");
+  auto pool = client_->Get("/api/v1/leads/" + id, b);
+  ASSERT_EQ(pool.status, 200);
+  EXPECT_EQ(pool.data()["phone"], "138****5678");
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 5}}, a);
+  ASSERT_EQ(claim.status, 200) << claim.body.dump();
+  ASSERT_EQ(claim.data()["items"].size(), 1u);
+  EXPECT_EQ(claim.data()["items"][0]["phone"], "13812345678");
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, a).data()["phone"],
+            "13812345678");
+  // Rep B: 404 for A's lead, not in the list, cannot change it.
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, b).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/leads", b).data()["items"].size(), 0u);
+  EXPECT_EQ(Patch(id, {{"status", "contacted"}}, b).status, 404);
+  // Operators have no lead access; participants neither.
+  EXPECT_EQ(client_->Get("/api/v1/leads", op_).status, 403);
+  // mine=true: only A's own.
+  EXPECT_EQ(client_->Get("/api/v1/leads?mine=true", a).data()["items"].size(),
+            1u);
+  EXPECT_EQ(client_->Get("/api/v1/leads?mine=maybe", a).status, 400);
+}
+
+TEST_F(LeadApiTest, ConcurrentClaimsNeverShareALead) {
+  ImportOpen(150);
+  std::vector<std::string> reps;
+  for (int i = 0; i < 10; ++i)
+    reps.push_back(CreateStaff("rep" + std::to_string(i), "sales"));
+  std::vector<std::vector<std::string>> got(reps.size());
+  std::vector<std::thread> threads;
+  int port = app_->port();
+  for (size_t i = 0; i < reps.size(); ++i) {
+    threads.emplace_back([&, i] {
+      ApiClient c(port);
+      for (int k = 0; k < 3; ++k) {
+        auto r = c.Post("/api/v1/leads/claim", {{"count", 7}}, reps[i]);
+        if (r.status != 200) continue;
+        for (const auto& l : r.data()["items"])
+          got[i].push_back(l["id"].get<std::string>());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  size_t total = 0;
+  for (const auto& g : got) {
+    total += g.size();
+    all.insert(g.begin(), g.end());
+  }
+  EXPECT_EQ(total, 150u);  // 10 reps × 3 × 7 = 210 asked for, 150 exist.
+  EXPECT_EQ(all.size(), total);  // Nobody got a lead twice.
+  auto left = client_->Post("/api/v1/leads/claim", {{"count", 1}}, reps[0]);
+  EXPECT_EQ(left.data()["items"].size(), 0u);
+}
+
+TEST_F(LeadApiTest, ClaimsStopAtTheDailyCap) {
+  app_->Stop();
+  options_.leads.claim.daily_cap = 3;
+  Start();
+  admin_ = AdminToken();
+  ImportOpen(10);
+  std::string rep = CreateStaff("rep-x", "sales");
+  EXPECT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 2}}, rep)
+                .data()["items"]
+                .size(),
+            2u);
+  EXPECT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 5}}, rep)
+                .data()["items"]
+                .size(),
+            1u);
+  auto over = client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep);
+  EXPECT_EQ(over.status, 409);
+  EXPECT_NE(over.body["msg"].get<std::string>().find("daily claim cap"),
+            std::string::npos);
+  clock_.Advance(24 * 3600 * 1000LL);      // Tomorrow; yesterday's are overdue.
+  rep = LoginAs("rep-x", "rep-x-pass-1");  // The session idled out.
+  EXPECT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  EXPECT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 0}}, rep).status,
+            400);
+}
+
+TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
+  std::string id = EngagedMemberLead();
+  std::string rep = CreateStaff("rep-x", "sales");
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  auto c =
+      Patch(id, {{"status", "contacted"}, {"note", "打过电话，周末再聊"}}, rep);
+  ASSERT_EQ(c.status, 200) << c.body.dump();
+  EXPECT_FALSE(c.data()["contacted_at"].get<std::string>().empty());
+  auto bad = Patch(id, {{"status", "lost"}}, rep);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["data"]["field"], "lost_reason");
+  EXPECT_EQ(Patch(id, {{"status", "closed"}}, rep).status, 400);
+  EXPECT_EQ(Patch(id, {{"status", 3}}, rep).status, 400);
+  ASSERT_EQ(
+      Patch(id, {{"status", "lost"}, {"lost_reason", "价格"}}, rep).status,
+      200);
+  auto reopen = Patch(id, {{"status", "contacted"}}, rep);
+  EXPECT_EQ(reopen.status, 409);
+  auto card = client_->Get("/api/v1/leads/" + id, rep);
+  std::vector<std::string> kinds;
+  for (const auto& h : card.data()["history"]) kinds.push_back(h["kind"]);
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"created", "claim", "status", "status"}));
+  EXPECT_EQ(card.data()["history"][2]["note"], "打过电话，周末再聊");
+  EXPECT_EQ(card.data()["lost_reason"], "价格");
+}
+
+TEST_F(LeadApiTest, UncontactedLeadsGoBackToThePoolAfterTheSla) {
+  ImportOpen(1);
+  std::string a = CreateStaff("rep-a", "sales"),
+              b = CreateStaff("rep-b", "sales");
+  auto first = client_->Post("/api/v1/leads/claim", {{"count", 1}}, a);
+  ASSERT_EQ(first.data()["items"].size(), 1u);
+  std::string id = first.data()["items"][0]["id"];
+  EXPECT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, b)
+                .data()["items"]
+                .size(),
+            0u);
+  clock_.Advance(25 * 3600 * 1000LL);
+  a = LoginAs("rep-a", "rep-a-pass-1");  // Sessions idled out.
+  b = LoginAs("rep-b", "rep-b-pass-1");
+  admin_ = AdminToken();
+  auto second = client_->Post("/api/v1/leads/claim", {{"count", 1}}, b);
+  ASSERT_EQ(second.data()["items"].size(), 1u);
+  EXPECT_EQ(second.data()["items"][0]["id"], id);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, a).status, 404);
+  auto card = client_->Get("/api/v1/leads/" + id, admin_);
+  bool released = false;
+  for (const auto& h : card.data()["history"])
+    released |= h["kind"] == "sla_release";
+  EXPECT_TRUE(released);
+}
+
+TEST_F(LeadApiTest, ImportIsCheckedWholeAndUpserts) {
+  json rows = {{{"external_id", "x1"}, {"attributes", {{"age", 30}}}},
+               {{"external_id", "x2"}, {"attributes", {{"tags", {1, 2}}}}}};
+  auto bad = client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["data"]["field"], "rows[1].attributes.tags");
+  EXPECT_EQ(client_->Get("/api/v1/leads", admin_).data()["items"].size(), 0u);
+  rows[1]["attributes"] = {{"城市", "上海"}, {"预算", nullptr}};
+  rows[1]["outcome"] = "won";
+  auto ok = client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_);
+  ASSERT_EQ(ok.status, 200) << ok.body.dump();
+  EXPECT_EQ(ok.data()["created"], 2);
+  auto again = client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_);
+  EXPECT_EQ(again.data()["created"], 0);
+  EXPECT_EQ(again.data()["updated"], 2);
+  auto dup = client_->Post(
+      "/api/v1/leads/import",
+      {{"rows", {{{"external_id", "x1"}}, {{"external_id", "x1"}}}}}, admin_);
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_EQ(
+      client_->Post("/api/v1/leads/import", {{"rows", "x"}}, admin_).status,
+      400);
+  EXPECT_EQ(client_->Post("/api/v1/leads/import", {{"rows", rows}}, op_).status,
+            403);
+  auto won = client_->Get("/api/v1/leads?status=won", admin_);
+  ASSERT_EQ(won.data()["items"].size(), 1u);
+  EXPECT_EQ(won.data()["items"][0]["external_id"], "x2");
+}
+
+TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
+  auto rules = scoring::ScoringRules::Defaults();
+  auto members = scoring::GenerateCommunity(620, 17);
+  json rows = json::array();
+  for (size_t i = 0; i < members.size(); ++i) {
+    json attrs = json::object();
+    for (const auto& [k, v] :
+         scoring::ToAttributes(members[i].features, rules)) {
+      if (const auto* d = std::get_if<double>(&v))
+        attrs[k] = *d;
+      else if (const auto* s = std::get_if<std::string>(&v))
+        attrs[k] = *s;
+    }
+    json outcome = i < 600 ? json(members[i].won ? "won" : "lost") : json();
+    rows.push_back({{"external_id", "h" + std::to_string(i)},
+                    {"attributes", attrs},
+                    {"outcome", outcome}});
+  }
+  for (size_t i = 0; i < rows.size(); i += 60) {  // Under the 64 KB body cap.
+    json batch(rows.begin() + i, rows.begin() + std::min(i + 60, rows.size()));
+    ASSERT_EQ(
+        client_->Post("/api/v1/leads/import", {{"rows", batch}}, admin_).status,
+        200);
+  }
+  auto t = client_->Post("/api/v1/scoring/train", json::object(), admin_);
+  ASSERT_EQ(t.status, 200) << t.body.dump();
+  EXPECT_EQ(t.data()["n_train"], 600);
+  EXPECT_EQ(t.data()["kind"], "xgboost");
+  EXPECT_GT(t.data()["auc_cv"].get<double>(), 0.68);  // Oracle: ~0.78.
+  EXPECT_EQ(t.data()["rescored"], 20);
+  EXPECT_FALSE(t.data()["calibration"].empty());
+  auto open = client_->Get("/api/v1/leads?status=new", admin_);
+  ASSERT_EQ(open.data()["items"].size(), 20u);
+  for (const auto& l : open.data()["items"]) {
+    ASSERT_TRUE(l["probability"].is_number());
+    EXPECT_NEAR(l["score"].get<double>(), l["probability"].get<double>() * 100,
+                0.1);
+  }
+  std::string id = open.data()["items"][0]["id"];
+  auto card = client_->Get("/api/v1/leads/" + id, admin_);
+  EXPECT_EQ(card.data()["model_factors"].size(), 5u);
+  auto models = client_->Get("/api/v1/scoring/models", admin_);
+  ASSERT_EQ(models.data()["items"].size(), 1u);
+  EXPECT_TRUE(models.data()["items"][0]["current"].get<bool>());
+  // The model survives a restart.
+  app_->Stop();
+  Start();
+  auto after = client_->Get("/api/v1/leads/" + id, AdminToken());
+  EXPECT_EQ(after.data()["model_factors"], card.data()["model_factors"]);
+}
+
+TEST_F(LeadApiTest, TrainingWithFewOutcomesIsAClearConflict) {
+  auto t = client_->Post("/api/v1/scoring/train", json::object(), admin_);
+  EXPECT_EQ(t.status, 409);
+  EXPECT_NE(t.body["msg"].get<std::string>().find("not enough outcomes"),
+            std::string::npos);
+}
+
+TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
+  auto get = client_->Get("/api/v1/scoring/rules", admin_);
+  ASSERT_EQ(get.status, 200);
+  EXPECT_EQ(get.data()["version"], 1);
+  auto bad = client_->Call("PUT", "/api/v1/scoring/rules",
+                           json{{"weights", {{"fit", "high"}}}}.dump(), admin_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["data"]["field"], "weights.fit");
+  auto bad2 =
+      client_->Call("PUT", "/api/v1/scoring/rules",
+                    json{{"intent", {{{"phrase", ""}}}}}.dump(), admin_);
+  EXPECT_EQ(bad2.body["data"]["field"], "intent[0].phrase");
+  auto put = client_->Call(
+      "PUT", "/api/v1/scoring/rules",
+      json{{"intent", {{{"phrase", "续费"}, {"weight", 50}}}}}.dump(), admin_);
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  EXPECT_EQ(put.data()["version"], 2);
+  EXPECT_EQ(put.data()["intent"].size(), 1u);
+  app_->Stop();
+  Start();
+  auto reloaded = client_->Get("/api/v1/scoring/rules", AdminToken());
+  EXPECT_EQ(reloaded.data()["version"], 2);
+  EXPECT_EQ(reloaded.data()["intent"][0]["phrase"], "续费");
+}
+
+TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
+  ImportOpen(3);
+  std::string rep = CreateStaff("rep-x", "sales");
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 3}}, rep);
+  ASSERT_EQ(claim.data()["items"].size(), 3u);
+  std::string won = claim.data()["items"][0]["id"];
+  std::string lost = claim.data()["items"][1]["id"];
+  clock_.Advance(3600 * 1000);
+  ASSERT_EQ(Patch(won, {{"status", "contacted"}}, rep).status, 200);
+  ASSERT_EQ(Patch(won, {{"status", "won"}, {"amount_fen", 199900}}, rep).status,
+            200);
+  clock_.Advance(30 * 3600 * 1000LL);  // Past the SLA.
+  rep = LoginAs("rep-x", "rep-x-pass-1");
+  ASSERT_EQ(
+      Patch(lost, {{"status", "lost"}, {"lost_reason", "没时间"}}, rep).status,
+      200);
+  auto k = client_->Get("/api/v1/leads/kpis", rep);
+  ASSERT_EQ(k.status, 200) << k.body.dump();
+  ASSERT_EQ(k.data()["items"].size(), 1u);
+  const json row = k.data()["items"][0];
+  EXPECT_EQ(row["claimed"], 3);
+  EXPECT_EQ(row["contacted"], 2);
+  EXPECT_EQ(row["contacted_within_sla"], 1);
+  EXPECT_EQ(row["won"], 1);
+  EXPECT_EQ(row["lost"], 1);
+  EXPECT_EQ(row["revenue_fen"], 199900);
+  EXPECT_NEAR(row["conversion"].get<double>(), 0.3333, 1e-4);
+  auto csv = client_->raw().Get("/api/v1/leads/export",
+                                {{"Authorization", "Bearer " + rep}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4);
+}
+
+}  // namespace
+}  // namespace qunying::server
