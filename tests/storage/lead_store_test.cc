@@ -1,0 +1,166 @@
+// SqliteLeadStore and LeadEngine on a real database: features from the
+// community tables, leads from scores, freezing at contact, models kept.
+#include <gtest/gtest.h>
+
+#include "community/campaign.h"
+#include "scoring/lead_engine.h"
+#include "storage/sqlite_lead_store.h"
+#include "tests/storage/test_db.h"
+
+namespace qunying::storage {
+namespace {
+
+constexpr int64_t kDay = 86400000;
+// 2027-01-15T04:00:00Z, noon in Shanghai.
+constexpr int64_t kNow = 1'800'000'000'000 / kDay * kDay + 4 * 3600 * 1000;
+
+class LeadStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = OpenTestDb(dir_.File("leads.db"));
+    ASSERT_NE(db_, nullptr);
+    today_ = community::LocalDay(kNow, 480);
+    // c1 ended 19 days ago; c2 started 5 days ago (today is its day 6).
+    Exec("INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+         " created_at_ms) VALUES (1, '第1期', '阅读', '阅读', " +
+         std::to_string(today_ - 40) + ", 21, 0), (2, '第2期', '阅读', '阅读', " +
+         std::to_string(today_ - 5) + ", 21, 0)");
+    Exec("INSERT INTO members (id, openid, nickname, phone, created_at_ms,"
+         " updated_at_ms) VALUES (1, 'a', 'A', NULL, 0, 0),"
+         " (2, 'b', 'B', '13812345678', 0, 0)");
+    Exec("INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+         " enrolled_at_ms) VALUES (1, 1, 9900, 0), (1, 2, 9900, 0),"
+         " (2, 2, 19900, 0)");
+  }
+
+  void Exec(const std::string& sql) {
+    ASSERT_TRUE(db_->Write([&](Connection& c) { return c.Exec(sql); }).ok())
+        << sql;
+  }
+  // A check-in of `member` on campaign day `day`, made at that day's noon.
+  void Checkin(int id, int member, int campaign, int day, bool makeup = false,
+               const std::string& text = "") {
+    int64_t start = campaign == 1 ? today_ - 40 : today_ - 5;
+    int64_t at = (start + day - 1) * kDay + 4 * 3600 * 1000;
+    Exec("INSERT INTO checkins (id, member_id, campaign_id, day, text,"
+         " client_id, makeup, created_at_ms) VALUES (" +
+         std::to_string(id) + ", " + std::to_string(member) + ", " +
+         std::to_string(campaign) + ", " + std::to_string(day) + ", '" + text +
+         "', 'c" + std::to_string(id) + "', " + (makeup ? "1" : "0") + ", " +
+         std::to_string(at) + ")");
+  }
+
+  const scoring::MemberFeatures& Of(
+      const std::vector<scoring::MemberFeatures>& all, int64_t id) {
+    for (const auto& f : all)
+      if (f.member_id == id) return f;
+    ADD_FAILURE() << "member " << id << " missing";
+    return all.front();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  int64_t today_ = 0;
+};
+
+TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
+  for (int d : {1, 2, 3}) Checkin(10 + d, 2, 2, d);
+  Checkin(15, 2, 2, 5, /*makeup=*/true, "孩子想报下一期");
+  Checkin(16, 2, 1, 20);  // The earlier campaign: history, not engagement.
+  Exec("INSERT INTO events (member_id, type, dwell_ms, ts_ms, client_id,"
+       " received_at_ms) VALUES (2, 'page_view', 90000, " +
+       std::to_string(kNow - kDay) + ", 'e1', 0), (2, 'content_read', 30000, " +
+       std::to_string(kNow - 2 * kDay) + ", 'e2', 0), (2, 'content_read', 0, " +
+       std::to_string(kNow - 40 * kDay) + ", 'e3', 0)");
+  Exec("INSERT INTO feedback (member_id, kind, text, created_at_ms) VALUES"
+       " (2, 'question', '有没有数学课', 0)");
+  // Grade seen twice with confidence (a fact); a city seen once, weakly.
+  Exec("INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+       " line_no, created_at_ms) VALUES (11, 2, 'grade', '三年级', 0.7, 0, 0),"
+       " (12, 2, 'grade', '三年级', 0.6, 0, 0), (13, 2, 'city', '杭州', 0.3, 0,"
+       " 0)");
+  SqliteLeadStore store(db_.get());
+  auto all = store.LoadFeatures(kNow);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  const auto& b = Of(*all, 2);
+  EXPECT_EQ(b.campaigns, 2);
+  EXPECT_EQ(b.paid_fen, 29800);
+  EXPECT_EQ(b.campaign_days, 6);
+  EXPECT_EQ(b.checkins, 4);
+  EXPECT_EQ(b.makeups, 1);
+  EXPECT_EQ(b.longest_streak, 3);
+  EXPECT_EQ(b.dwell_s_30d, 120);
+  EXPECT_EQ(b.content_reads_30d, 1);  // The 40-day-old read is outside.
+  EXPECT_NEAR(b.recency_days, 1.0, 1e-9);  // The page view yesterday.
+  EXPECT_EQ(b.facts.at("grade"), "三年级");
+  EXPECT_EQ(b.facts.count("city"), 0u);  // Weak: waits for review.
+  EXPECT_EQ(b.facts.at("phone"), "13812345678");
+  ASSERT_GE(b.texts.size(), 2u);
+  EXPECT_EQ(b.texts[0], "有没有数学课");
+}
+
+TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
+  Checkin(1, 1, 1, 21);  // Member A's last check-in, on c1's last day.
+  SqliteLeadStore store(db_.get());
+  auto all = store.LoadFeatures(kNow);
+  ASSERT_TRUE(all.ok());
+  const auto& a = Of(*all, 1);
+  // c1 ended 19 days ago, but the quiet time since does not count.
+  EXPECT_NEAR(a.recency_days, 0.5, 1e-9);  // Noon check-in, midnight end.
+  EXPECT_EQ(a.campaign_days, 21);
+  EXPECT_EQ(a.checkins, 1);
+}
+
+TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  SqliteLeadStore store(db_.get());
+  FakeClock clock(kNow);
+  scoring::LeadEngine engine(&store, &clock, {});
+  auto rules = scoring::ScoringRules::Defaults();
+  rules.lead_threshold = 10;
+  engine.SetRules(rules);
+  auto rep = engine.Rescore();
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->members, 2u);
+  auto leads = store.List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 1u);  // Member A scores under the threshold.
+  const scoring::Lead before = leads->front();
+  EXPECT_EQ(std::get<double>(before.attributes.at("checkins")), 1.0);
+  Exec("INSERT INTO users (id, username, password_hash, role, display_name,"
+       " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
+  auto claimed = engine.Claim(7, 1);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_TRUE(store.SetStatus(before.id, "contacted", "", "", 0, 7, kNow).ok());
+  for (int d : {2, 3, 4, 5}) Checkin(10 + d, 2, 2, d);
+  ASSERT_TRUE(engine.Rescore().ok());
+  auto after = store.Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->frozen);
+  EXPECT_EQ(std::get<double>(after->attributes.at("checkins")), 1.0);
+  EXPECT_GT(after->score, before.score);  // Reps still see the live score.
+  // Closed as won, it is a training row with the inputs as of contact.
+  ASSERT_TRUE(store.SetStatus(before.id, "won", "", "", 990000, 7, kNow).ok());
+  auto rows = store.TrainingRows();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(std::get<double>(rows->front().first.at("checkins")), 1.0);
+  EXPECT_TRUE(rows->front().second);
+}
+
+TEST_F(LeadStoreTest, AttributesAndFactorsSurviveTheirTextForm) {
+  scoring::Attributes a{{"城市", std::string("上\t海\\n")},
+                        {"x", 0.1},
+                        {"gone", std::monostate{}}};
+  EXPECT_EQ(scoring::DecodeAttributes(scoring::EncodeAttributes(a)), a);
+  std::vector<scoring::PointsFactor> f{
+      {"intent", "有没有*课", "v\n", "说过“有没有*课”", 25}};
+  auto back = scoring::DecodeFactors(scoring::EncodeFactors(f));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].value, "v\n");
+  EXPECT_EQ(back[0].points, 25);
+}
+
+}  // namespace
+}  // namespace qunying::storage
