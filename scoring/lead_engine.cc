@@ -1,10 +1,19 @@
 #include "scoring/lead_engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <sstream>
+#include <thread>
+
+#include "scoring/member_encoder.h"
 
 namespace qunying::scoring {
 namespace {
+
+size_t ParallelThreads(size_t n) {
+  return n < 10000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+}
 
 double MsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(
@@ -56,6 +65,13 @@ Status LeadEngine::LoadModel() {
   return Status::Ok();
 }
 
+void LeadEngine::SetModel(std::shared_ptr<const TrainedModel> model,
+                          int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  model_ = std::move(model);
+  model_id_ = id;
+}
+
 ScoringRules LeadEngine::rules() const {
   std::lock_guard<std::mutex> lock(mu_);
   return rules_;
@@ -79,35 +95,89 @@ std::shared_ptr<const TrainedModel> LeadEngine::Current() const {
 Result<RescoreReport> LeadEngine::Rescore() {
   std::lock_guard<std::mutex> pass(pass_mu_);
   RescoreReport report;
-  ScoringRules rules = this->rules();
-  auto model = Current();
   auto t0 = std::chrono::steady_clock::now();
   QY_ASSIGN_OR_RETURN(auto features, store_->LoadFeatures(clock_->NowMillis()));
+  QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
-  std::vector<ScoredMember> scored(features.size());
-  std::vector<Attributes> rows(features.size());
-  for (size_t i = 0; i < features.size(); ++i) {
-    scored[i].member_id = features[i].member_id;
-    scored[i].points = ScorePoints(features[i], rules);
-    rows[i] = ToAttributes(features[i], rules);
-  }
-  if (model) {
-    QY_ASSIGN_OR_RETURN(auto p, model->Predict(rows));
-    for (size_t i = 0; i < p.size(); ++i) scored[i].probability = p[i];
-  }
-  for (size_t i = 0; i < rows.size(); ++i)
-    scored[i].attributes = std::move(rows[i]);
+  std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
+  QY_ASSIGN_OR_RETURN(auto scored, ScoreAll(features, leads));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
-  QY_ASSIGN_OR_RETURN(
-      report.created,
-      store_->ApplyScores(scored, rules.lead_threshold, clock_->NowMillis()));
+  QY_ASSIGN_OR_RETURN(report.created,
+                      store_->ApplyScores(scored, clock_->NowMillis()));
   report.write_ms = MsSince(t0);
   return report;
+}
+
+Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
+    const std::vector<MemberFeatures>& features,
+    const std::unordered_set<int64_t>& with_lead) const {
+  ScoringRules rules = this->rules();
+  auto model = Current();
+  std::optional<MemberEncoder> encoder;
+  if (model) encoder.emplace(model->schema, rules);
+  const size_t n = features.size();
+  const size_t threads = ParallelThreads(n);
+  std::vector<std::vector<ScoredMember>> kept(threads);
+  std::vector<Status> status(threads);
+  // Each thread scores blocks of its chunk: points (no words) and a model
+  // row per member into a small reused matrix, one prediction per block;
+  // then words and model inputs only for the members that are kept (at a
+  // threshold, or already leads), who are the only ones stored.
+  auto run = [&](size_t t) {
+    constexpr size_t kBlock = 4096;
+    size_t chunk = (n + threads - 1) / threads;
+    size_t begin = t * chunk, end = std::min(n, begin + chunk);
+    size_t cols = model ? model->schema.size() : 0;
+    Matrix x{0, cols, std::vector<float>(kBlock * cols)};
+    std::vector<double> total(kBlock);
+    for (size_t b = begin; b < end && status[t].ok(); b += kBlock) {
+      size_t m = std::min(kBlock, end - b);
+      for (size_t k = 0; k < m; ++k) {
+        PointsScore p = ScorePoints(features[b + k], rules, /*explain=*/false);
+        total[k] = p.total;
+        if (encoder)
+          encoder->Encode(features[b + k], p.intent_raw, &x.data[k * cols]);
+      }
+      std::vector<double> prob;
+      if (model) {
+        x.rows = m;
+        x.data.resize(m * cols);
+        auto r = model->model->Predict(x);
+        if (!r.ok()) {
+          status[t] = r.status();
+          return;
+        }
+        prob = std::move(*r);
+      }
+      for (size_t k = 0; k < m; ++k) {
+        const MemberFeatures& f = features[b + k];
+        bool keep = total[k] >= rules.lead_threshold ||
+                    (model && rules.lead_probability > 0 &&
+                     prob[k] >= rules.lead_probability) ||
+                    with_lead.count(f.member_id);
+        if (!keep) continue;
+        ScoredMember& sm = kept[t].emplace_back();
+        sm.member_id = f.member_id;
+        sm.points = ScorePoints(f, rules, /*explain=*/true);
+        sm.attributes = ToAttributes(f, rules);
+        if (model) sm.probability = prob[k];
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+  for (const auto& st : status) QY_RETURN_IF_ERROR(st);
+  std::vector<ScoredMember> out;
+  for (auto& part : kept)
+    for (auto& m : part) out.push_back(std::move(m));
+  return out;
 }
 
 Result<TrainReport> LeadEngine::Train() {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "core/clock.h"
 #include "scoring/lead_store.h"
@@ -47,11 +48,14 @@ class LeadEngine {
   // Loads the latest stored model, if any.
   [[nodiscard]] Status LoadModel();
 
+  // Installs a trained model without storing it (benchmarks, tests).
+  void SetModel(std::shared_ptr<const TrainedModel> model, int64_t id);
+
   ScoringRules rules() const;
   void SetRules(ScoringRules rules);
   const LeadEngineOptions& options() const { return options_; }
 
-  // Scores every member; see LeadStore::ApplyScores.
+  // Scores every member; see LeadStore::ApplyScores. Uses every core.
   [[nodiscard]] Result<RescoreReport> Rescore();
   // Learns from every lead with an outcome and gives every open lead the
   // new probability. Conflict when outcomes are too few.
@@ -65,6 +69,12 @@ class LeadEngine {
       const Lead& lead) const;
   // The current model's id (0 when none).
   int64_t model_id() const;
+
+  // Scores `features` (points for all, probability once a model exists)
+  // and returns, explained, those at the threshold or in `with_lead`.
+  [[nodiscard]] Result<std::vector<ScoredMember>> ScoreAll(
+      const std::vector<MemberFeatures>& features,
+      const std::unordered_set<int64_t>& with_lead) const;
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;

@@ -110,11 +110,14 @@ class LeadStore {
 
   // What the community knows of every enrolled member at `now_ms`.
   virtual Result<std::vector<MemberFeatures>> LoadFeatures(int64_t now_ms) = 0;
-  // Creates leads for members at or above `threshold` that have none, and
+  // Creates a lead for every scored member that has none (the engine
+  // passes only members at a threshold, and those with leads), and
   // refreshes scores of open leads (model inputs only while not frozen).
   // Returns the number of leads created.
   virtual Result<int> ApplyScores(const std::vector<ScoredMember>& scored,
-                                  double threshold, int64_t now_ms) = 0;
+                                  int64_t now_ms) = 0;
+  // Members who have an open lead.
+  virtual Result<std::vector<int64_t>> MembersWithOpenLeads() = 0;
   // Upserts by external_id. Returns {created, updated}.
   virtual Result<std::pair<int, int>> Import(const std::vector<ImportRow>& rows,
                                              int64_t actor, int64_t now_ms) = 0;

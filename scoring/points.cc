@@ -24,23 +24,22 @@ bool NegatedAt(const std::string& text, size_t pos) {
 }
 
 // Whether `pattern` (parts separated by '*') occurs in `text`, not negated.
-bool Matches(const std::string& text, const std::string& pattern) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t star; (star = pattern.find('*', start)) != std::string::npos;
-       start = star + 1) {
-    parts.push_back(pattern.substr(start, star - start));
-  }
-  parts.push_back(pattern.substr(start));
-  for (size_t at = text.find(parts[0]); at != std::string::npos;
-       at = text.find(parts[0], at + 1)) {
+// Allocation-free: it runs for every phrase and text of every member.
+bool Matches(const std::string& text, std::string_view pattern) {
+  size_t star = pattern.find('*');
+  std::string_view first = pattern.substr(0, star);
+  for (size_t at = text.find(first); at != std::string::npos;
+       at = text.find(first, at + 1)) {
     if (NegatedAt(text, at)) continue;
-    size_t pos = at + parts[0].size();
+    size_t pos = at + first.size();
     bool ok = true;
-    for (size_t i = 1; i < parts.size() && ok; ++i) {
-      size_t next = text.find(parts[i], pos);
+    for (size_t s = star; ok && s != std::string_view::npos;) {
+      size_t next_star = pattern.find('*', s + 1);
+      std::string_view part = pattern.substr(s + 1, next_star - s - 1);
+      size_t next = text.find(part, pos);
       ok = next != std::string::npos && next - pos <= kMaxGapBytes;
-      if (ok) pos = next + parts[i].size();
+      if (ok) pos = next + part.size();
+      s = next_star;
     }
     if (ok) return true;
   }
@@ -58,62 +57,83 @@ double Decay(const MemberFeatures& f, const EngagementRules& e) {
   return std::pow(0.5, f.recency_days / e.half_life_days);
 }
 
+// A rep-readable factor for one engagement part.
+PointsFactor EngagementFactor(const MemberFeatures& f, std::string_view name,
+                              double completion, double pts) {
+  auto n = [](int64_t v) { return std::to_string(v); };
+  std::string part = "engagement";
+  if (name == "completion")
+    return {part, "completion", n(f.checkins) + "/" + n(f.campaign_days),
+            "打卡完成率 " + Percent(std::min(completion, 1.0)) +
+                (f.makeups ? "（含补卡 " + n(f.makeups) + " 次）" : ""),
+            pts};
+  if (name == "streak")
+    return {part, "streak", n(f.longest_streak),
+            "最长连续打卡 " + n(f.longest_streak) + " 天", pts};
+  if (name == "dwell")
+    return {part, "dwell", n(f.dwell_s_30d),
+            "近 30 天小程序停留 " + n(f.dwell_s_30d / 60) + " 分钟", pts};
+  if (name == "reads")
+    return {part, "reads", n(f.content_reads_30d),
+            "近 30 天阅读内容 " + n(f.content_reads_30d) + " 次", pts};
+  int renewals = std::max(0, f.campaigns - 1);
+  if (name == "renewals")
+    return {part, "renewals", n(renewals), "续报 " + n(renewals) + " 期", pts};
+  return {part, "paid", n(f.paid_fen),
+          "累计付费 " + n(f.paid_fen / 100) + " 元", pts};
+}
+
 void AddEngagement(const MemberFeatures& f, const EngagementRules& e,
-                   PointsScore& s) {
+                   bool explain, PointsScore& s) {
   double decay = Decay(f, e);
-  auto add = [&](const char* name, std::string value, std::string label,
-                 double full, double share, bool decays) {
-    double pts = full * std::clamp(share, 0.0, 1.0) * (decays ? decay : 1.0);
-    if (pts > 0.05)
-      s.factors.push_back({"engagement", name, value, label, pts});
-    s.engagement += pts;
-  };
   double done = f.checkins - f.makeups * (1 - e.makeup_weight);
   double completion = f.campaign_days > 0 ? done / f.campaign_days : 0;
-  add("completion",
-      std::to_string(f.checkins) + "/" + std::to_string(f.campaign_days),
-      "打卡完成率 " + Percent(std::min(completion, 1.0)) +
-          (f.makeups ? "（含补卡 " + std::to_string(f.makeups) + " 次）" : ""),
-      e.completion, completion, true);
-  add("streak", std::to_string(f.longest_streak),
-      "最长连续打卡 " + std::to_string(f.longest_streak) + " 天", e.streak,
-      f.longest_streak / e.streak_full_days, true);
-  add("dwell", std::to_string(f.dwell_s_30d),
-      "近 30 天小程序停留 " + std::to_string(f.dwell_s_30d / 60) + " 分钟",
-      e.dwell, f.dwell_s_30d / e.dwell_full_s, true);
-  add("reads", std::to_string(f.content_reads_30d),
-      "近 30 天阅读内容 " + std::to_string(f.content_reads_30d) + " 次",
-      e.reads, f.content_reads_30d / e.reads_full, true);
   int renewals = std::max(0, f.campaigns - 1);
-  add("renewals", std::to_string(renewals),
-      "续报 " + std::to_string(renewals) + " 期", e.renewals,
-      renewals / e.renewals_full, false);
-  add("paid", std::to_string(f.paid_fen),
-      "累计付费 " + std::to_string(f.paid_fen / 100) + " 元", e.paid,
-      f.paid_fen / e.paid_full_fen, false);
-  if (f.recency_days > 0 && decay < 0.95) {
-    s.factors.push_back({"engagement", "recency",
-                         std::to_string(static_cast<int>(f.recency_days)),
-                         "已 " +
-                             std::to_string(static_cast<int>(f.recency_days)) +
-                             " 天未活跃（活跃分按 " + Percent(decay) + " 计）",
-                         0});
+  struct Part {
+    const char* name;
+    double full, share;
+    bool decays;  // History (renewals, paid) does not decay.
+  };
+  const Part parts[] = {
+      {"completion", e.completion, completion, true},
+      {"streak", e.streak, f.longest_streak / e.streak_full_days, true},
+      {"dwell", e.dwell, f.dwell_s_30d / e.dwell_full_s, true},
+      {"reads", e.reads, f.content_reads_30d / e.reads_full, true},
+      {"renewals", e.renewals, renewals / e.renewals_full, false},
+      {"paid", e.paid, f.paid_fen / e.paid_full_fen, false}};
+  for (const Part& p : parts) {
+    double pts =
+        p.full * std::clamp(p.share, 0.0, 1.0) * (p.decays ? decay : 1.0);
+    s.engagement += pts;
+    if (explain && pts > 0.05)
+      s.factors.push_back(EngagementFactor(f, p.name, completion, pts));
+  }
+  if (explain && f.recency_days > 0 && decay < 0.95) {
+    std::string days = std::to_string(static_cast<int>(f.recency_days));
+    s.factors.push_back(
+        {"engagement", "recency", days,
+         "已 " + days + " 天未活跃（活跃分按 " + Percent(decay) + " 计）", 0});
   }
 }
 
 void AddFit(const MemberFeatures& f, const std::vector<FitRule>& rules,
-            PointsScore& s) {
-  std::vector<std::string> done;
+            bool explain, PointsScore& s) {
+  const std::string* done[16];  // Fields already scored (rules are few).
+  size_t n_done = 0;
   for (const auto& r : rules) {
-    if (std::find(done.begin(), done.end(), r.field) != done.end()) continue;
+    if (std::find_if(done, done + n_done, [&](const std::string* d) {
+          return *d == r.field;
+        }) != done + n_done)
+      continue;
     auto it = f.facts.find(r.field);
     if (it == f.facts.end() || it->second.empty()) continue;
     bool hit = std::any_of(r.values.begin(), r.values.end(), [&](auto& v) {
       return v == "*" || v == it->second;
     });
     if (!hit) continue;
-    done.push_back(r.field);
+    if (n_done < 16) done[n_done++] = &r.field;
     s.fit += r.points;
+    if (!explain) continue;
     std::string value = r.field == "phone" ? "" : it->second;
     s.factors.push_back({"fit", r.field, value,
                          r.label + (value.empty() ? "" : "：" + value),
@@ -122,35 +142,44 @@ void AddFit(const MemberFeatures& f, const std::vector<FitRule>& rules,
   s.fit = std::clamp(s.fit, 0.0, 100.0);
 }
 
+// Calls fn(phrase) for each dictionary phrase found in any text (once).
+template <typename Fn>
+void ForEachIntent(const std::vector<std::string>& texts,
+                   const std::vector<IntentPhrase>& dict, Fn&& fn) {
+  for (const auto& p : dict) {
+    for (const auto& t : texts) {
+      if (Matches(t, p.phrase)) {
+        fn(p);
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
                                      const std::vector<IntentPhrase>& dict) {
   std::vector<IntentPhrase> out;
-  for (const auto& p : dict) {
-    for (const auto& t : texts) {
-      if (Matches(t, p.phrase)) {
-        out.push_back(p);
-        break;
-      }
-    }
-  }
+  ForEachIntent(texts, dict, [&](const IntentPhrase& p) { out.push_back(p); });
   return out;
 }
 
-PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules) {
+PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
+                        bool explain) {
   PointsScore s;
-  AddFit(f, rules.fit, s);
-  AddEngagement(f, rules.engagement, s);
+  AddFit(f, rules.fit, explain, s);
+  AddEngagement(f, rules.engagement, explain, s);
   s.engagement = std::clamp(s.engagement, 0.0, 100.0);
-  for (const auto& p : FindIntent(f.texts, rules.intent)) {
-    s.intent += p.weight;
+  ForEachIntent(f.texts, rules.intent, [&](const IntentPhrase& p) {
+    s.intent_raw += p.weight;
+    if (!explain) return;
     s.factors.push_back(
         {"intent", p.phrase, p.phrase,
          std::string(p.weight >= 0 ? "说过" : "提到") + "“" + p.phrase + "”",
          p.weight});
-  }
-  s.intent = std::clamp(s.intent, 0.0, 100.0);
+  });
+  s.intent = std::clamp(s.intent_raw, 0.0, 100.0);
   double wsum =
       rules.weight_fit + rules.weight_engagement + rules.weight_intent;
   s.total = (rules.weight_fit * s.fit + rules.weight_engagement * s.engagement +
@@ -184,7 +213,8 @@ Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules) {
   a["campaigns"] = double(f.campaigns);
   a["paid_yuan"] = f.paid_fen / 100.0;
   double intent = 0;
-  for (const auto& p : FindIntent(f.texts, rules.intent)) intent += p.weight;
+  ForEachIntent(f.texts, rules.intent,
+                [&](const IntentPhrase& p) { intent += p.weight; });
   a["intent"] = intent;
   for (const char* field : {"grade", "city", "occupation"}) {
     auto it = f.facts.find(field);

@@ -24,11 +24,15 @@ struct PointsFactor {
 struct PointsScore {
   double fit = 0, engagement = 0, intent = 0;  // Each 0–100.
   double total = 0;                            // 0–100.
-  std::string tier;                            // "A1" … "C3".
-  std::vector<PointsFactor> factors;           // Largest first.
+  double intent_raw = 0;              // Sum of intent weights before clamping.
+  std::string tier;                   // "A1" … "C3".
+  std::vector<PointsFactor> factors;  // Largest first.
 };
 
-PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules);
+// With `explain` false no factors are built (no strings): the fast path
+// for members who are not leads.
+PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
+                        bool explain = true);
 
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

@@ -54,6 +54,8 @@ Status ScoringRules::Validate() const {
     return bad("weights", "must not all be zero");
   if (lead_threshold < 0 || lead_threshold > 100)
     return bad("lead_threshold", "must be within 0–100");
+  if (lead_probability < 0 || lead_probability > 1)
+    return bad("lead_probability", "must be within 0–1");
   if (tier_b > tier_a || level_2 > level_1)
     return bad("tiers", "must be ordered (A above B, 1 above 2)");
   for (const auto& f : fit) {

@@ -84,8 +84,10 @@ struct ScoringRules {
   double weight_fit = 0.4;
   double weight_engagement = 0.4;
   double weight_intent = 0.2;
-  // A member becomes a lead at this total.
+  // A member becomes a lead at this total, or (once a model is trained)
+  // at this probability of winning; 0 turns the probability rule off.
   double lead_threshold = 55;
+  double lead_probability = 0;
   // Tier letter from fit: A at ≥ tier_a, B at ≥ tier_b, else C. Digit from
   // activity (0.7 · engagement + 0.3 · intent): 1 at ≥ level_1, 2 at
   // ≥ level_2, else 3. "A1" is the best.

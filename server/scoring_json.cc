@@ -117,6 +117,7 @@ Json RulesToJson(const ScoringRules& r) {
             {"engagement", r.weight_engagement},
             {"intent", r.weight_intent}}},
           {"lead_threshold", r.lead_threshold},
+          {"lead_probability", r.lead_probability},
           {"tiers",
            {{"a", r.tier_a},
             {"b", r.tier_b},
@@ -149,6 +150,7 @@ Result<ScoringRules> RulesFromJson(const Json& j, ScoringRules r) {
     QY_RETURN_IF_ERROR(Num(*w, "intent", "weights.", &r.weight_intent));
   }
   QY_RETURN_IF_ERROR(Num(j, "lead_threshold", "", &r.lead_threshold));
+  QY_RETURN_IF_ERROR(Num(j, "lead_probability", "", &r.lead_probability));
   if (auto t = j.find("tiers"); t != j.end()) {
     if (!t->is_object()) return Bad("tiers", "an object");
     QY_RETURN_IF_ERROR(Num(*t, "a", "tiers.", &r.tier_a));

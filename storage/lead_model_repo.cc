@@ -42,6 +42,18 @@ SqliteLeadStore::TrainingRows() {
   return out;
 }
 
+Result<std::vector<int64_t>> SqliteLeadStore::MembersWithOpenLeads() {
+  std::vector<int64_t> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT member_id FROM leads WHERE member_id IS NOT NULL"
+                  " AND status NOT IN ('won', 'lost')"));
+    return ForEachRow(st, [&](const Statement& s) { out.push_back(s.Int(0)); });
+  }));
+  return out;
+}
+
 Result<std::vector<std::pair<int64_t, scoring::Attributes>>>
 SqliteLeadStore::OpenLeads() {
   std::vector<std::pair<int64_t, scoring::Attributes>> out;

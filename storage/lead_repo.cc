@@ -100,8 +100,7 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
 }  // namespace
 
 Result<int> SqliteLeadStore::ApplyScores(
-    const std::vector<scoring::ScoredMember>& scored, double threshold,
-    int64_t now) {
+    const std::vector<scoring::ScoredMember>& scored, int64_t now) {
   int created = 0;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     struct Known {
@@ -120,7 +119,6 @@ Result<int> SqliteLeadStore::ApplyScores(
       const auto& p = m.points;
       auto it = known.find(m.member_id);
       if (it == known.end()) {
-        if (p.total < threshold) continue;
         QY_ASSIGN_OR_RETURN(
             Statement * ins,
             c.Prepare("INSERT INTO leads (member_id, source, score, fit,"

@@ -16,7 +16,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   Result<std::vector<scoring::MemberFeatures>> LoadFeatures(
       int64_t now_ms) override;
   Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
-                          double threshold, int64_t now_ms) override;
+                          int64_t now_ms) override;
+  Result<std::vector<int64_t>> MembersWithOpenLeads() override;
   Result<std::pair<int, int>> Import(
       const std::vector<scoring::ImportRow>& rows, int64_t actor,
       int64_t now_ms) override;

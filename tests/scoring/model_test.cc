@@ -4,6 +4,7 @@
 #include <iostream>
 #include <random>
 
+#include "scoring/member_encoder.h"
 #include "scoring/model.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
@@ -195,6 +196,33 @@ TEST(TrainerTest, RefusesWhenOutcomesAreTooFew) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kConflict);
   EXPECT_NE(t.status().message().find("1 won and 19 lost"), std::string::npos);
+}
+
+TEST(MemberEncoderTest, EncodesExactlyAsTheAttributePath) {
+  auto rules = ScoringRules::Defaults();
+  auto members = GenerateCommunity(600, 8);
+  members[0].features.facts["grade"] = "研一";  // Unseen: "other".
+  members[1].features.recency_days = -1;        // Never active: missing.
+  std::vector<Attributes> rows;
+  for (const auto& m : members) rows.push_back(ToAttributes(m.features, rules));
+  rows.push_back({{"imported_only", 3.0}});  // A column members never fill.
+  FeatureSchema schema = FeatureSchema::Fit(rows);
+  MemberEncoder encoder(schema, rules);
+  Matrix expected = schema.Encode(rows);
+  std::vector<float> row(schema.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    auto p = ScorePoints(members[i].features, rules, false);
+    encoder.Encode(members[i].features, p.intent_raw, row.data());
+    for (size_t c = 0; c < schema.size(); ++c) {
+      float want = expected.At(i, c);
+      if (std::isnan(want)) {
+        EXPECT_TRUE(std::isnan(row[c]))
+            << i << " " << schema.columns()[c].Name();
+      } else {
+        EXPECT_FLOAT_EQ(row[c], want) << i << " " << schema.columns()[c].Name();
+      }
+    }
+  }
 }
 
 }  // namespace

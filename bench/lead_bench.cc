@@ -1,0 +1,205 @@
+// Lead scoring at scale, each against a baseline in the same process:
+//  1. rescoring N members in memory (points score, model inputs, the
+//     model's probability) with the trained model, vs the points score
+//     alone (the part every deployment runs, model or not);
+//  2. the same end to end on a SQLite database of M members (features
+//     read from the community tables, scores written to leads), first
+//     pass (creates leads) and steady state (second pass), vs a bare
+//     COUNT(*) scan of the same check-ins;
+//  3. training on T synthetic outcomes (cross-validated AUC against the
+//     oracle's, i.e. the hidden true propensity's).
+// Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scoring/lead_engine.h"
+#include "scoring/points.h"
+#include "scoring/synthetic.h"
+#include "scoring/trainer.h"
+#include "storage/database.h"
+#include "storage/sqlite_lead_store.h"
+
+using namespace qunying;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double Ms(SteadyClock::time_point a) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - a)
+      .count();
+}
+
+void Check(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+std::shared_ptr<scoring::TrainedModel> TrainOn(size_t n) {
+  auto rules = scoring::ScoringRules::Defaults();
+  auto members = scoring::GenerateCommunity(n, 99);
+  std::vector<scoring::Attributes> x;
+  std::vector<bool> y;
+  std::vector<double> oracle;
+  std::vector<float> yf;
+  for (const auto& m : members) {
+    x.push_back(scoring::ToAttributes(m.features, rules));
+    y.push_back(m.won);
+    oracle.push_back(m.propensity);
+    yf.push_back(m.won);
+  }
+  auto t0 = SteadyClock::now();
+  auto t = scoring::Train(x, y);
+  Check(t.status());
+  std::printf(
+      "train: %zu outcomes, %s, 5-fold CV AUC %.4f (oracle %.4f), %.0f ms\n", n,
+      t->model->Kind().c_str(), t->auc_cv, scoring::Auc(oracle, yf), Ms(t0));
+  return std::make_shared<scoring::TrainedModel>(std::move(t).value());
+}
+
+void InMemory(size_t n, std::shared_ptr<scoring::TrainedModel> model) {
+  auto rules = scoring::ScoringRules::Defaults();
+  auto members = scoring::GenerateCommunity(n, 7);
+  std::vector<scoring::MemberFeatures> features;
+  features.reserve(n);
+  for (auto& m : members) features.push_back(std::move(m.features));
+  // Baseline: the points score alone, no words, one core.
+  auto t0 = SteadyClock::now();
+  double sink = 0;
+  for (const auto& f : features)
+    sink += scoring::ScorePoints(f, rules, false).total;
+  double points_ms = Ms(t0);
+  // The engine's pass: points on every core, model rows, one batched
+  // prediction, and words and inputs for members at the threshold.
+  scoring::LeadEngine engine(nullptr, SystemClock::Default(), {});
+  engine.SetRules(rules);
+  engine.SetModel(model, 1);
+  for (int run = 1; run <= 2; ++run) {
+    t0 = SteadyClock::now();
+    auto scored = engine.ScoreAll(features, {});
+    Check(scored.status());
+    double total = Ms(t0);
+    std::printf(
+        "in memory run %d, %zu members: points + model + %zu explained leads"
+        " %.0f ms (%.2f µs/member); baseline points only, one core %.0f ms"
+        " (%.2fx)%s\n",
+        run, n, scored->size(), total, total * 1000 / n, points_ms,
+        total / points_ms, sink < 0 ? "!" : "");
+  }
+}
+
+// M members in a running campaign (c2) after an earlier one (c1), with
+// check-ins, events and a few intent phrases.
+void Populate(storage::Database& db, int m, int64_t today) {
+  Check(db.Write([&](storage::Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+        " created_at_ms) VALUES (1, 'A', '阅读', '阅读', " +
+        std::to_string(today - 40) + ", 21, 0), (2, 'B', '阅读', '阅读', " +
+        std::to_string(today - 10) + ", 21, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* mem, c.Prepare("INSERT INTO members (id, nickname, phone,"
+                             " created_at_ms, updated_at_ms) VALUES (?, ?, ?,"
+                             " 0, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* enr,
+        c.Prepare("INSERT INTO enrollments (campaign_id, member_id,"
+                  " paid_fen, enrolled_at_ms) VALUES (?, ?, 9900, 0)"));
+    QY_ASSIGN_OR_RETURN(
+        auto* chk,
+        c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
+                  " client_id, created_at_ms) VALUES (?, 2, ?, ?, ?, ?)"));
+    for (int i = 1; i <= m; ++i) {
+      mem->Reset();
+      QY_RETURN_IF_ERROR(mem->Bind(1, i)
+                             .Bind(2, "m" + std::to_string(i))
+                             .Bind(3, i % 3 ? "" : "13800000000")
+                             .Run());
+      for (int k : {1, 2}) {
+        if (k == 1 && i % 2) continue;
+        enr->Reset();
+        QY_RETURN_IF_ERROR(enr->Bind(1, k).Bind(2, i).Run());
+      }
+      int days = i % 11;
+      for (int d = 1; d <= days; ++d) {
+        chk->Reset();
+        std::string text = d == days && i % 7 == 0 ? "想报下一期" : "打卡";
+        QY_RETURN_IF_ERROR(chk->Bind(1, i)
+                               .Bind(2, d)
+                               .Bind(3, text)
+                               .Bind(4, "c" + std::to_string(d))
+                               .Bind(5, (today - 10 + d - 1) * 86400000LL)
+                               .Run());
+      }
+    }
+    return Status::Ok();
+  }));
+}
+
+void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
+  std::string dir = "/tmp/qunying-lead-bench-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  storage::DatabaseOptions o;
+  o.path = dir + "/bench.db";
+  auto db = storage::Database::Open(o);
+  Check(db.status());
+  int64_t now = 1'800'000'000'000;
+  int64_t today = (now + 8 * 3600000LL) / 86400000;
+  auto t0 = SteadyClock::now();
+  Populate(**db, m, today);
+  std::printf("database: %d members populated in %.0f ms\n", m, Ms(t0));
+
+  t0 = SteadyClock::now();
+  int64_t n = 0;
+  Check((*db)->Read([&](storage::Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        n, storage::QueryInt(c,
+                             "SELECT COUNT(*) FROM (SELECT member_id,"
+                             " campaign_id, day FROM checkins)"));
+    return Status::Ok();
+  }));
+  double scan_ms = Ms(t0);
+
+  storage::SqliteLeadStore store(db->get());
+  FakeClock clock(now);
+  scoring::LeadEngine engine(&store, &clock, {});
+  auto rules = scoring::ScoringRules::Defaults();
+  rules.lead_threshold = 30;
+  engine.SetRules(rules);
+  for (int pass = 1; pass <= 2; ++pass) {
+    if (pass == 2) engine.SetModel(model, 1);
+    auto r = engine.Rescore();
+    Check(r.status());
+    double total = r->load_ms + r->score_ms + r->write_ms;
+    std::printf(
+        "database pass %d (%s): %zu members, %d leads created; load %.0f ms +"
+        " score %.0f ms + write %.0f ms = %.0f ms (%.2f µs/member); baseline"
+        " scan of %lld check-ins %.0f ms (%.1fx)\n",
+        pass, pass == 1 ? "points only, creates leads" : "with the model",
+        r->members, r->created, r->load_ms, r->score_ms, r->write_ms, total,
+        total * 1000 / r->members, static_cast<long long>(n), scan_ms,
+        total / scan_ms);
+  }
+  (*db)->Close();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t members = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000000;
+  int db_members = argc > 2 ? std::atoi(argv[2]) : 200000;
+  size_t train = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 20000;
+  auto model = TrainOn(train);
+  InMemory(members, model);
+  OnDisk(db_members, model);
+  return 0;
+}
