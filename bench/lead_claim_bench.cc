@@ -28,12 +28,14 @@ void Die(const std::string& what) {
   std::exit(1);
 }
 
-json Call(httplib::Client& c, const std::string& method, const std::string& path,
-          const json& body, const std::string& token) {
+json Call(httplib::Client& c, const std::string& method,
+          const std::string& path, const json& body, const std::string& token) {
   httplib::Headers h{{"Authorization", "Bearer " + token}};
   auto r = method == "GET" ? c.Get(path, h)
                            : c.Post(path, h, body.dump(), "application/json");
-  if (!r) Die(method + " " + path + ": no answer");
+  if (!r)
+    Die(method + " " + path + ": no answer (" + httplib::to_string(r.error()) +
+        ")");
   auto j = json::parse(r->body, nullptr, false);
   if (r->status >= 300) Die(method + " " + path + ": " + r->body);
   return j["data"];
@@ -60,9 +62,9 @@ Latencies Run(int port, int reps, int n, Fn&& call) {
       for (int k = 0; k < n; ++k) {
         auto t0 = SteadyClock::now();
         call(c, i);
-        per[i].push_back(std::chrono::duration<double, std::milli>(
-                             SteadyClock::now() - t0)
-                             .count());
+        per[i].push_back(
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - t0)
+                .count());
       }
     });
   }
@@ -98,9 +100,9 @@ int main(int argc, char** argv) {
   auto port = (*app)->Start();
   if (!port.ok()) Die(port.status().ToString());
   httplib::Client c("127.0.0.1", *port);
-  std::string admin =
-      Call(c, "POST", "/api/v1/auth/login",
-           {{"username", "admin"}, {"password", "admin-pass-123"}}, "")["token"];
+  std::string admin = Call(
+      c, "POST", "/api/v1/auth/login",
+      {{"username", "admin"}, {"password", "admin-pass-123"}}, "")["token"];
   for (int i = 0; i < pool; i += 500) {
     json rows = json::array();
     for (int k = i; k < std::min(pool, i + 500); ++k)
@@ -119,7 +121,8 @@ int main(int argc, char** argv) {
                           "")["token"]);
   }
   std::printf("%d reps, %d claims each (count 1), pool of %d leads, %d cores\n",
-              reps, per_rep, pool, static_cast<int>(std::thread::hardware_concurrency()));
+              reps, per_rep, pool,
+              static_cast<int>(std::thread::hardware_concurrency()));
   auto health = Run(*port, reps, per_rep, [&](httplib::Client& cl, int) {
     if (!cl.Get("/healthz")) Die("healthz");
   });
@@ -129,19 +132,19 @@ int main(int argc, char** argv) {
     json d = Call(cl, "POST", "/api/v1/leads/claim", {{"count", 1}}, tokens[i]);
     for (const auto& l : d["items"]) got[i].insert(l["id"].get<std::string>());
   });
-  double secs =
-      std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  double secs = std::chrono::duration<double>(SteadyClock::now() - t0).count();
   std::set<std::string> all;
   size_t total = 0;
   for (const auto& g : got) total += g.size(), all.insert(g.begin(), g.end());
-  std::printf("healthz (baseline): p50 %.2f ms  p99 %.2f ms\n",
-              health.Pct(0.5), health.Pct(0.99));
+  std::printf("healthz (baseline): p50 %.2f ms  p99 %.2f ms\n", health.Pct(0.5),
+              health.Pct(0.99));
   double p50 = claims.Pct(0.5), p99 = claims.Pct(0.99);
   std::printf(
       "claim: p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%.0f claims/s; p99 "
       "%.1fx the healthz p99); %zu leads claimed, %zu distinct%s\n",
-      p50, p99, claims.Pct(1.0), claims.ms.size() / secs, p99 / health.Pct(0.99),
-      total, all.size(), total == all.size() ? "" : "  DUPLICATES!");
+      p50, p99, claims.Pct(1.0), claims.ms.size() / secs,
+      p99 / health.Pct(0.99), total, all.size(),
+      total == all.size() ? "" : "  DUPLICATES!");
   (*app)->Stop();
   std::filesystem::remove_all(dir);
   return total == all.size() ? 0 : 1;

@@ -86,7 +86,7 @@ struct ScoringRules {
   double weight_intent = 0.2;
   // A member becomes a lead at this total, or (once a model is trained)
   // at this probability of winning; 0 turns the probability rule off.
-  double lead_threshold = 55;
+  double lead_threshold = 45;
   double lead_probability = 0;
   // Tier letter from fit: A at ≥ tier_a, B at ≥ tier_b, else C. Digit from
   // activity (0.7 · engagement + 0.3 · intent): 1 at ≥ level_1, 2 at

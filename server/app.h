@@ -71,6 +71,8 @@ class App {
   // Uploaded photos, under data_dir/blobs.
   storage::BlobStore& blobs() { return *blobs_; }
   community::CommunityStore& community();
+  // Lead scoring: rescoring, training, claims.
+  scoring::LeadEngine& leads() { return *lead_engine_; }
   Logger& logger() { return *logger_; }
   int port() const { return port_; }
 

@@ -43,6 +43,10 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
         {s.username, s.password, s.role, s.display_name});
     if (!id.ok()) return id.status();
   }
+  // Leads for the sales reps to claim. OCR facts arrive later; the
+  // scheduled rescoring picks them up.
+  QY_ASSIGN_OR_RETURN(auto rescored, app.leads().Rescore());
+  summary.leads = rescored.created;
   return summary;
 }
 

@@ -15,6 +15,7 @@ namespace qunying::server {
 struct DemoSummary {
   size_t members = 0, campaigns = 0, groups = 0, checkins = 0, photos = 0;
   int64_t roster_rows = 0;
+  int leads = 0;  // Members scored into leads (rescored again on a timer).
 };
 
 // The demo staff sign-ins, as printed by `qunying demo`.

@@ -1,5 +1,10 @@
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <chrono>
 
 #include "auth/token.h"
@@ -74,6 +79,13 @@ HttpServer::HttpServer(ServerOptions options, const Router* router,
   http_.set_read_timeout(options_.read_timeout_s, 0);
   http_.set_write_timeout(options_.write_timeout_s, 0);
   http_.set_payload_max_length(options_.max_body_bytes);
+  // Debian's libcpp-httplib listens with a backlog of 5 (compiled in), so
+  // a burst of new connections loses SYNs and waits for the 1 s
+  // retransmit. Remember the socket to widen the backlog after binding.
+  http_.set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    listen_fd_ = sock;
+  });
 
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Dispatch(req, res);
@@ -118,6 +130,11 @@ Result<int> HttpServer::Bind() {
   if (port <= 0) {
     return Status::Unavailable("cannot listen on " + options_.host + ":" +
                                std::to_string(options_.port));
+  }
+  if (listen_fd_ >= 0 && ::listen(listen_fd_, SOMAXCONN) != 0) {
+    return Status::Unavailable(
+        std::string("cannot widen the listen backlog: ") +
+        std::strerror(errno));
   }
   return port;
 }

@@ -63,6 +63,7 @@ class HttpServer {
   auth::AccountService* accounts_;
   Metrics* metrics_;
   Logger* logger_;
+  int listen_fd_ = -1;  // The listening socket, once bound.
   httplib::Server http_;
 };
 

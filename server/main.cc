@@ -141,9 +141,9 @@ int Serve(Flags& f, bool demo) {
     if (!seeded.ok()) return Fail(seeded.status());
     std::printf(
         "Demo community: %zu members, %zu campaigns, %zu groups, "
-        "%zu check-ins (%zu with photos).\n",
+        "%zu check-ins (%zu with photos), %d sales leads.\n",
         seeded->members, seeded->campaigns, seeded->groups, seeded->checkins,
-        seeded->photos);
+        seeded->photos, seeded->leads);
   }
   auto port = (*app)->Start();
   if (!port.ok()) return Fail(port.status());
