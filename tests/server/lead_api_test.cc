@@ -1,6 +1,7 @@
 // Leads end to end: scoring members into leads, claims (atomic, capped,
 // with an SLA), visibility and masking for reps, status changes, import,
 // training and KPIs.
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -382,6 +383,72 @@ TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4);
+}
+
+TEST_F(LeadApiTest, TheScheduleReturnsOverdueLeadsWithoutAnyClaim) {
+  app_->Stop();
+  options_.lead_schedule = {1, 0, 0};  // Sweep every second.
+  Start();
+  admin_ = AdminToken();
+  ImportOpen(1);
+  std::string rep = CreateStaff("rep-x", "sales");
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep);
+  ASSERT_EQ(claim.data()["items"].size(), 1u);
+  std::string id = claim.data()["items"][0]["id"];
+  clock_.Advance(25 * 3600 * 1000LL);
+  admin_ = AdminToken();
+  std::string status;
+  for (int i = 0; i < 50 && status != "new"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = client_->Get("/api/v1/leads/" + id, admin_).data()["status"];
+  }
+  EXPECT_EQ(status, "new");
+}
+
+TEST_F(LeadApiTest, ModelProbabilityCanMakeALeadBelowThePointsThreshold) {
+  // Train on imported outcomes whose only signal is completion_rate, which
+  // members have too.
+  json rows = json::array();
+  for (int i = 0; i < 60; ++i)
+    rows.push_back({{"external_id", "h" + std::to_string(i)},
+                    {"attributes", {{"completion_rate", (i % 10) / 10.0}}},
+                    {"outcome", i % 10 >= 3 ? "won" : "lost"}});
+  ASSERT_EQ(
+      client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_).status,
+      200);
+  auto t = client_->Post("/api/v1/scoring/train", json::object(), admin_);
+  ASSERT_EQ(t.status, 200) << t.body.dump();
+  EXPECT_EQ(t.data()["kind"], "logistic");
+  std::string campaign = CreateRunningCampaign(op_, 3);
+  std::string keen = EnrollAndSignIn(op_, campaign, "o-keen", "天天打卡");
+  EnrollAndSignIn(op_, campaign, "o-idle", "潜水");
+  for (int d = 0; d < 4; ++d) {
+    auto c = client_->Post("/api/v1/mp/checkins",
+                           {{"campaign_id", campaign},
+                            {"client_id", "k" + std::to_string(d)},
+                            {"text", "打卡"}},
+                           keen);
+    ASSERT_LT(c.status, 300) << c.body.dump();
+    clock_.Advance(24 * 3600 * 1000LL);
+    keen = ParticipantToken("o-keen", "天天打卡");
+  }
+  admin_ = AdminToken();
+  auto rules = client_->Call(
+      "PUT", "/api/v1/scoring/rules",
+      json{{"lead_threshold", 100}, {"lead_probability", 0.6}}.dump(), admin_);
+  ASSERT_EQ(rules.status, 200) << rules.body.dump();
+  auto r = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.data()["created"], 1);  // The keen member, not the idle one.
+  auto leads = client_->Get("/api/v1/leads?source=score", admin_);
+  ASSERT_EQ(leads.data()["items"].size(), 1u);
+  EXPECT_EQ(leads.data()["items"][0]["nickname"], "天天打卡");
+  EXPECT_GT(leads.data()["items"][0]["probability"].get<double>(), 0.6);
+  EXPECT_EQ(client_
+                ->Call("PUT", "/api/v1/scoring/rules",
+                       json{{"lead_probability", 2}}.dump(), admin_)
+                .body["data"]["field"],
+            "lead_probability");
 }
 
 }  // namespace
