@@ -13,6 +13,13 @@
 namespace qunying::scoring {
 namespace {
 
+// Elements in a prediction of `dim` dimensions.
+size_t ShapeSize(const bst_ulong* shape, bst_ulong dim) {
+  size_t n = 1;
+  for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
+  return n;
+}
+
 Status XgbStatus(int rc, const char* what) {
   if (rc == 0) return Status::Ok();
   return Status::Internal(std::string("xgboost ") + what + ": " +
@@ -65,9 +72,7 @@ class XgbModel : public Model {
   // Large batches are split across the cores (each thread predicts its
   // rows in place).
   Result<std::vector<double>> Predict(const Matrix& x) const override {
-    if (x.cols != cols_)
-      return Status::Internal("model expects " + std::to_string(cols_) +
-                              " columns, got " + std::to_string(x.cols));
+    QY_RETURN_IF_ERROR(CheckColumns(x));
     std::vector<double> out(x.rows);
     size_t threads = std::max(1u, std::thread::hardware_concurrency());
     if (x.rows < kParallelRows) threads = 1;
@@ -133,19 +138,22 @@ class XgbModel : public Model {
         XgbStatus(XGBoosterPredictFromDense(booster_, array.c_str(), config,
                                             nullptr, &shape, &dim, &result),
                   "predict"));
-    size_t n = 1;
-    for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
+    size_t n = ShapeSize(shape, dim);
     if (n != rows) return Status::Internal("xgboost: bad prediction shape");
     std::copy(result, result + n, out);
     return Status::Ok();
   }
 
+  Status CheckColumns(const Matrix& x) const {
+    if (x.cols == cols_) return Status::Ok();
+    return Status::Internal("model expects " + std::to_string(cols_) +
+                            " columns, got " + std::to_string(x.cols));
+  }
+
   // type 2: SHAP contributions (with the bias last).
   template <typename Fn>
   Status Run(const Matrix& x, int type, Fn&& take) const {
-    if (x.cols != cols_)
-      return Status::Internal("model expects " + std::to_string(cols_) +
-                              " columns, got " + std::to_string(x.cols));
+    QY_RETURN_IF_ERROR(CheckColumns(x));
     if (x.rows == 0) {
       take(nullptr, 0);
       return Status::Ok();
@@ -162,9 +170,7 @@ class XgbModel : public Model {
         XgbStatus(XGBoosterPredictFromDMatrix(booster_, d.get(), config.c_str(),
                                               &shape, &dim, &out),
                   "predict"));
-    size_t n = 1;
-    for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
-    take(out, n);
+    take(out, ShapeSize(shape, dim));
     return Status::Ok();
   }
 

@@ -76,15 +76,21 @@ Result<Lead> GetIn(Connection& c, int64_t id) {
   return l;
 }
 
+// The first column of every row.
+Result<std::vector<int64_t>> Ids(Statement* st) {
+  std::vector<int64_t> ids;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(st, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+  return ids;
+}
+
 Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
   QY_ASSIGN_OR_RETURN(
       Statement * sel,
       c.Prepare("SELECT id FROM leads WHERE status = 'assigned' AND"
                 " assigned_at_ms < ?"));
   sel->Bind(1, before);
-  std::vector<int64_t> ids;
-  QY_RETURN_IF_ERROR(
-      ForEachRow(sel, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+  QY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids(sel));
   for (int64_t id : ids) {
     QY_ASSIGN_OR_RETURN(
         Statement * up,
@@ -306,9 +312,7 @@ Result<std::vector<Lead>> SqliteLeadStore::Claim(
         c.Prepare("SELECT id FROM leads WHERE status = 'new' AND owner_id IS"
                   " NULL ORDER BY score DESC, id LIMIT ?"));
     pick->Bind(1, n);
-    std::vector<int64_t> ids;
-    QY_RETURN_IF_ERROR(
-        ForEachRow(pick, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+    QY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids(pick));
     for (int64_t id : ids) {
       QY_ASSIGN_OR_RETURN(
           Statement * up,
