@@ -85,6 +85,18 @@ struct ClaimLimits {
   int open_cap = 100;  // Open leads one rep may hold.
 };
 
+// An admin's push of pool leads to reps (instead of reps pulling).
+struct AssignRequest {
+  // "round_robin": reps in turn; "capacity": each lead to the rep with the
+  // most room under ClaimLimits::open_cap (spreads load evenly).
+  std::string rule = "round_robin";
+  std::vector<int64_t> reps;  // Active sales reps; empty = all of them.
+  int count = 100;            // Leads to assign at most.
+  // Only pool leads whose member's latest campaign is in `series`, or
+  // whose city fact is `city` ("" = any).
+  std::string series, city;
+};
+
 struct StoredModel {
   int64_t id = 0;
   std::string kind;         // Model::Kind().
@@ -135,6 +147,12 @@ class LeadStore {
                                           int64_t day_start_ms,
                                           int64_t overdue_before_ms,
                                           int64_t now_ms) = 0;
+  // Assigns the best-scored matching pool leads to reps by `req.rule`,
+  // never past a rep's open cap; returns (lead id, rep id) pairs. Atomic.
+  // InvalidArgument naming `reps` if one is not an active sales rep.
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> Assign(
+      const AssignRequest& req, const ClaimLimits& limits, int64_t actor,
+      int64_t now_ms) = 0;
   // Moves a lead to `status` (see kLeadStatuses), with a note; `lost`
   // needs a reason, `won` may carry an amount. "new" returns it to the
   // pool. Conflict if the lead is closed and `status` is not.

@@ -74,6 +74,7 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/leads/export", Access::kStaff, kSales, h(ExportLeads)});
   router.Add({"POST", "/api/v1/leads/claim",  Access::kStaff, kSales, h(ClaimLeads)});
   router.Add({"POST", "/api/v1/leads/import", Access::kStaff, kAdmin, h(ImportLeads)});
+  router.Add({"POST", "/api/v1/leads/assign", Access::kStaff, kAdmin, h(AssignLeads)});
   router.Add({"GET",  "/api/v1/leads/{id}",   Access::kStaff, kSales, h(GetLead)});
   router.Add({"PATCH", "/api/v1/leads/{id}",  Access::kStaff, kSales, h(PatchLead)});
   router.Add({"POST", "/api/v1/scoring/train", Access::kStaff, kAdmin, h(TrainModel)});

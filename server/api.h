@@ -104,6 +104,7 @@ Result<Reply> GetLead(Services& s, Request& r);
 Result<Reply> ClaimLeads(Services& s, Request& r);
 Result<Reply> PatchLead(Services& s, Request& r);
 Result<Reply> ImportLeads(Services& s, Request& r);
+Result<Reply> AssignLeads(Services& s, Request& r);
 Result<Reply> ExportLeads(Services& s, Request& r);
 Result<Reply> LeadKpis(Services& s, Request& r);
 Result<Reply> TrainModel(Services& s, Request& r);

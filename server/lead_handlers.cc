@@ -82,13 +82,13 @@ Json FactorsJson(const scoring::Lead& l) {
 Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors) {
   Json out = Json::array();
   for (const auto& f : factors) {
-    std::string dir = f.contribution >= 0 ? "raises" : "lowers";
+    std::string dir = f.contribution >= 0 ? "提高" : "降低";
     out.push_back(
         {{"name", f.name},
          {"value", f.value},
          {"contribution", std::round(f.contribution * 1000) / 1000},
-         {"label", f.name + (f.value.empty() ? " (unknown)" : " = " + f.value) +
-                       " " + dir + " the odds of winning"}});
+         {"label", f.name + (f.value.empty() ? "（未知）" : " = " + f.value) +
+                       "，" + dir + "成交可能"}});
   }
   return out;
 }
@@ -254,6 +254,39 @@ Result<Reply> ImportLeads(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto counts, s.leads->Import(parsed, r.principal.id,
                                                    s.clock->NowMillis()));
   return Reply{200, {{"created", counts.first}, {"updated", counts.second}}};
+}
+
+// POST /leads/assign {"rule","reps","count","series","city"} (admin):
+// pushes the best pool leads to reps, round-robin or by spare capacity.
+Result<Reply> AssignLeads(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  scoring::AssignRequest req;
+  QY_ASSIGN_OR_RETURN(req.rule, GetStringOr(body, "rule", "round_robin", 16));
+  if (req.rule != "round_robin" && req.rule != "capacity")
+    return Status::InvalidArgument("rule must be round_robin or capacity",
+                                   "rule");
+  QY_ASSIGN_OR_RETURN(auto count, GetInt(body, "count", false));
+  req.count = static_cast<int>(count.value_or(100));
+  if (count && (*count < 1 || *count > 1000))
+    return Status::InvalidArgument("count must be from 1 to 1000", "count");
+  QY_ASSIGN_OR_RETURN(req.series, GetStringOr(body, "series", "", 100));
+  QY_ASSIGN_OR_RETURN(req.city, GetStringOr(body, "city", "", 100));
+  if (auto reps = body.find("reps"); reps != body.end() && !reps->is_null()) {
+    if (!reps->is_array())
+      return Status::InvalidArgument("reps must be an array of user ids",
+                                     "reps");
+    for (const auto& rep : *reps) {
+      QY_ASSIGN_OR_RETURN(int64_t id, GetId(Json{{"reps", rep}}, "reps"));
+      req.reps.push_back(id);
+    }
+  }
+  QY_ASSIGN_OR_RETURN(auto pairs,
+                      s.leads->Assign(req, s.lead_engine->options().claim,
+                                      r.principal.id, s.clock->NowMillis()));
+  Json items = Json::array();
+  for (const auto& [lead, rep] : pairs)
+    items.push_back({{"lead_id", IdString(lead)}, {"owner_id", IdString(rep)}});
+  return Reply{200, {{"assigned", pairs.size()}, {"items", items}}};
 }
 
 // GET /leads/export: the caller's visible leads as CSV (phones masked as

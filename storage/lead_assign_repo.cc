@@ -1,0 +1,99 @@
+// SqliteLeadStore::Assign: pool leads pushed to reps by a rule.
+#include <algorithm>
+#include <map>
+
+#include "storage/sqlite_lead_store.h"
+
+namespace qunying::storage {
+namespace {
+
+// Active sales reps among `wanted` (all of them when empty) and how many
+// open leads each holds.
+Result<std::map<int64_t, int64_t>> RepLoads(
+    Connection& c, const std::vector<int64_t>& wanted) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT u.id, (SELECT COUNT(*) FROM leads l WHERE"
+                " l.owner_id = u.id AND l.status NOT IN ('won', 'lost'))"
+                " FROM users u WHERE u.role = 'sales' AND u.disabled = 0"
+                " ORDER BY u.id"));
+  std::map<int64_t, int64_t> all, out;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(st, [&](const Statement& s) { all[s.Int(0)] = s.Int(1); }));
+  if (wanted.empty()) return all;
+  for (int64_t id : wanted) {
+    auto it = all.find(id);
+    if (it == all.end())
+      return Status::InvalidArgument(
+          "reps: user " + std::to_string(id) + " is not an active sales rep",
+          "reps");
+    out.insert(*it);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
+    const scoring::AssignRequest& req, const scoring::ClaimLimits& limits,
+    int64_t actor, int64_t now) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(auto load, RepLoads(c, req.reps));
+    if (load.empty()) return Status::Conflict("no active sales reps");
+    QY_ASSIGN_OR_RETURN(
+        Statement * pick,
+        c.Prepare(
+            "SELECT l.id FROM leads l WHERE l.status = 'new' AND l.owner_id IS"
+            " NULL AND (?1 = '' OR (SELECT k.series FROM enrollments e JOIN"
+            " campaigns k ON k.id = e.campaign_id WHERE e.member_id ="
+            " l.member_id ORDER BY k.starts_on DESC LIMIT 1) = ?1)"
+            " AND (?2 = '' OR instr(char(10) || l.attributes, char(10) ||"
+            " 'city' || char(9) || 's' || char(9) || ?2 || char(10)) > 0)"
+            " ORDER BY l.score DESC, l.id LIMIT ?3"));
+    pick->Bind(1, req.series).Bind(2, req.city).Bind(3, req.count);
+    std::vector<int64_t> leads;
+    QY_RETURN_IF_ERROR(ForEachRow(
+        pick, [&](const Statement& s) { leads.push_back(s.Int(0)); }));
+    auto next = load.begin();  // Round-robin position.
+    for (int64_t lead : leads) {
+      int64_t rep = 0;
+      if (req.rule == "capacity") {
+        auto most = std::min_element(
+            load.begin(), load.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (most->second < limits.open_cap) rep = most->first;
+      } else {
+        for (size_t tries = 0; tries < load.size() && !rep; ++tries) {
+          if (next == load.end()) next = load.begin();
+          if (next->second < limits.open_cap) rep = next->first;
+          ++next;
+        }
+      }
+      if (!rep) break;  // Everyone is at the cap.
+      ++load[rep];
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare("UPDATE leads SET status = 'assigned', owner_id = ?,"
+                    " assigned_at_ms = ?, updated_at_ms = ? WHERE id = ?"));
+      QY_RETURN_IF_ERROR(
+          up->Bind(1, rep).Bind(2, now).Bind(3, now).Bind(4, lead).Run());
+      QY_ASSIGN_OR_RETURN(
+          Statement * ev,
+          c.Prepare("INSERT INTO lead_events (lead_id, at_ms, actor_user_id,"
+                    " kind, from_status, to_status, note) VALUES (?, ?, ?,"
+                    " 'assign', 'new', 'assigned', ?)"));
+      QY_RETURN_IF_ERROR(
+          ev->Bind(1, lead)
+              .Bind(2, now)
+              .Bind(3, actor)
+              .Bind(4, req.rule + " to user " + std::to_string(rep))
+              .Run());
+      out.push_back({lead, rep});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace qunying::storage
