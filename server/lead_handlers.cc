@@ -166,8 +166,9 @@ Result<Reply> GetLead(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto model_factors, s.lead_engine->Explain(l));
   QY_ASSIGN_OR_RETURN(auto history, s.leads->History(l.id));
   Json j = LeadJson(l, Unmask(r, l));
-  j["factors"] = FactorsJson(l);
   j["model_factors"] = ModelFactorsJson(model_factors);
+  // An imported lead's score is the model's: its factors are the model's.
+  j["factors"] = l.factors.empty() ? j["model_factors"] : FactorsJson(l);
   j["model_id"] = l.model_id ? Json(IdString(l.model_id)) : Json();
   Json h = Json::array();
   for (const auto& e : history)

@@ -1,6 +1,8 @@
 // Fuzz target for the parsers that read untrusted input: roster CSV (with
 // charset detection), JSON request bodies, RFC 3339 times, nicknames, and
-// image headers. Built as a libFuzzer target with clang
+// image headers, scoring rules and intent phrases, and the stored forms of
+// lead attributes, factors, model schemas and calibration. Built as a libFuzzer
+// target with clang
 // (-DQUNYING_FUZZ=ON), and as a replay driver run by ctest otherwise.
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +13,10 @@
 #include "community/roster_xlsx.h"
 #include "core/time_util.h"
 #include "ocr/image_sniff.h"
+#include "scoring/lead_engine.h"
+#include "scoring/points.h"
 #include "server/json_body.h"
+#include "server/scoring_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -21,7 +26,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)qunying::community::NormalizeNickname(r.nickname);
   }
   (void)qunying::community::ParseRosterXlsx(in);
-  (void)qunying::server::ParseJsonObject(in);
+  auto json = qunying::server::ParseJsonObject(in);
+  if (json.ok())
+    (void)qunying::server::RulesFromJson(
+        *json, qunying::scoring::ScoringRules::Defaults());
+  std::string text(in);
+  (void)qunying::scoring::DecodeAttributes(text);
+  (void)qunying::scoring::DecodeFactors(text);
+  (void)qunying::scoring::FeatureSchema::Parse(text);
+  (void)qunying::scoring::DecodeCalibration(text);
+  // The input as a check-in text against the shipped phrases, and its
+  // first bytes as a phrase (wildcards included) against itself.
+  static const auto kDict = qunying::scoring::DefaultIntentPhrases();
+  (void)qunying::scoring::FindIntent({text}, kDict);
+  std::string phrase = text.substr(0, 12);
+  if (!phrase.empty() && phrase != "*")
+    (void)qunying::scoring::FindIntent({text}, {{phrase, 1}});
   (void)qunying::ParseRfc3339(in);
   (void)qunying::community::ParseRosterTime(in);
   (void)qunying::ocr::SniffImage(in);

@@ -310,6 +310,11 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   std::string id = open.data()["items"][0]["id"];
   auto card = client_->Get("/api/v1/leads/" + id, admin_);
   EXPECT_EQ(card.data()["model_factors"].size(), 5u);
+  // An imported lead is explained by the model, in words.
+  EXPECT_EQ(card.data()["factors"], card.data()["model_factors"]);
+  EXPECT_NE(
+      card.data()["factors"][0]["label"].get<std::string>().find("成交可能"),
+      std::string::npos);
   auto models = client_->Get("/api/v1/scoring/models", admin_);
   ASSERT_EQ(models.data()["items"].size(), 1u);
   EXPECT_TRUE(models.data()["items"][0]["current"].get<bool>());
