@@ -164,7 +164,9 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
         ScoredMember& sm = kept[t].emplace_back();
         sm.member_id = f.member_id;
         sm.points = ScorePoints(f, rules, /*explain=*/true);
-        sm.attributes = ToAttributes(f, rules);
+        sm.factors_text = EncodeFactors(sm.points.factors);
+        sm.points.factors = {};
+        sm.attributes_text = EncodeAttributes(ToAttributes(f, rules));
         if (model) sm.probability = prob[k];
       }
     }

@@ -1,13 +1,14 @@
 #include "scoring/lead_store.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <sstream>
 
 namespace qunying::scoring {
 namespace {
 
-std::string Escape(const std::string& s) {
-  std::string out;
+// Appends `s` with backslash, tab and newline escaped.
+void AppendEscaped(std::string& out, const std::string& s) {
   for (char c : s) {
     switch (c) {
       case '\\':
@@ -23,10 +24,16 @@ std::string Escape(const std::string& s) {
         out += c;
     }
   }
-  return out;
 }
 
-// Splits one line on tabs, undoing Escape in each part.
+// The shortest text that reads back as the same double.
+void AppendNumber(std::string& out, double d) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, ec == std::errc() ? end : buf);
+}
+
+// Splits one line on tabs, undoing AppendEscaped in each part.
 std::vector<std::string> Fields(const std::string& line) {
   std::vector<std::string> out(1);
   for (size_t i = 0; i < line.size(); ++i) {
@@ -61,20 +68,23 @@ bool IsLeadStatus(const std::string& s) {
 }
 
 std::string EncodeAttributes(const Attributes& a) {
-  std::ostringstream os;
-  os.precision(17);
+  std::string out;
+  out.reserve(a.size() * 24);
   for (const auto& [name, v] : a) {
-    os << Escape(name) << '\t';
+    AppendEscaped(out, name);
+    out += '\t';
     if (const auto* d = std::get_if<double>(&v)) {
-      os << "n\t" << *d;
+      out += "n\t";
+      AppendNumber(out, *d);
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-      os << "s\t" << Escape(*s);
+      out += "s\t";
+      AppendEscaped(out, *s);
     } else {
-      os << "-\t";
+      out += "-\t";
     }
-    os << '\n';
+    out += '\n';
   }
-  return os.str();
+  return out;
 }
 
 Attributes DecodeAttributes(const std::string& text) {
@@ -92,12 +102,16 @@ Attributes DecodeAttributes(const std::string& text) {
 }
 
 std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
-  std::ostringstream os;
+  std::string out;
   for (const auto& f : factors) {
-    os << Escape(f.part) << '\t' << Escape(f.name) << '\t' << Escape(f.value)
-       << '\t' << Escape(f.label) << '\t' << f.points << '\n';
+    for (const std::string* part : {&f.part, &f.name, &f.value, &f.label}) {
+      AppendEscaped(out, *part);
+      out += '\t';
+    }
+    AppendNumber(out, f.points);
+    out += '\n';
   }
-  return os.str();
+  return out;
 }
 
 std::vector<PointsFactor> DecodeFactors(const std::string& text) {

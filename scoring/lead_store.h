@@ -67,10 +67,14 @@ struct LeadFilter {
 };
 
 // A member's scores from one rescoring pass.
+// A member's scores from one rescoring pass, with the factors and model
+// inputs already in their stored text form (compact: a pass may keep a
+// hundred thousand of these).
 struct ScoredMember {
   int64_t member_id = 0;
-  PointsScore points;
-  Attributes attributes;
+  PointsScore points;           // Numbers and tier; `factors` left empty.
+  std::string factors_text;     // EncodeFactors(points' factors).
+  std::string attributes_text;  // EncodeAttributes(model inputs).
   std::optional<double> probability;
 };
 

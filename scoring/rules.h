@@ -27,9 +27,9 @@ struct MemberFeatures {
   int longest_streak = 0;     // Consecutive days, in it.
   int64_t dwell_s_30d = 0;    // Mini-program dwell, last 30 days.
   int content_reads_30d = 0;  // content_read events, last 30 days.
-  // Days from the last activity to now, counting only time inside the
-  // member's campaigns (so a gap between two campaigns does not decay the
-  // score); negative when the member was never active.
+  // Whole days from the last activity to now, counting only time inside
+  // the member's campaigns (so a gap between two campaigns does not decay
+  // the score); negative when the member was never active.
   double recency_days = -1;
   int campaigns = 0;     // Campaigns enrolled in.
   int64_t paid_fen = 0;  // Paid over all of them.

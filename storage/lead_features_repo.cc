@@ -187,8 +187,10 @@ Result<std::vector<MemberFeatures>> SqliteLeadStore::LoadFeatures(
     std::reverse(b.out[i].texts.begin(), b.out[i].texts.end());
     if (b.last_active[i] < 0) continue;
     int64_t ref = std::min(now_ms, b.latest[i].end_ms);
+    // Whole days: scores then move once a day, not on every pass, and an
+    // unchanged lead is not rewritten (see ApplyScores).
     b.out[i].recency_days =
-        std::max<int64_t>(0, ref - b.last_active[i]) / double(kDayMs);
+        std::max<int64_t>(0, ref - b.last_active[i]) / kDayMs;
   }
   return std::move(b.out);
 }

@@ -1,5 +1,6 @@
 // SqliteLeadStore: leads, their events, claims, imports, models and rules.
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
 #include "storage/sqlite_lead_store.h"
@@ -103,6 +104,22 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
   return static_cast<int>(ids.size());
 }
 
+// FNV-1a over everything a rescoring pass writes to a lead: equal digests
+// mean nothing changed and the row need not be rewritten.
+int64_t Digest(const scoring::PointsScore& p, const std::string& factors,
+               const std::string& attributes, std::optional<double> prob) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](const void* data, size_t n) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  };
+  for (double v : {p.total, p.fit, p.engagement, p.intent, prob.value_or(-1)})
+    mix(&v, sizeof v);
+  for (const std::string* t : {&p.tier, &factors, &attributes})
+    mix(t->data(), t->size()), mix("\0", 1);
+  return static_cast<int64_t>(h);
+}
+
 }  // namespace
 
 Result<int> SqliteLeadStore::ApplyScores(
@@ -111,32 +128,34 @@ Result<int> SqliteLeadStore::ApplyScores(
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     struct Known {
       int64_t id;
-      bool open, frozen;
+      bool open;
+      int64_t digest;
     };
     std::unordered_map<int64_t, Known> known;
     QY_ASSIGN_OR_RETURN(
         Statement * sel,
-        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'), frozen"
+        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'), digest"
                   " FROM leads WHERE member_id IS NOT NULL"));
     QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
-      known[s.Int(0)] = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0};
+      known[s.Int(0)] = {s.Int(1), s.Int(2) != 0, s.Int(3)};
     }));
     for (const auto& m : scored) {
       const auto& p = m.points;
+      const std::string& factors = m.factors_text;
+      const std::string& attributes = m.attributes_text;
+      int64_t digest = Digest(p, factors, attributes, m.probability);
       auto it = known.find(m.member_id);
       if (it == known.end()) {
         QY_ASSIGN_OR_RETURN(
             Statement * ins,
             c.Prepare("INSERT INTO leads (member_id, source, score, fit,"
                       " engagement, intent, probability, tier, attributes,"
-                      " factors, created_at_ms, updated_at_ms) VALUES (?, "
-                      "'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                      " factors, created_at_ms, updated_at_ms, digest) VALUES"
+                      " (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
         ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
-        ins->Bind(8, scoring::EncodeAttributes(m.attributes))
-            .Bind(9, scoring::EncodeFactors(p.factors))
-            .Bind(10, now)
-            .Bind(11, now);
+        ins->Bind(8, attributes).Bind(9, factors).Bind(10, now).Bind(11, now);
+        ins->Bind(12, digest);
         if (m.probability)
           ins->Bind(6, *m.probability);
         else
@@ -147,7 +166,7 @@ Result<int> SqliteLeadStore::ApplyScores(
         ++created;
         continue;
       }
-      if (!it->second.open) continue;
+      if (!it->second.open || it->second.digest == digest) continue;
       // Frozen leads keep their model inputs and probability as of contact.
       QY_ASSIGN_OR_RETURN(
           Statement * up,
@@ -155,16 +174,16 @@ Result<int> SqliteLeadStore::ApplyScores(
                     " intent = ?, tier = ?, factors = ?, updated_at_ms = ?,"
                     " attributes = CASE WHEN frozen THEN attributes ELSE ?"
                     " END, probability = CASE WHEN frozen THEN probability"
-                    " ELSE COALESCE(?, probability) END WHERE id = ?"));
+                    " ELSE COALESCE(?, probability) END, digest = ?"
+                    " WHERE id = ?"));
       up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
       up->Bind(4, p.intent).Bind(5, p.tier);
-      up->Bind(6, scoring::EncodeFactors(p.factors)).Bind(7, now);
-      up->Bind(8, scoring::EncodeAttributes(m.attributes));
+      up->Bind(6, factors).Bind(7, now).Bind(8, attributes).Bind(10, digest);
       if (m.probability)
         up->Bind(9, *m.probability);
       else
         up->BindNull(9);
-      QY_RETURN_IF_ERROR(up->Bind(10, it->second.id).Run());
+      QY_RETURN_IF_ERROR(up->Bind(11, it->second.id).Run());
     }
     return Status::Ok();
   }));

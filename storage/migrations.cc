@@ -327,6 +327,9 @@ CREATE TABLE scoring_rules (
   at_ms INTEGER NOT NULL
 );
 )sql"},
+      {9, "lead_digest", R"sql(
+ALTER TABLE leads ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

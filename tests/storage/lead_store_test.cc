@@ -21,16 +21,20 @@ class LeadStoreTest : public ::testing::Test {
     ASSERT_NE(db_, nullptr);
     today_ = community::LocalDay(kNow, 480);
     // c1 ended 19 days ago; c2 started 5 days ago (today is its day 6).
-    Exec("INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
-         " created_at_ms) VALUES (1, '第1期', '阅读', '阅读', " +
-         std::to_string(today_ - 40) + ", 21, 0), (2, '第2期', '阅读', '阅读', " +
-         std::to_string(today_ - 5) + ", 21, 0)");
-    Exec("INSERT INTO members (id, openid, nickname, phone, created_at_ms,"
-         " updated_at_ms) VALUES (1, 'a', 'A', NULL, 0, 0),"
-         " (2, 'b', 'B', '13812345678', 0, 0)");
-    Exec("INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
-         " enrolled_at_ms) VALUES (1, 1, 9900, 0), (1, 2, 9900, 0),"
-         " (2, 2, 19900, 0)");
+    Exec(
+        "INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+        " created_at_ms) VALUES (1, '第1期', '阅读', '阅读', " +
+        std::to_string(today_ - 40) +
+        ", 21, 0), (2, '第2期', '阅读', '阅读', " + std::to_string(today_ - 5) +
+        ", 21, 0)");
+    Exec(
+        "INSERT INTO members (id, openid, nickname, phone, created_at_ms,"
+        " updated_at_ms) VALUES (1, 'a', 'A', NULL, 0, 0),"
+        " (2, 'b', 'B', '13812345678', 0, 0)");
+    Exec(
+        "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+        " enrolled_at_ms) VALUES (1, 1, 9900, 0), (1, 2, 9900, 0),"
+        " (2, 2, 19900, 0)");
   }
 
   void Exec(const std::string& sql) {
@@ -42,12 +46,13 @@ class LeadStoreTest : public ::testing::Test {
                const std::string& text = "") {
     int64_t start = campaign == 1 ? today_ - 40 : today_ - 5;
     int64_t at = (start + day - 1) * kDay + 4 * 3600 * 1000;
-    Exec("INSERT INTO checkins (id, member_id, campaign_id, day, text,"
-         " client_id, makeup, created_at_ms) VALUES (" +
-         std::to_string(id) + ", " + std::to_string(member) + ", " +
-         std::to_string(campaign) + ", " + std::to_string(day) + ", '" + text +
-         "', 'c" + std::to_string(id) + "', " + (makeup ? "1" : "0") + ", " +
-         std::to_string(at) + ")");
+    Exec(
+        "INSERT INTO checkins (id, member_id, campaign_id, day, text,"
+        " client_id, makeup, created_at_ms) VALUES (" +
+        std::to_string(id) + ", " + std::to_string(member) + ", " +
+        std::to_string(campaign) + ", " + std::to_string(day) + ", '" + text +
+        "', 'c" + std::to_string(id) + "', " + (makeup ? "1" : "0") + ", " +
+        std::to_string(at) + ")");
   }
 
   const scoring::MemberFeatures& Of(
@@ -67,18 +72,21 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
   for (int d : {1, 2, 3}) Checkin(10 + d, 2, 2, d);
   Checkin(15, 2, 2, 5, /*makeup=*/true, "孩子想报下一期");
   Checkin(16, 2, 1, 20);  // The earlier campaign: history, not engagement.
-  Exec("INSERT INTO events (member_id, type, dwell_ms, ts_ms, client_id,"
-       " received_at_ms) VALUES (2, 'page_view', 90000, " +
-       std::to_string(kNow - kDay) + ", 'e1', 0), (2, 'content_read', 30000, " +
-       std::to_string(kNow - 2 * kDay) + ", 'e2', 0), (2, 'content_read', 0, " +
-       std::to_string(kNow - 40 * kDay) + ", 'e3', 0)");
-  Exec("INSERT INTO feedback (member_id, kind, text, created_at_ms) VALUES"
-       " (2, 'question', '有没有数学课', 0)");
+  Exec(
+      "INSERT INTO events (member_id, type, dwell_ms, ts_ms, client_id,"
+      " received_at_ms) VALUES (2, 'page_view', 90000, " +
+      std::to_string(kNow - kDay) + ", 'e1', 0), (2, 'content_read', 30000, " +
+      std::to_string(kNow - 2 * kDay) + ", 'e2', 0), (2, 'content_read', 0, " +
+      std::to_string(kNow - 40 * kDay) + ", 'e3', 0)");
+  Exec(
+      "INSERT INTO feedback (member_id, kind, text, created_at_ms) VALUES"
+      " (2, 'question', '有没有数学课', 0)");
   // Grade seen twice with confidence (a fact); a city seen once, weakly.
-  Exec("INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
-       " line_no, created_at_ms) VALUES (11, 2, 'grade', '三年级', 0.7, 0, 0),"
-       " (12, 2, 'grade', '三年级', 0.6, 0, 0), (13, 2, 'city', '杭州', 0.3, 0,"
-       " 0)");
+  Exec(
+      "INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+      " line_no, created_at_ms) VALUES (11, 2, 'grade', '三年级', 0.7, 0, 0),"
+      " (12, 2, 'grade', '三年级', 0.6, 0, 0), (13, 2, 'city', '杭州', 0.3, 0,"
+      " 0)");
   SqliteLeadStore store(db_.get());
   auto all = store.LoadFeatures(kNow);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
@@ -91,7 +99,7 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
   EXPECT_EQ(b.makeups, 1);
   EXPECT_EQ(b.longest_streak, 3);
   EXPECT_EQ(b.dwell_s_30d, 120);
-  EXPECT_EQ(b.content_reads_30d, 1);  // The 40-day-old read is outside.
+  EXPECT_EQ(b.content_reads_30d, 1);       // The 40-day-old read is outside.
   EXPECT_NEAR(b.recency_days, 1.0, 1e-9);  // The page view yesterday.
   EXPECT_EQ(b.facts.at("grade"), "三年级");
   EXPECT_EQ(b.facts.count("city"), 0u);  // Weak: waits for review.
@@ -107,7 +115,7 @@ TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
   ASSERT_TRUE(all.ok());
   const auto& a = Of(*all, 1);
   // c1 ended 19 days ago, but the quiet time since does not count.
-  EXPECT_NEAR(a.recency_days, 0.5, 1e-9);  // Noon check-in, midnight end.
+  EXPECT_EQ(a.recency_days, 0);  // Noon check-in, midnight end: 0 days.
   EXPECT_EQ(a.campaign_days, 21);
   EXPECT_EQ(a.checkins, 1);
 }
@@ -128,8 +136,9 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   ASSERT_EQ(leads->size(), 1u);  // Member A scores under the threshold.
   const scoring::Lead before = leads->front();
   EXPECT_EQ(std::get<double>(before.attributes.at("checkins")), 1.0);
-  Exec("INSERT INTO users (id, username, password_hash, role, display_name,"
-       " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
+  Exec(
+      "INSERT INTO users (id, username, password_hash, role, display_name,"
+      " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
   auto claimed = engine.Claim(7, 1);
   ASSERT_TRUE(claimed.ok());
   ASSERT_TRUE(store.SetStatus(before.id, "contacted", "", "", 0, 7, kNow).ok());
@@ -147,6 +156,31 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(std::get<double>(rows->front().first.at("checkins")), 1.0);
   EXPECT_TRUE(rows->front().second);
+}
+
+TEST_F(LeadStoreTest, RescoringRewritesOnlyLeadsThatChanged) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  SqliteLeadStore store(db_.get());
+  FakeClock clock(kNow);
+  scoring::LeadEngine engine(&store, &clock, {});
+  auto rules = scoring::ScoringRules::Defaults();
+  rules.lead_threshold = 10;
+  engine.SetRules(rules);
+  ASSERT_TRUE(engine.Rescore().ok());
+  auto first = store.List({});
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  clock.Advance(60 * 1000);  // A minute later, nothing new.
+  ASSERT_TRUE(engine.Rescore().ok());
+  auto same = store.Get(first->front().id);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->updated_at_ms, first->front().updated_at_ms);
+  Checkin(2, 2, 2, 2);  // New activity changes the score.
+  ASSERT_TRUE(engine.Rescore().ok());
+  auto changed = store.Get(first->front().id);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->updated_at_ms, kNow + 60 * 1000);
+  EXPECT_GT(changed->score, same->score);
 }
 
 TEST_F(LeadStoreTest, AttributesAndFactorsSurviveTheirTextForm) {
