@@ -505,5 +505,19 @@ TEST_F(LeadApiTest, AdminsAssignPoolLeadsRoundRobinByCapacityAndByCity) {
             403);
 }
 
+TEST_F(LeadApiTest, AssignmentBySeriesTakesOnlyThatSeriesLeads) {
+  std::string id = EngagedMemberLead();  // A member of the 阅读 series.
+  ASSERT_FALSE(id.empty());
+  CreateStaff("rep-x", "sales");
+  auto other =
+      client_->Post("/api/v1/leads/assign", {{"series", "英语"}}, admin_);
+  ASSERT_EQ(other.status, 200) << other.body.dump();
+  EXPECT_EQ(other.data()["assigned"], 0);
+  auto reading =
+      client_->Post("/api/v1/leads/assign", {{"series", "阅读"}}, admin_);
+  ASSERT_EQ(reading.data()["assigned"], 1);
+  EXPECT_EQ(reading.data()["items"][0]["lead_id"], id);
+}
+
 }  // namespace
 }  // namespace qunying::server
