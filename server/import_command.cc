@@ -10,6 +10,7 @@
 #include "community/roster_xlsx.h"
 #include "core/clock.h"
 #include "core/time_util.h"
+#include "server/progress_bar.h"
 #include "storage/database.h"
 #include "storage/sqlite_community_store.h"
 
@@ -22,17 +23,6 @@ int Fail(const Status& s) {
 }
 
 // "[#########.........]  45%  22,500 / 50,000 rows" on one line.
-void DrawBar(size_t done, size_t total) {
-  const int kWidth = 30;
-  int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
-  std::string bar(filled, '#');
-  bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %3d%%  %zu / %zu rows", bar.c_str(),
-               total ? static_cast<int>(100 * done / total) : 100, done, total);
-  if (done == total) std::fprintf(stderr, "\n");
-  std::fflush(stderr);
-}
-
 }  // namespace
 
 int RunImportRoster(const ImportRosterOptions& o) {
@@ -57,10 +47,10 @@ int RunImportRoster(const ImportRosterOptions& o) {
   auto db = storage::Database::Open(dbo);
   if (!db.ok()) return Fail(db.status());
   storage::SqliteCommunityStore store(db->get());
-  bool tty = isatty(STDERR_FILENO);
-  auto result =
-      store.ImportRoster(o.group_id, as_of, *rows, now,
-                         tty ? DrawBar : std::function<void(size_t, size_t)>());
+  ProgressBar progress("rows");
+  auto result = store.ImportRoster(
+      o.group_id, as_of, *rows, now,
+      [&](size_t done, size_t total) { progress.Update(done, total); });
   if (!result.ok()) return Fail(result.status());
   using community::MatchMethod;
   const auto& by = result->matched_by;

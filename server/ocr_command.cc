@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ocr/read_photo.h"
+#include "server/progress_bar.h"
 
 namespace qunying::server {
 namespace {
@@ -51,8 +52,7 @@ int RunOcrCommand(const OcrCommandOptions& o) {
   std::vector<Json> results(o.files.size());
   std::atomic<size_t> next{0}, done{0};
   std::atomic<bool> engine_failed{false};
-  bool tty = isatty(STDERR_FILENO);
-  std::mutex progress_mu;
+  ProgressBar progress("photos");
   auto work = [&] {
     auto engine = ocr::TesseractEngine::Create();
     if (!engine.ok()) {
@@ -63,12 +63,7 @@ int RunOcrCommand(const OcrCommandOptions& o) {
     }
     for (size_t i; (i = next++) < o.files.size();) {
       results[i] = ReadOne(**engine, o.files[i], o.deadline_ms);
-      size_t n = ++done;
-      if (tty) {
-        std::lock_guard lock(progress_mu);
-        std::fprintf(stderr, "\r%zu / %zu photos", n, o.files.size());
-        if (n == o.files.size()) std::fprintf(stderr, "\n");
-      }
+      progress.Update(++done, o.files.size());
     }
   };
   std::vector<std::thread> threads;
