@@ -2,12 +2,12 @@
 
 #include <filesystem>
 
+#include "server/scoring_json.h"
 #include "storage/sqlite_account_store.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_engagement_store.h"
 #include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_lead_store.h"
-#include "server/scoring_json.h"
 #include "storage/sqlite_member_store.h"
 #include "storage/sqlite_ocr_job_store.h"
 
@@ -110,13 +110,12 @@ void App::AddGauges() {
 // The lead store and engine, with the latest saved rules and model.
 Status App::InitLeads(const Clock* clock) {
   lead_store_ = std::make_unique<storage::SqliteLeadStore>(db_.get());
-  lead_engine_ = std::make_unique<scoring::LeadEngine>(
-      lead_store_.get(), clock, options_.leads);
+  lead_engine_ = std::make_unique<scoring::LeadEngine>(lead_store_.get(), clock,
+                                                       options_.leads);
   QY_ASSIGN_OR_RETURN(auto saved, lead_store_->LatestRules());
   if (saved) {
     auto json = Json::parse(saved->second, nullptr, false);
-    auto rules =
-        RulesFromJson(json, scoring::ScoringRules::Defaults());
+    auto rules = RulesFromJson(json, scoring::ScoringRules::Defaults());
     if (!rules.ok())
       return Status::Internal("stored scoring rules v" +
                               std::to_string(saved->first) +

@@ -49,8 +49,7 @@ Result<std::vector<int64_t>> SqliteLeadStore::MembersWithOpenLeads() {
         Statement * st,
         c.Prepare("SELECT member_id FROM leads WHERE member_id IS NOT NULL"
                   " AND status NOT IN ('won', 'lost')"));
-    return ForEachRow(st,
-                      [&](const Statement& s) { out.push_back(s.Int(0)); });
+    return ForEachRow(st, [&](const Statement& s) { out.push_back(s.Int(0)); });
   }));
   return out;
 }

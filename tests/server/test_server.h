@@ -82,7 +82,7 @@ class ServerTest : public ::testing::Test {
     options_.http.max_body_bytes = 64 * 1024;
     options_.dev_login = true;
     options_.accounts.hash_strength = auth::HashStrength::kTestOnly;
-    options_.ocr.workers = 0;  // OCR tests turn it on.
+    options_.ocr.workers = 0;            // OCR tests turn it on.
     options_.lead_schedule = {0, 0, 0};  // Tests drive the lead loop.
   }
 
