@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "storage/lead_rows.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -32,6 +33,25 @@ Result<std::map<int64_t, int64_t>> RepLoads(
   return out;
 }
 
+// The rep for the next lead under `rule`, or 0 when all are at `open_cap`.
+// Round-robin walks `next` around `load`; capacity takes the least loaded.
+int64_t NextRep(const std::string& rule, const std::map<int64_t, int64_t>& load,
+                std::map<int64_t, int64_t>::const_iterator& next,
+                int64_t open_cap) {
+  if (rule == "capacity") {
+    auto least = std::min_element(
+        load.begin(), load.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    return least->second < open_cap ? least->first : 0;
+  }
+  for (size_t tries = 0; tries < load.size(); ++tries) {
+    if (next == load.end()) next = load.begin();
+    auto rep = next++;
+    if (rep->second < open_cap) return rep->first;
+  }
+  return 0;
+}
+
 }  // namespace
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
@@ -52,43 +72,15 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
             " 'city' || char(9) || 's' || char(9) || ?2 || char(10)) > 0)"
             " ORDER BY l.score DESC, l.id LIMIT ?3"));
     pick->Bind(1, req.series).Bind(2, req.city).Bind(3, req.count);
-    std::vector<int64_t> leads;
-    QY_RETURN_IF_ERROR(ForEachRow(
-        pick, [&](const Statement& s) { leads.push_back(s.Int(0)); }));
-    auto next = load.begin();  // Round-robin position.
+    QY_ASSIGN_OR_RETURN(std::vector<int64_t> leads, Ids(pick));
+    auto next = load.cbegin();  // Round-robin position.
     for (int64_t lead : leads) {
-      int64_t rep = 0;
-      if (req.rule == "capacity") {
-        auto most = std::min_element(
-            load.begin(), load.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
-        if (most->second < limits.open_cap) rep = most->first;
-      } else {
-        for (size_t tries = 0; tries < load.size() && !rep; ++tries) {
-          if (next == load.end()) next = load.begin();
-          if (next->second < limits.open_cap) rep = next->first;
-          ++next;
-        }
-      }
+      int64_t rep = NextRep(req.rule, load, next, limits.open_cap);
       if (!rep) break;  // Everyone is at the cap.
       ++load[rep];
-      QY_ASSIGN_OR_RETURN(
-          Statement * up,
-          c.Prepare("UPDATE leads SET status = 'assigned', owner_id = ?,"
-                    " assigned_at_ms = ?, updated_at_ms = ? WHERE id = ?"));
-      QY_RETURN_IF_ERROR(
-          up->Bind(1, rep).Bind(2, now).Bind(3, now).Bind(4, lead).Run());
-      QY_ASSIGN_OR_RETURN(
-          Statement * ev,
-          c.Prepare("INSERT INTO lead_events (lead_id, at_ms, actor_user_id,"
-                    " kind, from_status, to_status, note) VALUES (?, ?, ?,"
-                    " 'assign', 'new', 'assigned', ?)"));
-      QY_RETURN_IF_ERROR(
-          ev->Bind(1, lead)
-              .Bind(2, now)
-              .Bind(3, actor)
-              .Bind(4, req.rule + " to user " + std::to_string(rep))
-              .Run());
+      QY_RETURN_IF_ERROR(AssignTo(c, lead, rep, actor, "assign",
+                                  req.rule + " to user " + std::to_string(rep),
+                                  now));
       out.push_back({lead, rep});
     }
     return Status::Ok();

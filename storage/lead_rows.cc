@@ -1,0 +1,94 @@
+// Row-level helpers shared by the SqliteLeadStore files: reading a lead,
+// its events, and handing a lead to a rep. Each runs inside the caller's
+// transaction.
+#include "storage/lead_rows.h"
+
+namespace qunying::storage {
+
+const char kLeadCols[] =
+    "SELECT l.id, COALESCE(l.member_id, 0), COALESCE(l.external_id, ''),"
+    " l.source, l.score, l.fit, l.engagement, l.intent, l.probability,"
+    " l.tier, l.status, COALESCE(l.owner_id, 0), COALESCE(m.nickname, ''),"
+    " COALESCE(m.phone, ''), l.attributes, l.factors, l.lost_reason,"
+    " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
+    " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
+    " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0)"
+    " FROM leads l LEFT JOIN members m ON m.id = l.member_id ";
+
+scoring::Lead LeadFromRow(const Statement& s) {
+  scoring::Lead l;
+  l.id = s.Int(0);
+  l.member_id = s.Int(1);
+  l.external_id = s.Text(2);
+  l.source = s.Text(3);
+  l.score = s.Double(4);
+  l.fit = s.Double(5);
+  l.engagement = s.Double(6);
+  l.intent = s.Double(7);
+  if (!s.IsNull(8)) l.probability = s.Double(8);
+  l.tier = s.Text(9);
+  l.status = s.Text(10);
+  l.owner_id = s.Int(11);
+  l.nickname = s.Text(12);
+  l.phone = s.Text(13);
+  l.attributes = scoring::DecodeAttributes(s.Text(14));
+  l.factors = scoring::DecodeFactors(s.Text(15));
+  l.lost_reason = s.Text(16);
+  l.amount_fen = s.Int(17);
+  l.created_at_ms = s.Int(18);
+  l.assigned_at_ms = s.Int(19);
+  l.contacted_at_ms = s.Int(20);
+  l.closed_at_ms = s.Int(21);
+  l.updated_at_ms = s.Int(22);
+  l.frozen = s.Int(23) != 0;
+  l.model_id = s.Int(24);
+  return l;
+}
+
+Status AddEvent(Connection& c, int64_t lead, int64_t at, int64_t actor,
+                const std::string& kind, const std::string& from,
+                const std::string& to, const std::string& note) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO lead_events (lead_id, at_ms, actor_user_id, kind,"
+                " from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  st->Bind(1, lead).Bind(2, at).Bind(4, kind).Bind(5, from).Bind(6, to).Bind(
+      7, note);
+  if (actor)
+    st->Bind(3, actor);
+  else
+    st->BindNull(3);
+  return st->Run();
+}
+
+Result<scoring::Lead> GetIn(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare(std::string(kLeadCols) + "WHERE l.id = ?"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("lead not found");
+  scoring::Lead l = LeadFromRow(*st);
+  st->Reset();
+  return l;
+}
+
+// The first column of every row.
+Result<std::vector<int64_t>> Ids(Statement* st) {
+  std::vector<int64_t> ids;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(st, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+  return ids;
+}
+
+Status AssignTo(Connection& c, int64_t lead, int64_t rep, int64_t actor,
+                const std::string& kind, const std::string& note, int64_t now) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * up,
+      c.Prepare("UPDATE leads SET status = 'assigned', owner_id = ?,"
+                " assigned_at_ms = ?, updated_at_ms = ? WHERE id = ?"));
+  QY_RETURN_IF_ERROR(
+      up->Bind(1, rep).Bind(2, now).Bind(3, now).Bind(4, lead).Run());
+  return AddEvent(c, lead, now, actor, kind, "new", "assigned", note);
+}
+
+}  // namespace qunying::storage
