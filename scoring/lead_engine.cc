@@ -182,7 +182,7 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
   return out;
 }
 
-Result<TrainReport> LeadEngine::Train() {
+Result<TrainReport> LeadEngine::Train(int64_t actor) {
   std::lock_guard<std::mutex> pass(pass_mu_);
   QY_ASSIGN_OR_RETURN(auto labelled, store_->TrainingRows());
   std::vector<Attributes> rows;
@@ -202,6 +202,7 @@ Result<TrainReport> LeadEngine::Train() {
   stored.n_won = trained.n_won;
   stored.auc_cv = trained.auc_cv;
   stored.created_at_ms = clock_->NowMillis();
+  stored.by_user_id = actor;
   QY_ASSIGN_OR_RETURN(int64_t id, store_->SaveModel(stored));
 
   TrainReport report{id,

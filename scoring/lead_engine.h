@@ -58,8 +58,9 @@ class LeadEngine {
   // Scores every member; see LeadStore::ApplyScores. Uses every core.
   [[nodiscard]] Result<RescoreReport> Rescore();
   // Learns from every lead with an outcome and gives every open lead the
-  // new probability. Conflict when outcomes are too few.
-  [[nodiscard]] Result<TrainReport> Train();
+  // new probability. Conflict when outcomes are too few. `actor` is the
+  // admin who asked (audited), 0 for the schedule.
+  [[nodiscard]] Result<TrainReport> Train(int64_t actor = 0);
 
   [[nodiscard]] Result<std::vector<Lead>> Claim(int64_t user, int count);
   [[nodiscard]] Result<int> ReleaseOverdue();

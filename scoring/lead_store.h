@@ -110,6 +110,7 @@ struct StoredModel {
   size_t n_train = 0, n_won = 0;
   double auc_cv = 0;
   int64_t created_at_ms = 0;
+  int64_t by_user_id = 0;  // Who asked for it; 0 for the schedule.
 };
 
 struct RepKpi {
@@ -177,10 +178,12 @@ class LeadStore {
   virtual Status SetProbabilities(
       const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) = 0;
 
+  // Saves a model (audited, in the same transaction, when by_user_id).
   virtual Result<int64_t> SaveModel(const StoredModel& m) = 0;
   virtual Result<std::optional<StoredModel>> LatestModel() = 0;
   virtual Result<std::vector<StoredModel>> Models(int limit) = 0;  // No bytes.
-  // Rules as opaque text (the server keeps them as JSON), versioned.
+  // Rules as opaque text (the server keeps them as JSON), versioned and
+  // audited in the same transaction.
   virtual Result<int> SaveRules(const std::string& text, int64_t actor,
                                 int64_t now_ms) = 0;
   virtual Result<std::optional<std::pair<int, std::string>>> LatestRules() = 0;

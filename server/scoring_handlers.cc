@@ -6,7 +6,6 @@
 #include "core/time_util.h"
 #include "server/api.h"
 #include "server/scoring_json.h"
-#include "storage/sqlite_identity_admin_store.h"
 
 namespace qunying::server {
 namespace {
@@ -23,21 +22,11 @@ Json CalibrationJson(const std::vector<scoring::CalibrationBin>& bins) {
   return out;
 }
 
-Status Audit(Services& s, const Request& r, const char* action,
-             const std::string& target, const std::string& detail) {
-  return s.db->Write([&](storage::Connection& c) {
-    return storage::WriteAudit(c, r.principal.id, action, target, detail,
-                               s.clock->NowMillis());
-  });
-}
-
 }  // namespace
 
 // POST /scoring/train: learns from every lead with an outcome.
 Result<Reply> TrainModel(Services& s, Request& r) {
-  QY_ASSIGN_OR_RETURN(auto t, s.lead_engine->Train());
-  QY_RETURN_IF_ERROR(
-      Audit(s, r, "scoring.train", IdString(t.model_id), t.kind));
+  QY_ASSIGN_OR_RETURN(auto t, s.lead_engine->Train(r.principal.id));
   return Reply{200,
                {{"model_id", IdString(t.model_id)},
                 {"kind", t.kind},
@@ -94,8 +83,6 @@ Result<Reply> PutRules(Services& s, Request& r) {
       rules.version,
       s.leads->SaveRules(stored.dump(), r.principal.id, s.clock->NowMillis()));
   s.lead_engine->SetRules(rules);
-  QY_RETURN_IF_ERROR(
-      Audit(s, r, "scoring.rules", std::to_string(rules.version), ""));
   return Reply{200, RulesToJson(rules)};
 }
 

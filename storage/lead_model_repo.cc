@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -99,7 +100,9 @@ Result<int64_t> SqliteLeadStore::SaveModel(const scoring::StoredModel& m) {
     st->Bind(6, static_cast<int64_t>(m.n_won)).Bind(7, m.auc_cv);
     QY_RETURN_IF_ERROR(st->Bind(8, m.created_at_ms).Run());
     id = c.LastInsertId();
-    return Status::Ok();
+    if (!m.by_user_id) return Status::Ok();  // Trained on the schedule.
+    return WriteAudit(c, m.by_user_id, "scoring.train", std::to_string(id),
+                      m.kind, m.created_at_ms);
   }));
   return id;
 }
@@ -148,7 +151,8 @@ Result<int> SqliteLeadStore::SaveRules(const std::string& text, int64_t actor,
                   " at_ms) VALUES (?, ?, ?, ?)"));
     st->Bind(1, version).Bind(2, text).Bind(3, actor).Bind(4, now);
     QY_RETURN_IF_ERROR(st->Run());
-    return Status::Ok();
+    return WriteAudit(c, actor, "scoring.rules", std::to_string(version), "",
+                      now);
   }));
   return version;
 }

@@ -315,6 +315,8 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   EXPECT_NE(
       card.data()["factors"][0]["label"].get<std::string>().find("成交可能"),
       std::string::npos);
+  std::string audit = client_->Get("/api/v1/audit", admin_).body.dump();
+  EXPECT_NE(audit.find("scoring.train"), std::string::npos) << audit;
   auto models = client_->Get("/api/v1/scoring/models", admin_);
   ASSERT_EQ(models.data()["items"].size(), 1u);
   EXPECT_TRUE(models.data()["items"][0]["current"].get<bool>());
@@ -354,6 +356,8 @@ TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
   Start();
   auto reloaded = client_->Get("/api/v1/scoring/rules", AdminToken());
   EXPECT_EQ(reloaded.data()["version"], 2);
+  std::string audit = client_->Get("/api/v1/audit", AdminToken()).body.dump();
+  EXPECT_NE(audit.find("scoring.rules"), std::string::npos) << audit;
   EXPECT_EQ(reloaded.data()["intent"][0]["phrase"], "续费");
 }
 
