@@ -13,7 +13,9 @@ namespace {
 constexpr char kOther[] = "*other";
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
-std::string AsText(const AttrValue& v) {
+}  // namespace
+
+std::string AttrText(const AttrValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
   if (const auto* d = std::get_if<double>(&v)) {
     std::ostringstream os;
@@ -22,8 +24,6 @@ std::string AsText(const AttrValue& v) {
   }
   return "";
 }
-
-}  // namespace
 
 std::string Column::Name() const {
   if (!categorical) return attribute;
@@ -48,7 +48,7 @@ FeatureSchema FeatureSchema::Fit(const std::vector<Attributes>& rows,
       auto& entry = seen[name];
       if (std::holds_alternative<std::string>(value)) entry.first = true;
       if (!std::holds_alternative<std::monostate>(value))
-        ++entry.second[AsText(value)];
+        ++entry.second[AttrText(value)];
     }
   }
   std::vector<Column> columns;
@@ -99,7 +99,7 @@ void FeatureSchema::EncodeRow(const Attributes& row, float* out) const {
     size_t end = i;
     while (end < columns_.size() && columns_[end].attribute == col.attribute)
       ++end;
-    std::string text = missing ? "" : AsText(it->second);
+    std::string text = missing ? "" : AttrText(it->second);
     bool hit = false;
     for (size_t j = i; j < end; ++j) {
       bool other = columns_[j].category == kOther;

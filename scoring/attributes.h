@@ -21,6 +21,10 @@ using AttrValue = std::variant<std::monostate, double, std::string>;
 // A lead's attributes by name (ordered, so encodings are deterministic).
 using Attributes = std::map<std::string, AttrValue>;
 
+// The value as text: the string, the number as "3" or "0.25", or "" when
+// missing. Categories and explanations use it.
+std::string AttrText(const AttrValue& v);
+
 // A dense row-major float matrix; NaN marks a missing value.
 struct Matrix {
   size_t rows = 0;

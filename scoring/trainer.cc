@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
-#include <sstream>
 
 namespace qunying::scoring {
 namespace {
 
-std::string ValueText(const Attributes& row, const std::string& name) {
+std::string Lookup(const Attributes& row, const std::string& name) {
   auto it = row.find(name);
-  if (it == row.end()) return "";
-  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
-  if (const auto* d = std::get_if<double>(&it->second)) {
-    std::ostringstream os;
-    os << *d;
-    return os.str();
-  }
-  return "";
+  return it == row.end() ? "" : AttrText(it->second);
 }
 
 Matrix Rows(const Matrix& x, const std::vector<size_t>& idx) {
@@ -78,8 +70,7 @@ Result<std::vector<ModelFactor>> TrainedModel::Explain(const Attributes& row,
       factors.back().contribution += v;
       continue;
     }
-    factors.push_back(
-        {cols[i].attribute, ValueText(row, cols[i].attribute), v});
+    factors.push_back({cols[i].attribute, Lookup(row, cols[i].attribute), v});
   }
   std::sort(factors.begin(), factors.end(), [](const auto& a, const auto& b) {
     return std::abs(a.contribution) > std::abs(b.contribution);

@@ -205,21 +205,30 @@ TEST(MemberEncoderTest, EncodesExactlyAsTheAttributePath) {
   members[1].features.recency_days = -1;        // Never active: missing.
   std::vector<Attributes> rows;
   for (const auto& m : members) rows.push_back(ToAttributes(m.features, rules));
-  rows.push_back({{"imported_only", 3.0}});  // A column members never fill.
-  FeatureSchema schema = FeatureSchema::Fit(rows);
-  MemberEncoder encoder(schema, rules);
-  Matrix expected = schema.Encode(rows);
-  std::vector<float> row(schema.size());
-  for (size_t i = 0; i < members.size(); ++i) {
-    auto p = ScorePoints(members[i].features, rules, false);
-    encoder.Encode(members[i].features, p.intent_raw, row.data());
-    for (size_t c = 0; c < schema.size(); ++c) {
-      float want = expected.At(i, c);
-      if (std::isnan(want)) {
-        EXPECT_TRUE(std::isnan(row[c]))
-            << i << " " << schema.columns()[c].Name();
-      } else {
-        EXPECT_FLOAT_EQ(row[c], want) << i << " " << schema.columns()[c].Name();
+  // Imports that members never fill, and (second schema) imports that made
+  // a member number categorical, which the encoder must fall back on.
+  std::vector<Attributes> extras[] = {
+      {{{"imported_only", 3.0}}},
+      {{{"imported_only", 3.0}}, {{"checkins", std::string("many")}}}};
+  for (const auto& extra : extras) {
+    std::vector<Attributes> all = rows;
+    all.insert(all.end(), extra.begin(), extra.end());
+    FeatureSchema schema = FeatureSchema::Fit(all);
+    MemberEncoder encoder(schema, rules);
+    Matrix expected = schema.Encode(all);
+    std::vector<float> row(schema.size());
+    for (size_t i = 0; i < members.size(); ++i) {
+      auto p = ScorePoints(members[i].features, rules, false);
+      encoder.Encode(members[i].features, p.intent_raw, row.data());
+      for (size_t c = 0; c < schema.size(); ++c) {
+        float want = expected.At(i, c);
+        std::string where =
+            std::to_string(i) + " " + schema.columns()[c].Name();
+        if (std::isnan(want)) {
+          EXPECT_TRUE(std::isnan(row[c])) << where;
+        } else {
+          EXPECT_FLOAT_EQ(row[c], want) << where;
+        }
       }
     }
   }

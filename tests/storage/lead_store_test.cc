@@ -19,6 +19,12 @@ class LeadStoreTest : public ::testing::Test {
   void SetUp() override {
     db_ = OpenTestDb(dir_.File("leads.db"));
     ASSERT_NE(db_, nullptr);
+    store_ = std::make_unique<SqliteLeadStore>(db_.get());
+    engine_ = std::make_unique<scoring::LeadEngine>(
+        store_.get(), &clock_, scoring::LeadEngineOptions{});
+    auto rules = scoring::ScoringRules::Defaults();
+    rules.lead_threshold = 10;  // Member B's one check-in makes a lead.
+    engine_->SetRules(rules);
     today_ = community::LocalDay(kNow, 480);
     // c1 ended 19 days ago; c2 started 5 days ago (today is its day 6).
     Exec(
@@ -65,6 +71,9 @@ class LeadStoreTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<Database> db_;
+  FakeClock clock_{kNow};
+  std::unique_ptr<SqliteLeadStore> store_;
+  std::unique_ptr<scoring::LeadEngine> engine_;
   int64_t today_ = 0;
 };
 
@@ -87,8 +96,7 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
       " line_no, created_at_ms) VALUES (11, 2, 'grade', '三年级', 0.7, 0, 0),"
       " (12, 2, 'grade', '三年级', 0.6, 0, 0), (13, 2, 'city', '杭州', 0.3, 0,"
       " 0)");
-  SqliteLeadStore store(db_.get());
-  auto all = store.LoadFeatures(kNow);
+  auto all = store_->LoadFeatures(kNow);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->size(), 2u);
   const auto& b = Of(*all, 2);
@@ -110,8 +118,7 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
 
 TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
   Checkin(1, 1, 1, 21);  // Member A's last check-in, on c1's last day.
-  SqliteLeadStore store(db_.get());
-  auto all = store.LoadFeatures(kNow);
+  auto all = store_->LoadFeatures(kNow);
   ASSERT_TRUE(all.ok());
   const auto& a = Of(*all, 1);
   // c1 ended 19 days ago, but the quiet time since does not count.
@@ -122,16 +129,10 @@ TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
 
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
-  SqliteLeadStore store(db_.get());
-  FakeClock clock(kNow);
-  scoring::LeadEngine engine(&store, &clock, {});
-  auto rules = scoring::ScoringRules::Defaults();
-  rules.lead_threshold = 10;
-  engine.SetRules(rules);
-  auto rep = engine.Rescore();
+  auto rep = engine_->Rescore();
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   EXPECT_EQ(rep->members, 2u);
-  auto leads = store.List({});
+  auto leads = store_->List({});
   ASSERT_TRUE(leads.ok());
   ASSERT_EQ(leads->size(), 1u);  // Member A scores under the threshold.
   const scoring::Lead before = leads->front();
@@ -139,19 +140,21 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Exec(
       "INSERT INTO users (id, username, password_hash, role, display_name,"
       " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
-  auto claimed = engine.Claim(7, 1);
+  auto claimed = engine_->Claim(7, 1);
   ASSERT_TRUE(claimed.ok());
-  ASSERT_TRUE(store.SetStatus(before.id, "contacted", "", "", 0, 7, kNow).ok());
+  ASSERT_TRUE(
+      store_->SetStatus(before.id, "contacted", "", "", 0, 7, kNow).ok());
   for (int d : {2, 3, 4, 5}) Checkin(10 + d, 2, 2, d);
-  ASSERT_TRUE(engine.Rescore().ok());
-  auto after = store.Get(before.id);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->frozen);
   EXPECT_EQ(std::get<double>(after->attributes.at("checkins")), 1.0);
   EXPECT_GT(after->score, before.score);  // Reps still see the live score.
   // Closed as won, it is a training row with the inputs as of contact.
-  ASSERT_TRUE(store.SetStatus(before.id, "won", "", "", 990000, 7, kNow).ok());
-  auto rows = store.TrainingRows();
+  ASSERT_TRUE(
+      store_->SetStatus(before.id, "won", "", "", 990000, 7, kNow).ok());
+  auto rows = store_->TrainingRows();
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(std::get<double>(rows->front().first.at("checkins")), 1.0);
@@ -160,24 +163,18 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
 
 TEST_F(LeadStoreTest, RescoringRewritesOnlyLeadsThatChanged) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
-  SqliteLeadStore store(db_.get());
-  FakeClock clock(kNow);
-  scoring::LeadEngine engine(&store, &clock, {});
-  auto rules = scoring::ScoringRules::Defaults();
-  rules.lead_threshold = 10;
-  engine.SetRules(rules);
-  ASSERT_TRUE(engine.Rescore().ok());
-  auto first = store.List({});
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto first = store_->List({});
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->size(), 1u);
-  clock.Advance(60 * 1000);  // A minute later, nothing new.
-  ASSERT_TRUE(engine.Rescore().ok());
-  auto same = store.Get(first->front().id);
+  clock_.Advance(60 * 1000);  // A minute later, nothing new.
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto same = store_->Get(first->front().id);
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->updated_at_ms, first->front().updated_at_ms);
   Checkin(2, 2, 2, 2);  // New activity changes the score.
-  ASSERT_TRUE(engine.Rescore().ok());
-  auto changed = store.Get(first->front().id);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto changed = store_->Get(first->front().id);
   ASSERT_TRUE(changed.ok());
   EXPECT_EQ(changed->updated_at_ms, kNow + 60 * 1000);
   EXPECT_GT(changed->score, same->score);
