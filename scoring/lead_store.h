@@ -170,6 +170,8 @@ class LeadStore {
   virtual Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                                      int64_t now_ms) = 0;
 
+  // How many leads have an outcome (won or lost).
+  virtual Result<int64_t> OutcomeCount() = 0;
   // Leads with an outcome (won or lost): their model inputs and result.
   virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
   // Open leads' ids and model inputs.

@@ -50,15 +50,19 @@ void LeadScheduler::RunDue(int64_t tick) {
                                  {"created", rep->created}});
   }
   if (due(options_.retrain_s)) {
-    auto rows = store_->TrainingRows();
-    if (!rows.ok() || rows->size() == trained_on_) return;
+    // Only when outcomes arrived since the latest model was trained.
+    auto outcomes = store_->OutcomeCount();
+    auto latest = store_->Models(1);
+    if (!outcomes.ok() || !latest.ok()) return;
+    if (!latest->empty() &&
+        static_cast<int64_t>(latest->front().n_train) == *outcomes)
+      return;
     auto t = engine_->Train();
     if (!t.ok()) {
       logger_->Info("scheduled training skipped",
                     {{"reason", t.status().message()}});
       return;
     }
-    trained_on_ = rows->size();
     logger_->Info("model trained", {{"model_id", t->model_id},
                                     {"n_train", int64_t(t->n_train)}});
   }

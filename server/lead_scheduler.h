@@ -44,7 +44,6 @@ class LeadScheduler {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
-  size_t trained_on_ = 0;  // Outcomes the last scheduled training saw.
 };
 
 }  // namespace qunying::server

@@ -28,6 +28,18 @@ scoring::StoredModel ModelFromRow(const Statement& s) {
 
 }  // namespace
 
+Result<int64_t> SqliteLeadStore::OutcomeCount() {
+  int64_t n = 0;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        n, QueryInt(c,
+                    "SELECT COUNT(*) FROM leads WHERE status IN ('won',"
+                    " 'lost')"));
+    return Status::Ok();
+  }));
+  return n;
+}
+
 Result<std::vector<std::pair<scoring::Attributes, bool>>>
 SqliteLeadStore::TrainingRows() {
   std::vector<std::pair<scoring::Attributes, bool>> out;

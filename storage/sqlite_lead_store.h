@@ -38,6 +38,7 @@ class SqliteLeadStore : public scoring::LeadStore {
                    int64_t amount_fen, int64_t actor, int64_t now_ms) override;
   Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                              int64_t now_ms) override;
+  Result<int64_t> OutcomeCount() override;
   Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
       override;
   Result<std::vector<std::pair<int64_t, scoring::Attributes>>> OpenLeads()

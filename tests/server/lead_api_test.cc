@@ -523,5 +523,38 @@ TEST_F(LeadApiTest, AssignmentBySeriesTakesOnlyThatSeriesLeads) {
   EXPECT_EQ(reading.data()["items"][0]["lead_id"], id);
 }
 
+TEST_F(LeadApiTest, TheScheduleRetrainsOnlyWhenOutcomesArrive) {
+  app_->Stop();
+  options_.lead_schedule = {0, 0, 1};  // Retrain check every second.
+  Start();
+  admin_ = AdminToken();
+  auto import = [&](int from, int n) {
+    json rows = json::array();
+    for (int i = from; i < from + n; ++i)
+      rows.push_back({{"external_id", "h" + std::to_string(i)},
+                      {"attributes", {{"visits", i % 10}}},
+                      {"outcome", i % 10 >= 5 ? "won" : "lost"}});
+    ASSERT_EQ(
+        client_->Post("/api/v1/leads/import", {{"rows", rows}}, admin_).status,
+        200);
+  };
+  auto models = [&] {
+    return client_->Get("/api/v1/scoring/models", admin_)
+        .data()["items"]
+        .size();
+  };
+  auto wait_for = [&](size_t n) {
+    for (int i = 0; i < 40 && models() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return models();
+  };
+  import(0, 40);
+  EXPECT_EQ(wait_for(1), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(models(), 1u);  // Nothing new: no second model.
+  import(40, 20);
+  EXPECT_EQ(wait_for(2), 2u);
+}
+
 }  // namespace
 }  // namespace qunying::server
