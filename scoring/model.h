@@ -41,8 +41,9 @@ struct XgbOptions {
   // Shallow and regularised. On the synthetic community (bench/lead_bench)
   // 100 rounds of depth 2 at eta 0.1 matched or beat 200 rounds of depth 3
   // at eta 0.05 and depth 4 at eta 0.1 from 1,000 to 20,000 outcomes
-  // (cross-validated AUC 0.769 vs 0.764 vs 0.750 at 4,000), and predicts
-  // three times faster than depth 3 × 200 (docs/benchmarks.md).
+  // (cross-validated AUC 0.769 vs 0.764 vs 0.750 at 4,000). It visits a
+  // third of the nodes of depth 3 × 200; lead_bench's rescoring pass went
+  // from 1.7 to 0.85–0.96 µs per member (docs/benchmarks.md).
   int rounds = 100;             // Boosting rounds.
   int max_depth = 2;            // Tree depth (pairwise interactions).
   double eta = 0.1;             // Learning rate.
