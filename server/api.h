@@ -128,6 +128,9 @@ Result<int64_t> GetId(const Json& obj, const char* field);
 // One CSV field, quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& s);
 
+// A campaign as the API shows it (ends_on included).
+Json CampaignJson(const community::Campaign& c);
+
 // "138****5678": the contract's mask for phones.
 std::string MaskPhone(const std::string& phone);
 

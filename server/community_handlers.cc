@@ -11,16 +11,7 @@
 #include "server/api.h"
 
 namespace qunying::server {
-namespace {
-
-using community::Campaign;
-using community::Group;
-using community::MatchMethod;
-
-constexpr size_t kMaxEnrollmentsPerCall = 5000;
-constexpr size_t kMaxRosterRows = 200000;
-
-Json CampaignJson(const Campaign& c) {
+Json CampaignJson(const community::Campaign& c) {
   return {{"id", IdString(c.id)},
           {"name", c.name},
           {"theme", c.theme},
@@ -32,6 +23,15 @@ Json CampaignJson(const Campaign& c) {
           {"timezone", c.timezone},
           {"created_at", FormatRfc3339(c.created_at_ms)}};
 }
+
+namespace {
+
+using community::Campaign;
+using community::Group;
+using community::MatchMethod;
+
+constexpr size_t kMaxEnrollmentsPerCall = 5000;
+constexpr size_t kMaxRosterRows = 200000;
 
 Json GroupJson(const Group& g) {
   return {{"id", IdString(g.id)},

@@ -70,7 +70,8 @@ HttpServer::HttpServer(ServerOptions options, const Router* router,
       router_(router),
       accounts_(accounts),
       metrics_(metrics),
-      logger_(logger) {
+      logger_(logger),
+      web_(options_.web_dir) {
   int threads = std::max(2, options_.threads);
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_.set_tcp_nodelay(true);
@@ -159,6 +160,23 @@ std::string HttpServer::ClientAddress(const httplib::Request& http) const {
   return http.remote_addr;
 }
 
+bool HttpServer::ServeStatic(const httplib::Request& http,
+                             httplib::Response& res,
+                             const std::string& request_id) {
+  if (http.method != "GET" && http.method != "HEAD") return false;
+  if (http.path.rfind("/api/", 0) == 0) return false;
+  Result<StaticFile> f = web_.Load(http.path);
+  if (!f.ok()) {
+    WriteError(res, f.status(), request_id);
+    return true;
+  }
+  res.status = 200;
+  res.set_header("Cache-Control", f->cache_control);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(f->body, f->content_type);
+  return true;
+}
+
 Result<Reply> HttpServer::Run(const Match& match, Request& req) {
   const Route& route = *match.route;
   if (route.access != Access::kPublic) {
@@ -189,7 +207,10 @@ void HttpServer::Dispatch(const httplib::Request& http,
   Request req{http, {}, {}, {}, RequestIdFor(http), ClientAddress(http)};
   Match match = router_->Find(http.method, http.path);
   std::string label = match.route ? match.route->pattern : "unmatched";
-  if (!match.route) {
+  if (!match.route && !match.path_exists &&
+      ServeStatic(http, res, req.request_id)) {
+    label = "static";
+  } else if (!match.route) {
     WriteError(res,
                match.path_exists
                    ? Status(StatusCode::kMethodNotAllowed,

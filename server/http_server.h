@@ -15,6 +15,7 @@
 #include "server/logger.h"
 #include "server/metrics.h"
 #include "server/router.h"
+#include "server/static_files.h"
 
 namespace qunying::server {
 
@@ -39,6 +40,9 @@ struct ServerOptions {
   // Take the client address from X-Forwarded-For (only behind a trusted
   // reverse proxy such as the nginx in README).
   bool trust_proxy = false;
+  // The built web console, served at `/` for GET paths outside the API;
+  // empty turns it off. Relative to the working directory.
+  std::string web_dir = "web/dist";
 };
 
 class HttpServer {
@@ -57,6 +61,9 @@ class HttpServer {
   void Dispatch(const httplib::Request& http, httplib::Response& res);
   Result<Reply> Run(const Match& match, Request& req);
   std::string ClientAddress(const httplib::Request& http) const;
+  // Answers a GET outside the API from the web console; false if not one.
+  bool ServeStatic(const httplib::Request& http, httplib::Response& res,
+                   const std::string& request_id);
 
   ServerOptions options_;
   const Router* router_;
@@ -64,6 +71,7 @@ class HttpServer {
   Metrics* metrics_;
   Logger* logger_;
   int listen_fd_ = -1;  // The listening socket, once bound.
+  StaticFiles web_;
   httplib::Server http_;
 };
 

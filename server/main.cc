@@ -96,6 +96,10 @@ void AddServeFlags(CLI::App* cmd, Flags* f) {
   cmd->add_option("--log-level", f->log_level, "debug, info, warn or error")
       ->envname("QUNYING_LOG_LEVEL")
       ->capture_default_str();
+  cmd->add_option("--web-dir", f->app.http.web_dir,
+                  "The built web console served at / (empty: off)")
+      ->envname("QUNYING_WEB_DIR")
+      ->capture_default_str();
 }
 
 bool ParseListen(Flags* f) {

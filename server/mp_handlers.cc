@@ -48,6 +48,22 @@ Result<Reply> MpLogin(Services& s, Request& r) {
   return Reply{200, {{"token", token}, {"member_id", IdString(m.id)}}};
 }
 
+// The participant's campaigns, each with its state today
+// (upcoming/running/ended) and, while running, the campaign day.
+Result<Json> MyCampaigns(Services& s, int64_t member) {
+  QY_ASSIGN_OR_RETURN(auto camps, s.community->MemberCampaigns(member));
+  Json out = Json::array();
+  for (const auto& c : camps) {
+    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(c.timezone));
+    int today = community::CampaignDay(c, s.clock->NowMillis(), offset);
+    Json j = CampaignJson(c);
+    j["state"] = today < 1 ? "upcoming" : today > c.days ? "ended" : "running";
+    j["today"] = today >= 1 && today <= c.days ? Json(today) : Json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 Result<Reply> MpGetMe(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(community::Member m,
                       s.members->FindMember(r.principal.id));
@@ -57,11 +73,13 @@ Result<Reply> MpGetMe(Services& s, Request& r) {
     earlier.push_back({{"nickname", h.nickname},
                        {"changed_at", FormatRfc3339(h.changed_at_ms)}});
   }
+  QY_ASSIGN_OR_RETURN(Json campaigns, MyCampaigns(s, m.id));
   return Reply{200,
                {{"member_id", IdString(m.id)},
                 {"nickname", m.nickname},
                 {"phone", MaskPhone(m.phone)},
-                {"nickname_history", earlier}}};
+                {"nickname_history", earlier},
+                {"campaigns", campaigns}}};
 }
 
 Result<Reply> MpPutMe(Services& s, Request& r) {

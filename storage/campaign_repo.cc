@@ -146,6 +146,22 @@ Result<std::vector<Campaign>> SqliteCommunityStore::ListCampaigns(
   return out;
 }
 
+Result<std::vector<Campaign>> SqliteCommunityStore::MemberCampaigns(
+    int64_t member_id) {
+  std::vector<Campaign> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kCampaignCols) +
+                  "WHERE id IN (SELECT campaign_id FROM enrollments WHERE"
+                  " member_id = ?) ORDER BY starts_on DESC, id DESC"));
+    st->Bind(1, member_id);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(CampaignFromRow(s)); });
+  }));
+  return out;
+}
+
 Result<int64_t> SqliteCommunityStore::CreateGroup(const Group& g) {
   int64_t id = 0;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {

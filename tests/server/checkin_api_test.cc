@@ -47,6 +47,31 @@ class CheckinApiTest : public ServerTest {
   std::string op_, campaign_, me_;
 };
 
+TEST_F(CheckinApiTest, MeListsTheParticipantsCampaignsWithTodaysDay) {
+  int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+  auto later = client_->Post("/api/v1/campaigns",
+                             {{"name", "第2期"},
+                              {"theme", "阅读"},
+                              {"series", "阅读"},
+                              {"starts_on", FormatIsoDate(today + 10)},
+                              {"days", 21}},
+                             op_);
+  ASSERT_EQ(later.status, 201);
+  std::string next = later.data()["id"];
+  EnrollAndSignIn(op_, next, "kid-1", "小明妈妈");
+  CreateRunningCampaign(op_, 2);  // Not enrolled: not listed.
+  auto me = client_->Get("/api/v1/mp/me", me_);
+  ASSERT_EQ(me.status, 200) << me.body.dump();
+  const auto& camps = me.data()["campaigns"];
+  ASSERT_EQ(camps.size(), 2u) << camps.dump();
+  EXPECT_EQ(camps[0]["id"], next);  // Latest start first.
+  EXPECT_EQ(camps[0]["state"], "upcoming");
+  EXPECT_TRUE(camps[0]["today"].is_null());
+  EXPECT_EQ(camps[1]["id"], campaign_);
+  EXPECT_EQ(camps[1]["state"], "running");
+  EXPECT_EQ(camps[1]["today"], 5);  // Started 4 days ago: day 5.
+}
+
 TEST_F(CheckinApiTest, ChecksInOnTodaysCampaignDayAndIsIdempotent) {
   auto first = Checkin({{"campaign_id", campaign_},
                         {"text", "读完了"},
