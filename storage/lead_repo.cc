@@ -1,5 +1,6 @@
 // SqliteLeadStore: leads, their events, claims, imports, models and rules.
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <unordered_map>
 
@@ -8,6 +9,13 @@
 
 namespace qunying::storage {
 namespace {
+
+// The creation event's note: the points score with one decimal ("score 46.5").
+std::string ScoreNote(double total) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "score %.1f", total);
+  return buf;
+}
 
 using scoring::Lead;
 
@@ -88,7 +96,7 @@ Result<int> SqliteLeadStore::ApplyScores(
           ins->BindNull(6);
         QY_RETURN_IF_ERROR(ins->Run());
         QY_RETURN_IF_ERROR(AddEvent(c, c.LastInsertId(), now, 0, "created", "",
-                                    "new", "score " + std::to_string(p.total)));
+                                    "new", ScoreNote(p.total)));
         ++created;
         continue;
       }

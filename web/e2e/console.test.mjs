@@ -1,0 +1,193 @@
+// End-to-end: Debian's chromium, driven by playwright-core, against the real
+// server (`qunying demo` on a fresh database) on 127.0.0.1. Each flow checks
+// what the page shows against what the API says, and leaves screenshots
+// under build/screenshots/ for a person to look at.
+//
+// Env: QUNYING_BIN (default build/dev/server/qunying), CHROMIUM
+// (default /usr/bin/chromium).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, apiCall } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const shots = path.join(repo, 'build', 'screenshots');
+const kLaunch = {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
+};
+
+let server;
+let browser;
+let dir;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dir = mkdtempSync(path.join(tmpdir(), 'qunying-e2e-'));
+  server = await startServer({
+    bin: process.env.QUNYING_BIN || path.join(repo, 'build/dev/server/qunying'),
+    dir,
+    webDir: path.join(repo, 'web/dist'),
+  });
+  browser = await chromium.launch(kLaunch);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// A fresh page that fails the test on any uncaught script error.
+async function newPage(viewport = { width: 1366, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.assertNoErrors = () => assert.deepEqual(errors, [], 'script errors on the page');
+  return page;
+}
+
+async function signIn(page, username, password) {
+  await page.goto(`${server.base}/#/login`);
+  await page.locator('input[data-test=username]').fill(username);
+  await page.locator('input[data-test=password]').fill(password);
+  await page.locator('[data-test=submit]').click();
+}
+
+async function pickOption(page, selectTest, label) {
+  await page.locator(`[data-test=${selectTest}]`).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+}
+
+describe('console', () => {
+  test('an operator imports a roster and reads the retention report', async () => {
+    const op = await apiCall(server.base, 'POST', '/auth/login',
+                             { username: 'operator', password: 'demo-operator-1' });
+    const leaders = await apiCall(server.base, 'GET', '/campaigns/2/leaderboard', null, op.token);
+    const names = leaders.items.slice(0, 3).map((m) => m.nickname);
+    // Chinese headers, a BOM, a decorated nickname and a stranger.
+    const csv = '\uFEFF群昵称,微信号,入群时间\n' +
+      `${names[0]},,2026-10-20 09:00\n${names[1]}🌸,,2026-10-20\n${names[2]},,2026/10/21\n陌生人甲,,2026-10-22\n`;
+
+    const page = await newPage();
+    await signIn(page, 'operator', 'demo-operator-1');
+    await page.waitForURL(/#\/matrix/);
+    await page.locator('[data-test=matrix-table] .el-table__row').first().waitFor();
+    await page.screenshot({ path: path.join(shots, 'operator-matrix.png') });
+
+    await page.locator('[data-test=menu-groups]').click();
+    await page.locator('[data-test=upload-2]').click();
+    await page.locator('[data-test=roster-file]').setInputFiles(
+      { name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('[data-test=roster-preview] .el-table__row').first().waitFor();
+    assert.equal(await page.locator('[data-test=roster-preview] .el-table__row').count(), 4);
+    await page.screenshot({ path: path.join(shots, 'operator-roster-preview.png') });
+    await page.locator('[data-test=roster-import]').click();
+    await page.locator('[data-test=roster-result]').waitFor();
+    const matched = Number(await page.locator('[data-test=roster-matched]').innerText());
+    assert.ok(matched >= 3, `the three members are matched (got ${matched})`);
+    await page.screenshot({ path: path.join(shots, 'operator-roster-result.png') });
+
+    await page.goto(`${server.base}/#/campaigns/1`);
+    await page.locator('[data-test=retention]').waitFor();
+    const report = await apiCall(server.base, 'GET', '/campaigns/1/retention?next=2', null, op.token);
+    const cards = await page.locator('[data-test=retention]').innerText();
+    for (const n of [report.base, report.renewed, report.stayed, report.churned, report.churned_exact]) {
+      assert.ok(cards.includes(String(n)), `the page shows ${n}: ${cards}`);
+    }
+    assert.equal(await page.locator('[data-test=rate-churnedExact]').innerText(),
+                 `${(report.churn_rate_exact * 100).toFixed(1)}%`);
+    assert.ok(report.churned < report.churned_exact, 'resolution finds renamed members');
+    await page.waitForTimeout(800);  // Let the charts finish their animation.
+    await page.screenshot({ path: path.join(shots, 'operator-retention.png'), fullPage: true });
+
+    // The English switch changes the menu.
+    await pickOption(page, 'lang', 'English');
+    await page.locator('[data-test=menu-campaigns]', { hasText: 'Campaigns' }).waitFor();
+    page.assertNoErrors();
+  });
+
+  test('a sales rep claims a lead and marks it won', async () => {
+    const page = await newPage();
+    await signIn(page, 'sales1', 'demo-sales-1');
+    await page.waitForURL(/#\/leads/);
+    await page.locator('[data-test=claim]').click();
+    const firstRow = page.locator('[data-test=lead-table] .el-table__row').first();
+    await firstRow.waitFor();
+    await page.screenshot({ path: path.join(shots, 'sales-inbox.png') });
+    await firstRow.click();
+    await page.waitForURL(/#\/leads\/\d+/);
+    const id = page.url().split('/').pop();
+    await page.locator('[data-test=score]').waitFor();
+    // The owner sees the whole phone number.
+    assert.match(await page.locator('[data-test=phone]').innerText(), /^1\d{10}$/);
+
+    await pickOption(page, 'new-status', '成交');
+    await page.locator('input[data-test=amount]').fill('1280');
+    await page.locator('textarea[data-test=note]').fill('家长确认报名下一期');
+    await page.locator('[data-test=save-status]').click();
+    await page.locator('[data-test=status]', { hasText: '成交' }).waitFor();
+    assert.match(await page.locator('[data-test=history]').innerText(), /家长确认报名下一期/);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(shots, 'sales-lead-card.png'), fullPage: true });
+
+    const rep = await apiCall(server.base, 'POST', '/auth/login',
+                              { username: 'sales1', password: 'demo-sales-1' });
+    const lead = await apiCall(server.base, 'GET', `/leads/${id}`, null, rep.token);
+    assert.equal(lead.status, 'won');
+    assert.equal(lead.amount_fen, 128000);
+
+    await page.locator('[data-test=menu-kpis]').click();
+    const me = page.locator('[data-test=kpi-table] .el-table__row', { hasText: '销售小李' });
+    await me.waitFor();
+    const kpis = await apiCall(server.base, 'GET', '/leads/kpis', null, rep.token);
+    const mine = kpis.items.find((k) => k.name === '销售小李');
+    assert.equal(mine.won, 1);
+    assert.match(await me.innerText(), /¥1,280\.00/);
+    await page.screenshot({ path: path.join(shots, 'sales-kpis.png') });
+    page.assertNoErrors();
+  });
+
+  test('a participant checks in with a photo and sees the streak', async () => {
+    const op = await apiCall(server.base, 'POST', '/auth/login',
+                             { username: 'operator', password: 'demo-operator-1' });
+    const camps = (await apiCall(server.base, 'GET', '/campaigns', null, op.token)).items;
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const running = camps.find((c) => c.starts_on <= today && today < c.ends_on);
+    assert.ok(running, 'the demo has a running campaign');
+    await apiCall(server.base, 'POST', `/campaigns/${running.id}/enrollments`,
+                  { enrollments: [{ openid: 'e2e-kid-1', nickname: '端到端妈妈' }] }, op.token);
+
+    const page = await newPage({ width: 375, height: 740 });
+    await page.goto(`${server.base}/#/h5/login`);
+    await page.locator('input[data-test=openid]').fill('e2e-kid-1');
+    await page.locator('input[data-test=nickname]').fill('端到端妈妈');
+    await page.locator('[data-test=h5-login]').click();
+    await page.locator('[data-test=streak]', { hasText: '0' }).waitFor();
+    const photo = await page.screenshot();  // A real PNG to upload.
+    await page.locator('textarea[data-test=h5-text]').fill('今天读了《小王子》第三章');
+    await page.locator('[data-test=h5-photo]').setInputFiles(
+      { name: 'page.png', mimeType: 'image/png', buffer: photo });
+    await page.locator('[data-test=h5-submit]').click();
+    await page.locator('[data-test=h5-result]').waitFor();
+    await page.locator('[data-test=streak]', { hasText: '1' }).waitFor();
+    assert.equal(await page.locator('[data-test=calendar] .day.checked').count(), 1);
+    await page.screenshot({ path: path.join(shots, 'participant-checkin.png'), fullPage: true });
+
+    const me = await apiCall(server.base, 'POST', '/mp/login', { openid: 'e2e-kid-1', nickname: '端到端妈妈' });
+    const cal = await apiCall(server.base, 'GET', `/mp/checkins?campaign_id=${running.id}`, null, me.token);
+    assert.equal(cal.streak, 1);
+    const checkedDay = cal.days.find((d) => d.checked);
+    assert.equal(checkedDay.day, cal.today);
+    assert.equal(await page.locator('[data-test=h5-result]').innerText(),
+                 `第 ${cal.today} 天打卡成功，连续 1 天`);
+    page.assertNoErrors();
+  });
+});

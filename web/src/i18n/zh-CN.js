@@ -1,0 +1,57 @@
+export default {
+  app: { name: '群营', logout: '退出', cancel: '取消', save: '保存', saved: '已保存', close: '关闭', more: '加载更多' },
+  menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', leads: '线索', kpis: '销售业绩' },
+  roles: { admin: '管理员', operator: '运营', sales: '销售' },
+  login: {
+    title: '登录', expired: '登录已过期，请重新登录', username: '用户名', password: '密码', submit: '登录',
+    participant: '学员打卡页', missing: '请输入用户名和密码',
+  },
+  matrix: {
+    title: '社群矩阵', health: '健康指数',
+    healthHelp: '健康指数 0–100 = 100 ×（0.6 × 近 7 天活跃成员占比 + 0.4 × min(1, 近 7 天打卡率 ÷ 0.5)）。全员活跃且至少隔天打卡的群为 100 分，详见 docs/community.md。',
+    theme: '主题', series: '系列', group: '群', kind: '类型', activity: '活动群', standing: '常驻群',
+    members: '成员', active7d: '7 天活跃', checkinRate: '7 天打卡率',
+  },
+  campaigns: {
+    title: '活动', create: '新建活动', name: '名称', theme: '主题', series: '系列', startsOn: '开始日期',
+    endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',
+  },
+  dashboard: {
+    next: '续报到', base: '本期学员', renewed: '续报', stayed: '留群', churned: '流失（识别后）',
+    churnedExact: '流失（仅精确匹配）', active: '小程序活跃', funnel: '学员去向', churnCompare: '流失：精确匹配 vs 身份识别',
+    matchedBy: '名单匹配方式',
+    churnHelp: '只按昵称精确匹配会把 {exact} 人算作流失；经身份识别（改名、装饰昵称、历史昵称）后真实流失为 {resolved} 人。',
+    cohorts: '系列留存（第 k 期 → 后续各期）', dwell: '每日活跃与人均停留', leaderboard: '打卡排行榜',
+    member: '成员', checkins: '打卡次数', minutes: '累计分钟', activeMembers: '活跃人数', avgDwell: '人均停留（秒）',
+  },
+  match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配' },
+  groups: {
+    title: '群与名单', name: '群名', theme: '主题', series: '系列', kind: '类型', upload: '上传名单',
+    uploadTo: '上传名单到「{name}」', asOf: '名单时间', now: '默认：现在', preview: '共 {rows} 行（编码 {encoding}），预览前 20 行；请确认每列对应的字段：',
+    ignore: '忽略此列', xlsx: 'XLSX 文件将按表头（群昵称/昵称/微信号/unionid/入群时间）由服务器识别。',
+    needNickname: '需要一列对应「群昵称」或「昵称」', duplicateField: '同一字段只能对应一列',
+    rows: '行数', matched: '已匹配', unmatched: '未匹配', review: '待人工确认', import: '导入', empty: '文件是空的',
+  },
+  roster: { group_nickname: '群昵称', nickname: '昵称', wechat_id: '微信号', unionid: 'unionid', joined_at: '入群时间' },
+  leads: {
+    title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', member: '成员', phone: '手机号',
+    score: '评分', tier: '等级', parts: '契合 · 活跃 · 意向', fit: '契合', engagement: '活跃', intent: '意向',
+    probability: '成交概率', status: '状态', claimed: '领取了 {n} 条线索', amount: '成交金额', factors: '评分依据',
+    modelFactors: '模型解释', update: '跟进', lostReason: '流失原因', amountYuan: '金额（元）', note: '备注', history: '历史',
+    badAmount: '金额须为数字，如 1280 或 1280.50',
+  },
+  status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
+  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海' },
+  kpis: {
+    title: '销售业绩', rep: '销售', claimed: '领取', open: '跟进中', contacted: '已联系', sla: '{h} 小时内联系',
+    won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额',
+  },
+  h5: {
+    welcome: '欢迎来打卡', nickname: '昵称', login: '进入', devHint: '演示模式：用 openid 代替微信登录。', needOpenid: '请输入 openid',
+    state: { upcoming: '未开始', running: '进行中', ended: '已结束' }, noCampaign: '还没有报名的活动',
+    checkin: '打卡', streak: '已连续打卡 {n} 天', today: '今天是第 {day} 天', makeupsLeft: '剩余补卡 {n} 次',
+    makeupFor: '为第 {day} 天补卡', text: '今天的收获', minutes: '用时（分钟）', photo: '照片', done: '今天已打卡',
+    submit: '打卡', saved: '第 {day} 天打卡成功，连续 {streak} 天', content: '内容', noContent: '暂无内容',
+    feedback: '反馈', kind: { bug: '问题', question: '咨询', suggestion: '建议' }, send: '提交',
+  },
+};

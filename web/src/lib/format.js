@@ -1,0 +1,48 @@
+// Pure formatting helpers shared by the pages (tested in tests/format.test.js).
+
+// 9900 fen → "¥99.00"; null → "—".
+export function yuan(fen) {
+  if (fen === null || fen === undefined || Number.isNaN(Number(fen))) return '—';
+  const v = Number(fen) / 100;
+  return `¥${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+// 0.3929 → "39.3%"; null → "—".
+export function percent(rate, digits = 1) {
+  if (rate === null || rate === undefined || Number.isNaN(Number(rate))) return '—';
+  return `${(Number(rate) * 100).toFixed(digits)}%`;
+}
+
+// Yuan typed by a person ("1,280.5") → fen (128050); NaN when not a number.
+export function toFen(text) {
+  const cleaned = String(text ?? '').replace(/[,，\s¥￥]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return Number.NaN;
+  const [whole, frac = ''] = cleaned.split('.');
+  return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
+}
+
+// "2026-11-23T04:02:31+08:00" → "2026-11-23 04:02" (as written, no zone shift).
+export function shortTime(rfc3339) {
+  if (!rfc3339) return '—';
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(rfc3339);
+  return m ? `${m[1]} ${m[2]}` : rfc3339;
+}
+
+// Element Plus tag types for a lead tier (A1 … C3) and a lead status.
+export function tierType(tier) {
+  if (!tier) return 'info';
+  return { A: 'danger', B: 'warning', C: 'info' }[tier[0]] ?? 'info';
+}
+export function statusType(status) {
+  return { new: 'info', assigned: 'primary', contacted: 'warning', qualified: 'warning',
+           won: 'success', lost: 'danger' }[status] ?? 'info';
+}
+
+// The statuses a rep may move an open lead to (the server enforces the rest).
+export const kLeadStatuses = ['assigned', 'contacted', 'qualified', 'won', 'lost'];
+
+// Today's date as YYYY-MM-DD in the browser's zone.
+export function isoToday(now = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}

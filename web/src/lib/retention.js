@@ -1,0 +1,30 @@
+// Shaping retention and cohort data for charts (tested in tests/retention.test.js).
+
+// The campaign after `c` in its series (by start date), or null.
+export function nextInSeries(c, all) {
+  const later = all
+    .filter((o) => o.id !== c.id && o.series === c.series && o.starts_on > c.starts_on)
+    .sort((a, b) => a.starts_on.localeCompare(b.starts_on));
+  return later[0] ?? null;
+}
+
+// The base split three ways; the parts always add up to the base.
+export function retentionSlices(r) {
+  return [
+    { key: 'renewed', value: r.renewed },
+    { key: 'stayed', value: r.stayed },
+    { key: 'churned', value: r.base - r.renewed - r.stayed },
+  ];
+}
+
+// Cohorts (campaign k → k+1, k+2 …) as heat-map cells [col, row, percent].
+export function cohortCells(cohorts) {
+  const rows = cohorts.map((c) => c.name);
+  const width = Math.max(0, ...cohorts.map((c) => c.later_rates.length));
+  const cols = Array.from({ length: width }, (_, i) => i + 1);
+  const cells = [];
+  cohorts.forEach((c, row) => {
+    c.later_rates.forEach((rate, col) => cells.push([col, row, Math.round(rate * 1000) / 10]));
+  });
+  return { rows, cols, cells };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test, vi } from 'vitest';
+import { ApiError, createApi } from '../src/lib/api.js';
+
+function reply(status, body) {
+  return Promise.resolve({ ok: status < 400, status, text: () => Promise.resolve(JSON.stringify(body)) });
+}
+
+describe('api client', () => {
+  test('unwraps the envelope and sends the bearer token and JSON', async () => {
+    const fetchImpl = vi.fn(() => reply(200, { code: 0, msg: 'ok', data: { id: '7' }, request_id: 'r1' }));
+    const api = createApi({ getToken: () => 'tok', fetchImpl });
+    expect(await api.post('/campaigns', { name: '第1期' })).toEqual({ id: '7' });
+    const [url, init] = fetchImpl.mock.calls[0];
+    expect(url).toBe('/api/v1/campaigns');
+    expect(init.headers.Authorization).toBe('Bearer tok');
+    expect(init.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(init.body)).toEqual({ name: '第1期' });
+  });
+  test('drops empty query values and encodes the rest', async () => {
+    const fetchImpl = vi.fn(() => reply(200, { code: 0, data: {} }));
+    await createApi({ fetchImpl }).get('/cohorts', { series: '亲子 阅读', cursor: '', mine: null });
+    expect(fetchImpl.mock.calls[0][0]).toBe('/api/v1/cohorts?series=%E4%BA%B2%E5%AD%90+%E9%98%85%E8%AF%BB');
+  });
+  test('an error envelope becomes an ApiError with the message and field', async () => {
+    const fetchImpl = () => reply(400, { code: 40001, msg: 'days must be 1–366', data: { field: 'days' }, request_id: 'r2' });
+    const err = await createApi({ fetchImpl }).post('/campaigns', {}).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(400);
+    expect(err.code).toBe(40001);
+    expect(err.message).toBe('days must be 1–366');
+    expect(err.field).toBe('days');
+    expect(err.requestId).toBe('r2');
+  });
+  test('a 401 calls the expiry handler', async () => {
+    const onUnauthorized = vi.fn();
+    const fetchImpl = () => reply(401, { code: 40101, msg: 'session expired', data: null });
+    await expect(createApi({ fetchImpl, onUnauthorized }).get('/auth/me')).rejects.toThrow('session expired');
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+  test('a body that is not the envelope is an error, not data', async () => {
+    const fetchImpl = () => Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve('<html>') });
+    await expect(createApi({ fetchImpl }).get('/x')).rejects.toBeInstanceOf(ApiError);
+  });
+  test('a network failure is an ApiError with status 0', async () => {
+    const fetchImpl = () => Promise.reject(new Error('connection refused'));
+    const err = await createApi({ fetchImpl }).get('/x').catch((e) => e);
+    expect(err.status).toBe(0);
+    expect(err.message).toMatch(/connection refused/);
+  });
+  test('text bodies keep their content type; form data sets none', async () => {
+    const fetchImpl = vi.fn(() => reply(200, { code: 0, data: {} }));
+    const api = createApi({ fetchImpl });
+    await api.post('/groups/1/rosters', 'nickname\n小明\n', { contentType: 'text/csv; charset=utf-8' });
+    expect(fetchImpl.mock.calls[0][1].headers['Content-Type']).toBe('text/csv; charset=utf-8');
+    expect(fetchImpl.mock.calls[0][1].body).toBe('nickname\n小明\n');
+    await api.post('/mp/checkins', new FormData());
+    expect(fetchImpl.mock.calls[1][1].headers['Content-Type']).toBeUndefined();
+  });
+});

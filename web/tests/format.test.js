@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'vitest';
+import { isoToday, percent, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+
+describe('format', () => {
+  test('fen are shown as yuan with two decimals and separators', () => {
+    expect(yuan(9900)).toBe('¥99.00');
+    expect(yuan(128000)).toBe('¥1,280.00');
+    expect(yuan(5)).toBe('¥0.05');
+    expect(yuan(null)).toBe('—');
+  });
+  test('typed yuan become whole fen without float error', () => {
+    expect(toFen('1280')).toBe(128000);
+    expect(toFen('1,280.5')).toBe(128050);
+    expect(toFen('¥0.07')).toBe(7);
+    expect(toFen('19.99')).toBe(1999);
+    expect(toFen('1.234')).toBeNaN();
+    expect(toFen('abc')).toBeNaN();
+    expect(toFen('')).toBeNaN();
+    expect(toFen('-5')).toBeNaN();
+  });
+  test('rates are percentages with one decimal', () => {
+    expect(percent(0.3929)).toBe('39.3%');
+    expect(percent(0)).toBe('0.0%');
+    expect(percent(null)).toBe('—');
+  });
+  test('times keep the server offset and drop seconds', () => {
+    expect(shortTime('2026-11-23T04:02:31+08:00')).toBe('2026-11-23 04:02');
+    expect(shortTime('')).toBe('—');
+  });
+  test('tiers and statuses map to tag colours', () => {
+    expect(tierType('A2')).toBe('danger');
+    expect(tierType('C1')).toBe('info');
+    expect(statusType('won')).toBe('success');
+    expect(statusType('lost')).toBe('danger');
+  });
+  test('today is the local calendar date', () => {
+    expect(isoToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  });
+});
