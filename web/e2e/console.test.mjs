@@ -190,4 +190,77 @@ describe('console', () => {
                  `第 ${cal.today} 天打卡成功，连续 1 天`);
     page.assertNoErrors();
   });
+
+  test('an admin trains the model on outcomes and finds it in the audit log', async () => {
+    const admin = await apiCall(server.base, 'POST', '/auth/login',
+                                { username: 'admin', password: 'e2e-admin-pass-1' });
+    // Forty historical leads from a CRM, half won, with a numeric and a
+    // categorical attribute.
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      external_id: `crm-${i}`,
+      attributes: { visits: i % 10, city: ['北京', '上海', '成都'][i % 3] },
+      outcome: (i % 10) + (i % 3 === 0 ? 3 : 0) >= 6 ? 'won' : 'lost',
+    }));
+    await apiCall(server.base, 'POST', '/leads/import', { rows }, admin.token);
+
+    const page = await newPage();
+    await signIn(page, 'admin', 'e2e-admin-pass-1');
+    await page.waitForURL(/#\/leads/);
+    await page.locator('[data-test=menu-scoring]').click();
+    await page.locator('[data-test=threshold]').waitFor();
+    await page.screenshot({ path: path.join(shots, 'admin-rules.png'), fullPage: true });
+    await page.locator('.el-tabs__item', { hasText: '预测模型' }).click();
+    await page.locator('[data-test=train]').click();
+    await page.locator('[data-test=train-result]').waitFor();
+    const models = await apiCall(server.base, 'GET', '/scoring/models', null, admin.token);
+    const current = models.items.find((m) => m.current);
+    assert.equal(await page.locator('[data-test=auc]').innerText(), String(current.auc_cv));
+    assert.ok(current.n_train >= 40, `trained on the imported outcomes (n=${current.n_train})`);
+    assert.ok(await page.locator('.echart canvas').count() >= 1, 'the calibration plot is drawn');
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(shots, 'admin-training.png'), fullPage: true });
+
+    await page.locator('[data-test=menu-audit]').click();
+    await page.locator('[data-test=audit-table] .el-table__row', { hasText: 'scoring.train' }).waitFor();
+    await page.screenshot({ path: path.join(shots, 'admin-audit.png') });
+    page.assertNoErrors();
+  });
+
+  test('an operator accepts a hint read from a photo, with the photo beside it', async () => {
+    const op = await apiCall(server.base, 'POST', '/auth/login',
+                             { username: 'operator', password: 'demo-operator-1' });
+    // The demo's photos are read in the background; wait for a hint.
+    let queue = { items: [] };
+    for (let i = 0; i < 180 && !queue.items.length; i++) {
+      queue = await apiCall(server.base, 'GET', '/hints/review', null, op.token);
+      if (!queue.items.length) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(queue.items.length > 0, 'OCR produced hints to review');
+    const first = queue.items[0];
+
+    const page = await newPage();
+    await signIn(page, 'operator', 'demo-operator-1');
+    await page.waitForURL(/#\/matrix/);
+    await page.locator('[data-test=menu-reviews]').click();
+    await page.locator('.el-tabs__item', { hasText: '照片线索' }).click();
+    const card = page.locator('[data-test=hint]').first();
+    await card.locator('img[src^="blob:"]').waitFor();  // The photo, fetched with the token.
+    assert.match(await card.innerText(), new RegExp(first.value));
+    await page.screenshot({ path: path.join(shots, 'operator-hint-review.png') });
+    await card.locator('[data-test=hint-accept]').click();
+    await page.locator('.el-message--success').waitFor();
+
+    const after = await apiCall(server.base, 'GET', '/hints/review?limit=500', null, op.token);
+    assert.ok(!after.items.some((h) => h.member_id === first.member_id && h.field === first.field &&
+                                      h.value === first.value), 'the accepted hint left the queue');
+    const member = await apiCall(server.base, 'GET', `/members/${first.member_id}`, null, op.token);
+    assert.match(JSON.stringify(member.profile), new RegExp(first.value));
+
+    for (const p of ['dormant', 'content']) {
+      await page.locator(`[data-test=menu-${p}]`).click();
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: path.join(shots, `operator-${p}.png`) });
+    }
+    page.assertNoErrors();
+  });
 });

@@ -5,6 +5,7 @@ import { staff, participant, kRoleHome, canSee } from './lib/session.js';
 
 const ops = ['admin', 'operator'];
 const sales = ['admin', 'sales'];
+const admin = ['admin'];
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -17,9 +18,15 @@ const routes = [
       { path: 'campaigns', component: () => import('./views/ops/Campaigns.vue'), meta: { roles: ops } },
       { path: 'campaigns/:id', component: () => import('./views/ops/CampaignDashboard.vue'), meta: { roles: ops } },
       { path: 'groups', component: () => import('./views/ops/Groups.vue'), meta: { roles: ops } },
+      { path: 'reviews', component: () => import('./views/ops/Reviews.vue'), meta: { roles: ops } },
+      { path: 'dormant', component: () => import('./views/ops/Dormant.vue'), meta: { roles: ops } },
+      { path: 'content', component: () => import('./views/ops/Content.vue'), meta: { roles: ops } },
       { path: 'leads', component: () => import('./views/sales/Leads.vue'), meta: { roles: sales } },
       { path: 'leads/:id', component: () => import('./views/sales/LeadCard.vue'), meta: { roles: sales } },
       { path: 'kpis', component: () => import('./views/sales/Kpis.vue'), meta: { roles: sales } },
+      { path: 'users', component: () => import('./views/admin/Users.vue'), meta: { roles: admin } },
+      { path: 'scoring', component: () => import('./views/admin/Scoring.vue'), meta: { roles: admin } },
+      { path: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { roles: admin } },
     ],
   },
   { path: '/h5/login', component: () => import('./views/h5/H5Login.vue'), meta: { public: true, h5: true } },

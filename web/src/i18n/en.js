@@ -1,6 +1,6 @@
 export default {
   app: { name: 'Qunying', logout: 'Sign out', cancel: 'Cancel', save: 'Save', saved: 'Saved', close: 'Close', more: 'Load more' },
-  menu: { matrix: 'Community matrix', campaigns: 'Campaigns', groups: 'Groups & rosters', leads: 'Leads', kpis: 'Sales KPIs' },
+  menu: { matrix: 'Community matrix', campaigns: 'Campaigns', groups: 'Groups & rosters', leads: 'Leads', kpis: 'Sales KPIs', reviews: 'Reviews', dormant: 'Dormant & reactivation', content: 'Content & feedback', users: 'Users & roles', scoring: 'Scoring & model', audit: 'Audit log' },
   roles: { admin: 'Admin', operator: 'Operator', sales: 'Sales' },
   login: {
     title: 'Sign in', expired: 'Your session expired; please sign in again', username: 'Username', password: 'Password',
@@ -44,6 +44,38 @@ export default {
   },
   status: { new: 'In pool', assigned: 'Assigned', contacted: 'Contacted', qualified: 'Qualified', won: 'Won', lost: 'Lost' },
   event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)' },
+  review: {
+    title: 'Reviews', identity: 'Identity', hints: 'Photo hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
+    matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',
+    confidence: 'confidence {c}, {n} pieces of evidence', member: 'member #{id}', conflicts: 'Conflicting values',
+    accept: 'Accept', reject: 'Reject', editTo: 'Change to…', edit: 'Accept edited', noPhoto: 'No photo',
+  },
+  field: { grade: 'Grade', school: 'School', city: 'City', district: 'District', phone: 'Phone', occupation: 'Occupation', company: 'Company', age: 'Age' },
+  dormant: {
+    title: 'Dormant & reactivation', days: 'days without activity', dormant: 'Dormant', reactivation: 'Reactivation candidates',
+    count: '{n} members ({days} days without activity)', lastActive: 'Last active', pastCheckins: 'Past check-ins',
+  },
+  content: {
+    title: 'Content & feedback', publish: 'Publish', to: 'Publish to', group: 'Group', series: 'Series', titleField: 'Title', body: 'Body',
+    published: 'Published', feedback: 'Feedback tickets', stats: '{total} tickets, {open} open, median first response {median} min',
+    reply: 'Reply…', send: 'Reply', close: 'Close ticket',
+  },
+  users: {
+    title: 'Users & roles', displayName: 'Display name', create: 'New user', role: 'Role', created: 'Created', state: 'State',
+    disabled: 'Disabled', active: 'Active',
+  },
+  scoring: {
+    title: 'Scoring & model', rules: 'Rules', version: 'Rules version v{v}', threshold: 'Lead threshold (points)',
+    probability: 'Lead threshold (probability, 0 = off)', weight: '{part} weight',
+    tier: { a: 'Tier A from (fit)', b: 'Tier B from (fit)', level_1: 'Level 1 from (engagement+intent)', level_2: 'Level 2 from (engagement+intent)' },
+    fit: 'Ideal-customer rules (fit)', field: 'Field', label: 'Label', points: 'Points', values: 'Values', addRule: 'Add rule',
+    intent: 'Intent phrases', phrase: 'Phrase (* wildcard)', addPhrase: 'Add phrase', engagement: 'Engagement scales',
+    saveRules: 'Save as a new version', saved: 'Saved as v{v}', model: 'Predictive model', train: 'Train on outcomes',
+    rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated',
+    members: 'Members', created: 'New leads', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
+    observed: 'Observed win rate', perfect: 'Perfect calibration', current: 'current', plot: 'Plot',
+  },
+  audit: { title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail' },
   kpis: {
     title: 'Sales KPIs', rep: 'Rep', claimed: 'Claimed', open: 'Open', contacted: 'Contacted', sla: 'Contacted within {h} h',
     won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue',

@@ -1,6 +1,6 @@
 export default {
   app: { name: '群营', logout: '退出', cancel: '取消', save: '保存', saved: '已保存', close: '关闭', more: '加载更多' },
-  menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', leads: '线索', kpis: '销售业绩' },
+  menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', leads: '线索', kpis: '销售业绩', reviews: '待审核', dormant: '沉睡与唤醒', content: '内容与反馈', users: '用户与角色', scoring: '评分与模型', audit: '审计日志' },
   roles: { admin: '管理员', operator: '运营', sales: '销售' },
   login: {
     title: '登录', expired: '登录已过期，请重新登录', username: '用户名', password: '密码', submit: '登录',
@@ -42,6 +42,35 @@ export default {
   },
   status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
   event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海' },
+  review: {
+    title: '待审核', identity: '身份识别', hints: '照片线索', emptyQueue: '队列已清空', group: '群 {id}',
+    matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
+    member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片',
+  },
+  field: { grade: '年级', school: '学校', city: '城市', district: '区县', phone: '手机号', occupation: '职业', company: '单位', age: '年龄' },
+  dormant: {
+    title: '沉睡与唤醒', days: '天未活跃', dormant: '沉睡成员', reactivation: '唤醒候选', count: '共 {n} 人（{days} 天无活动）',
+    lastActive: '最后活跃', pastCheckins: '历史打卡',
+  },
+  content: {
+    title: '内容与反馈', publish: '发布', to: '发布到', group: '群', series: '系列', titleField: '标题', body: '正文',
+    published: '发布时间', feedback: '反馈工单', stats: '共 {total} 条，未处理 {open} 条，首次响应中位 {median} 分钟',
+    reply: '回复…', send: '回复', close: '关闭工单',
+  },
+  users: {
+    title: '用户与角色', displayName: '显示名', create: '新建用户', role: '角色', created: '创建时间', state: '状态',
+    disabled: '已停用', active: '正常',
+  },
+  scoring: {
+    title: '评分与模型', rules: '评分规则', version: '当前规则版本 v{v}', threshold: '成为线索的分数线', probability: '成为线索的概率线（0 为不用）',
+    weight: '{part}权重', tier: { a: 'A 档分数线（契合）', b: 'B 档分数线（契合）', level_1: '1 级分数线（活跃+意向）', level_2: '2 级分数线（活跃+意向）' },
+    fit: '理想客户规则（契合）', field: '字段', label: '说明', points: '分值', values: '取值', addRule: '添加规则',
+    intent: '意向词典', phrase: '短语（* 为通配）', addPhrase: '添加短语', engagement: '活跃度参数', saveRules: '保存为新版本',
+    saved: '已保存为 v{v}', model: '预测模型', train: '用成交结果训练', rescore: '立即重新评分', kind: '模型', nTrain: '样本数',
+    calibrationError: '校准误差', rescored: '已更新线索', members: '成员', created: '新线索', ms: '耗时（毫秒）',
+    calibration: '校准图', predicted: '预测概率', observed: '实际成交率', perfect: '完美校准', current: '当前', plot: '校准图',
+  },
+  audit: { title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情' },
   kpis: {
     title: '销售业绩', rep: '销售', claimed: '领取', open: '跟进中', contacted: '已联系', sla: '{h} 小时内联系',
     won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额',

@@ -1,0 +1,20 @@
+import { describe, expect, test } from 'vitest';
+import { calibrationError, calibrationSeries } from '../src/lib/scoring.js';
+
+const bins = [
+  { lo: 0, hi: 0.2, n: 50, predicted: 0.1, observed: 0.12 },
+  { lo: 0.2, hi: 0.4, n: 0, predicted: 0, observed: 0 },
+  { lo: 0.4, hi: 1, n: 30, predicted: 0.6, observed: 0.5 },
+];
+
+describe('calibration', () => {
+  test('empty bins are left out of the plot', () => {
+    const { predicted, diagonal } = calibrationSeries(bins);
+    expect(predicted).toEqual([[0.1, 0.12, 50], [0.6, 0.5, 30]]);
+    expect(diagonal).toEqual([[0, 0], [1, 1]]);
+  });
+  test('the error is the row-weighted gap', () => {
+    expect(calibrationError(bins)).toBeCloseTo((50 * 0.02 + 30 * 0.1) / 80, 10);
+    expect(calibrationError([])).toBeNull();
+  });
+});
