@@ -106,6 +106,9 @@ class CommunityStore {
   virtual Result<CheckinOutcome> CreateCheckin(const CheckinInput& in) = 0;
   virtual Result<CheckinRecord> GetCheckin(int64_t id) = 0;
   virtual Result<bool> IsEnrolled(int64_t member_id, int64_t campaign_id) = 0;
+  // A member's latest `limit` check-ins, newest first.
+  virtual Result<std::vector<CheckinRecord>> MemberCheckins(int64_t member_id,
+                                                            int limit) = 0;
   // The campaigns a member is enrolled in, latest start first.
   virtual Result<std::vector<Campaign>> MemberCampaigns(int64_t member_id) = 0;
   // Returns how many were new (the rest were duplicates by client_id).

@@ -77,6 +77,8 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/leads/assign", Access::kStaff, kAdmin, h(AssignLeads)});
   router.Add({"GET",  "/api/v1/leads/{id}",   Access::kStaff, kSales, h(GetLead)});
   router.Add({"PATCH", "/api/v1/leads/{id}",  Access::kStaff, kSales, h(PatchLead)});
+  router.Add({"GET",  "/api/v1/leads/{id}/activity", Access::kStaff, kSales, h(LeadActivity)});
+  router.Add({"GET",  "/api/v1/leads/{id}/photos/{checkin_id}", Access::kStaff, kSales, h(LeadPhoto)});
   router.Add({"POST", "/api/v1/scoring/train", Access::kStaff, kAdmin, h(TrainModel)});
   router.Add({"POST", "/api/v1/scoring/rescore", Access::kStaff, kAdmin, h(RescoreLeads)});
   router.Add({"GET",  "/api/v1/scoring/models", Access::kStaff, kAdmin, h(ListModels)});

@@ -101,6 +101,8 @@ Result<Reply> MemberTimeline(Services& s, Request& r);
 Result<Reply> AuditLog(Services& s, Request& r);
 Result<Reply> ListLeads(Services& s, Request& r);
 Result<Reply> GetLead(Services& s, Request& r);
+Result<Reply> LeadActivity(Services& s, Request& r);
+Result<Reply> LeadPhoto(Services& s, Request& r);
 Result<Reply> ClaimLeads(Services& s, Request& r);
 Result<Reply> PatchLead(Services& s, Request& r);
 Result<Reply> ImportLeads(Services& s, Request& r);

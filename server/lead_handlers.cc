@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/time_util.h"
+#include "ocr/image_sniff.h"
 #include "server/api.h"
 #include "server/json_body.h"
 #include "server/scoring_json.h"
@@ -199,11 +200,70 @@ Result<Reply> ClaimLeads(Services& s, Request& r) {
   return Reply{200, {{"items", items}}};
 }
 
-// PATCH /leads/{id} {"status","note","lost_reason","amount_fen"}
-Result<Reply> PatchLead(Services& s, Request& r) {
+// A lead the caller owns (or any, for admins); a pool lead is NotFound
+// until claimed.
+Result<scoring::Lead> OwnedLead(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(scoring::Lead l, VisibleLead(s, r));
   if (!IsAdmin(r) && l.owner_id != r.principal.id)
-    return Status::NotFound("lead not found");  // A pool lead: claim it first.
+    return Status::NotFound("lead not found: claim it to work on it");
+  return l;
+}
+
+constexpr int kActivityCheckins = 60;
+
+// GET /leads/{id}/activity: for the lead's owner and admins, the member's
+// latest check-ins (photos through /leads/{id}/photos/{checkin_id}), the
+// profile hints read from them and the merged profile.
+Result<Reply> LeadActivity(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, OwnedLead(s, r));
+  Json checkins = Json::array();
+  Json hints = Json::array();
+  Json profile = Json::array();
+  if (l.member_id) {
+    QY_ASSIGN_OR_RETURN(
+        auto rows, s.community->MemberCheckins(l.member_id, kActivityCheckins));
+    for (const auto& k : rows) {
+      std::string photo =
+          "/api/v1/leads/" + IdString(l.id) + "/photos/" + IdString(k.id);
+      checkins.push_back(
+          {{"id", IdString(k.id)},
+           {"campaign_id", IdString(k.campaign_id)},
+           {"day", k.day},
+           {"text", k.text},
+           {"duration_s", k.duration_s},
+           {"makeup", k.makeup},
+           {"ocr_status", k.ocr_status},
+           {"photo_url", k.photo_sha256.empty() ? Json() : Json(photo)},
+           {"created_at", FormatRfc3339(k.created_at_ms)}});
+    }
+    QY_ASSIGN_OR_RETURN(auto found, s.ocr_jobs->HintsFor(0, l.member_id));
+    hints = HintsJson(found, true);
+    QY_ASSIGN_OR_RETURN(profile, ProfileJson(s, l.member_id, found, true));
+  }
+  return Reply{
+      200, {{"checkins", checkins}, {"hints", hints}, {"profile", profile}}};
+}
+
+// GET /leads/{id}/photos/{checkin_id}: a check-in photo of the lead's member.
+Result<Reply> LeadPhoto(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, OwnedLead(s, r));
+  QY_ASSIGN_OR_RETURN(int64_t checkin, r.IdParam("checkin_id"));
+  auto k = s.community->GetCheckin(checkin);
+  if (!k.ok() || !l.member_id || k->member_id != l.member_id ||
+      k->photo_sha256.empty()) {
+    return Status::NotFound("photo not found");
+  }
+  QY_ASSIGN_OR_RETURN(std::string bytes, s.blobs->Get(k->photo_sha256));
+  QY_ASSIGN_OR_RETURN(ocr::ImageInfo info, ocr::SniffImage(bytes));
+  Reply reply;
+  reply.content_type = info.mime_type;
+  reply.raw = std::move(bytes);
+  return reply;
+}
+
+// PATCH /leads/{id} {"status","note","lost_reason","amount_fen"}
+Result<Reply> PatchLead(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::Lead l, OwnedLead(s, r));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
   QY_ASSIGN_OR_RETURN(std::string status,
                       GetStringOr(body, "status", l.status, 16));

@@ -218,6 +218,22 @@ Result<CheckinRecord> SqliteCommunityStore::GetCheckin(int64_t id) {
   return out;
 }
 
+Result<std::vector<CheckinRecord>> SqliteCommunityStore::MemberCheckins(
+    int64_t member_id, int limit) {
+  std::vector<CheckinRecord> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kCheckinCols) +
+                  "WHERE k.member_id = ? ORDER BY k.created_at_ms DESC,"
+                  " k.id DESC LIMIT ?"));
+    st->Bind(1, member_id).Bind(2, limit);
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(CheckinFromRow(s)); });
+  }));
+  return out;
+}
+
 Result<bool> SqliteCommunityStore::IsEnrolled(int64_t member_id,
                                               int64_t campaign_id) {
   bool enrolled = false;

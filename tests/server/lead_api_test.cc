@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "ocr/photo_renderer.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
 #include "tests/server/test_server.h"
@@ -100,6 +101,70 @@ TEST_F(LeadApiTest, EngagedMemberBecomesALeadWithAScoreExplainedInWords) {
   // Rescoring again creates nothing new.
   auto again = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
   EXPECT_EQ(again.data()["created"], 0);
+}
+
+TEST_F(LeadApiTest, OwnerSeesTheMembersCheckinsAndPhotosOthersDoNot) {
+  std::string lead = EngagedMemberLead();
+  ASSERT_FALSE(lead.empty());
+  // A make-up check-in with a photo from the same member.
+  std::string mp = ParticipantToken("o-lead", "王小明妈妈");
+  ocr::RenderOptions o;
+  o.width = 300;
+  o.height = 400;
+  auto jpeg = ocr::RenderPhotoJpeg({"三年级二班"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  std::string campaign = client_->Get("/api/v1/mp/me", mp)
+                             .data()["campaigns"][0]["id"]
+                             .get<std::string>();
+  auto up = client_->raw().Post(
+      "/api/v1/mp/checkins", {{"Authorization", "Bearer " + mp}},
+      httplib::MultipartFormDataItems{{"campaign_id", campaign, "", ""},
+                                      {"client_id", "c-photo", "", ""},
+                                      {"makeup_day", "1", "", ""},
+                                      {"photo", *jpeg, "p.jpg", "image/jpeg"}});
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201) << up->body;
+  // Someone else's photo check-in, to try through this lead.
+  std::string other_mp = EnrollAndSignIn(op_, campaign, "o-other", "李四");
+  auto other = client_->raw().Post(
+      "/api/v1/mp/checkins", {{"Authorization", "Bearer " + other_mp}},
+      httplib::MultipartFormDataItems{{"campaign_id", campaign, "", ""},
+                                      {"client_id", "c-x", "", ""},
+                                      {"photo", *jpeg, "p.jpg", "image/jpeg"}});
+  ASSERT_TRUE(other);
+  ASSERT_EQ(other->status, 201);
+  std::string other_id = json::parse(other->body)["data"]["id"];
+
+  std::string rep = CreateStaff("sales_a", "sales");
+  std::string rival = CreateStaff("sales_b", "sales");
+  std::string path = "/api/v1/leads/" + lead + "/activity";
+  EXPECT_EQ(client_->Get(path, rep).status, 404);  // In the pool: claim first.
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  auto act = client_->Get(path, rep);
+  ASSERT_EQ(act.status, 200) << act.body.dump();
+  const auto& checkins = act.data()["checkins"];
+  ASSERT_EQ(checkins.size(), 2u);
+  EXPECT_TRUE(checkins[0]["makeup"].get<bool>());  // Newest first.
+  EXPECT_EQ(checkins[1]["text"], "今天读完了，想报下一期，多少钱？");
+  EXPECT_TRUE(checkins[1]["photo_url"].is_null());
+  std::string url = checkins[0]["photo_url"];
+  auto photo =
+      client_->raw().Get(url.c_str(), {{"Authorization", "Bearer " + rep}});
+  ASSERT_TRUE(photo);
+  EXPECT_EQ(photo->status, 200);
+  EXPECT_EQ(photo->body, *jpeg);
+  // Not through another rep, and not another member's photo.
+  EXPECT_EQ(client_->Get(path, rival).status, 404);
+  auto stolen =
+      client_->raw().Get(url.c_str(), {{"Authorization", "Bearer " + rival}});
+  EXPECT_EQ(stolen->status, 404);
+  auto foreign = client_->raw().Get(
+      ("/api/v1/leads/" + lead + "/photos/" + other_id).c_str(),
+      {{"Authorization", "Bearer " + rep}});
+  EXPECT_EQ(foreign->status, 404);
+  EXPECT_EQ(client_->Get(path, op_).status, 403);  // Operators: not sales.
+  EXPECT_EQ(client_->Get(path, admin_).status, 200);
 }
 
 TEST_F(LeadApiTest, RepSeesOwnLeadsAndThePoolOnlyWithPhonesMaskedInThePool) {

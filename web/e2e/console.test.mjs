@@ -126,8 +126,14 @@ describe('console', () => {
     await page.waitForURL(/#\/leads\/\d+/);
     const id = page.url().split('/').pop();
     await page.locator('[data-test=score]').waitFor();
-    // The owner sees the whole phone number.
+    // The owner sees the whole phone number, and the member's check-ins.
     assert.match(await page.locator('[data-test=phone]').innerText(), /^1\d{10}$/);
+    const rep0 = await apiCall(server.base, 'POST', '/auth/login',
+                               { username: 'sales1', password: 'demo-sales-1' });
+    const activity = await apiCall(server.base, 'GET', `/leads/${id}/activity`, null, rep0.token);
+    assert.ok(activity.checkins.length > 0, 'a scored member has check-ins');
+    await page.locator('[data-test=lead-checkin]').first().waitFor();
+    assert.equal(await page.locator('[data-test=lead-checkin]').count(), activity.checkins.length);
 
     await pickOption(page, 'new-status', '成交');
     await page.locator('input[data-test=amount]').fill('1280');
