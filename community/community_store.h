@@ -70,6 +70,21 @@ struct EventInput {
   int64_t dwell_ms = 0, ts_ms = 0;
 };
 
+// A group's roster history: its snapshots (newest first) and who joined
+// or left between them.
+struct RosterSnapshotSummary {
+  int64_t id = 0, as_of_ms = 0, rows = 0, joined = 0, left = 0;
+};
+struct GroupEvent {
+  int64_t member_id = 0, at_ms = 0, snapshot_id = 0;
+  std::string kind;  // join|leave
+  std::string nickname;
+};
+struct GroupTimeline {
+  std::vector<RosterSnapshotSummary> snapshots;
+  std::vector<GroupEvent> events;  // Newest first.
+};
+
 struct GroupStats {
   Group group;
   int64_t members = 0;         // In the latest roster (or enrolled).
@@ -106,6 +121,9 @@ class CommunityStore {
   virtual Result<CheckinOutcome> CreateCheckin(const CheckinInput& in) = 0;
   virtual Result<CheckinRecord> GetCheckin(int64_t id) = 0;
   virtual Result<bool> IsEnrolled(int64_t member_id, int64_t campaign_id) = 0;
+  // The group's snapshots and its latest `limit` join/leave events.
+  virtual Result<GroupTimeline> GetGroupTimeline(int64_t group_id,
+                                                 int limit) = 0;
   // A member's latest `limit` check-ins, newest first.
   virtual Result<std::vector<CheckinRecord>> MemberCheckins(int64_t member_id,
                                                             int limit) = 0;

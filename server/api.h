@@ -63,6 +63,7 @@ Result<Reply> GetCampaign(Services& s, Request& r);
 Result<Reply> CreateGroup(Services& s, Request& r);
 Result<Reply> ListGroups(Services& s, Request& r);
 Result<Reply> GetGroup(Services& s, Request& r);
+Result<Reply> GroupTimelineReply(Services& s, Request& r);
 Result<Reply> Matrix(Services& s, Request& r);
 Result<Reply> Enroll(Services& s, Request& r);
 Result<Reply> ImportRoster(Services& s, Request& r);

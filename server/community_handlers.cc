@@ -245,6 +245,38 @@ Result<Reply> GetGroup(Services& s, Request& r) {
   return Reply{200, GroupJson(g)};
 }
 
+// GET /groups/{id}/timeline?limit= : roster snapshots with joins and
+// leaves, and the latest join/leave events (default 200, at most 2000).
+Result<Reply> GroupTimelineReply(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  int limit = 200;
+  if (std::string q = r.Query("limit"); !q.empty()) {
+    auto [p, ec] = std::from_chars(q.data(), q.data() + q.size(), limit);
+    if (ec != std::errc() || p != q.data() + q.size() || limit < 1 ||
+        limit > 2000) {
+      return Status::InvalidArgument("limit must be from 1 to 2000", "limit");
+    }
+  }
+  QY_ASSIGN_OR_RETURN(auto t, s.community->GetGroupTimeline(id, limit));
+  Json snaps = Json::array();
+  for (const auto& x : t.snapshots) {
+    snaps.push_back({{"id", IdString(x.id)},
+                     {"as_of", FormatRfc3339(x.as_of_ms)},
+                     {"rows", x.rows},
+                     {"joined", x.joined},
+                     {"left", x.left}});
+  }
+  Json events = Json::array();
+  for (const auto& e : t.events) {
+    events.push_back({{"at", FormatRfc3339(e.at_ms)},
+                      {"kind", e.kind},
+                      {"member_id", IdString(e.member_id)},
+                      {"nickname", e.nickname},
+                      {"snapshot_id", IdString(e.snapshot_id)}});
+  }
+  return Reply{200, {{"snapshots", snaps}, {"events", events}}};
+}
+
 Result<Reply> Matrix(Services& s, Request&) {
   QY_ASSIGN_OR_RETURN(auto stats,
                       s.community->GroupMatrix(s.clock->NowMillis()));

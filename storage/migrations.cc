@@ -330,6 +330,9 @@ CREATE TABLE scoring_rules (
       {9, "lead_digest", R"sql(
 ALTER TABLE leads ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      {10, "group_events_by_group", R"sql(
+CREATE INDEX group_events_group ON group_events (group_id, at_ms);
+)sql"},
   };
   return kMigrations;
 }

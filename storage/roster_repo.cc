@@ -182,4 +182,38 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
   return out;
 }
 
+Result<community::GroupTimeline> SqliteCommunityStore::GetGroupTimeline(
+    int64_t group_id, int limit) {
+  community::GroupTimeline out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * snaps,
+        c.Prepare("SELECT s.id, s.as_of_ms, s.row_count,"
+                  " (SELECT COUNT(*) FROM group_events e WHERE"
+                  "  e.snapshot_id = s.id AND e.kind = 'join'),"
+                  " (SELECT COUNT(*) FROM group_events e WHERE"
+                  "  e.snapshot_id = s.id AND e.kind = 'leave')"
+                  " FROM roster_snapshots s WHERE s.group_id = ?"
+                  " ORDER BY s.as_of_ms DESC, s.id DESC"));
+    snaps->Bind(1, group_id);
+    QY_RETURN_IF_ERROR(ForEachRow(snaps, [&](const Statement& s) {
+      out.snapshots.push_back(
+          {s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4)});
+    }));
+    QY_ASSIGN_OR_RETURN(
+        Statement * events,
+        c.Prepare("SELECT e.member_id, e.at_ms, e.snapshot_id, e.kind,"
+                  " m.nickname FROM group_events e JOIN members m ON"
+                  " m.id = e.member_id WHERE e.group_id = ?"
+                  " ORDER BY e.at_ms DESC, e.id DESC LIMIT ?"));
+    events->Bind(1, group_id).Bind(2, limit);
+    return ForEachRow(events, [&](const Statement& s) {
+      out.events.push_back(
+          {s.Int(0), s.Int(1), s.Int(2), s.Text(3), s.Text(4)});
+    });
+  }));
+  return out;
+}
+
 }  // namespace qunying::storage

@@ -2,6 +2,8 @@
 // including the field report the product must reproduce.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "tests/server/test_server.h"
@@ -216,6 +218,30 @@ TEST_F(CommunityApiTest, SnapshotsRecordJoinsAndLeaves) {
   EXPECT_EQ(second.data()["matched"], 1);
   EXPECT_EQ(second.data()["joined"], 1);
   EXPECT_EQ(second.data()["left"], 1);
+
+  auto t = client_->Get("/api/v1/groups/" + g + "/timeline", op_);
+  ASSERT_EQ(t.status, 200) << t.body.dump();
+  const auto& snaps = t.data()["snapshots"];
+  ASSERT_EQ(snaps.size(), 2u);
+  EXPECT_EQ(snaps[0]["rows"], 2);  // Newest first.
+  EXPECT_EQ(snaps[0]["joined"], 1);
+  EXPECT_EQ(snaps[0]["left"], 1);
+  EXPECT_EQ(snaps[1]["joined"], 2);
+  EXPECT_EQ(snaps[1]["left"], 0);
+  std::multiset<std::string> latest;
+  for (const auto& e : t.data()["events"]) {
+    if (e["snapshot_id"] == snaps[0]["id"])
+      latest.insert(e["kind"].get<std::string>() + ":" +
+                    e["nickname"].get<std::string>());
+  }
+  EXPECT_EQ(latest, (std::multiset<std::string>{"join:丙", "leave:甲"}));
+  EXPECT_EQ(t.data()["events"].size(), 4u);
+  auto one = client_->Get("/api/v1/groups/" + g + "/timeline?limit=1", op_);
+  EXPECT_EQ(one.data()["events"].size(), 1u);
+  EXPECT_EQ(
+      client_->Get("/api/v1/groups/" + g + "/timeline?limit=0", op_).code(),
+      40001);
+  EXPECT_EQ(client_->Get("/api/v1/groups/999/timeline", op_).status, 404);
 }
 
 TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {

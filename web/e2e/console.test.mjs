@@ -94,6 +94,13 @@ describe('console', () => {
     const matched = Number(await page.locator('[data-test=roster-matched]').innerText());
     assert.ok(matched >= 3, `the three members are matched (got ${matched})`);
     await page.screenshot({ path: path.join(shots, 'operator-roster-result.png') });
+    await page.locator('.el-dialog__headerbtn').click();
+    await page.locator('[data-test=timeline-2]').click();
+    const timeline = await apiCall(server.base, 'GET', '/groups/2/timeline', null, op.token);
+    await page.locator('[data-test=group-events] .el-table__row').first().waitFor();
+    assert.equal(await page.locator('[data-test=group-events] .el-table__row').count(), timeline.events.length);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(shots, 'operator-group-timeline.png') });
 
     await page.goto(`${server.base}/#/campaigns/1`);
     await page.locator('[data-test=retention]').waitFor();
@@ -261,6 +268,28 @@ describe('console', () => {
                                       h.value === first.value), 'the accepted hint left the queue');
     const member = await apiCall(server.base, 'GET', `/members/${first.member_id}`, null, op.token);
     assert.match(JSON.stringify(member.profile), new RegExp(first.value));
+
+    // Merge two records of one person from the member page, then undo it.
+    // The same parent signed in again with another WeChat account.
+    const into = first.member_id;
+    const from = (await apiCall(server.base, 'POST', '/mp/login',
+                                { openid: 'e2e-second-account', nickname: '重复的家长' })).member_id;
+    await page.goto(`${server.base}/#/members/${from}`);
+    await page.locator('[data-test=member-nickname]').waitFor();
+    const nickname = await page.locator('[data-test=member-nickname]').innerText();
+    await page.screenshot({ path: path.join(shots, 'operator-member.png'), fullPage: true });
+    await page.locator('input[data-test=merge-into]').fill(String(into));
+    await page.locator('[data-test=merge]').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('[data-test=merged]').waitFor();
+    const audit = await apiCall(server.base, 'GET', '/audit?limit=500', null,
+                                (await apiCall(server.base, 'POST', '/auth/login',
+                                               { username: 'admin', password: 'e2e-admin-pass-1' })).token);
+    assert.ok(audit.items.some((a) => /merge/.test(a.action)), 'the merge is audited');
+    await page.locator('[data-test=undo]').click();
+    await page.locator('.el-message--success', { hasText: '已撤销合并' }).waitFor();
+    const back = await apiCall(server.base, 'GET', `/members/${from}`, null, op.token);
+    assert.equal(back.nickname, nickname);
 
     for (const p of ['dormant', 'content']) {
       await page.locator(`[data-test=menu-${p}]`).click();

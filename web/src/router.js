@@ -18,6 +18,7 @@ const routes = [
       { path: 'campaigns', component: () => import('./views/ops/Campaigns.vue'), meta: { roles: ops } },
       { path: 'campaigns/:id', component: () => import('./views/ops/CampaignDashboard.vue'), meta: { roles: ops } },
       { path: 'groups', component: () => import('./views/ops/Groups.vue'), meta: { roles: ops } },
+      { path: 'members/:id', component: () => import('./views/ops/Member.vue'), meta: { roles: ops } },
       { path: 'reviews', component: () => import('./views/ops/Reviews.vue'), meta: { roles: ops } },
       { path: 'dormant', component: () => import('./views/ops/Dormant.vue'), meta: { roles: ops } },
       { path: 'content', component: () => import('./views/ops/Content.vue'), meta: { roles: ops } },

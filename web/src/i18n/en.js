@@ -27,6 +27,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy' },
   groups: {
+    timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },
     title: 'Groups & rosters', name: 'Group', theme: 'Theme', series: 'Series', kind: 'Kind', upload: 'Upload roster',
     uploadTo: 'Upload a roster to “{name}”', asOf: 'Roster time', now: 'Default: now',
     preview: '{rows} rows ({encoding}); the first 20 below. Check which field each column holds:',
@@ -60,6 +61,13 @@ export default {
     title: 'Content & feedback', publish: 'Publish', to: 'Publish to', group: 'Group', series: 'Series', titleField: 'Title', body: 'Body',
     published: 'Published', feedback: 'Feedback tickets', stats: '{total} tickets, {open} open, median first response {median} min',
     reply: 'Reply…', send: 'Reply', close: 'Close ticket',
+  },
+  member: {
+    nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from photo hints)', noProfile: 'No profile facts yet',
+    merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
+    into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
+    mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',
+    kind: { enrolled: 'Enrolled', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
   },
   users: {
     title: 'Users & roles', displayName: 'Display name', create: 'New user', role: 'Role', created: 'Created', state: 'State',

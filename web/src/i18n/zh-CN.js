@@ -26,6 +26,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配' },
   groups: {
+    timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
     title: '群与名单', name: '群名', theme: '主题', series: '系列', kind: '类型', upload: '上传名单',
     uploadTo: '上传名单到「{name}」', asOf: '名单时间', now: '默认：现在', preview: '共 {rows} 行（编码 {encoding}），预览前 20 行；请确认每列对应的字段：',
     ignore: '忽略此列', xlsx: 'XLSX 文件将按表头（群昵称/昵称/微信号/unionid/入群时间）由服务器识别。',
@@ -57,6 +58,13 @@ export default {
     title: '内容与反馈', publish: '发布', to: '发布到', group: '群', series: '系列', titleField: '标题', body: '正文',
     published: '发布时间', feedback: '反馈工单', stats: '共 {total} 条，未处理 {open} 条，首次响应中位 {median} 分钟',
     reply: '回复…', send: '回复', close: '关闭工单',
+  },
+  member: {
+    nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自照片线索）', noProfile: '暂无画像', merge: '合并重复成员',
+    mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
+    reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
+    undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
+    kind: { enrolled: '报名', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
   },
   users: {
     title: '用户与角色', displayName: '显示名', create: '新建用户', role: '角色', created: '创建时间', state: '状态',
