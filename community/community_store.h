@@ -98,6 +98,11 @@ class CommunityStore {
 
   virtual Result<int64_t> CreateCampaign(const Campaign& c) = 0;
   virtual Result<Campaign> GetCampaign(int64_t id) = 0;
+  // Replaces campaign `c.id`'s fields (not created_at), audited as `actor`.
+  // Conflict when the dates or time zone would change under existing
+  // check-ins (their campaign days would shift).
+  virtual Status UpdateCampaign(const Campaign& c, int64_t actor,
+                                int64_t now_ms) = 0;
   virtual Result<std::vector<Campaign>> ListCampaigns(int64_t after_id,
                                                       int limit) = 0;
   // NotFound (field campaign_id) when the campaign is unknown.

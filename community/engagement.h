@@ -66,6 +66,18 @@ struct DwellDay {
   double avg_dwell_s = 0;  // Dwell per active member.
 };
 
+// Check-ins filed for one campaign day (make-ups counted apart).
+struct CheckinDay {
+  int day = 0;           // Campaign day, 1-based.
+  int64_t date = 0;      // Local days since the epoch.
+  int64_t checkins = 0;  // On the day itself.
+  int64_t makeups = 0;   // Filed later for that day.
+};
+struct DailyCheckins {
+  int64_t enrolled = 0;
+  std::vector<CheckinDay> days;  // Day 1 … the campaign's last day.
+};
+
 struct DormantMember {
   int64_t member_id = 0;
   std::string nickname;
@@ -110,6 +122,8 @@ class EngagementStore {
   virtual Result<std::vector<LeaderboardRow>> Leaderboard(int64_t campaign_id,
                                                           int limit) = 0;
   virtual Result<std::vector<DwellDay>> Dwell(int64_t campaign_id) = 0;
+  // Check-ins per campaign day, every day of the campaign (zeros kept).
+  virtual Result<DailyCheckins> CheckinsPerDay(int64_t campaign_id) = 0;
   // One member's dwell per local (China) day: `active` is 1 on days with
   // events, `avg_dwell_s` the day's total.
   virtual Result<std::vector<DwellDay>> MemberDwell(int64_t member_id) = 0;

@@ -31,6 +31,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/campaigns",    Access::kStaff, kOps, h(CreateCampaign)});
   router.Add({"GET",  "/api/v1/campaigns",    Access::kStaff, kOps, h(ListCampaigns)});
   router.Add({"GET",  "/api/v1/campaigns/{id}", Access::kStaff, kOps, h(GetCampaign)});
+  router.Add({"PATCH", "/api/v1/campaigns/{id}", Access::kStaff, kOps, h(PatchCampaign)});
   router.Add({"POST", "/api/v1/campaigns/{id}/enrollments", Access::kStaff, kOps, h(Enroll)});
   router.Add({"GET",  "/api/v1/campaigns/{id}/retention", Access::kStaff, kOps, h(Retention)});
   router.Add({"POST", "/api/v1/groups",       Access::kStaff, kOps, h(CreateGroup)});
@@ -58,6 +59,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/feedback/{id}/replies", Access::kStaff, kOps, h(ReplyFeedback)});
   router.Add({"GET",  "/api/v1/campaigns/{id}/leaderboard", Access::kStaff, kOps, h(LeaderboardReply)});
   router.Add({"GET",  "/api/v1/campaigns/{id}/dwell", Access::kStaff, kOps, h(DwellReply)});
+  router.Add({"GET",  "/api/v1/campaigns/{id}/daily", Access::kStaff, kOps, h(DailyCheckinsReply)});
   router.Add({"GET",  "/api/v1/groups/{id}/dormant", Access::kStaff, kOps, h(DormantList)});
   router.Add({"GET",  "/api/v1/groups/{id}/reactivation", Access::kStaff, kOps, h(ReactivationList)});
   router.Add({"GET",  "/api/v1/cohorts",      Access::kStaff, kOps, h(CohortsReply)});

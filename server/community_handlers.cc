@@ -194,6 +194,41 @@ Result<Reply> CreateCampaign(Services& s, Request& r) {
   return Reply{201, {{"id", IdString(c.id)}}};
 }
 
+// PATCH /campaigns/{id}: any of the creation fields; dates, length and
+// time zone only while the campaign has no check-ins.
+Result<Reply> PatchCampaign(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Campaign c, s.community->GetCampaign(id));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(c.name, GetStringOr(body, "name", c.name, 400));
+  QY_ASSIGN_OR_RETURN(c.theme, GetStringOr(body, "theme", c.theme, 200));
+  QY_ASSIGN_OR_RETURN(c.series, GetStringOr(body, "series", c.series, 400));
+  QY_ASSIGN_OR_RETURN(auto starts, GetString(body, "starts_on", false, 16));
+  if (starts) {
+    auto day = ParseIsoDate(*starts);
+    if (!day.ok())
+      return Status::InvalidArgument("starts_on: " + day.status().message(),
+                                     "starts_on");
+    c.starts_on = *day;
+  }
+  QY_ASSIGN_OR_RETURN(auto days, GetInt(body, "days", false));
+  if (days && (*days < 1 || *days > 366))
+    return Status::InvalidArgument("days must be from 1 to 366", "days");
+  if (days) c.days = static_cast<int>(*days);
+  QY_ASSIGN_OR_RETURN(auto price, GetInt(body, "price_fen", false));
+  if (price && *price < 0)
+    return Status::InvalidArgument("price_fen must not be negative",
+                                   "price_fen");
+  if (price) c.price_fen = *price;
+  QY_ASSIGN_OR_RETURN(c.timezone,
+                      GetStringOr(body, "timezone", c.timezone, 64));
+  QY_RETURN_IF_ERROR(community::ValidateCampaign(c));
+  QY_RETURN_IF_ERROR(
+      s.community->UpdateCampaign(c, r.principal.id, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(c, s.community->GetCampaign(id));
+  return Reply{200, CampaignJson(c)};
+}
+
 Result<Reply> ListCampaigns(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(

@@ -324,6 +324,24 @@ Result<Reply> DwellReply(Services& s, Request& r) {
                 {"latest_avg_dwell_s", latest}}};
 }
 
+// GET /campaigns/{id}/daily: check-ins per campaign day and the day's
+// check-in rate (on-time check-ins / enrolled; make-ups shown apart).
+Result<Reply> DailyCheckinsReply(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto daily, s.engagement->CheckinsPerDay(id));
+  Json items = Json::array();
+  for (const auto& d : daily.days) {
+    double rate =
+        daily.enrolled ? static_cast<double>(d.checkins) / daily.enrolled : 0;
+    items.push_back({{"day", d.day},
+                     {"date", FormatIsoDate(d.date)},
+                     {"checkins", d.checkins},
+                     {"makeups", d.makeups},
+                     {"rate", std::round(rate * 10000) / 10000}});
+  }
+  return Reply{200, {{"enrolled", daily.enrolled}, {"days", items}}};
+}
+
 Result<Reply> MemberDwellReply(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_RETURN_IF_ERROR(s.members->FindMember(id).status());

@@ -93,6 +93,34 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
   return out;
 }
 
+Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
+    int64_t campaign_id) {
+  community::DailyCheckins out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
+    for (int d = 1; d <= camp.days; ++d)
+      out.days.push_back({d, camp.starts_on + d - 1, 0, 0});
+    QY_ASSIGN_OR_RETURN(
+        Statement * n,
+        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"));
+    n->Bind(1, campaign_id);
+    QY_ASSIGN_OR_RETURN(bool row, n->Step());
+    out.enrolled = row ? n->Int(0) : 0;
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT day, SUM(makeup = 0), SUM(makeup = 1) FROM checkins"
+                  " WHERE campaign_id = ? GROUP BY day"));
+    st->Bind(1, campaign_id);
+    return ForEachRow(st, [&](const Statement& s) {
+      int64_t d = s.Int(0);
+      if (d < 1 || d > camp.days) return;
+      out.days[d - 1].checkins = s.Int(1);
+      out.days[d - 1].makeups = s.Int(2);
+    });
+  }));
+  return out;
+}
+
 Result<std::vector<community::DwellDay>> SqliteEngagementStore::MemberDwell(
     int64_t member_id) {
   std::vector<community::DwellDay> out;

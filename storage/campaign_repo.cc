@@ -1,5 +1,6 @@
 // SqliteCommunityStore: campaigns, groups and enrollments.
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
@@ -130,6 +131,55 @@ Result<Campaign> SqliteCommunityStore::GetCampaign(int64_t id) {
     return Status::Ok();
   }));
   return out;
+}
+
+Status SqliteCommunityStore::UpdateCampaign(const Campaign& k, int64_t actor,
+                                            int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign old, LoadCampaign(c, k.id));
+    std::string changed;
+    auto note = [&](bool differs, const char* field) {
+      if (differs) changed += (changed.empty() ? "" : ",") + std::string(field);
+    };
+    note(old.name != k.name, "name");
+    note(old.theme != k.theme, "theme");
+    note(old.series != k.series, "series");
+    note(old.price_fen != k.price_fen, "price_fen");
+    bool dates = old.starts_on != k.starts_on || old.days != k.days ||
+                 old.timezone != k.timezone;
+    note(old.starts_on != k.starts_on, "starts_on");
+    note(old.days != k.days, "days");
+    note(old.timezone != k.timezone, "timezone");
+    if (changed.empty()) return Status::Ok();
+    if (dates) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * any,
+          c.Prepare("SELECT 1 FROM checkins WHERE campaign_id = ? LIMIT 1"));
+      any->Bind(1, k.id);
+      QY_ASSIGN_OR_RETURN(bool has, any->Step());
+      if (has) {
+        return Status::Conflict(
+            "the campaign has check-ins: its start, length and time zone "
+            "can no longer change");
+      }
+    }
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("UPDATE campaigns SET name = ?, theme = ?, series = ?,"
+                  " starts_on = ?, days = ?, price_fen = ?, timezone = ?"
+                  " WHERE id = ?"));
+    QY_RETURN_IF_ERROR(st->Bind(1, k.name)
+                           .Bind(2, k.theme)
+                           .Bind(3, k.series)
+                           .Bind(4, k.starts_on)
+                           .Bind(5, k.days)
+                           .Bind(6, k.price_fen)
+                           .Bind(7, k.timezone)
+                           .Bind(8, k.id)
+                           .Run());
+    return WriteAudit(c, actor, "campaign.update", std::to_string(k.id),
+                      changed, now_ms);
+  });
 }
 
 Result<std::vector<Campaign>> SqliteCommunityStore::ListCampaigns(

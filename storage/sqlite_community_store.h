@@ -14,6 +14,8 @@ class SqliteCommunityStore : public community::CommunityStore {
 
   Result<int64_t> CreateCampaign(const community::Campaign& c) override;
   Result<community::Campaign> GetCampaign(int64_t id) override;
+  Status UpdateCampaign(const community::Campaign& c, int64_t actor,
+                        int64_t now_ms) override;
   Result<std::vector<community::Campaign>> ListCampaigns(int64_t after_id,
                                                          int limit) override;
   Result<int64_t> CreateGroup(const community::Group& g) override;

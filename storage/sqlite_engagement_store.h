@@ -32,6 +32,7 @@ class SqliteEngagementStore : public community::EngagementStore {
   Result<std::vector<community::LeaderboardRow>> Leaderboard(
       int64_t campaign_id, int limit) override;
   Result<std::vector<community::DwellDay>> Dwell(int64_t campaign_id) override;
+  Result<community::DailyCheckins> CheckinsPerDay(int64_t campaign_id) override;
   Result<std::vector<community::DwellDay>> MemberDwell(
       int64_t member_id) override;
   Result<std::vector<community::DormantMember>> Dormant(int64_t group_id,

@@ -287,6 +287,52 @@ TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
   EXPECT_EQ(client_->Get("/api/v1/campaigns", sales).status, 403);
 }
 
+TEST_F(CommunityApiTest,
+       CampaignsAreEditedAndAuditedButDatesFreezeAtFirstCheckin) {
+  std::string a = CreateCampaign("第1期", -2, 21);
+  auto patch = [&](const nlohmann::json& body) {
+    return client_->Call("PATCH", "/api/v1/campaigns/" + a, body.dump(), op_);
+  };
+  auto renamed = patch({{"name", "第1期（春季）"}, {"price_fen", 12900}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body.dump();
+  EXPECT_EQ(renamed.data()["name"], "第1期（春季）");
+  EXPECT_EQ(renamed.data()["price_fen"], 12900);
+  EXPECT_EQ(renamed.data()["days"], 21);  // Untouched fields stay.
+  auto longer = patch({{"days", 28}});
+  ASSERT_EQ(longer.status, 200);
+  EXPECT_EQ(longer.data()["days"], 28);
+  auto bad = patch({{"days", 0}});
+  EXPECT_EQ(bad.code(), 40001);
+  EXPECT_EQ(bad.data()["field"], "days");
+  EXPECT_EQ(patch({{"starts_on", "2026-02-30"}}).code(), 40001);
+  EXPECT_EQ(patch({{"timezone", "Mars/Olympus"}}).code(), 40001);
+
+  auto e = client_->Post(
+      "/api/v1/campaigns/" + a + "/enrollments",
+      {{"enrollments", {{{"openid", "k1"}, {"nickname", "甲"}}}}}, op_);
+  ASSERT_EQ(e.status, 200);
+  std::string p = ParticipantToken("k1", "甲");
+  ASSERT_EQ(client_
+                ->Post("/api/v1/mp/checkins",
+                       {{"campaign_id", a}, {"client_id", "x"}}, p)
+                .status,
+            201);
+  auto frozen = patch({{"days", 14}});
+  EXPECT_EQ(frozen.status, 409);
+  EXPECT_NE(frozen.body["msg"].get<std::string>().find("check-ins"),
+            std::string::npos);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/" + a, op_).data()["days"], 28);
+  EXPECT_EQ(patch({{"name", "第1期"}}).status, 200);  // Names still change.
+
+  auto audit = client_->Get("/api/v1/audit?limit=50", AdminToken());
+  int updates = 0;
+  for (const auto& entry : audit.data()["items"])
+    updates += entry["action"] == "campaign.update";
+  EXPECT_EQ(updates, 3);
+  EXPECT_EQ(client_->Call("PATCH", "/api/v1/campaigns/999", "{}", op_).status,
+            404);
+}
+
 TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);

@@ -151,6 +151,41 @@ TEST_F(EngagementApiTest, CalendarLeaderboardAndOwnCheckinsOnly) {
       404);
 }
 
+TEST_F(EngagementApiTest, DailyCheckinsCountEachCampaignDayWithMakeupsApart) {
+  ASSERT_EQ(client_
+                ->Post("/api/v1/mp/checkins",
+                       {{"campaign_id", b_}, {"client_id", "t1"}}, p1_)
+                .status,
+            201);
+  ASSERT_EQ(client_
+                ->Post("/api/v1/mp/checkins",
+                       {{"campaign_id", b_}, {"client_id", "t2"}}, p2_)
+                .status,
+            201);
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/checkins",
+                 {{"campaign_id", b_}, {"client_id", "m1"}, {"makeup_day", 3}},
+                 p1_)
+          .status,
+      201);
+  auto d = client_->Get("/api/v1/campaigns/" + b_ + "/daily", op_);
+  ASSERT_EQ(d.status, 200) << d.body.dump();
+  EXPECT_EQ(d.data()["enrolled"], 2);
+  const auto& days = d.data()["days"];
+  ASSERT_EQ(days.size(), 21u);
+  EXPECT_EQ(days[0]["date"], FormatIsoDate(today_ - 5));
+  EXPECT_EQ(days[5]["day"], 6);  // Today.
+  EXPECT_EQ(days[5]["checkins"], 2);
+  EXPECT_EQ(days[5]["rate"], 1.0);
+  EXPECT_EQ(days[2]["checkins"], 0);
+  EXPECT_EQ(days[2]["makeups"], 1);
+  EXPECT_EQ(days[2]["rate"], 0.0);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/999/daily", op_).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/" + b_ + "/daily", p1_).status,
+            401);
+}
+
 TEST_F(EngagementApiTest, DwellAveragesOverActiveMembersPerDay) {
   std::string now = FormatRfc3339(clock_.NowMillis());
   client_->Post("/api/v1/mp/events",

@@ -115,6 +115,21 @@ describe('console', () => {
     await page.waitForTimeout(800);  // Let the charts finish their animation.
     await page.screenshot({ path: path.join(shots, 'operator-retention.png'), fullPage: true });
 
+    // Campaign edits: a new name is saved; the length is frozen by check-ins.
+    await page.locator('[data-test=menu-campaigns]').click();
+    await page.locator('[data-test=edit-3]').click();
+    await page.locator('input[data-test=c-name]').fill('英语口语打卡 第1期（秋）');
+    await page.locator('[data-test=c-save]').click();
+    await page.locator('[data-test=campaign-3]', { hasText: '（秋）' }).waitFor();
+    assert.equal((await apiCall(server.base, 'GET', '/campaigns/3', null, op.token)).name, '英语口语打卡 第1期（秋）');
+    await page.locator('[data-test=edit-3]').click();
+    await page.locator('.el-dialog .el-input-number__increase').first().click();
+    await page.locator('[data-test=c-save]').click();
+    await page.locator('[data-test=c-error]', { hasText: 'check-ins' }).waitFor();
+    assert.equal((await apiCall(server.base, 'GET', '/campaigns/3', null, op.token)).days, 14);
+    await page.screenshot({ path: path.join(shots, 'operator-campaign-edit.png') });
+    await page.keyboard.press('Escape');
+
     // The English switch changes the menu.
     await pickOption(page, 'lang', 'English');
     await page.locator('[data-test=menu-campaigns]', { hasText: 'Campaigns' }).waitFor();

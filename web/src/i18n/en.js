@@ -13,11 +13,13 @@ export default {
     members: 'Members', active7d: 'Active (7 d)', checkinRate: 'Check-in rate (7 d)',
   },
   campaigns: {
+    edit: 'Edit', editTitle: 'Edit “{name}”', datesFreeze: 'Once someone has checked in, the start, length and time zone are fixed.',
     title: 'Campaigns', create: 'New campaign', name: 'Name', theme: 'Theme', series: 'Series', startsOn: 'Starts on',
     endsOn: 'Ends on', days: 'Days', price: 'Price', priceYuan: 'Price (yuan)', timezone: 'Time zone',
     badPrice: 'The price must be an amount such as 99 or 99.00',
   },
   dashboard: {
+    daily: 'Check-ins per campaign day', onTime: 'On the day', makeups: 'Make-ups', rate: 'Check-in rate', day: 'day',
     next: 'Renewal into', base: 'Members', renewed: 'Renewed', stayed: 'Stayed', churned: 'Churned (resolved)',
     churnedExact: 'Churned (exact match only)', active: 'Active in app', funnel: 'Where members went',
     churnCompare: 'Churn: exact match vs identity resolution', matchedBy: 'How roster rows matched',

@@ -13,10 +13,12 @@ export default {
     members: '成员', active7d: '7 天活跃', checkinRate: '7 天打卡率',
   },
   campaigns: {
+    edit: '编辑', editTitle: '编辑「{name}」', datesFreeze: '有打卡后，开始日期、天数和时区不能再改。',
     title: '活动', create: '新建活动', name: '名称', theme: '主题', series: '系列', startsOn: '开始日期',
     endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',
   },
   dashboard: {
+    daily: '每日打卡（按活动第几天）', onTime: '当天打卡', makeups: '补卡', rate: '打卡率', day: '天',
     next: '续报到', base: '本期学员', renewed: '续报', stayed: '留群', churned: '流失（识别后）',
     churnedExact: '流失（仅精确匹配）', active: '小程序活跃', funnel: '学员去向', churnCompare: '流失：精确匹配 vs 身份识别',
     matchedBy: '名单匹配方式',
