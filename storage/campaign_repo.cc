@@ -79,6 +79,18 @@ Result<int64_t> MemberForEnrollment(Connection& c,
   return InsertMember(c, m, now_ms);
 }
 
+// Binds a campaign's editable fields to parameters 1–7 (name, theme,
+// series, starts_on, days, price_fen, timezone).
+Statement& BindCampaign(Statement& st, const Campaign& k) {
+  return st.Bind(1, k.name)
+      .Bind(2, k.theme)
+      .Bind(3, k.series)
+      .Bind(4, k.starts_on)
+      .Bind(5, k.days)
+      .Bind(6, k.price_fen)
+      .Bind(7, k.timezone);
+}
+
 }  // namespace
 
 Result<Campaign> LoadCampaign(Connection& c, int64_t id) {
@@ -109,15 +121,7 @@ Result<int64_t> SqliteCommunityStore::CreateCampaign(const Campaign& k) {
         c.Prepare("INSERT INTO campaigns (name, theme, series, starts_on, days,"
                   " price_fen, timezone, created_at_ms)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    QY_RETURN_IF_ERROR(st->Bind(1, k.name)
-                           .Bind(2, k.theme)
-                           .Bind(3, k.series)
-                           .Bind(4, k.starts_on)
-                           .Bind(5, k.days)
-                           .Bind(6, k.price_fen)
-                           .Bind(7, k.timezone)
-                           .Bind(8, k.created_at_ms)
-                           .Run());
+    QY_RETURN_IF_ERROR(BindCampaign(*st, k).Bind(8, k.created_at_ms).Run());
     id = c.LastInsertId();
     return Status::Ok();
   }));
@@ -168,15 +172,7 @@ Status SqliteCommunityStore::UpdateCampaign(const Campaign& k, int64_t actor,
         c.Prepare("UPDATE campaigns SET name = ?, theme = ?, series = ?,"
                   " starts_on = ?, days = ?, price_fen = ?, timezone = ?"
                   " WHERE id = ?"));
-    QY_RETURN_IF_ERROR(st->Bind(1, k.name)
-                           .Bind(2, k.theme)
-                           .Bind(3, k.series)
-                           .Bind(4, k.starts_on)
-                           .Bind(5, k.days)
-                           .Bind(6, k.price_fen)
-                           .Bind(7, k.timezone)
-                           .Bind(8, k.id)
-                           .Run());
+    QY_RETURN_IF_ERROR(BindCampaign(*st, k).Bind(8, k.id).Run());
     return WriteAudit(c, actor, "campaign.update", std::to_string(k.id),
                       changed, now_ms);
   });
