@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, apiCall } from './server.mjs';
+import { rosterXlsx } from '../tests/zip.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -71,7 +72,7 @@ describe('console', () => {
     const op = await apiCall(server.base, 'POST', '/auth/login',
                              { username: 'operator', password: 'demo-operator-1' });
     const leaders = await apiCall(server.base, 'GET', '/campaigns/2/leaderboard', null, op.token);
-    const names = leaders.items.slice(0, 3).map((m) => m.nickname);
+    const names = leaders.items.slice(0, 5).map((m) => m.nickname);
     // Chinese headers, a BOM, a decorated nickname and a stranger.
     const csv = '\uFEFF群昵称,微信号,入群时间\n' +
       `${names[0]},,2026-10-20 09:00\n${names[1]}🌸,,2026-10-20\n${names[2]},,2026/10/21\n陌生人甲,,2026-10-22\n`;
@@ -94,6 +95,16 @@ describe('console', () => {
     const matched = Number(await page.locator('[data-test=roster-matched]').innerText());
     assert.ok(matched >= 3, `the three members are matched (got ${matched})`);
     await page.screenshot({ path: path.join(shots, 'operator-roster-result.png') });
+    // An XLSX export: previewed in the browser too, date serials written out.
+    await page.locator('[data-test=roster-file]').setInputFiles({
+      name: 'roster.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(rosterXlsx([[names[3], '46300.5'], [names[4], '46301.75']])),
+    });
+    await page.locator('[data-test=roster-preview] .el-table__row').first().waitFor();
+    assert.equal(await page.locator('[data-test=roster-preview] .el-table__row').count(), 2);
+    await page.locator('[data-test=roster-import]').click();
+    await page.locator('[data-test=roster-result]', { hasText: '2' }).waitFor();
+    assert.equal(Number(await page.locator('[data-test=roster-matched]').innerText()), 2);
     await page.locator('.el-dialog__headerbtn').click();
     await page.locator('[data-test=timeline-2]').click();
     const timeline = await apiCall(server.base, 'GET', '/groups/2/timeline', null, op.token);

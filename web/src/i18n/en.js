@@ -29,6 +29,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy' },
   groups: {
+    xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',
     timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },
     title: 'Groups & rosters', name: 'Group', theme: 'Theme', series: 'Series', kind: 'Kind', upload: 'Upload roster',
     uploadTo: 'Upload a roster to “{name}”', asOf: 'Roster time', now: 'Default: now',

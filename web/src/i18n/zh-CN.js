@@ -28,6 +28,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配' },
   groups: {
+    xlsxPreviewFailed: '无法预览这个 XLSX（{why}），可以直接导入，由服务器按表头识别。',
     timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
     title: '群与名单', name: '群名', theme: '主题', series: '系列', kind: '类型', upload: '上传名单',
     uploadTo: '上传名单到「{name}」', asOf: '名单时间', now: '默认：现在', preview: '共 {rows} 行（编码 {encoding}），预览前 20 行；请确认每列对应的字段：',
