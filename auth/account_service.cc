@@ -173,6 +173,34 @@ Status AccountService::Logout(const std::string& token) {
   return store_->RevokeSession(hash, clock_->NowMillis());
 }
 
+Result<StaffUser> AccountService::UpdateUser(const UserUpdate& in,
+                                             int64_t actor) {
+  QY_ASSIGN_OR_RETURN(StaffUser user, store_->FindUserById(in.id));
+  if (in.role) {
+    auto role = ParseStaffRole(*in.role);
+    if (!role) {
+      return Status::InvalidArgument(
+          "role must be one of admin, operator, sales", "role");
+    }
+    user.role = *role;
+  }
+  if (in.display_name) {
+    if (in.display_name->size() > 64) {
+      return Status::InvalidArgument("display_name must be at most 64 bytes",
+                                     "display_name");
+    }
+    user.display_name = *in.display_name;
+  }
+  if (in.disabled) user.disabled = *in.disabled;
+  QY_RETURN_IF_ERROR(store_->UpdateUser(user, actor, clock_->NowMillis()));
+  {
+    // Cached sessions carry the old role: drop them all.
+    std::lock_guard lock(cache_mu_);
+    cache_.clear();
+  }
+  return user;
+}
+
 Result<int64_t> AccountService::CreateUser(const NewUser& in) {
   QY_RETURN_IF_ERROR(CheckUsername(in.username));
   auto role = ParseStaffRole(in.role);

@@ -5,6 +5,7 @@
 #define QUNYING_AUTH_ACCOUNT_SERVICE_H_
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -57,6 +58,13 @@ struct NewUser {
   std::string display_name;
 };
 
+// A change to a staff account; unset fields stay as they are.
+struct UserUpdate {
+  int64_t id = 0;
+  std::optional<std::string> role, display_name;
+  std::optional<bool> disabled;
+};
+
 class AccountService {
  public:
   AccountService(AccountStore* store, const Clock* clock,
@@ -73,6 +81,9 @@ class AccountService {
   Status Logout(const std::string& token);
 
   Result<int64_t> CreateUser(const NewUser& user);
+  // Changes a user's role, display name or disabled flag; a disabled user or
+  // one whose role changed is signed out at once (cache included).
+  Result<StaffUser> UpdateUser(const UserUpdate& update, int64_t actor);
   // Creates the first admin when there is none. Returns true if created.
   Result<bool> EnsureAdmin(const std::string& username,
                            const std::string& password);

@@ -55,6 +55,11 @@ class AccountStore {
   virtual Result<std::vector<StaffUser>> ListUsers(int64_t after_id,
                                                    int limit) = 0;
   virtual Result<int64_t> CountUsersWithRole(Role role) = 0;
+  // Writes `u`'s role, display name and disabled flag (by id), audited as
+  // `actor`. When the role changes or the user is disabled, their sessions
+  // are revoked. Conflict (nothing written) if no enabled admin would remain.
+  virtual Status UpdateUser(const StaffUser& u, int64_t actor,
+                            int64_t now_ms) = 0;
 
   virtual Status CreateSession(const SessionRecord& session) = 0;
   // NotFound when absent (revoked sessions are returned with revoked=true).

@@ -23,6 +23,7 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/auth/me",      Access::kStaff,       {}, h(Me)});
   router.Add({"POST", "/api/v1/users",        Access::kStaff,   kAdmin, h(CreateUser)});
   router.Add({"GET",  "/api/v1/users",        Access::kStaff,   kAdmin, h(ListUsers)});
+  router.Add({"PATCH", "/api/v1/users/{id}",  Access::kStaff,   kAdmin, h(PatchUser)});
   router.Add({"POST", "/api/v1/mp/login",     Access::kPublic,      {}, h(MpLogin)});
   router.Add({"GET",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpGetMe)});
   router.Add({"PUT",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpPutMe)});

@@ -60,4 +60,26 @@ Result<Reply> ListUsers(Services& s, Request& r) {
   return Reply{200, PageJson(users, page.limit, UserJson)};
 }
 
+// PATCH /users/{id} {"role","display_name","disabled"} (admin): any of
+// them; a disabled user or one whose role changed is signed out at once.
+Result<Reply> PatchUser(Services& s, Request& r) {
+  auth::UserUpdate u;
+  QY_ASSIGN_OR_RETURN(u.id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(u.role, GetString(body, "role", false, 32));
+  QY_ASSIGN_OR_RETURN(u.display_name,
+                      GetString(body, "display_name", false, 256));
+  if (auto d = body.find("disabled"); d != body.end() && !d->is_null()) {
+    if (!d->is_boolean())
+      return Status::InvalidArgument("disabled must be true or false",
+                                     "disabled");
+    u.disabled = d->get<bool>();
+  }
+  auto user = s.accounts->UpdateUser(u, r.principal.id);
+  if (!user.ok() && user.status().code() == StatusCode::kNotFound)
+    return Status::NotFound("user not found");
+  QY_RETURN_IF_ERROR(user.status());
+  return Reply{200, UserJson(*user)};
+}
+
 }  // namespace qunying::server

@@ -1,5 +1,7 @@
 #include "storage/sqlite_account_store.h"
 
+#include "storage/sqlite_identity_admin_store.h"
+
 namespace qunying::storage {
 namespace {
 
@@ -148,6 +150,55 @@ Result<auth::SessionRecord> SqliteAccountStore::FindSession(
   });
   if (!s.ok()) return s;
   return rec;
+}
+
+Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
+                                      int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * old,
+        c.Prepare(
+            "SELECT role, disabled, display_name FROM users WHERE id = ?"));
+    old->Bind(1, u.id);
+    QY_ASSIGN_OR_RETURN(bool found, old->Step());
+    if (!found) return Status::NotFound("user not found");
+    std::string old_role = old->Text(0);
+    bool was_disabled = old->Int(1) != 0;
+    std::string old_name = old->Text(2);
+    std::string role(auth::RoleName(u.role));
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE users SET role = ?, display_name = ?, disabled = ?"
+                  " WHERE id = ?"));
+    QY_RETURN_IF_ERROR(up->Bind(1, role)
+                           .Bind(2, u.display_name)
+                           .Bind(3, u.disabled ? 1 : 0)
+                           .Bind(4, u.id)
+                           .Run());
+    QY_ASSIGN_OR_RETURN(
+        Statement * admins,
+        c.Prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
+                  " disabled = 0"));
+    QY_ASSIGN_OR_RETURN(bool row, admins->Step());
+    if (!row || admins->Int(0) == 0) {
+      return Status::Conflict("at least one enabled admin must remain");
+    }
+    std::string detail;
+    if (role != old_role) detail += "role " + old_role + "→" + role + ";";
+    if (u.disabled != was_disabled)
+      detail += u.disabled ? "disabled;" : "enabled;";
+    if (u.display_name != old_name) detail += "display_name;";
+    if (role != old_role || (u.disabled && !was_disabled)) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * revoke,
+          c.Prepare("UPDATE sessions SET revoked_at_ms = ? WHERE kind ="
+                    " 'staff' AND subject_id = ? AND revoked_at_ms IS NULL"));
+      QY_RETURN_IF_ERROR(revoke->Bind(1, now_ms).Bind(2, u.id).Run());
+    }
+    if (detail.empty()) return Status::Ok();
+    return WriteAudit(c, actor, "user.update", std::to_string(u.id), detail,
+                      now_ms);
+  });
 }
 
 Status SqliteAccountStore::TouchSession(const std::string& token_hash,

@@ -17,6 +17,8 @@ class SqliteAccountStore : public auth::AccountStore {
   Result<std::vector<auth::StaffUser>> ListUsers(int64_t after_id,
                                                  int limit) override;
   Result<int64_t> CountUsersWithRole(auth::Role role) override;
+  Status UpdateUser(const auth::StaffUser& u, int64_t actor,
+                    int64_t now_ms) override;
 
   Status CreateSession(const auth::SessionRecord& session) override;
   Result<auth::SessionRecord> FindSession(

@@ -110,6 +110,52 @@ TEST_F(AuthApiTest, CreatedUserCanSignInWithTheirRole) {
   EXPECT_EQ(dup.data()["field"], "username");
 }
 
+TEST_F(AuthApiTest, AdminsChangeRolesAndDisableUsersWhoAreSignedOutAtOnce) {
+  std::string admin = AdminToken();
+  std::string rep = CreateStaff("rep_one", "sales");
+  ASSERT_EQ(client_->Get("/api/v1/leads", rep).status, 200);
+  auto me = client_->Get("/api/v1/auth/me", rep);
+  std::string id = me.data()["id"];
+  auto patch = [&](const nlohmann::json& body, const std::string& who = "") {
+    return client_->Call("PATCH", "/api/v1/users/" + id, body.dump(),
+                         who.empty() ? admin : who);
+  };
+  // A new role signs the user out; the new sign-in carries the new role.
+  auto changed = patch({{"role", "operator"}, {"display_name", "运营小周"}});
+  ASSERT_EQ(changed.status, 200) << changed.body.dump();
+  EXPECT_EQ(changed.data()["role"], "operator");
+  EXPECT_EQ(changed.data()["display_name"], "运营小周");
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", rep).status, 401);
+  std::string again = LoginAs("rep_one", "rep_one-pass-1");
+  EXPECT_EQ(client_->Get("/api/v1/leads", again).status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/matrix", again).status, 200);
+  // Disabled: signed out and cannot sign in.
+  ASSERT_EQ(patch({{"disabled", true}}).status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/matrix", again).status, 401);
+  auto refused =
+      client_->Post("/api/v1/auth/login",
+                    {{"username", "rep_one"}, {"password", "rep_one-pass-1"}});
+  EXPECT_EQ(refused.status, 401);
+  ASSERT_EQ(patch({{"disabled", false}}).status, 200);
+  EXPECT_FALSE(LoginAs("rep_one", "rep_one-pass-1").empty());
+  // Bad input names the field; others may not; the last admin stays.
+  EXPECT_EQ(patch({{"role", "boss"}}).data()["field"], "role");
+  EXPECT_EQ(patch({{"disabled", "yes"}}).data()["field"], "disabled");
+  EXPECT_EQ(patch({{"role", "admin"}}, again).status, 401);
+  std::string admin_id = client_->Get("/api/v1/auth/me", admin).data()["id"];
+  auto last = client_->Call("PATCH", "/api/v1/users/" + admin_id,
+                            R"({"disabled": true})", admin);
+  EXPECT_EQ(last.status, 409);
+  EXPECT_EQ(client_->Get("/api/v1/users", admin).status, 200);  // Still in.
+  EXPECT_EQ(client_->Call("PATCH", "/api/v1/users/999", "{}", admin).status,
+            404);
+  auto audit = client_->Get("/api/v1/audit", admin);
+  int audited = 0;
+  for (const auto& e : audit.data()["items"])
+    audited += e["action"] == "user.update";
+  EXPECT_EQ(audited, 3);  // Role and name; disabled; enabled.
+}
+
 TEST_F(AuthApiTest, UserListPagesThroughEveryUserOnce) {
   std::string admin = AdminToken();
   for (int i = 0; i < 5; ++i)

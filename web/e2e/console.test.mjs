@@ -259,6 +259,18 @@ describe('console', () => {
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(shots, 'admin-training.png'), fullPage: true });
 
+    // Disable sales2 from the Users page: their session ends at once.
+    const rep2 = await apiCall(server.base, 'POST', '/auth/login',
+                               { username: 'sales2', password: 'demo-sales-2' });
+    await page.locator('[data-test=menu-users]').click();
+    await page.locator('[data-test=enabled-sales2]').click();
+    await page.locator('.el-message--success').waitFor();
+    const gone = await fetch(`${server.base}/api/v1/leads`, { headers: { Authorization: `Bearer ${rep2.token}` } });
+    assert.equal(gone.status, 401);
+    const users = await apiCall(server.base, 'GET', '/users', null, admin.token);
+    assert.equal(users.items.find((u) => u.username === 'sales2').disabled, true);
+    await page.screenshot({ path: path.join(shots, 'admin-users.png') });
+
     await page.locator('[data-test=menu-audit]').click();
     await page.locator('[data-test=audit-table] .el-table__row', { hasText: 'scoring.train' }).waitFor();
     await page.screenshot({ path: path.join(shots, 'admin-audit.png') });
