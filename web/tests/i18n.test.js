@@ -51,6 +51,13 @@ describe('i18n', () => {
     }
   });
 
+  test('no message is left unused', () => {
+    const text = sources.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const dynamic = [...text.matchAll(/\bt\(`([a-zA-Z0-9_.]+)\.\$\{/g)].map((m) => `${m[1]}.`);
+    const unused = keys(zh).filter((k) => !text.includes(`'${k}'`) && !dynamic.some((p) => k.startsWith(p)));
+    expect(unused).toEqual([]);
+  });
+
   test('templates hold no Chinese text of their own', () => {
     const offenders = [];
     for (const f of sources.filter((s) => s.endsWith('.vue'))) {

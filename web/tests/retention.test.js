@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cohortCells, nextInSeries, retentionSlices } from '../src/lib/retention.js';
+import { cohortCells, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
 
 const camps = [
   { id: '1', series: '阅读', starts_on: '2026-09-26' },
@@ -15,11 +15,10 @@ describe('retention shaping', () => {
     expect(nextInSeries(camps[2], camps)).toBeNull();
     expect(nextInSeries(camps[1], camps)).toBeNull();
   });
-  test('the three slices add up to the base', () => {
-    const r = { base: 177, renewed: 60, stayed: 87 };
-    const slices = retentionSlices(r);
-    expect(slices.map((s) => s.value)).toEqual([60, 87, 30]);
-    expect(slices.reduce((a, s) => a + s.value, 0)).toBe(177);
+  test('the funnel narrows from the base to the renewed', () => {
+    const f = renewalFunnel({ base: 177, active: 120, renewed: 60, stayed: 87 });
+    expect(f.map((s) => s.key)).toEqual(['base', 'active', 'kept', 'renewed']);
+    expect(f.map((s) => s.value)).toEqual([177, 120, 147, 60]);
   });
   test('cohorts become heat-map cells in percent', () => {
     const { rows, cols, cells } = cohortCells([

@@ -19,9 +19,10 @@ export default {
     badPrice: 'The price must be an amount such as 99 or 99.00',
   },
   dashboard: {
+    kept: 'Kept (renewed or stayed)', funnelTitle: 'Renewal funnel',
     daily: 'Check-ins per campaign day', onTime: 'On the day', makeups: 'Make-ups', rate: 'Check-in rate', day: 'day',
     next: 'Renewal into', base: 'Members', renewed: 'Renewed', stayed: 'Stayed', churned: 'Churned (resolved)',
-    churnedExact: 'Churned (exact match only)', active: 'Active in app', funnel: 'Where members went',
+    churnedExact: 'Churned (exact match only)', active: 'Active in app',
     churnCompare: 'Churn: exact match vs identity resolution', matchedBy: 'How roster rows matched',
     churnHelp: 'Matching nicknames exactly counts {exact} members as churned; after identity resolution (renames, decorated and earlier nicknames) {resolved} really left.',
     cohorts: 'Series retention (campaign k → later ones)', dwell: 'Daily active members and dwell', leaderboard: 'Check-in leaderboard',

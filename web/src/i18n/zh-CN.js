@@ -18,9 +18,10 @@ export default {
     endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',
   },
   dashboard: {
+    kept: '留存（续报或留群）', funnelTitle: '续报漏斗',
     daily: '每日打卡（按活动第几天）', onTime: '当天打卡', makeups: '补卡', rate: '打卡率', day: '天',
     next: '续报到', base: '本期学员', renewed: '续报', stayed: '留群', churned: '流失（识别后）',
-    churnedExact: '流失（仅精确匹配）', active: '小程序活跃', funnel: '学员去向', churnCompare: '流失：精确匹配 vs 身份识别',
+    churnedExact: '流失（仅精确匹配）', active: '小程序活跃', churnCompare: '流失：精确匹配 vs 身份识别',
     matchedBy: '名单匹配方式',
     churnHelp: '只按昵称精确匹配会把 {exact} 人算作流失；经身份识别（改名、装饰昵称、历史昵称）后真实流失为 {resolved} 人。',
     cohorts: '系列留存（第 k 期 → 后续各期）', dwell: '每日活跃与人均停留', leaderboard: '打卡排行榜',

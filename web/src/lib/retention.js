@@ -8,12 +8,14 @@ export function nextInSeries(c, all) {
   return later[0] ?? null;
 }
 
-// The base split three ways; the parts always add up to the base.
-export function retentionSlices(r) {
+// The renewal funnel: the base, those still active in the mini-program,
+// those kept (renewed or still in a group), those who renewed.
+export function renewalFunnel(r) {
   return [
+    { key: 'base', value: r.base },
+    { key: 'active', value: r.active },
+    { key: 'kept', value: r.renewed + r.stayed },
     { key: 'renewed', value: r.renewed },
-    { key: 'stayed', value: r.stayed },
-    { key: 'churned', value: r.base - r.renewed - r.stayed },
   ];
 }
 
