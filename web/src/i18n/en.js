@@ -41,6 +41,7 @@ export default {
   },
   roster: { group_nickname: 'Group nickname', nickname: 'Nickname', wechat_id: 'WeChat ID', unionid: 'unionid', joined_at: 'Joined at' },
   leads: {
+    hintPhoto: 'Where the hint was read',
     activity: 'Check-ins and photo hints', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
     title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', member: 'Member', phone: 'Phone',
     score: 'Score', tier: 'Tier', parts: 'Fit · engagement · intent', fit: 'Fit', engagement: 'Engagement', intent: 'Intent',

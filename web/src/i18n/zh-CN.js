@@ -39,6 +39,7 @@ export default {
   },
   roster: { group_nickname: '群昵称', nickname: '昵称', wechat_id: '微信号', unionid: 'unionid', joined_at: '入群时间' },
   leads: {
+    hintPhoto: '线索来源照片',
     activity: '打卡与照片线索', claimToSee: '领取后可查看该成员的打卡、照片和画像线索。', noCheckins: '还没有打卡', day: '第 {day} 天', makeup: '补卡',
     title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', member: '成员', phone: '手机号',
     score: '评分', tier: '等级', parts: '契合 · 活跃 · 意向', fit: '契合', engagement: '活跃', intent: '意向',
