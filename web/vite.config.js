@@ -13,7 +13,7 @@ export default defineConfig({
     rollupOptions: {
       output: {
         manualChunks: {
-          echarts: ['echarts'],
+          echarts: ['echarts/core'],
           'element-plus': ['element-plus'],
         },
       },
