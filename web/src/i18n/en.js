@@ -63,11 +63,13 @@ export default {
     count: '{n} members ({days} days without activity)', lastActive: 'Last active', pastCheckins: 'Past check-ins',
   },
   content: {
+    status: { open: 'open', answered: 'answered', closed: 'closed' },
     title: 'Content & feedback', publish: 'Publish', to: 'Publish to', group: 'Group', series: 'Series', titleField: 'Title', body: 'Body',
     published: 'Published', feedback: 'Feedback tickets', stats: '{total} tickets, {open} open, median first response {median} min',
     reply: 'Reply…', send: 'Reply', close: 'Close ticket',
   },
   member: {
+    source: { mini_program: 'renamed in the app', enrollment: 'enrollment', roster: 'group roster', operator: 'set by an operator' }, fact: { accepted: 'accepted', auto: 'auto-accepted', review: 'for review' },
     nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from photo hints)', noProfile: 'No profile facts yet',
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
     into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',

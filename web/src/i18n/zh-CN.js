@@ -60,11 +60,13 @@ export default {
     lastActive: '最后活跃', pastCheckins: '历史打卡',
   },
   content: {
+    status: { open: '待处理', answered: '已回复', closed: '已关闭' },
     title: '内容与反馈', publish: '发布', to: '发布到', group: '群', series: '系列', titleField: '标题', body: '正文',
     published: '发布时间', feedback: '反馈工单', stats: '共 {total} 条，未处理 {open} 条，首次响应中位 {median} 分钟',
     reply: '回复…', send: '回复', close: '关闭工单',
   },
   member: {
+    source: { mini_program: '小程序改名', enrollment: '报名', roster: '群名单', operator: '运营修改' }, fact: { accepted: '已确认', auto: '自动采纳', review: '待审核' },
     nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自照片线索）', noProfile: '暂无画像', merge: '合并重复成员',
     mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
