@@ -31,6 +31,12 @@ describe('api client', () => {
     expect(err.field).toBe('days');
     expect(err.requestId).toBe('r2');
   });
+  test('describe() puts the kind of error before the server words', async () => {
+    const fetchImpl = () => reply(409, { code: 40901, msg: 'the day is already checked in', data: null });
+    const describe = (code, msg) => `[${code}] ${msg}`;
+    await expect(createApi({ fetchImpl, describe }).post('/mp/checkins', {}))
+      .rejects.toThrow('[40901] the day is already checked in');
+  });
   test('a 401 calls the expiry handler', async () => {
     const onUnauthorized = vi.fn();
     const fetchImpl = () => reply(401, { code: 40101, msg: 'session expired', data: null });

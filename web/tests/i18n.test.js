@@ -6,6 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import zh from '../src/i18n/zh-CN.js';
 import en from '../src/i18n/en.js';
+import { setLocale } from '../src/i18n/index.js';
+import { describeError } from '../src/lib/session.js';
 
 const src = path.resolve(__dirname, '../src');
 
@@ -54,6 +56,7 @@ describe('i18n', () => {
   test('no message is left unused', () => {
     const text = sources.map((f) => readFileSync(f, 'utf8')).join('\n');
     const dynamic = [...text.matchAll(/\bt\(`([a-zA-Z0-9_.]+)\.\$\{/g)].map((m) => `${m[1]}.`);
+    dynamic.push('errors.');  // Looked up by code in lib/session.js.
     const unused = keys(zh).filter((k) => !text.includes(`'${k}'`) && !dynamic.some((p) => k.startsWith(p)));
     expect(unused).toEqual([]);
   });
@@ -67,6 +70,22 @@ describe('i18n', () => {
       if (hit) offenders.push(`${path.basename(f)}: …${stripped.slice(Math.max(0, hit.index - 20), hit.index + 10)}…`);
     }
     expect(offenders).toEqual([]);
+  });
+
+  test('every error code of the contract has words in both languages', async () => {
+    for (const code of [40001, 40101, 40301, 40401, 40901, 41301, 41501, 42901, 50001, 50301]) {
+      expect(typeof zh.errors[code], String(code)).toBe('string');
+      expect(typeof en.errors[code], String(code)).toBe('string');
+    }
+  });
+
+  test('errors read in the chosen language, with the server words kept', () => {
+    setLocale('zh-CN');
+    expect(describeError(40001, 'days must be 1–366')).toBe('输入有误: days must be 1–366');
+    setLocale('en');
+    expect(describeError(40401, 'lead not found')).toBe('Not found: lead not found');
+    expect(describeError(12345, 'odd')).toBe('odd');
+    setLocale('zh-CN');
   });
 
   test('messages with placeholders keep them in both languages', () => {

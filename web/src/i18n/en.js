@@ -1,5 +1,10 @@
 export default {
   app: { name: 'Qunying', logout: 'Sign out', cancel: 'Cancel', save: 'Save', saved: 'Saved', close: 'Close', more: 'Load more' },
+  errors: {
+    0: 'Cannot reach the server', 40001: 'Bad input', 40101: 'Sign-in needed', 40301: 'Not allowed', 40401: 'Not found',
+    40901: 'Cannot do that now', 41301: 'Too large', 41501: 'Unsupported format', 42901: 'Too many attempts',
+    50001: 'Server error', 50301: 'Service unavailable',
+  },
   menu: { matrix: 'Community matrix', campaigns: 'Campaigns', groups: 'Groups & rosters', leads: 'Leads', kpis: 'Sales KPIs', reviews: 'Reviews', dormant: 'Dormant & reactivation', content: 'Content & feedback', users: 'Users & roles', scoring: 'Scoring & model', audit: 'Audit log' },
   roles: { admin: 'Admin', operator: 'Operator', sales: 'Sales' },
   login: {

@@ -1,5 +1,9 @@
 export default {
   app: { name: '群营', logout: '退出', cancel: '取消', save: '保存', saved: '已保存', close: '关闭', more: '加载更多' },
+  errors: {
+    0: '连不上服务器', 40001: '输入有误', 40101: '需要重新登录', 40301: '没有权限', 40401: '找不到', 40901: '无法执行',
+    41301: '内容太大', 41501: '格式不支持', 42901: '操作太频繁', 50001: '服务器出错', 50301: '服务暂不可用',
+  },
   menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', leads: '线索', kpis: '销售业绩', reviews: '待审核', dormant: '沉睡与唤醒', content: '内容与反馈', users: '用户与角色', scoring: '评分与模型', audit: '审计日志' },
   roles: { admin: '管理员', operator: '运营', sales: '销售' },
   login: {

@@ -27,9 +27,11 @@ function withQuery(path, query) {
   return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
 }
 
-// options: getToken() → token or '', onUnauthorized(error), fetchImpl.
+// options: getToken() → token or '', onUnauthorized(error), fetchImpl, and
+// describe(code, msg) → the message people see (e.g. the kind of error in
+// their language before the server's words).
 export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorized = () => {},
-                            fetchImpl = (...a) => fetch(...a) } = {}) {
+                            fetchImpl = (...a) => fetch(...a), describe = (code, msg) => msg } = {}) {
   async function request(method, path, { body, query, contentType, raw = false } = {}) {
     const headers = {};
     const token = getToken();
@@ -48,7 +50,7 @@ export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorize
     try {
       res = await fetchImpl(base + withQuery(path, query), { method, headers, body: payload });
     } catch (e) {
-      throw new ApiError(0, 0, `network error: ${e.message}`);
+      throw new ApiError(0, 0, describe(0, `network error: ${e.message}`));
     }
     if (raw && res.ok) return res;
     const text = await res.text();
@@ -59,8 +61,9 @@ export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorize
       env = null;
     }
     if (!res.ok || !env || env.code !== 0) {
-      const err = new ApiError(res.status, env?.code ?? res.status * 100 + 1,
-                               env?.msg || `HTTP ${res.status}`, env?.data, env?.request_id);
+      const code = env?.code ?? res.status * 100 + 1;
+      const err = new ApiError(res.status, code, describe(code, env?.msg || `HTTP ${res.status}`),
+                               env?.data, env?.request_id);
       if (res.status === 401) onUnauthorized(err);
       throw err;
     }

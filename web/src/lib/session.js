@@ -3,6 +3,15 @@
 // are kept in localStorage so a reload keeps the user signed in.
 import { reactive } from 'vue';
 import { createApi } from './api.js';
+import { i18n } from '../i18n/index.js';
+
+// "输入有误：days must be 1–366": the kind of error in the user's language,
+// then the server's own words (which name the field or the limit).
+export function describeError(code, msg) {
+  const key = `errors.${code}`;
+  const kind = i18n.global.te(key) ? i18n.global.t(key) : '';
+  return kind ? `${kind}: ${msg}` : msg;
+}
 
 const kStaffKey = 'qunying.staff';
 const kParticipantKey = 'qunying.participant';
@@ -37,10 +46,12 @@ export function clearParticipant() {
 export const onExpired = { staff: () => {}, participant: () => {} };
 
 export const api = createApi({
+  describe: describeError,
   getToken: () => staff.token,
   onUnauthorized: () => { clearStaff(); onExpired.staff(); },
 });
 export const mpApi = createApi({
+  describe: describeError,
   getToken: () => participant.token,
   onUnauthorized: () => { clearParticipant(); onExpired.participant(); },
 });
