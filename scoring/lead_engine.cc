@@ -242,6 +242,22 @@ Result<int> LeadEngine::ReleaseOverdue() {
   return store_->ReleaseOverdue(now - options_.sla_ms, now);
 }
 
+Result<int64_t> LeadEngine::AutoAssign() {
+  int64_t assigned = 0;
+  for (const AutoAssignRule& a : rules().auto_assign) {
+    AssignRequest req;
+    req.rule = a.rule;
+    req.reps = a.reps;
+    req.count = a.count;
+    req.series = a.series;
+    req.city = a.city;
+    QY_ASSIGN_OR_RETURN(auto pairs, store_->Assign(req, options_.claim, 0,
+                                                   clock_->NowMillis()));
+    assigned += static_cast<int64_t>(pairs.size());
+  }
+  return assigned;
+}
+
 Result<std::vector<ModelFactor>> LeadEngine::Explain(const Lead& lead) const {
   auto model = Current();
   if (!model) return std::vector<ModelFactor>{};

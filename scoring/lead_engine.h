@@ -64,6 +64,9 @@ class LeadEngine {
 
   [[nodiscard]] Result<std::vector<Lead>> Claim(int64_t user, int count);
   [[nodiscard]] Result<int> ReleaseOverdue();
+  // Applies the rules' standing assignment (ScoringRules::auto_assign) to
+  // the pool; returns how many leads went to reps.
+  [[nodiscard]] Result<int64_t> AutoAssign();
 
   // The model's largest contributions for a lead (empty without a model).
   [[nodiscard]] Result<std::vector<ModelFactor>> Explain(

@@ -56,6 +56,12 @@ Status ScoringRules::Validate() const {
     return bad("lead_threshold", "must be within 0–100");
   if (lead_probability < 0 || lead_probability > 1)
     return bad("lead_probability", "must be within 0–1");
+  for (const auto& a : auto_assign) {
+    if (a.rule != "round_robin" && a.rule != "capacity")
+      return bad("auto_assign", "rule must be round_robin or capacity");
+    if (a.count < 1 || a.count > 1000)
+      return bad("auto_assign", "count must be from 1 to 1000");
+  }
   if (tier_b > tier_a || level_2 > level_1)
     return bad("tiers", "must be ordered (A above B, 1 above 2)");
   for (const auto& f : fit) {

@@ -75,6 +75,16 @@ struct EngagementRules {
   double half_life_days = 14;
 };
 
+// A standing assignment rule: on every SLA sweep (each minute by default)
+// up to `count` pool leads matching `series`/`city` ("" = any) go to
+// `reps` (empty = every active rep), round-robin or by spare capacity.
+struct AutoAssignRule {
+  std::string rule = "round_robin";  // or "capacity"
+  std::string series, city;
+  std::vector<int64_t> reps;
+  int count = 50;
+};
+
 struct ScoringRules {
   int version = 1;
   std::vector<FitRule> fit;
@@ -93,6 +103,9 @@ struct ScoringRules {
   // ≥ level_2, else 3. "A1" is the best.
   double tier_a = 60, tier_b = 30;
   double level_1 = 50, level_2 = 25;
+  // Standing assignment of pool leads, applied in order; none by default
+  // (reps pull from the pool).
+  std::vector<AutoAssignRule> auto_assign;
 
   // The shipped defaults: tier-1/new tier-1 cities, grades 三–六年级, and
   // the intent dictionary in data/intent_phrases.tsv.

@@ -40,6 +40,12 @@ void LeadScheduler::RunDue(int64_t tick) {
       logger_->Warn("sla sweep failed", {{"error", n.status().message()}});
     else if (*n)
       logger_->Info("leads returned to the pool", {{"count", *n}});
+    auto assigned = engine_->AutoAssign();
+    if (!assigned.ok())
+      logger_->Warn("auto-assignment failed",
+                    {{"error", assigned.status().message()}});
+    else if (*assigned)
+      logger_->Info("leads assigned by rule", {{"count", *assigned}});
   }
   if (due(options_.rescore_s)) {
     auto rep = engine_->Rescore();

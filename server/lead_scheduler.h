@@ -17,7 +17,8 @@ namespace qunying::server {
 struct LeadSchedulerOptions {
   // Each 0 turns that job off. Intervals are wall-clock seconds; the first
   // run of each job comes one interval after Start.
-  int sla_sweep_s = 60;   // Return overdue leads to the pool.
+  int sla_sweep_s = 60;   // Return overdue leads to the pool, then apply
+                          // the standing assignment rules.
   int rescore_s = 600;    // Rescore every member.
   int retrain_s = 86400;  // Retrain (when outcomes changed since).
 };

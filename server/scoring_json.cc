@@ -100,6 +100,51 @@ std::string Time(int64_t ms) { return ms ? FormatRfc3339(ms) : ""; }
 
 }  // namespace
 
+namespace {
+
+Json AutoAssignToJson(const std::vector<scoring::AutoAssignRule>& rules) {
+  Json out = Json::array();
+  for (const auto& a : rules) {
+    Json reps = Json::array();
+    for (int64_t id : a.reps) reps.push_back(IdString(id));
+    out.push_back({{"rule", a.rule},
+                   {"series", a.series},
+                   {"city", a.city},
+                   {"reps", reps},
+                   {"count", a.count}});
+  }
+  return out;
+}
+
+Result<std::vector<scoring::AutoAssignRule>> AutoAssignFromJson(const Json& j) {
+  if (!j.is_array()) return Bad("auto_assign", "an array");
+  std::vector<scoring::AutoAssignRule> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const Json& a = j[i];
+    std::string at = "auto_assign[" + std::to_string(i) + "]";
+    if (!a.is_object()) return Bad(at, "an object");
+    scoring::AutoAssignRule rule;
+    QY_ASSIGN_OR_RETURN(rule.rule, GetStringOr(a, "rule", "round_robin", 16));
+    QY_ASSIGN_OR_RETURN(rule.series, GetStringOr(a, "series", "", 100));
+    QY_ASSIGN_OR_RETURN(rule.city, GetStringOr(a, "city", "", 100));
+    QY_ASSIGN_OR_RETURN(auto count, GetInt(a, "count", false));
+    rule.count = static_cast<int>(count.value_or(50));
+    if (count && (*count < 1 || *count > 1000))
+      return Bad(at + ".count", "from 1 to 1000");
+    if (auto reps = a.find("reps"); reps != a.end() && !reps->is_null()) {
+      if (!reps->is_array()) return Bad(at + ".reps", "an array of user ids");
+      for (const auto& rep : *reps) {
+        QY_ASSIGN_OR_RETURN(int64_t id, GetId(Json{{"reps", rep}}, "reps"));
+        rule.reps.push_back(id);
+      }
+    }
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+}  // namespace
+
 Json RulesToJson(const ScoringRules& r) {
   Json fit = Json::array();
   for (const auto& f : r.fit)
@@ -138,7 +183,8 @@ Json RulesToJson(const ScoringRules& r) {
             {"paid_full_fen", e.paid_full_fen},
             {"makeup_weight", e.makeup_weight},
             {"half_life_days", e.half_life_days}}},
-          {"intent", intent}};
+          {"intent", intent},
+          {"auto_assign", AutoAssignToJson(r.auto_assign)}};
 }
 
 Result<ScoringRules> RulesFromJson(const Json& j, ScoringRules r) {
@@ -166,6 +212,9 @@ Result<ScoringRules> RulesFromJson(const Json& j, ScoringRules r) {
   }
   if (auto i = j.find("intent"); i != j.end()) {
     QY_ASSIGN_OR_RETURN(r.intent, IntentFromJson(*i));
+  }
+  if (auto a = j.find("auto_assign"); a != j.end()) {
+    QY_ASSIGN_OR_RETURN(r.auto_assign, AutoAssignFromJson(*a));
   }
   QY_RETURN_IF_ERROR(r.Validate());
   return r;

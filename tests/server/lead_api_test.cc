@@ -460,6 +460,51 @@ TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
   EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4);
 }
 
+TEST_F(LeadApiTest, StandingRulesAssignPoolLeadsOnTheSweep) {
+  app_->Stop();
+  options_.lead_schedule = {1, 0, 0};  // Sweep every second.
+  Start();
+  admin_ = AdminToken();
+  std::string a = CreateStaff("rep-a", "sales");
+  std::string b = CreateStaff("rep-b", "sales");
+  std::string a_id = client_->Get("/api/v1/auth/me", a).data()["id"];
+  // Bad rules name the field and change nothing.
+  auto bad = client_->Call(
+      "PUT", "/api/v1/scoring/rules",
+      json{{"auto_assign", {{{"rule", "lottery"}}}}}.dump(), admin_);
+  EXPECT_EQ(bad.data()["field"], "auto_assign");
+  auto count =
+      client_->Call("PUT", "/api/v1/scoring/rules",
+                    json{{"auto_assign", {{{"count", 0}}}}}.dump(), admin_);
+  EXPECT_EQ(count.data()["field"], "auto_assign[0].count");
+  // Only rep-a, at most 3 per sweep.
+  auto ok = client_->Call(
+      "PUT", "/api/v1/scoring/rules",
+      json{{"auto_assign",
+            {{{"rule", "round_robin"}, {"reps", {a_id}}, {"count", 3}}}}}
+          .dump(),
+      admin_);
+  ASSERT_EQ(ok.status, 200) << ok.body.dump();
+  EXPECT_EQ(ok.data()["auto_assign"][0]["reps"][0], a_id);
+  ImportOpen(5);
+  size_t mine = 0;
+  for (int i = 0; i < 60 && mine < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    mine = client_->Get("/api/v1/leads?mine=true", a).data()["items"].size();
+  }
+  EXPECT_EQ(mine, 5u);  // Two sweeps: 3, then 2.
+  EXPECT_EQ(client_->Get("/api/v1/leads?mine=true", b).data()["items"].size(),
+            0u);
+  std::string id = client_->Get("/api/v1/leads?mine=true", a)
+                       .data()["items"][0]["id"]
+                       .get<std::string>();
+  auto card = client_->Get("/api/v1/leads/" + id, a);
+  bool assigned = false;
+  for (const auto& e : card.data()["history"])
+    assigned = assigned || (e["kind"] == "assign" && e["actor_id"].is_null());
+  EXPECT_TRUE(assigned) << card.body.dump();
+}
+
 TEST_F(LeadApiTest, TheScheduleReturnsOverdueLeadsWithoutAnyClaim) {
   app_->Stop();
   options_.lead_schedule = {1, 0, 0};  // Sweep every second.

@@ -247,7 +247,22 @@ describe('console', () => {
     await page.waitForURL(/#\/leads/);
     await page.locator('[data-test=menu-scoring]').click();
     await page.locator('[data-test=threshold]').waitFor();
+    // A standing assignment rule, saved as a new rules version, then removed.
+    const before = await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token);
+    await page.locator('[data-test=add-assign]').click();
+    await page.locator('[data-test=save-rules]').click();
+    await page.locator('.el-message--success').first().waitFor();
+    const saved = await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token);
+    assert.equal(saved.version, before.version + 1);
+    assert.deepEqual(saved.auto_assign.map((a) => [a.rule, a.count]), [['round_robin', 50]]);
     await page.screenshot({ path: path.join(shots, 'admin-rules.png'), fullPage: true });
+    await page.locator('[data-test=auto-assign] .el-button--danger').click();
+    await page.locator('[data-test=save-rules]').click();
+    await page.waitForFunction(async ([base, token, v]) => {
+      const r = await fetch(`${base}/api/v1/scoring/rules`, { headers: { Authorization: `Bearer ${token}` } });
+      return (await r.json()).data.version === v;
+    }, [server.base, admin.token, before.version + 2]);
+    assert.deepEqual((await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token)).auto_assign, []);
     await page.locator('.el-tabs__item', { hasText: '预测模型' }).click();
     await page.locator('[data-test=train]').click();
     await page.locator('[data-test=train-result]').waitFor();
@@ -264,7 +279,7 @@ describe('console', () => {
                                { username: 'sales2', password: 'demo-sales-2' });
     await page.locator('[data-test=menu-users]').click();
     await page.locator('[data-test=enabled-sales2]').click();
-    await page.locator('.el-message--success').waitFor();
+    await page.locator('.el-message--success', { hasText: '已更新' }).waitFor();
     const gone = await fetch(`${server.base}/api/v1/leads`, { headers: { Authorization: `Bearer ${rep2.token}` } });
     assert.equal(gone.status, 401);
     const users = await apiCall(server.base, 'GET', '/users', null, admin.token);

@@ -87,6 +87,7 @@ export default {
     disabled: 'Disabled', active: 'Active',
   },
   scoring: {
+    autoAssign: 'Standing assignment', autoAssignHelp: 'Every minute, pool leads that match go to reps (rules in order); with no rule, reps pull from the pool themselves.', assignRule: 'How', assign: { round_robin: 'Round-robin', capacity: 'By spare capacity' }, any: 'Any', reps: 'To', allReps: 'Every active rep', perSweep: 'At most per run', addAssign: 'Add assignment rule',
     title: 'Scoring & model', rules: 'Rules', version: 'Rules version v{v}', threshold: 'Lead threshold (points)',
     probability: 'Lead threshold (probability, 0 = off)', weight: '{part} weight',
     tier: { a: 'Tier A from (fit)', b: 'Tier B from (fit)', level_1: 'Level 1 from (engagement+intent)', level_2: 'Level 2 from (engagement+intent)' },

@@ -83,6 +83,7 @@ export default {
     disabled: '已停用', active: '正常',
   },
   scoring: {
+    autoAssign: '自动分配规则', autoAssignHelp: '每分钟把公海中符合条件的线索分给销售（按顺序执行）；没有规则时由销售自己领取。', assignRule: '方式', assign: { round_robin: '轮流', capacity: '按剩余容量' }, any: '不限', reps: '分给', allReps: '全部在职销售', perSweep: '每次最多', addAssign: '添加分配规则',
     title: '评分与模型', rules: '评分规则', version: '当前规则版本 v{v}', threshold: '成为线索的分数线', probability: '成为线索的概率线（0 为不用）',
     weight: '{part}权重', tier: { a: 'A 档分数线（契合）', b: 'B 档分数线（契合）', level_1: '1 级分数线（活跃+意向）', level_2: '2 级分数线（活跃+意向）' },
     fit: '理想客户规则（契合）', field: '字段', label: '说明', points: '分值', values: '取值', addRule: '添加规则',
