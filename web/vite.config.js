@@ -2,9 +2,17 @@
 // `npm run dev` proxies the API to a server on 127.0.0.1:8080.
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 
 export default defineConfig({
-  plugins: [vue()],
+  // Element Plus components (and their styles) are imported where a
+  // template uses them, not the whole library. Vitest mounts components
+  // with the whole library registered instead (Node cannot load the CSS).
+  plugins: [
+    vue(),
+    ...(process.env.VITEST ? [] : [Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })]),
+  ],
   base: '/',
   build: {
     outDir: 'dist',
@@ -14,7 +22,6 @@ export default defineConfig({
       output: {
         manualChunks: {
           echarts: ['echarts/core'],
-          'element-plus': ['element-plus'],
         },
       },
     },
