@@ -244,13 +244,7 @@ Result<int> LeadEngine::ReleaseOverdue() {
 
 Result<int64_t> LeadEngine::AutoAssign() {
   int64_t assigned = 0;
-  for (const AutoAssignRule& a : rules().auto_assign) {
-    AssignRequest req;
-    req.rule = a.rule;
-    req.reps = a.reps;
-    req.count = a.count;
-    req.series = a.series;
-    req.city = a.city;
+  for (const AssignRequest& req : rules().auto_assign) {
     QY_ASSIGN_OR_RETURN(auto pairs, store_->Assign(req, options_.claim, 0,
                                                    clock_->NowMillis()));
     assigned += static_cast<int64_t>(pairs.size());

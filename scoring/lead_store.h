@@ -89,18 +89,6 @@ struct ClaimLimits {
   int open_cap = 100;  // Open leads one rep may hold.
 };
 
-// An admin's push of pool leads to reps (instead of reps pulling).
-struct AssignRequest {
-  // "round_robin": reps in turn; "capacity": each lead to the rep with the
-  // most room under ClaimLimits::open_cap (spreads load evenly).
-  std::string rule = "round_robin";
-  std::vector<int64_t> reps;  // Active sales reps; empty = all of them.
-  int count = 100;            // Leads to assign at most.
-  // Only pool leads whose member's latest campaign is in `series`, or
-  // whose city fact is `city` ("" = any).
-  std::string series, city;
-};
-
 struct StoredModel {
   int64_t id = 0;
   std::string kind;         // Model::Kind().

@@ -43,6 +43,15 @@ ScoringRules ScoringRules::Defaults() {
   return r;
 }
 
+Status AssignRequest::Validate() const {
+  if (rule != "round_robin" && rule != "capacity")
+    return Status::InvalidArgument("rule must be round_robin or capacity",
+                                   "rule");
+  if (count < 1 || count > 1000)
+    return Status::InvalidArgument("count must be from 1 to 1000", "count");
+  return Status::Ok();
+}
+
 Status ScoringRules::Validate() const {
   auto bad = [](const std::string& field, const std::string& why) {
     return Status::InvalidArgument(field + " " + why, field);
@@ -57,10 +66,9 @@ Status ScoringRules::Validate() const {
   if (lead_probability < 0 || lead_probability > 1)
     return bad("lead_probability", "must be within 0–1");
   for (const auto& a : auto_assign) {
-    if (a.rule != "round_robin" && a.rule != "capacity")
-      return bad("auto_assign", "rule must be round_robin or capacity");
-    if (a.count < 1 || a.count > 1000)
-      return bad("auto_assign", "count must be from 1 to 1000");
+    if (Status s = a.Validate(); !s.ok())
+      return Status::InvalidArgument("auto_assign: " + s.message(),
+                                     "auto_assign");
   }
   if (tier_b > tier_a || level_2 > level_1)
     return bad("tiers", "must be ordered (A above B, 1 above 2)");

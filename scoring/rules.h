@@ -75,14 +75,21 @@ struct EngagementRules {
   double half_life_days = 14;
 };
 
-// A standing assignment rule: on every SLA sweep (each minute by default)
-// up to `count` pool leads matching `series`/`city` ("" = any) go to
-// `reps` (empty = every active rep), round-robin or by spare capacity.
-struct AutoAssignRule {
-  std::string rule = "round_robin";  // or "capacity"
+// A push of pool leads to reps (instead of reps pulling): an admin's
+// one-off `/leads/assign`, or a standing rule of ScoringRules::auto_assign
+// applied on every SLA sweep.
+struct AssignRequest {
+  // "round_robin": reps in turn; "capacity": each lead to the rep with the
+  // most room under ClaimLimits::open_cap (spreads load evenly).
+  std::string rule = "round_robin";
+  std::vector<int64_t> reps;  // Active sales reps; empty = all of them.
+  int count = 100;            // Leads to assign at most (1–1000).
+  // Only pool leads whose member's latest campaign is in `series`, or
+  // whose city fact is `city` ("" = any).
   std::string series, city;
-  std::vector<int64_t> reps;
-  int count = 50;
+
+  // InvalidArgument naming "rule" or "count" when out of range.
+  [[nodiscard]] Status Validate() const;
 };
 
 struct ScoringRules {
@@ -105,7 +112,7 @@ struct ScoringRules {
   double level_1 = 50, level_2 = 25;
   // Standing assignment of pool leads, applied in order; none by default
   // (reps pull from the pool).
-  std::vector<AutoAssignRule> auto_assign;
+  std::vector<AssignRequest> auto_assign;
 
   // The shipped defaults: tier-1/new tier-1 cities, grades 三–六年级, and
   // the intent dictionary in data/intent_phrases.tsv.

@@ -321,26 +321,8 @@ Result<Reply> ImportLeads(Services& s, Request& r) {
 // pushes the best pool leads to reps, round-robin or by spare capacity.
 Result<Reply> AssignLeads(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  scoring::AssignRequest req;
-  QY_ASSIGN_OR_RETURN(req.rule, GetStringOr(body, "rule", "round_robin", 16));
-  if (req.rule != "round_robin" && req.rule != "capacity")
-    return Status::InvalidArgument("rule must be round_robin or capacity",
-                                   "rule");
-  QY_ASSIGN_OR_RETURN(auto count, GetInt(body, "count", false));
-  req.count = static_cast<int>(count.value_or(100));
-  if (count && (*count < 1 || *count > 1000))
-    return Status::InvalidArgument("count must be from 1 to 1000", "count");
-  QY_ASSIGN_OR_RETURN(req.series, GetStringOr(body, "series", "", 100));
-  QY_ASSIGN_OR_RETURN(req.city, GetStringOr(body, "city", "", 100));
-  if (auto reps = body.find("reps"); reps != body.end() && !reps->is_null()) {
-    if (!reps->is_array())
-      return Status::InvalidArgument("reps must be an array of user ids",
-                                     "reps");
-    for (const auto& rep : *reps) {
-      QY_ASSIGN_OR_RETURN(int64_t id, GetId(Json{{"reps", rep}}, "reps"));
-      req.reps.push_back(id);
-    }
-  }
+  QY_ASSIGN_OR_RETURN(scoring::AssignRequest req,
+                      AssignRequestFromJson(body, ""));
   QY_ASSIGN_OR_RETURN(auto pairs,
                       s.leads->Assign(req, s.lead_engine->options().claim,
                                       r.principal.id, s.clock->NowMillis()));

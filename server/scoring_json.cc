@@ -1,5 +1,6 @@
 #include "server/scoring_json.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/time_util.h"
@@ -98,52 +99,64 @@ Status EngagementFromJson(const Json& e, scoring::EngagementRules& r) {
 
 std::string Time(int64_t ms) { return ms ? FormatRfc3339(ms) : ""; }
 
-}  // namespace
-
-namespace {
-
-Json AutoAssignToJson(const std::vector<scoring::AutoAssignRule>& rules) {
+Json AutoAssignToJson(const std::vector<scoring::AssignRequest>& rules) {
   Json out = Json::array();
-  for (const auto& a : rules) {
-    Json reps = Json::array();
-    for (int64_t id : a.reps) reps.push_back(IdString(id));
-    out.push_back({{"rule", a.rule},
-                   {"series", a.series},
-                   {"city", a.city},
-                   {"reps", reps},
-                   {"count", a.count}});
+  for (const auto& a : rules) out.push_back(AssignRequestToJson(a));
+  return out;
+}
+
+Result<std::vector<scoring::AssignRequest>> AutoAssignFromJson(const Json& j) {
+  if (!j.is_array()) return Bad("auto_assign", "an array");
+  std::vector<scoring::AssignRequest> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    QY_ASSIGN_OR_RETURN(
+        auto req,
+        AssignRequestFromJson(j[i], "auto_assign[" + std::to_string(i) + "]"));
+    out.push_back(std::move(req));
   }
   return out;
 }
 
-Result<std::vector<scoring::AutoAssignRule>> AutoAssignFromJson(const Json& j) {
-  if (!j.is_array()) return Bad("auto_assign", "an array");
-  std::vector<scoring::AutoAssignRule> out;
-  for (size_t i = 0; i < j.size(); ++i) {
-    const Json& a = j[i];
-    std::string at = "auto_assign[" + std::to_string(i) + "]";
-    if (!a.is_object()) return Bad(at, "an object");
-    scoring::AutoAssignRule rule;
-    QY_ASSIGN_OR_RETURN(rule.rule, GetStringOr(a, "rule", "round_robin", 16));
-    QY_ASSIGN_OR_RETURN(rule.series, GetStringOr(a, "series", "", 100));
-    QY_ASSIGN_OR_RETURN(rule.city, GetStringOr(a, "city", "", 100));
-    QY_ASSIGN_OR_RETURN(auto count, GetInt(a, "count", false));
-    rule.count = static_cast<int>(count.value_or(50));
-    if (count && (*count < 1 || *count > 1000))
-      return Bad(at + ".count", "from 1 to 1000");
-    if (auto reps = a.find("reps"); reps != a.end() && !reps->is_null()) {
-      if (!reps->is_array()) return Bad(at + ".reps", "an array of user ids");
+}  // namespace
+
+Json AssignRequestToJson(const scoring::AssignRequest& a) {
+  Json reps = Json::array();
+  for (int64_t id : a.reps) reps.push_back(IdString(id));
+  return {{"rule", a.rule},
+          {"series", a.series},
+          {"city", a.city},
+          {"reps", reps},
+          {"count", a.count}};
+}
+
+Result<scoring::AssignRequest> AssignRequestFromJson(const Json& j,
+                                                     const std::string& at) {
+  if (!j.is_object()) return Bad(at, "an object");
+  auto read = [&]() -> Result<scoring::AssignRequest> {
+    scoring::AssignRequest req;
+    QY_ASSIGN_OR_RETURN(req.rule, GetStringOr(j, "rule", req.rule, 16));
+    QY_ASSIGN_OR_RETURN(req.series, GetStringOr(j, "series", "", 100));
+    QY_ASSIGN_OR_RETURN(req.city, GetStringOr(j, "city", "", 100));
+    QY_ASSIGN_OR_RETURN(auto count, GetInt(j, "count", false));
+    // Clamped before narrowing, so Validate sees an out-of-range count.
+    if (count)
+      req.count = static_cast<int>(std::clamp<int64_t>(*count, 0, 1001));
+    if (auto reps = j.find("reps"); reps != j.end() && !reps->is_null()) {
+      if (!reps->is_array()) return Bad("reps", "an array of user ids");
       for (const auto& rep : *reps) {
         QY_ASSIGN_OR_RETURN(int64_t id, GetId(Json{{"reps", rep}}, "reps"));
-        rule.reps.push_back(id);
+        req.reps.push_back(id);
       }
     }
-    out.push_back(std::move(rule));
-  }
-  return out;
+    QY_RETURN_IF_ERROR(req.Validate());
+    return req;
+  };
+  auto req = read();
+  if (req.ok() || at.empty()) return req;
+  const Status& s = req.status();
+  std::string field = s.field().empty() ? at : at + "." + s.field();
+  return Status::InvalidArgument(at + ": " + s.message(), field);
 }
-
-}  // namespace
 
 Json RulesToJson(const ScoringRules& r) {
   Json fit = Json::array();

@@ -10,6 +10,12 @@
 namespace qunying::server {
 
 Json RulesToJson(const scoring::ScoringRules& rules);
+// One assignment (`/leads/assign`, or an entry of the rules' auto_assign):
+// {"rule","series","city","reps","count"}. Errors name the field under
+// `at` ("auto_assign[0].count"; just "count" when `at` is empty).
+Json AssignRequestToJson(const scoring::AssignRequest& a);
+Result<scoring::AssignRequest> AssignRequestFromJson(const Json& j,
+                                                     const std::string& at);
 // Applies the keys present in `j` over `base` (a partial update); every
 // type error and bad value names its field. The result is validated.
 Result<scoring::ScoringRules> RulesFromJson(const Json& j,

@@ -125,6 +125,14 @@ TEST(RulesTest, ValidateNamesTheBadSetting) {
   rules = ScoringRules::Defaults();
   rules.engagement.half_life_days = 0;
   EXPECT_EQ(rules.Validate().field(), "engagement");
+  rules = ScoringRules::Defaults();
+  rules.auto_assign.push_back({});
+  EXPECT_TRUE(rules.Validate().ok());
+  rules.auto_assign.back().count = 0;
+  EXPECT_EQ(rules.Validate().field(), "auto_assign");
+  AssignRequest lottery;
+  lottery.rule = "lottery";
+  EXPECT_EQ(lottery.Validate().field(), "rule");
 }
 
 }  // namespace

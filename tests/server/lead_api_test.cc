@@ -472,7 +472,7 @@ TEST_F(LeadApiTest, StandingRulesAssignPoolLeadsOnTheSweep) {
   auto bad = client_->Call(
       "PUT", "/api/v1/scoring/rules",
       json{{"auto_assign", {{{"rule", "lottery"}}}}}.dump(), admin_);
-  EXPECT_EQ(bad.data()["field"], "auto_assign");
+  EXPECT_EQ(bad.data()["field"], "auto_assign[0].rule");
   auto count =
       client_->Call("PUT", "/api/v1/scoring/rules",
                     json{{"auto_assign", {{{"count", 0}}}}}.dump(), admin_);
