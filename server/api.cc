@@ -144,24 +144,36 @@ Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask) {
   return out;
 }
 
+namespace {
+
+bool ParseInt(const std::string& s, int64_t* out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
+                         int64_t lo, int64_t hi) {
+  std::string text = r.Query(name);
+  if (text.empty()) return fallback;
+  int64_t v = 0;
+  if (!ParseInt(text, &v) || v < lo || v > hi) {
+    return Status::InvalidArgument(
+        std::string(name) + " must be an integer from " + std::to_string(lo) +
+            " to " + std::to_string(hi),
+        name);
+  }
+  return v;
+}
+
 Result<Page> ParsePage(const Request& r) {
   Page page;
-  auto parse = [](const std::string& s, int64_t* out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-    return ec == std::errc() && p == s.data() + s.size();
-  };
-  std::string limit = r.Query("limit");
-  if (!limit.empty()) {
-    int64_t v = 0;
-    if (!parse(limit, &v) || v < 1 || v > 500) {
-      return Status::InvalidArgument("limit must be an integer from 1 to 500",
-                                     "limit");
-    }
-    page.limit = static_cast<int>(v);
-  }
+  QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", page.limit, 1, 500));
+  page.limit = static_cast<int>(limit);
   std::string cursor = r.Query("cursor");
   if (!cursor.empty() &&
-      (!parse(cursor, &page.after_id) || page.after_id < 0)) {
+      (!ParseInt(cursor, &page.after_id) || page.after_id < 0)) {
     return Status::InvalidArgument("cursor is not one this server issued",
                                    "cursor");
   }

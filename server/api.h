@@ -125,6 +125,10 @@ struct Page {
   int64_t after_id = 0;
 };
 Result<Page> ParsePage(const Request& r);
+// The integer query parameter `name`: `fallback` when absent, else it must
+// be within [lo, hi] (InvalidArgument naming it otherwise).
+Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
+                         int64_t lo, int64_t hi);
 
 // An id given in a JSON body: a string of digits (ids are opaque strings),
 // or an integer for convenience. 0 when absent or null; InvalidArgument
@@ -133,6 +137,10 @@ Result<int64_t> GetId(const Json& obj, const char* field);
 
 // One CSV field, quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& s);
+
+// A check-in's stored photo with its real content type; NotFound when the
+// check-in has none. The caller decides who may see it.
+Result<Reply> PhotoReply(Services& s, const community::CheckinRecord& k);
 
 // A campaign as the API shows it (ends_on included).
 Json CampaignJson(const community::Campaign& c);

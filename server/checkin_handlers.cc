@@ -203,6 +203,10 @@ Result<Reply> GetCheckin(Services& s, Request& r) {
 Result<Reply> GetCheckinPhoto(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(auto k, s.community->GetCheckin(id));
+  return PhotoReply(s, k);
+}
+
+Result<Reply> PhotoReply(Services& s, const community::CheckinRecord& k) {
   if (k.photo_sha256.empty())
     return Status::NotFound("this check-in has no photo");
   QY_ASSIGN_OR_RETURN(std::string bytes, s.blobs->Get(k.photo_sha256));

@@ -166,30 +166,45 @@ int HealthIndex(const community::GroupStats& g) {
   return static_cast<int>(std::lround(100 * (0.6 * active + 0.4 * checkins)));
 }
 
+// Reads a campaign's fields from `body` into `c`. On create the contract's
+// fields (all but price and time zone) are required; on a patch only the
+// fields present change. Then the whole campaign is validated.
+Status CampaignFromJson(const Json& body, bool create, Campaign* c) {
+  auto text = [&](const char* field, size_t max, std::string* out) -> Status {
+    QY_ASSIGN_OR_RETURN(auto v, GetString(body, field, create, max));
+    if (v) *out = *v;
+    return Status::Ok();
+  };
+  QY_RETURN_IF_ERROR(text("name", 400, &c->name));
+  QY_RETURN_IF_ERROR(text("theme", 200, &c->theme));
+  QY_RETURN_IF_ERROR(text("series", 400, &c->series));
+  QY_ASSIGN_OR_RETURN(auto starts, GetString(body, "starts_on", create, 16));
+  if (starts) {
+    auto day = ParseIsoDate(*starts);
+    if (!day.ok())
+      return Status::InvalidArgument("starts_on: " + day.status().message(),
+                                     "starts_on");
+    c->starts_on = *day;
+  }
+  QY_ASSIGN_OR_RETURN(auto days, GetInt(body, "days", create));
+  // Checked before narrowing to int; ValidateCampaign checks it again.
+  if (days && (*days < 1 || *days > 366))
+    return Status::InvalidArgument("days must be from 1 to 366", "days");
+  if (days) c->days = static_cast<int>(*days);
+  QY_ASSIGN_OR_RETURN(auto price, GetInt(body, "price_fen", false));
+  if (price) c->price_fen = *price;
+  QY_ASSIGN_OR_RETURN(auto zone, GetString(body, "timezone", false, 64));
+  if (zone) c->timezone = *zone;
+  return community::ValidateCampaign(*c);
+}
+
 }  // namespace
 
 Result<Reply> CreateCampaign(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
   Campaign c;
-  QY_ASSIGN_OR_RETURN(c.name, RequireString(body, "name", 400));
-  QY_ASSIGN_OR_RETURN(c.theme, RequireString(body, "theme", 200));
-  QY_ASSIGN_OR_RETURN(c.series, RequireString(body, "series", 400));
-  QY_ASSIGN_OR_RETURN(std::string starts, RequireString(body, "starts_on", 16));
-  auto day = ParseIsoDate(starts);
-  if (!day.ok())
-    return Status::InvalidArgument("starts_on: " + day.status().message(),
-                                   "starts_on");
-  c.starts_on = *day;
-  QY_ASSIGN_OR_RETURN(auto days, GetInt(body, "days", true));
-  if (*days < 1 || *days > 366)
-    return Status::InvalidArgument("days must be from 1 to 366", "days");
-  c.days = static_cast<int>(*days);
-  QY_ASSIGN_OR_RETURN(auto price, GetInt(body, "price_fen", false));
-  c.price_fen = price.value_or(0);
-  QY_ASSIGN_OR_RETURN(c.timezone,
-                      GetStringOr(body, "timezone", "Asia/Shanghai", 64));
+  QY_RETURN_IF_ERROR(CampaignFromJson(body, true, &c));
   c.created_at_ms = s.clock->NowMillis();
-  QY_RETURN_IF_ERROR(community::ValidateCampaign(c));
   QY_ASSIGN_OR_RETURN(c.id, s.community->CreateCampaign(c));
   return Reply{201, {{"id", IdString(c.id)}}};
 }
@@ -200,29 +215,7 @@ Result<Reply> PatchCampaign(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(Campaign c, s.community->GetCampaign(id));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  QY_ASSIGN_OR_RETURN(c.name, GetStringOr(body, "name", c.name, 400));
-  QY_ASSIGN_OR_RETURN(c.theme, GetStringOr(body, "theme", c.theme, 200));
-  QY_ASSIGN_OR_RETURN(c.series, GetStringOr(body, "series", c.series, 400));
-  QY_ASSIGN_OR_RETURN(auto starts, GetString(body, "starts_on", false, 16));
-  if (starts) {
-    auto day = ParseIsoDate(*starts);
-    if (!day.ok())
-      return Status::InvalidArgument("starts_on: " + day.status().message(),
-                                     "starts_on");
-    c.starts_on = *day;
-  }
-  QY_ASSIGN_OR_RETURN(auto days, GetInt(body, "days", false));
-  if (days && (*days < 1 || *days > 366))
-    return Status::InvalidArgument("days must be from 1 to 366", "days");
-  if (days) c.days = static_cast<int>(*days);
-  QY_ASSIGN_OR_RETURN(auto price, GetInt(body, "price_fen", false));
-  if (price && *price < 0)
-    return Status::InvalidArgument("price_fen must not be negative",
-                                   "price_fen");
-  if (price) c.price_fen = *price;
-  QY_ASSIGN_OR_RETURN(c.timezone,
-                      GetStringOr(body, "timezone", c.timezone, 64));
-  QY_RETURN_IF_ERROR(community::ValidateCampaign(c));
+  QY_RETURN_IF_ERROR(CampaignFromJson(body, false, &c));
   QY_RETURN_IF_ERROR(
       s.community->UpdateCampaign(c, r.principal.id, s.clock->NowMillis()));
   QY_ASSIGN_OR_RETURN(c, s.community->GetCampaign(id));
@@ -284,14 +277,7 @@ Result<Reply> GetGroup(Services& s, Request& r) {
 // leaves, and the latest join/leave events (default 200, at most 2000).
 Result<Reply> GroupTimelineReply(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  int limit = 200;
-  if (std::string q = r.Query("limit"); !q.empty()) {
-    auto [p, ec] = std::from_chars(q.data(), q.data() + q.size(), limit);
-    if (ec != std::errc() || p != q.data() + q.size() || limit < 1 ||
-        limit > 2000) {
-      return Status::InvalidArgument("limit must be from 1 to 2000", "limit");
-    }
-  }
+  QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", 200, 1, 2000));
   QY_ASSIGN_OR_RETURN(auto t, s.community->GetGroupTimeline(id, limit));
   Json snaps = Json::array();
   for (const auto& x : t.snapshots) {

@@ -62,20 +62,9 @@ Result<int64_t> IdQuery(const Request& r, const char* name) {
   return id;
 }
 
-Result<int> DaysQuery(const Request& r) {
-  std::string v = r.Query("days");
-  if (v.empty()) return 14;
-  int days = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), days);
-  if (ec != std::errc() || p != v.data() + v.size() || days < 1 || days > 365) {
-    return Status::InvalidArgument("days must be from 1 to 365", "days");
-  }
-  return days;
-}
-
 Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  QY_ASSIGN_OR_RETURN(int days, DaysQuery(r));
+  QY_ASSIGN_OR_RETURN(int64_t days, IntQuery(r, "days", 14, 1, 365));
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.engagement->Dormant(id, s.clock->NowMillis(), days));
   if (reactivation) {  // Once engaged (3+ check-ins), now quiet: worth a nudge.

@@ -8,7 +8,6 @@
 #include <set>
 
 #include "core/time_util.h"
-#include "ocr/image_sniff.h"
 #include "server/api.h"
 #include "server/json_body.h"
 #include "server/scoring_json.h"
@@ -249,16 +248,9 @@ Result<Reply> LeadPhoto(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(scoring::Lead l, OwnedLead(s, r));
   QY_ASSIGN_OR_RETURN(int64_t checkin, r.IdParam("checkin_id"));
   auto k = s.community->GetCheckin(checkin);
-  if (!k.ok() || !l.member_id || k->member_id != l.member_id ||
-      k->photo_sha256.empty()) {
+  if (!k.ok() || !l.member_id || k->member_id != l.member_id)
     return Status::NotFound("photo not found");
-  }
-  QY_ASSIGN_OR_RETURN(std::string bytes, s.blobs->Get(k->photo_sha256));
-  QY_ASSIGN_OR_RETURN(ocr::ImageInfo info, ocr::SniffImage(bytes));
-  Reply reply;
-  reply.content_type = info.mime_type;
-  reply.raw = std::move(bytes);
-  return reply;
+  return PhotoReply(s, *k);
 }
 
 // PATCH /leads/{id} {"status","note","lost_reason","amount_fen"}
