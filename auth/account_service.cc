@@ -22,6 +22,14 @@ Status CheckUsername(const std::string& name) {
   return Status::Ok();
 }
 
+Status CheckDisplayName(const std::string& name) {
+  if (name.size() > 64) {
+    return Status::InvalidArgument("display_name must be at most 64 bytes",
+                                   "display_name");
+  }
+  return Status::Ok();
+}
+
 const Status& BadCredentials() {
   static const Status kStatus =
       Status::Unauthenticated("wrong username or password");
@@ -50,6 +58,20 @@ std::optional<Role> ParseStaffRole(std::string_view name) {
   if (name == "sales") return Role::kSales;
   return std::nullopt;
 }
+
+namespace {
+
+// A staff role from a request field, or InvalidArgument naming "role".
+Result<Role> RoleField(const std::string& name) {
+  auto role = ParseStaffRole(name);
+  if (!role) {
+    return Status::InvalidArgument("role must be one of admin, operator, sales",
+                                   "role");
+  }
+  return *role;
+}
+
+}  // namespace
 
 AccountService::AccountService(AccountStore* store, const Clock* clock,
                                AccountOptions options)
@@ -177,18 +199,10 @@ Result<StaffUser> AccountService::UpdateUser(const UserUpdate& in,
                                              int64_t actor) {
   QY_ASSIGN_OR_RETURN(StaffUser user, store_->FindUserById(in.id));
   if (in.role) {
-    auto role = ParseStaffRole(*in.role);
-    if (!role) {
-      return Status::InvalidArgument(
-          "role must be one of admin, operator, sales", "role");
-    }
-    user.role = *role;
+    QY_ASSIGN_OR_RETURN(user.role, RoleField(*in.role));
   }
   if (in.display_name) {
-    if (in.display_name->size() > 64) {
-      return Status::InvalidArgument("display_name must be at most 64 bytes",
-                                     "display_name");
-    }
+    QY_RETURN_IF_ERROR(CheckDisplayName(*in.display_name));
     user.display_name = *in.display_name;
   }
   if (in.disabled) user.disabled = *in.disabled;
@@ -203,19 +217,12 @@ Result<StaffUser> AccountService::UpdateUser(const UserUpdate& in,
 
 Result<int64_t> AccountService::CreateUser(const NewUser& in) {
   QY_RETURN_IF_ERROR(CheckUsername(in.username));
-  auto role = ParseStaffRole(in.role);
-  if (!role) {
-    return Status::InvalidArgument("role must be one of admin, operator, sales",
-                                   "role");
-  }
+  QY_ASSIGN_OR_RETURN(Role role, RoleField(in.role));
   QY_RETURN_IF_ERROR(CheckPasswordPolicy(in.password));
-  if (in.display_name.size() > 64) {
-    return Status::InvalidArgument("display_name must be at most 64 bytes",
-                                   "display_name");
-  }
+  QY_RETURN_IF_ERROR(CheckDisplayName(in.display_name));
   StaffUser user;
   user.username = in.username;
-  user.role = *role;
+  user.role = role;
   user.display_name = in.display_name.empty() ? in.username : in.display_name;
   user.created_at_ms = clock_->NowMillis();
   QY_ASSIGN_OR_RETURN(user.password_hash,

@@ -141,19 +141,19 @@ Status SqliteCommunityStore::UpdateCampaign(const Campaign& k, int64_t actor,
                                             int64_t now_ms) {
   return db_->Write([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Campaign old, LoadCampaign(c, k.id));
-    std::string changed;
+    std::string changed;  // "name,days": the audit's detail.
     auto note = [&](bool differs, const char* field) {
       if (differs) changed += (changed.empty() ? "" : ",") + std::string(field);
+      return differs;
     };
     note(old.name != k.name, "name");
     note(old.theme != k.theme, "theme");
     note(old.series != k.series, "series");
     note(old.price_fen != k.price_fen, "price_fen");
-    bool dates = old.starts_on != k.starts_on || old.days != k.days ||
-                 old.timezone != k.timezone;
-    note(old.starts_on != k.starts_on, "starts_on");
-    note(old.days != k.days, "days");
-    note(old.timezone != k.timezone, "timezone");
+    // `|`, not `||`: every changed field is noted.
+    bool dates = note(old.starts_on != k.starts_on, "starts_on") |
+                 note(old.days != k.days, "days") |
+                 note(old.timezone != k.timezone, "timezone");
     if (changed.empty()) return Status::Ok();
     if (dates) {
       QY_ASSIGN_OR_RETURN(

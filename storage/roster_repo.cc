@@ -189,12 +189,15 @@ Result<community::GroupTimeline> SqliteCommunityStore::GetGroupTimeline(
     QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
     QY_ASSIGN_OR_RETURN(
         Statement * snaps,
+        // One pass over the group's events (group_events_group), not one
+        // per snapshot.
         c.Prepare("SELECT s.id, s.as_of_ms, s.row_count,"
-                  " (SELECT COUNT(*) FROM group_events e WHERE"
-                  "  e.snapshot_id = s.id AND e.kind = 'join'),"
-                  " (SELECT COUNT(*) FROM group_events e WHERE"
-                  "  e.snapshot_id = s.id AND e.kind = 'leave')"
-                  " FROM roster_snapshots s WHERE s.group_id = ?"
+                  " COALESCE(e.joins, 0), COALESCE(e.leaves, 0)"
+                  " FROM roster_snapshots s LEFT JOIN"
+                  " (SELECT snapshot_id, SUM(kind = 'join') AS joins,"
+                  "  SUM(kind = 'leave') AS leaves FROM group_events"
+                  "  WHERE group_id = ?1 GROUP BY snapshot_id) e"
+                  " ON e.snapshot_id = s.id WHERE s.group_id = ?1"
                   " ORDER BY s.as_of_ms DESC, s.id DESC"));
     snaps->Bind(1, group_id);
     QY_RETURN_IF_ERROR(ForEachRow(snaps, [&](const Statement& s) {

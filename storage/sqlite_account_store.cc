@@ -155,22 +155,17 @@ Result<auth::SessionRecord> SqliteAccountStore::FindSession(
 Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
                                       int64_t now_ms) {
   return db_->Write([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(
-        Statement * old,
-        c.Prepare(
-            "SELECT role, disabled, display_name FROM users WHERE id = ?"));
-    old->Bind(1, u.id);
-    QY_ASSIGN_OR_RETURN(bool found, old->Step());
+    QY_ASSIGN_OR_RETURN(Statement * find,
+                        c.Prepare(std::string(kUserColumns) + "WHERE id = ?"));
+    find->Bind(1, u.id);
+    QY_ASSIGN_OR_RETURN(bool found, find->Step());
     if (!found) return Status::NotFound("user not found");
-    std::string old_role = old->Text(0);
-    bool was_disabled = old->Int(1) != 0;
-    std::string old_name = old->Text(2);
-    std::string role(auth::RoleName(u.role));
+    auth::StaffUser old = UserFromRow(*find);
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare("UPDATE users SET role = ?, display_name = ?, disabled = ?"
                   " WHERE id = ?"));
-    QY_RETURN_IF_ERROR(up->Bind(1, role)
+    QY_RETURN_IF_ERROR(up->Bind(1, auth::RoleName(u.role))
                            .Bind(2, u.display_name)
                            .Bind(3, u.disabled ? 1 : 0)
                            .Bind(4, u.id)
@@ -180,21 +175,24 @@ Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
         c.Prepare("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
                   " disabled = 0"));
     QY_ASSIGN_OR_RETURN(bool row, admins->Step());
-    if (!row || admins->Int(0) == 0) {
+    if (!row || admins->Int(0) == 0)
       return Status::Conflict("at least one enabled admin must remain");
-    }
-    std::string detail;
-    if (role != old_role) detail += "role " + old_role + "→" + role + ";";
-    if (u.disabled != was_disabled)
-      detail += u.disabled ? "disabled;" : "enabled;";
-    if (u.display_name != old_name) detail += "display_name;";
-    if (role != old_role || (u.disabled && !was_disabled)) {
+    bool new_role = u.role != old.role;
+    if (new_role || (u.disabled && !old.disabled)) {
       QY_ASSIGN_OR_RETURN(
           Statement * revoke,
           c.Prepare("UPDATE sessions SET revoked_at_ms = ? WHERE kind ="
                     " 'staff' AND subject_id = ? AND revoked_at_ms IS NULL"));
       QY_RETURN_IF_ERROR(revoke->Bind(1, now_ms).Bind(2, u.id).Run());
     }
+    std::string detail;
+    if (new_role) {
+      detail += "role " + std::string(auth::RoleName(old.role)) + "→" +
+                std::string(auth::RoleName(u.role)) + ";";
+    }
+    if (u.disabled != old.disabled)
+      detail += u.disabled ? "disabled;" : "enabled;";
+    if (u.display_name != old.display_name) detail += "display_name;";
     if (detail.empty()) return Status::Ok();
     return WriteAudit(c, actor, "user.update", std::to_string(u.id), detail,
                       now_ms);
