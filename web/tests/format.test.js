@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isoToday, percent, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, isoToday, percent, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -35,5 +35,16 @@ describe('format', () => {
   });
   test('today is the local calendar date', () => {
     expect(isoToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  });
+  test('attempt keeps busy set meanwhile and catches into error', async () => {
+    const busy = { value: false };
+    const error = { value: 'old' };
+    let seen;
+    const ok = await attempt(busy, error, async () => { seen = busy.value; return 7; });
+    expect([ok, seen, busy.value, error.value]).toEqual([7, true, false, '']);
+    const bad = await attempt(busy, error, async () => { throw new Error('days must be 1–366'); });
+    expect([bad, busy.value, error.value]).toEqual([undefined, false, 'days must be 1–366']);
+    await attempt(null, error, async () => 1);
+    expect(error.value).toBe('');
   });
 });

@@ -55,3 +55,19 @@ export function saveBlob(blob, name) {
   a.click();
   URL.revokeObjectURL(a.href);
 }
+
+// Runs `fn` with the `busy` ref (optional) set meanwhile and the `error`
+// ref cleared first; a failure's message lands in `error`. Returns what
+// `fn` returns, or undefined when it threw.
+export async function attempt(busy, error, fn) {
+  if (busy) busy.value = true;
+  error.value = '';
+  try {
+    return await fn();
+  } catch (e) {
+    error.value = e.message;
+    return undefined;
+  } finally {
+    if (busy) busy.value = false;
+  }
+}
