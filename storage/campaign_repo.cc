@@ -1,6 +1,6 @@
 // SqliteCommunityStore: campaigns, groups and enrollments.
+#include "storage/audit.h"
 #include "storage/sqlite_community_store.h"
-#include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {

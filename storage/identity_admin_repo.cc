@@ -2,6 +2,8 @@
 #include <sstream>
 
 #include "storage/sqlite_identity_admin_store.h"
+
+#include "storage/audit.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
@@ -42,21 +44,6 @@ const char* KeyOf(const Moved& m) {
 }
 
 }  // namespace
-
-Status WriteAudit(Connection& c, int64_t user_id, const std::string& action,
-                  const std::string& target, const std::string& detail,
-                  int64_t now_ms) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("INSERT INTO audit_log (at_ms, actor_user_id, action,"
-                " target, detail) VALUES (?, ?, ?, ?, ?)"));
-  return st->Bind(1, now_ms)
-      .Bind(2, user_id)
-      .Bind(3, action)
-      .Bind(4, target)
-      .Bind(5, detail)
-      .Run();
-}
 
 Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
     const std::string& status, int64_t after_id, int limit) {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <map>
 
-#include "storage/sqlite_identity_admin_store.h"
+#include "storage/audit.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {

@@ -1,7 +1,7 @@
 #include "storage/sqlite_ocr_job_store.h"
 
 #include "ocr/profile.h"
-#include "storage/sqlite_identity_admin_store.h"
+#include "storage/audit.h"
 
 namespace qunying::storage {
 

@@ -1,6 +1,6 @@
 #include "storage/sqlite_account_store.h"
 
-#include "storage/sqlite_identity_admin_store.h"
+#include "storage/audit.h"
 
 namespace qunying::storage {
 namespace {

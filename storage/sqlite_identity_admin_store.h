@@ -29,11 +29,6 @@ class SqliteIdentityAdminStore : public community::IdentityAdminStore {
   Database* db_;
 };
 
-// Appends to audit_log inside the caller's transaction.
-Status WriteAudit(Connection& c, int64_t user_id, const std::string& action,
-                  const std::string& target, const std::string& detail,
-                  int64_t now_ms);
-
 }  // namespace qunying::storage
 
 #endif  // QUNYING_STORAGE_SQLITE_IDENTITY_ADMIN_STORE_H_
