@@ -16,6 +16,13 @@ describe('api client', () => {
     expect(init.headers['Content-Type']).toBe('application/json');
     expect(JSON.parse(init.body)).toEqual({ name: '第1期' });
   });
+  test('takes the server\'s own absolute API paths as they are', async () => {
+    const fetchImpl = vi.fn(() => Promise.resolve({ ok: true, status: 200, blob: () => 'png' }));
+    const api = createApi({ fetchImpl });
+    expect(await api.blob('/api/v1/leads/3/photos/9')).toBe('png');
+    expect(await api.blob('/checkins/9/photo')).toBe('png');
+    expect(fetchImpl.mock.calls.map((c) => c[0])).toEqual(['/api/v1/leads/3/photos/9', '/api/v1/checkins/9/photo']);
+  });
   test('drops empty query values and encodes the rest', async () => {
     const fetchImpl = vi.fn(() => reply(200, { code: 0, data: {} }));
     await createApi({ fetchImpl }).get('/cohorts', { series: '亲子 阅读', cursor: '', mine: null });

@@ -48,7 +48,9 @@ export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorize
     }
     let res;
     try {
-      res = await fetchImpl(base + withQuery(path, query), { method, headers, body: payload });
+      // Paths the server hands out (a photo_url) already carry the base.
+      const full = path.startsWith(`${base}/`) ? path : base + path;
+      res = await fetchImpl(withQuery(full, query), { method, headers, body: payload });
     } catch (e) {
       throw new ApiError(0, 0, describe(0, `network error: ${e.message}`));
     }
