@@ -100,58 +100,45 @@ Result<int> DayFor(const community::Campaign& camp,
 
 }  // namespace
 
-// Checks and reads run on a pooled reader, in parallel with other requests;
-// the writer thread only inserts, so the single writer is not the
-// bottleneck. UNIQUE constraints settle races: (member, client_id) makes a
-// repeat return the first check-in, (member, campaign, day) refuses a second
-// one for the day. Make-ups are recounted inside the write.
+// Checks, reads and the insert run in one write on the writer's connection.
+// Its page cache stays warm (a pooled reader's is dropped whenever another
+// commit lands, which under a stream of check-ins is every time), and there
+// is no second transaction or pool hand-off per check-in: measured on
+// bench/checkin_bench.sh this is the cheaper path (docs/benchmarks.md).
+// The UNIQUE constraints (member, client_id) and (member, campaign, day)
+// stay as the last word.
 Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
     const community::CheckinInput& in) {
   community::CheckinOutcome out;
-  community::Campaign camp;
-  std::optional<CheckinRecord> existing;
   std::vector<int> days;
-  int makeups = 0;
-  int64_t enrolled = 0;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+  int today = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    days.clear();
     QY_ASSIGN_OR_RETURN(
-        existing, FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
-                              in.member_id, 0, in.client_id));
-    QY_ASSIGN_OR_RETURN(camp, LoadCampaign(c, in.campaign_id));
+        auto existing,
+        FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
+                    in.member_id, 0, in.client_id));
+    QY_ASSIGN_OR_RETURN(community::Campaign camp,
+                        LoadCampaign(c, in.campaign_id));
+    int makeups = 0;
     QY_ASSIGN_OR_RETURN(days,
                         CheckedDays(c, in.member_id, in.campaign_id, &makeups));
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ? AND"
-                  " member_id = ?"));
-    st->Bind(1, in.campaign_id).Bind(2, in.member_id);
-    QY_ASSIGN_OR_RETURN(bool row, st->Step());
-    enrolled = row ? st->Int(0) : 0;
-    return Status::Ok();
-  }));
-  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
-  int today =
-      std::min(community::CampaignDay(camp, in.now_ms, offset), camp.days);
-  if (existing) {  // The same submission again: answer the first one.
-    out.checkin = *existing;
-    out.streak = community::Streak(days, today);
-    return out;
-  }
-  if (!enrolled)
-    return Status::PermissionDenied("you are not enrolled in this campaign");
-  QY_ASSIGN_OR_RETURN(int day, DayFor(camp, in, days, makeups));
-  Status written = db_->Write([&](Connection& c) -> Status {
-    if (in.makeup_day) {
-      QY_ASSIGN_OR_RETURN(
-          Statement * count,
-          c.Prepare("SELECT COUNT(*) FROM checkins WHERE member_id = ? AND"
-                    " campaign_id = ? AND makeup = 1"));
-      count->Bind(1, in.member_id).Bind(2, in.campaign_id);
-      QY_ASSIGN_OR_RETURN(bool row, count->Step());
-      if (row && count->Int(0) >= community::kMaxMakeupsPerCampaign) {
-        return Status::Conflict("no make-up check-ins left for this campaign");
-      }
+    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+    today =
+        std::min(community::CampaignDay(camp, in.now_ms, offset), camp.days);
+    if (existing) {  // The same submission again: answer the first one.
+      out.checkin = *existing;
+      return Status::Ok();
     }
+    QY_ASSIGN_OR_RETURN(
+        Statement * enrolled,
+        c.Prepare("SELECT 1 FROM enrollments WHERE campaign_id = ? AND"
+                  " member_id = ?"));
+    enrolled->Bind(1, in.campaign_id).Bind(2, in.member_id);
+    QY_ASSIGN_OR_RETURN(bool is_enrolled, enrolled->Step());
+    if (!is_enrolled)
+      return Status::PermissionDenied("you are not enrolled in this campaign");
+    QY_ASSIGN_OR_RETURN(int day, DayFor(camp, in, days, makeups));
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
@@ -168,41 +155,26 @@ Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
                            .Bind(9, in.makeup_day ? 1 : 0)
                            .Bind(10, in.now_ms)
                            .Run());
-    out.checkin.id = c.LastInsertId();
+    int64_t id = c.LastInsertId();
     if (!in.photo_sha256.empty()) {
-      QY_RETURN_IF_ERROR(QueueOcrJob(c, out.checkin.id, in.now_ms));
+      QY_RETURN_IF_ERROR(QueueOcrJob(c, id, in.now_ms));
     }
+    days.push_back(day);
+    out.created = true;
+    out.checkin = {id,
+                   in.member_id,
+                   in.campaign_id,
+                   day,
+                   in.text,
+                   in.duration_s,
+                   in.client_id,
+                   in.makeup_day != 0,
+                   in.photo_sha256,
+                   in.photo_sha256.empty() ? "none" : "queued",
+                   in.now_ms};
     return Status::Ok();
-  });
-  if (written.code() == StatusCode::kConflict) {
-    // Lost a race: either this client_id was just stored (answer it) or
-    // another check-in took the day.
-    std::optional<CheckinRecord> first;
-    QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-      QY_ASSIGN_OR_RETURN(
-          first, FindCheckin(c, "WHERE k.member_id = ? AND k.client_id = ?",
-                             in.member_id, 0, in.client_id));
-      return Status::Ok();
-    }));
-    if (first) {
-      out.checkin = *first;
-      out.streak = community::Streak(days, today);
-      return out;
-    }
-    if (written.message().find("make-up") != std::string::npos) return written;
-    return Status::Conflict("day " + std::to_string(day) +
-                            " is already checked in");
-  }
-  QY_RETURN_IF_ERROR(written);
-  days.push_back(day);
-  out.created = true;
+  }));
   out.streak = community::Streak(days, today);
-  out.checkin = {out.checkin.id,  in.member_id,
-                 in.campaign_id,  day,
-                 in.text,         in.duration_s,
-                 in.client_id,    in.makeup_day != 0,
-                 in.photo_sha256, in.photo_sha256.empty() ? "none" : "queued",
-                 in.now_ms};
   return out;
 }
 
