@@ -119,6 +119,11 @@ Result<std::string> AccountService::StartSession(SessionKind kind,
                                            ? options_.staff_absolute_ms
                                            : options_.participant_absolute_ms);
   QY_RETURN_IF_ERROR(store_->CreateSession(s));
+  if (kind == SessionKind::kParticipant) {  // Staff roles load on first use.
+    CachedSession cached{s, Role::kParticipant, s.created_at_ms};
+    cached.record.token_hash.clear();  // The key already holds it.
+    Remember(s.token_hash, std::move(cached));
+  }
   return token;
 }
 
@@ -139,6 +144,7 @@ Result<AccountService::CachedSession> AccountService::LoadSession(
   }
   CachedSession cached;
   QY_ASSIGN_OR_RETURN(cached.record, store_->FindSession(hash));
+  cached.record.token_hash.clear();  // The cache's key holds it.
   cached.cached_at_ms = now;
   // The role is cached whatever kind of route first saw the token.
   if (cached.record.kind == SessionKind::kStaff) {
@@ -146,12 +152,59 @@ Result<AccountService::CachedSession> AccountService::LoadSession(
     if (!user.ok() || user->disabled) return Status::NotFound("no such user");
     cached.role = user->role;
   }
-  if (options_.session_cache_ms > 0) {
-    std::lock_guard lock(cache_mu_);
-    if (cache_.size() >= options_.session_cache_entries) cache_.clear();
-    cache_[hash] = cached;
-  }
+  Remember(hash, cached);
   return cached;
+}
+
+void AccountService::Remember(const std::string& hash, CachedSession cached) {
+  if (options_.session_cache_ms <= 0 || options_.session_cache_entries == 0)
+    return;
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(hash);
+  if (it != cache_.end()) {
+    it->second = std::move(cached);
+    return;
+  }
+  if (cache_.size() >= options_.session_cache_entries)
+    cache_.erase(cache_.begin());
+  cache_.emplace(hash, std::move(cached));
+}
+
+Result<size_t> AccountService::WarmSessionCache() {
+  if (options_.session_cache_ms <= 0) return size_t{0};
+  int64_t now = clock_->NowMillis();
+  QY_ASSIGN_OR_RETURN(
+      auto live, store_->LiveSessions(now, options_.session_cache_entries));
+  std::unordered_map<int64_t, std::optional<Role>> roles;  // Staff by id.
+  size_t loaded = 0;
+  for (auto& rec : live) {
+    CachedSession cached{rec, Role::kParticipant, now};
+    if (rec.kind == SessionKind::kStaff) {
+      auto [it, fresh] = roles.try_emplace(rec.subject_id);
+      if (fresh) {
+        auto user = store_->FindUserById(rec.subject_id);
+        if (user.ok() && !user->disabled) it->second = user->role;
+      }
+      if (!it->second) continue;  // Checked (and refused) on first use.
+      cached.role = *it->second;
+    }
+    cached.record.token_hash.clear();
+    Remember(rec.token_hash, std::move(cached));
+    ++loaded;
+  }
+  return loaded;
+}
+
+void AccountService::ForgetSessionsOf(SessionKind kind, int64_t subject_id) {
+  std::lock_guard lock(cache_mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    const SessionRecord& r = it->second.record;
+    if (r.kind == kind && r.subject_id == subject_id) {
+      it = cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 Result<Principal> AccountService::Authenticate(const std::string& token,
@@ -207,11 +260,8 @@ Result<StaffUser> AccountService::UpdateUser(const UserUpdate& in,
   }
   if (in.disabled) user.disabled = *in.disabled;
   QY_RETURN_IF_ERROR(store_->UpdateUser(user, actor, clock_->NowMillis()));
-  {
-    // Cached sessions carry the old role: drop them all.
-    std::lock_guard lock(cache_mu_);
-    cache_.clear();
-  }
+  // Cached sessions carry the old role and the old disabled flag.
+  ForgetSessionsOf(SessionKind::kStaff, user.id);
   return user;
 }
 

@@ -28,12 +28,14 @@ struct AccountOptions {
   // reads do not each cost a write; idle expiry is exact to this granularity.
   int64_t touch_interval_ms = 60 * 1000;
   HashStrength hash_strength = HashStrength::kInteractive;
-  // A checked session is remembered in memory this long, saving a database
-  // read per request. Sign-out through this service forgets it at once; a
-  // change made elsewhere (another process) shows after at most this long.
-  // 0 turns the cache off.
-  int64_t session_cache_ms = 5000;
-  // Sessions remembered at most (the cache is emptied when full).
+  // A session is remembered in memory (from its creation, its first check,
+  // or WarmSessionCache at start) for this long, saving a database read per
+  // request. Changes made through this service (sign-out, user updates,
+  // ForgetSessionsOf) apply at once; a change made to the database by
+  // anything else shows after at most this long. 0 turns the cache off.
+  int64_t session_cache_ms = 10 * 60 * 1000;
+  // Sessions remembered at most (~150 bytes each); when full, an arbitrary
+  // one is forgotten to make room.
   size_t session_cache_entries = 200000;
   RateLimiterOptions rate_limits;
 };
@@ -91,6 +93,14 @@ class AccountService {
   // A session for a participant already identified (e.g. through WeChat).
   Result<std::string> StartParticipantSession(int64_t member_id);
 
+  // Loads the most recently seen live sessions into the cache (up to
+  // session_cache_entries), so that after a restart signed-in users cost no
+  // database read per request. Returns how many were loaded.
+  Result<size_t> WarmSessionCache();
+  // Drops the cached sessions of one subject, for changes made to their
+  // sessions outside this service (e.g. a member merge moves sessions).
+  void ForgetSessionsOf(SessionKind kind, int64_t subject_id);
+
   AccountStore* store() { return store_; }
 
  private:
@@ -103,6 +113,8 @@ class AccountService {
   };
   // The session and its role, from the cache or the store.
   Result<CachedSession> LoadSession(const std::string& hash, int64_t now);
+  // Inserts or replaces a cache entry (making room when full).
+  void Remember(const std::string& hash, CachedSession cached);
 
   AccountStore* store_;
   const Clock* clock_;

@@ -68,6 +68,10 @@ class AccountStore {
                               int64_t now_ms) = 0;
   virtual Status RevokeSession(const std::string& token_hash,
                                int64_t now_ms) = 0;
+  // Sessions neither revoked nor expired at `now_ms`, most recently seen
+  // first, at most `limit`.
+  virtual Result<std::vector<SessionRecord>> LiveSessions(int64_t now_ms,
+                                                          size_t limit) = 0;
 };
 
 }  // namespace qunying::auth

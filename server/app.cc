@@ -45,6 +45,9 @@ Result<std::unique_ptr<App>> App::Create(
       clock);
   app->accounts_ = std::make_unique<auth::AccountService>(
       app->account_store_.get(), clock, options.accounts);
+  // Signed-in users cost no session read per request after a restart.
+  QY_ASSIGN_OR_RETURN(size_t warm, app->accounts_->WarmSessionCache());
+  app->logger_->Info("sessions_cached", {{"count", warm}});
   app->wechat_ = wechat ? std::move(wechat)
                         : std::make_unique<WeChatHttpClient>(options.wechat);
   Services& s = app->services_;

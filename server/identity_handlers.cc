@@ -95,6 +95,9 @@ Result<Reply> MergeMember(Services& s, Request& r) {
                       s.identity->Merge(id, into, r.principal.id, reason,
                                         s.clock->NowMillis()));
   QY_ASSIGN_OR_RETURN(auto rec, s.identity->GetMerge(merge));
+  // The merge moved the member's sessions to `into`.
+  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant, id);
+  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant, into);
   return Reply{201,
                {{"merge_id", IdString(merge)}, {"rows_moved", rec.rows_moved}}};
 }
@@ -103,6 +106,12 @@ Result<Reply> UndoMerge(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_RETURN_IF_ERROR(
       s.identity->Unmerge(id, r.principal.id, s.clock->NowMillis()));
+  // The undo moved sessions back to the merged member.
+  QY_ASSIGN_OR_RETURN(auto rec, s.identity->GetMerge(id));
+  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant,
+                               rec.from_member_id);
+  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant,
+                               rec.into_member_id);
   return Reply{200, {{"merge_id", IdString(id)}, {"undone", true}}};
 }
 

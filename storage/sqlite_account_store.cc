@@ -126,30 +126,57 @@ Status SqliteAccountStore::CreateSession(const auth::SessionRecord& s) {
   });
 }
 
+namespace {
+
+constexpr char kSessionCols[] =
+    "SELECT token_hash, kind, subject_id, created_at_ms, last_seen_ms,"
+    " expires_at_ms, revoked_at_ms FROM sessions ";
+
+auth::SessionRecord SessionFromRow(const Statement& st) {
+  auth::SessionRecord rec;
+  rec.token_hash = st.Text(0);
+  rec.kind = st.Text(1) == "staff" ? auth::SessionKind::kStaff
+                                   : auth::SessionKind::kParticipant;
+  rec.subject_id = st.Int(2);
+  rec.created_at_ms = st.Int(3);
+  rec.last_seen_ms = st.Int(4);
+  rec.expires_at_ms = st.Int(5);
+  rec.revoked = !st.IsNull(6);
+  return rec;
+}
+
+}  // namespace
+
 Result<auth::SessionRecord> SqliteAccountStore::FindSession(
     const std::string& token_hash) {
   auth::SessionRecord rec;
   Status s = db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT kind, subject_id, created_at_ms, last_seen_ms,"
-                  " expires_at_ms, revoked_at_ms FROM sessions"
-                  " WHERE token_hash = ?"));
+    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(std::string(kSessionCols) +
+                                                  "WHERE token_hash = ?"));
     st->Bind(1, token_hash);
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::NotFound("no such session");
-    rec.token_hash = token_hash;
-    rec.kind = st->Text(0) == "staff" ? auth::SessionKind::kStaff
-                                      : auth::SessionKind::kParticipant;
-    rec.subject_id = st->Int(1);
-    rec.created_at_ms = st->Int(2);
-    rec.last_seen_ms = st->Int(3);
-    rec.expires_at_ms = st->Int(4);
-    rec.revoked = !st->IsNull(5);
+    rec = SessionFromRow(*st);
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return rec;
+}
+
+Result<std::vector<auth::SessionRecord>> SqliteAccountStore::LiveSessions(
+    int64_t now_ms, size_t limit) {
+  std::vector<auth::SessionRecord> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string(kSessionCols) +
+                  "WHERE revoked_at_ms IS NULL AND expires_at_ms > ?"
+                  " ORDER BY last_seen_ms DESC LIMIT ?"));
+    st->Bind(1, now_ms).Bind(2, static_cast<int64_t>(limit));
+    return ForEachRow(
+        st, [&](const Statement& row) { out.push_back(SessionFromRow(row)); });
+  }));
+  return out;
 }
 
 Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,

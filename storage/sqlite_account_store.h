@@ -25,6 +25,8 @@ class SqliteAccountStore : public auth::AccountStore {
       const std::string& token_hash) override;
   Status TouchSession(const std::string& token_hash, int64_t now_ms) override;
   Status RevokeSession(const std::string& token_hash, int64_t now_ms) override;
+  Result<std::vector<auth::SessionRecord>> LiveSessions(int64_t now_ms,
+                                                        size_t limit) override;
 
  private:
   Result<auth::StaffUser> FindUserWhere(const std::string& where,

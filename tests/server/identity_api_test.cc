@@ -164,6 +164,28 @@ TEST_F(IdentityApiTest, AMergedRecordSignsInAsTheMemberItJoined) {
   EXPECT_EQ(MemberIdOf("o-second-phone", "小明妈"), a);
 }
 
+TEST_F(IdentityApiTest, AnOpenSessionFollowsAMergeAndItsUndoAtOnce) {
+  std::string a = MemberIdOf("o1", "王小明妈妈");
+  auto login = client_->Post("/api/v1/mp/login",
+                             {{"openid", "o-tablet"}, {"nickname", "小明妈"}});
+  std::string token = login.data()["token"], extra = login.data()["member_id"];
+  auto me = [&] {
+    ApiReply r = client_->Get("/api/v1/mp/me", token);
+    return r.data()["member_id"].get<std::string>();
+  };
+  ASSERT_EQ(me(), extra);  // Now in the session cache.
+  auto merged =
+      client_->Post("/api/v1/members/" + extra + "/merge", {{"into", a}}, op_);
+  ASSERT_EQ(merged.status, 201);
+  EXPECT_EQ(me(), a);  // Not after the cache's lifetime: now.
+  std::string merge_id = merged.data()["merge_id"];
+  ASSERT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      200);
+  EXPECT_EQ(me(), extra);
+}
+
 }  // namespace
 }  // namespace qunying::server
 

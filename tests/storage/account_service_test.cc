@@ -139,6 +139,52 @@ TEST_F(AccountServiceTest, TheSessionCacheKeepsRolesAndForgetsOnLogout) {
   EXPECT_FALSE(service_->Authenticate(login->token, SessionKind::kStaff).ok());
 }
 
+TEST_F(AccountServiceTest, WarmingLoadsOnlyLiveSessionsAndTheyStillExpire) {
+  auto live = service_->StartParticipantSession(7);
+  auto revoked = service_->StartParticipantSession(8);
+  auto staff = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(live.ok() && revoked.ok() && staff.ok());
+  ASSERT_TRUE(service_->Logout(*revoked).ok());
+  clock_.Advance(kHour);
+  auto later = service_->StartParticipantSession(9);
+  ASSERT_TRUE(later.ok());
+  // A restarted server: a new service over the same database.
+  AccountOptions o;
+  o.hash_strength = HashStrength::kTestOnly;
+  AccountService restarted(store_.get(), &clock_, o);
+  auto warm = restarted.WarmSessionCache();
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  EXPECT_EQ(*warm, 3u);  // 7, 9 and alice; not the revoked one.
+  EXPECT_EQ(restarted.Authenticate(*live, SessionKind::kParticipant)->id, 7);
+  EXPECT_FALSE(
+      restarted.Authenticate(*revoked, SessionKind::kParticipant).ok());
+  auto who = restarted.Authenticate(staff->token, SessionKind::kStaff);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kOperator);
+  // Cached or not, a session still dies at its staff idle limit.
+  clock_.Advance(8 * kHour);
+  EXPECT_FALSE(restarted.Authenticate(staff->token, SessionKind::kStaff).ok());
+  EXPECT_TRUE(restarted.Authenticate(*later, SessionKind::kParticipant).ok());
+}
+
+TEST_F(AccountServiceTest, ForgettingASubjectRereadsItsMovedSessions) {
+  auto token = service_->StartParticipantSession(42);
+  ASSERT_TRUE(token.ok());
+  ASSERT_EQ(service_->Authenticate(*token, SessionKind::kParticipant)->id, 42);
+  // What a member merge does to the sessions table, outside the service.
+  ASSERT_TRUE(db_->Write([&](storage::Connection& c) -> Status {
+                   QY_ASSIGN_OR_RETURN(
+                       storage::Statement * st,
+                       c.Prepare("UPDATE sessions SET subject_id = 43"));
+                   return st->Run();
+                 })
+                  .ok());
+  EXPECT_EQ(service_->Authenticate(*token, SessionKind::kParticipant)->id, 42)
+      << "served from the cache until told";
+  service_->ForgetSessionsOf(SessionKind::kParticipant, 42);
+  EXPECT_EQ(service_->Authenticate(*token, SessionKind::kParticipant)->id, 43);
+}
+
 TEST_F(AccountServiceTest, CreateUserValidatesEveryField) {
   EXPECT_EQ(service_->CreateUser({"alice", "alice-pass-2", "sales", ""})
                 .status()
