@@ -17,13 +17,16 @@ function init(args)
   nthreads = tonumber(os.getenv("WRK_THREADS") or "2")
 end
 
+-- The request is one string concatenation: wrk.format builds and joins a
+-- header table per request, which cost the load generator (on the same two
+-- cores as the server) 16 us of CPU per request, against 4 us for /healthz.
 function request()
   local i = n * nthreads + id + 1
   n = n + 1
   local token = tokens[(i - 1) % #tokens + 1]
   local body = '{"campaign_id":"1","text":"今天读了二十分钟","duration_s":1200,' ..
                '"client_id":"bench-' .. id .. '-' .. n .. '"}'
-  return wrk.format("POST", "/api/v1/mp/checkins",
-                    {["Content-Type"] = "application/json",
-                     ["Authorization"] = "Bearer " .. token}, body)
+  return "POST /api/v1/mp/checkins HTTP/1.1\r\nHost: " .. wrk.headers["Host"] ..
+         "\r\nContent-Type: application/json\r\nAuthorization: Bearer " ..
+         token .. "\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body
 end
