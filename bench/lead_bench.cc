@@ -103,7 +103,8 @@ void InMemory(size_t n, std::shared_ptr<scoring::TrainedModel> model) {
 }
 
 // M members in a running campaign (c2) after an earlier one (c1), with
-// check-ins, events and a few intent phrases.
+// check-ins (stored day by day, interleaved across members, as they arrive)
+// and a few intent phrases.
 void Populate(storage::Database& db, int m, int64_t today) {
   Check(db.Write([&](storage::Connection& c) -> Status {
     QY_RETURN_IF_ERROR(c.Exec(
@@ -134,8 +135,12 @@ void Populate(storage::Database& db, int m, int64_t today) {
         enr->Reset();
         QY_RETURN_IF_ERROR(enr->Bind(1, k).Bind(2, i).Run());
       }
-      int days = i % 11;
-      for (int d = 1; d <= days; ++d) {
+    }
+    // Day by day, as check-ins arrive: the table's order is not members'.
+    for (int d = 1; d <= 10; ++d) {
+      for (int i = 1; i <= m; ++i) {
+        int days = i % 11;
+        if (d > days) continue;
         chk->Reset();
         std::string text = d == days && i % 7 == 0 ? "想报下一期" : "打卡";
         QY_RETURN_IF_ERROR(chk->Bind(1, i)
