@@ -2,6 +2,8 @@
 // enrolled member, in a handful of whole-table scans merged in memory
 // (one query per member would not scale to a million members).
 #include <algorithm>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "community/campaign.h"
@@ -17,81 +19,180 @@ constexpr size_t kMaxTexts = 50;
 
 struct Latest {  // The member's latest campaign.
   int64_t campaign_id = 0;
+  int64_t starts_on = 0;
   int64_t end_ms = 0;
 };
 
-struct Builder {
-  std::vector<MemberFeatures> out;
-  std::unordered_map<int64_t, size_t> index;
-  std::vector<Latest> latest;
-  std::vector<int64_t> last_active;
-
-  MemberFeatures* Find(int64_t member) {
-    auto it = index.find(member);
-    return it == index.end() ? nullptr : &out[it->second];
-  }
-  size_t Slot(int64_t member) { return index.at(member); }
+// What a pass needs of each campaign, worked out once per campaign rather
+// than once per enrollment.
+struct CampaignInfo {
+  std::string series;
+  int64_t starts_on = 0;
+  int campaign_days = 0;  // Elapsed at `now`, within [0, days].
+  int64_t end_ms = 0;
 };
 
-Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
+// Member id -> position in the output. Dense (an array indexed by id) when
+// ids are compact, as SQLite's rowids are; a hash map otherwise.
+class SlotIndex {
+ public:
+  static constexpr int64_t kMaxDense = 16'000'000;
+  explicit SlotIndex(int64_t max_id) {
+    if (max_id >= 0 && max_id <= kMaxDense) dense_.assign(max_id + 1, -1);
+  }
+  int64_t Get(int64_t id) const {
+    if (id >= 0 && id < static_cast<int64_t>(dense_.size())) return dense_[id];
+    if (sparse_.empty()) return -1;
+    auto it = sparse_.find(id);
+    return it == sparse_.end() ? -1 : it->second;
+  }
+  void Set(int64_t id, int64_t slot) {
+    if (!dense_.empty() && id >= 0 && id < static_cast<int64_t>(dense_.size()))
+      dense_[id] = static_cast<int32_t>(slot);
+    else
+      sparse_[id] = slot;
+  }
+
+ private:
+  std::vector<int32_t> dense_;
+  std::unordered_map<int64_t, int64_t> sparse_;
+};
+
+struct Builder {
+  explicit Builder(int64_t max_id) : index(max_id) {}
+  std::vector<MemberFeatures> out;
+  SlotIndex index;
+  std::vector<Latest> latest;
+  std::vector<int64_t> last_active;
+  // Days checked in during the latest campaign: bit d-1 for day d ≤ 64,
+  // longer campaigns' later days in `late_days`.
+  std::vector<uint64_t> day_bits;
+  std::unordered_map<size_t, std::vector<int>> late_days;
+
+  MemberFeatures* Find(int64_t member) {
+    int64_t slot = index.Get(member);
+    return slot < 0 ? nullptr : &out[slot];
+  }
+};
+
+Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
+                                                                int64_t now) {
+  std::unordered_map<int64_t, CampaignInfo> out;
   QY_ASSIGN_OR_RETURN(
       Statement * st,
-      c.Prepare("SELECT e.member_id, k.id, k.series, k.starts_on, k.days,"
-                " k.timezone, e.paid_fen FROM enrollments e JOIN campaigns k"
-                " ON k.id = e.campaign_id ORDER BY e.member_id, k.starts_on,"
-                " k.id"));
-  return ForEachRow(st, [&](const Statement& s) {
-    int64_t member = s.Int(0);
-    auto [it, added] = b.index.try_emplace(member, b.out.size());
-    if (added) {
-      b.out.emplace_back().member_id = member;
-      b.latest.emplace_back();
-      b.last_active.push_back(-1);
-    }
-    MemberFeatures& f = b.out[it->second];
+      c.Prepare("SELECT id, series, starts_on, days, timezone FROM campaigns"));
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
     community::Campaign k;
-    k.id = s.Int(1);
-    k.series = s.Text(2);
-    k.starts_on = s.Int(3);
-    k.days = static_cast<int>(s.Int(4));
-    auto offset = community::UtcOffsetMinutes(s.Text(5));
+    k.id = s.Int(0);
+    k.series = s.Text(1);
+    k.starts_on = s.Int(2);
+    k.days = static_cast<int>(s.Int(3));
+    auto offset = community::UtcOffsetMinutes(s.Text(4));
     int off = offset.ok() ? *offset : 480;
-    f.campaigns++;
-    f.paid_fen += s.Int(6);
-    f.series = k.series;  // Rows come oldest first: the last one stays.
-    f.campaign_days =
-        std::clamp(community::CampaignDay(k, now, off), 0, k.days);
-    b.latest[it->second] = {
-        k.id, (k.starts_on + k.days) * kDayMs - int64_t{off} * 60000};
-  });
+    out[k.id] = {k.series, k.starts_on,
+                 std::clamp(community::CampaignDay(k, now, off), 0, k.days),
+                 (k.starts_on + k.days) * kDayMs - int64_t{off} * 60000};
+  }));
+  return out;
 }
 
+// Enrollments in table order (no sort), then members numbered in id order.
+Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
+  QY_ASSIGN_OR_RETURN(auto campaigns, LoadCampaigns(c, now));
+  struct Row {
+    int64_t member, campaign, paid;
+  };
+  std::vector<Row> rows;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT member_id, campaign_id, paid_fen FROM enrollments"));
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    rows.push_back({s.Int(0), s.Int(1), s.Int(2)});
+  }));
+  std::vector<int64_t> members;
+  members.reserve(rows.size());
+  for (const Row& r : rows) members.push_back(r.member);
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  b.out.resize(members.size());
+  b.latest.resize(members.size());
+  b.last_active.assign(members.size(), -1);
+  b.day_bits.assign(members.size(), 0);
+  for (size_t i = 0; i < members.size(); ++i) {
+    b.out[i].member_id = members[i];
+    b.index.Set(members[i], static_cast<int64_t>(i));
+  }
+  for (const Row& r : rows) {
+    auto k = campaigns.find(r.campaign);
+    if (k == campaigns.end()) continue;
+    size_t slot = static_cast<size_t>(b.index.Get(r.member));
+    MemberFeatures& f = b.out[slot];
+    f.campaigns++;
+    f.paid_fen += r.paid;
+    Latest& l = b.latest[slot];
+    // The latest by start date, then by id, as the member's campaign.
+    if (l.campaign_id && std::tie(k->second.starts_on, r.campaign) <
+                             std::tie(l.starts_on, l.campaign_id)) {
+      continue;
+    }
+    l = {r.campaign, k->second.starts_on, k->second.end_ms};
+    f.series = k->second.series;
+    f.campaign_days = k->second.campaign_days;
+  }
+  return Status::Ok();
+}
+
+int LongestRun(uint64_t bits, std::vector<int>* late) {
+  if (!late) {
+    int run = 0;
+    for (; bits; bits &= bits << 1) ++run;
+    return run;
+  }
+  for (int d = 1; d <= 64; ++d) {
+    if (bits >> (d - 1) & 1) late->push_back(d);
+  }
+  std::sort(late->begin(), late->end());
+  int run = 0, best = 0;
+  for (size_t i = 0; i < late->size(); ++i) {
+    run = i && (*late)[i] == (*late)[i - 1] + 1 ? run + 1 : 1;
+    best = std::max(best, run);
+  }
+  return best;
+}
+
+// Check-ins in table order, which is the order they arrived: a sequential
+// read, where ordering by member would visit the table at random.
 Status LoadCheckins(Connection& c, Builder& b) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare("SELECT member_id, campaign_id, day, makeup, created_at_ms,"
-                " text FROM checkins ORDER BY member_id, campaign_id, day"));
-  int64_t prev_member = 0;
-  int prev_day = -1, run = 0;
-  return ForEachRow(st, [&](const Statement& s) {
-    MemberFeatures* f = b.Find(s.Int(0));
-    if (!f) return;
-    size_t slot = b.Slot(f->member_id);
+                " text FROM checkins"));
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    int64_t slot = b.index.Get(s.Int(0));
+    if (slot < 0) return;
+    MemberFeatures& f = b.out[slot];
     b.last_active[slot] = std::max(b.last_active[slot], s.Int(4));
     std::string text = s.Text(5);
     if (!text.empty()) {
-      f->texts.push_back(std::move(text));
-      if (f->texts.size() > kMaxTexts) f->texts.erase(f->texts.begin());
+      f.texts.push_back(std::move(text));
+      if (f.texts.size() > kMaxTexts) f.texts.erase(f.texts.begin());
     }
     if (s.Int(1) != b.latest[slot].campaign_id) return;
     int day = static_cast<int>(s.Int(2));
-    f->checkins++;
-    f->makeups += s.Int(3) != 0;
-    run = (prev_member == f->member_id && day == prev_day + 1) ? run + 1 : 1;
-    f->longest_streak = std::max(f->longest_streak, run);
-    prev_member = f->member_id;
-    prev_day = day;
-  });
+    f.checkins++;
+    f.makeups += s.Int(3) != 0;
+    if (day >= 1 && day <= 64) {
+      b.day_bits[slot] |= uint64_t{1} << (day - 1);
+    } else {
+      b.late_days[slot].push_back(day);
+    }
+  }));
+  for (size_t i = 0; i < b.out.size(); ++i) {
+    auto late = b.late_days.find(i);
+    b.out[i].longest_streak = LongestRun(
+        b.day_bits[i], late == b.late_days.end() ? nullptr : &late->second);
+  }
+  return Status::Ok();
 }
 
 Status LoadEvents(Connection& c, int64_t now, Builder& b) {
@@ -105,7 +206,7 @@ Status LoadEvents(Connection& c, int64_t now, Builder& b) {
   return ForEachRow(st, [&](const Statement& s) {
     MemberFeatures* f = b.Find(s.Int(0));
     if (!f) return;
-    size_t slot = b.Slot(f->member_id);
+    size_t slot = static_cast<size_t>(b.index.Get(f->member_id));
     b.last_active[slot] = std::max(b.last_active[slot], s.Int(1));
     f->dwell_s_30d = s.Int(2) / 1000;
     f->content_reads_30d = static_cast<int>(s.Int(3));
@@ -172,14 +273,19 @@ Status LoadFacts(Connection& c, Builder& b) {
 
 Result<std::vector<MemberFeatures>> SqliteLeadStore::LoadFeatures(
     int64_t now_ms) {
-  Builder b;
+  std::optional<Builder> built;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        int64_t max_id,
+        QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
+    Builder& b = built.emplace(max_id);
     QY_RETURN_IF_ERROR(LoadEnrollments(c, now_ms, b));
     QY_RETURN_IF_ERROR(LoadCheckins(c, b));
     QY_RETURN_IF_ERROR(LoadEvents(c, now_ms, b));
     QY_RETURN_IF_ERROR(LoadFeedbackAndPhones(c, b));
     return LoadFacts(c, b);
   }));
+  Builder& b = *built;
   // Recency on campaign-relative time: the clock stops when the member's
   // latest campaign ends, so the quiet weeks before the next one do not
   // count against them.

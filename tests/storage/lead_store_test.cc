@@ -116,6 +116,42 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
   EXPECT_EQ(b.texts[0], "有没有数学课");
 }
 
+TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
+  // A long campaign (check-ins past day 64) and a member id far above the
+  // others, so both of the loader's fallbacks are used.
+  Exec(
+      "INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+      " created_at_ms) VALUES (3, '百日', '阅读', '百日', " +
+      std::to_string(today_ - 99) + ", 100, 0), (4, '早期', '阅读', '早期', " +
+      std::to_string(today_ - 200) + ", 21, 0)");
+  Exec(
+      "INSERT INTO members (id, openid, nickname, created_at_ms,"
+      " updated_at_ms) VALUES (40000000, 'far', 'F', 0, 0)");
+  Exec(
+      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+      " enrolled_at_ms) VALUES (3, 40000000, 100, 0), (4, 40000000, 50, 0)");
+  int id = 100;
+  for (int day : {1, 2, 63, 64, 65, 66, 67, 90}) {  // Longest run 63..67.
+    Exec(
+        "INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
+        " created_at_ms) VALUES (" +
+        std::to_string(id++) + ", 40000000, 3, " + std::to_string(day) +
+        ", 'k" + std::to_string(day) + "', " +
+        std::to_string((today_ - 99 + day - 1) * kDay) + ")");
+  }
+  auto all = store_->LoadFeatures(kNow);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ(all->back().member_id, 40000000) << "members come in id order";
+  const auto& f = Of(*all, 40000000);
+  EXPECT_EQ(f.series, "百日");  // The later-starting campaign is the latest.
+  EXPECT_EQ(f.campaigns, 2);
+  EXPECT_EQ(f.paid_fen, 150);
+  EXPECT_EQ(f.campaign_days, 100);
+  EXPECT_EQ(f.checkins, 8);
+  EXPECT_EQ(f.longest_streak, 5);
+}
+
 TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
   Checkin(1, 1, 1, 21);  // Member A's last check-in, on c1's last day.
   auto all = store_->LoadFeatures(kNow);
