@@ -51,18 +51,22 @@ Result<std::optional<CheckinRecord>> FindCheckin(Connection& c,
   return std::optional<CheckinRecord>(CheckinFromRow(*st));
 }
 
+// The member's checked days in the campaign, from the (member, campaign,
+// day) index alone; make-ups, which need the rows, only when `makeups`.
 Result<std::vector<int>> CheckedDays(Connection& c, int64_t member,
                                      int64_t campaign, int* makeups) {
   std::vector<int> days;
-  *makeups = 0;
   QY_ASSIGN_OR_RETURN(
       Statement * st,
-      c.Prepare("SELECT day, makeup FROM checkins WHERE member_id = ? AND"
-                " campaign_id = ?"));
+      c.Prepare(makeups ? "SELECT day, makeup FROM checkins WHERE member_id = ?"
+                          " AND campaign_id = ?"
+                        : "SELECT day FROM checkins WHERE member_id = ? AND"
+                          " campaign_id = ?"));
   st->Bind(1, member).Bind(2, campaign);
+  if (makeups) *makeups = 0;
   QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
     days.push_back(static_cast<int>(s.Int(0)));
-    *makeups += s.Int(1) != 0;
+    if (makeups) *makeups += s.Int(1) != 0;
   }));
   return days;
 }
@@ -121,8 +125,8 @@ Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
     QY_ASSIGN_OR_RETURN(community::Campaign camp,
                         LoadCampaign(c, in.campaign_id));
     int makeups = 0;
-    QY_ASSIGN_OR_RETURN(days,
-                        CheckedDays(c, in.member_id, in.campaign_id, &makeups));
+    QY_ASSIGN_OR_RETURN(days, CheckedDays(c, in.member_id, in.campaign_id,
+                                          in.makeup_day ? &makeups : nullptr));
     QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
     today =
         std::min(community::CampaignDay(camp, in.now_ms, offset), camp.days);
