@@ -142,7 +142,10 @@ Result<int> App::Start() {
   lead_scheduler_->Start();
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });
-  logger_->Info("listening", {{"host", options_.http.host}, {"port", port_}});
+  logger_->Info("listening",
+                {{"host", options_.http.host},
+                 {"port", port_},
+                 {"db_writer_nice_applied", db_->Stats().writer_nice_applied}});
   return port_;
 }
 

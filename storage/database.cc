@@ -1,5 +1,9 @@
 #include "storage/database.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 
 #include "storage/migrations.h"
@@ -66,6 +70,12 @@ Status Database::Write(WriteFn fn) {
 }
 
 void Database::WriterLoop() {
+  if (options_.writer_nice != 0) {
+    int nice = std::clamp(getpriority(PRIO_PROCESS, 0) + options_.writer_nice,
+                          -20, 19);
+    writer_nice_applied_ =
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) == 0;
+  }
   std::vector<Job> batch;
   for (;;) {
     {
@@ -161,6 +171,7 @@ DatabaseStats Database::Stats() {
   st.commits = commits_;
   st.write_failures = write_failures_;
   st.schema_version = schema_version_;
+  st.writer_nice_applied = writer_nice_applied_;
   std::lock_guard lock(queue_mu_);
   st.queue_depth = queue_.size();
   return st;

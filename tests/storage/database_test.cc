@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <future>
 #include <thread>
 #include <vector>
@@ -54,6 +57,26 @@ TEST(DatabaseTest, WritesAreVisibleToReadsAfterTheyReturn) {
   ASSERT_TRUE(
       db->Write([](Connection& c) { return InsertAudit(c, "x"); }).ok());
   EXPECT_EQ(CountAudit(*db), 1);
+}
+
+TEST(DatabaseTest, TheWriterThreadRunsAtTheNiceValueAsked) {
+  TempDir dir;
+  DatabaseOptions o;
+  o.path = dir.File("a.db");
+  o.writer_nice = 3;  // Raising nice needs no privilege, so this must work.
+  auto db = Database::Open(o);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  int nice = -100;
+  ASSERT_TRUE((*db)
+                  ->Write([&](Connection&) {
+                    errno = 0;
+                    nice =
+                        getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(nice, std::min(19, getpriority(PRIO_PROCESS, 0) + 3));
+  EXPECT_TRUE((*db)->Stats().writer_nice_applied);
 }
 
 // Holds the writer thread inside a write until released, so the test can
