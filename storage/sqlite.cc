@@ -110,17 +110,7 @@ Connection::~Connection() {
 }
 
 void Connection::ResetAll() {
-  for (Statement* st : used_) {
-    sqlite3_reset(st->stmt_);
-    st->handed_out_ = false;
-  }
-  used_.clear();
-}
-
-void Connection::MarkUsed(Statement* st) {
-  if (st->handed_out_) return;
-  st->handed_out_ = true;
-  used_.push_back(st);
+  for (auto& [stmt, raw] : raw_) sqlite3_reset(raw);
 }
 
 Status Connection::Exec(const std::string& sql) {
@@ -139,7 +129,6 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
-    MarkUsed(it->second.get());
     return it->second.get();
   }
   sqlite3_stmt* raw = nullptr;
@@ -149,7 +138,6 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto stmt = std::make_unique<Statement>(raw);
   Statement* p = stmt.get();
   raw_[p] = raw;
-  MarkUsed(p);
   cache_.emplace(sql, std::move(stmt));
   return p;
 }

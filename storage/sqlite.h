@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "core/result.h"
 
@@ -56,9 +55,7 @@ class Statement {
   void Reset();
 
  private:
-  friend class Connection;
   sqlite3_stmt* stmt_;
-  bool handed_out_ = false;  // Listed in Connection::used_.
 };
 
 class Connection {
@@ -79,9 +76,8 @@ class Connection {
   Result<Statement*> Prepare(const std::string& sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
-  // Resets every statement handed out since the last call (the others are
-  // already reset), ending any read they hold open. Database calls it after
-  // each unit of work so no snapshot outlives its task.
+  // Resets every cached statement, ending any read they hold open. Database
+  // calls it after each unit of work so no snapshot outlives its task.
   void ResetAll();
   sqlite3* raw() { return db_; }
 
@@ -90,8 +86,6 @@ class Connection {
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   std::unordered_map<Statement*, sqlite3_stmt*> raw_;
-  std::vector<Statement*> used_;  // Handed out since the last ResetAll.
-  void MarkUsed(Statement* st);
 };
 
 // Steps through every row, calling fn(const Statement&) for each.
