@@ -119,11 +119,8 @@ Result<std::string> AccountService::StartSession(SessionKind kind,
                                            ? options_.staff_absolute_ms
                                            : options_.participant_absolute_ms);
   QY_RETURN_IF_ERROR(store_->CreateSession(s));
-  if (kind == SessionKind::kParticipant) {  // Staff roles load on first use.
-    CachedSession cached{s, Role::kParticipant, s.created_at_ms};
-    cached.record.token_hash.clear();  // The key already holds it.
-    Remember(s.token_hash, std::move(cached));
-  }
+  if (kind == SessionKind::kParticipant)  // Staff roles load on first use.
+    Remember(s.token_hash, {s, Role::kParticipant, s.created_at_ms});
   return token;
 }
 
@@ -144,7 +141,6 @@ Result<AccountService::CachedSession> AccountService::LoadSession(
   }
   CachedSession cached;
   QY_ASSIGN_OR_RETURN(cached.record, store_->FindSession(hash));
-  cached.record.token_hash.clear();  // The cache's key holds it.
   cached.cached_at_ms = now;
   // The role is cached whatever kind of route first saw the token.
   if (cached.record.kind == SessionKind::kStaff) {
@@ -159,15 +155,11 @@ Result<AccountService::CachedSession> AccountService::LoadSession(
 void AccountService::Remember(const std::string& hash, CachedSession cached) {
   if (options_.session_cache_ms <= 0 || options_.session_cache_entries == 0)
     return;
+  cached.record.token_hash.clear();  // The key holds it.
   std::lock_guard lock(cache_mu_);
-  auto it = cache_.find(hash);
-  if (it != cache_.end()) {
-    it->second = std::move(cached);
-    return;
-  }
-  if (cache_.size() >= options_.session_cache_entries)
+  if (cache_.size() >= options_.session_cache_entries && !cache_.count(hash))
     cache_.erase(cache_.begin());
-  cache_.emplace(hash, std::move(cached));
+  cache_.insert_or_assign(hash, std::move(cached));
 }
 
 Result<size_t> AccountService::WarmSessionCache() {
@@ -175,21 +167,13 @@ Result<size_t> AccountService::WarmSessionCache() {
   int64_t now = clock_->NowMillis();
   QY_ASSIGN_OR_RETURN(
       auto live, store_->LiveSessions(now, options_.session_cache_entries));
-  std::unordered_map<int64_t, std::optional<Role>> roles;  // Staff by id.
   size_t loaded = 0;
   for (auto& rec : live) {
-    CachedSession cached{rec, Role::kParticipant, now};
-    if (rec.kind == SessionKind::kStaff) {
-      auto [it, fresh] = roles.try_emplace(rec.subject_id);
-      if (fresh) {
-        auto user = store_->FindUserById(rec.subject_id);
-        if (user.ok() && !user->disabled) it->second = user->role;
-      }
-      if (!it->second) continue;  // Checked (and refused) on first use.
-      cached.role = *it->second;
-    }
-    cached.record.token_hash.clear();
-    Remember(rec.token_hash, std::move(cached));
+    // Staff sessions are few and need their user's role: LoadSession reads
+    // them on first use, as it does after a sign-in.
+    if (rec.kind != SessionKind::kParticipant) continue;
+    std::string hash = rec.token_hash;
+    Remember(hash, {std::move(rec), Role::kParticipant, now});
     ++loaded;
   }
   return loaded;
@@ -197,14 +181,10 @@ Result<size_t> AccountService::WarmSessionCache() {
 
 void AccountService::ForgetSessionsOf(SessionKind kind, int64_t subject_id) {
   std::lock_guard lock(cache_mu_);
-  for (auto it = cache_.begin(); it != cache_.end();) {
-    const SessionRecord& r = it->second.record;
-    if (r.kind == kind && r.subject_id == subject_id) {
-      it = cache_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  std::erase_if(cache_, [&](const auto& entry) {
+    const SessionRecord& r = entry.second.record;
+    return r.kind == kind && r.subject_id == subject_id;
+  });
 }
 
 Result<Principal> AccountService::Authenticate(const std::string& token,

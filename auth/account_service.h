@@ -34,8 +34,8 @@ struct AccountOptions {
   // ForgetSessionsOf) apply at once; a change made to the database by
   // anything else shows after at most this long. 0 turns the cache off.
   int64_t session_cache_ms = 10 * 60 * 1000;
-  // Sessions remembered at most (~150 bytes each); when full, an arbitrary
-  // one is forgotten to make room.
+  // Sessions remembered at most; when full, an arbitrary one is forgotten
+  // to make room.
   size_t session_cache_entries = 200000;
   RateLimiterOptions rate_limits;
 };
@@ -93,9 +93,9 @@ class AccountService {
   // A session for a participant already identified (e.g. through WeChat).
   Result<std::string> StartParticipantSession(int64_t member_id);
 
-  // Loads the most recently seen live sessions into the cache (up to
-  // session_cache_entries), so that after a restart signed-in users cost no
-  // database read per request. Returns how many were loaded.
+  // Loads the most recently seen live participant sessions into the cache
+  // (up to session_cache_entries), so that after a restart signed-in
+  // participants cost no database read per request. Returns how many.
   Result<size_t> WarmSessionCache();
   // Drops the cached sessions of one subject, for changes made to their
   // sessions outside this service (e.g. a member merge moves sessions).

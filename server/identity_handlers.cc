@@ -97,7 +97,6 @@ Result<Reply> MergeMember(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto rec, s.identity->GetMerge(merge));
   // The merge moved the member's sessions to `into`.
   s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant, id);
-  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant, into);
   return Reply{201,
                {{"merge_id", IdString(merge)}, {"rows_moved", rec.rows_moved}}};
 }
@@ -106,10 +105,8 @@ Result<Reply> UndoMerge(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_RETURN_IF_ERROR(
       s.identity->Unmerge(id, r.principal.id, s.clock->NowMillis()));
-  // The undo moved sessions back to the merged member.
+  // The undo moved the merged member's sessions back from `into`.
   QY_ASSIGN_OR_RETURN(auto rec, s.identity->GetMerge(id));
-  s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant,
-                               rec.from_member_id);
   s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant,
                                rec.into_member_id);
   return Reply{200, {{"merge_id", IdString(id)}, {"undone", true}}};

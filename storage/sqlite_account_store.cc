@@ -21,6 +21,23 @@ auth::StaffUser UserFromRow(const Statement& st) {
   return u;
 }
 
+constexpr char kSessionCols[] =
+    "SELECT token_hash, kind, subject_id, created_at_ms, last_seen_ms,"
+    " expires_at_ms, revoked_at_ms FROM sessions ";
+
+auth::SessionRecord SessionFromRow(const Statement& st) {
+  auth::SessionRecord rec;
+  rec.token_hash = st.Text(0);
+  rec.kind = st.Text(1) == "staff" ? auth::SessionKind::kStaff
+                                   : auth::SessionKind::kParticipant;
+  rec.subject_id = st.Int(2);
+  rec.created_at_ms = st.Int(3);
+  rec.last_seen_ms = st.Int(4);
+  rec.expires_at_ms = st.Int(5);
+  rec.revoked = !st.IsNull(6);
+  return rec;
+}
+
 }  // namespace
 
 Result<int64_t> SqliteAccountStore::CreateUser(const auth::StaffUser& user) {
@@ -125,27 +142,6 @@ Status SqliteAccountStore::CreateSession(const auth::SessionRecord& s) {
     return st->Run();
   });
 }
-
-namespace {
-
-constexpr char kSessionCols[] =
-    "SELECT token_hash, kind, subject_id, created_at_ms, last_seen_ms,"
-    " expires_at_ms, revoked_at_ms FROM sessions ";
-
-auth::SessionRecord SessionFromRow(const Statement& st) {
-  auth::SessionRecord rec;
-  rec.token_hash = st.Text(0);
-  rec.kind = st.Text(1) == "staff" ? auth::SessionKind::kStaff
-                                   : auth::SessionKind::kParticipant;
-  rec.subject_id = st.Int(2);
-  rec.created_at_ms = st.Int(3);
-  rec.last_seen_ms = st.Int(4);
-  rec.expires_at_ms = st.Int(5);
-  rec.revoked = !st.IsNull(6);
-  return rec;
-}
-
-}  // namespace
 
 Result<auth::SessionRecord> SqliteAccountStore::FindSession(
     const std::string& token_hash) {

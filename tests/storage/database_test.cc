@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <future>
 #include <thread>
 #include <vector>
@@ -69,7 +68,6 @@ TEST(DatabaseTest, TheWriterThreadRunsAtTheNiceValueAsked) {
   int nice = -100;
   ASSERT_TRUE((*db)
                   ->Write([&](Connection&) {
-                    errno = 0;
                     nice =
                         getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
                     return Status::Ok();
