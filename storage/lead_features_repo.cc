@@ -2,7 +2,6 @@
 // enrolled member, in a handful of whole-table scans merged in memory
 // (one query per member would not scale to a million members).
 #include <algorithm>
-#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -21,6 +20,7 @@ struct Latest {  // The member's latest campaign.
   int64_t campaign_id = 0;
   int64_t starts_on = 0;
   int64_t end_ms = 0;
+  int days = 0;
 };
 
 // What a pass needs of each campaign, worked out once per campaign rather
@@ -28,6 +28,7 @@ struct Latest {  // The member's latest campaign.
 struct CampaignInfo {
   std::string series;
   int64_t starts_on = 0;
+  int days = 0;
   int campaign_days = 0;  // Elapsed at `now`, within [0, days].
   int64_t end_ms = 0;
 };
@@ -37,7 +38,7 @@ struct CampaignInfo {
 class SlotIndex {
  public:
   static constexpr int64_t kMaxDense = 16'000'000;
-  explicit SlotIndex(int64_t max_id) {
+  explicit SlotIndex(int64_t max_id = -1) {
     if (max_id >= 0 && max_id <= kMaxDense) dense_.assign(max_id + 1, -1);
   }
   int64_t Get(int64_t id) const {
@@ -47,7 +48,7 @@ class SlotIndex {
     return it == sparse_.end() ? -1 : it->second;
   }
   void Set(int64_t id, int64_t slot) {
-    if (!dense_.empty() && id >= 0 && id < static_cast<int64_t>(dense_.size()))
+    if (id >= 0 && id < static_cast<int64_t>(dense_.size()))
       dense_[id] = static_cast<int32_t>(slot);
     else
       sparse_[id] = slot;
@@ -59,15 +60,14 @@ class SlotIndex {
 };
 
 struct Builder {
-  explicit Builder(int64_t max_id) : index(max_id) {}
   std::vector<MemberFeatures> out;
   SlotIndex index;
   std::vector<Latest> latest;
   std::vector<int64_t> last_active;
-  // Days checked in during the latest campaign: bit d-1 for day d ≤ 64,
-  // longer campaigns' later days in `late_days`.
+  // Days checked in during the latest campaign, `words` 64-bit words per
+  // member (enough for the longest campaign): bit d-1 for day d.
+  size_t words = 1;
   std::vector<uint64_t> day_bits;
-  std::unordered_map<size_t, std::vector<int>> late_days;
 
   MemberFeatures* Find(int64_t member) {
     int64_t slot = index.Get(member);
@@ -89,7 +89,7 @@ Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
     k.days = static_cast<int>(s.Int(3));
     auto offset = community::UtcOffsetMinutes(s.Text(4));
     int off = offset.ok() ? *offset : 480;
-    out[k.id] = {k.series, k.starts_on,
+    out[k.id] = {k.series, k.starts_on, k.days,
                  std::clamp(community::CampaignDay(k, now, off), 0, k.days),
                  (k.starts_on + k.days) * kDayMs - int64_t{off} * 60000};
   }));
@@ -117,7 +117,10 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
   b.out.resize(members.size());
   b.latest.resize(members.size());
   b.last_active.assign(members.size(), -1);
-  b.day_bits.assign(members.size(), 0);
+  int longest = 1;
+  for (const auto& [id, k] : campaigns) longest = std::max(longest, k.days);
+  b.words = (static_cast<size_t>(longest) + 63) / 64;
+  b.day_bits.assign(members.size() * b.words, 0);
   for (size_t i = 0; i < members.size(); ++i) {
     b.out[i].member_id = members[i];
     b.index.Set(members[i], static_cast<int64_t>(i));
@@ -135,26 +138,18 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
                              std::tie(l.starts_on, l.campaign_id)) {
       continue;
     }
-    l = {r.campaign, k->second.starts_on, k->second.end_ms};
+    l = {r.campaign, k->second.starts_on, k->second.end_ms, k->second.days};
     f.series = k->second.series;
     f.campaign_days = k->second.campaign_days;
   }
   return Status::Ok();
 }
 
-int LongestRun(uint64_t bits, std::vector<int>* late) {
-  if (!late) {
-    int run = 0;
-    for (; bits; bits &= bits << 1) ++run;
-    return run;
-  }
-  for (int d = 1; d <= 64; ++d) {
-    if (bits >> (d - 1) & 1) late->push_back(d);
-  }
-  std::sort(late->begin(), late->end());
+// The longest run of consecutive days among days 1..days set in `bits`.
+int LongestRun(const uint64_t* bits, int days) {
   int run = 0, best = 0;
-  for (size_t i = 0; i < late->size(); ++i) {
-    run = i && (*late)[i] == (*late)[i - 1] + 1 ? run + 1 : 1;
+  for (int d = 0; d < days; ++d) {
+    run = (bits[d / 64] >> (d % 64) & 1) ? run + 1 : 0;
     best = std::max(best, run);
   }
   return best;
@@ -181,16 +176,14 @@ Status LoadCheckins(Connection& c, Builder& b) {
     int day = static_cast<int>(s.Int(2));
     f.checkins++;
     f.makeups += s.Int(3) != 0;
-    if (day >= 1 && day <= 64) {
-      b.day_bits[slot] |= uint64_t{1} << (day - 1);
-    } else {
-      b.late_days[slot].push_back(day);
+    if (day >= 1 && day <= b.latest[slot].days) {
+      b.day_bits[slot * b.words + (day - 1) / 64] |= uint64_t{1}
+                                                     << ((day - 1) % 64);
     }
   }));
   for (size_t i = 0; i < b.out.size(); ++i) {
-    auto late = b.late_days.find(i);
-    b.out[i].longest_streak = LongestRun(
-        b.day_bits[i], late == b.late_days.end() ? nullptr : &late->second);
+    b.out[i].longest_streak =
+        LongestRun(&b.day_bits[i * b.words], b.latest[i].days);
   }
   return Status::Ok();
 }
@@ -204,12 +197,11 @@ Status LoadEvents(Connection& c, int64_t now, Builder& b) {
                 " FROM events GROUP BY member_id"));
   st->Bind(1, now - 30 * kDayMs);
   return ForEachRow(st, [&](const Statement& s) {
-    MemberFeatures* f = b.Find(s.Int(0));
-    if (!f) return;
-    size_t slot = static_cast<size_t>(b.index.Get(f->member_id));
+    int64_t slot = b.index.Get(s.Int(0));
+    if (slot < 0) return;
     b.last_active[slot] = std::max(b.last_active[slot], s.Int(1));
-    f->dwell_s_30d = s.Int(2) / 1000;
-    f->content_reads_30d = static_cast<int>(s.Int(3));
+    b.out[slot].dwell_s_30d = s.Int(2) / 1000;
+    b.out[slot].content_reads_30d = static_cast<int>(s.Int(3));
   });
 }
 
@@ -273,19 +265,18 @@ Status LoadFacts(Connection& c, Builder& b) {
 
 Result<std::vector<MemberFeatures>> SqliteLeadStore::LoadFeatures(
     int64_t now_ms) {
-  std::optional<Builder> built;
+  Builder b;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         int64_t max_id,
         QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
-    Builder& b = built.emplace(max_id);
+    b.index = SlotIndex(max_id);
     QY_RETURN_IF_ERROR(LoadEnrollments(c, now_ms, b));
     QY_RETURN_IF_ERROR(LoadCheckins(c, b));
     QY_RETURN_IF_ERROR(LoadEvents(c, now_ms, b));
     QY_RETURN_IF_ERROR(LoadFeedbackAndPhones(c, b));
     return LoadFacts(c, b);
   }));
-  Builder& b = *built;
   // Recency on campaign-relative time: the clock stops when the member's
   // latest campaign ends, so the quiet weeks before the next one do not
   // count against them.

@@ -117,8 +117,9 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
 }
 
 TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
-  // A long campaign (check-ins past day 64) and a member id far above the
-  // others, so both of the loader's fallbacks are used.
+  // A long campaign (days past the first 64-bit word of the day mask, a run
+  // across the word boundary) and a member id above the loader's dense
+  // index, which then falls back to a hash map.
   Exec(
       "INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
       " created_at_ms) VALUES (3, '百日', '阅读', '百日', " +
