@@ -2,7 +2,11 @@
 # Check-in ingest under wrk on loopback (JSON, unique participants and
 # client ids) side by side with /healthz on the same server.
 # Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=150000]
-# Env: DB_READERS (pooled read connections, default 4); PERF=1 records the
+# Prints each endpoint's req/s and latency, and the server's CPU time per
+# request (user+system, from /proc/PID/stat around each wrk run).
+# Env: DB_READERS (pooled read connections, default 4); DB_WRITER_NICE
+# (the writer thread's nice, default the server's -5; 0 to compare); PERF=1
+# records the
 # server with `perf record -g` during the check-in run and prints the share
 # of time per library (kernel, libc, SQLite, qunying …); needs perf
 # (Debian package linux-perf).
@@ -17,31 +21,42 @@ build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people"
 build/release/server/qunying serve --db "$tmp/c.db" --data-dir "$tmp/data" \
   --listen 127.0.0.1:0 --log-file "$tmp/log" --log-level "${LOG_LEVEL:-info}" --db-sync "${DB_SYNC:-full}" \
   --threads "$((conns + 8))" --db-readers "${DB_READERS:-4}" \
+  --db-writer-nice "${DB_WRITER_NICE:--5}" \
   --admin-password bench-admin-1 >"$tmp/out" &
 pid=$!
 for _ in $(seq 100); do grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
 port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out")
 base="http://127.0.0.1:$port"
 
-row() {  # name, wrk output
-  local rps p50 p99 non2xx
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # utime + stime
+row() {  # name, wrk output, server CPU ticks during the run
+  local rps p50 p99 non2xx n us
   rps=$(echo "$2" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$2" | awk '$1=="50%" {print $2}')
   p99=$(echo "$2" | awk '$1=="99%" {print $2}')
   non2xx=$(echo "$2" | awk '/Non-2xx/ {print $5}')
-  printf "%-22s %12s %10s %10s  %s\n" "$1" "$rps" "$p50" "$p99" "${non2xx:-0}"
+  n=$(echo "$2" | awk '/requests in/ {print $1}')
+  us=$(awk -v t="$3" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
+  printf "%-22s %12s %10s %10s  %-7s %s\n" "$1" "$rps" "$p50" "$p99" \
+    "${non2xx:-0}" "$us"
   echo "$rps" >"$tmp/$1"
 }
 echo "wrk -t2 -c$conns -d${secs}s, $(getconf _NPROCESSORS_ONLN) cores, $people participants"
-printf "%-22s %12s %10s %10s  %s\n" endpoint "req/s" p50 p99 non-2xx
-row healthz "$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")"
+printf "%-22s %12s %10s %10s  %-7s %s\n" endpoint "req/s" p50 p99 non-2xx \
+  "server-us/req"
+t0=$(ticks)
+out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")
+row healthz "$out" "$(($(ticks) - t0))"
 if [ "${PERF:-0}" = 1 ]; then
   perf record -F 2000 -g -p "$pid" -o "$tmp/perf.data" -- sleep "$secs" \
     >/dev/null 2>&1 &
   perf_pid=$!
 fi
-row checkin "$(TOKENS="$tmp/tokens" WRK_THREADS=2 wrk -t2 -c"$conns" -d"${secs}s" --latency \
-  -s bench/checkin.lua "$base")"
+t0=$(ticks)
+out=$(TOKENS="$tmp/tokens" WRK_THREADS=2 wrk -t2 -c"$conns" -d"${secs}s" \
+  --latency -s bench/checkin.lua "$base")
+row checkin "$out" "$(($(ticks) - t0))"
 if [ "${PERF:-0}" = 1 ]; then
   wait "$perf_pid" || true
   perf report -i "$tmp/perf.data" --no-children --sort dso -g none 2>/dev/null |

@@ -73,6 +73,12 @@ void AddServeFlags(CLI::App* cmd, Flags* f) {
   cmd->add_option("--db-readers", f->app.db.readers, "Pooled read connections")
       ->envname("QUNYING_DB_READERS")
       ->capture_default_str();
+  cmd->add_option("--db-writer-nice", f->app.db.writer_nice,
+                  "The database writer thread's nice, relative to the"
+                  " process's (0: unchanged; lowering needs CAP_SYS_NICE)")
+      ->envname("QUNYING_DB_WRITER_NICE")
+      ->check(CLI::Range(-20, 19))
+      ->capture_default_str();
   cmd->add_option("--wechat-base-url", f->app.wechat.base_url,
                   "Base URL of WeChat's API (jscode2session)")
       ->envname("QUNYING_WECHAT_BASE_URL")
