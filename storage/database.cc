@@ -1,7 +1,11 @@
 #include "storage/database.h"
 
+#include <linux/futex.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <climits>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,6 +13,22 @@
 #include "storage/migrations.h"
 
 namespace qunying::storage {
+namespace {
+
+void WaitUntilSet(uint32_t& word) {
+  std::atomic_ref<uint32_t> flag(word);
+  while (flag.load(std::memory_order_acquire) == 0) {
+    // Sleeps only if the word is still 0; EINTR and spurious wakes loop.
+    syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+  }
+}
+
+void SetAndWakeAll(uint32_t& word) {
+  std::atomic_ref<uint32_t>(word).store(1, std::memory_order_release);
+  syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(
     const DatabaseOptions& options) {
@@ -58,15 +78,18 @@ Status Database::Migrate() {
 }
 
 Status Database::Write(WriteFn fn) {
-  std::future<Status> done;
+  Status result;
+  std::shared_ptr<Generation> gen;
   {
     std::lock_guard lock(queue_mu_);
     if (closing_) return Status::Unavailable("the database is shutting down");
-    queue_.push_back(Job{std::move(fn), {}});
-    done = queue_.back().done.get_future();
+    if (!open_) open_ = std::make_shared<Generation>();
+    gen = open_;
+    queue_.push_back(Job{std::move(fn), &result});
   }
   queue_cv_.notify_one();
-  return done.get();
+  WaitUntilSet(gen->done);
+  return result;
 }
 
 void Database::WriterLoop() {
@@ -76,32 +99,34 @@ void Database::WriterLoop() {
     writer_nice_applied_ =
         setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) == 0;
   }
-  std::vector<Job> batch;
+  std::vector<Job> jobs;
+  std::shared_ptr<Generation> gen;
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing_ and drained.
-      while (!queue_.empty() &&
-             batch.size() < static_cast<size_t>(options_.max_batch)) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      jobs.swap(queue_);
+      gen = std::move(open_);
     }
-    CommitBatch(batch);
-    batch.clear();
+    size_t step = static_cast<size_t>(std::max(1, options_.max_batch));
+    for (size_t i = 0; i < jobs.size(); i += step) {
+      CommitBatch(jobs.data() + i, std::min(step, jobs.size() - i));
+    }
+    jobs.clear();
+    SetAndWakeAll(gen->done);
+    gen.reset();
   }
 }
 
-void Database::CommitBatch(std::vector<Job>& batch) {
-  std::vector<Status> results(batch.size());
+void Database::CommitBatch(Job* batch, size_t n) {
   Status begin = writer_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
-    for (auto& job : batch) job.done.set_value(begin);
-    write_failures_ += batch.size();
+    for (size_t i = 0; i < n; ++i) *batch[i].result = begin;
+    write_failures_ += n;
     return;
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     auto sp = writer_->Prepare("SAVEPOINT w");
     Status s = sp.ok() ? (*sp)->Run() : sp.status();
     if (s.ok()) {
@@ -117,21 +142,20 @@ void Database::CommitBatch(std::vector<Job>& batch) {
       writer_->ResetAll();
       if (s.ok() && !rel.ok()) s = rel;
     }
-    results[i] = s;
+    *batch[i].result = s;
   }
   Status commit = writer_->Exec("COMMIT");
   if (!commit.ok()) {
     (void)writer_->Exec("ROLLBACK");
-    for (auto& r : results) {
-      if (r.ok()) r = commit;
+    for (size_t i = 0; i < n; ++i) {
+      if (batch[i].result->ok()) *batch[i].result = commit;
     }
   } else {
     ++commits_;
   }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!results[i].ok()) ++write_failures_;
+  for (size_t i = 0; i < n; ++i) {
+    if (!batch[i].result->ok()) ++write_failures_;
     ++writes_;
-    batch[i].done.set_value(results[i]);
   }
 }
 

@@ -8,9 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +31,9 @@ struct DatabaseOptions {
   // acknowledged, so acknowledged writes survive power loss, not only a
   // crash. Group commit keeps the cost to one fsync per batch.
   bool synchronous_full = true;
-  // Writes that share one transaction at most.
+  // Writes that share one transaction at most. Writes queued while a
+  // commit runs are all taken together; beyond this many they are split
+  // into several transactions.
   int max_batch = 256;
   // The writer thread's nice value relative to the process's (0: leave
   // it). Every write waits on this one thread, so under CPU contention it
@@ -82,21 +82,28 @@ class Database {
   void Close();
 
  private:
+  // Writes queued between two takes of the writer: their callers sleep on
+  // one futex word, so a group commit wakes them all with one system call
+  // rather than one per write.
+  struct Generation {
+    alignas(4) uint32_t done = 0;  // 1 once every result is stored.
+  };
   struct Job {
     WriteFn fn;
-    std::promise<Status> done;
+    Status* result;  // The caller's, alive until the generation is done.
   };
 
   explicit Database(DatabaseOptions options) : options_(std::move(options)) {}
   void WriterLoop();
-  void CommitBatch(std::vector<Job>& batch);
+  void CommitBatch(Job* jobs, size_t n);
 
   DatabaseOptions options_;
   std::unique_ptr<Connection> writer_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
+  std::vector<Job> queue_;
+  std::shared_ptr<Generation> open_;  // The generation queue_ belongs to.
   bool closing_ = false;
   std::thread writer_thread_;
 

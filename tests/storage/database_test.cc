@@ -84,9 +84,9 @@ struct WriterGate {
   std::shared_future<void> released = release.get_future().share();
 };
 
-TEST(DatabaseTest, ConcurrentWritesShareOneCommit) {
-  TempDir dir;
-  auto db = OpenTestDb(dir.File("a.db"));
+// Queues ten writes behind one that holds the writer, then lets it go.
+// Returns the commits that took, after checking every write landed.
+uint64_t CommitsForTenWritesQueuedBehindOne(Database* db) {
   WriterGate gate;
   std::thread blocker([&] {
     ASSERT_TRUE(db->Write([&](Connection& c) {
@@ -110,8 +110,26 @@ TEST(DatabaseTest, ConcurrentWritesShareOneCommit) {
   blocker.join();
   for (auto& t : writers) t.join();
   EXPECT_EQ(CountAudit(*db), 11);
+  EXPECT_EQ(db->Stats().writes, 11u);
+  return db->Stats().commits - commits_before;
+}
+
+TEST(DatabaseTest, ConcurrentWritesShareOneCommit) {
+  TempDir dir;
+  auto db = OpenTestDb(dir.File("a.db"));
   // The blocked write's commit, then one for the ten queued behind it.
-  EXPECT_EQ(db->Stats().commits - commits_before, 2u);
+  EXPECT_EQ(CommitsForTenWritesQueuedBehindOne(db.get()), 2u);
+}
+
+TEST(DatabaseTest, AQueueLongerThanTheBatchLimitCommitsInSeveralSteps) {
+  TempDir dir;
+  DatabaseOptions o;
+  o.path = dir.File("a.db");
+  o.max_batch = 3;
+  auto db = Database::Open(o);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  // The blocked write, then 3 + 3 + 3 + 1.
+  EXPECT_EQ(CommitsForTenWritesQueuedBehindOne(db->get()), 5u);
 }
 
 TEST(DatabaseTest, AFailingWriteRollsBackAloneInsideABatch) {
