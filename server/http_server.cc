@@ -45,10 +45,13 @@ bool RoleAllowed(const Route& route, auth::Role role) {
 }  // namespace
 
 void WriteEnvelope(httplib::Response& res, int http_status, int code,
-                   const std::string& msg, const Json& data,
+                   const std::string& msg, Json data,
                    const std::string& request_id) {
-  Json body = {
-      {"code", code}, {"msg", msg}, {"data", data}, {"request_id", request_id}};
+  Json body = Json::object();
+  body["code"] = code;
+  body["msg"] = msg;
+  body["data"] = std::move(data);  // A reply's data is not copied again.
+  body["request_id"] = request_id;
   res.status = http_status;
   res.set_header("X-Request-Id", request_id);
   res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace),
@@ -60,7 +63,7 @@ void WriteError(httplib::Response& res, const Status& status,
   Json data = nullptr;
   if (!status.field().empty()) data = {{"field", status.field()}};
   WriteEnvelope(res, HttpStatusFor(status.code()), ErrorCodeFor(status.code()),
-                status.message(), data, request_id);
+                status.message(), std::move(data), request_id);
 }
 
 HttpServer::HttpServer(ServerOptions options, const Router* router,
@@ -232,7 +235,8 @@ void HttpServer::Dispatch(const httplib::Request& http,
       res.status = reply->status;
       res.set_content(reply->raw, reply->content_type.c_str());
     } else {
-      WriteEnvelope(res, reply->status, 0, "ok", reply->data, req.request_id);
+      WriteEnvelope(res, reply->status, 0, "ok", std::move(reply->data),
+                    req.request_id);
     }
   }
   double secs =

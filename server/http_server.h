@@ -77,7 +77,7 @@ class HttpServer {
 
 // Writes the contract's envelope. `data` is null on errors without details.
 void WriteEnvelope(httplib::Response& res, int http_status, int code,
-                   const std::string& msg, const Json& data,
+                   const std::string& msg, Json data,
                    const std::string& request_id);
 void WriteError(httplib::Response& res, const Status& status,
                 const std::string& request_id);
