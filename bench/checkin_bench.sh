@@ -2,8 +2,12 @@
 # Check-in ingest under wrk on loopback (JSON, unique participants and
 # client ids) side by side with /healthz on the same server.
 # Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=150000]
-# Prints each endpoint's req/s and latency, and the server's CPU time per
-# request (user+system, from /proc/PID/stat around each wrk run).
+# Runs ROUNDS (default 3) rounds of /healthz then check-ins, each round's
+# check-ins into a campaign of its own. Prints each run's req/s, latency
+# and the server's CPU time per request (user+system, from /proc/PID/stat
+# around each wrk run), each round's ratio and the median ratio: the load
+# on this machine drifts between runs, and a ratio taken from runs far
+# apart in time would measure that drift.
 # Env: DB_READERS (pooled read connections, default 4); DB_WRITER_NICE
 # (the writer thread's nice, default the server's -5; 0 to compare); PERF=1
 # records the
@@ -12,12 +16,15 @@
 # (Debian package linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs="${1:-8}"; conns="${2:-32}"; people="${3:-150000}"
+secs="${1:-8}"; conns="${2:-32}"; people="${3:-150000}"; rounds="${ROUNDS:-3}"
 scripts/setup
 scripts/build release >/dev/null
 tmp=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people"
+build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people" "$rounds"
+# The setup's writes on disk now: written back by the kernel half a
+# minute later, they stalled the commits of the second round (p99 50 ms).
+sync
 build/release/server/qunying serve --db "$tmp/c.db" --data-dir "$tmp/data" \
   --listen 127.0.0.1:0 --log-file "$tmp/log" --log-level "${LOG_LEVEL:-info}" --db-sync "${DB_SYNC:-full}" \
   --threads "$((conns + 8))" --db-readers "${DB_READERS:-4}" \
@@ -42,26 +49,32 @@ row() {  # name, wrk output, server CPU ticks during the run
     "${non2xx:-0}" "$us"
   echo "$rps" >"$tmp/$1"
 }
-echo "wrk -t2 -c$conns -d${secs}s, $(getconf _NPROCESSORS_ONLN) cores, $people participants"
+echo "wrk -t2 -c$conns -d${secs}s, $(getconf _NPROCESSORS_ONLN) cores, $people participants, $rounds rounds"
 printf "%-22s %12s %10s %10s  %-7s %s\n" endpoint "req/s" p50 p99 non-2xx \
   "server-us/req"
-t0=$(ticks)
-out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")
-row healthz "$out" "$(($(ticks) - t0))"
-if [ "${PERF:-0}" = 1 ]; then
-  perf record -F 2000 -g -p "$pid" -o "$tmp/perf.data" -- sleep "$secs" \
-    >/dev/null 2>&1 &
-  perf_pid=$!
-fi
-t0=$(ticks)
-out=$(TOKENS="$tmp/tokens" WRK_THREADS=2 wrk -t2 -c"$conns" -d"${secs}s" \
-  --latency -s bench/checkin.lua "$base")
-row checkin "$out" "$(($(ticks) - t0))"
-if [ "${PERF:-0}" = 1 ]; then
-  wait "$perf_pid" || true
-  perf report -i "$tmp/perf.data" --no-children --sort dso -g none 2>/dev/null |
-    grep '%' | head -8
-fi
-awk -v a="$(cat "$tmp/healthz")" -v b="$(cat "$tmp/checkin")" \
-  'BEGIN {printf "ratio checkin / healthz: %.2f\n", b / a}'
+for r in $(seq "$rounds"); do
+  t0=$(ticks)
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$base/healthz")
+  row healthz "$out" "$(($(ticks) - t0))"
+  if [ "${PERF:-0}" = 1 ] && [ "$r" = 1 ]; then
+    perf record -F 2000 -g -p "$pid" -o "$tmp/perf.data" -- sleep "$secs" \
+      >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  t0=$(ticks)
+  out=$(TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
+    -d"${secs}s" --latency -s bench/checkin.lua "$base")
+  row checkin "$out" "$(($(ticks) - t0))"
+  awk -v a="$(cat "$tmp/healthz")" -v b="$(cat "$tmp/checkin")" \
+    'BEGIN {printf "%.3f\n", b / a}' >>"$tmp/ratios"
+  if [ "${PERF:-0}" = 1 ] && [ "$r" = 1 ]; then
+    wait "$perf_pid" || true
+    perf report -i "$tmp/perf.data" --no-children --sort dso -g none 2>/dev/null |
+      grep '%' | head -8
+  fi
+done
+echo "ratio checkin / healthz per round: $(paste -sd' ' "$tmp/ratios")"
+sort -n "$tmp/ratios" | awk '{v[NR] = $1} END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+  printf "ratio checkin / healthz (median of %d): %.2f\n", NR, m}'
 sqlite3 "$tmp/c.db" "SELECT 'check-ins stored: ' || COUNT(*) FROM checkins" 2>/dev/null || true

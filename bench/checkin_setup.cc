@@ -1,7 +1,9 @@
-// Prepares a database for the check-in ingest benchmark: one running
-// campaign, N enrolled participants, and a signed-in session for each,
-// whose tokens are written one per line to TOKENS_FILE.
-// Usage: checkin_setup DB TOKENS_FILE [participants=150000]
+// Prepares a database for the check-in ingest benchmark: K running
+// campaigns (ids 1..K, one per measuring round, since a participant checks
+// in once a day per campaign), N participants enrolled in all of them, and
+// a signed-in session for each, whose tokens are written one per line to
+// TOKENS_FILE.
+// Usage: checkin_setup DB TOKENS_FILE [participants=150000] [campaigns=1]
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -15,10 +17,12 @@ using namespace qunying;
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: checkin_setup DB TOKENS_FILE [participants]\n");
+                 "usage: checkin_setup DB TOKENS_FILE [participants]"
+                 " [campaigns]\n");
     return 2;
   }
   int n = argc > 3 ? std::atoi(argv[3]) : 150000;
+  int campaigns = argc > 4 ? std::atoi(argv[4]) : 1;
   storage::DatabaseOptions o;
   o.path = argv[1];
   auto db = storage::Database::Open(o);
@@ -35,14 +39,17 @@ int main(int argc, char** argv) {
         c.Prepare(
             "INSERT INTO campaigns (name, theme, series, starts_on,"
             " days, created_at_ms) VALUES ('bench', 't', 's', ?, 21, 0)"));
-    QY_RETURN_IF_ERROR(camp->Bind(1, today - 2).Run());
+    for (int k = 0; k < campaigns; ++k) {
+      camp->Reset();
+      QY_RETURN_IF_ERROR(camp->Bind(1, today - 2).Run());
+    }
     QY_ASSIGN_OR_RETURN(
         auto* m,
         c.Prepare("INSERT INTO members (openid, nickname,"
                   " created_at_ms, updated_at_ms) VALUES (?, ?, 0, 0)"));
     QY_ASSIGN_OR_RETURN(
         auto* e, c.Prepare("INSERT INTO enrollments (campaign_id, member_id,"
-                           " enrolled_at_ms) VALUES (1, ?, 0)"));
+                           " enrolled_at_ms) VALUES (?, ?, 0)"));
     QY_ASSIGN_OR_RETURN(
         auto* sess,
         c.Prepare("INSERT INTO sessions (token_hash, kind, subject_id,"
@@ -54,8 +61,10 @@ int main(int argc, char** argv) {
                              .Bind(2, "学员" + std::to_string(i))
                              .Run());
       int64_t id = c.LastInsertId();
-      e->Reset();
-      QY_RETURN_IF_ERROR(e->Bind(1, id).Run());
+      for (int k = 1; k <= campaigns; ++k) {
+        e->Reset();
+        QY_RETURN_IF_ERROR(e->Bind(1, int64_t{k}).Bind(2, id).Run());
+      }
       std::string token = auth::NewToken();
       sess->Reset();
       QY_RETURN_IF_ERROR(sess->Bind(1, auth::TokenHash(token))
