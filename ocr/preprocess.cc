@@ -71,6 +71,10 @@ double EstimateSkew(const cv::Mat& binary_inv, double max_deg) {
   return best_angle;
 }
 
+// How much longer than wide (or wide than long) a connected component
+// may be and still count as part of a glyph when looking for the text.
+constexpr int kMaxPartAspect = 4;
+
 // Keeps the connected components that can be parts of glyphs: not specks,
 // not page edges, not long printed lines.
 cv::Mat GlyphMask(const cv::Mat& binary_inv) {
@@ -84,7 +88,13 @@ cv::Mat GlyphMask(const cv::Mat& binary_inv) {
     int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
     int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    keep[i] = area >= 6 && w <= max_w && h <= max_h && (w >= 2 || h >= 2);
+    // Only blob-like parts: thin and long ones are mostly fragments of
+    // printed lines or of the sheet's edge (broken up by noise or
+    // perspective). A lone stroke such as "一" is lost too, but the rest
+    // of its line still marks the line.
+    bool blob = std::max(w, h) <= kMaxPartAspect * std::min(w, h);
+    keep[i] =
+        area >= 6 && w <= max_w && h <= max_h && (w >= 2 || h >= 2) && blob;
   }
   cv::Mat mask(binary_inv.size(), CV_8U);
   for (int y = 0; y < mask.rows; ++y) {
@@ -135,46 +145,126 @@ void RemoveSpecks(cv::Mat& page, int ink_contrast) {
   }
 }
 
+// A band of rows is text when it holds at least this share of the ink of
+// the inkiest band of about a line's height.
+constexpr double kMinBandInkShare = 0.2;
+// Lines of one text block are at most this many line heights apart.
+constexpr int kMaxLineGap = 4;
+
 struct TextBlock {
   cv::Rect box;
-  int line_px = 0;  // Median height of a line of text.
+  int line_px = 0;  // Height of a line of text (0: no text found).
 };
 
-// Rows with ink form line bands; the median band height is the glyph size
-// (Han glyphs fill the line), and the bands of about that height bound the
-// text block.
-TextBlock FindText(const cv::Mat& mask) {
+// The columns [left, right) of a band's inkiest run of ink, where gaps
+// narrower than `max_gap` (spaces between words) do not break a run: the
+// line of text, not the specks along a page edge beside it.
+std::pair<int, int> InkiestRun(const cv::Mat& band, int max_gap) {
+  cv::Mat cols;
+  cv::reduce(band, cols, 0, cv::REDUCE_SUM, CV_64F);
+  std::pair<int, int> best{0, 0};
+  double best_ink = 0, ink = 0;
+  int start = -1, last = -1;
+  for (int x = 0; x <= cols.cols; ++x) {
+    bool has = x < cols.cols && cols.at<double>(x) > 0;
+    if (has && start >= 0 && x - last > max_gap) {  // The run ended at last.
+      if (ink > best_ink) best_ink = ink, best = {start, last + 1};
+      start = -1;
+    }
+    if (has) {
+      if (start < 0) start = x, ink = 0;
+      ink += cols.at<double>(x);
+      last = x;
+    }
+  }
+  if (start >= 0 && ink > best_ink) best = {start, last + 1};
+  return best;
+}
+
+struct Band {
+  int top = 0, bottom = 0;  // Rows [top, bottom).
+  double ink = 0;           // Mask pixels in it, times 255.
+  int height() const { return bottom - top; }
+};
+
+// Runs of rows with ink, at least 6 rows high.
+std::vector<Band> InkBands(const cv::Mat& mask) {
   cv::Mat rows;
   cv::reduce(mask, rows, 1, cv::REDUCE_SUM, CV_64F);
   double min_ink = 255.0 * std::max(3, mask.cols / 200);
-  std::vector<std::pair<int, int>> bands;
+  std::vector<Band> bands;
+  Band b;
   int start = -1;
   for (int y = 0; y <= mask.rows; ++y) {
-    bool ink = y < mask.rows && rows.at<double>(y) >= min_ink;
-    if (ink && start < 0) start = y;
+    double r = y < mask.rows ? rows.at<double>(y) : 0;
+    bool ink = r >= min_ink;
+    if (ink && start < 0) start = y, b = Band{y, y, 0};
+    if (ink) b.ink += r;
     if (!ink && start >= 0) {
-      if (y - start >= 6) bands.push_back({start, y});
+      b.bottom = y;
+      if (b.height() >= 6) bands.push_back(b);
       start = -1;
     }
   }
+  return bands;
+}
+
+// The ink-weighted median band height: lines of text carry most of the
+// ink, thin bands of leftover specks very little. Han glyphs fill their
+// line, so this is the glyph size.
+int LineHeight(const std::vector<Band>& bands) {
+  std::vector<std::pair<int, double>> by_height;
+  double total = 0;
+  for (const Band& b : bands) {
+    by_height.push_back({b.height(), b.ink});
+    total += b.ink;
+  }
+  std::sort(by_height.begin(), by_height.end());
+  double seen = 0;
+  for (const auto& [h, ink] : by_height) {
+    seen += ink;
+    if (seen >= total / 2) return h;
+  }
+  return by_height.empty() ? 0 : by_height.back().first;
+}
+
+// The text lines: bands of about a line's height with a fair share of the
+// inkiest one's ink, in the group (lines no further apart than
+// kMaxLineGap lines) that holds the most ink. Sheet edges and specks far
+// from the text stay out.
+std::vector<Band> TextLines(const std::vector<Band>& bands, int line_px) {
+  double most = 0;
+  std::vector<Band> lines;
+  for (const Band& b : bands) {
+    if (b.height() < line_px / 2 || b.height() > line_px * 5 / 2) continue;
+    lines.push_back(b);
+    most = std::max(most, b.ink);
+  }
+  std::erase_if(lines,
+                [&](const Band& b) { return b.ink < kMinBandInkShare * most; });
+  std::vector<Band> best, group;
+  double best_ink = 0, group_ink = 0;
+  for (size_t i = 0; i <= lines.size(); ++i) {
+    bool breaks = i == lines.size() ||
+                  (!group.empty() &&
+                   lines[i].top - group.back().bottom > kMaxLineGap * line_px);
+    if (breaks && group_ink > best_ink) best = group, best_ink = group_ink;
+    if (breaks) group.clear(), group_ink = 0;
+    if (i < lines.size()) group.push_back(lines[i]), group_ink += lines[i].ink;
+  }
+  return best;
+}
+
+TextBlock FindText(const cv::Mat& mask) {
   TextBlock t;
-  if (bands.empty()) return t;
-  std::vector<int> heights;
-  for (auto& b : bands) heights.push_back(b.second - b.first);
-  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2,
-                   heights.end());
-  t.line_px = heights[heights.size() / 2];
+  std::vector<Band> bands = InkBands(mask);
+  t.line_px = LineHeight(bands);
   cv::Rect box;
-  for (auto& [top, bottom] : bands) {
-    int h = bottom - top;
-    if (h < t.line_px / 2 || h > t.line_px * 5 / 2) continue;
-    cv::Mat band = mask.rowRange(top, bottom);
-    cv::Mat cols;
-    cv::reduce(band, cols, 0, cv::REDUCE_MAX, CV_8U);
-    std::vector<cv::Point> pts;
-    cv::findNonZero(cols, pts);
-    if (pts.empty()) continue;
-    cv::Rect r(pts.front().x, top, pts.back().x - pts.front().x + 1, h);
+  for (const Band& b : TextLines(bands, t.line_px)) {
+    auto [left, right] =
+        InkiestRun(mask.rowRange(b.top, b.bottom), 2 * t.line_px);
+    if (right <= left) continue;
+    cv::Rect r(left, b.top, right - left, b.height());
     box = box.empty() ? r : (box | r);
   }
   int margin = t.line_px;

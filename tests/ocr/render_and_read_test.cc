@@ -117,6 +117,31 @@ TEST(PreprocessTest, StraightensAndRescalesATurnedPhotoSoItReads) {
   EXPECT_NE(all.find("三年级"), std::string::npos) << all;
 }
 
+TEST(PreprocessTest, CropsToTheTextNotTheSquaredPaperAroundIt) {
+  // Three short lines at the top of a noisy, shadowed sheet of squared
+  // paper seen at an angle: grid fragments and paper texture fill every
+  // row below the text, and the sheet's edge runs beside it.
+  RenderOptions o;
+  o.glyph_px = 22;
+  o.paper = Paper::kSquared;
+  o.perspective = 0.06;
+  o.shadow = true;
+  o.noise_sigma = 10;
+  o.seed = 7;
+  auto jpeg = RenderPhotoJpeg(
+      {"Day 5 check in", "我们住在重庆黔江区", "重庆市黔江区春晖小学"}, o);
+  ASSERT_TRUE(jpeg.ok());
+  cv::Mat page;
+  auto p = PreprocessPhoto(*jpeg, &page);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_GT(p->scale, 0);
+  // Back in the photo's pixels, the crop is the text block and its margin.
+  double rows = page.rows / p->scale, cols = page.cols / p->scale;
+  EXPECT_LT(rows, 0.25 * o.height) << rows;
+  EXPECT_LT(cols, 0.6 * o.width) << cols;
+  EXPECT_GT(cols, 10 * o.glyph_px) << cols;  // The longest line is kept.
+}
+
 TEST(PreprocessTest, RefusesWhatTheCodecCannotDecode) {
   // A real PNG whose compressed pixel data is damaged: the header passes
   // the sniff, the codec refuses the rest.
