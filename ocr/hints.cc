@@ -118,9 +118,12 @@ void FindGrades(const std::string& s, const OcrLine& line, int i,
   }
 }
 
+bool IsPhoneSeparator(char c) { return c == ' ' || c == '-'; }
+
 void FindPhones(const std::string& s, const OcrLine& line, int i,
                 std::vector<Hint>& out) {
-  // Digits with optional single spaces or dashes between them.
+  // Digits with up to three spaces or dashes between groups ("138 1234
+  // 5678", "135- 6258-2256", "135 - 6258": OCR sets spaces beside dashes).
   std::string digits;
   auto flush = [&] {
     if (digits.size() == 11 && IsMainlandMobile(digits))
@@ -131,9 +134,16 @@ void FindPhones(const std::string& s, const OcrLine& line, int i,
     char c = s[k];
     if (std::isdigit(static_cast<unsigned char>(c))) {
       digits += c;
-    } else if ((c == ' ' || c == '-') && !digits.empty() && k + 1 < s.size() &&
-               std::isdigit(static_cast<unsigned char>(s[k + 1]))) {
-      continue;
+    } else if (IsPhoneSeparator(c) && !digits.empty()) {
+      size_t next = k + 1;
+      while (next < s.size() && next < k + 3 && IsPhoneSeparator(s[next]))
+        ++next;
+      if (next < s.size() &&
+          std::isdigit(static_cast<unsigned char>(s[next]))) {
+        k = next - 1;  // The loop's ++k lands on the digit.
+        continue;
+      }
+      flush();
     } else {
       flush();
     }

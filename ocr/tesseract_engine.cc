@@ -4,6 +4,7 @@
 #include <tesseract/ocrclass.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
 
 namespace qunying::ocr {
@@ -37,6 +38,30 @@ Result<std::unique_ptr<TesseractEngine>> TesseractEngine::Create(
   engine->api_->SetVariable("preserve_interword_spaces", "1");
   return engine;
 }
+
+namespace {
+
+// The mean of the line's word confidences, weighted by their length, with
+// `it` left on the line's last word. Tesseract's own line confidence
+// averages log-probabilities, so one unsure glyph (a rare character such
+// as 滦) can sink a line whose other words read at 95.
+double LineConfidence(tesseract::ResultIterator& it) {
+  double sum = 0;
+  size_t chars = 0;
+  for (;;) {
+    std::unique_ptr<char[]> word(it.GetUTF8Text(tesseract::RIL_WORD));
+    size_t n = word ? std::strlen(word.get()) : 0;
+    sum += it.Confidence(tesseract::RIL_WORD) * n;
+    chars += n;
+    if (it.IsAtFinalElement(tesseract::RIL_TEXTLINE, tesseract::RIL_WORD) ||
+        !it.Next(tesseract::RIL_WORD)) {
+      break;
+    }
+  }
+  return chars ? sum / chars : 0;
+}
+
+}  // namespace
 
 TesseractEngine::~TesseractEngine() {
   if (api_) api_->End();
@@ -78,8 +103,9 @@ Result<OcrText> TesseractEngine::Recognize(const cv::Mat& image,
       while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) {
         line.pop_back();
       }
+      double confidence = LineConfidence(*it);
       if (line.empty()) continue;
-      out.lines.push_back({line, it->Confidence(tesseract::RIL_TEXTLINE)});
+      out.lines.push_back({line, confidence});
     } while (it->Next(tesseract::RIL_TEXTLINE));
   }
   api_->Clear();

@@ -42,6 +42,14 @@ TEST(HintsTest, PhonesNeedAValidMobilePrefix) {
   int phones = 0;
   for (const auto& x : h) phones += x.field == "phone";
   EXPECT_EQ(phones, 1);
+  // Spaces beside a dash, as OCR sets them; four separators end it.
+  EXPECT_EQ(
+      ValueOf(ExtractHints(Lines({"家长电话 : 135- 6258-2256"})), "phone"),
+      "13562582256");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"电话 135 - 6258 2256"})), "phone"),
+            "13562582256");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"电话 135 -- 6258 2256"})), "phone"),
+            "");
 }
 
 TEST(HintsTest, SchoolsCompaniesAgesAndOccupations) {
