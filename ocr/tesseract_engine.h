@@ -21,7 +21,7 @@ namespace qunying::ocr {
 
 struct OcrLine {
   std::string text;      // UTF-8, without the trailing newline.
-  float confidence = 0;  // 0–100, Tesseract's line confidence.
+  float confidence = 0;  // 0–100, the mean of its words' confidences.
 };
 
 struct OcrText {
@@ -47,6 +47,17 @@ struct TesseractOptions {
   // Page segmentation mode: 6 = a single uniform block of text, which suits
   // a preprocessed page of handwriting-like lines; 3 = fully automatic.
   int page_seg_mode = 6;
+  // A second engine for lines the first misreads as Latin letters (with
+  // chi_sim+eng, a line of Han glyphs sometimes comes out as "RF SESS T"):
+  // a line with no Han character and a confidence under
+  // reread_below_confidence is read again alone with these languages, and
+  // the more confident reading kept. Empty: no second engine.
+  std::string reread_languages = "chi_sim";
+  double reread_below_confidence = 70;
+  // At most this many lines re-read per image, and only lines at least
+  // 3/5 as tall as the image's median line: on a noisy page most unsure
+  // lines are specks and texture, and each re-read costs a recognition.
+  int max_rereads = 6;
 };
 
 class TesseractEngine : public OcrEngine {
@@ -59,8 +70,21 @@ class TesseractEngine : public OcrEngine {
   Result<OcrText> Recognize(const cv::Mat& image, int deadline_ms = 0) override;
 
  private:
+  struct Line {
+    OcrLine line;
+    int left = 0, top = 0, right = 0, bottom = 0;  // In the image.
+  };
+
   TesseractEngine() = default;
+  // Reads the lines of the recognised page off the main engine.
+  std::vector<Line> Lines();
+  static int MedianHeight(const std::vector<Line>& lines);
+  // Reads `line`'s box again with reread_; replaces it if more confident.
+  void Reread(const cv::Mat& gray, Line& line, int deadline_ms);
+
+  TesseractOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
+  std::unique_ptr<tesseract::TessBaseAPI> reread_;  // Null if disabled.
 };
 
 }  // namespace qunying::ocr

@@ -2,6 +2,8 @@
 // Tesseract: proves both ends of the OCR stack work on this machine.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <opencv2/imgcodecs.hpp>
 
 #include "ocr/photo_renderer.h"
@@ -90,6 +92,7 @@ TEST(TesseractEngineTest, UnknownLanguageIsUnavailable) {
 }  // namespace
 }  // namespace qunying::ocr
 
+#include "ocr/photo_generator.h"
 #include "ocr/preprocess.h"
 
 namespace qunying::ocr {
@@ -173,6 +176,32 @@ TEST(TesseractEngineTest, ADeadlineStopsLongRecognition) {
   EXPECT_EQ(text.status().code(), StatusCode::kUnavailable);
   // The engine still works afterwards.
   EXPECT_TRUE((*engine)->Recognize(Decode(*jpeg), 0).ok());
+}
+
+TEST(TesseractEngineTest, RereadsInChineseALineTheMixedModelTookForLatin) {
+  // The benchmark's easy photo #3: chi_sim+eng reads its line
+  // "孩子今年8岁了" as Latin letters.
+  auto photo = GeneratePhoto(Difficulty::kEasy, 1003);
+  ASSERT_TRUE(photo.ok()) << photo.status().ToString();
+  ASSERT_NE(
+      std::find(photo->lines.begin(), photo->lines.end(), "孩子今年8岁了"),
+      photo->lines.end());
+  cv::Mat page;
+  ASSERT_TRUE(PreprocessPhoto(photo->jpeg, &page).ok());
+  TesseractOptions mixed_only;
+  mixed_only.reread_languages = "";
+  auto plain = TesseractEngine::Create(mixed_only);
+  auto rereading = TesseractEngine::Create();
+  ASSERT_TRUE(plain.ok() && rereading.ok());
+  auto before = (*plain)->Recognize(page, 30000);
+  auto after = (*rereading)->Recognize(page, 30000);
+  ASSERT_TRUE(before.ok() && after.ok());
+  // Without the re-read the line is lost; with it, it is read.
+  EXPECT_EQ(WithoutSpaces(before->Joined()).find("岁"), std::string::npos)
+      << before->Joined();
+  EXPECT_NE(WithoutSpaces(after->Joined()).find("今年8岁"), std::string::npos)
+      << after->Joined();
+  EXPECT_EQ(after->lines.size(), before->lines.size());
 }
 
 }  // namespace
