@@ -44,6 +44,41 @@ bool CommonWord(const std::string& name) {
   return kWords.count(name) > 0;
 }
 
+// The UTF-8 characters of `s` from byte `pos`, at most `n` of them.
+std::vector<std::string_view> Chars(std::string_view s, size_t pos, size_t n) {
+  std::vector<std::string_view> out;
+  while (pos < s.size() && out.size() < n) {
+    unsigned char c = s[pos];
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    len = std::min(len, s.size() - pos);
+    out.push_back(s.substr(pos, len));
+    pos += len;
+  }
+  return out;
+}
+
+// The one district of `c` written at `pos` with exactly one character
+// misread (OCR's 荣阳市 for 荥阳市), keeping its last character (区, 市,
+// 县 …) and at least three characters; empty if none or several fit.
+std::string MisreadDistrictAt(const GazetteerCity& c, const std::string& s,
+                              size_t pos) {
+  std::string found;
+  for (const std::string& d : c.districts) {
+    std::vector<std::string_view> want = Chars(d, 0, 16);
+    std::vector<std::string_view> got = Chars(s, pos, want.size());
+    if (want.size() < 3 || got.size() != want.size() ||
+        got.back() != want.back()) {
+      continue;
+    }
+    int differ = 0;
+    for (size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
+    if (differ != 1) continue;
+    if (!found.empty()) return "";  // Two candidates: do not guess.
+    found = d;
+  }
+  return found;
+}
+
 }  // namespace
 
 Result<Gazetteer> Gazetteer::Parse(std::string_view tsv) {
@@ -77,6 +112,7 @@ const Gazetteer& Gazetteer::Default() {
 std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
   std::vector<PlaceMatch> out;
   std::set<std::string> cities_named;
+  std::map<const GazetteerCity*, size_t> city_end;  // Where its name ends.
   for (const GazetteerCity& c : cities_) {
     for (size_t pos = s.find(c.name); pos != std::string::npos;
          pos = s.find(c.name, pos + 1)) {
@@ -106,6 +142,7 @@ std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
       }
       out.push_back({"city", c.name, strength});
       cities_named.insert(c.name);
+      city_end[&c] = StartsWith(s, after, "市") ? after + 3 : after;
       break;
     }
   }
@@ -131,6 +168,16 @@ std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
     } else {
       out.push_back({"district", district, 0.6});
     }
+  }
+  // A named city followed by one of its districts with one character
+  // misread: weak evidence, for an operator to confirm.
+  for (const auto& [city, end] : city_end) {
+    bool has_district =
+        std::any_of(city->districts.begin(), city->districts.end(),
+                    [&](const std::string& d) { return owners.count(d) > 0; });
+    if (has_district) continue;
+    std::string d = MisreadDistrictAt(*city, s, end);
+    if (!d.empty()) out.push_back({"district", d, 0.6});
   }
   return out;
 }

@@ -52,6 +52,21 @@ TEST(GazetteerTest, AnAmbiguousDistrictAloneNamesNoCity) {
   EXPECT_FALSE(Has(with_city, "city", "北京"));
 }
 
+TEST(GazetteerTest, ADistrictMisreadByOneCharacterAfterItsCityIsWeak) {
+  // OCR read 荥阳市 as 荣阳市.
+  auto m = Gazetteer::Default().Find("郑州市荣阳市育英实验小学");
+  ASSERT_TRUE(Has(m, "district", "荥阳市"));
+  for (const auto& p : m) {
+    if (p.field == "district") EXPECT_LT(p.strength, 0.7);
+  }
+  // Two characters off, or not right after the city: nothing.
+  EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市荣田市"), "district"), 0u);
+  EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市的荣阳市"), "district"), 0u);
+  // An exact district wins and is not doubled.
+  auto exact = Gazetteer::Default().Find("杭州市西湖区");
+  EXPECT_EQ(Count(exact, "district"), 1u);
+}
+
 TEST(GazetteerTest, StreetsParksAndCommonWordsAreNotCities) {
   EXPECT_EQ(Count(Gazetteer::Default().Find("住在北京路"), "city"), 0u);
   EXPECT_EQ(Count(Gazetteer::Default().Find("去中山公园玩"), "city"), 0u);
