@@ -186,7 +186,6 @@ Result<OcrText> TesseractEngine::Recognize(const cv::Mat& image,
   for (Line& l : lines) {
     int left_ms = deadline_ms > 0 ? deadline_ms - MillisSince(start) : 60000;
     if (reread_ && left_ms > 0 && rereads < options_.max_rereads &&
-        !HasHan(l.line.text) &&
         l.line.confidence < options_.reread_below_confidence &&
         l.bottom - l.top >= min_height) {
       Reread(gray, l, left_ms);
