@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "ocr/ocr_eval.h"
+#include "ocr/openmp_env.h"
 #include "ocr/photo_generator.h"
 #include "ocr/read_photo.h"
 
@@ -123,6 +124,9 @@ void Report(const char* name, const std::vector<GeneratedPhoto>& photos,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Our engines need OpenMP at one thread from the start (libgomp reads
+  // the environment when loaded); the CLI below still runs without it.
+  ReexecWithSingleThreadedOpenMp(argv);
   int per_level = argc > 1 ? std::atoi(argv[1]) : 12;
   int cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   int workers = argc > 2 ? std::atoi(argv[2]) : cores;
@@ -156,8 +160,8 @@ int main(int argc, char** argv) {
   std::printf("%zu photos (%d per level) in %s; %d cores\n", photos.size(),
               per_level, dir.c_str(), cores);
 
-  // The CLI first, as a user runs it (OpenMP as Debian ships it), before
-  // our engines set OMP_THREAD_LIMIT for this process.
+  // The CLI first, as a user runs it (OpenMP as Debian ships it: the
+  // variable this process runs with is removed for it).
   std::vector<Reading> cli(photos.size());
   auto t0 = Clock::now();
   Parallel(photos.size(), cli_jobs, [&](size_t i) {

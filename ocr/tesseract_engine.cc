@@ -22,7 +22,6 @@ std::string OcrText::Joined() const {
 
 Result<std::unique_ptr<TesseractEngine>> TesseractEngine::Create(
     const TesseractOptions& options) {
-  setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
   std::unique_ptr<TesseractEngine> engine(new TesseractEngine());
   engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
   const char* datapath =

@@ -63,8 +63,9 @@ struct TesseractOptions {
 
 class TesseractEngine : public OcrEngine {
  public:
-  // Sets OMP_THREAD_LIMIT=1 (unless already set) before Tesseract starts:
-  // Debian's build uses OpenMP, which is 5x slower per image here.
+  // Run the program with OMP_THREAD_LIMIT=1 (ocr/openmp_env.h): Debian's
+  // build uses OpenMP, which is 5-7x slower per image here, and libgomp
+  // reads the variable only when the program is loaded.
   static Result<std::unique_ptr<TesseractEngine>> Create(
       const TesseractOptions& options = {});
   ~TesseractEngine() override;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "auth/token.h"
+#include "ocr/openmp_env.h"
 #include "server/app.h"
 #include "server/demo.h"
 #include "server/import_command.h"
@@ -183,6 +184,9 @@ int Serve(Flags& f, bool demo) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OCR workers (the server's and `qunying ocr`'s) need OpenMP at one
+  // thread, which libgomp only takes from the environment at load.
+  qy::ocr::ReexecWithSingleThreadedOpenMp(argv);
   // Block the stop signals in every thread; WaitForSignal takes them.
   sigset_t set;
   sigemptyset(&set);
@@ -241,10 +245,7 @@ int main(int argc, char** argv) {
       ->required();
   CLI11_PARSE(cli, argc, argv);
   if (*roster) return qy::server::RunImportRoster(import_roster);
-  if (*ocr_cmd) {
-    setenv("OMP_THREAD_LIMIT", "1", 0);
-    return qy::server::RunOcrCommand(ocr_options);
-  }
+  if (*ocr_cmd) return qy::server::RunOcrCommand(ocr_options);
 
   if (*serve) return Serve(flags, false);
   if (*demo) {
