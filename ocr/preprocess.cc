@@ -294,18 +294,20 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
     int threshold = 255 - o.ink_contrast;
     cv::threshold(norm, binary_inv, threshold, 255, cv::THRESH_BINARY_INV);
     Preprocessed p;
-    p.skew_deg = EstimateSkew(binary_inv, o.max_deskew_deg);
+    // The skew of the glyphs alone: grid lines and the sheet's edges,
+    // skewed otherwise by perspective, would outvote the text.
+    cv::Mat glyphs = GlyphMask(binary_inv);
+    p.skew_deg = EstimateSkew(glyphs, o.max_deskew_deg);
     if (std::abs(p.skew_deg) >= 0.5) {
       cv::Mat rot = cv::getRotationMatrix2D(
           {norm.cols / 2.0f, norm.rows / 2.0f}, p.skew_deg, 1.0);
       cv::warpAffine(norm, norm, rot, norm.size(), cv::INTER_LINEAR,
                      cv::BORDER_REPLICATE);
-      cv::warpAffine(binary_inv, binary_inv, rot, binary_inv.size(),
-                     cv::INTER_NEAREST);
+      cv::warpAffine(glyphs, glyphs, rot, glyphs.size(), cv::INTER_NEAREST);
     }
     // Printed lines (ruled or squared paper) become paper except where ink
     // crosses them; the page is cut to the block of text lines.
-    TextBlock text = FindText(GlyphMask(binary_inv));
+    TextBlock text = FindText(glyphs);
     RemovePrintedLines(norm, threshold, text.line_px);
     if (!text.box.empty()) norm = norm(text.box).clone();
     RemoveSpecks(norm, o.ink_contrast);

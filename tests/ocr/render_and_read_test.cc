@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -145,6 +146,20 @@ TEST(PreprocessTest, CropsToTheTextNotTheSquaredPaperAroundIt) {
   EXPECT_GT(cols, 10 * o.glyph_px) << cols;  // The longest line is kept.
 }
 
+TEST(PreprocessTest, TakesTheSkewFromTheTextNotTheGridAroundIt) {
+  // The benchmark's hard photo #6: text turned on squared paper seen at an
+  // angle, where grid lines and the sheet's edges, skewed otherwise by
+  // perspective, outnumber the ink of five short lines.
+  auto photo = GeneratePhoto(Difficulty::kHard, 1006);
+  ASSERT_TRUE(photo.ok()) << photo.status().ToString();
+  ASSERT_GE(std::abs(photo->render.rotation_deg), 3);
+  cv::Mat page;
+  auto p = PreprocessPhoto(photo->jpeg, &page);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_NEAR(p->skew_deg, -photo->render.rotation_deg, 1.5);
+  EXPECT_NEAR(p->glyph_px, photo->render.glyph_px, 5);
+}
+
 TEST(PreprocessTest, RefusesWhatTheCodecCannotDecode) {
   // A real PNG whose compressed pixel data is damaged: the header passes
   // the sniff, the codec refuses the rest.
@@ -196,10 +211,11 @@ TEST(TesseractEngineTest, RereadsInChineseALineTheMixedModelTookForLatin) {
   auto before = (*plain)->Recognize(page, 30000);
   auto after = (*rereading)->Recognize(page, 30000);
   ASSERT_TRUE(before.ok() && after.ok());
-  // Without the re-read the line is lost; with it, it is read.
-  EXPECT_EQ(WithoutSpaces(before->Joined()).find("岁"), std::string::npos)
+  // Without the re-read the line is lost; with it, it is read (the last
+  // glyphs differ between builds: 岁 with -O2, 凤 under ASan).
+  EXPECT_EQ(WithoutSpaces(before->Joined()).find("今年8"), std::string::npos)
       << before->Joined();
-  EXPECT_NE(WithoutSpaces(after->Joined()).find("今年8岁"), std::string::npos)
+  EXPECT_NE(WithoutSpaces(after->Joined()).find("孩子今年8"), std::string::npos)
       << after->Joined();
   EXPECT_EQ(after->lines.size(), before->lines.size());
 }
