@@ -214,6 +214,41 @@ bool IsMainlandMobile(const std::string& d) {
   }
 }
 
+// "N岁"; and, weakly, "今年N?了" where OCR misread 岁 (孩子今年8凤了),
+// unless the misread character is a unit that makes it a date or a count.
+void FindAges(const std::string& s, const OcrLine& line, int i,
+              std::vector<Hint>& out) {
+  auto digits_before = [&](size_t pos) {
+    size_t start = pos;
+    while (start > 0 && std::isdigit(static_cast<unsigned char>(s[start - 1])))
+      --start;
+    return start;
+  };
+  for (size_t pos = s.find("岁"); pos != std::string::npos;
+       pos = s.find("岁", pos + 3)) {
+    size_t start = digits_before(pos);
+    if (start < pos && pos - start <= 2)
+      Add(out, "age", s.substr(start, pos - start), 0.8, line, i);
+  }
+  static const std::vector<std::string> kUnits = {
+      "岁", "月", "天", "年", "次", "本", "个", "点", "号", "周", "级", "期"};
+  for (size_t pos = s.find("今年"); pos != std::string::npos;
+       pos = s.find("今年", pos + 6)) {
+    size_t d = pos + 6, end = d;
+    while (end < s.size() && end - d < 3 &&
+           std::isdigit(static_cast<unsigned char>(s[end])))
+      ++end;
+    if (end == d || end - d > 2 || end + 6 > s.size()) continue;
+    std::string unit = s.substr(end, 3);
+    if (s.compare(end + 3, 3, "了") != 0 ||
+        std::find(kUnits.begin(), kUnits.end(), unit) != kUnits.end() ||
+        static_cast<unsigned char>(unit[0]) < 0xE0) {
+      continue;
+    }
+    Add(out, "age", s.substr(d, end - d), 0.5, line, i);
+  }
+}
+
 std::vector<Hint> ExtractHints(const OcrText& text) {
   std::vector<Hint> all;
   for (size_t i = 0; i < text.lines.size(); ++i) {
@@ -228,15 +263,7 @@ std::vector<Hint> ExtractHints(const OcrText& text) {
                  {"有限公司", "银行", "医院", "事务所"}, 0.85, all);
     for (const PlaceMatch& m : Gazetteer::Default().Find(s))
       Add(all, m.field, m.value, m.strength, line, idx);
-    for (size_t pos = s.find("岁"); pos != std::string::npos;
-         pos = s.find("岁", pos + 3)) {
-      size_t start = pos;
-      while (start > 0 &&
-             std::isdigit(static_cast<unsigned char>(s[start - 1])))
-        --start;
-      if (start < pos && pos - start <= 2)
-        Add(all, "age", s.substr(start, pos - start), 0.8, line, idx);
-    }
+    FindAges(s, line, idx, all);
     // One occupation per line: the first named ("我是一名公务员，在…会计师
     // 事务所" is a civil servant), the longest word where several start there.
     size_t best_pos = std::string::npos, best_len = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace qunying::ocr {
 namespace {
 
@@ -50,6 +52,24 @@ TEST(HintsTest, PhonesNeedAValidMobilePrefix) {
             "13562582256");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"电话 135 -- 6258 2256"})), "phone"),
             "");
+}
+
+TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
+  auto h = ExtractHints(Lines({"孩子今年8凤了"}));
+  ASSERT_EQ(ValueOf(h, "age"), "8");
+  for (const auto& x : h) {
+    if (x.field == "age") EXPECT_LT(x.confidence, 0.6);
+  }
+  // A month, a count or a plain sentence is no age.
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"今年8月了"})), "age"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"今年3次了"})), "age"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"今年好了"})), "age"), "");
+  // 岁 read right still counts once, strongly.
+  auto sure = ExtractHints(Lines({"孩子今年9岁了"}));
+  EXPECT_EQ(ValueOf(sure, "age"), "9");
+  EXPECT_EQ(std::count_if(sure.begin(), sure.end(),
+                          [](const Hint& x) { return x.field == "age"; }),
+            1);
 }
 
 TEST(HintsTest, SchoolsCompaniesAgesAndOccupations) {
