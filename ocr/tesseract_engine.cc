@@ -107,6 +107,7 @@ TesseractEngine::~TesseractEngine() {
 int TesseractEngine::MedianHeight(const std::vector<Line>& lines) {
   if (lines.empty()) return 0;
   std::vector<int> h;
+  h.reserve(lines.size());
   for (const Line& l : lines) h.push_back(l.bottom - l.top);
   std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
   return h[h.size() / 2];
