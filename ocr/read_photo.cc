@@ -1,7 +1,5 @@
 #include "ocr/read_photo.h"
 
-#include <algorithm>
-#include <chrono>
 #include <opencv2/core.hpp>
 
 #include "ocr/preprocess.h"
@@ -37,31 +35,10 @@ Result<PhotoReading> ReadOnce(OcrEngine& engine, std::string_view bytes,
 
 Result<PhotoReading> ReadPhoto(OcrEngine& engine, std::string_view bytes,
                                int deadline_ms, const ReadOptions& o) {
-  PreprocessOptions first;
-  auto start = std::chrono::steady_clock::now();
-  QY_ASSIGN_OR_RETURN(PhotoReading best,
-                      ReadOnce(engine, bytes, deadline_ms, first, o));
-  int first_ms =
-      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count());
-  if (best.confidence < o.retry_below_confidence) {
-    // A second try for faint ink (thin pens, blur): a lower contrast makes
-    // more of each stroke count as ink, and glyphs are drawn larger.
-    PreprocessOptions second;
-    second.ink_contrast = 40;
-    second.target_glyph_px = 48;
-    // At most twice the first pass's time: noisy pages can make the
-    // recogniser crawl, and a second opinion is not worth a stalled queue.
-    int budget = std::max(500, 2 * first_ms);
-    if (deadline_ms > 0) budget = std::min(budget, deadline_ms);
-    auto again = ReadOnce(engine, bytes, budget, second, o);
-    if (again.ok() && again->confidence > best.confidence) {
-      best = std::move(*again);
-    }
-  }
-  best.hints = ExtractHints(best.text);
-  return best;
+  QY_ASSIGN_OR_RETURN(PhotoReading reading,
+                      ReadOnce(engine, bytes, deadline_ms, {}, o));
+  reading.hints = ExtractHints(reading.text);
+  return reading;
 }
 
 }  // namespace qunying::ocr

@@ -16,13 +16,6 @@ namespace qunying::ocr {
 struct ReadOptions {
   // Lines read with a confidence below this (0–100) are dropped as noise.
   double min_line_confidence = 30;
-  // Below this mean confidence the page is read a second time with another
-  // preprocessing (lower ink contrast, larger glyphs), and the more
-  // confident reading is kept. 0, the default, never reads twice: since
-  // the text block is found by ink and unsure Latin lines are re-read in
-  // chi_sim (2026-11-23), a second pass below 65 changed no reading of the
-  // 36-photo bench and halved its speed (docs/benchmarks.md).
-  double retry_below_confidence = 0;
 };
 
 struct PhotoReading {
