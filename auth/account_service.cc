@@ -1,5 +1,7 @@
 #include "auth/account_service.h"
 
+#include <algorithm>
+
 #include "auth/token.h"
 
 namespace qunying::auth {
@@ -130,18 +132,24 @@ Result<std::string> AccountService::StartParticipantSession(int64_t member_id) {
 
 Result<AccountService::CachedSession> AccountService::LoadSession(
     const std::string& hash, int64_t now) {
+  int64_t seen_ms = 0;  // The cached last use, if the entry is stale.
   if (options_.session_cache_ms > 0) {
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(hash);
-    if (it != cache_.end() &&
-        now - it->second.cached_at_ms < options_.session_cache_ms &&
-        now >= it->second.cached_at_ms) {
-      return it->second;
+    if (it != cache_.end()) {
+      if (now - it->second.cached_at_ms < options_.session_cache_ms &&
+          now >= it->second.cached_at_ms) {
+        return it->second;
+      }
+      seen_ms = it->second.record.last_seen_ms;
     }
   }
   CachedSession cached;
   QY_ASSIGN_OR_RETURN(cached.record, store_->FindSession(hash));
   cached.cached_at_ms = now;
+  // A touch is queued, not waited for (AccountStore::TouchSession): the
+  // store may not hold it yet, so the later of the two last uses counts.
+  cached.record.last_seen_ms = std::max(cached.record.last_seen_ms, seen_ms);
   // The role is cached whatever kind of route first saw the token.
   if (cached.record.kind == SessionKind::kStaff) {
     auto user = store_->FindUserById(cached.record.subject_id);

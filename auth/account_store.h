@@ -64,6 +64,8 @@ class AccountStore {
   virtual Status CreateSession(const SessionRecord& session) = 0;
   // NotFound when absent (revoked sessions are returned with revoked=true).
   virtual Result<SessionRecord> FindSession(const std::string& token_hash) = 0;
+  // Moves last_seen forward. May return before the change is durable
+  // (SqliteAccountStore does not wait for the commit).
   virtual Status TouchSession(const std::string& token_hash,
                               int64_t now_ms) = 0;
   virtual Status RevokeSession(const std::string& token_hash,

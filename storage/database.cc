@@ -85,11 +85,21 @@ Status Database::Write(WriteFn fn) {
     if (closing_) return Status::Unavailable("the database is shutting down");
     if (!open_) open_ = std::make_shared<Generation>();
     gen = open_;
-    queue_.push_back(Job{std::move(fn), &result});
+    queue_.push_back(Job{std::move(fn), &result, {}});
   }
   queue_cv_.notify_one();
   WaitUntilSet(gen->done);
   return result;
+}
+
+Status Database::Submit(WriteFn fn) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closing_) return Status::Unavailable("the database is shutting down");
+    queue_.push_back(Job{std::move(fn), nullptr, {}});
+  }
+  queue_cv_.notify_one();
+  return Status::Ok();
 }
 
 void Database::WriterLoop() {
@@ -107,14 +117,17 @@ void Database::WriterLoop() {
       queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing_ and drained.
       jobs.swap(queue_);
-      gen = std::move(open_);
+      gen = std::move(open_);  // Null if only submitted writes are queued.
+    }
+    for (Job& job : jobs) {
+      if (job.result == nullptr) job.result = &job.own;  // jobs stays put.
     }
     size_t step = static_cast<size_t>(std::max(1, options_.max_batch));
     for (size_t i = 0; i < jobs.size(); i += step) {
       CommitBatch(jobs.data() + i, std::min(step, jobs.size() - i));
     }
     jobs.clear();
-    SetAndWakeAll(gen->done);
+    if (gen) SetAndWakeAll(gen->done);
     gen.reset();
   }
 }

@@ -67,6 +67,11 @@ class Database {
   // Runs `fn` inside the writer's transaction (in its own SAVEPOINT, so a
   // failing write is rolled back alone) and returns once it is committed.
   Status Write(WriteFn fn);
+  // Queues `fn` like Write but returns at once, without waiting for its
+  // commit: for writes that nobody is told about and whose loss in a crash
+  // harms nothing (a session's last-seen time). Its failure is counted in
+  // DatabaseStats::write_failures. Unavailable once closing.
+  Status Submit(WriteFn fn);
   // Runs `fn` on a pooled read-only connection (a consistent snapshot for
   // the duration of each statement sequence inside one transaction).
   Status Read(ReadFn fn);
@@ -90,7 +95,10 @@ class Database {
   };
   struct Job {
     WriteFn fn;
-    Status* result;  // The caller's, alive until the generation is done.
+    // The caller's, alive until the generation is done; for a submitted
+    // write, `own` (the writer points it there).
+    Status* result;
+    Status own;
   };
 
   explicit Database(DatabaseOptions options) : options_(std::move(options)) {}

@@ -224,7 +224,10 @@ Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
 
 Status SqliteAccountStore::TouchSession(const std::string& token_hash,
                                         int64_t now_ms) {
-  return db_->Write([&](Connection& c) -> Status {
+  // Not waited for: a request must not wait on a commit for its session's
+  // last-seen time, and losing one in a crash only makes the session
+  // look idle a little longer (it expires sooner, never later).
+  return db_->Submit([token_hash, now_ms](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?"

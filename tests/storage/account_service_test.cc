@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "storage/sqlite_account_store.h"
 #include "tests/storage/test_db.h"
 
@@ -94,6 +96,26 @@ TEST_F(AccountServiceTest, IdleSessionsExpireButActiveOnesLiveOn) {
   EXPECT_EQ(
       service_->Authenticate(login->token, SessionKind::kStaff).status().code(),
       StatusCode::kUnauthenticated);
+}
+
+TEST_F(AccountServiceTest, ATouchNotYetCommittedStillKeepsTheSessionAlive) {
+  auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
+  ASSERT_TRUE(login.ok());
+  // Hold the writer, so that every touch from here on waits in its queue.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ASSERT_TRUE(db_->Submit([released](storage::Connection&) {
+                   released.wait();
+                   return Status::Ok();
+                 })
+                  .ok());
+  clock_.Advance(7 * kHour);
+  auto first = service_->Authenticate(login->token, SessionKind::kStaff);
+  clock_.Advance(7 * kHour);  // 14 h after sign-in, 7 h after the last use.
+  auto second = service_->Authenticate(login->token, SessionKind::kStaff);
+  release.set_value();
+  EXPECT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(second.ok()) << second.status().ToString();
 }
 
 TEST_F(AccountServiceTest, SessionsDieAtTheAbsoluteLimitHoweverUsed) {

@@ -132,6 +132,34 @@ TEST(DatabaseTest, AQueueLongerThanTheBatchLimitCommitsInSeveralSteps) {
   EXPECT_EQ(CommitsForTenWritesQueuedBehindOne(db->get()), 5u);
 }
 
+TEST(DatabaseTest, SubmittedWritesCommitWithNobodyWaiting) {
+  TempDir dir;
+  std::string path = dir.File("a.db");
+  {
+    auto db = OpenTestDb(path);
+    ASSERT_TRUE(db->Submit([](Connection& c) {
+                    return InsertAudit(c, "submitted");
+                  }).ok());
+    ASSERT_TRUE(db->Submit([](Connection& c) -> Status {
+                    QY_RETURN_IF_ERROR(InsertAudit(c, "half-done"));
+                    return Status::InvalidArgument("changed my mind");
+                  }).ok());
+    // A write queued later commits no earlier than those before it.
+    ASSERT_TRUE(db->Write([](Connection&) { return Status::Ok(); }).ok());
+    EXPECT_EQ(CountAudit(*db), 1);
+    EXPECT_EQ(db->Stats().write_failures, 1u);
+    // Closing commits what is still queued.
+    ASSERT_TRUE(db->Submit([](Connection& c) {
+                    return InsertAudit(c, "at close");
+                  }).ok());
+    db->Close();
+    EXPECT_EQ(db->Submit([](Connection&) { return Status::Ok(); }).code(),
+              StatusCode::kUnavailable);
+  }
+  auto again = OpenTestDb(path);
+  EXPECT_EQ(CountAudit(*again), 2);
+}
+
 TEST(DatabaseTest, AFailingWriteRollsBackAloneInsideABatch) {
   TempDir dir;
   auto db = OpenTestDb(dir.File("a.db"));
