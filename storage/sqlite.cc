@@ -117,7 +117,8 @@ Connection::~Connection() {
 }
 
 void Connection::ResetAll() {
-  for (auto& [stmt, raw] : raw_) sqlite3_reset(raw);
+  for (sqlite3_stmt* raw : used_) sqlite3_reset(raw);
+  used_.clear();
 }
 
 Status Connection::Exec(const std::string& sql) {
@@ -136,6 +137,7 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
+    used_.push_back(it->second->raw());
     return it->second.get();
   }
   sqlite3_stmt* raw = nullptr;
@@ -145,6 +147,7 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto stmt = std::make_unique<Statement>(raw);
   Statement* p = stmt.get();
   raw_[p] = raw;
+  used_.push_back(raw);
   cache_.emplace(sql, std::move(stmt));
   return p;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/result.h"
 
@@ -53,6 +54,7 @@ class Statement {
   }
 
   void Reset();
+  sqlite3_stmt* raw() const { return stmt_; }
 
  private:
   sqlite3_stmt* stmt_;
@@ -76,8 +78,11 @@ class Connection {
   Result<Statement*> Prepare(const std::string& sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
-  // Resets every cached statement, ending any read they hold open. Database
-  // calls it after each unit of work so no snapshot outlives its task.
+  // Resets every statement Prepare returned since the last call, ending any
+  // read they hold open. Database calls it after each unit of work so no
+  // snapshot outlives its task. (Not every cached statement: the writer
+  // caches every write of the application, and resetting them all twice
+  // per write cost more than most writes.)
   void ResetAll();
   sqlite3* raw() { return db_; }
 
@@ -86,6 +91,7 @@ class Connection {
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   std::unordered_map<Statement*, sqlite3_stmt*> raw_;
+  std::vector<sqlite3_stmt*> used_;  // Returned by Prepare since ResetAll.
 };
 
 // Steps through every row, calling fn(const Statement&) for each.

@@ -58,6 +58,34 @@ TEST(DatabaseTest, WritesAreVisibleToReadsAfterTheyReturn) {
   EXPECT_EQ(CountAudit(*db), 1);
 }
 
+TEST(DatabaseTest, AReadLeftHalfwayDoesNotKeepItsSnapshot) {
+  TempDir dir;
+  DatabaseOptions o;
+  o.path = dir.File("a.db");
+  o.readers = 1;  // Every read on the same connection.
+  auto db = Database::Open(o);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  for (const char* t : {"a", "b"}) {
+    ASSERT_TRUE(
+        (*db)->Write([&](Connection& c) { return InsertAudit(c, t); }).ok());
+  }
+  for (int round = 0; round < 2; ++round) {  // A cached statement, then anew.
+    ASSERT_TRUE((*db)
+                    ->Read([](Connection& c) -> Status {
+                      QY_ASSIGN_OR_RETURN(
+                          Statement * st,
+                          c.Prepare("SELECT target FROM audit_log"));
+                      return st->Step().status();  // One row of several.
+                    })
+                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Write([&](Connection& c) { return InsertAudit(c, "later"); })
+            .ok());
+    EXPECT_EQ(CountAudit(**db), 3 + round);
+  }
+}
+
 TEST(DatabaseTest, TheWriterThreadRunsAtTheNiceValueAsked) {
   TempDir dir;
   DatabaseOptions o;
