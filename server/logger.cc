@@ -1,5 +1,8 @@
 #include "server/logger.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "core/clock.h"
 #include "core/time_util.h"
 
@@ -90,8 +93,10 @@ void Logger::WriterLoop() {
     wake_callers_.notify_all();  // Room in the queue again.
     for (const auto& line : batch) {
       std::fwrite(line.data(), 1, line.size(), out_);
+      unsynced_bytes_ += line.size();
     }
     std::fflush(out_);
+    if (unsynced_bytes_ >= kWritebackBytes) StartWriteback();
     {
       std::lock_guard lock(mu_);
       written_ += batch.size();
@@ -99,6 +104,19 @@ void Logger::WriterLoop() {
     batch.clear();
     wake_callers_.notify_all();
   }
+}
+
+void Logger::StartWriteback() {
+  unsynced_bytes_ = 0;
+  if (out_ == stderr) return;
+  int fd = fileno(out_);
+  off_t end = lseek(fd, 0, SEEK_CUR);
+  if (end <= written_back_to_) return;
+  // Starts the disk write of what this loop wrote since the last call and
+  // returns without waiting for it.
+  (void)sync_file_range(fd, written_back_to_, end - written_back_to_,
+                        SYNC_FILE_RANGE_WRITE);
+  written_back_to_ = end;
 }
 
 void Logger::Log(LogLevel level, std::string_view event,

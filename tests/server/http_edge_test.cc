@@ -1,6 +1,7 @@
 // The HTTP pipeline itself: exceptions, concurrency, logs and metrics.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -51,6 +52,24 @@ TEST(HttpServerTest, AThrowingHandlerAnswers500AndTheServerLivesOn) {
   t.join();
   logger.Flush();
   EXPECT_NE(ReadFile(dir.File("log")).find("kaboom"), std::string::npos);
+}
+
+TEST(LoggerTest, KeepsEveryLineAcrossItsWritebacks) {
+  storage::TempDir dir;
+  constexpr int kLines = 30000;  // About 3 MiB: several writebacks.
+  {
+    Logger logger(dir.File("log"), LogLevel::kInfo);
+    for (int i = 0; i < kLines; ++i) {
+      logger.Info("line", {{"i", i}, {"pad", std::string(40, 'x')}});
+    }
+    logger.Flush();
+  }
+  std::string text = ReadFile(dir.File("log"));
+  EXPECT_GT(text.size(), size_t{2} << 20);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), kLines);
+  size_t last = text.rfind('\n', text.size() - 2);
+  auto j = nlohmann::json::parse(text.substr(last + 1));
+  EXPECT_EQ(j["i"], kLines - 1);
 }
 
 TEST(LoggerTest, ScrubsMobileNumbersButNotOtherDigits) {
