@@ -34,6 +34,13 @@ pid=$!
 for _ in $(seq 100); do grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
 port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out")
 base="http://127.0.0.1:$port"
+# Measure the steady state: the OCR workers' engines take about a second of
+# CPU each to initialise after start, which would land in round 1.
+gauge() { curl -s "$base/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
+for _ in $(seq 100); do
+  [ "$(gauge qunying_ocr_workers_ready)" = "$(gauge qunying_ocr_workers)" ] && break
+  sleep 0.1
+done
 
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # utime + stime
 row() {  # name, wrk output, server CPU ticks during the run

@@ -103,6 +103,12 @@ void App::AddGauges() {
                       return (clock->NowMillis() - st->oldest_queued_ms) /
                              1000.0;
                     });
+  OcrWorkerPool* pool = ocr_workers_.get();
+  metrics_.AddGauge("qunying_ocr_workers", "OCR workers configured.",
+                    [pool] { return double(pool->workers()); });
+  metrics_.AddGauge("qunying_ocr_workers_ready",
+                    "OCR workers whose engine is initialised.",
+                    [pool] { return double(pool->ready()); });
   metrics_.AddGauge("qunying_ocr_failed_jobs", "OCR jobs failed for good.",
                     [jobs] {
                       auto st = jobs->Stats();

@@ -53,6 +53,7 @@ void OcrWorkerPool::Run(int index) {
                    {{"worker", index}, {"detail", engine.status().message()}});
     return;
   }
+  ++ready_;
   for (;;) {
     uint64_t seen;
     {

@@ -48,6 +48,10 @@ class OcrWorkerPool {
   void Notify();
 
   uint64_t processed() const { return processed_.load(); }
+  // Workers whose engine is initialised (about a second of CPU each after
+  // Start): the OCR side of readiness.
+  int ready() const { return ready_.load(); }
+  int workers() const { return options_.workers; }
 
  private:
   void Run(int index);
@@ -64,6 +68,7 @@ class OcrWorkerPool {
   uint64_t notifications_ = 0;
   std::vector<std::thread> threads_;
   std::atomic<uint64_t> processed_{0};
+  std::atomic<int> ready_{0};
 };
 
 }  // namespace qunying::server

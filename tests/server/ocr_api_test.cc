@@ -97,6 +97,15 @@ TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
   auto metrics = client_->raw().Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("qunying_ocr_queue_depth 0"), std::string::npos);
+  // The worker that read the photo counts as ready.
+  auto gauge = [&](const std::string& name) {
+    size_t at = metrics->body.find("\n" + name + " ");
+    return at == std::string::npos
+               ? -1.0
+               : std::stod(metrics->body.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(gauge("qunying_ocr_workers_ready"), 1.0) << metrics->body;
+  EXPECT_LE(gauge("qunying_ocr_workers_ready"), gauge("qunying_ocr_workers"));
 }
 
 TEST_F(OcrApiTest, APhotoTheCodecRefusesEndsFailedWithAReason) {
