@@ -219,7 +219,7 @@ Result<Principal> AccountService::Authenticate(const std::string& token,
   p.id = rec.subject_id;
   p.role = kind == SessionKind::kStaff ? session->role : Role::kParticipant;
   if (now - rec.last_seen_ms >= options_.touch_interval_ms) {
-    QY_RETURN_IF_ERROR(store_->TouchSession(hash, now));
+    QY_RETURN_IF_ERROR(store_->TouchSession(hash, rec.row_id, now));
     std::lock_guard lock(cache_mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end()) it->second.record.last_seen_ms = now;

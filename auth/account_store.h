@@ -40,6 +40,9 @@ struct SessionRecord {
   int64_t last_seen_ms = 0;
   int64_t expires_at_ms = 0;  // Absolute expiry.
   bool revoked = false;
+  // The store's own key for the row, when it has one and said it (0: not
+  // known). Lets a touch skip the lookup by token hash.
+  int64_t row_id = 0;
 };
 
 class AccountStore {
@@ -65,8 +68,9 @@ class AccountStore {
   // NotFound when absent (revoked sessions are returned with revoked=true).
   virtual Result<SessionRecord> FindSession(const std::string& token_hash) = 0;
   // Moves last_seen forward. May return before the change is durable
-  // (SqliteAccountStore does not wait for the commit).
-  virtual Status TouchSession(const std::string& token_hash,
+  // (SqliteAccountStore does not wait for the commit). `row_id` is the
+  // session's SessionRecord::row_id (0 if unknown).
+  virtual Status TouchSession(const std::string& token_hash, int64_t row_id,
                               int64_t now_ms) = 0;
   virtual Status RevokeSession(const std::string& token_hash,
                                int64_t now_ms) = 0;

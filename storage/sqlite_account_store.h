@@ -23,7 +23,8 @@ class SqliteAccountStore : public auth::AccountStore {
   Status CreateSession(const auth::SessionRecord& session) override;
   Result<auth::SessionRecord> FindSession(
       const std::string& token_hash) override;
-  Status TouchSession(const std::string& token_hash, int64_t now_ms) override;
+  Status TouchSession(const std::string& token_hash, int64_t row_id,
+                      int64_t now_ms) override;
   Status RevokeSession(const std::string& token_hash, int64_t now_ms) override;
   Result<std::vector<auth::SessionRecord>> LiveSessions(int64_t now_ms,
                                                         size_t limit) override;

@@ -118,6 +118,34 @@ TEST_F(AccountServiceTest, ATouchNotYetCommittedStillKeepsTheSessionAlive) {
   EXPECT_TRUE(second.ok()) << second.status().ToString();
 }
 
+TEST_F(AccountServiceTest, ATouchByRowIdMovesOnlyItsOwnSession) {
+  int64_t now = clock_.NowMillis();
+  for (const char* hash : {"hash-a", "hash-b"}) {
+    SessionRecord s;
+    s.token_hash = hash;
+    s.kind = SessionKind::kParticipant;
+    s.subject_id = 7;
+    s.created_at_ms = s.last_seen_ms = now;
+    s.expires_at_ms = now + 100 * kHour;
+    ASSERT_TRUE(store_->CreateSession(s).ok());
+  }
+  auto a = store_->FindSession("hash-a");
+  auto b = store_->FindSession("hash-b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_GT(a->row_id, 0);
+  ASSERT_NE(a->row_id, b->row_id);
+  ASSERT_TRUE(store_->TouchSession("hash-a", a->row_id, now + 1000).ok());
+  // A row id that is not the token's own changes nothing.
+  ASSERT_TRUE(store_->TouchSession("hash-b", a->row_id, now + 5000).ok());
+  // Without a row id, the token hash finds the row.
+  ASSERT_TRUE(store_->TouchSession("hash-b", 0, now + 2000).ok());
+  // Queued touches commit before a write queued after them returns.
+  ASSERT_TRUE(
+      db_->Write([](storage::Connection&) { return Status::Ok(); }).ok());
+  EXPECT_EQ(store_->FindSession("hash-a")->last_seen_ms, now + 1000);
+  EXPECT_EQ(store_->FindSession("hash-b")->last_seen_ms, now + 2000);
+}
+
 TEST_F(AccountServiceTest, SessionsDieAtTheAbsoluteLimitHoweverUsed) {
   auto login = service_->Login("alice", "alice-pass-1", "1.2.3.4");
   ASSERT_TRUE(login.ok());
