@@ -57,22 +57,37 @@ std::vector<std::string_view> Chars(std::string_view s, size_t pos, size_t n) {
   return out;
 }
 
+// Characters that, read where a district's 区/市/县 should be, make the
+// name a road, a street or a landmark instead (郑州市中原路).
+bool NamesSomethingElse(std::string_view ch) {
+  static const std::string_view kWords[] = {"路", "街", "道", "巷", "村",
+                                            "镇", "乡", "里", "号", "桥",
+                                            "湖", "山", "河", "江", "门"};
+  for (std::string_view w : kWords) {
+    if (ch == w) return true;
+  }
+  return false;
+}
+
 // The one district of `c` written at `pos` with exactly one character
-// misread (OCR's 荣阳市 for 荥阳市), keeping its last character (区, 市,
-// 县 …) and at least three characters; empty if none or several fit.
+// misread, at least three characters long: a character of the name (OCR's
+// 荣阳市 for 荥阳市), or its last character (相城瓜 for 相城区) when that is a
+// Chinese character that does not make it a road or a landmark. Empty if
+// none or several fit.
 std::string MisreadDistrictAt(const GazetteerCity& c, const std::string& s,
                               size_t pos) {
   std::string found;
   for (const std::string& d : c.districts) {
     std::vector<std::string_view> want = Chars(d, 0, 16);
     std::vector<std::string_view> got = Chars(s, pos, want.size());
-    if (want.size() < 3 || got.size() != want.size() ||
-        got.back() != want.back()) {
-      continue;
-    }
+    if (want.size() < 3 || got.size() != want.size()) continue;
     int differ = 0;
     for (size_t i = 0; i < want.size(); ++i) differ += got[i] != want[i];
     if (differ != 1) continue;
+    if (got.back() != want.back() &&
+        (got.back().size() != 3 || NamesSomethingElse(got.back()))) {
+      continue;  // The suffix misread: only as another Han character.
+    }
     if (!found.empty()) return "";  // Two candidates: do not guess.
     found = d;
   }

@@ -57,8 +57,20 @@ TEST(GazetteerTest, ADistrictMisreadByOneCharacterAfterItsCityIsWeak) {
   auto m = Gazetteer::Default().Find("郑州市荣阳市育英实验小学");
   ASSERT_TRUE(Has(m, "district", "荥阳市"));
   for (const auto& p : m) {
-    if (p.field == "district") EXPECT_LT(p.strength, 0.7);
+    if (p.field == "district") {
+      EXPECT_LT(p.strength, 0.7);
+    }
   }
+  // The suffix misread (区 as 瓜) counts too, weakly; a road does not.
+  auto suffix = Gazetteer::Default().Find("苏州市相城瓜求真实验小学");
+  EXPECT_TRUE(Has(suffix, "district", "相城区"));
+  for (const auto& p : suffix) {
+    if (p.field == "district") {
+      EXPECT_LT(p.strength, 0.7);
+    }
+  }
+  EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市中原路"), "district"), 0u);
+  EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市中原A"), "district"), 0u);
   // Two characters off, or not right after the city: nothing.
   EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市荣田市"), "district"), 0u);
   EXPECT_EQ(Count(Gazetteer::Default().Find("郑州市的荣阳市"), "district"), 0u);

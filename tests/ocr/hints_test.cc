@@ -58,8 +58,12 @@ TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
   auto h = ExtractHints(Lines({"孩子今年8凤了"}));
   ASSERT_EQ(ValueOf(h, "age"), "8");
   for (const auto& x : h) {
-    if (x.field == "age") EXPECT_LT(x.confidence, 0.6);
+    if (x.field == "age") {
+      EXPECT_LT(x.confidence, 0.6);
+    }
   }
+  // 岁 lost altogether.
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"孩子今年9了"})), "age"), "9");
   // A month, a count or a plain sentence is no age.
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"今年8月了"})), "age"), "");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"今年3次了"})), "age"), "");
@@ -70,6 +74,33 @@ TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
   EXPECT_EQ(std::count_if(sure.begin(), sure.end(),
                           [](const Hint& x) { return x.field == "age"; }),
             1);
+}
+
+TEST(HintsTest, AGradeWhoseJiWasMisreadBeforeItsClassIsWeak) {
+  auto h = ExtractHints(Lines({"三年猎 【2] 斑 张小明"}));
+  ASSERT_EQ(ValueOf(h, "grade"), "三年级");
+  for (const auto& x : h) {
+    if (x.field == "grade") {
+      EXPECT_LT(x.confidence, 0.6);
+    }
+  }
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"四年猎（3）班"})), "grade"), "四年级");
+  // Without a class number, or with a year that is a duration: nothing.
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"学了三年多了"})), "grade"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"坚持三年了(1)"})), "grade"), "");
+}
+
+TEST(HintsTest, NoSchoolOrCompanyNameFromAnUnsureLine) {
+  // Garbled names come from unsure lines; the city and phone on the same
+  // line are checked against lists and still count.
+  auto unsure = ExtractHints(Lines({"重成市左江只春史小学 13812345678"}, 45));
+  EXPECT_EQ(ValueOf(unsure, "school"), "");
+  EXPECT_EQ(ValueOf(unsure, "phone"), "13812345678");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"在招商银行工作"}, 45)), "company"),
+            "");
+  EXPECT_EQ(
+      ValueOf(ExtractHints(Lines({"苏州市相城区求真实验小学"}, 75)), "school"),
+      "求真实验小学");
 }
 
 TEST(HintsTest, SchoolsCompaniesAgesAndOccupations) {
