@@ -112,12 +112,15 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
 }
 
 Connection::~Connection() {
-  for (auto& [stmt, raw] : raw_) sqlite3_finalize(raw);
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt->stmt_);
   sqlite3_close(db_);
 }
 
 void Connection::ResetAll() {
-  for (sqlite3_stmt* raw : used_) sqlite3_reset(raw);
+  for (Statement* st : used_) {
+    sqlite3_reset(st->stmt_);
+    st->listed_ = false;
+  }
   used_.clear();
 }
 
@@ -133,11 +136,17 @@ Status Connection::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+void Connection::List(Statement* st) {
+  if (st->listed_) return;
+  st->listed_ = true;
+  used_.push_back(st);
+}
+
 Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
-    used_.push_back(it->second->raw());
+    List(it->second.get());
     return it->second.get();
   }
   sqlite3_stmt* raw = nullptr;
@@ -146,8 +155,7 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   if (rc != SQLITE_OK) return SqliteStatus(db_, rc, "prepare");
   auto stmt = std::make_unique<Statement>(raw);
   Statement* p = stmt.get();
-  raw_[p] = raw;
-  used_.push_back(raw);
+  List(p);
   cache_.emplace(sql, std::move(stmt));
   return p;
 }

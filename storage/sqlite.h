@@ -54,10 +54,11 @@ class Statement {
   }
 
   void Reset();
-  sqlite3_stmt* raw() const { return stmt_; }
 
  private:
+  friend class Connection;
   sqlite3_stmt* stmt_;
+  bool listed_ = false;  // In its Connection's used_ list.
 };
 
 class Connection {
@@ -88,10 +89,12 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  void List(Statement* st);  // Adds to used_ unless listed.
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
-  std::unordered_map<Statement*, sqlite3_stmt*> raw_;
-  std::vector<sqlite3_stmt*> used_;  // Returned by Prepare since ResetAll.
+  // Returned by Prepare since ResetAll, each once however often (a write
+  // that prepares one statement per row of an import lists it once).
+  std::vector<Statement*> used_;
 };
 
 // Steps through every row, calling fn(const Statement&) for each.
