@@ -234,14 +234,13 @@ Status SqliteAccountStore::TouchSession(const std::string& token_hash,
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(row_id > 0
-                      ? "UPDATE sessions SET last_seen_ms = ? WHERE rowid = ?"
-                        " AND token_hash = ? AND last_seen_ms < ?"
-                      : "UPDATE sessions SET last_seen_ms = ? WHERE"
-                        " token_hash = ? AND last_seen_ms < ?"));
-    st->Bind(1, now_ms);
-    int next = 2;
-    if (row_id > 0) st->Bind(next++, row_id);
-    return st->Bind(next, token_hash).Bind(next + 1, now_ms).Run();
+                      ? "UPDATE sessions SET last_seen_ms = ?1 WHERE rowid = ?3"
+                        " AND token_hash = ?2 AND last_seen_ms < ?1"
+                      : "UPDATE sessions SET last_seen_ms = ?1 WHERE"
+                        " token_hash = ?2 AND last_seen_ms < ?1"));
+    st->Bind(1, now_ms).Bind(2, token_hash);
+    if (row_id > 0) st->Bind(3, row_id);
+    return st->Run();
   });
 }
 
