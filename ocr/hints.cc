@@ -85,6 +85,14 @@ void Add(std::vector<Hint>& hints, std::string field, std::string value,
                    index});
 }
 
+// The grade's number written right before `pos` (where 年 starts): one
+// digit, or else the character there ("三"), for CanonicalGrade to judge.
+std::string GradeNumberBefore(const std::string& s, size_t pos) {
+  if (pos >= 1 && std::isdigit(static_cast<unsigned char>(s[pos - 1])))
+    return s.substr(pos - 1, 1);
+  return pos >= 3 ? s.substr(pos - 3, 3) : "";
+}
+
 // The length of a class number in brackets at `pos` ("(2)", "（2）",
 // "【2]": OCR mixes the kinds), or 0.
 size_t ClassNumberAt(const std::string& s, size_t pos) {
@@ -111,8 +119,8 @@ void FindMisreadGrades(const std::string& s, const OcrLine& line, int i,
                        std::vector<Hint>& out) {
   for (size_t pos = s.find("年"); pos != std::string::npos;
        pos = s.find("年", pos + 3)) {
-    if (pos < 3 || pos + 6 > s.size() ||
-        static_cast<unsigned char>(s[pos + 3]) < 0xE0 ||
+    if (pos + 6 > s.size() ||
+        !IsHanLead(static_cast<unsigned char>(s[pos + 3])) ||
         ClassNumberAt(s, pos + 6) == 0) {
       continue;
     }
@@ -124,7 +132,7 @@ void FindMisreadGrades(const std::string& s, const OcrLine& line, int i,
         std::end(kNotMisreadJi)) {
       continue;
     }
-    std::string g = CanonicalGrade(s.substr(pos - 3, 3) + "年级");
+    std::string g = CanonicalGrade(GradeNumberBefore(s, pos) + "年级");
     if (!g.empty()) Add(out, "grade", g, 0.5, line, i);
   }
 }
@@ -133,11 +141,7 @@ void FindGrades(const std::string& s, const OcrLine& line, int i,
                 std::vector<Hint>& out) {
   for (size_t pos = s.find("年级"); pos != std::string::npos;
        pos = s.find("年级", pos + 6)) {
-    std::string before = pos >= 3 ? s.substr(pos - 3, 3) : "";
-    if (pos >= 1 && std::isdigit(static_cast<unsigned char>(s[pos - 1]))) {
-      before = s.substr(pos - 1, 1);
-    }
-    std::string g = CanonicalGrade(before + "年级");
+    std::string g = CanonicalGrade(GradeNumberBefore(s, pos) + "年级");
     if (!g.empty()) Add(out, "grade", g, 0.95, line, i);
   }
   for (const char* stage : {"初", "高"}) {
@@ -293,18 +297,16 @@ void FindAges(const std::string& s, const OcrLine& line, int i,
            std::isdigit(static_cast<unsigned char>(s[end])))
       ++end;
     if (end == d || end - d > 2) continue;
-    if (s.compare(end, 3, "了") == 0) {
+    // 了 right after the number, or after one character that is not a unit.
+    size_t le = end;
+    if (s.compare(le, 3, "了") != 0 && le + 3 <= s.size() &&
+        IsHanLead(static_cast<unsigned char>(s[le])) &&
+        std::find(kUnits.begin(), kUnits.end(), s.substr(le, 3)) ==
+            kUnits.end()) {
+      le += 3;
+    }
+    if (s.compare(le, 3, "了") == 0)
       Add(out, "age", s.substr(d, end - d), 0.5, line, i);
-      continue;
-    }
-    if (end + 6 > s.size()) continue;
-    std::string unit = s.substr(end, 3);
-    if (s.compare(end + 3, 3, "了") != 0 ||
-        std::find(kUnits.begin(), kUnits.end(), unit) != kUnits.end() ||
-        static_cast<unsigned char>(unit[0]) < 0xE0) {
-      continue;
-    }
-    Add(out, "age", s.substr(d, end - d), 0.5, line, i);
   }
 }
 

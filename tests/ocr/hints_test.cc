@@ -20,6 +20,15 @@ std::string ValueOf(const std::vector<Hint>& hints, const std::string& field) {
   return "";
 }
 
+// The highest confidence among the field's hints; -1 if there is none.
+double TopConfidence(const std::vector<Hint>& hints, const std::string& field) {
+  double top = -1;
+  for (const auto& h : hints) {
+    if (h.field == field) top = std::max(top, h.confidence);
+  }
+  return top;
+}
+
 TEST(HintsTest, GradesAreCanonical) {
   EXPECT_EQ(CanonicalGrade("三年级"), "三年级");
   EXPECT_EQ(CanonicalGrade("3年级"), "三年级");
@@ -57,11 +66,7 @@ TEST(HintsTest, PhonesNeedAValidMobilePrefix) {
 TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
   auto h = ExtractHints(Lines({"孩子今年8凤了"}));
   ASSERT_EQ(ValueOf(h, "age"), "8");
-  for (const auto& x : h) {
-    if (x.field == "age") {
-      EXPECT_LT(x.confidence, 0.6);
-    }
-  }
+  EXPECT_LT(TopConfidence(h, "age"), 0.6);
   // 岁 lost altogether.
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"孩子今年9了"})), "age"), "9");
   // A month, a count or a plain sentence is no age.
@@ -79,12 +84,9 @@ TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
 TEST(HintsTest, AGradeWhoseJiWasMisreadBeforeItsClassIsWeak) {
   auto h = ExtractHints(Lines({"三年猎 【2] 斑 张小明"}));
   ASSERT_EQ(ValueOf(h, "grade"), "三年级");
-  for (const auto& x : h) {
-    if (x.field == "grade") {
-      EXPECT_LT(x.confidence, 0.6);
-    }
-  }
+  EXPECT_LT(TopConfidence(h, "grade"), 0.6);
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"四年猎（3）班"})), "grade"), "四年级");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"3年猎(1)班"})), "grade"), "三年级");
   // Without a class number, or with a year that is a duration: nothing.
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"学了三年多了"})), "grade"), "");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"坚持三年了(1)"})), "grade"), "");
