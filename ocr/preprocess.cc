@@ -6,6 +6,8 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
+#include "ocr/printed_lines.h"
+
 namespace qunying::ocr {
 namespace {
 
@@ -105,28 +107,6 @@ cv::Mat GlyphMask(const cv::Mat& binary_inv) {
   return mask;
 }
 
-// Long straight runs of anything darker than paper are printed lines; those
-// of their pixels not dark enough to be ink are set to paper.
-void RemovePrintedLines(cv::Mat& norm, int ink_threshold, int glyph_px) {
-  // Anything visibly darker than the (white) paper may be a printed line.
-  constexpr int kNotPaper = 255 - 12;
-  cv::Mat loose;
-  cv::threshold(norm, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
-  // Longer than any stroke of a glyph, short enough for lines slightly
-  // tilted by perspective.
-  int len = std::max(40, glyph_px * 3);
-  cv::Mat horizontal, vertical;
-  cv::morphologyEx(loose, horizontal, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {len, 1}));
-  cv::morphologyEx(loose, vertical, cv::MORPH_OPEN,
-                   cv::getStructuringElement(cv::MORPH_RECT, {1, len}));
-  cv::Mat lines = horizontal | vertical;
-  cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
-  cv::Mat faint;
-  cv::threshold(norm, faint, ink_threshold, 255, cv::THRESH_BINARY);
-  norm.setTo(255, lines & faint);
-}
-
 // Isolated dark specks (sensor noise, paper texture) become paper: they
 // cost the recogniser time and turn into stray characters.
 void RemoveSpecks(cv::Mat& page, int ink_contrast) {
@@ -153,7 +133,8 @@ constexpr int kMaxLineGap = 4;
 
 struct TextBlock {
   cv::Rect box;
-  int line_px = 0;  // Height of a line of text (0: no text found).
+  int line_px = 0;             // Height of a line of text (0: no text found).
+  std::vector<TextRows> rows;  // The text lines, top to bottom.
 };
 
 // The columns [left, right) of a band's inkiest run of ink, where gaps
@@ -266,6 +247,7 @@ TextBlock FindText(const cv::Mat& mask) {
     if (right <= left) continue;
     cv::Rect r(left, b.top, right - left, b.height());
     box = box.empty() ? r : (box | r);
+    t.rows.push_back({b.top, b.bottom});
   }
   int margin = t.line_px;
   t.box = (box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) &
@@ -306,10 +288,15 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
       cv::warpAffine(glyphs, glyphs, rot, glyphs.size(), cv::INTER_NEAREST);
     }
     // Printed lines (ruled or squared paper) become paper except where ink
-    // crosses them; the page is cut to the block of text lines.
+    // crosses them (ocr/printed_lines.h); the page is cut to the block of
+    // text lines.
     TextBlock text = FindText(glyphs);
-    RemovePrintedLines(norm, threshold, text.line_px);
-    if (!text.box.empty()) norm = norm(text.box).clone();
+    RemoveLongLines(norm, text.line_px, threshold);
+    if (!text.box.empty()) {
+      norm = norm(text.box).clone();
+      for (TextRows& r : text.rows) r.top -= text.box.y, r.bottom -= text.box.y;
+    }
+    RemoveLeaningLines(norm, text.rows, text.line_px, threshold);
     RemoveSpecks(norm, o.ink_contrast);
     p.glyph_px = text.line_px;
     if (p.glyph_px > 0) {

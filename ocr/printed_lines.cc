@@ -1,0 +1,216 @@
+#include "ocr/printed_lines.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace qunying::ocr {
+namespace {
+
+// Anything visibly darker than the (white) paper may be a printed line.
+constexpr int kNotPaper = 255 - 12;
+// Lines lean by up to this much (x per y) under perspective, tried in
+// steps of kLeanStep.
+constexpr double kMaxLean = 0.3;
+constexpr double kLeanStep = 0.01;
+// Width of a vote bin across a line, in pixels.
+constexpr int kBinPx = 2;
+// A line is dark in at least this share of the rows outside the text.
+// (0.4 and 0.6 read 108 bench photos no better.)
+constexpr double kMinGapCoverage = 0.5;
+// Pixels this much darker than the ink threshold are ink for certain and
+// survive the erasing of a line (10 read 108 bench photos a little better
+// than 20 or 30, and than erasing everything under the line).
+constexpr int kInkMargin = 10;
+// Fewer rows than this outside the text tell nothing.
+constexpr int kMinGapRows = 8;
+
+struct Line {
+  double x_mid = 0;  // x at the page's middle row.
+  double lean = 0;   // Change of x per row.
+  int votes = 0;     // Rows outside the text that cross it.
+};
+
+cv::Mat Rect(int w, int h) {
+  return cv::getStructuringElement(cv::MORPH_RECT, {w, h});
+}
+
+// Keeps the strongest of the candidates that describe the same line:
+// those whose ends lie within `tol` pixels of each other's or that cross on
+// the page (two printed lines never do).
+std::vector<Line> Distinct(std::vector<Line> found, int rows, double tol) {
+  std::sort(found.begin(), found.end(),
+            [](const Line& a, const Line& b) { return a.votes > b.votes; });
+  double half = rows / 2.0;
+  auto same = [&](const Line& a, const Line& b) {
+    double top = (a.x_mid - b.x_mid) - (a.lean - b.lean) * half;
+    double bottom = (a.x_mid - b.x_mid) + (a.lean - b.lean) * half;
+    return std::abs(top) <= tol || std::abs(bottom) <= tol || top * bottom < 0;
+  };
+  std::vector<Line> out;
+  for (const Line& c : found) {
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const Line& o) { return same(c, o); })) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Every (lean, position) gets a vote from each row outside the text where
+// `thin` has a pixel on it; those with votes from most such rows are lines.
+std::vector<Line> FindLines(const cv::Mat& thin,
+                            const std::vector<uchar>& gap_row) {
+  int gap_rows =
+      static_cast<int>(std::count(gap_row.begin(), gap_row.end(), 1));
+  if (gap_rows < kMinGapRows) return {};
+  double cy = thin.rows / 2.0;
+  int half_leans = static_cast<int>(std::lround(kMaxLean / kLeanStep));
+  int leans = 2 * half_leans + 1;
+  int reach = static_cast<int>(std::ceil(kMaxLean * cy)) + 1;
+  int bins = (thin.cols + 2 * reach) / kBinPx + 1;
+  std::vector<int> votes(static_cast<size_t>(leans) * bins, 0);
+  std::vector<int> last(votes.size(), -1);  // The row that voted last.
+  for (int y = 0; y < thin.rows; ++y) {
+    if (!gap_row[y]) continue;
+    const uchar* row = thin.ptr<uchar>(y);
+    for (int x = 0; x < thin.cols; ++x) {
+      if (!row[x]) continue;
+      for (int l = 0; l < leans; ++l) {
+        double lean = (l - half_leans) * kLeanStep;
+        int bin = static_cast<int>(x - lean * (y - cy) + reach) / kBinPx;
+        size_t i = static_cast<size_t>(l) * bins + bin;
+        if (last[i] != y) ++votes[i], last[i] = y;
+      }
+    }
+  }
+  std::vector<Line> found;
+  int need = static_cast<int>(std::ceil(kMinGapCoverage * gap_rows));
+  for (int l = 0; l < leans; ++l) {
+    for (int b = 0; b < bins; ++b) {
+      int v = votes[static_cast<size_t>(l) * bins + b];
+      if (v >= need) {
+        found.push_back({b * kBinPx + kBinPx / 2.0 - reach,
+                         (l - half_leans) * kLeanStep, v});
+      }
+    }
+  }
+  return Distinct(std::move(found), thin.rows, 2 * kBinPx + 2);
+}
+
+// Fits each line to the pixels of `thin` near it in the rows outside the
+// text (least squares): the vote's bins are 2 px wide and its leans 0.01
+// apart, enough to miss the edge of a line at the page's ends.
+void Refine(const cv::Mat& thin, const std::vector<uchar>& gap_row, int reach,
+            std::vector<Line>& lines) {
+  double mid = thin.rows / 2.0;
+  for (Line& ln : lines) {
+    double n = 0, sy = 0, sx = 0, syy = 0, sxy = 0;
+    for (int y = 0; y < thin.rows; ++y) {
+      if (!gap_row[y]) continue;
+      double dy = y - mid;
+      int c = static_cast<int>(std::lround(ln.x_mid + ln.lean * dy));
+      for (int x = std::max(0, c - reach);
+           x <= std::min(thin.cols - 1, c + reach); ++x) {
+        if (!thin.at<uchar>(y, x)) continue;
+        n += 1, sy += dy, sx += x, syy += dy * dy, sxy += dy * x;
+      }
+    }
+    double det = n * syy - sy * sy;
+    if (n < 2 || det <= 0) continue;
+    ln.lean = (n * sxy - sy * sx) / det;
+    ln.x_mid = (sx - ln.lean * sy) / n;
+  }
+}
+
+// The median width of `thin` across the lines, sampled down them.
+int LineWidth(const cv::Mat& thin, const std::vector<Line>& lines,
+              int max_run) {
+  std::vector<int> widths;
+  double mid = thin.rows / 2.0;
+  auto on = [&](int y, int x) {
+    return x >= 0 && x < thin.cols && thin.at<uchar>(y, x) != 0;
+  };
+  for (const Line& ln : lines) {
+    for (int y = 0; y < thin.rows; y += 3) {
+      int x = static_cast<int>(std::lround(ln.x_mid + ln.lean * (y - mid)));
+      if (!on(y, x)) continue;
+      int lo = x, hi = x;
+      while (hi - lo < max_run && on(y, lo - 1)) --lo;
+      while (hi - lo < max_run && on(y, hi + 1)) ++hi;
+      widths.push_back(hi - lo + 1);
+    }
+  }
+  if (widths.empty()) return 1;
+  auto mid_it = widths.begin() + static_cast<long>(widths.size() / 2);
+  std::nth_element(widths.begin(), mid_it, widths.end());
+  return *mid_it;
+}
+
+// Replaces the pixels under `lines` (a band `width` + 1 wide; wider or
+// narrower by a pixel read the bench photos no better) with a closing
+// across them: dark structures narrower than the band go, strokes that
+// cross the line stay. Pixels darker than `keep_below` are ink and stay:
+// an upright stroke that runs along a line.
+void Erase(cv::Mat& page, const std::vector<Line>& lines, int width,
+           int keep_below) {
+  int band = width + 1;
+  cv::Mat mask = cv::Mat::zeros(page.size(), CV_8U);
+  double mid = page.rows / 2.0;
+  for (const Line& ln : lines) {
+    cv::line(
+        mask, {static_cast<int>(std::lround(ln.x_mid - ln.lean * mid)), 0},
+        {static_cast<int>(std::lround(ln.x_mid + ln.lean * mid)), page.rows},
+        255, band);
+  }
+  cv::Mat closed;
+  cv::morphologyEx(page, closed, cv::MORPH_CLOSE, Rect(band + 1, 1));
+  mask &= page >= keep_below;
+  closed.copyTo(page, mask);
+}
+
+}  // namespace
+
+void RemoveLongLines(cv::Mat& page, int glyph_px, int ink_threshold) {
+  cv::Mat loose;
+  cv::threshold(page, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
+  // Longer than any stroke of a glyph, short enough for lines slightly
+  // tilted by perspective.
+  int len = std::max(40, glyph_px * 3);
+  cv::Mat horizontal, vertical;
+  cv::morphologyEx(loose, horizontal, cv::MORPH_OPEN, Rect(len, 1));
+  cv::morphologyEx(loose, vertical, cv::MORPH_OPEN, Rect(1, len));
+  cv::Mat lines = horizontal | vertical;
+  cv::dilate(lines, lines, Rect(3, 3));
+  cv::Mat faint;
+  cv::threshold(page, faint, ink_threshold, 255, cv::THRESH_BINARY);
+  page.setTo(255, lines & faint);
+}
+
+int RemoveLeaningLines(cv::Mat& page, const std::vector<TextRows>& text,
+                       int glyph_px, int ink_threshold) {
+  if (page.empty() || glyph_px <= 0) return 0;
+  // Smoothed first: sensor noise breaks a faint line into dots.
+  cv::Mat loose, wide;
+  cv::GaussianBlur(page, loose, {3, 3}, 0);
+  cv::threshold(loose, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
+  // Wider than a printed line, narrower than a glyph's body: runs across x
+  // shorter than this are the cross-sections of upright lines.
+  int max_run = std::max(6, glyph_px / 3);
+  cv::morphologyEx(loose, wide, cv::MORPH_OPEN, Rect(max_run, 1));
+  cv::Mat thin = loose & ~wide;
+  std::vector<uchar> gap_row(page.rows, 1);
+  for (const TextRows& t : text) {
+    for (int y = std::max(0, t.top); y < std::min(page.rows, t.bottom); ++y)
+      gap_row[y] = 0;
+  }
+  std::vector<Line> lines = FindLines(thin, gap_row);
+  Refine(thin, gap_row, kBinPx + 1, lines);
+  if (!lines.empty()) {
+    Erase(page, lines, LineWidth(thin, lines, max_run),
+          ink_threshold - kInkMargin);
+  }
+  return static_cast<int>(lines.size());
+}
+
+}  // namespace qunying::ocr

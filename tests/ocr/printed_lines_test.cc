@@ -1,0 +1,108 @@
+// The removal of leaning printed lines on synthetic pages whose lines and
+// strokes are known pixel for pixel.
+#include "ocr/printed_lines.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+namespace qunying::ocr {
+namespace {
+
+constexpr int kLineGrey = 195;  // Printed lines: light, ~60 below paper.
+constexpr int kGlyphPx = 24;
+constexpr int kInkThreshold = 190;  // What the preprocessor passes.
+
+// A 400×300 page with three text lines of dark blocks ("glyphs") at rows
+// [60, 84), [130, 154), [200, 224).
+std::vector<TextRows> Rows() { return {{60, 84}, {130, 154}, {200, 224}}; }
+
+cv::Mat PageWithGlyphs() {
+  cv::Mat page(300, 400, CV_8U, cv::Scalar(255));
+  for (const TextRows& r : Rows()) {
+    for (int x = 40; x < 360; x += 32) {
+      // A box-shaped glyph: strokes 3 px wide around a hollow middle.
+      cv::rectangle(page, {x, r.top + 2}, {x + 20, r.bottom - 3}, 30, 3);
+    }
+  }
+  return page;
+}
+
+// Lines at x = x0 on row 0, leaning by `lean` px per row, 3 px wide.
+void DrawLine(cv::Mat& page, int x0, double lean) {
+  cv::Mat lines(page.size(), CV_8U, cv::Scalar(0));
+  cv::line(lines, {x0, 0}, {x0 + static_cast<int>(lean * page.rows), page.rows},
+           255, 3);
+  // Under the ink: a line never lightens a stroke it crosses.
+  cv::Mat drawn = cv::min(page, kLineGrey);
+  drawn.copyTo(page, lines);
+}
+
+// Darkest pixel of the page's rows [top, bottom) within `dx` of x0 + lean*y.
+int DarkestNear(const cv::Mat& page, int x0, double lean, int top, int bottom,
+                int dx) {
+  int darkest = 255;
+  for (int y = top; y < bottom; ++y) {
+    int x = x0 + static_cast<int>(lean * y);
+    for (int i = std::max(0, x - dx); i <= std::min(page.cols - 1, x + dx); ++i)
+      darkest = std::min<int>(darkest, page.at<uchar>(y, i));
+  }
+  return darkest;
+}
+
+TEST(PrintedLinesTest, RemovesLinesThatLeanUnderPerspective) {
+  cv::Mat page = PageWithGlyphs();
+  DrawLine(page, 100, 0.12);
+  DrawLine(page, 250, 0.18);
+  DrawLine(page, 330, -0.05);
+  ASSERT_LE(DarkestNear(page, 100, 0.12, 0, 50, 1), kLineGrey);
+
+  EXPECT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 3);
+
+  // Between the text lines, where the lines ran on paper, paper again.
+  EXPECT_GE(DarkestNear(page, 100, 0.12, 0, 55, 2), 250);
+  EXPECT_GE(DarkestNear(page, 250, 0.18, 90, 125, 2), 250);
+  EXPECT_GE(DarkestNear(page, 330, -0.05, 230, 300, 2), 250);
+}
+
+TEST(PrintedLinesTest, KeepsTheStrokesALineCrosses) {
+  cv::Mat page = PageWithGlyphs();
+  cv::Mat clean = page.clone();
+  DrawLine(page, 100, 0.12);
+  ASSERT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 1);
+  // Every dark pixel of the glyphs is still dark: the horizontal strokes
+  // the line crossed were not cut.
+  cv::Mat ink = clean < 128, still = page < 128;
+  EXPECT_EQ(cv::countNonZero(ink & ~still), 0);
+}
+
+TEST(PrintedLinesTest, KeepsAnUprightStrokeThatRunsAlongALine) {
+  cv::Mat page = PageWithGlyphs();
+  // A stroke 2 px wide inside the second text line, on the line's path.
+  int x = 100 + static_cast<int>(0.12 * 142);
+  cv::rectangle(page, {x, 132}, {x + 1, 151}, 40, cv::FILLED);
+  DrawLine(page, 100, 0.12);
+  ASSERT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 1);
+  EXPECT_EQ(page.at<uchar>(142, x), 40);
+  EXPECT_EQ(page.at<uchar>(142, x + 1), 40);
+}
+
+TEST(PrintedLinesTest, LeavesAPageWithoutLinesAlone) {
+  // The glyphs' left strokes stand one above another in every text line,
+  // but nothing joins them between the lines: not a line.
+  cv::Mat page = PageWithGlyphs();
+  cv::Mat before = page.clone();
+  EXPECT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 0);
+  EXPECT_EQ(cv::countNonZero(page != before), 0);
+}
+
+TEST(PrintedLinesTest, LongLinesPassWhitensFaintRulesButNotInk) {
+  cv::Mat page = PageWithGlyphs();
+  cv::line(page, {0, 110}, {399, 110}, kLineGrey, 2);
+  RemoveLongLines(page, kGlyphPx, kInkThreshold);
+  EXPECT_GE(DarkestNear(page, 0, 0, 108, 113, 399), 250);
+  EXPECT_EQ(page.at<uchar>(62, 41), 30);  // A glyph's corner.
+}
+
+}  // namespace
+}  // namespace qunying::ocr
