@@ -291,12 +291,12 @@ Result<Preprocessed> PreprocessPhoto(std::string_view bytes, cv::Mat* out,
     // crosses them (ocr/printed_lines.h); the page is cut to the block of
     // text lines.
     TextBlock text = FindText(glyphs);
-    RemoveLongLines(norm, text.line_px, threshold);
+    RemoveLongUprightLines(norm, text.line_px, threshold);
     if (!text.box.empty()) {
       norm = norm(text.box).clone();
       for (TextRows& r : text.rows) r.top -= text.box.y, r.bottom -= text.box.y;
     }
-    RemoveLeaningLines(norm, text.rows, text.line_px, threshold);
+    RemovePrintedLines(norm, text.rows, text.line_px, threshold);
     RemoveSpecks(norm, o.ink_contrast);
     p.glyph_px = text.line_px;
     if (p.glyph_px > 0) {

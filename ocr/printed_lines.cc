@@ -15,9 +15,12 @@ constexpr double kMaxLean = 0.3;
 constexpr double kLeanStep = 0.01;
 // Width of a vote bin across a line, in pixels.
 constexpr int kBinPx = 2;
-// A line is dark in at least this share of the rows outside the text.
-// (0.4 and 0.6 read 108 bench photos no better.)
+// A line is dark in at least this share of the voting rows (0.4 and 0.6
+// read 108 bench photos no better).
 constexpr double kMinGapCoverage = 0.5;
+// A line across is dark in at least this share of the columns where no
+// glyph stands near it (0.5 read the bench photos as well, 0.7 worse).
+constexpr double kMinFreeCoverage = 0.6;
 // Pixels this much darker than the ink threshold are ink for certain and
 // survive the erasing of a line (10 read 108 bench photos a little better
 // than 20 or 30, and than erasing everything under the line).
@@ -25,10 +28,11 @@ constexpr int kInkMargin = 10;
 // Fewer rows than this outside the text tell nothing.
 constexpr int kMinGapRows = 8;
 
+// A line running down a page (or down a transposed page).
 struct Line {
   double x_mid = 0;  // x at the page's middle row.
   double lean = 0;   // Change of x per row.
-  int votes = 0;     // Rows outside the text that cross it.
+  int votes = 0;     // Voting rows that cross it.
 };
 
 cv::Mat Rect(int w, int h) {
@@ -57,17 +61,19 @@ std::vector<Line> Distinct(std::vector<Line> found, int rows, double tol) {
   return out;
 }
 
-// Every (lean, position) gets a vote from each row outside the text where
-// `thin` has a pixel on it; those with votes from most such rows are lines.
+// Every (lean, position) gets a vote from each voting row where `thin` has
+// a pixel on it; those with votes from most voting rows are lines. Lines
+// run down `thin` (callers transpose for lines across).
 std::vector<Line> FindLines(const cv::Mat& thin,
-                            const std::vector<uchar>& gap_row) {
+                            const std::vector<uchar>& gap_row,
+                            double max_lean) {
   int gap_rows =
       static_cast<int>(std::count(gap_row.begin(), gap_row.end(), 1));
   if (gap_rows < kMinGapRows) return {};
   double cy = thin.rows / 2.0;
-  int half_leans = static_cast<int>(std::lround(kMaxLean / kLeanStep));
+  int half_leans = static_cast<int>(std::lround(max_lean / kLeanStep));
   int leans = 2 * half_leans + 1;
-  int reach = static_cast<int>(std::ceil(kMaxLean * cy)) + 1;
+  int reach = static_cast<int>(std::ceil(max_lean * cy)) + 1;
   int bins = (thin.cols + 2 * reach) / kBinPx + 1;
   std::vector<int> votes(static_cast<size_t>(leans) * bins, 0);
   std::vector<int> last(votes.size(), -1);  // The row that voted last.
@@ -169,48 +175,99 @@ void Erase(cv::Mat& page, const std::vector<Line>& lines, int width,
   closed.copyTo(page, mask);
 }
 
-}  // namespace
-
-void RemoveLongLines(cv::Mat& page, int glyph_px, int ink_threshold) {
-  cv::Mat loose;
-  cv::threshold(page, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
-  // Longer than any stroke of a glyph, short enough for lines slightly
-  // tilted by perspective.
-  int len = std::max(40, glyph_px * 3);
-  cv::Mat horizontal, vertical;
-  cv::morphologyEx(loose, horizontal, cv::MORPH_OPEN, Rect(len, 1));
-  cv::morphologyEx(loose, vertical, cv::MORPH_OPEN, Rect(1, len));
-  cv::Mat lines = horizontal | vertical;
-  cv::dilate(lines, lines, Rect(3, 3));
-  cv::Mat faint;
-  cv::threshold(page, faint, ink_threshold, 255, cv::THRESH_BINARY);
-  page.setTo(255, lines & faint);
+// The pixels of `loose` in runs across x shorter than `max_run`: the
+// cross-sections of upright lines, not the bodies of glyphs.
+cv::Mat ThinAcrossX(const cv::Mat& loose, int max_run) {
+  cv::Mat wide;
+  cv::morphologyEx(loose, wide, cv::MORPH_OPEN, Rect(max_run, 1));
+  return loose & ~wide;
 }
 
-int RemoveLeaningLines(cv::Mat& page, const std::vector<TextRows>& text,
-                       int glyph_px, int ink_threshold) {
-  if (page.empty() || glyph_px <= 0) return 0;
-  // Smoothed first: sensor noise breaks a faint line into dots.
-  cv::Mat loose, wide;
-  cv::GaussianBlur(page, loose, {3, 3}, 0);
-  cv::threshold(loose, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
-  // Wider than a printed line, narrower than a glyph's body: runs across x
-  // shorter than this are the cross-sections of upright lines.
-  int max_run = std::max(6, glyph_px / 3);
-  cv::morphologyEx(loose, wide, cv::MORPH_OPEN, Rect(max_run, 1));
-  cv::Mat thin = loose & ~wide;
-  std::vector<uchar> gap_row(page.rows, 1);
-  for (const TextRows& t : text) {
-    for (int y = std::max(0, t.top); y < std::min(page.rows, t.bottom); ++y)
-      gap_row[y] = 0;
+// Whether a line across the page (`ln` in the transposed page's terms:
+// its x_mid is a row of `page`, its lean rows per column) shows on `thin`
+// in at least kMinFreeCoverage of the columns where no pixel of `ink` lies
+// within `reach` rows of it, with at least `min_free` such columns.
+bool ShowsWhereNoGlyphIs(const Line& ln, const cv::Mat& thin,
+                         const cv::Mat& ink, int reach, int min_free) {
+  double mid = thin.cols / 2.0;
+  auto any = [](const cv::Mat& m, int x, int y0, int y1) {
+    for (int y = std::max(0, y0); y <= std::min(m.rows - 1, y1); ++y) {
+      if (m.at<uchar>(y, x)) return true;
+    }
+    return false;
+  };
+  int free = 0, on = 0;
+  for (int x = 0; x < thin.cols; ++x) {
+    int y = static_cast<int>(std::lround(ln.x_mid + ln.lean * (x - mid)));
+    if (y < 0 || y >= thin.rows || any(ink, x, y - reach, y + reach)) continue;
+    ++free;
+    on += any(thin, x, y - 1, y + 1);
   }
-  std::vector<Line> lines = FindLines(thin, gap_row);
-  Refine(thin, gap_row, kBinPx + 1, lines);
+  return free >= min_free && on >= kMinFreeCoverage * free;
+}
+
+// Finds and erases the lines running down `page` that most voting rows
+// cross (among them those `keep` accepts).
+template <typename Keep>
+int RemoveUpright(cv::Mat& page, const cv::Mat& loose,
+                  const std::vector<uchar>& voting, int max_run,
+                  int ink_threshold, Keep keep) {
+  cv::Mat thin = ThinAcrossX(loose, max_run);
+  std::vector<Line> lines = FindLines(thin, voting, kMaxLean);
+  std::erase_if(lines, [&](const Line& l) { return !keep(l); });
+  Refine(thin, voting, kBinPx + 1, lines);
   if (!lines.empty()) {
     Erase(page, lines, LineWidth(thin, lines, max_run),
           ink_threshold - kInkMargin);
   }
   return static_cast<int>(lines.size());
+}
+
+}  // namespace
+
+void RemoveLongUprightLines(cv::Mat& page, int glyph_px, int ink_threshold) {
+  cv::Mat loose, lines, faint;
+  cv::threshold(page, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
+  // Longer than any stroke of a glyph.
+  int len = std::max(40, glyph_px * 3);
+  cv::morphologyEx(loose, lines, cv::MORPH_OPEN, Rect(1, len));
+  cv::dilate(lines, lines, Rect(3, 3));
+  cv::threshold(page, faint, ink_threshold, 255, cv::THRESH_BINARY);
+  page.setTo(255, lines & faint);
+}
+
+PrintedLinesFound RemovePrintedLines(cv::Mat& page,
+                                     const std::vector<TextRows>& text,
+                                     int glyph_px, int ink_threshold) {
+  PrintedLinesFound found;
+  if (page.empty() || glyph_px <= 0) return found;
+  // Wider than a printed line, narrower than a glyph's body.
+  int max_run = std::max(6, glyph_px / 3);
+  // Smoothed first: sensor noise breaks a faint line into dots.
+  cv::Mat loose;
+  cv::GaussianBlur(page, loose, {3, 3}, 0);
+  cv::threshold(loose, loose, kNotPaper, 255, cv::THRESH_BINARY_INV);
+  std::vector<uchar> gap_row(page.rows, 1);
+  for (const TextRows& t : text) {
+    for (int y = std::max(0, t.top); y < std::min(page.rows, t.bottom); ++y)
+      gap_row[y] = 0;
+  }
+  found.upright = RemoveUpright(page, loose, gap_row, max_run, ink_threshold,
+                                [](const Line&) { return true; });
+  // Lines across: the same on the transposed page, every column voting,
+  // then the check against the glyphs.
+  cv::Mat ink, thin_across = ThinAcrossX(loose.t(), max_run).t();
+  cv::GaussianBlur(page, ink, {3, 3}, 0);
+  ink = ink < ink_threshold;
+  cv::Mat page_t = page.t();
+  found.across =
+      RemoveUpright(page_t, loose.t(), std::vector<uchar>(page.cols, 1),
+                    max_run, ink_threshold, [&](const Line& l) {
+                      return ShowsWhereNoGlyphIs(l, thin_across, ink,
+                                                 glyph_px / 2, 2 * glyph_px);
+                    });
+  page = page_t.t();
+  return found;
 }
 
 }  // namespace qunying::ocr

@@ -1,5 +1,5 @@
-// The removal of leaning printed lines on synthetic pages whose lines and
-// strokes are known pixel for pixel.
+// The removal of printed lines on synthetic pages whose lines and strokes
+// are known pixel for pixel.
 #include "ocr/printed_lines.h"
 
 #include <gtest/gtest.h>
@@ -17,12 +17,13 @@ constexpr int kInkThreshold = 190;  // What the preprocessor passes.
 // [60, 84), [130, 154), [200, 224).
 std::vector<TextRows> Rows() { return {{60, 84}, {130, 154}, {200, 224}}; }
 
-cv::Mat PageWithGlyphs() {
+cv::Mat PageWithGlyphs(int glyph_width = 20) {
   cv::Mat page(300, 400, CV_8U, cv::Scalar(255));
   for (const TextRows& r : Rows()) {
     for (int x = 40; x < 360; x += 32) {
       // A box-shaped glyph: strokes 3 px wide around a hollow middle.
-      cv::rectangle(page, {x, r.top + 2}, {x + 20, r.bottom - 3}, 30, 3);
+      cv::rectangle(page, {x, r.top + 2}, {x + glyph_width, r.bottom - 3}, 30,
+                    3);
     }
   }
   return page;
@@ -50,14 +51,18 @@ int DarkestNear(const cv::Mat& page, int x0, double lean, int top, int bottom,
   return darkest;
 }
 
-TEST(PrintedLinesTest, RemovesLinesThatLeanUnderPerspective) {
+PrintedLinesFound Remove(cv::Mat& page) {
+  return RemovePrintedLines(page, Rows(), kGlyphPx, kInkThreshold);
+}
+
+TEST(PrintedLinesTest, RemovesUprightLinesThatLeanUnderPerspective) {
   cv::Mat page = PageWithGlyphs();
   DrawLine(page, 100, 0.12);
   DrawLine(page, 250, 0.18);
   DrawLine(page, 330, -0.05);
   ASSERT_LE(DarkestNear(page, 100, 0.12, 0, 50, 1), kLineGrey);
 
-  EXPECT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 3);
+  EXPECT_EQ(Remove(page).upright, 3);
 
   // Between the text lines, where the lines ran on paper, paper again.
   EXPECT_GE(DarkestNear(page, 100, 0.12, 0, 55, 2), 250);
@@ -69,7 +74,7 @@ TEST(PrintedLinesTest, KeepsTheStrokesALineCrosses) {
   cv::Mat page = PageWithGlyphs();
   cv::Mat clean = page.clone();
   DrawLine(page, 100, 0.12);
-  ASSERT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 1);
+  ASSERT_EQ(Remove(page).upright, 1);
   // Every dark pixel of the glyphs is still dark: the horizontal strokes
   // the line crossed were not cut.
   cv::Mat ink = clean < 128, still = page < 128;
@@ -82,7 +87,7 @@ TEST(PrintedLinesTest, KeepsAnUprightStrokeThatRunsAlongALine) {
   int x = 100 + static_cast<int>(0.12 * 142);
   cv::rectangle(page, {x, 132}, {x + 1, 151}, 40, cv::FILLED);
   DrawLine(page, 100, 0.12);
-  ASSERT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 1);
+  ASSERT_EQ(Remove(page).upright, 1);
   EXPECT_EQ(page.at<uchar>(142, x), 40);
   EXPECT_EQ(page.at<uchar>(142, x + 1), 40);
 }
@@ -92,15 +97,45 @@ TEST(PrintedLinesTest, LeavesAPageWithoutLinesAlone) {
   // but nothing joins them between the lines: not a line.
   cv::Mat page = PageWithGlyphs();
   cv::Mat before = page.clone();
-  EXPECT_EQ(RemoveLeaningLines(page, Rows(), kGlyphPx, kInkThreshold), 0);
+  PrintedLinesFound found = Remove(page);
+  EXPECT_EQ(found.upright, 0);
+  EXPECT_EQ(found.across, 0);
   EXPECT_EQ(cv::countNonZero(page != before), 0);
 }
 
-TEST(PrintedLinesTest, LongLinesPassWhitensFaintRulesButNotInk) {
+TEST(PrintedLinesTest, DoesNotTakeTheTopsOfARowOfGlyphsForALine) {
+  // Glyphs 28 px wide every 32 px: their tops, 3 px thin, make a dashed
+  // line across 80% of the page.
+  cv::Mat page = PageWithGlyphs(28);
+  EXPECT_EQ(Remove(page).across, 0);
+}
+
+TEST(PrintedLinesTest, RemovesLinesAcrossThroughTheTextAndBetweenIt) {
   cv::Mat page = PageWithGlyphs();
-  cv::line(page, {0, 110}, {399, 110}, kLineGrey, 2);
-  RemoveLongLines(page, kGlyphPx, kInkThreshold);
-  EXPECT_GE(DarkestNear(page, 0, 0, 108, 113, 399), 250);
+  cv::Mat clean = page.clone();
+  // One through the middle of the first text line, one between lines,
+  // both tilted by 2 px over the page.
+  for (int y : {72, 110}) {
+    cv::Mat line(page.size(), CV_8U, cv::Scalar(0));
+    cv::line(line, {0, y}, {399, y + 2}, 255, 2);
+    cv::Mat drawn = cv::min(page, kLineGrey);
+    drawn.copyTo(page, line);
+  }
+  ASSERT_LE(page.at<uchar>(72, 65), kLineGrey);  // Between two glyphs.
+
+  EXPECT_EQ(Remove(page).across, 2);
+
+  for (int x : {65, 97, 380}) EXPECT_GE(page.at<uchar>(73, x), 250) << x;
+  EXPECT_GE(DarkestNear(page, 0, 0, 108, 114, 399), 250);
+  cv::Mat ink = clean < 128, still = page < 128;
+  EXPECT_EQ(cv::countNonZero(ink & ~still), 0);
+}
+
+TEST(PrintedLinesTest, LongUprightPassWhitensFaintRulesButNotInk) {
+  cv::Mat page = PageWithGlyphs();
+  cv::line(page, {150, 0}, {150, 299}, kLineGrey, 2);
+  RemoveLongUprightLines(page, kGlyphPx, kInkThreshold);
+  EXPECT_GE(DarkestNear(page, 150, 0, 0, 55, 1), 250);
   EXPECT_EQ(page.at<uchar>(62, 41), 30);  // A glyph's corner.
 }
 
