@@ -99,6 +99,12 @@ int MillisSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+bool PreferReread(const OcrLine& first, const OcrLine& again) {
+  if (!HasHan(again.text)) return false;
+  double margin = HasHan(first.text) ? 0 : kRereadLatinMargin;
+  return again.confidence > first.confidence - margin;
+}
+
 TesseractEngine::~TesseractEngine() {
   if (api_) api_->End();
   if (reread_) reread_->End();
@@ -144,9 +150,8 @@ void TesseractEngine::Reread(const cv::Mat& gray, Line& l, int deadline_ms) {
     if (it) {
       std::string text = TrimmedText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
       double confidence = LineConfidence(*it);
-      if (HasHan(text) && confidence > l.line.confidence) {
-        l.line = {text, static_cast<float>(confidence)};
-      }
+      OcrLine again{text, static_cast<float>(confidence)};
+      if (PreferReread(l.line, again)) l.line = std::move(again);
     }
   }
   reread_->Clear();

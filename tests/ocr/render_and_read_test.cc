@@ -220,5 +220,24 @@ TEST(TesseractEngineTest, RereadsInChineseALineTheMixedModelTookForLatin) {
   EXPECT_EQ(after->lines.size(), before->lines.size());
 }
 
+TEST(PreferRereadTest, TakesHanForALatinMisreadingEvenIfALittleLessSure) {
+  // Seen on a hard bench photo: the grade line of a KaiTi page.
+  EXPECT_TRUE(
+      PreferReread({"CHER (4) BE SKARIG", 64}, {"七年级 (4) 班 张欣怡", 62}));
+  EXPECT_FALSE(PreferReread({"CHER (4) BE SKARIG", 64},
+                            {"七年级 (4) 班 张欣怡", 64 - 11}));
+}
+
+TEST(PreferRereadTest, ALineWithHanNeedsAMoreConfidentReread) {
+  EXPECT_FALSE(
+      PreferReread({"四年级 (9) HPS", 80}, {"四年级 (9) 班孙梓营", 74}));
+  EXPECT_TRUE(
+      PreferReread({"四年级 (9) HPS", 80}, {"四年级 (9) 班孙梓营", 81}));
+}
+
+TEST(PreferRereadTest, NeverTakesARereadWithoutHan) {
+  EXPECT_FALSE(PreferReread({"Grade 3 (2)", 40}, {"Grade 3 (2)", 99}));
+}
+
 }  // namespace
 }  // namespace qunying::ocr
