@@ -42,6 +42,12 @@ struct OcrQueueStats {
       0;  // Creation time of the oldest waiting job; 0 if none.
 };
 
+// What RecoverRunning did with the jobs a stopped process left running.
+struct OcrRecovery {
+  int64_t requeued = 0;
+  int64_t failed = 0;
+};
+
 class OcrJobStore {
  public:
   virtual ~OcrJobStore() = default;
@@ -54,8 +60,11 @@ class OcrJobStore {
   // retry_at_ms > 0: back to the queue, due then; 0: failed for good.
   virtual Status Fail(const OcrJob& job, const std::string& error,
                       int64_t retry_at_ms, int64_t now_ms) = 0;
-  // After a crash, jobs left running go back to the queue. Returns how many.
-  virtual Result<int64_t> RequeueRunning(int64_t now_ms) = 0;
+  // After a crash, jobs left running go back to the queue, except those
+  // already tried `max_attempts` times, which fail: a photo that crashes
+  // the process while it is read must not crash every restart after.
+  virtual Result<OcrRecovery> RecoverRunning(int64_t now_ms,
+                                             int max_attempts) = 0;
   virtual Result<OcrQueueStats> Stats() = 0;
   // Hints of one check-in (checkin_id > 0) or of one member, strongest first.
   virtual Result<std::vector<StoredHint>> HintsFor(int64_t checkin_id,

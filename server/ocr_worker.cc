@@ -19,9 +19,14 @@ OcrWorkerPool::~OcrWorkerPool() { Stop(); }
 
 Status OcrWorkerPool::Start() {
   if (options_.workers <= 0) return Status::Ok();
-  QY_ASSIGN_OR_RETURN(int64_t requeued,
-                      jobs_->RequeueRunning(clock_->NowMillis()));
-  if (requeued) logger_->Info("ocr_requeued", {{"jobs", requeued}});
+  QY_ASSIGN_OR_RETURN(
+      ocr::OcrRecovery recovered,
+      jobs_->RecoverRunning(clock_->NowMillis(), options_.max_attempts));
+  if (recovered.requeued)
+    logger_->Info("ocr_requeued", {{"jobs", recovered.requeued}});
+  if (recovered.failed) {
+    logger_->Warn("ocr_failed_after_stops", {{"jobs", recovered.failed}});
+  }
   for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back([this, i] { Run(i); });
   }

@@ -105,18 +105,28 @@ Status SqliteOcrJobStore::Fail(const ocr::OcrJob& job, const std::string& error,
   });
 }
 
-Result<int64_t> SqliteOcrJobStore::RequeueRunning(int64_t now_ms) {
-  int64_t n = 0;
+Result<ocr::OcrRecovery> SqliteOcrJobStore::RecoverRunning(int64_t now_ms,
+                                                           int max_attempts) {
+  ocr::OcrRecovery out;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * fail,
+        c.Prepare("UPDATE ocr_jobs SET status = 'failed', last_error = 'the"
+                  " server stopped while reading this photo, ' || attempts ||"
+                  " ' times (a crash or a kill); not tried again',"
+                  " updated_at_ms = ?1 WHERE status = 'running' AND"
+                  " attempts >= ?2"));
+    QY_RETURN_IF_ERROR(fail->Bind(1, now_ms).Bind(2, max_attempts).Run());
+    out.failed = c.Changes();
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare("UPDATE ocr_jobs SET status = 'queued', updated_at_ms = ?,"
                   " next_attempt_at_ms = ? WHERE status = 'running'"));
     QY_RETURN_IF_ERROR(up->Bind(1, now_ms).Bind(2, now_ms).Run());
-    n = c.Changes();
+    out.requeued = c.Changes();
     return Status::Ok();
   }));
-  return n;
+  return out;
 }
 
 Result<ocr::OcrQueueStats> SqliteOcrJobStore::Stats() {

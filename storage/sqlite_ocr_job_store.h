@@ -16,7 +16,8 @@ class SqliteOcrJobStore : public ocr::OcrJobStore {
                   int64_t now_ms) override;
   Status Fail(const ocr::OcrJob& job, const std::string& error,
               int64_t retry_at_ms, int64_t now_ms) override;
-  Result<int64_t> RequeueRunning(int64_t now_ms) override;
+  Result<ocr::OcrRecovery> RecoverRunning(int64_t now_ms,
+                                          int max_attempts) override;
   Result<ocr::OcrQueueStats> Stats() override;
   Result<std::vector<ocr::StoredHint>> HintsFor(int64_t checkin_id,
                                                 int64_t member_id) override;

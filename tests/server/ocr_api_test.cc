@@ -9,6 +9,7 @@
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "ocr/photo_renderer.h"
+#include "storage/sqlite_ocr_job_store.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
@@ -129,6 +130,21 @@ class OcrRestartTest : public OcrApiTest {
     options_.ocr.workers = 0;  // Nobody reads photos yet.
     StartAndEnroll();
   }
+  // Stops the server and starts it again on the same database, now with
+  // one OCR worker.
+  void RestartWithAWorker() {
+    app_->Stop();
+    app_.reset();
+    options_.ocr.workers = 1;
+    options_.ocr.poll_ms = 50;
+    auto app = App::Create(options_, &clock_);
+    ASSERT_TRUE(app.ok());
+    app_ = std::move(app).value();
+    auto port = app_->Start();
+    ASSERT_TRUE(port.ok());
+    client_ = std::make_unique<ApiClient>(*port);
+    op_ = LoginAs("yunying", "yunying-pass-1");
+  }
 };
 
 TEST_F(OcrRestartTest, QueuedPhotosSurviveARestartAndAreReadAfterIt) {
@@ -138,21 +154,37 @@ TEST_F(OcrRestartTest, QueuedPhotosSurviveARestartAndAreReadAfterIt) {
   std::string id = PhotoCheckin("p1", *jpeg, "image/jpeg");
   EXPECT_EQ(client_->Get("/api/v1/checkins/" + id, op_).data()["ocr_status"],
             "queued");
-  app_->Stop();
-  app_.reset();
-  options_.ocr.workers = 1;
-  options_.ocr.poll_ms = 50;
-  auto app = App::Create(options_, &clock_);
-  ASSERT_TRUE(app.ok());
-  app_ = std::move(app).value();
-  auto port = app_->Start();
-  ASSERT_TRUE(port.ok());
-  client_ = std::make_unique<ApiClient>(*port);
-  op_ = LoginAs("yunying", "yunying-pass-1");
+  ASSERT_NO_FATAL_FAILURE(RestartWithAWorker());
   json done = WaitForOcr(id);
   EXPECT_EQ(done["ocr_status"], "done") << done.dump();
   EXPECT_NE(done["ocr_text"].get<std::string>().find("浦东"), std::string::npos)
       << done.dump();
+}
+
+TEST_F(OcrRestartTest, APhotoEveryTryOfWhichStoppedTheServerFailsOnRestart) {
+  // A photo that crashes the process while it is read: each restart
+  // requeues it, and without a limit every restart would crash again.
+  auto jpeg = ocr::RenderPhotoJpeg({"上海市浦东新区"}, ocr::RenderOptions{});
+  ASSERT_TRUE(jpeg.ok());
+  std::string id = PhotoCheckin("p1", *jpeg, "image/jpeg");
+  storage::SqliteOcrJobStore store(&app_->db());
+  // Three tries (the default max_attempts), each left running by a stop.
+  for (int i = 1; i <= 3; ++i) {
+    auto job = store.ClaimNext(clock_.NowMillis());
+    ASSERT_TRUE(job.ok() && job->has_value());
+    EXPECT_EQ((*job)->attempts, i);
+    if (i == 3) break;
+    auto recovered = store.RecoverRunning(clock_.NowMillis(), 3);
+    ASSERT_TRUE(recovered.ok());
+    EXPECT_EQ(recovered->requeued, 1);
+    EXPECT_EQ(recovered->failed, 0);
+  }
+  ASSERT_NO_FATAL_FAILURE(RestartWithAWorker());
+  json k = client_->Get("/api/v1/checkins/" + id, op_).data();
+  EXPECT_EQ(k["ocr_status"], "failed") << k.dump();
+  EXPECT_NE(k["ocr_error"].get<std::string>().find("stopped while reading"),
+            std::string::npos)
+      << k.dump();
 }
 
 }  // namespace
