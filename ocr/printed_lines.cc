@@ -17,7 +17,7 @@ constexpr double kLeanStep = 0.01;
 constexpr int kBinPx = 2;
 // A line is dark in at least this share of the voting rows (0.4 and 0.6
 // read 108 bench photos no better).
-constexpr double kMinGapCoverage = 0.5;
+constexpr double kMinCoverage = 0.5;
 // A line across is dark in at least this share of the columns where no
 // glyph stands near it (0.5 read the bench photos as well, 0.7 worse).
 constexpr double kMinFreeCoverage = 0.6;
@@ -25,8 +25,8 @@ constexpr double kMinFreeCoverage = 0.6;
 // survive the erasing of a line (10 read 108 bench photos a little better
 // than 20 or 30, and than erasing everything under the line).
 constexpr int kInkMargin = 10;
-// Fewer rows than this outside the text tell nothing.
-constexpr int kMinGapRows = 8;
+// Fewer voting rows than this tell nothing.
+constexpr int kMinVoters = 8;
 
 // A line running down a page (or down a transposed page).
 struct Line {
@@ -65,11 +65,9 @@ std::vector<Line> Distinct(std::vector<Line> found, int rows, double tol) {
 // a pixel on it; those with votes from most voting rows are lines. Lines
 // run down `thin` (callers transpose for lines across).
 std::vector<Line> FindLines(const cv::Mat& thin,
-                            const std::vector<uchar>& gap_row,
-                            double max_lean) {
-  int gap_rows =
-      static_cast<int>(std::count(gap_row.begin(), gap_row.end(), 1));
-  if (gap_rows < kMinGapRows) return {};
+                            const std::vector<uchar>& voting, double max_lean) {
+  int voters = static_cast<int>(std::count(voting.begin(), voting.end(), 1));
+  if (voters < kMinVoters) return {};
   double cy = thin.rows / 2.0;
   int half_leans = static_cast<int>(std::lround(max_lean / kLeanStep));
   int leans = 2 * half_leans + 1;
@@ -78,7 +76,7 @@ std::vector<Line> FindLines(const cv::Mat& thin,
   std::vector<int> votes(static_cast<size_t>(leans) * bins, 0);
   std::vector<int> last(votes.size(), -1);  // The row that voted last.
   for (int y = 0; y < thin.rows; ++y) {
-    if (!gap_row[y]) continue;
+    if (!voting[y]) continue;
     const uchar* row = thin.ptr<uchar>(y);
     for (int x = 0; x < thin.cols; ++x) {
       if (!row[x]) continue;
@@ -91,7 +89,7 @@ std::vector<Line> FindLines(const cv::Mat& thin,
     }
   }
   std::vector<Line> found;
-  int need = static_cast<int>(std::ceil(kMinGapCoverage * gap_rows));
+  int need = static_cast<int>(std::ceil(kMinCoverage * voters));
   for (int l = 0; l < leans; ++l) {
     for (int b = 0; b < bins; ++b) {
       int v = votes[static_cast<size_t>(l) * bins + b];
@@ -104,16 +102,17 @@ std::vector<Line> FindLines(const cv::Mat& thin,
   return Distinct(std::move(found), thin.rows, 2 * kBinPx + 2);
 }
 
-// Fits each line to the pixels of `thin` near it in the rows outside the
-// text (least squares): the vote's bins are 2 px wide and its leans 0.01
-// apart, enough to miss the edge of a line at the page's ends.
-void Refine(const cv::Mat& thin, const std::vector<uchar>& gap_row, int reach,
+// Fits each line to the pixels of `thin` near it in the voting rows (least
+// squares): the vote's bins are 2 px wide and its leans 0.01 apart, enough
+// to miss the edge of a line at the page's ends.
+void Refine(const cv::Mat& thin, const std::vector<uchar>& voting,
             std::vector<Line>& lines) {
+  constexpr int reach = kBinPx + 1;
   double mid = thin.rows / 2.0;
   for (Line& ln : lines) {
     double n = 0, sy = 0, sx = 0, syy = 0, sxy = 0;
     for (int y = 0; y < thin.rows; ++y) {
-      if (!gap_row[y]) continue;
+      if (!voting[y]) continue;
       double dy = y - mid;
       int c = static_cast<int>(std::lround(ln.x_mid + ln.lean * dy));
       for (int x = std::max(0, c - reach);
@@ -183,39 +182,40 @@ cv::Mat ThinAcrossX(const cv::Mat& loose, int max_run) {
   return loose & ~wide;
 }
 
-// Whether a line across the page (`ln` in the transposed page's terms:
-// its x_mid is a row of `page`, its lean rows per column) shows on `thin`
-// in at least kMinFreeCoverage of the columns where no pixel of `ink` lies
-// within `reach` rows of it, with at least `min_free` such columns.
+// Whether `ln`, running down `thin`, shows in at least kMinFreeCoverage of
+// the rows where no pixel of `ink` lies within `reach` of it across the
+// row, with at least `min_free` such rows. For lines across the page both
+// images are transposed: a row here is a column of the page.
 bool ShowsWhereNoGlyphIs(const Line& ln, const cv::Mat& thin,
                          const cv::Mat& ink, int reach, int min_free) {
-  double mid = thin.cols / 2.0;
-  auto any = [](const cv::Mat& m, int x, int y0, int y1) {
-    for (int y = std::max(0, y0); y <= std::min(m.rows - 1, y1); ++y) {
-      if (m.at<uchar>(y, x)) return true;
+  double mid = thin.rows / 2.0;
+  auto any = [](const cv::Mat& m, int y, int x0, int x1) {
+    const uchar* row = m.ptr<uchar>(y);
+    for (int x = std::max(0, x0); x <= std::min(m.cols - 1, x1); ++x) {
+      if (row[x]) return true;
     }
     return false;
   };
   int free = 0, on = 0;
-  for (int x = 0; x < thin.cols; ++x) {
-    int y = static_cast<int>(std::lround(ln.x_mid + ln.lean * (x - mid)));
-    if (y < 0 || y >= thin.rows || any(ink, x, y - reach, y + reach)) continue;
+  for (int y = 0; y < thin.rows; ++y) {
+    int x = static_cast<int>(std::lround(ln.x_mid + ln.lean * (y - mid)));
+    if (x < 0 || x >= thin.cols || any(ink, y, x - reach, x + reach)) continue;
     ++free;
-    on += any(thin, x, y - 1, y + 1);
+    on += any(thin, y, x - 1, x + 1);
   }
   return free >= min_free && on >= kMinFreeCoverage * free;
 }
 
 // Finds and erases the lines running down `page` that most voting rows
-// cross (among them those `keep` accepts).
+// of `thin` (ThinAcrossX of the page) cross, among them those `keep`
+// accepts.
 template <typename Keep>
-int RemoveUpright(cv::Mat& page, const cv::Mat& loose,
+int RemoveUpright(cv::Mat& page, const cv::Mat& thin,
                   const std::vector<uchar>& voting, int max_run,
                   int ink_threshold, Keep keep) {
-  cv::Mat thin = ThinAcrossX(loose, max_run);
   std::vector<Line> lines = FindLines(thin, voting, kMaxLean);
   std::erase_if(lines, [&](const Line& l) { return !keep(l); });
-  Refine(thin, voting, kBinPx + 1, lines);
+  Refine(thin, voting, lines);
   if (!lines.empty()) {
     Erase(page, lines, LineWidth(thin, lines, max_run),
           ink_threshold - kInkMargin);
@@ -252,19 +252,21 @@ PrintedLinesFound RemovePrintedLines(cv::Mat& page,
     for (int y = std::max(0, t.top); y < std::min(page.rows, t.bottom); ++y)
       gap_row[y] = 0;
   }
-  found.upright = RemoveUpright(page, loose, gap_row, max_run, ink_threshold,
-                                [](const Line&) { return true; });
+  found.upright =
+      RemoveUpright(page, ThinAcrossX(loose, max_run), gap_row, max_run,
+                    ink_threshold, [](const Line&) { return true; });
   // Lines across: the same on the transposed page, every column voting,
-  // then the check against the glyphs.
-  cv::Mat ink, thin_across = ThinAcrossX(loose.t(), max_run).t();
-  cv::GaussianBlur(page, ink, {3, 3}, 0);
-  ink = ink < ink_threshold;
-  cv::Mat page_t = page.t();
+  // then the check against the glyphs (ink as it is once the upright
+  // lines are gone).
+  cv::Mat page_t = page.t(), thin_t = ThinAcrossX(loose.t(), max_run);
+  cv::Mat ink_t;
+  cv::GaussianBlur(page_t, ink_t, {3, 3}, 0);
+  ink_t = ink_t < ink_threshold;
   found.across =
-      RemoveUpright(page_t, loose.t(), std::vector<uchar>(page.cols, 1),
-                    max_run, ink_threshold, [&](const Line& l) {
-                      return ShowsWhereNoGlyphIs(l, thin_across, ink,
-                                                 glyph_px / 2, 2 * glyph_px);
+      RemoveUpright(page_t, thin_t, std::vector<uchar>(page_t.rows, 1), max_run,
+                    ink_threshold, [&](const Line& l) {
+                      return ShowsWhereNoGlyphIs(l, thin_t, ink_t, glyph_px / 2,
+                                                 2 * glyph_px);
                     });
   page = page_t.t();
   return found;
