@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <set>
 
 #include "core/utf8.h"
 
@@ -49,8 +48,8 @@ int CampaignDay(const Campaign& c, int64_t unix_ms, int offset_minutes) {
 }
 
 int Streak(const std::vector<int>& checked_days, int today) {
-  // Newest first; a sorted copy, as a std::set cost an allocation per day
-  // on every check-in.
+  // Newest first, in one sorted copy (a std::set allocated once per day,
+  // on every check-in).
   std::vector<int> days(checked_days);
   std::sort(days.begin(), days.end(), std::greater<>());
   auto it = std::lower_bound(days.begin(), days.end(), today, std::greater<>());
