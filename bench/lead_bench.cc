@@ -155,17 +155,22 @@ void Populate(storage::Database& db, int m, int64_t today) {
   }));
 }
 
+// LEAD_BENCH_DB=path keeps the database there and, when it exists
+// already, skips populating it (for profiling the passes; its leads are
+// then those of the last run).
 void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
+  const char* keep = std::getenv("LEAD_BENCH_DB");
   std::string dir = "/tmp/qunying-lead-bench-" + std::to_string(getpid());
-  std::filesystem::create_directories(dir);
   storage::DatabaseOptions o;
-  o.path = dir + "/bench.db";
+  o.path = keep ? keep : dir + "/bench.db";
+  bool fresh = !std::filesystem::exists(o.path);
+  if (!keep) std::filesystem::create_directories(dir);
   auto db = storage::Database::Open(o);
   Check(db.status());
   int64_t now = 1'800'000'000'000;
   int64_t today = (now + 8 * 3600000LL) / 86400000;
   auto t0 = SteadyClock::now();
-  Populate(**db, m, today);
+  if (fresh) Populate(**db, m, today);
   std::printf("database: %d members populated in %.0f ms\n", m, Ms(t0));
 
   t0 = SteadyClock::now();
@@ -203,7 +208,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         total / scan_ms);
   }
   (*db)->Close();
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -96,14 +96,19 @@ Result<RescoreReport> LeadEngine::Rescore() {
   std::lock_guard<std::mutex> pass(pass_mu_);
   RescoreReport report;
   auto t0 = std::chrono::steady_clock::now();
-  QY_ASSIGN_OR_RETURN(auto features, store_->LoadFeatures(clock_->NowMillis()));
+  // One copy of the rules for the pass: the features' intent is indexed
+  // against its dictionary.
+  ScoringRules rules = this->rules();
+  std::vector<MemberFeatures>& features = features_;
+  QY_RETURN_IF_ERROR(
+      store_->LoadFeatures(clock_->NowMillis(), rules.intent, &features));
   QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
-  QY_ASSIGN_OR_RETURN(auto scored, ScoreAll(features, leads));
+  QY_ASSIGN_OR_RETURN(auto scored, ScoreWith(rules, features, leads));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
@@ -116,7 +121,12 @@ Result<RescoreReport> LeadEngine::Rescore() {
 Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
-  ScoringRules rules = this->rules();
+  return ScoreWith(rules(), features, with_lead);
+}
+
+Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
+    const ScoringRules& rules, const std::vector<MemberFeatures>& features,
+    const std::unordered_set<int64_t>& with_lead) const {
   auto model = Current();
   std::optional<MemberEncoder> encoder;
   if (model) encoder.emplace(model->schema, rules);

@@ -82,6 +82,9 @@ class LeadEngine {
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;
+  Result<std::vector<ScoredMember>> ScoreWith(
+      const ScoringRules& rules, const std::vector<MemberFeatures>& features,
+      const std::unordered_set<int64_t>& with_lead) const;
 
   LeadStore* store_;
   const Clock* clock_;
@@ -91,6 +94,9 @@ class LeadEngine {
   std::shared_ptr<const TrainedModel> model_;
   int64_t model_id_ = 0;
   std::mutex pass_mu_;  // One Rescore or Train at a time.
+  // The last pass's features, kept so that the next pass reuses their
+  // memory (a million members: ~200 MB). Guarded by pass_mu_.
+  std::vector<MemberFeatures> features_;
 };
 
 // Calibration bins as stored ("lo hi n predicted observed" lines) and back.

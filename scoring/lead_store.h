@@ -113,8 +113,13 @@ class LeadStore {
  public:
   virtual ~LeadStore() = default;
 
-  // What the community knows of every enrolled member at `now_ms`.
-  virtual Result<std::vector<MemberFeatures>> LoadFeatures(int64_t now_ms) = 0;
+  // Fills `out` with what the community knows of every enrolled member at
+  // `now_ms`, intent indexed (MemberFeatures::intent_found) against
+  // `intent`. Passing the same vector pass after pass reuses its memory.
+  // On an error `out` holds nothing usable.
+  virtual Status LoadFeatures(int64_t now_ms,
+                              const std::vector<IntentPhrase>& intent,
+                              std::vector<MemberFeatures>* out) = 0;
   // Creates a lead for every scored member that has none (the engine
   // passes only members at a threshold, and those with leads), and
   // refreshes scores of open leads (model inputs only while not frozen).

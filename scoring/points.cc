@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string_view>
 
@@ -12,7 +13,7 @@ constexpr size_t kMaxGapBytes = 30;  // "*": up to 10 Han characters.
 
 // Whether 不 or 没 is among the three characters before `pos`
 // ("不想报下一期" negates 想报下一期, 报下一期 and 下一期 alike).
-bool NegatedAt(const std::string& text, size_t pos) {
+bool NegatedAt(std::string_view text, size_t pos) {
   size_t from = pos, chars = 0;
   while (from > 0 && chars < 3) {
     --from;
@@ -25,7 +26,7 @@ bool NegatedAt(const std::string& text, size_t pos) {
 
 // Whether `pattern` (parts separated by '*') occurs in `text`, not negated.
 // Allocation-free: it runs for every phrase and text of every member.
-bool Matches(const std::string& text, std::string_view pattern) {
+bool Matches(std::string_view text, std::string_view pattern) {
   size_t star = pattern.find('*');
   std::string_view first = pattern.substr(0, star);
   for (size_t at = text.find(first); at != std::string::npos;
@@ -156,7 +157,28 @@ void ForEachIntent(const std::vector<std::string>& texts,
   }
 }
 
+// The same for a member's features: for indexed ones, each phrase the
+// loader found.
+template <typename Fn>
+void ForEachIntent(const MemberFeatures& f,
+                   const std::vector<IntentPhrase>& dict, Fn&& fn) {
+  if (f.intent_indexed) {
+    for (uint16_t i : f.intent_found)
+      if (i < dict.size()) fn(dict[i]);
+    return;
+  }
+  ForEachIntent(f.texts, dict, fn);
+}
+
 }  // namespace
+
+void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,
+                  std::vector<uint16_t>* found) {
+  for (size_t i = 0; i < dict.size() && i <= UINT16_MAX; ++i) {
+    if (Matches(text, dict[i].phrase))
+      found->push_back(static_cast<uint16_t>(i));
+  }
+}
 
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
                                      const std::vector<IntentPhrase>& dict) {
@@ -171,7 +193,7 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
   AddFit(f, rules.fit, explain, s);
   AddEngagement(f, rules.engagement, explain, s);
   s.engagement = std::clamp(s.engagement, 0.0, 100.0);
-  ForEachIntent(f.texts, rules.intent, [&](const IntentPhrase& p) {
+  ForEachIntent(f, rules.intent, [&](const IntentPhrase& p) {
     s.intent_raw += p.weight;
     if (!explain) return;
     s.factors.push_back(
@@ -213,7 +235,7 @@ Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules) {
   a["campaigns"] = double(f.campaigns);
   a["paid_yuan"] = f.paid_fen / 100.0;
   double intent = 0;
-  ForEachIntent(f.texts, rules.intent,
+  ForEachIntent(f, rules.intent,
                 [&](const IntentPhrase& p) { intent += p.weight; });
   a["intent"] = intent;
   for (const char* field : {"grade", "city", "occupation"}) {

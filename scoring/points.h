@@ -6,6 +6,7 @@
 #define QUNYING_SCORING_POINTS_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/attributes.h"
@@ -37,6 +38,11 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
                                      const std::vector<IntentPhrase>& dict);
+
+// Appends to `found` the positions in `dict` of the phrases `text`
+// contains, ascending (MemberFeatures::intent_found is a union of these).
+void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,
+                  std::vector<uint16_t>* found);
 
 // Model inputs: the engagement and history numbers, intent score, and the
 // fit facts as categories. Everything here is known before contact.

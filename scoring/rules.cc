@@ -78,6 +78,10 @@ Status ScoringRules::Validate() const {
     if (f.points < -100 || f.points > 100)
       return bad("fit", "points must be within -100–100");
   }
+  if (intent.size() > kMaxIntentPhrases) {
+    return bad("intent",
+               "at most " + std::to_string(kMaxIntentPhrases) + " phrases");
+  }
   for (const auto& p : intent) {
     if (p.phrase.empty() || p.phrase == "*")
       return bad("intent", "phrases must not be empty");

@@ -37,6 +37,13 @@ struct MemberFeatures {
   std::map<std::string, std::string> facts;
   // Check-in texts and feedback the member wrote, newest first.
   std::vector<std::string> texts;
+  // Instead of `texts`, when set: the positions in the rules' intent
+  // dictionary (ascending) of the phrases found in them, worked out by
+  // whoever loaded the features (see FindIntentIn) with the same
+  // dictionary the member is scored with. Saves matching every text on
+  // every pass.
+  bool intent_indexed = false;
+  std::vector<uint16_t> intent_found;
 };
 
 // `points` when the member's `field` fact is one of `values`. Within a
@@ -55,6 +62,8 @@ struct IntentPhrase {
   std::string phrase;
   double weight = 0;
 };
+// Phrases one dictionary may hold (ScoringRules::Validate).
+inline constexpr size_t kMaxIntentPhrases = 1000;
 
 // Engagement points at full marks, and what counts as full marks.
 struct EngagementRules {

@@ -1,12 +1,14 @@
 // SqliteLeadStore::LoadFeatures: what the community knows of every
 // enrolled member, in a handful of whole-table scans merged in memory
-// (one query per member would not scale to a million members).
+// (one query per member would not scale to a million members), and the
+// check-ins from a digest kept between passes (storage/checkin_digest.h).
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
 
 #include "community/campaign.h"
 #include "ocr/profile.h"
+#include "scoring/points.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -38,8 +40,13 @@ struct CampaignInfo {
 class SlotIndex {
  public:
   static constexpr int64_t kMaxDense = 16'000'000;
-  explicit SlotIndex(int64_t max_id = -1) {
-    if (max_id >= 0 && max_id <= kMaxDense) dense_.assign(max_id + 1, -1);
+  // Forgets every id; ids up to `max_id` go in the dense array.
+  void Reset(int64_t max_id) {
+    sparse_.clear();
+    if (max_id >= 0 && max_id <= kMaxDense)
+      dense_.assign(max_id + 1, -1);
+    else
+      dense_.clear();
   }
   int64_t Get(int64_t id) const {
     if (id >= 0 && id < static_cast<int64_t>(dense_.size())) return dense_[id];
@@ -53,27 +60,59 @@ class SlotIndex {
     else
       sparse_[id] = slot;
   }
+  // Numbers `ids` (any order, repeats allowed) 0, 1, … in id order and
+  // returns them in that order.
+  void Number(const std::vector<int64_t>& ids, std::vector<int64_t>* sorted) {
+    sorted->clear();
+    std::vector<int64_t> rest;  // Ids outside the dense array.
+    for (int64_t id : ids) {
+      if (id >= 0 && id < static_cast<int64_t>(dense_.size()))
+        dense_[id] = 0;
+      else
+        rest.push_back(id);
+    }
+    std::sort(rest.begin(), rest.end());
+    rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+    auto r = rest.begin();
+    for (; r != rest.end() && *r < 0; ++r) sorted->push_back(*r);
+    for (size_t id = 0; id < dense_.size(); ++id)
+      if (dense_[id] == 0) sorted->push_back(static_cast<int64_t>(id));
+    sorted->insert(sorted->end(), r, rest.end());
+    for (size_t i = 0; i < sorted->size(); ++i) Set((*sorted)[i], int64_t(i));
+  }
 
  private:
   std::vector<int32_t> dense_;
   std::unordered_map<int64_t, int64_t> sparse_;
 };
 
-struct Builder {
-  std::vector<MemberFeatures> out;
+struct EnrollmentRow {
+  int64_t member, campaign, paid;
+};
+
+}  // namespace
+
+// A pass's working memory, kept for the next pass: on this machine a page
+// touched for the first time costs ~11 µs (docs/benchmarks.md), so fresh
+// arrays for a million members cost more than filling them.
+struct SqliteLeadStore::LoadScratch {
+  std::vector<MemberFeatures>* out = nullptr;  // The caller's.
   SlotIndex index;
   std::vector<Latest> latest;
   std::vector<int64_t> last_active;
-  // Days checked in during the latest campaign, `words` 64-bit words per
-  // member (enough for the longest campaign): bit d-1 for day d.
-  size_t words = 1;
-  std::vector<uint64_t> day_bits;
+  std::vector<EnrollmentRow> rows;
+  std::vector<int64_t> ids, members;
+  CheckinDigest digest;
 
   MemberFeatures* Find(int64_t member) {
     int64_t slot = index.Get(member);
-    return slot < 0 ? nullptr : &out[slot];
+    return slot < 0 ? nullptr : &(*out)[slot];
   }
 };
+
+namespace {
+
+using Builder = SqliteLeadStore::LoadScratch;
 
 Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
                                                                 int64_t now) {
@@ -99,37 +138,33 @@ Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
 // Enrollments in table order (no sort), then members numbered in id order.
 Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
   QY_ASSIGN_OR_RETURN(auto campaigns, LoadCampaigns(c, now));
-  struct Row {
-    int64_t member, campaign, paid;
-  };
-  std::vector<Row> rows;
+  auto& rows = b.rows;
+  rows.clear();
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare("SELECT member_id, campaign_id, paid_fen FROM enrollments"));
   QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
     rows.push_back({s.Int(0), s.Int(1), s.Int(2)});
   }));
-  std::vector<int64_t> members;
-  members.reserve(rows.size());
-  for (const Row& r : rows) members.push_back(r.member);
-  std::sort(members.begin(), members.end());
-  members.erase(std::unique(members.begin(), members.end()), members.end());
-  b.out.resize(members.size());
-  b.latest.resize(members.size());
-  b.last_active.assign(members.size(), -1);
-  int longest = 1;
-  for (const auto& [id, k] : campaigns) longest = std::max(longest, k.days);
-  b.words = (static_cast<size_t>(longest) + 63) / 64;
-  b.day_bits.assign(members.size() * b.words, 0);
+  b.ids.clear();
+  for (const EnrollmentRow& r : rows) b.ids.push_back(r.member);
+  b.index.Number(b.ids, &b.members);
+  const auto& members = b.members;
+  auto& out = *b.out;
+  // Reset in place: the array's pages are already there.
+  out.resize(members.size());
   for (size_t i = 0; i < members.size(); ++i) {
-    b.out[i].member_id = members[i];
-    b.index.Set(members[i], static_cast<int64_t>(i));
+    out[i] = MemberFeatures{};
+    out[i].member_id = members[i];
+    out[i].intent_indexed = true;
   }
-  for (const Row& r : rows) {
+  b.latest.assign(members.size(), Latest{});
+  b.last_active.assign(members.size(), -1);
+  for (const EnrollmentRow& r : rows) {
     auto k = campaigns.find(r.campaign);
     if (k == campaigns.end()) continue;
     size_t slot = static_cast<size_t>(b.index.Get(r.member));
-    MemberFeatures& f = b.out[slot];
+    MemberFeatures& f = out[slot];
     f.campaigns++;
     f.paid_fen += r.paid;
     Latest& l = b.latest[slot];
@@ -145,47 +180,23 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
   return Status::Ok();
 }
 
-// The longest run of consecutive days among days 1..days set in `bits`.
-int LongestRun(const uint64_t* bits, int days) {
-  int run = 0, best = 0;
-  for (int d = 0; d < days; ++d) {
-    run = (bits[d / 64] >> (d % 64) & 1) ? run + 1 : 0;
-    best = std::max(best, run);
+// The check-in features of every member in `b`, from the digest: count,
+// make-ups and longest streak in their latest campaign, last check-in,
+// and the intent phrases in their last kMaxTexts texts.
+void FillFromDigest(Builder& b) {
+  for (size_t i = 0; i < b.out->size(); ++i) {
+    MemberFeatures& f = (*b.out)[i];
+    const CheckinDigest::Member* m = b.digest.Find(f.member_id);
+    if (!m) continue;
+    b.last_active[i] = m->last_ms;
+    m->IntentIn(kMaxTexts, &f.intent_found);
+    const Latest& l = b.latest[i];
+    const CheckinDigest::Campaign* k = m->Find(l.campaign_id);
+    if (!k) continue;
+    f.checkins = k->checkins;
+    f.makeups = k->makeups;
+    f.longest_streak = k->LongestRun(l.days);
   }
-  return best;
-}
-
-// Check-ins in table order, which is the order they arrived: a sequential
-// read, where ordering by member would visit the table at random.
-Status LoadCheckins(Connection& c, Builder& b) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("SELECT member_id, campaign_id, day, makeup, created_at_ms,"
-                " text FROM checkins"));
-  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
-    int64_t slot = b.index.Get(s.Int(0));
-    if (slot < 0) return;
-    MemberFeatures& f = b.out[slot];
-    b.last_active[slot] = std::max(b.last_active[slot], s.Int(4));
-    std::string text = s.Text(5);
-    if (!text.empty()) {
-      f.texts.push_back(std::move(text));
-      if (f.texts.size() > kMaxTexts) f.texts.erase(f.texts.begin());
-    }
-    if (s.Int(1) != b.latest[slot].campaign_id) return;
-    int day = static_cast<int>(s.Int(2));
-    f.checkins++;
-    f.makeups += s.Int(3) != 0;
-    if (day >= 1 && day <= b.latest[slot].days) {
-      b.day_bits[slot * b.words + (day - 1) / 64] |= uint64_t{1}
-                                                     << ((day - 1) % 64);
-    }
-  }));
-  for (size_t i = 0; i < b.out.size(); ++i) {
-    b.out[i].longest_streak =
-        LongestRun(&b.day_bits[i * b.words], b.latest[i].days);
-  }
-  return Status::Ok();
 }
 
 Status LoadEvents(Connection& c, int64_t now, Builder& b) {
@@ -200,17 +211,30 @@ Status LoadEvents(Connection& c, int64_t now, Builder& b) {
     int64_t slot = b.index.Get(s.Int(0));
     if (slot < 0) return;
     b.last_active[slot] = std::max(b.last_active[slot], s.Int(1));
-    b.out[slot].dwell_s_30d = s.Int(2) / 1000;
-    b.out[slot].content_reads_30d = static_cast<int>(s.Int(3));
+    (*b.out)[slot].dwell_s_30d = s.Int(2) / 1000;
+    (*b.out)[slot].content_reads_30d = static_cast<int>(s.Int(3));
   });
 }
 
-Status LoadFeedbackAndPhones(Connection& c, Builder& b) {
+// Feedback counts for intent whatever its age, besides the texts of the
+// check-ins (kept in the digest).
+Status LoadFeedbackAndPhones(Connection& c,
+                             const std::vector<scoring::IntentPhrase>& dict,
+                             Builder& b) {
   QY_ASSIGN_OR_RETURN(Statement * fb,
                       c.Prepare("SELECT member_id, text FROM feedback"));
+  std::vector<size_t> touched;
   QY_RETURN_IF_ERROR(ForEachRow(fb, [&](const Statement& s) {
-    if (MemberFeatures* f = b.Find(s.Int(0))) f->texts.push_back(s.Text(1));
+    int64_t slot = b.index.Get(s.Int(0));
+    if (slot < 0) return;
+    scoring::FindIntentIn(s.TextView(1), dict, &(*b.out)[slot].intent_found);
+    touched.push_back(static_cast<size_t>(slot));
   }));
+  for (size_t slot : touched) {
+    auto& found = (*b.out)[slot].intent_found;
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+  }
   QY_ASSIGN_OR_RETURN(
       Statement * ph,
       c.Prepare("SELECT id, phone FROM members WHERE phone IS NOT NULL"
@@ -263,33 +287,46 @@ Status LoadFacts(Connection& c, Builder& b) {
 
 }  // namespace
 
-Result<std::vector<MemberFeatures>> SqliteLeadStore::LoadFeatures(
-    int64_t now_ms) {
-  Builder b;
+SqliteLeadStore::SqliteLeadStore(Database* db)
+    : db_(db), scratch_(std::make_unique<LoadScratch>()) {}
+
+SqliteLeadStore::~SqliteLeadStore() = default;
+
+bool SqliteLeadStore::digest_rebuilt() const {
+  std::lock_guard lock(load_mu_);
+  return scratch_->digest.rebuilt();
+}
+
+Status SqliteLeadStore::LoadFeatures(
+    int64_t now_ms, const std::vector<scoring::IntentPhrase>& intent,
+    std::vector<MemberFeatures>* out) {
+  std::lock_guard lock(load_mu_);
+  Builder& b = *scratch_;
+  b.out = out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         int64_t max_id,
         QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
-    b.index = SlotIndex(max_id);
+    b.index.Reset(max_id);
     QY_RETURN_IF_ERROR(LoadEnrollments(c, now_ms, b));
-    QY_RETURN_IF_ERROR(LoadCheckins(c, b));
+    QY_RETURN_IF_ERROR(b.digest.Update(c, intent));
+    FillFromDigest(b);
     QY_RETURN_IF_ERROR(LoadEvents(c, now_ms, b));
-    QY_RETURN_IF_ERROR(LoadFeedbackAndPhones(c, b));
+    QY_RETURN_IF_ERROR(LoadFeedbackAndPhones(c, intent, b));
     return LoadFacts(c, b);
   }));
   // Recency on campaign-relative time: the clock stops when the member's
   // latest campaign ends, so the quiet weeks before the next one do not
   // count against them.
-  for (size_t i = 0; i < b.out.size(); ++i) {
-    std::reverse(b.out[i].texts.begin(), b.out[i].texts.end());
+  for (size_t i = 0; i < out->size(); ++i) {
     if (b.last_active[i] < 0) continue;
     int64_t ref = std::min(now_ms, b.latest[i].end_ms);
     // Whole days: scores then move once a day, not on every pass, and an
     // unchanged lead is not rewritten (see ApplyScores).
-    b.out[i].recency_days =
+    (*out)[i].recency_days =
         std::max<int64_t>(0, ref - b.last_active[i]) / kDayMs;
   }
-  return std::move(b.out);
+  return Status::Ok();
 }
 
 }  // namespace qunying::storage

@@ -333,6 +333,23 @@ ALTER TABLE leads ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
       {10, "group_events_by_group", R"sql(
 CREATE INDEX group_events_group ON group_events (group_id, at_ms);
 )sql"},
+      // A counter per table that goes up whenever a row of it is changed
+      // or deleted (not inserted): whoever keeps a digest of the table
+      // read up to some id (storage/checkin_digest.h) knows from it
+      // whether reading the rows above that id is enough.
+      {11, "table_epochs", R"sql(
+CREATE TABLE table_epochs (
+  name TEXT PRIMARY KEY,
+  epoch INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO table_epochs (name, epoch) VALUES ('checkins', 0);
+CREATE TRIGGER checkins_updated AFTER UPDATE ON checkins BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'checkins';
+END;
+CREATE TRIGGER checkins_deleted AFTER DELETE ON checkins BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'checkins';
+END;
+)sql"},
   };
   return kMigrations;
 }

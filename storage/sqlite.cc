@@ -71,6 +71,13 @@ std::string Statement::Text(int col) const {
                      sqlite3_column_bytes(stmt_, col));
 }
 
+std::string_view Statement::TextView(int col) const {
+  auto* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return std::string_view(reinterpret_cast<const char*>(p),
+                          sqlite3_column_bytes(stmt_, col));
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -4,17 +4,29 @@
 #ifndef QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
 #define QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
 
+#include <memory>
+#include <mutex>
+
 #include "scoring/lead_store.h"
+#include "storage/checkin_digest.h"
 #include "storage/database.h"
 
 namespace qunying::storage {
 
 class SqliteLeadStore : public scoring::LeadStore {
  public:
-  explicit SqliteLeadStore(Database* db) : db_(db) {}
+  explicit SqliteLeadStore(Database* db);
+  ~SqliteLeadStore() override;
 
-  Result<std::vector<scoring::MemberFeatures>> LoadFeatures(
-      int64_t now_ms) override;
+  // Keeps what it read of the check-ins (storage/checkin_digest.h) and its
+  // working arrays for the next call.
+  Status LoadFeatures(int64_t now_ms,
+                      const std::vector<scoring::IntentPhrase>& intent,
+                      std::vector<scoring::MemberFeatures>* out) override;
+  // Whether the last LoadFeatures read every check-in again (the first
+  // one, or after a merge or a new dictionary) rather than the new ones.
+  bool digest_rebuilt() const;
+  struct LoadScratch;  // What LoadFeatures keeps (lead_features_repo.cc).
   Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
                           int64_t now_ms) override;
   Result<std::vector<int64_t>> MembersWithOpenLeads() override;
@@ -56,6 +68,8 @@ class SqliteLeadStore : public scoring::LeadStore {
 
  private:
   Database* db_;
+  mutable std::mutex load_mu_;            // One LoadFeatures at a time.
+  std::unique_ptr<LoadScratch> scratch_;  // Guarded by load_mu_.
 };
 
 }  // namespace qunying::storage

@@ -77,6 +77,31 @@ TEST(PointsTest, IntentIsClampedAndNegativePhrasesLower) {
   EXPECT_EQ(ScorePoints(f, ScoringRules::Defaults()).intent, 0);
 }
 
+TEST(PointsTest, IndexedIntentScoresAsTheTextsDo) {
+  auto rules = ScoringRules::Defaults();
+  MemberFeatures texts = Diligent();
+  texts.texts = {"有没有英语课", "太贵了", "暂时不想报下一期"};
+  MemberFeatures indexed = Diligent();
+  indexed.intent_indexed = true;
+  for (const auto& t : texts.texts)
+    FindIntentIn(t, rules.intent, &indexed.intent_found);
+  std::sort(indexed.intent_found.begin(), indexed.intent_found.end());
+  indexed.texts = {"想报下一期"};  // Ignored once indexed.
+  auto a = ScorePoints(texts, rules);
+  auto b = ScorePoints(indexed, rules);
+  EXPECT_NE(a.intent_raw, 0);
+  EXPECT_EQ(a.intent_raw, b.intent_raw);
+  EXPECT_EQ(a.total, b.total);
+  ASSERT_EQ(a.factors.size(), b.factors.size());
+  for (size_t i = 0; i < a.factors.size(); ++i)
+    EXPECT_EQ(a.factors[i].label, b.factors[i].label);
+  EXPECT_EQ(ToAttributes(texts, rules).at("intent"),
+            ToAttributes(indexed, rules).at("intent"));
+  // A position past the dictionary (rules changed under it) is ignored.
+  indexed.intent_found.push_back(60000);
+  EXPECT_EQ(ScorePoints(indexed, rules).intent_raw, a.intent_raw);
+}
+
 TEST(PointsTest, ActivityDecaysButHistoryDoesNot) {
   auto rules = ScoringRules::Defaults();
   MemberFeatures f = Diligent();

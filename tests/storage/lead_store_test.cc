@@ -4,6 +4,7 @@
 
 #include "community/campaign.h"
 #include "scoring/lead_engine.h"
+#include "scoring/points.h"
 #include "storage/sqlite_lead_store.h"
 #include "tests/storage/test_db.h"
 
@@ -61,6 +62,31 @@ class LeadStoreTest : public ::testing::Test {
         std::to_string(at) + ")");
   }
 
+  // The features as a rescoring pass loads them, with the default intent
+  // dictionary. `store_` keeps its check-in digest from call to call.
+  Result<std::vector<scoring::MemberFeatures>> Load() {
+    std::vector<scoring::MemberFeatures> out;
+    QY_RETURN_IF_ERROR(store_->LoadFeatures(kNow, dict_, &out));
+    return out;
+  }
+  // The phrases of `f`'s indexed intent.
+  std::vector<std::string> Phrases(const scoring::MemberFeatures& f) {
+    EXPECT_TRUE(f.intent_indexed);
+    std::vector<std::string> out;
+    for (uint16_t i : f.intent_found) out.push_back(dict_.at(i).phrase);
+    return out;
+  }
+
+  // The phrases scoring finds in `texts` itself (scoring::FindIntent),
+  // which the loader's index must reproduce.
+  std::vector<std::string> PhrasesIn(const std::vector<std::string>& texts) {
+    std::vector<std::string> out;
+    for (const auto& p : scoring::FindIntent(texts, dict_))
+      out.push_back(p.phrase);
+    EXPECT_FALSE(out.empty()) << "the texts hold no phrase to look for";
+    return out;
+  }
+
   const scoring::MemberFeatures& Of(
       const std::vector<scoring::MemberFeatures>& all, int64_t id) {
     for (const auto& f : all)
@@ -74,6 +100,8 @@ class LeadStoreTest : public ::testing::Test {
   FakeClock clock_{kNow};
   std::unique_ptr<SqliteLeadStore> store_;
   std::unique_ptr<scoring::LeadEngine> engine_;
+  std::vector<scoring::IntentPhrase> dict_ =
+      scoring::ScoringRules::Defaults().intent;
   int64_t today_ = 0;
 };
 
@@ -96,7 +124,7 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
       " line_no, created_at_ms) VALUES (11, 2, 'grade', '三年级', 0.7, 0, 0),"
       " (12, 2, 'grade', '三年级', 0.6, 0, 0), (13, 2, 'city', '杭州', 0.3, 0,"
       " 0)");
-  auto all = store_->LoadFeatures(kNow);
+  auto all = Load();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->size(), 2u);
   const auto& b = Of(*all, 2);
@@ -112,8 +140,8 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
   EXPECT_EQ(b.facts.at("grade"), "三年级");
   EXPECT_EQ(b.facts.count("city"), 0u);  // Weak: waits for review.
   EXPECT_EQ(b.facts.at("phone"), "13812345678");
-  ASSERT_GE(b.texts.size(), 2u);
-  EXPECT_EQ(b.texts[0], "有没有数学课");
+  // From a check-in and from feedback, in dictionary order.
+  EXPECT_EQ(Phrases(b), PhrasesIn({"孩子想报下一期", "有没有数学课"}));
 }
 
 TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
@@ -140,7 +168,7 @@ TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
         ", 'k" + std::to_string(day) + "', " +
         std::to_string((today_ - 99 + day - 1) * kDay) + ")");
   }
-  auto all = store_->LoadFeatures(kNow);
+  auto all = Load();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ(all->back().member_id, 40000000) << "members come in id order";
@@ -155,7 +183,7 @@ TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
 
 TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
   Checkin(1, 1, 1, 21);  // Member A's last check-in, on c1's last day.
-  auto all = store_->LoadFeatures(kNow);
+  auto all = Load();
   ASSERT_TRUE(all.ok());
   const auto& a = Of(*all, 1);
   // c1 ended 19 days ago, but the quiet time since does not count.
@@ -228,6 +256,103 @@ TEST_F(LeadStoreTest, AttributesAndFactorsSurviveTheirTextForm) {
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].value, "v\n");
   EXPECT_EQ(back[0].points, 25);
+}
+
+}  // namespace
+}  // namespace qunying::storage
+
+namespace qunying::storage {
+namespace {
+
+// The digest kept between passes must give what reading every check-in
+// again gives: the test compares each load with one by a fresh store.
+class CheckinDigestTest : public LeadStoreTest {
+ protected:
+  void ExpectSameAsFreshLoad(const char* when) {
+    auto kept = Load();
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    SqliteLeadStore fresh(db_.get());
+    std::vector<scoring::MemberFeatures> want;
+    ASSERT_TRUE(fresh.LoadFeatures(kNow, dict_, &want).ok());
+    ASSERT_TRUE(fresh.digest_rebuilt());
+    ASSERT_EQ(kept->size(), want.size()) << when;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const auto& a = (*kept)[i];
+      const auto& b = want[i];
+      EXPECT_EQ(a.member_id, b.member_id) << when;
+      EXPECT_EQ(a.checkins, b.checkins) << when << " member " << b.member_id;
+      EXPECT_EQ(a.makeups, b.makeups) << when;
+      EXPECT_EQ(a.longest_streak, b.longest_streak) << when;
+      EXPECT_EQ(a.recency_days, b.recency_days) << when;
+      EXPECT_EQ(a.intent_found, b.intent_found) << when;
+    }
+  }
+};
+
+TEST_F(CheckinDigestTest, ReadsOnlyTheCheckinsAddedSinceTheLastPass) {
+  for (int d : {1, 2}) Checkin(10 + d, 2, 2, d);
+  ASSERT_TRUE(Load().ok());
+  EXPECT_TRUE(store_->digest_rebuilt());
+  Checkin(13, 2, 2, 3, false, "想报下一期");
+  Checkin(14, 1, 1, 21);
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(store_->digest_rebuilt());
+  EXPECT_EQ(Of(*all, 2).checkins, 3);
+  EXPECT_EQ(Of(*all, 2).longest_streak, 3);
+  EXPECT_EQ(Phrases(Of(*all, 2)), PhrasesIn({"想报下一期"}));
+  EXPECT_EQ(Of(*all, 1).checkins, 1);
+  ExpectSameAsFreshLoad("after inserts");
+}
+
+TEST_F(CheckinDigestTest, AMergeThatMovesCheckinsIsReadAgainInFull) {
+  for (int d : {1, 2}) Checkin(10 + d, 2, 2, d);
+  Checkin(13, 1, 2, 3, false, "想报下一期");  // Member A, not enrolled in c2.
+  ASSERT_TRUE(Load().ok());
+  // What a merge does: the check-in changes member, its id stays below
+  // the highest read.
+  Exec("UPDATE checkins SET member_id = 2 WHERE id = 13");
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->digest_rebuilt());
+  EXPECT_EQ(Of(*all, 2).checkins, 3);
+  EXPECT_EQ(Phrases(Of(*all, 2)), PhrasesIn({"想报下一期"}));
+  EXPECT_TRUE(Of(*all, 1).intent_found.empty());
+  Exec("DELETE FROM checkins WHERE id = 12");
+  ASSERT_TRUE(Load().ok());
+  EXPECT_TRUE(store_->digest_rebuilt());
+  ExpectSameAsFreshLoad("after an update and a delete");
+}
+
+TEST_F(CheckinDigestTest, IntentCountsOnlyTheLastFiftyTexts) {
+  Exec(
+      "INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+      " created_at_ms) VALUES (5, '百日', '阅读', '百日', 0, 100, 0)");
+  Checkin(1000, 2, 2, 1, false, "想报下一期");
+  ASSERT_TRUE(Load().ok());
+  // 49 more texts: the phrase is in the 50th-last, still counted.
+  for (int i = 1; i <= 49; ++i) Checkin(1000 + i, 2, 5, i, false, "打卡");
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Phrases(Of(*all, 2)), PhrasesIn({"想报下一期"}));
+  Checkin(1050, 2, 5, 50, false, "打卡");  // Now 51 texts back.
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(store_->digest_rebuilt());
+  EXPECT_TRUE(Of(*all, 2).intent_found.empty());
+  ExpectSameAsFreshLoad("after the window moved");
+}
+
+TEST_F(CheckinDigestTest, ANewDictionaryFindsThePhrasesAgain) {
+  Checkin(11, 2, 2, 1, false, "请问学费多少钱");
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  dict_ = {{"学费", 10}, {"想报下一期", 40}};
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->digest_rebuilt());
+  EXPECT_EQ(Phrases(Of(*all, 2)), std::vector<std::string>{"学费"});
+  EXPECT_EQ(Phrases(Of(*all, 2)), PhrasesIn({"请问学费多少钱"}));
 }
 
 }  // namespace

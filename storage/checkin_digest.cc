@@ -1,0 +1,129 @@
+#include "storage/checkin_digest.h"
+
+#include <algorithm>
+
+#include "scoring/points.h"
+
+namespace qunying::storage {
+
+int CheckinDigest::Campaign::LongestRun(int days) const {
+  int run = 0, best = 0, prev = 0;
+  auto step = [&](int d) {
+    run = d == prev + 1 ? run + 1 : 1;
+    best = std::max(best, run);
+    prev = d;
+  };
+  for (int d = 1; d <= std::min(days, 64); ++d) {
+    if (days_low >> (d - 1) & 1) step(d);
+  }
+  for (uint16_t d : days_high) {
+    if (d > days) break;
+    step(d);
+  }
+  return best;
+}
+
+const CheckinDigest::Campaign* CheckinDigest::Member::Find(
+    int64_t campaign_id) const {
+  for (const Campaign& k : campaigns)
+    if (k.campaign_id == campaign_id) return &k;
+  return nullptr;
+}
+
+CheckinDigest::Campaign& CheckinDigest::Member::FindOrAdd(int64_t campaign_id) {
+  for (Campaign& k : campaigns)
+    if (k.campaign_id == campaign_id) return k;
+  Campaign& k = campaigns.emplace_back();
+  k.campaign_id = campaign_id;
+  return k;
+}
+
+void CheckinDigest::Member::IntentIn(uint32_t window,
+                                     std::vector<uint16_t>* out) const {
+  size_t from = out->size();
+  for (const auto& [phrase, ordinal] : intent) {
+    if (ordinal + window > texts) out->push_back(phrase);
+  }
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(from), out->end());
+}
+
+const CheckinDigest::Member* CheckinDigest::Find(int64_t member_id) const {
+  if (member_id >= 0 && member_id < static_cast<int64_t>(dense_.size())) {
+    const Member& m = dense_[member_id];
+    return m.campaigns.empty() ? nullptr : &m;
+  }
+  auto it = sparse_.find(member_id);
+  return it == sparse_.end() ? nullptr : &it->second;
+}
+
+CheckinDigest::Member& CheckinDigest::At(int64_t member_id) {
+  if (member_id >= 0 && member_id < kMaxDense) {
+    if (member_id >= static_cast<int64_t>(dense_.size()))
+      dense_.resize(std::max<size_t>(member_id + 1, dense_.size() * 3 / 2));
+    return dense_[member_id];
+  }
+  return sparse_[member_id];
+}
+
+void CheckinDigest::Add(int64_t member_id, int64_t campaign_id, int64_t day,
+                        bool makeup, int64_t created_at_ms,
+                        std::string_view text) {
+  Member& m = At(member_id);
+  m.last_ms = std::max(m.last_ms, created_at_ms);
+  Campaign* k = &m.FindOrAdd(campaign_id);
+  k->checkins++;
+  k->makeups += makeup;
+  if (day >= 1 && day <= 64) {
+    k->days_low |= uint64_t{1} << (day - 1);
+  } else if (day > 64 && day <= UINT16_MAX) {
+    auto at = std::lower_bound(k->days_high.begin(), k->days_high.end(), day);
+    if (at == k->days_high.end() || *at != day)
+      k->days_high.insert(at, static_cast<uint16_t>(day));
+  }
+  if (text.empty()) return;
+  uint32_t ordinal = ++m.texts;
+  found_.clear();
+  scoring::FindIntentIn(text, phrases_, &found_);
+  for (uint16_t phrase : found_) {
+    auto it = std::find_if(m.intent.begin(), m.intent.end(),
+                           [&](const auto& e) { return e.first == phrase; });
+    if (it == m.intent.end())
+      m.intent.emplace_back(phrase, ordinal);
+    else
+      it->second = ordinal;
+  }
+}
+
+Status CheckinDigest::Update(Connection& c,
+                             const std::vector<scoring::IntentPhrase>& dict) {
+  QY_ASSIGN_OR_RETURN(
+      int64_t epoch,
+      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'checkins'"));
+  bool same_dict = dict.size() == phrases_.size() &&
+                   std::equal(dict.begin(), dict.end(), phrases_.begin(),
+                              [](const auto& a, const auto& b) {
+                                return a.phrase == b.phrase;
+                              });
+  rebuilt_ = epoch != epoch_ || !same_dict;
+  if (rebuilt_) {
+    dense_.clear();
+    dense_.shrink_to_fit();
+    sparse_.clear();
+    high_id_ = 0;
+    epoch_ = epoch;
+    phrases_ = dict;
+  }
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT id, member_id, campaign_id, day, makeup,"
+                " created_at_ms, text FROM checkins WHERE id > ? ORDER BY id"));
+  st->Bind(1, high_id_);
+  rows_read_ = 0;
+  return ForEachRow(st, [&](const Statement& s) {
+    high_id_ = s.Int(0);
+    ++rows_read_;
+    Add(s.Int(1), s.Int(2), s.Int(3), s.Int(4) != 0, s.Int(5), s.TextView(6));
+  });
+}
+
+}  // namespace qunying::storage
