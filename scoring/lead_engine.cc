@@ -15,6 +15,14 @@ size_t ParallelThreads(size_t n) {
   return n < 10000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
 }
 
+// Folds `v` into the hash `h` (FNV-1a over its bytes).
+template <typename T>
+uint64_t Mix(uint64_t h, T v) {
+  const auto* b = reinterpret_cast<const unsigned char*>(&v);
+  for (size_t i = 0; i < sizeof v; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
 double MsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(
              std::chrono::steady_clock::now() - t)
@@ -62,6 +70,7 @@ Status LeadEngine::LoadModel() {
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(t);
   model_id_ = stored->id;
+  ++generation_;
   return Status::Ok();
 }
 
@@ -70,6 +79,7 @@ void LeadEngine::SetModel(std::shared_ptr<const TrainedModel> model,
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);
   model_id_ = id;
+  ++generation_;
 }
 
 ScoringRules LeadEngine::rules() const {
@@ -80,6 +90,7 @@ ScoringRules LeadEngine::rules() const {
 void LeadEngine::SetRules(ScoringRules rules) {
   std::lock_guard<std::mutex> lock(mu_);
   rules_ = std::move(rules);
+  ++generation_;
 }
 
 int64_t LeadEngine::model_id() const {
@@ -98,7 +109,13 @@ Result<RescoreReport> LeadEngine::Rescore() {
   auto t0 = std::chrono::steady_clock::now();
   // One copy of the rules for the pass: the features' intent is indexed
   // against its dictionary.
-  ScoringRules rules = this->rules();
+  ScoringRules rules;
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rules = rules_;
+    generation = generation_;
+  }
   std::vector<MemberFeatures>& features = features_;
   QY_RETURN_IF_ERROR(
       store_->LoadFeatures(clock_->NowMillis(), rules.intent, &features));
@@ -108,12 +125,14 @@ Result<RescoreReport> LeadEngine::Rescore() {
 
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
-  QY_ASSIGN_OR_RETURN(auto scored, ScoreWith(rules, features, leads));
+  QY_ASSIGN_OR_RETURN(auto scored, ScoreWith(rules, generation, features, leads,
+                                             &written_, &report.unchanged));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
   QY_ASSIGN_OR_RETURN(report.created,
                       store_->ApplyScores(scored, clock_->NowMillis()));
+  for (const ScoredMember& m : scored) written_[m.member_id] = m.inputs;
   report.write_ms = MsSince(t0);
   return report;
 }
@@ -121,18 +140,22 @@ Result<RescoreReport> LeadEngine::Rescore() {
 Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
-  return ScoreWith(rules(), features, with_lead);
+  size_t unchanged = 0;
+  return ScoreWith(rules(), 0, features, with_lead, nullptr, &unchanged);
 }
 
 Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
-    const ScoringRules& rules, const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead) const {
+    const ScoringRules& rules, uint64_t generation,
+    const std::vector<MemberFeatures>& features,
+    const std::unordered_set<int64_t>& with_lead, const Written* written,
+    size_t* unchanged) const {
   auto model = Current();
   std::optional<MemberEncoder> encoder;
   if (model) encoder.emplace(model->schema, rules);
   const size_t n = features.size();
   const size_t threads = ParallelThreads(n);
   std::vector<std::vector<ScoredMember>> kept(threads);
+  std::vector<size_t> same(threads);
   std::vector<Status> status(threads);
   // Each thread scores blocks of its chunk: points (no words) and a model
   // row per member into a small reused matrix, one prediction per block;
@@ -171,7 +194,17 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
                      prob[k] >= rules.lead_probability) ||
                     with_lead.count(f.member_id);
         if (!keep) continue;
+        uint64_t inputs =
+            Mix(Mix(Fingerprint(f), generation), model ? prob[k] : -1.0);
+        if (written && with_lead.count(f.member_id)) {
+          auto it = written->find(f.member_id);
+          if (it != written->end() && it->second == inputs) {
+            ++same[t];
+            continue;
+          }
+        }
         ScoredMember& sm = kept[t].emplace_back();
+        sm.inputs = inputs;
         sm.member_id = f.member_id;
         sm.points = ScorePoints(f, rules, /*explain=*/true);
         sm.factors_text = EncodeFactors(sm.points.factors);
@@ -186,6 +219,7 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
   run(0);
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
+  for (size_t n_same : same) *unchanged += n_same;
   std::vector<ScoredMember> out;
   for (auto& part : kept)
     for (auto& m : part) out.push_back(std::move(m));
@@ -235,6 +269,7 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);
   model_id_ = id;
+  ++generation_;
   return report;
 }
 

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/clock.h"
@@ -29,6 +30,9 @@ struct LeadEngineOptions {
 struct RescoreReport {
   size_t members = 0;
   int created = 0;
+  // Open leads whose member's features, probability, rules and model are
+  // all as the last pass wrote them: no words built, nothing written.
+  size_t unchanged = 0;
   double load_ms = 0, score_ms = 0, write_ms = 0;
 };
 
@@ -82,21 +86,29 @@ class LeadEngine {
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;
+  // What the last successful pass wrote: member -> ScoredMember::inputs.
+  using Written = std::unordered_map<int64_t, uint64_t>;
+  // ScoreAll with `rules`. With `written`, open leads (in `with_lead`)
+  // whose inputs hash as there are left out and counted in `*unchanged`.
   Result<std::vector<ScoredMember>> ScoreWith(
-      const ScoringRules& rules, const std::vector<MemberFeatures>& features,
-      const std::unordered_set<int64_t>& with_lead) const;
+      const ScoringRules& rules, uint64_t generation,
+      const std::vector<MemberFeatures>& features,
+      const std::unordered_set<int64_t>& with_lead, const Written* written,
+      size_t* unchanged) const;
 
   LeadStore* store_;
   const Clock* clock_;
   LeadEngineOptions options_;
-  mutable std::mutex mu_;  // Guards rules_, model_, model_id_.
+  mutable std::mutex mu_;  // Guards rules_, model_, model_id_, generation_.
   ScoringRules rules_ = ScoringRules::Defaults();
   std::shared_ptr<const TrainedModel> model_;
   int64_t model_id_ = 0;
-  std::mutex pass_mu_;  // One Rescore or Train at a time.
+  uint64_t generation_ = 0;  // Bumped whenever the rules or model change.
+  std::mutex pass_mu_;       // One Rescore or Train at a time.
   // The last pass's features, kept so that the next pass reuses their
   // memory (a million members: ~200 MB). Guarded by pass_mu_.
   std::vector<MemberFeatures> features_;
+  Written written_;  // Guarded by pass_mu_.
 };
 
 // Calibration bins as stored ("lo hi n predicted observed" lines) and back.

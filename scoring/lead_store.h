@@ -76,6 +76,9 @@ struct ScoredMember {
   std::string factors_text;     // EncodeFactors(points' factors).
   std::string attributes_text;  // EncodeAttributes(model inputs).
   std::optional<double> probability;
+  // What the scores came from (features, probability, rules and model):
+  // LeadEngine's, to know next pass whether anything changed.
+  uint64_t inputs = 0;
 };
 
 struct ImportRow {
@@ -121,8 +124,9 @@ class LeadStore {
                               const std::vector<IntentPhrase>& intent,
                               std::vector<MemberFeatures>* out) = 0;
   // Creates a lead for every scored member that has none (the engine
-  // passes only members at a threshold, and those with leads), and
-  // refreshes scores of open leads (model inputs only while not frozen).
+  // passes only members at a threshold, and those whose open leads may
+  // have changed), and refreshes scores of open leads (model inputs only
+  // while not frozen).
   // Returns the number of leads created.
   virtual Result<int> ApplyScores(const std::vector<ScoredMember>& scored,
                                   int64_t now_ms) = 0;

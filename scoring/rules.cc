@@ -20,6 +20,35 @@ std::vector<IntentPhrase> DefaultIntentPhrases() {
   return out;
 }
 
+uint64_t Fingerprint(const MemberFeatures& f) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a.
+  auto mix = [&](const void* data, size_t n) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  };
+  auto num = [&](auto v) { mix(&v, sizeof v); };
+  auto text = [&](const std::string& t) {
+    num(t.size());
+    mix(t.data(), t.size());
+  };
+  num(f.member_id);
+  text(f.series);
+  for (int v : {f.campaign_days, f.checkins, f.makeups, f.longest_streak,
+                f.content_reads_30d, f.campaigns})
+    num(v);
+  num(f.dwell_s_30d);
+  num(f.paid_fen);
+  num(f.recency_days);
+  num(f.facts.size());
+  for (const auto& [k, v] : f.facts) text(k), text(v);
+  num(f.texts.size());
+  for (const auto& t : f.texts) text(t);
+  num(f.intent_indexed);
+  num(f.intent_found.size());
+  for (uint16_t i : f.intent_found) num(i);
+  return h;
+}
+
 ScoringRules ScoringRules::Defaults() {
   ScoringRules r;
   r.fit = {

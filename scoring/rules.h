@@ -17,6 +17,7 @@ namespace qunying::scoring {
 
 // What the community knows of one member when scoring. Nothing here may
 // come from after a sales contact (outcomes, notes): see lead freezing.
+// A new field must go into Fingerprint too.
 struct MemberFeatures {
   int64_t member_id = 0;
   // The member's latest campaign (by start date).
@@ -45,6 +46,10 @@ struct MemberFeatures {
   bool intent_indexed = false;
   std::vector<uint16_t> intent_found;
 };
+
+// A hash of every field of `f`: equal fingerprints, equal features (short
+// of a collision, one in 2^64).
+uint64_t Fingerprint(const MemberFeatures& f);
 
 // `points` when the member's `field` fact is one of `values`. Within a
 // field the first matching rule counts.

@@ -59,6 +59,7 @@ int64_t Digest(const scoring::PointsScore& p, const std::string& factors,
 Result<int> SqliteLeadStore::ApplyScores(
     const std::vector<scoring::ScoredMember>& scored, int64_t now) {
   int created = 0;
+  if (scored.empty()) return created;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     struct Known {
       int64_t id;

@@ -192,6 +192,38 @@ TEST_F(LeadStoreTest, RecencyStopsWhenTheMembersCampaignEnds) {
   EXPECT_EQ(a.checkins, 1);
 }
 
+TEST_F(LeadStoreTest, APassSkipsLeadsWhoseInputsDidNotChange) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  auto first = engine_->Rescore();
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->created, 1);
+  auto again = engine_->Rescore();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 1u);
+  auto before = store_->List({});
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->size(), 1u);
+  // A new check-in changes member B's inputs: the lead is rewritten.
+  Checkin(2, 2, 2, 2);
+  auto after_checkin = engine_->Rescore();
+  ASSERT_TRUE(after_checkin.ok());
+  EXPECT_EQ(after_checkin->unchanged, 0u);
+  auto lead = store_->Get(before->front().id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_GT(lead->score, before->front().score);
+  EXPECT_EQ(std::get<double>(lead->attributes.at("checkins")), 2.0);
+  // So do new rules, with the same features.
+  auto rules = engine_->rules();
+  rules.weight_intent *= 3;
+  engine_->SetRules(rules);
+  auto after_rules = engine_->Rescore();
+  ASSERT_TRUE(after_rules.ok());
+  EXPECT_EQ(after_rules->unchanged, 0u);
+  auto reweighed = store_->Get(before->front().id);
+  ASSERT_TRUE(reweighed.ok());
+  EXPECT_NE(reweighed->score, lead->score);
+}
+
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
   auto rep = engine_->Rescore();
