@@ -215,7 +215,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
     Check(r.status());
     double total = r->load_ms + r->score_ms + r->write_ms;
     std::printf(
-        "database pass %d (%s): %zu members, %d leads created, %zu unchanged;"
+        "database pass %d (%s): %zu members (%zu scores reused), %d leads"
+        " created, %zu unchanged;"
         " load %.0f ms + score %.0f ms + write %.0f ms = %.0f ms (%.2f"
         " µs/member); baseline scan of %lld check-ins %.0f ms (%.1fx)\n",
         pass,
@@ -223,8 +224,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         : pass == 2 ? "with the model, every lead changes"
         : pass == 3 ? "again, nothing changed"
                     : "after 1% of members checked in",
-        r->members, r->created, r->unchanged, r->load_ms, r->score_ms,
-        r->write_ms, total, total * 1000 / r->members,
+        r->members, r->reused, r->created, r->unchanged, r->load_ms,
+        r->score_ms, r->write_ms, total, total * 1000 / r->members,
         static_cast<long long>(n), scan_ms, total / scan_ms);
   }
   (*db)->Close();

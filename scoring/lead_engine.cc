@@ -126,13 +126,13 @@ Result<RescoreReport> LeadEngine::Rescore() {
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
   QY_ASSIGN_OR_RETURN(auto scored, ScoreWith(rules, generation, features, leads,
-                                             &written_, &report.unchanged));
+                                             &memory_, &report));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
   QY_ASSIGN_OR_RETURN(report.created,
                       store_->ApplyScores(scored, clock_->NowMillis()));
-  for (const ScoredMember& m : scored) written_[m.member_id] = m.inputs;
+  for (const ScoredMember& m : scored) memory_.written[m.member_id] = m.inputs;
   report.write_ms = MsSince(t0);
   return report;
 }
@@ -140,22 +140,23 @@ Result<RescoreReport> LeadEngine::Rescore() {
 Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
-  size_t unchanged = 0;
-  return ScoreWith(rules(), 0, features, with_lead, nullptr, &unchanged);
+  RescoreReport report;
+  return ScoreWith(rules(), 0, features, with_lead, nullptr, &report);
 }
 
 Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
     const ScoringRules& rules, uint64_t generation,
     const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead, const Written* written,
-    size_t* unchanged) const {
+    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+    RescoreReport* report) const {
   auto model = Current();
   std::optional<MemberEncoder> encoder;
   if (model) encoder.emplace(model->schema, rules);
   const size_t n = features.size();
   const size_t threads = ParallelThreads(n);
   std::vector<std::vector<ScoredMember>> kept(threads);
-  std::vector<size_t> same(threads);
+  std::vector<size_t> same(threads), reused(threads);
+  if (memory) memory->scores.resize(n);
   std::vector<Status> status(threads);
   // Each thread scores blocks of its chunk: points (no words) and a model
   // row per member into a small reused matrix, one prediction per block;
@@ -167,25 +168,45 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
     size_t begin = t * chunk, end = std::min(n, begin + chunk);
     size_t cols = model ? model->schema.size() : 0;
     Matrix x{0, cols, std::vector<float>(kBlock * cols)};
-    std::vector<double> total(kBlock);
+    std::vector<double> total(kBlock), prob(kBlock, -1);
+    std::vector<uint64_t> key(kBlock);
+    std::vector<size_t> miss;  // Rows of the block scored afresh.
     for (size_t b = begin; b < end && status[t].ok(); b += kBlock) {
       size_t m = std::min(kBlock, end - b);
+      miss.clear();
       for (size_t k = 0; k < m; ++k) {
-        PointsScore p = ScorePoints(features[b + k], rules, /*explain=*/false);
+        const MemberFeatures& f = features[b + k];
+        key[k] = Mix(Fingerprint(f), generation);
+        if (memory) {
+          const auto& c = memory->scores[b + k];
+          if (c.member_id == f.member_id && c.key == key[k]) {
+            total[k] = c.total;
+            prob[k] = c.probability;
+            ++reused[t];
+            continue;
+          }
+        }
+        PointsScore p = ScorePoints(f, rules, /*explain=*/false);
         total[k] = p.total;
         if (encoder)
-          encoder->Encode(features[b + k], p.intent_raw, &x.data[k * cols]);
+          encoder->Encode(f, p.intent_raw, &x.data[miss.size() * cols]);
+        miss.push_back(k);
       }
-      std::vector<double> prob;
-      if (model) {
-        x.rows = m;
-        x.data.resize(m * cols);
+      if (model && !miss.empty()) {
+        x.rows = miss.size();
+        x.data.resize(x.rows * cols);
         auto r = model->model->Predict(x);
         if (!r.ok()) {
           status[t] = r.status();
           return;
         }
-        prob = std::move(*r);
+        for (size_t j = 0; j < miss.size(); ++j) prob[miss[j]] = (*r)[j];
+        x.data.resize(kBlock * cols);
+      }
+      if (memory) {
+        for (size_t k : miss)
+          memory->scores[b + k] = {features[b + k].member_id, key[k], total[k],
+                                   prob[k]};
       }
       for (size_t k = 0; k < m; ++k) {
         const MemberFeatures& f = features[b + k];
@@ -194,11 +215,10 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
                      prob[k] >= rules.lead_probability) ||
                     with_lead.count(f.member_id);
         if (!keep) continue;
-        uint64_t inputs =
-            Mix(Mix(Fingerprint(f), generation), model ? prob[k] : -1.0);
-        if (written && with_lead.count(f.member_id)) {
-          auto it = written->find(f.member_id);
-          if (it != written->end() && it->second == inputs) {
+        uint64_t inputs = Mix(key[k], model ? prob[k] : -1.0);
+        if (memory && with_lead.count(f.member_id)) {
+          auto it = memory->written.find(f.member_id);
+          if (it != memory->written.end() && it->second == inputs) {
             ++same[t];
             continue;
           }
@@ -219,7 +239,10 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
   run(0);
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
-  for (size_t n_same : same) *unchanged += n_same;
+  for (size_t t = 0; t < threads; ++t) {
+    report->unchanged += same[t];
+    report->reused += reused[t];
+  }
   std::vector<ScoredMember> out;
   for (auto& part : kept)
     for (auto& m : part) out.push_back(std::move(m));

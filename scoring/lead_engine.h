@@ -33,6 +33,9 @@ struct RescoreReport {
   // Open leads whose member's features, probability, rules and model are
   // all as the last pass wrote them: no words built, nothing written.
   size_t unchanged = 0;
+  // Members whose features were as in the last pass: their scores and
+  // probability were taken from it instead of computed again.
+  size_t reused = 0;
   double load_ms = 0, score_ms = 0, write_ms = 0;
 };
 
@@ -86,15 +89,28 @@ class LeadEngine {
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;
-  // What the last successful pass wrote: member -> ScoredMember::inputs.
-  using Written = std::unordered_map<int64_t, uint64_t>;
-  // ScoreAll with `rules`. With `written`, open leads (in `with_lead`)
-  // whose inputs hash as there are left out and counted in `*unchanged`.
+  // What a pass leaves for the next (Rescore's; guarded by pass_mu_).
+  struct PassMemory {
+    // By position in the features: the member, a hash of its features and
+    // the generation, and the scores those gave. A pass reuses them for a
+    // member whose hash is the same, without scoring or predicting.
+    struct Score {
+      int64_t member_id = 0;
+      uint64_t key = 0;
+      double total = 0, probability = 0;
+    };
+    std::vector<Score> scores;
+    // What the last successful write held: member -> ScoredMember::inputs.
+    std::unordered_map<int64_t, uint64_t> written;
+  };
+  // ScoreAll with `rules`. With `memory`, reuses its scores where the
+  // features are the same, and leaves out open leads (in `with_lead`)
+  // whose inputs are as last written, counting them in `report`.
   Result<std::vector<ScoredMember>> ScoreWith(
       const ScoringRules& rules, uint64_t generation,
       const std::vector<MemberFeatures>& features,
-      const std::unordered_set<int64_t>& with_lead, const Written* written,
-      size_t* unchanged) const;
+      const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+      RescoreReport* report) const;
 
   LeadStore* store_;
   const Clock* clock_;
@@ -108,7 +124,7 @@ class LeadEngine {
   // The last pass's features, kept so that the next pass reuses their
   // memory (a million members: ~200 MB). Guarded by pass_mu_.
   std::vector<MemberFeatures> features_;
-  Written written_;  // Guarded by pass_mu_.
+  PassMemory memory_;  // Guarded by pass_mu_.
 };
 
 // Calibration bins as stored ("lo hi n predicted observed" lines) and back.

@@ -1,6 +1,8 @@
 #include "scoring/rules.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 namespace qunying::scoring {
@@ -21,31 +23,41 @@ std::vector<IntentPhrase> DefaultIntentPhrases() {
 }
 
 uint64_t Fingerprint(const MemberFeatures& f) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a.
-  auto mix = [&](const void* data, size_t n) {
-    const auto* b = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  // Eight bytes at a time (a pass hashes every member): multiply, then
+  // fold the high half down.
+  uint64_t h = 0x243F6A8885A308D3ULL;
+  auto mix = [&](uint64_t w) {
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 32;
   };
-  auto num = [&](auto v) { mix(&v, sizeof v); };
   auto text = [&](const std::string& t) {
-    num(t.size());
-    mix(t.data(), t.size());
+    mix(t.size());
+    for (size_t i = 0; i < t.size(); i += 8) {
+      uint64_t w = 0;
+      std::memcpy(&w, t.data() + i, std::min<size_t>(8, t.size() - i));
+      mix(w);
+    }
   };
-  num(f.member_id);
+  auto real = [&](double v) {
+    uint64_t w;
+    std::memcpy(&w, &v, sizeof w);
+    mix(w);
+  };
+  mix(static_cast<uint64_t>(f.member_id));
   text(f.series);
   for (int v : {f.campaign_days, f.checkins, f.makeups, f.longest_streak,
                 f.content_reads_30d, f.campaigns})
-    num(v);
-  num(f.dwell_s_30d);
-  num(f.paid_fen);
-  num(f.recency_days);
-  num(f.facts.size());
+    mix(static_cast<uint64_t>(static_cast<int64_t>(v)));
+  mix(static_cast<uint64_t>(f.dwell_s_30d));
+  mix(static_cast<uint64_t>(f.paid_fen));
+  real(f.recency_days);
+  mix(f.facts.size());
   for (const auto& [k, v] : f.facts) text(k), text(v);
-  num(f.texts.size());
+  mix(f.texts.size());
   for (const auto& t : f.texts) text(t);
-  num(f.intent_indexed);
-  num(f.intent_found.size());
-  for (uint16_t i : f.intent_found) num(i);
+  mix(f.intent_indexed);
+  mix(f.intent_found.size());
+  for (uint16_t i : f.intent_found) mix(i);
   return h;
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "scoring/points.h"
 
@@ -100,6 +101,39 @@ TEST(PointsTest, IndexedIntentScoresAsTheTextsDo) {
   // A position past the dictionary (rules changed under it) is ignored.
   indexed.intent_found.push_back(60000);
   EXPECT_EQ(ScorePoints(indexed, rules).intent_raw, a.intent_raw);
+}
+
+TEST(FingerprintTest, ChangesWithEveryField) {
+  MemberFeatures base = Diligent();
+  base.facts = {{"grade", "三年级"}};
+  base.intent_indexed = true;
+  base.intent_found = {1, 4};
+  uint64_t h = Fingerprint(base);
+  EXPECT_EQ(Fingerprint(base), h);
+  std::vector<std::function<void(MemberFeatures&)>> changes = {
+      [](MemberFeatures& f) { f.member_id++; },
+      [](MemberFeatures& f) { f.series += "x"; },
+      [](MemberFeatures& f) { f.campaign_days++; },
+      [](MemberFeatures& f) { f.checkins++; },
+      [](MemberFeatures& f) { f.makeups++; },
+      [](MemberFeatures& f) { f.longest_streak++; },
+      [](MemberFeatures& f) { f.dwell_s_30d++; },
+      [](MemberFeatures& f) { f.content_reads_30d++; },
+      [](MemberFeatures& f) { f.recency_days += 1; },
+      [](MemberFeatures& f) { f.campaigns++; },
+      [](MemberFeatures& f) { f.paid_fen++; },
+      [](MemberFeatures& f) { f.facts["grade"] = "四年级"; },
+      [](MemberFeatures& f) { f.facts["city"] = "北京"; },
+      [](MemberFeatures& f) { f.texts.push_back("多少钱"); },
+      [](MemberFeatures& f) { f.intent_indexed = false; },
+      [](MemberFeatures& f) { f.intent_found.back() = 5; },
+      [](MemberFeatures& f) { f.intent_found.push_back(9); },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    MemberFeatures f = base;
+    changes[i](f);
+    EXPECT_NE(Fingerprint(f), h) << "change " << i;
+  }
 }
 
 TEST(PointsTest, ActivityDecaysButHistoryDoesNot) {

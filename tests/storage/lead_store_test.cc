@@ -224,6 +224,36 @@ TEST_F(LeadStoreTest, APassSkipsLeadsWhoseInputsDidNotChange) {
   EXPECT_NE(reweighed->score, lead->score);
 }
 
+TEST_F(LeadStoreTest, ScoresTakenFromTheLastPassEqualThoseComputedAfresh) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  Checkin(2, 1, 1, 21);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  Checkin(3, 2, 2, 2);
+  auto second = engine_->Rescore();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->reused, 1u);  // Member A's; B checked in.
+  auto kept = store_->List({});
+  ASSERT_TRUE(kept.ok());
+  ASSERT_FALSE(kept->empty());
+  // An engine with no memory of earlier passes computes every score; its
+  // clock a second on, so that a rewrite would show.
+  FakeClock later(kNow + 1000);
+  scoring::LeadEngine fresh(store_.get(), &later, {});
+  fresh.SetRules(engine_->rules());
+  auto all = fresh.Rescore();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->reused, 0u);
+  EXPECT_EQ(all->created, 0);
+  auto now = store_->List({});
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->size(), kept->size());
+  for (size_t i = 0; i < now->size(); ++i) {
+    EXPECT_EQ((*now)[i].score, (*kept)[i].score);
+    EXPECT_EQ((*now)[i].updated_at_ms, (*kept)[i].updated_at_ms)
+        << "the fresh pass found something to rewrite";
+  }
+}
+
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
   auto rep = engine_->Rescore();
