@@ -68,10 +68,14 @@ for r in $(seq "$rounds"); do
       >/dev/null 2>&1 &
     perf_pid=$!
   fi
+  w0=$(gauge qunying_db_writes_total); c0=$(gauge qunying_db_commits_total)
   t0=$(ticks)
   out=$(TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
     -d"${secs}s" --latency -s bench/checkin.lua "$base")
   row checkin "$out" "$(($(ticks) - t0))"
+  awk -v w="$(gauge qunying_db_writes_total)" -v w0="$w0" \
+    -v c="$(gauge qunying_db_commits_total)" -v c0="$c0" \
+    'BEGIN {printf "  group commit: %.1f writes per transaction\n", (w - w0) / (c - c0)}'
   awk -v a="$(cat "$tmp/healthz")" -v b="$(cat "$tmp/checkin")" \
     'BEGIN {printf "%.3f\n", b / a}' >>"$tmp/ratios"
   if [ "${PERF:-0}" = 1 ] && [ "$r" = 1 ]; then
