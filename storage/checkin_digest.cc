@@ -48,21 +48,29 @@ void CheckinDigest::Member::IntentIn(uint32_t window,
 }
 
 const CheckinDigest::Member* CheckinDigest::Find(int64_t member_id) const {
-  if (member_id >= 0 && member_id < static_cast<int64_t>(dense_.size())) {
-    const Member& m = dense_[member_id];
-    return m.campaigns.empty() ? nullptr : &m;
+  int32_t slot = -1;
+  if (member_id >= 0 && member_id < static_cast<int64_t>(slot_.size())) {
+    slot = slot_[member_id];
+  } else if (auto it = sparse_.find(member_id); it != sparse_.end()) {
+    slot = it->second;
   }
-  auto it = sparse_.find(member_id);
-  return it == sparse_.end() ? nullptr : &it->second;
+  return slot < 0 ? nullptr : &members_[slot];
 }
 
 CheckinDigest::Member& CheckinDigest::At(int64_t member_id) {
+  int32_t* slot;
   if (member_id >= 0 && member_id < kMaxDense) {
-    if (member_id >= static_cast<int64_t>(dense_.size()))
-      dense_.resize(std::max<size_t>(member_id + 1, dense_.size() * 3 / 2));
-    return dense_[member_id];
+    if (member_id >= static_cast<int64_t>(slot_.size()))
+      slot_.resize(std::max<size_t>(member_id + 1, slot_.size() * 3 / 2), -1);
+    slot = &slot_[member_id];
+  } else {
+    slot = &sparse_.try_emplace(member_id, -1).first->second;
   }
-  return sparse_[member_id];
+  if (*slot < 0) {
+    *slot = static_cast<int32_t>(members_.size());
+    members_.emplace_back();
+  }
+  return members_[*slot];
 }
 
 void CheckinDigest::Add(int64_t member_id, int64_t campaign_id, int64_t day,
@@ -106,9 +114,9 @@ Status CheckinDigest::Update(Connection& c,
                               });
   rebuilt_ = epoch != epoch_ || !same_dict;
   if (rebuilt_) {
-    dense_.clear();
-    dense_.shrink_to_fit();
+    slot_.clear();
     sparse_.clear();
+    members_.clear();
     high_id_ = 0;
     epoch_ = epoch;
     phrases_ = dict;

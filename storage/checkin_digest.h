@@ -70,7 +70,7 @@ class CheckinDigest {
   int64_t rows_read() const { return rows_read_; }
 
  private:
-  static constexpr int64_t kMaxDense = 16'000'000;  // Ids kept in a vector.
+  static constexpr int64_t kMaxDense = 16'000'000;
 
   Member& At(int64_t member_id);
   void Add(int64_t member_id, int64_t campaign_id, int64_t day, bool makeup,
@@ -79,9 +79,12 @@ class CheckinDigest {
   // The dictionary the intent was found with.
   std::vector<scoring::IntentPhrase> phrases_;
   int64_t epoch_ = -1;
-  int64_t high_id_ = 0;        // Highest check-in id read.
-  std::vector<Member> dense_;  // By member id.
-  std::unordered_map<int64_t, Member> sparse_;
+  int64_t high_id_ = 0;  // Highest check-in id read.
+  // Member id -> position in members_ (-1: none): an array for ids below
+  // kMaxDense (4 bytes per id), a hash map above.
+  std::vector<int32_t> slot_;
+  std::unordered_map<int64_t, int32_t> sparse_;
+  std::vector<Member> members_;  // In the order first seen.
   std::vector<uint16_t> found_;  // Scratch.
   bool rebuilt_ = false;
   int64_t rows_read_ = 0;
