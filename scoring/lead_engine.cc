@@ -1,6 +1,7 @@
 #include "scoring/lead_engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <optional>
 #include <sstream>
@@ -13,14 +14,6 @@ namespace {
 
 size_t ParallelThreads(size_t n) {
   return n < 10000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Folds `v` into the hash `h` (FNV-1a over its bytes).
-template <typename T>
-uint64_t Mix(uint64_t h, T v) {
-  const auto* b = reinterpret_cast<const unsigned char*>(&v);
-  for (size_t i = 0; i < sizeof v; ++i) h = (h ^ b[i]) * 1099511628211ULL;
-  return h;
 }
 
 double MsSince(std::chrono::steady_clock::time_point t) {
@@ -176,7 +169,7 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
       miss.clear();
       for (size_t k = 0; k < m; ++k) {
         const MemberFeatures& f = features[b + k];
-        key[k] = Mix(Fingerprint(f), generation);
+        key[k] = MixHash(Fingerprint(f), generation);
         if (memory) {
           const auto& c = memory->scores[b + k];
           if (c.member_id == f.member_id && c.key == key[k]) {
@@ -215,7 +208,8 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
                      prob[k] >= rules.lead_probability) ||
                     with_lead.count(f.member_id);
         if (!keep) continue;
-        uint64_t inputs = Mix(key[k], model ? prob[k] : -1.0);
+        uint64_t inputs =
+            MixHash(key[k], std::bit_cast<uint64_t>(model ? prob[k] : -1.0));
         if (memory && with_lead.count(f.member_id)) {
           auto it = memory->written.find(f.member_id);
           if (it != memory->written.end() && it->second == inputs) {

@@ -22,14 +22,16 @@ std::vector<IntentPhrase> DefaultIntentPhrases() {
   return out;
 }
 
-uint64_t Fingerprint(const MemberFeatures& f) {
+uint64_t MixHash(uint64_t h, uint64_t w) {
   // Eight bytes at a time (a pass hashes every member): multiply, then
   // fold the high half down.
+  h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 32);
+}
+
+uint64_t Fingerprint(const MemberFeatures& f) {
   uint64_t h = 0x243F6A8885A308D3ULL;
-  auto mix = [&](uint64_t w) {
-    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 32;
-  };
+  auto mix = [&](uint64_t w) { h = MixHash(h, w); };
   auto text = [&](const std::string& t) {
     mix(t.size());
     for (size_t i = 0; i < t.size(); i += 8) {

@@ -50,6 +50,9 @@ struct MemberFeatures {
 // A hash of every field of `f`: equal fingerprints, equal features (short
 // of a collision, one in 2^64).
 uint64_t Fingerprint(const MemberFeatures& f);
+// Fingerprint's mixing step, for hashes built on one: folds the 64 bits
+// `w` into `h`.
+uint64_t MixHash(uint64_t h, uint64_t w);
 
 // `points` when the member's `field` fact is one of `values`. Within a
 // field the first matching rule counts.

@@ -126,10 +126,8 @@ Status CheckinDigest::Update(Connection& c,
       c.Prepare("SELECT id, member_id, campaign_id, day, makeup,"
                 " created_at_ms, text FROM checkins WHERE id > ? ORDER BY id"));
   st->Bind(1, high_id_);
-  rows_read_ = 0;
   return ForEachRow(st, [&](const Statement& s) {
     high_id_ = s.Int(0);
-    ++rows_read_;
     Add(s.Int(1), s.Int(2), s.Int(3), s.Int(4) != 0, s.Int(5), s.TextView(6));
   });
 }

@@ -65,9 +65,8 @@ class CheckinDigest {
   // Null when the member has no check-in.
   const Member* Find(int64_t member_id) const;
 
-  // What the last Update did: whether it read everything, and the rows.
+  // Whether the last Update read every check-in again.
   bool rebuilt() const { return rebuilt_; }
-  int64_t rows_read() const { return rows_read_; }
 
  private:
   static constexpr int64_t kMaxDense = 16'000'000;
@@ -87,7 +86,6 @@ class CheckinDigest {
   std::vector<Member> members_;  // In the order first seen.
   std::vector<uint16_t> found_;  // Scratch.
   bool rebuilt_ = false;
-  int64_t rows_read_ = 0;
 };
 
 }  // namespace qunying::storage
