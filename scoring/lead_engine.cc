@@ -1,6 +1,7 @@
 #include "scoring/lead_engine.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <optional>
@@ -15,6 +16,9 @@ namespace {
 size_t ParallelThreads(size_t n) {
   return n < 10000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
 }
+
+// A member's probability not computed (not needed, or no model yet).
+constexpr double kNoProbability = -1;
 
 double MsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(
@@ -63,7 +67,7 @@ Status LeadEngine::LoadModel() {
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(t);
   model_id_ = stored->id;
-  ++generation_;
+  ++model_generation_;
   return Status::Ok();
 }
 
@@ -72,7 +76,7 @@ void LeadEngine::SetModel(std::shared_ptr<const TrainedModel> model,
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);
   model_id_ = id;
-  ++generation_;
+  ++model_generation_;
 }
 
 ScoringRules LeadEngine::rules() const {
@@ -83,7 +87,7 @@ ScoringRules LeadEngine::rules() const {
 void LeadEngine::SetRules(ScoringRules rules) {
   std::lock_guard<std::mutex> lock(mu_);
   rules_ = std::move(rules);
-  ++generation_;
+  ++rules_generation_;
 }
 
 int64_t LeadEngine::model_id() const {
@@ -96,36 +100,36 @@ std::shared_ptr<const TrainedModel> LeadEngine::Current() const {
   return model_;
 }
 
+LeadEngine::Setup LeadEngine::CurrentSetup() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {rules_, model_, model_id_, rules_generation_, model_generation_};
+}
+
 Result<RescoreReport> LeadEngine::Rescore() {
   std::lock_guard<std::mutex> pass(pass_mu_);
   RescoreReport report;
   auto t0 = std::chrono::steady_clock::now();
-  // One copy of the rules for the pass: the features' intent is indexed
-  // against its dictionary.
-  ScoringRules rules;
-  uint64_t generation;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    rules = rules_;
-    generation = generation_;
-  }
+  // One copy of the rules and model for the pass: the features' intent is
+  // indexed against the rules' dictionary.
+  const Setup setup = CurrentSetup();
   std::vector<MemberFeatures>& features = features_;
   QY_RETURN_IF_ERROR(
-      store_->LoadFeatures(clock_->NowMillis(), rules.intent, &features));
+      store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features));
   QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
-  QY_ASSIGN_OR_RETURN(auto scored, ScoreWith(rules, generation, features, leads,
-                                             &memory_, &report));
+  QY_ASSIGN_OR_RETURN(auto scored,
+                      ScoreWith(setup, features, leads, &memory_, &report));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
   QY_ASSIGN_OR_RETURN(report.created,
                       store_->ApplyScores(scored, clock_->NowMillis()));
-  for (const ScoredMember& m : scored) memory_.written[m.member_id] = m.inputs;
+  for (const ScoredMember& m : scored)
+    memory_.written[m.member_id] = {m.content, m.inputs};
   report.write_ms = MsSince(t0);
   return report;
 }
@@ -134,112 +138,183 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
   RescoreReport report;
-  return ScoreWith(rules(), 0, features, with_lead, nullptr, &report);
+  return ScoreWith(CurrentSetup(), features, with_lead, nullptr, &report);
 }
 
-Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
-    const ScoringRules& rules, uint64_t generation,
-    const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-    RescoreReport* report) const {
-  auto model = Current();
-  std::optional<MemberEncoder> encoder;
-  if (model) encoder.emplace(model->schema, rules);
-  const size_t n = features.size();
-  const size_t threads = ParallelThreads(n);
-  std::vector<std::vector<ScoredMember>> kept(threads);
-  std::vector<size_t> same(threads), reused(threads);
-  if (memory) memory->scores.resize(n);
-  std::vector<Status> status(threads);
-  // Each thread scores blocks of its chunk: points (no words) and a model
-  // row per member into a small reused matrix, one prediction per block;
-  // then words and model inputs only for the members that are kept (at a
-  // threshold, or already leads), who are the only ones stored.
-  auto run = [&](size_t t) {
-    constexpr size_t kBlock = 4096;
-    size_t chunk = (n + threads - 1) / threads;
-    size_t begin = t * chunk, end = std::min(n, begin + chunk);
-    size_t cols = model ? model->schema.size() : 0;
-    Matrix x{0, cols, std::vector<float>(kBlock * cols)};
-    std::vector<double> total(kBlock), prob(kBlock, -1);
-    std::vector<uint64_t> key(kBlock);
-    std::vector<size_t> miss;  // Rows of the block scored afresh.
-    for (size_t b = begin; b < end && status[t].ok(); b += kBlock) {
+// One thread's share of a pass: scores a run of members block by block.
+// Points (no words) for every member; a model row, into a small reused
+// matrix, only for those whose probability matters (all of them under a
+// probability threshold, else those kept), one prediction per block; then
+// words and model inputs only for the members kept (at a threshold, or
+// already leads), the only ones stored.
+class LeadEngine::ChunkScorer {
+ public:
+  ChunkScorer(const Setup& setup, const MemberEncoder* encoder,
+              const std::vector<MemberFeatures>& features,
+              const std::unordered_set<int64_t>& with_lead, PassMemory* memory)
+      : setup_(setup),
+        encoder_(encoder),
+        features_(features),
+        with_lead_(with_lead),
+        memory_(memory),
+        cols_(setup.model ? setup.model->schema.size() : 0),
+        x_{0, cols_, std::vector<float>(kBlock * cols_)} {}
+
+  Status Run(size_t begin, size_t end) {
+    for (size_t b = begin; b < end; b += kBlock) {
       size_t m = std::min(kBlock, end - b);
-      miss.clear();
-      for (size_t k = 0; k < m; ++k) {
-        const MemberFeatures& f = features[b + k];
-        key[k] = MixHash(Fingerprint(f), generation);
-        if (memory) {
-          const auto& c = memory->scores[b + k];
-          if (c.member_id == f.member_id && c.key == key[k]) {
-            total[k] = c.total;
-            prob[k] = c.probability;
-            ++reused[t];
-            continue;
-          }
-        }
-        PointsScore p = ScorePoints(f, rules, /*explain=*/false);
-        total[k] = p.total;
-        if (encoder)
-          encoder->Encode(f, p.intent_raw, &x.data[miss.size() * cols]);
-        miss.push_back(k);
+      miss_.clear();
+      for (size_t k = 0; k < m; ++k) Points(b, k);
+      QY_RETURN_IF_ERROR(Predict());
+      for (size_t k = 0; k < m; ++k) Keep(b, k);
+    }
+    return Status::Ok();
+  }
+
+  std::vector<ScoredMember> kept;
+  size_t unchanged = 0, reused = 0, probability_only = 0;
+
+ private:
+  static constexpr size_t kBlock = 4096;
+  // A block row: what it scored, and where it came from.
+  struct Row {
+    uint64_t points_key = 0, key = 0;
+    double total = 0, intent = 0, probability = kNoProbability;
+    bool has_lead = false;
+    bool fresh = false;  // Anything computed afresh (memory to update).
+  };
+
+  // Fills row `k` of the block at `b`, from memory where it can; queues
+  // it for prediction if its probability is needed and not known.
+  void Points(size_t b, size_t k) {
+    const MemberFeatures& f = features_[b + k];
+    Row& r = rows_[k];
+    r.points_key = MixHash(Fingerprint(f), setup_.rules_generation);
+    r.key = MixHash(r.points_key, setup_.model_generation);
+    r.has_lead = with_lead_.count(f.member_id) > 0;
+    const PassMemory::Score* last =
+        memory_ && memory_->scores[b + k].member_id == f.member_id
+            ? &memory_->scores[b + k]
+            : nullptr;
+    r.probability = kNoProbability;
+    r.fresh = !last || last->key != r.key;
+    if (last && last->points_key == r.points_key) {
+      r.total = last->total;  // After a new model the points stand.
+      r.intent = last->intent_raw;
+      if (!r.fresh) r.probability = last->probability;
+    } else {
+      PointsScore p = ScorePoints(f, setup_.rules, /*explain=*/false);
+      r.total = p.total;
+      r.intent = p.intent_raw;
+    }
+    const ScoringRules& rules = setup_.rules;
+    bool wanted = setup_.model && (rules.lead_probability > 0 || r.has_lead ||
+                                   r.total >= rules.lead_threshold);
+    if (wanted && r.probability == kNoProbability) {
+      encoder_->Encode(f, r.intent, &x_.data[miss_.size() * cols_]);
+      miss_.push_back(k);
+      r.fresh = true;
+    }
+    if (!r.fresh) ++reused;
+  }
+
+  Status Predict() {
+    if (miss_.empty()) return Status::Ok();
+    x_.rows = miss_.size();
+    x_.data.resize(x_.rows * cols_);
+    QY_ASSIGN_OR_RETURN(auto p, setup_.model->model->Predict(x_));
+    for (size_t j = 0; j < miss_.size(); ++j)
+      rows_[miss_[j]].probability = p[j];
+    x_.data.resize(kBlock * cols_);
+    return Status::Ok();
+  }
+
+  // Remembers row `k`'s scores and, if the member is kept, adds what the
+  // store must write (nothing, the probability alone, or everything).
+  void Keep(size_t b, size_t k) {
+    const MemberFeatures& f = features_[b + k];
+    const Row& r = rows_[k];
+    if (memory_ && r.fresh) {
+      memory_->scores[b + k] = {f.member_id, r.points_key, r.key,
+                                r.total,     r.intent,     r.probability};
+    }
+    const ScoringRules& rules = setup_.rules;
+    bool keep = r.has_lead || r.total >= rules.lead_threshold ||
+                (setup_.model && rules.lead_probability > 0 &&
+                 r.probability >= rules.lead_probability);
+    if (!keep) return;
+    ScoredMember sm;
+    sm.member_id = f.member_id;
+    sm.content = r.points_key;
+    sm.inputs = MixHash(r.key, std::bit_cast<uint64_t>(r.probability));
+    if (setup_.model) {
+      sm.probability = r.probability;
+      sm.model_id = setup_.model_id;
+    }
+    if (memory_ && r.has_lead) {
+      auto it = memory_->written.find(f.member_id);
+      bool known = it != memory_->written.end();
+      if (known && it->second.inputs == sm.inputs) {
+        ++unchanged;
+        return;
       }
-      if (model && !miss.empty()) {
-        x.rows = miss.size();
-        x.data.resize(x.rows * cols);
-        auto r = model->model->Predict(x);
-        if (!r.ok()) {
-          status[t] = r.status();
-          return;
-        }
-        for (size_t j = 0; j < miss.size(); ++j) prob[miss[j]] = (*r)[j];
-        x.data.resize(kBlock * cols);
-      }
-      if (memory) {
-        for (size_t k : miss)
-          memory->scores[b + k] = {features[b + k].member_id, key[k], total[k],
-                                   prob[k]};
-      }
-      for (size_t k = 0; k < m; ++k) {
-        const MemberFeatures& f = features[b + k];
-        bool keep = total[k] >= rules.lead_threshold ||
-                    (model && rules.lead_probability > 0 &&
-                     prob[k] >= rules.lead_probability) ||
-                    with_lead.count(f.member_id);
-        if (!keep) continue;
-        uint64_t inputs =
-            MixHash(key[k], std::bit_cast<uint64_t>(model ? prob[k] : -1.0));
-        if (memory && with_lead.count(f.member_id)) {
-          auto it = memory->written.find(f.member_id);
-          if (it != memory->written.end() && it->second == inputs) {
-            ++same[t];
-            continue;
-          }
-        }
-        ScoredMember& sm = kept[t].emplace_back();
-        sm.inputs = inputs;
-        sm.member_id = f.member_id;
-        sm.points = ScorePoints(f, rules, /*explain=*/true);
-        sm.factors_text = EncodeFactors(sm.points.factors);
-        sm.points.factors = {};
-        sm.attributes_text = EncodeAttributes(ToAttributes(f, rules));
-        if (model) sm.probability = prob[k];
+      if (known && it->second.content == sm.content) {
+        sm.probability_only = true;
+        ++probability_only;
+        kept.push_back(std::move(sm));
+        return;
       }
     }
+    sm.points = ScorePoints(f, rules, /*explain=*/true);
+    sm.factors_text = EncodeFactors(sm.points.factors);
+    sm.points.factors = {};
+    sm.attributes_text = EncodeAttributes(ToAttributes(f, rules));
+    kept.push_back(std::move(sm));
+  }
+
+  const Setup& setup_;
+  const MemberEncoder* encoder_;  // Null without a model.
+  const std::vector<MemberFeatures>& features_;
+  const std::unordered_set<int64_t>& with_lead_;
+  PassMemory* memory_;  // Null: nothing kept between passes.
+  size_t cols_;
+  Matrix x_;
+  std::vector<size_t> miss_;  // Rows of the block to predict.
+  std::array<Row, kBlock> rows_;
+};
+
+Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
+    const Setup& setup, const std::vector<MemberFeatures>& features,
+    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+    RescoreReport* report) const {
+  std::optional<MemberEncoder> encoder;
+  if (setup.model) encoder.emplace(setup.model->schema, setup.rules);
+  const size_t n = features.size();
+  const size_t threads = ParallelThreads(n);
+  if (memory) memory->scores.resize(n);
+  std::vector<std::unique_ptr<ChunkScorer>> parts;
+  for (size_t t = 0; t < threads; ++t) {
+    parts.push_back(std::make_unique<ChunkScorer>(
+        setup, encoder ? &*encoder : nullptr, features, with_lead, memory));
+  }
+  std::vector<Status> status(threads);
+  auto run = [&](size_t t) {
+    size_t chunk = (n + threads - 1) / threads;
+    size_t begin = std::min(n, t * chunk);
+    status[t] = parts[t]->Run(begin, std::min(n, begin + chunk));
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
   run(0);
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
-  for (size_t t = 0; t < threads; ++t) {
-    report->unchanged += same[t];
-    report->reused += reused[t];
-  }
   std::vector<ScoredMember> out;
-  for (auto& part : kept)
-    for (auto& m : part) out.push_back(std::move(m));
+  for (auto& part : parts) {
+    report->unchanged += part->unchanged;
+    report->reused += part->reused;
+    report->probability_only += part->probability_only;
+    for (auto& m : part->kept) out.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -286,7 +361,7 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);
   model_id_ = id;
-  ++generation_;
+  ++model_generation_;
   return report;
 }
 

@@ -33,8 +33,14 @@ struct RescoreReport {
   // Open leads whose member's features, probability, rules and model are
   // all as the last pass wrote them: no words built, nothing written.
   size_t unchanged = 0;
+  // Open leads whose features and rules are as the last pass wrote them
+  // but whose probability changed (a new model): the probability alone
+  // was written, without words.
+  size_t probability_only = 0;
   // Members whose features were as in the last pass: their scores and
-  // probability were taken from it instead of computed again.
+  // probability were taken from it instead of computed again. After new
+  // rules none are; after a new model, only the points are (and the
+  // model predicts again).
   size_t reused = 0;
   double load_ms = 0, score_ms = 0, write_ms = 0;
 };
@@ -89,38 +95,54 @@ class LeadEngine {
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;
+  // The rules and model one pass scores with, taken together.
+  struct Setup {
+    ScoringRules rules;
+    std::shared_ptr<const TrainedModel> model;
+    int64_t model_id = 0;
+    uint64_t rules_generation = 0, model_generation = 0;
+  };
+  Setup CurrentSetup() const;
   // What a pass leaves for the next (Rescore's; guarded by pass_mu_).
   struct PassMemory {
-    // By position in the features: the member, a hash of its features and
-    // the generation, and the scores those gave. A pass reuses them for a
-    // member whose hash is the same, without scoring or predicting.
+    // By position in the features: the member, hashes of its features
+    // with the rules' generation (`points_key`) and with the model's too
+    // (`key`), and the scores those gave. A pass reuses all of them for a
+    // member whose key is the same, and the points alone (predicting
+    // again) for one whose points_key is.
     struct Score {
       int64_t member_id = 0;
-      uint64_t key = 0;
-      double total = 0, probability = 0;
+      uint64_t points_key = 0, key = 0;
+      double total = 0, intent_raw = 0, probability = 0;
     };
     std::vector<Score> scores;
-    // What the last successful write held: member -> ScoredMember::inputs.
-    std::unordered_map<int64_t, uint64_t> written;
+    // What the last successful write held, by member: the
+    // ScoredMember::content and ::inputs it was written from.
+    struct Written {
+      uint64_t content = 0, inputs = 0;
+    };
+    std::unordered_map<int64_t, Written> written;
   };
-  // ScoreAll with `rules`. With `memory`, reuses its scores where the
-  // features are the same, and leaves out open leads (in `with_lead`)
-  // whose inputs are as last written, counting them in `report`.
+  class ChunkScorer;  // One thread's share of ScoreWith.
+  // ScoreAll with `setup`. With `memory`, reuses its scores where the
+  // features are the same, leaves out open leads (in `with_lead`) whose
+  // inputs are as last written, and marks probability_only those whose
+  // content is, counting both in `report`.
   Result<std::vector<ScoredMember>> ScoreWith(
-      const ScoringRules& rules, uint64_t generation,
-      const std::vector<MemberFeatures>& features,
+      const Setup& setup, const std::vector<MemberFeatures>& features,
       const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
       RescoreReport* report) const;
 
   LeadStore* store_;
   const Clock* clock_;
   LeadEngineOptions options_;
-  mutable std::mutex mu_;  // Guards rules_, model_, model_id_, generation_.
+  mutable std::mutex mu_;  // Guards the five below.
   ScoringRules rules_ = ScoringRules::Defaults();
   std::shared_ptr<const TrainedModel> model_;
   int64_t model_id_ = 0;
-  uint64_t generation_ = 0;  // Bumped whenever the rules or model change.
-  std::mutex pass_mu_;       // One Rescore or Train at a time.
+  uint64_t rules_generation_ = 0;  // Bumped whenever the rules change,
+  uint64_t model_generation_ = 0;  // and this whenever the model does.
+  std::mutex pass_mu_;             // One Rescore or Train at a time.
   // The last pass's features, kept so that the next pass reuses their
   // memory (a million members: ~200 MB). Guarded by pass_mu_.
   std::vector<MemberFeatures> features_;

@@ -66,7 +66,6 @@ struct LeadFilter {
   int limit = 50;
 };
 
-// A member's scores from one rescoring pass.
 // A member's scores from one rescoring pass, with the factors and model
 // inputs already in their stored text form (compact: a pass may keep a
 // hundred thousand of these).
@@ -76,9 +75,16 @@ struct ScoredMember {
   std::string factors_text;     // EncodeFactors(points' factors).
   std::string attributes_text;  // EncodeAttributes(model inputs).
   std::optional<double> probability;
-  // What the scores came from (features, probability, rules and model):
-  // LeadEngine's, to know next pass whether anything changed.
-  uint64_t inputs = 0;
+  int64_t model_id = 0;  // The model behind `probability`.
+  // Only the probability changed since the engine last wrote this open
+  // lead (a new model, the same features and rules): the points, texts
+  // and attributes are left empty and the stored ones kept.
+  bool probability_only = false;
+  // What the scores came from: LeadEngine's hashes, to know next pass
+  // whether anything changed. `content` covers the features and rules
+  // (what the points, texts and attributes come from); `inputs` adds the
+  // model and its probability.
+  uint64_t content = 0, inputs = 0;
 };
 
 struct ImportRow {
@@ -125,9 +131,10 @@ class LeadStore {
                               std::vector<MemberFeatures>* out) = 0;
   // Creates a lead for every scored member that has none (the engine
   // passes only members at a threshold, and those whose open leads may
-  // have changed), and refreshes scores of open leads (model inputs only
-  // while not frozen).
-  // Returns the number of leads created.
+  // have changed), and refreshes scores of open leads (model inputs and
+  // probability only while not frozen; for a `probability_only` member,
+  // the probability alone). A row whose stored values equal the new ones
+  // is not rewritten. Returns the number of leads created.
   virtual Result<int> ApplyScores(const std::vector<ScoredMember>& scored,
                                   int64_t now_ms) = 0;
   // Members who have an open lead.

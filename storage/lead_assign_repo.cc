@@ -68,7 +68,8 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
             " NULL AND (?1 = '' OR (SELECT k.series FROM enrollments e JOIN"
             " campaigns k ON k.id = e.campaign_id WHERE e.member_id ="
             " l.member_id ORDER BY k.starts_on DESC LIMIT 1) = ?1)"
-            " AND (?2 = '' OR instr(char(10) || l.attributes, char(10) ||"
+            " AND (?2 = '' OR instr(char(10) || (SELECT t.attributes FROM"
+            " lead_texts t WHERE t.lead_id = l.id), char(10) ||"
             " 'city' || char(9) || 's' || char(9) || ?2 || char(10)) > 0)"
             " ORDER BY l.score DESC, l.id LIMIT ?3"));
     pick->Bind(1, req.series).Bind(2, req.city).Bind(3, req.count);

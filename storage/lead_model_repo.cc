@@ -46,8 +46,9 @@ SqliteLeadStore::TrainingRows() {
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT attributes, status = 'won' FROM leads WHERE status"
-                  " IN ('won', 'lost') ORDER BY id"));
+        c.Prepare("SELECT t.attributes, l.status = 'won' FROM leads l JOIN"
+                  " lead_texts t ON t.lead_id = l.id WHERE l.status IN"
+                  " ('won', 'lost') ORDER BY l.id"));
     return ForEachRow(st, [&](const Statement& s) {
       out.push_back({scoring::DecodeAttributes(s.Text(0)), s.Int(1) != 0});
     });
@@ -73,8 +74,9 @@ SqliteLeadStore::OpenLeads() {
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT id, attributes FROM leads WHERE status NOT IN"
-                  " ('won', 'lost') ORDER BY id"));
+        c.Prepare("SELECT l.id, t.attributes FROM leads l JOIN lead_texts t"
+                  " ON t.lead_id = l.id WHERE l.status NOT IN ('won', 'lost')"
+                  " ORDER BY l.id"));
     return ForEachRow(st, [&](const Statement& s) {
       out.push_back({s.Int(0), scoring::DecodeAttributes(s.Text(1))});
     });

@@ -38,20 +38,112 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
   return static_cast<int>(ids.size());
 }
 
-// FNV-1a over everything a rescoring pass writes to a lead: equal digests
-// mean nothing changed and the row need not be rewritten.
+// FNV-1a over the scores, texts and attributes a rescoring pass writes to
+// a lead (the probability is compared on its own, so that a new model
+// changes it alone): equal digests mean they need not be rewritten.
 int64_t Digest(const scoring::PointsScore& p, const std::string& factors,
-               const std::string& attributes, std::optional<double> prob) {
+               const std::string& attributes) {
   uint64_t h = 1469598103934665603ULL;
   auto mix = [&](const void* data, size_t n) {
     const auto* b = static_cast<const unsigned char*>(data);
     for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
   };
-  for (double v : {p.total, p.fit, p.engagement, p.intent, prob.value_or(-1)})
-    mix(&v, sizeof v);
+  for (double v : {p.total, p.fit, p.engagement, p.intent}) mix(&v, sizeof v);
   for (const std::string* t : {&p.tier, &factors, &attributes})
     mix(t->data(), t->size()), mix("\0", 1);
   return static_cast<int64_t>(h);
+}
+
+// A scored member's lead as stored, for ApplyScores to tell what changed.
+struct KnownLead {
+  int64_t id = 0;
+  bool open = false, frozen = false;
+  int64_t digest = 0;
+  std::optional<double> probability;
+  int64_t model_id = 0;
+
+  // Whether `m`'s probability differs from the stored one and would be
+  // written (never on a frozen lead, nor without a model).
+  bool ProbabilityChanges(const scoring::ScoredMember& m) const {
+    return !frozen && m.probability &&
+           (probability != m.probability || model_id != m.model_id);
+  }
+};
+
+// Stores a lead's texts, leaving any that is null as it was ('' when new).
+Status PutLeadTexts(Connection& c, int64_t lead_id,
+                    const std::string* attributes, const std::string* factors) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO lead_texts (lead_id, attributes, factors) VALUES"
+                " (?1, COALESCE(?2, ''), COALESCE(?3, '')) ON CONFLICT"
+                " (lead_id) DO UPDATE SET attributes = COALESCE(?2,"
+                " attributes), factors = COALESCE(?3, factors)"));
+  st->Bind(1, lead_id);
+  if (attributes)
+    st->Bind(2, *attributes);
+  else
+    st->BindNull(2);
+  if (factors)
+    st->Bind(3, *factors);
+  else
+    st->BindNull(3);
+  return st->Run();
+}
+
+Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
+                        int64_t digest, int64_t now) {
+  const auto& p = m.points;
+  QY_ASSIGN_OR_RETURN(
+      Statement * ins,
+      c.Prepare("INSERT INTO leads (member_id, source, score, fit,"
+                " engagement, intent, probability, tier, created_at_ms,"
+                " updated_at_ms, digest, model_id)"
+                " VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
+  ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
+  ins->Bind(8, now).Bind(9, now).Bind(10, digest);
+  if (m.probability)
+    ins->Bind(6, *m.probability).Bind(11, m.model_id);
+  else
+    ins->BindNull(6).BindNull(11);
+  QY_RETURN_IF_ERROR(ins->Run());
+  int64_t id = c.LastInsertId();
+  QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &m.attributes_text, &m.factors_text));
+  return AddEvent(c, id, now, 0, "created", "", "new", ScoreNote(p.total));
+}
+
+Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
+                         int64_t lead_id, int64_t now) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * up,
+      c.Prepare("UPDATE leads SET probability = ?, model_id = ?,"
+                " updated_at_ms = ? WHERE id = ? AND NOT frozen"));
+  up->Bind(1, *m.probability).Bind(2, m.model_id).Bind(3, now);
+  return up->Bind(4, lead_id).Run();
+}
+
+// Frozen leads keep their model inputs and probability as of contact.
+Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
+                        const KnownLead& k, int64_t digest, int64_t now) {
+  const auto& p = m.points;
+  QY_ASSIGN_OR_RETURN(
+      Statement * up,
+      c.Prepare("UPDATE leads SET score = ?, fit = ?, engagement = ?,"
+                " intent = ?, tier = ?, updated_at_ms = ?,"
+                " probability = CASE WHEN frozen THEN probability"
+                " ELSE COALESCE(?, probability) END,"
+                " model_id = CASE WHEN frozen THEN model_id"
+                " ELSE COALESCE(?, model_id) END, digest = ? WHERE id = ?"));
+  up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
+  up->Bind(4, p.intent).Bind(5, p.tier).Bind(6, now).Bind(9, digest);
+  if (m.probability)
+    up->Bind(7, *m.probability).Bind(8, m.model_id);
+  else
+    up->BindNull(7).BindNull(8);
+  QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
+  return PutLeadTexts(c, k.id, k.frozen ? nullptr : &m.attributes_text,
+                      &m.factors_text);
 }
 
 }  // namespace
@@ -61,64 +153,37 @@ Result<int> SqliteLeadStore::ApplyScores(
   int created = 0;
   if (scored.empty()) return created;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
-    struct Known {
-      int64_t id;
-      bool open;
-      int64_t digest;
-    };
-    std::unordered_map<int64_t, Known> known;
+    std::unordered_map<int64_t, KnownLead> known;
     QY_ASSIGN_OR_RETURN(
         Statement * sel,
-        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'), digest"
+        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'),"
+                  " frozen, digest, probability, COALESCE(model_id, 0)"
                   " FROM leads WHERE member_id IS NOT NULL"));
     QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
-      known[s.Int(0)] = {s.Int(1), s.Int(2) != 0, s.Int(3)};
+      KnownLead& k = known[s.Int(0)];
+      k = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4)};
+      if (!s.IsNull(5)) k.probability = s.Double(5);
+      k.model_id = s.Int(6);
     }));
     for (const auto& m : scored) {
-      const auto& p = m.points;
-      const std::string& factors = m.factors_text;
-      const std::string& attributes = m.attributes_text;
-      int64_t digest = Digest(p, factors, attributes, m.probability);
       auto it = known.find(m.member_id);
       if (it == known.end()) {
-        QY_ASSIGN_OR_RETURN(
-            Statement * ins,
-            c.Prepare("INSERT INTO leads (member_id, source, score, fit,"
-                      " engagement, intent, probability, tier, attributes,"
-                      " factors, created_at_ms, updated_at_ms, digest) VALUES"
-                      " (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
-        ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
-        ins->Bind(8, attributes).Bind(9, factors).Bind(10, now).Bind(11, now);
-        ins->Bind(12, digest);
-        if (m.probability)
-          ins->Bind(6, *m.probability);
-        else
-          ins->BindNull(6);
-        QY_RETURN_IF_ERROR(ins->Run());
-        QY_RETURN_IF_ERROR(AddEvent(c, c.LastInsertId(), now, 0, "created", "",
-                                    "new", ScoreNote(p.total)));
+        if (m.probability_only) continue;  // Its lead has gone since.
+        int64_t digest = Digest(m.points, m.factors_text, m.attributes_text);
+        QY_RETURN_IF_ERROR(InsertScoredLead(c, m, digest, now));
         ++created;
         continue;
       }
-      if (!it->second.open || it->second.digest == digest) continue;
-      // Frozen leads keep their model inputs and probability as of contact.
-      QY_ASSIGN_OR_RETURN(
-          Statement * up,
-          c.Prepare("UPDATE leads SET score = ?, fit = ?, engagement = ?,"
-                    " intent = ?, tier = ?, factors = ?, updated_at_ms = ?,"
-                    " attributes = CASE WHEN frozen THEN attributes ELSE ?"
-                    " END, probability = CASE WHEN frozen THEN probability"
-                    " ELSE COALESCE(?, probability) END, digest = ?"
-                    " WHERE id = ?"));
-      up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
-      up->Bind(4, p.intent).Bind(5, p.tier);
-      up->Bind(6, factors).Bind(7, now).Bind(8, attributes).Bind(10, digest);
-      if (m.probability)
-        up->Bind(9, *m.probability);
-      else
-        up->BindNull(9);
-      QY_RETURN_IF_ERROR(up->Bind(11, it->second.id).Run());
+      const KnownLead& k = it->second;
+      if (!k.open) continue;
+      if (m.probability_only) {
+        if (k.ProbabilityChanges(m))
+          QY_RETURN_IF_ERROR(UpdateProbability(c, m, k.id, now));
+        continue;
+      }
+      int64_t digest = Digest(m.points, m.factors_text, m.attributes_text);
+      if (k.digest == digest && !k.ProbabilityChanges(m)) continue;
+      QY_RETURN_IF_ERROR(UpdateScoredLead(c, m, k, digest, now));
     }
     return Status::Ok();
   }));
@@ -140,18 +205,20 @@ Result<std::pair<int, int>> SqliteLeadStore::Import(
         QY_ASSIGN_OR_RETURN(
             Statement * ins,
             c.Prepare("INSERT INTO leads (external_id, source, status,"
-                      " attributes, frozen, created_at_ms, updated_at_ms,"
-                      " closed_at_ms) VALUES (?, 'import', ?, ?, ?, ?, ?, ?)"));
+                      " frozen, created_at_ms, updated_at_ms, closed_at_ms)"
+                      " VALUES (?, 'import', ?, ?, ?, ?, ?)"));
         std::string status = r.outcome.empty() ? "new" : r.outcome;
-        ins->Bind(1, r.external_id).Bind(2, status).Bind(3, attrs);
-        ins->Bind(4, r.outcome.empty() ? 0 : 1).Bind(5, now).Bind(6, now);
+        ins->Bind(1, r.external_id).Bind(2, status);
+        ins->Bind(3, r.outcome.empty() ? 0 : 1).Bind(4, now).Bind(5, now);
         if (r.outcome.empty())
-          ins->BindNull(7);
+          ins->BindNull(6);
         else
-          ins->Bind(7, now);
+          ins->Bind(6, now);
         QY_RETURN_IF_ERROR(ins->Run());
-        QY_RETURN_IF_ERROR(AddEvent(c, c.LastInsertId(), now, actor, "import",
-                                    "", status, ""));
+        int64_t id = c.LastInsertId();
+        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &attrs, nullptr));
+        QY_RETURN_IF_ERROR(
+            AddEvent(c, id, now, actor, "import", "", status, ""));
         ++counts.first;
         continue;
       }
@@ -162,9 +229,9 @@ Result<std::pair<int, int>> SqliteLeadStore::Import(
       if (!frozen) {
         QY_ASSIGN_OR_RETURN(
             Statement * up,
-            c.Prepare("UPDATE leads SET attributes = ?, updated_at_ms = ?"
-                      " WHERE id = ?"));
-        QY_RETURN_IF_ERROR(up->Bind(1, attrs).Bind(2, now).Bind(3, id).Run());
+            c.Prepare("UPDATE leads SET updated_at_ms = ? WHERE id = ?"));
+        QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, id).Run());
+        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &attrs, nullptr));
       }
       if (!r.outcome.empty() && scoring::IsOpenStatus(status)) {
         QY_ASSIGN_OR_RETURN(

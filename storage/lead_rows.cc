@@ -9,11 +9,13 @@ const char kLeadCols[] =
     "SELECT l.id, COALESCE(l.member_id, 0), COALESCE(l.external_id, ''),"
     " l.source, l.score, l.fit, l.engagement, l.intent, l.probability,"
     " l.tier, l.status, COALESCE(l.owner_id, 0), COALESCE(m.nickname, ''),"
-    " COALESCE(m.phone, ''), l.attributes, l.factors, l.lost_reason,"
+    " COALESCE(m.phone, ''), COALESCE(t.attributes, ''),"
+    " COALESCE(t.factors, ''), l.lost_reason,"
     " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
     " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0)"
-    " FROM leads l LEFT JOIN members m ON m.id = l.member_id ";
+    " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
+    " LEFT JOIN lead_texts t ON t.lead_id = l.id ";
 
 scoring::Lead LeadFromRow(const Statement& s) {
   scoring::Lead l;

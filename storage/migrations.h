@@ -16,6 +16,9 @@ int LatestSchemaVersion();
 // Applies every pending migration; returns the resulting version. Refuses a
 // database whose version is newer than this build (a downgrade).
 Result<int> ApplyMigrations(Connection& conn);
+// Applies pending migrations up to `version` only (tests of a migration:
+// a database as an older build left it).
+Result<int> ApplyMigrationsUpTo(Connection& conn, int version);
 
 // 0 for an empty database.
 Result<int> CurrentSchemaVersion(Connection& conn);

@@ -5,6 +5,8 @@
 #include "community/campaign.h"
 #include "scoring/lead_engine.h"
 #include "scoring/points.h"
+#include "scoring/synthetic.h"
+#include "storage/migrations.h"
 #include "storage/sqlite_lead_store.h"
 #include "tests/storage/test_db.h"
 
@@ -93,6 +95,46 @@ class LeadStoreTest : public ::testing::Test {
       if (f.member_id == id) return f;
     ADD_FAILURE() << "member " << id << " missing";
     return all.front();
+  }
+
+  // A model trained on a synthetic community drawn with `seed`: two seeds
+  // give two models that predict differently.
+  static std::shared_ptr<const scoring::TrainedModel> ModelFrom(uint32_t seed) {
+    auto rules = scoring::ScoringRules::Defaults();
+    std::vector<scoring::Attributes> x;
+    std::vector<bool> won;
+    for (const auto& m : scoring::GenerateCommunity(400, seed)) {
+      x.push_back(scoring::ToAttributes(m.features, rules));
+      won.push_back(m.won);
+    }
+    auto t = scoring::Train(x, won);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    if (!t.ok()) return nullptr;
+    return std::make_shared<const scoring::TrainedModel>(std::move(t).value());
+  }
+
+  // Member B's lead, after a pass with model `a` (id 1) and a claim by a
+  // rep (id 7) when `contact`.
+  scoring::Lead LeadUnder(std::shared_ptr<const scoring::TrainedModel> a,
+                          bool contact) {
+    Checkin(1, 2, 2, 1, false, "想报下一期");
+    engine_->SetModel(std::move(a), 1);
+    EXPECT_TRUE(engine_->Rescore().ok());
+    auto leads = store_->List({});
+    EXPECT_TRUE(leads.ok() && leads->size() == 1u);
+    if (!leads.ok() || leads->empty()) return {};
+    if (contact) {
+      Exec(
+          "INSERT INTO users (id, username, password_hash, role, display_name,"
+          " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
+      EXPECT_TRUE(engine_->Claim(7, 1).ok());
+      EXPECT_TRUE(
+          store_->SetStatus(leads->front().id, "contacted", "", "", 0, 7, kNow)
+              .ok());
+    }
+    auto lead = store_->Get(leads->front().id);
+    EXPECT_TRUE(lead.ok());
+    return lead.ok() ? *lead : scoring::Lead{};
   }
 
   TempDir dir_;
@@ -252,6 +294,120 @@ TEST_F(LeadStoreTest, ScoresTakenFromTheLastPassEqualThoseComputedAfresh) {
     EXPECT_EQ((*now)[i].updated_at_ms, (*kept)[i].updated_at_ms)
         << "the fresh pass found something to rewrite";
   }
+}
+
+TEST_F(LeadStoreTest, ANewModelRewritesTheProbabilityAlone) {
+  auto a = ModelFrom(3), b = ModelFrom(4);
+  ASSERT_TRUE(a && b);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  ASSERT_TRUE(before.probability);
+  EXPECT_EQ(before.model_id, 1);
+  clock_.Advance(1000);  // So that a rewrite shows in updated_at_ms.
+  engine_->SetModel(b, 2);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->probability_only, 1u);
+  EXPECT_EQ(pass->unchanged, 0u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  auto expected = b->Predict({before.attributes});
+  ASSERT_TRUE(expected.ok());
+  ASSERT_TRUE(after->probability);
+  EXPECT_NEAR(*after->probability, expected->front(), 1e-6);
+  EXPECT_NE(*after->probability, *before.probability);
+  EXPECT_EQ(after->model_id, 2);
+  EXPECT_EQ(after->updated_at_ms, kNow + 1000);
+  EXPECT_EQ(after->score, before.score);
+  EXPECT_EQ(scoring::EncodeFactors(after->factors),
+            scoring::EncodeFactors(before.factors));
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before.attributes));
+  // An engine with no memory of the passes computes everything afresh
+  // and finds nothing to rewrite: the stored lead is what it would write.
+  FakeClock later(kNow + 2000);
+  scoring::LeadEngine fresh(store_.get(), &later, {});
+  fresh.SetRules(engine_->rules());
+  fresh.SetModel(b, 2);
+  auto all = fresh.Rescore();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->probability_only, 0u);
+  auto again = store_->Get(before.id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->updated_at_ms, kNow + 1000)
+      << "the fresh pass found something to rewrite";
+}
+
+TEST_F(LeadStoreTest, AContactedLeadKeepsItsProbabilityUnderANewModel) {
+  auto a = ModelFrom(3), b = ModelFrom(4);
+  ASSERT_TRUE(a && b);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/true);
+  ASSERT_TRUE(before.frozen);
+  engine_->SetModel(b, 2);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->probability, before.probability);
+  EXPECT_EQ(after->model_id, 1);
+}
+
+TEST_F(LeadStoreTest, AProbabilityThresholdMakesLeadsOfAnyMember) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  engine_->SetModel(a, 1);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto by_points = store_->List({});
+  ASSERT_TRUE(by_points.ok());
+  EXPECT_EQ(by_points->size(), 1u);  // Member A scores under the threshold.
+  // Every member's probability is above this: all become leads, though
+  // the last pass needed no probability for member A.
+  auto rules = engine_->rules();
+  rules.lead_probability = 1e-9;
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->created, 1);
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 2u);
+  for (const auto& l : leads.value()) {
+    ASSERT_TRUE(l.probability) << "lead " << l.id;
+    EXPECT_EQ(l.model_id, 1);
+  }
+}
+
+// Migration 12 moved a lead's texts into lead_texts.
+TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  const std::string attributes = scoring::EncodeAttributes(
+      {{"checkins", 3.0}, {"city", std::string("上海")}});
+  const std::string factors = scoring::EncodeFactors(
+      {{"intent", "想报下一期", "想报下一期", "说过“想报下一期”", 12}});
+  {
+    auto conn = Connection::Open(path, false, true, 1000, true);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    auto v = ApplyMigrationsUpTo(**conn, 11);
+    ASSERT_TRUE(v.ok() && *v == 11);
+    auto ins = (*conn)->Prepare(
+        "INSERT INTO leads (id, external_id, source, attributes, factors,"
+        " created_at_ms, updated_at_ms) VALUES (5, 'x1', 'import', ?, ?, 0,"
+        " 0)");
+    ASSERT_TRUE(ins.ok());
+    ASSERT_TRUE((*ins)->Bind(1, attributes).Bind(2, factors).Run().ok());
+  }
+  auto db = OpenTestDb(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_GE(db->SchemaVersion(), 12);
+  SqliteLeadStore store(db.get());
+  auto lead = store.Get(5);
+  ASSERT_TRUE(lead.ok()) << lead.status().ToString();
+  EXPECT_EQ(scoring::EncodeAttributes(lead->attributes), attributes);
+  EXPECT_EQ(scoring::EncodeFactors(lead->factors), factors);
+  auto open = store.OpenLeads();
+  ASSERT_TRUE(open.ok());
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ(scoring::EncodeAttributes(open->front().second), attributes);
 }
 
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
