@@ -309,6 +309,9 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
   std::vector<ScoredMember> out;
+  size_t kept = 0;
+  for (const auto& part : parts) kept += part->kept.size();
+  out.reserve(kept);
   for (auto& part : parts) {
     report->unchanged += part->unchanged;
     report->reused += part->reused;
