@@ -3,7 +3,8 @@
 //     model's probability) with the trained model, vs the points score
 //     alone (the part every deployment runs, model or not);
 //  2. the same end to end on a SQLite database of M members (features
-//     read from the community tables, scores written to leads), first
+//     read from the community tables: 5 check-ins and 6.7 events per
+//     member on average; scores written to leads), first
 //     pass (creates leads), with a new model (only probabilities change),
 //     again (nothing changed: unchanged leads are not rewritten), after 1%
 //     of the members checked in, and with new rules (every lead's scores
@@ -103,9 +104,29 @@ void InMemory(size_t n, std::shared_ptr<scoring::TrainedModel> model) {
   }
 }
 
+constexpr char kInsertEvent[] =
+    "INSERT OR IGNORE INTO events (member_id, type, dwell_ms, ts_ms,"
+    " client_id, received_at_ms) VALUES (?, ?, ?, ?, ?, 0)";
+
+// Member `i`'s events of day `d`: a page view, and every third member a
+// content read.
+Status AddEvents(storage::Statement* ev, int i, int d, int64_t at) {
+  for (int k = 0; k < (i % 3 ? 1 : 2); ++k) {
+    ev->Reset();
+    QY_RETURN_IF_ERROR(ev->Bind(1, i)
+                           .Bind(2, k ? "content_read" : "page_view")
+                           .Bind(3, (i % 97) * 1000)
+                           .Bind(4, at + 60000 * k)
+                           .Bind(5, (k ? "r" : "v") + std::to_string(d))
+                           .Run());
+  }
+  return Status::Ok();
+}
+
 // M members in a running campaign (c2) after an earlier one (c1), with
-// check-ins (stored day by day, interleaved across members, as they arrive)
-// and a few intent phrases.
+// check-ins (stored day by day, interleaved across members, as they arrive),
+// a few intent phrases, and mini-program events: a page view with each
+// check-in, and a content read with every third member's.
 void Populate(storage::Database& db, int m, int64_t today) {
   Check(db.Write([&](storage::Connection& c) -> Status {
     QY_RETURN_IF_ERROR(c.Exec(
@@ -125,6 +146,7 @@ void Populate(storage::Database& db, int m, int64_t today) {
         auto* chk,
         c.Prepare("INSERT INTO checkins (member_id, campaign_id, day, text,"
                   " client_id, created_at_ms) VALUES (?, 2, ?, ?, ?, ?)"));
+    QY_ASSIGN_OR_RETURN(auto* ev, c.Prepare(kInsertEvent));
     for (int i = 1; i <= m; ++i) {
       mem->Reset();
       QY_RETURN_IF_ERROR(mem->Bind(1, i)
@@ -144,19 +166,22 @@ void Populate(storage::Database& db, int m, int64_t today) {
         if (d > days) continue;
         chk->Reset();
         std::string text = d == days && i % 7 == 0 ? "想报下一期" : "打卡";
+        int64_t at = (today - 10 + d - 1) * 86400000LL;
         QY_RETURN_IF_ERROR(chk->Bind(1, i)
                                .Bind(2, d)
                                .Bind(3, text)
                                .Bind(4, "c" + std::to_string(d))
-                               .Bind(5, (today - 10 + d - 1) * 86400000LL)
+                               .Bind(5, at)
                                .Run());
+        QY_RETURN_IF_ERROR(AddEvents(ev, i, d, at));
       }
     }
     return Status::Ok();
   }));
 }
 
-// Check-ins today (campaign 2's day 11) by `k` members spread over all.
+// Check-ins (and their events) today (campaign 2's day 11) by `k` members
+// spread over all.
 void AddCheckins(storage::Database& db, int k, int64_t today) {
   Check(db.Write([&](storage::Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
@@ -164,10 +189,12 @@ void AddCheckins(storage::Database& db, int k, int64_t today) {
         c.Prepare("INSERT OR IGNORE INTO checkins (member_id, campaign_id, day,"
                   " text, client_id, created_at_ms) VALUES (?, 2, 11, '打卡',"
                   " 'c11', ?)"));
+    QY_ASSIGN_OR_RETURN(auto* ev, c.Prepare(kInsertEvent));
     for (int i = 1; i <= k; ++i) {
       chk->Reset();
       QY_RETURN_IF_ERROR(
           chk->Bind(1, i * 100 - 37).Bind(2, today * 86400000LL).Run());
+      QY_RETURN_IF_ERROR(AddEvents(ev, i * 100 - 37, 11, today * 86400000LL));
     }
     return Status::Ok();
   }));

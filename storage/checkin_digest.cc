@@ -47,36 +47,10 @@ void CheckinDigest::Member::IntentIn(uint32_t window,
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(from), out->end());
 }
 
-const CheckinDigest::Member* CheckinDigest::Find(int64_t member_id) const {
-  int32_t slot = -1;
-  if (member_id >= 0 && member_id < static_cast<int64_t>(slot_.size())) {
-    slot = slot_[member_id];
-  } else if (auto it = sparse_.find(member_id); it != sparse_.end()) {
-    slot = it->second;
-  }
-  return slot < 0 ? nullptr : &members_[slot];
-}
-
-CheckinDigest::Member& CheckinDigest::At(int64_t member_id) {
-  int32_t* slot;
-  if (member_id >= 0 && member_id < kMaxDense) {
-    if (member_id >= static_cast<int64_t>(slot_.size()))
-      slot_.resize(std::max<size_t>(member_id + 1, slot_.size() * 3 / 2), -1);
-    slot = &slot_[member_id];
-  } else {
-    slot = &sparse_.try_emplace(member_id, -1).first->second;
-  }
-  if (*slot < 0) {
-    *slot = static_cast<int32_t>(members_.size());
-    members_.emplace_back();
-  }
-  return members_[*slot];
-}
-
 void CheckinDigest::Add(int64_t member_id, int64_t campaign_id, int64_t day,
                         bool makeup, int64_t created_at_ms,
                         std::string_view text) {
-  Member& m = At(member_id);
+  Member& m = members_.At(member_id);
   m.last_ms = std::max(m.last_ms, created_at_ms);
   Campaign* k = &m.FindOrAdd(campaign_id);
   k->checkins++;
@@ -114,9 +88,7 @@ Status CheckinDigest::Update(Connection& c,
                               });
   rebuilt_ = epoch != epoch_ || !same_dict;
   if (rebuilt_) {
-    slot_.clear();
-    sparse_.clear();
-    members_.clear();
+    members_.Clear();
     high_id_ = 0;
     epoch_ = epoch;
     phrases_ = dict;

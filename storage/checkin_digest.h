@@ -20,12 +20,12 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/status.h"
 #include "scoring/rules.h"
+#include "storage/member_slots.h"
 #include "storage/sqlite.h"
 
 namespace qunying::storage {
@@ -63,15 +63,14 @@ class CheckinDigest {
   [[nodiscard]] Status Update(Connection& c,
                               const std::vector<scoring::IntentPhrase>& dict);
   // Null when the member has no check-in.
-  const Member* Find(int64_t member_id) const;
+  const Member* Find(int64_t member_id) const {
+    return members_.Find(member_id);
+  }
 
   // Whether the last Update read every check-in again.
   bool rebuilt() const { return rebuilt_; }
 
  private:
-  static constexpr int64_t kMaxDense = 16'000'000;
-
-  Member& At(int64_t member_id);
   void Add(int64_t member_id, int64_t campaign_id, int64_t day, bool makeup,
            int64_t created_at_ms, std::string_view text);
 
@@ -79,11 +78,7 @@ class CheckinDigest {
   std::vector<scoring::IntentPhrase> phrases_;
   int64_t epoch_ = -1;
   int64_t high_id_ = 0;  // Highest check-in id read.
-  // Member id -> position in members_ (-1: none): an array for ids below
-  // kMaxDense (4 bytes per id), a hash map above.
-  std::vector<int32_t> slot_;
-  std::unordered_map<int64_t, int32_t> sparse_;
-  std::vector<Member> members_;  // In the order first seen.
+  MemberSlots<Member> members_;
   std::vector<uint16_t> found_;  // Scratch.
   bool rebuilt_ = false;
 };

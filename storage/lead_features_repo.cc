@@ -9,6 +9,7 @@
 #include "community/campaign.h"
 #include "ocr/profile.h"
 #include "scoring/points.h"
+#include "storage/event_digest.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -103,6 +104,7 @@ struct SqliteLeadStore::LoadScratch {
   std::vector<EnrollmentRow> rows;
   std::vector<int64_t> ids, members;
   CheckinDigest digest;
+  EventDigest events;
 
   MemberFeatures* Find(int64_t member) {
     int64_t slot = index.Get(member);
@@ -199,21 +201,17 @@ void FillFromDigest(Builder& b) {
   }
 }
 
+// Dwell and content reads over the last 30 days, and the latest event.
 Status LoadEvents(Connection& c, int64_t now, Builder& b) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("SELECT member_id, MAX(ts_ms),"
-                " SUM(CASE WHEN ts_ms >= ?1 THEN dwell_ms ELSE 0 END),"
-                " SUM(ts_ms >= ?1 AND type = 'content_read')"
-                " FROM events GROUP BY member_id"));
-  st->Bind(1, now - 30 * kDayMs);
-  return ForEachRow(st, [&](const Statement& s) {
-    int64_t slot = b.index.Get(s.Int(0));
-    if (slot < 0) return;
-    b.last_active[slot] = std::max(b.last_active[slot], s.Int(1));
-    (*b.out)[slot].dwell_s_30d = s.Int(2) / 1000;
-    (*b.out)[slot].content_reads_30d = static_cast<int>(s.Int(3));
-  });
+  QY_RETURN_IF_ERROR(b.events.Update(c, now - 30 * kDayMs));
+  for (size_t i = 0; i < b.out->size(); ++i) {
+    MemberFeatures& f = (*b.out)[i];
+    const EventDigest::Member* m = b.events.Find(f.member_id);
+    f.dwell_s_30d = m ? m->dwell_ms / 1000 : 0;
+    f.content_reads_30d = m ? static_cast<int>(m->reads) : 0;
+    if (m) b.last_active[i] = std::max(b.last_active[i], m->last_ms);
+  }
+  return Status::Ok();
 }
 
 // Feedback counts for intent whatever its age, besides the texts of the
@@ -295,6 +293,11 @@ SqliteLeadStore::~SqliteLeadStore() = default;
 bool SqliteLeadStore::digest_rebuilt() const {
   std::lock_guard lock(load_mu_);
   return scratch_->digest.rebuilt();
+}
+
+bool SqliteLeadStore::event_digest_rebuilt() const {
+  std::lock_guard lock(load_mu_);
+  return scratch_->events.rebuilt();
 }
 
 Status SqliteLeadStore::LoadFeatures(

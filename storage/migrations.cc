@@ -365,6 +365,16 @@ INSERT INTO lead_texts (lead_id, attributes, factors)
 ALTER TABLE leads DROP COLUMN attributes;
 ALTER TABLE leads DROP COLUMN factors;
 )sql"},
+      // The events' epoch, for storage/event_digest.h (see migration 11).
+      {13, "events_epoch", R"sql(
+INSERT INTO table_epochs (name, epoch) VALUES ('events', 0);
+CREATE TRIGGER events_updated AFTER UPDATE ON events BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'events';
+END;
+CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'events';
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -26,6 +26,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   // Whether the last LoadFeatures read every check-in again (the first
   // one, or after a merge or a new dictionary) rather than the new ones.
   bool digest_rebuilt() const;
+  // Whether the last LoadFeatures read every event again (EventDigest).
+  bool event_digest_rebuilt() const;
   struct LoadScratch;  // What LoadFeatures keeps (lead_features_repo.cc).
   Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
                           int64_t now_ms) override;

@@ -66,9 +66,9 @@ class LeadStoreTest : public ::testing::Test {
 
   // The features as a rescoring pass loads them, with the default intent
   // dictionary. `store_` keeps its check-in digest from call to call.
-  Result<std::vector<scoring::MemberFeatures>> Load() {
+  Result<std::vector<scoring::MemberFeatures>> Load(int64_t now = kNow) {
     std::vector<scoring::MemberFeatures> out;
-    QY_RETURN_IF_ERROR(store_->LoadFeatures(kNow, dict_, &out));
+    QY_RETURN_IF_ERROR(store_->LoadFeatures(now, dict_, &out));
     return out;
   }
   // The phrases of `f`'s indexed intent.
@@ -571,6 +571,88 @@ TEST_F(CheckinDigestTest, ANewDictionaryFindsThePhrasesAgain) {
   EXPECT_TRUE(store_->digest_rebuilt());
   EXPECT_EQ(Phrases(Of(*all, 2)), std::vector<std::string>{"学费"});
   EXPECT_EQ(Phrases(Of(*all, 2)), PhrasesIn({"请问学费多少钱"}));
+}
+
+}  // namespace
+}  // namespace qunying::storage
+
+namespace qunying::storage {
+namespace {
+
+// The event digest against a fresh store's full read, as time moves on
+// and events arrive, leave the 30-day window and move between members.
+class EventDigestTest : public LeadStoreTest {
+ protected:
+  void Event(int id, int member, const char* type, int64_t dwell_ms,
+             int64_t ts_ms) {
+    Exec(
+        "INSERT INTO events (id, member_id, type, dwell_ms, ts_ms, client_id,"
+        " received_at_ms) VALUES (" +
+        std::to_string(id) + ", " + std::to_string(member) + ", '" + type +
+        "', " + std::to_string(dwell_ms) + ", " + std::to_string(ts_ms) +
+        ", 'e" + std::to_string(id) + "', 0)");
+  }
+  // Loads at `now` with the long-lived store and with a fresh one, and
+  // expects the same features (by fingerprint, which covers every field).
+  void ExpectSameAsFreshLoad(int64_t now, const char* when) {
+    auto kept = Load(now);
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    SqliteLeadStore fresh(db_.get());
+    std::vector<scoring::MemberFeatures> want;
+    ASSERT_TRUE(fresh.LoadFeatures(now, dict_, &want).ok());
+    ASSERT_TRUE(fresh.event_digest_rebuilt());
+    ASSERT_EQ(kept->size(), want.size()) << when;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const auto& a = (*kept)[i];
+      const auto& b = want[i];
+      EXPECT_EQ(a.dwell_s_30d, b.dwell_s_30d) << when << " " << b.member_id;
+      EXPECT_EQ(a.content_reads_30d, b.content_reads_30d) << when;
+      EXPECT_EQ(a.recency_days, b.recency_days) << when;
+      EXPECT_EQ(scoring::Fingerprint(a), scoring::Fingerprint(b)) << when;
+    }
+  }
+  int64_t Dwell(int64_t now, int member) {
+    auto all = Load(now);
+    EXPECT_TRUE(all.ok());
+    return all.ok() ? Of(*all, member).dwell_s_30d : -1;
+  }
+};
+
+TEST_F(EventDigestTest, EventsLeaveTheWindowAsTimeMovesOn) {
+  Event(1, 2, "content_read", 50000, kNow - 29 * kDay);
+  Event(2, 2, "page_view", 7000, kNow - kDay);
+  Event(3, 1, "page_view", 3000, kNow - 40 * kDay);
+  EXPECT_EQ(Dwell(kNow, 2), 57);
+  EXPECT_TRUE(store_->event_digest_rebuilt());
+  // Two days on, the 29-day-old read has left the window; a new event,
+  // stamped five days back (clients may send late), is in it.
+  Event(4, 2, "content_read", 11000, kNow - 5 * kDay);
+  const int64_t later = kNow + 2 * kDay;
+  EXPECT_EQ(Dwell(later, 2), 18);
+  EXPECT_FALSE(store_->event_digest_rebuilt()) << "read everything again";
+  ExpectSameAsFreshLoad(later, "two days on");
+  // A late event already outside the window counts for recency only.
+  Event(5, 1, "page_view", 9000, later - 35 * kDay);
+  ExpectSameAsFreshLoad(later, "a late event");
+  EXPECT_FALSE(store_->event_digest_rebuilt());
+}
+
+TEST_F(EventDigestTest, AMergeThatMovesEventsIsReadAgainInFull) {
+  Event(1, 2, "content_read", 50000, kNow - kDay);
+  Event(2, 1, "page_view", 7000, kNow - 3 * kDay);
+  ASSERT_TRUE(Load().ok());
+  Exec("UPDATE events SET member_id = 1 WHERE member_id = 2");
+  ExpectSameAsFreshLoad(kNow, "after the merge");
+  EXPECT_TRUE(store_->event_digest_rebuilt());
+  EXPECT_EQ(Dwell(kNow, 1), 57);
+  EXPECT_EQ(Dwell(kNow, 2), 0);
+}
+
+TEST_F(EventDigestTest, AWindowThatMovesBackIsReadAgainInFull) {
+  Event(1, 2, "page_view", 50000, kNow - 20 * kDay);
+  EXPECT_EQ(Dwell(kNow + 15 * kDay, 2), 0);  // Out of the window then.
+  EXPECT_EQ(Dwell(kNow, 2), 50);
+  EXPECT_TRUE(store_->event_digest_rebuilt());
 }
 
 }  // namespace
