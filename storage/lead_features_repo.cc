@@ -10,6 +10,7 @@
 #include "ocr/profile.h"
 #include "scoring/points.h"
 #include "storage/event_digest.h"
+#include "storage/facts_digest.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -105,6 +106,7 @@ struct SqliteLeadStore::LoadScratch {
   std::vector<int64_t> ids, members;
   CheckinDigest digest;
   EventDigest events;
+  FactsDigest facts;
 
   MemberFeatures* Find(int64_t member) {
     int64_t slot = index.Get(member);
@@ -245,41 +247,12 @@ Status LoadFeedbackAndPhones(Connection& c,
 // Profile facts (accepted, or confident and uncontested) from OCR hints
 // and operators' decisions, through the same rules as GET /members/{id}.
 Status LoadFacts(Connection& c, Builder& b) {
-  std::unordered_map<int64_t, std::vector<ocr::HintDecision>> decided;
-  QY_ASSIGN_OR_RETURN(
-      Statement * d,
-      c.Prepare("SELECT member_id, field, value, decision, final_value FROM"
-                " hint_reviews ORDER BY id"));
-  QY_RETURN_IF_ERROR(ForEachRow(d, [&](const Statement& s) {
-    decided[s.Int(0)].push_back(
-        {s.Text(1), s.Text(2), s.Text(3) == "accepted", s.Text(4)});
-  }));
-  QY_ASSIGN_OR_RETURN(
-      Statement * h,
-      c.Prepare("SELECT field, value, confidence, line_no, checkin_id,"
-                " member_id FROM hints ORDER BY member_id, id"));
-  std::vector<ocr::StoredHint> hints;
-  auto flush = [&] {
-    if (hints.empty()) return;
-    MemberFeatures* f = b.Find(hints[0].member_id);
-    if (f) {
-      for (const auto& fact :
-           ocr::BuildProfile(hints, decided[hints[0].member_id])) {
-        if (fact.status != ocr::FactStatus::kReview)
-          f->facts.emplace(fact.field, fact.best.value);
-      }
-    }
-    hints.clear();
-  };
-  QY_RETURN_IF_ERROR(ForEachRow(h, [&](const Statement& s) {
-    if (!hints.empty() && hints[0].member_id != s.Int(5)) flush();
-    ocr::StoredHint x;
-    x.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
-    x.checkin_id = s.Int(4);
-    x.member_id = s.Int(5);
-    hints.push_back(std::move(x));
-  }));
-  flush();
+  QY_RETURN_IF_ERROR(b.facts.Update(c));
+  for (MemberFeatures& f : *b.out) {
+    const FactsDigest::Facts* facts = b.facts.Find(f.member_id);
+    if (!facts) continue;
+    for (const auto& [field, value] : *facts) f.facts.emplace(field, value);
+  }
   return Status::Ok();
 }
 
@@ -298,6 +271,11 @@ bool SqliteLeadStore::digest_rebuilt() const {
 bool SqliteLeadStore::event_digest_rebuilt() const {
   std::lock_guard lock(load_mu_);
   return scratch_->events.rebuilt();
+}
+
+size_t SqliteLeadStore::facts_members_rebuilt() const {
+  std::lock_guard lock(load_mu_);
+  return scratch_->facts.members_rebuilt();
 }
 
 Status SqliteLeadStore::LoadFeatures(

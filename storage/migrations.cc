@@ -375,6 +375,53 @@ CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
   UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'events';
 END;
 )sql"},
+      // Which members' profile facts changed, for storage/facts_digest.h:
+      // every change to a member's hints or hint reviews stamps the member
+      // with the next value of the 'profiles' sequence.
+      {14, "profile_changes", R"sql(
+INSERT INTO table_epochs (name, epoch) VALUES ('profiles', 0);
+CREATE TABLE profile_changes (
+  member_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL
+);
+CREATE INDEX profile_changes_seq ON profile_changes (seq);
+CREATE TRIGGER hints_insert AFTER INSERT ON hints BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT NEW.member_id AS id) m
+    WHERE e.name = 'profiles';
+END;
+CREATE TRIGGER hints_update AFTER UPDATE ON hints BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT OLD.member_id AS id UNION SELECT NEW.member_id) m
+    WHERE e.name = 'profiles';
+END;
+CREATE TRIGGER hints_delete AFTER DELETE ON hints BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT OLD.member_id AS id) m
+    WHERE e.name = 'profiles';
+END;
+CREATE TRIGGER hint_reviews_insert AFTER INSERT ON hint_reviews BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT NEW.member_id AS id) m
+    WHERE e.name = 'profiles';
+END;
+CREATE TRIGGER hint_reviews_update AFTER UPDATE ON hint_reviews BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT OLD.member_id AS id UNION SELECT NEW.member_id) m
+    WHERE e.name = 'profiles';
+END;
+CREATE TRIGGER hint_reviews_delete AFTER DELETE ON hint_reviews BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'profiles';
+  INSERT OR REPLACE INTO profile_changes (member_id, seq)
+    SELECT m.id, e.epoch FROM table_epochs e, (SELECT OLD.member_id AS id) m
+    WHERE e.name = 'profiles';
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -28,6 +28,9 @@ class SqliteLeadStore : public scoring::LeadStore {
   bool digest_rebuilt() const;
   // Whether the last LoadFeatures read every event again (EventDigest).
   bool event_digest_rebuilt() const;
+  // Members whose profile facts the last LoadFeatures built again
+  // (FactsDigest): all with hints the first time, then those changed.
+  size_t facts_members_rebuilt() const;
   struct LoadScratch;  // What LoadFeatures keeps (lead_features_repo.cc).
   Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
                           int64_t now_ms) override;

@@ -657,3 +657,90 @@ TEST_F(EventDigestTest, AWindowThatMovesBackIsReadAgainInFull) {
 
 }  // namespace
 }  // namespace qunying::storage
+
+namespace qunying::storage {
+namespace {
+
+// The facts digest against a fresh store's full read, as hints arrive,
+// are read again, reviewed and moved by a merge.
+class FactsDigestTest : public LeadStoreTest {
+ protected:
+  void SetUp() override {
+    LeadStoreTest::SetUp();
+    Checkin(11, 2, 2, 1);
+    Checkin(13, 2, 2, 2);
+    Checkin(12, 1, 1, 20);
+    Checkin(14, 1, 1, 21);
+  }
+  void Hint(int checkin, int member, const char* field, const char* value,
+            double confidence) {
+    Exec(
+        "INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+        " line_no, created_at_ms) VALUES (" +
+        std::to_string(checkin) + ", " + std::to_string(member) + ", '" +
+        field + "', '" + value + "', " + std::to_string(confidence) +
+        ", 0, 0)");
+  }
+  // Loads with the long-lived store and a fresh one; expects the same
+  // facts, and returns how many members the long-lived one rebuilt.
+  size_t ExpectSameAsFreshLoad(const char* when) {
+    auto kept = Load();
+    EXPECT_TRUE(kept.ok()) << kept.status().ToString();
+    SqliteLeadStore fresh(db_.get());
+    std::vector<scoring::MemberFeatures> want;
+    EXPECT_TRUE(fresh.LoadFeatures(kNow, dict_, &want).ok());
+    if (!kept.ok() || kept->size() != want.size()) {
+      ADD_FAILURE() << when;
+      return 0;
+    }
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_EQ((*kept)[i].facts, want[i].facts) << when;
+    return store_->facts_members_rebuilt();
+  }
+  std::string Fact(int member, const std::string& field) {
+    auto all = Load();
+    EXPECT_TRUE(all.ok());
+    if (!all.ok()) return "?";
+    const auto& facts = Of(*all, member).facts;
+    auto it = facts.find(field);
+    return it == facts.end() ? "" : it->second;
+  }
+};
+
+TEST_F(FactsDigestTest, OnlyMembersWhoseHintsChangedAreBuiltAgain) {
+  Hint(11, 2, "grade", "三年级", 0.7);
+  Hint(13, 2, "grade", "三年级", 0.6);
+  Hint(12, 1, "city", "上海", 0.9);
+  Hint(14, 1, "city", "上海", 0.8);
+  EXPECT_EQ(ExpectSameAsFreshLoad("first"), 2u);
+  EXPECT_EQ(Fact(2, "grade"), "三年级");
+  EXPECT_EQ(Fact(1, "city"), "上海");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 0u) << "nothing changed";
+  Hint(12, 1, "grade", "五年级", 0.9);
+  Hint(14, 1, "grade", "五年级", 0.9);
+  EXPECT_EQ(ExpectSameAsFreshLoad("a new hint"), 1u);
+  EXPECT_EQ(Fact(1, "grade"), "五年级");
+  // OCR read again: the check-ins' hints are replaced, here by none.
+  Exec("DELETE FROM hints WHERE checkin_id IN (11, 13)");
+  EXPECT_EQ(ExpectSameAsFreshLoad("hints deleted"), 1u);
+  EXPECT_EQ(Fact(2, "grade"), "");
+  Exec(
+      "INSERT INTO hint_reviews (member_id, field, value, decision,"
+      " by_user_id, at_ms) VALUES (1, 'city', '上海', 'rejected', 1, 0)");
+  EXPECT_EQ(ExpectSameAsFreshLoad("a review"), 1u);
+  EXPECT_EQ(Fact(1, "city"), "");
+}
+
+TEST_F(FactsDigestTest, AMergeRebuildsBothMembers) {
+  Hint(12, 1, "city", "上海", 0.9);
+  Hint(14, 1, "city", "上海", 0.8);
+  ASSERT_TRUE(Load().ok());
+  EXPECT_EQ(Fact(2, "city"), "");
+  Exec("UPDATE hints SET member_id = 2 WHERE member_id = 1");
+  EXPECT_EQ(ExpectSameAsFreshLoad("after the merge"), 2u);
+  EXPECT_EQ(Fact(2, "city"), "上海");
+  EXPECT_EQ(Fact(1, "city"), "");
+}
+
+}  // namespace
+}  // namespace qunying::storage

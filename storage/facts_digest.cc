@@ -1,0 +1,110 @@
+#include "storage/facts_digest.h"
+
+#include <unordered_map>
+
+#include "ocr/profile.h"
+
+namespace qunying::storage {
+namespace {
+
+ocr::HintDecision DecisionFromRow(const Statement& s) {
+  return {s.Text(1), s.Text(2), s.Text(3) == "accepted", s.Text(4)};
+}
+
+ocr::StoredHint HintFromRow(const Statement& s) {
+  ocr::StoredHint x;
+  x.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
+  x.checkin_id = s.Int(4);
+  x.member_id = s.Int(5);
+  return x;
+}
+
+FactsDigest::Facts FactsOf(const std::vector<ocr::StoredHint>& hints,
+                           const std::vector<ocr::HintDecision>& decided) {
+  FactsDigest::Facts out;
+  for (const auto& fact : ocr::BuildProfile(hints, decided)) {
+    if (fact.status != ocr::FactStatus::kReview)
+      out.emplace_back(fact.field, fact.best.value);
+  }
+  return out;
+}
+
+constexpr char kHintCols[] =
+    "SELECT field, value, confidence, line_no, checkin_id, member_id FROM"
+    " hints ";
+constexpr char kDecisionCols[] =
+    "SELECT member_id, field, value, decision, final_value FROM hint_reviews ";
+
+}  // namespace
+
+Status FactsDigest::ReadAll(Connection& c) {
+  facts_.Clear();
+  std::unordered_map<int64_t, std::vector<ocr::HintDecision>> decided;
+  QY_ASSIGN_OR_RETURN(Statement * d,
+                      c.Prepare(std::string(kDecisionCols) + "ORDER BY id"));
+  QY_RETURN_IF_ERROR(ForEachRow(d, [&](const Statement& s) {
+    decided[s.Int(0)].push_back(DecisionFromRow(s));
+  }));
+  QY_ASSIGN_OR_RETURN(Statement * h, c.Prepare(std::string(kHintCols) +
+                                               "ORDER BY member_id, id"));
+  std::vector<ocr::StoredHint> hints;
+  auto flush = [&] {
+    if (hints.empty()) return;
+    int64_t member = hints[0].member_id;
+    facts_.At(member) = FactsOf(hints, decided[member]);
+    ++rebuilt_;
+    hints.clear();
+  };
+  QY_RETURN_IF_ERROR(ForEachRow(h, [&](const Statement& s) {
+    if (!hints.empty() && hints[0].member_id != s.Int(5)) flush();
+    hints.push_back(HintFromRow(s));
+  }));
+  flush();
+  return Status::Ok();
+}
+
+Status FactsDigest::ReadChanged(Connection& c) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * changed,
+      c.Prepare("SELECT member_id FROM profile_changes WHERE seq > ?"));
+  changed->Bind(1, seq_);
+  std::vector<int64_t> members;
+  QY_RETURN_IF_ERROR(ForEachRow(
+      changed, [&](const Statement& s) { members.push_back(s.Int(0)); }));
+  QY_ASSIGN_OR_RETURN(Statement * d,
+                      c.Prepare(std::string(kDecisionCols) +
+                                "WHERE member_id = ? ORDER BY id"));
+  QY_ASSIGN_OR_RETURN(
+      Statement * h,
+      c.Prepare(std::string(kHintCols) + "WHERE member_id = ? ORDER BY id"));
+  for (int64_t member : members) {
+    std::vector<ocr::HintDecision> decided;
+    d->Reset();
+    d->Bind(1, member);
+    QY_RETURN_IF_ERROR(ForEachRow(
+        d, [&](const Statement& s) { decided.push_back(DecisionFromRow(s)); }));
+    std::vector<ocr::StoredHint> hints;
+    h->Reset();
+    h->Bind(1, member);
+    QY_RETURN_IF_ERROR(ForEachRow(
+        h, [&](const Statement& s) { hints.push_back(HintFromRow(s)); }));
+    // No hints, no facts (decisions alone name nothing to decide on).
+    Facts facts = hints.empty() ? Facts{} : FactsOf(hints, decided);
+    if (!facts.empty() || facts_.Find(member)) facts_.At(member) = facts;
+    ++rebuilt_;
+  }
+  return Status::Ok();
+}
+
+Status FactsDigest::Update(Connection& c) {
+  QY_ASSIGN_OR_RETURN(
+      int64_t seq,
+      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'profiles'"));
+  rebuilt_ = 0;
+  if (seq_ >= 0 && seq == seq_) return Status::Ok();
+  QY_RETURN_IF_ERROR(seq_ < 0 ? ReadAll(c) : ReadChanged(c));
+  seq_ = seq;
+  return Status::Ok();
+}
+
+}  // namespace qunying::storage
