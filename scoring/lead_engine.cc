@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <chrono>
 #include <optional>
 #include <sstream>
@@ -246,7 +245,7 @@ class LeadEngine::ChunkScorer {
     ScoredMember sm;
     sm.member_id = f.member_id;
     sm.content = r.points_key;
-    sm.inputs = MixHash(r.key, std::bit_cast<uint64_t>(r.probability));
+    sm.inputs = r.key;  // The probability follows from the key's parts.
     if (setup_.model) {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;

@@ -83,7 +83,7 @@ struct ScoredMember {
   // What the scores came from: LeadEngine's hashes, to know next pass
   // whether anything changed. `content` covers the features and rules
   // (what the points, texts and attributes come from); `inputs` adds the
-  // model and its probability.
+  // model (and so the probability).
   uint64_t content = 0, inputs = 0;
 };
 

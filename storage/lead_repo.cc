@@ -118,7 +118,7 @@ Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
   QY_ASSIGN_OR_RETURN(
       Statement * up,
       c.Prepare("UPDATE leads SET probability = ?, model_id = ?,"
-                " updated_at_ms = ? WHERE id = ? AND NOT frozen"));
+                " updated_at_ms = ? WHERE id = ?"));
   up->Bind(1, *m.probability).Bind(2, m.model_id).Bind(3, now);
   return up->Bind(4, lead_id).Run();
 }
@@ -131,13 +131,11 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
       Statement * up,
       c.Prepare("UPDATE leads SET score = ?, fit = ?, engagement = ?,"
                 " intent = ?, tier = ?, updated_at_ms = ?,"
-                " probability = CASE WHEN frozen THEN probability"
-                " ELSE COALESCE(?, probability) END,"
-                " model_id = CASE WHEN frozen THEN model_id"
-                " ELSE COALESCE(?, model_id) END, digest = ? WHERE id = ?"));
+                " probability = COALESCE(?, probability),"
+                " model_id = COALESCE(?, model_id), digest = ? WHERE id = ?"));
   up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
   up->Bind(4, p.intent).Bind(5, p.tier).Bind(6, now).Bind(9, digest);
-  if (m.probability)
+  if (m.probability && !k.frozen)
     up->Bind(7, *m.probability).Bind(8, m.model_id);
   else
     up->BindNull(7).BindNull(8);

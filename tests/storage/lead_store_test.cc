@@ -348,6 +348,14 @@ TEST_F(LeadStoreTest, AContactedLeadKeepsItsProbabilityUnderANewModel) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->probability, before.probability);
   EXPECT_EQ(after->model_id, 1);
+  // New activity rewrites the scores, still not the probability.
+  Checkin(2, 2, 2, 2);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto rescored = store_->Get(before.id);
+  ASSERT_TRUE(rescored.ok());
+  EXPECT_GT(rescored->score, before.score);
+  EXPECT_EQ(rescored->probability, before.probability);
+  EXPECT_EQ(rescored->model_id, 1);
 }
 
 TEST_F(LeadStoreTest, AProbabilityThresholdMakesLeadsOfAnyMember) {
