@@ -3,21 +3,10 @@
 #include <unordered_map>
 
 #include "ocr/profile.h"
+#include "storage/hint_rows.h"
 
 namespace qunying::storage {
 namespace {
-
-ocr::HintDecision DecisionFromRow(const Statement& s) {
-  return {s.Text(1), s.Text(2), s.Text(3) == "accepted", s.Text(4)};
-}
-
-ocr::StoredHint HintFromRow(const Statement& s) {
-  ocr::StoredHint x;
-  x.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
-  x.checkin_id = s.Int(4);
-  x.member_id = s.Int(5);
-  return x;
-}
 
 FactsDigest::Facts FactsOf(const std::vector<ocr::StoredHint>& hints,
                            const std::vector<ocr::HintDecision>& decided) {
@@ -29,12 +18,6 @@ FactsDigest::Facts FactsOf(const std::vector<ocr::StoredHint>& hints,
   return out;
 }
 
-constexpr char kHintCols[] =
-    "SELECT field, value, confidence, line_no, checkin_id, member_id FROM"
-    " hints ";
-constexpr char kDecisionCols[] =
-    "SELECT member_id, field, value, decision, final_value FROM hint_reviews ";
-
 }  // namespace
 
 Status FactsDigest::ReadAll(Connection& c) {
@@ -43,7 +26,7 @@ Status FactsDigest::ReadAll(Connection& c) {
   QY_ASSIGN_OR_RETURN(Statement * d,
                       c.Prepare(std::string(kDecisionCols) + "ORDER BY id"));
   QY_RETURN_IF_ERROR(ForEachRow(d, [&](const Statement& s) {
-    decided[s.Int(0)].push_back(DecisionFromRow(s));
+    decided[s.Int(4)].push_back(DecisionFromRow(s));
   }));
   QY_ASSIGN_OR_RETURN(Statement * h, c.Prepare(std::string(kHintCols) +
                                                "ORDER BY member_id, id"));

@@ -2,6 +2,7 @@
 
 #include "ocr/profile.h"
 #include "storage/audit.h"
+#include "storage/hint_rows.h"
 
 namespace qunying::storage {
 
@@ -160,19 +161,13 @@ Result<std::vector<ocr::StoredHint>> SqliteOcrJobStore::HintsFor(
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare(
-            "SELECT field, value, confidence, line_no, checkin_id, member_id "
-            "FROM hints"
-            " WHERE (?1 > 0 AND checkin_id = ?1) OR (?1 = 0 AND member_id = ?2)"
-            " ORDER BY field, confidence DESC, id LIMIT 500"));
+        c.Prepare(std::string(kHintCols) +
+                  "WHERE (?1 > 0 AND checkin_id = ?1) OR (?1 = 0 AND"
+                  " member_id = ?2) ORDER BY field, confidence DESC, id"
+                  " LIMIT 500"));
     st->Bind(1, checkin_id).Bind(2, member_id);
-    return ForEachRow(st, [&](const Statement& s) {
-      ocr::StoredHint h;
-      h.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
-      h.checkin_id = s.Int(4);
-      h.member_id = s.Int(5);
-      out.push_back(std::move(h));
-    });
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(HintFromRow(s)); });
   }));
   return out;
 }
@@ -181,14 +176,12 @@ Result<std::vector<ocr::HintDecision>> SqliteOcrJobStore::DecisionsFor(
     int64_t member_id) {
   std::vector<ocr::HintDecision> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT field, value, decision, final_value FROM"
-                  " hint_reviews WHERE member_id = ? ORDER BY id"));
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare(std::string(kDecisionCols) +
+                                  "WHERE member_id = ? ORDER BY id"));
     st->Bind(1, member_id);
-    return ForEachRow(st, [&](const Statement& s) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2) == "accepted", s.Text(3)});
-    });
+    return ForEachRow(
+        st, [&](const Statement& s) { out.push_back(DecisionFromRow(s)); });
   }));
   return out;
 }
