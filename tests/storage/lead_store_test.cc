@@ -137,6 +137,35 @@ class LeadStoreTest : public ::testing::Test {
     return lead.ok() ? *lead : scoring::Lead{};
   }
 
+  // Loads at `now` with the long-lived store (whose digests are brought
+  // up to date) and with a fresh one (which reads everything), and
+  // expects the same features: the fields the digests give, and the
+  // fingerprint, which covers every field.
+  void ExpectSameAsFreshLoad(const char* when, int64_t now = kNow) {
+    auto kept = Load(now);
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    SqliteLeadStore fresh(db_.get());
+    std::vector<scoring::MemberFeatures> want;
+    ASSERT_TRUE(fresh.LoadFeatures(now, dict_, &want).ok());
+    ASSERT_EQ(kept->size(), want.size()) << when;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const auto& a = (*kept)[i];
+      const auto& b = want[i];
+      SCOPED_TRACE(std::string(when) + ", member " +
+                   std::to_string(b.member_id));
+      EXPECT_EQ(a.member_id, b.member_id);
+      EXPECT_EQ(a.checkins, b.checkins);
+      EXPECT_EQ(a.makeups, b.makeups);
+      EXPECT_EQ(a.longest_streak, b.longest_streak);
+      EXPECT_EQ(a.recency_days, b.recency_days);
+      EXPECT_EQ(a.intent_found, b.intent_found);
+      EXPECT_EQ(a.dwell_s_30d, b.dwell_s_30d);
+      EXPECT_EQ(a.content_reads_30d, b.content_reads_30d);
+      EXPECT_EQ(a.facts, b.facts);
+      EXPECT_EQ(scoring::Fingerprint(a), scoring::Fingerprint(b));
+    }
+  }
+
   TempDir dir_;
   std::unique_ptr<Database> db_;
   FakeClock clock_{kNow};
@@ -492,28 +521,7 @@ namespace {
 
 // The digest kept between passes must give what reading every check-in
 // again gives: the test compares each load with one by a fresh store.
-class CheckinDigestTest : public LeadStoreTest {
- protected:
-  void ExpectSameAsFreshLoad(const char* when) {
-    auto kept = Load();
-    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
-    SqliteLeadStore fresh(db_.get());
-    std::vector<scoring::MemberFeatures> want;
-    ASSERT_TRUE(fresh.LoadFeatures(kNow, dict_, &want).ok());
-    ASSERT_TRUE(fresh.digest_rebuilt());
-    ASSERT_EQ(kept->size(), want.size()) << when;
-    for (size_t i = 0; i < want.size(); ++i) {
-      const auto& a = (*kept)[i];
-      const auto& b = want[i];
-      EXPECT_EQ(a.member_id, b.member_id) << when;
-      EXPECT_EQ(a.checkins, b.checkins) << when << " member " << b.member_id;
-      EXPECT_EQ(a.makeups, b.makeups) << when;
-      EXPECT_EQ(a.longest_streak, b.longest_streak) << when;
-      EXPECT_EQ(a.recency_days, b.recency_days) << when;
-      EXPECT_EQ(a.intent_found, b.intent_found) << when;
-    }
-  }
-};
+class CheckinDigestTest : public LeadStoreTest {};
 
 TEST_F(CheckinDigestTest, ReadsOnlyTheCheckinsAddedSinceTheLastPass) {
   for (int d : {1, 2}) Checkin(10 + d, 2, 2, d);
@@ -600,25 +608,6 @@ class EventDigestTest : public LeadStoreTest {
         "', " + std::to_string(dwell_ms) + ", " + std::to_string(ts_ms) +
         ", 'e" + std::to_string(id) + "', 0)");
   }
-  // Loads at `now` with the long-lived store and with a fresh one, and
-  // expects the same features (by fingerprint, which covers every field).
-  void ExpectSameAsFreshLoad(int64_t now, const char* when) {
-    auto kept = Load(now);
-    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
-    SqliteLeadStore fresh(db_.get());
-    std::vector<scoring::MemberFeatures> want;
-    ASSERT_TRUE(fresh.LoadFeatures(now, dict_, &want).ok());
-    ASSERT_TRUE(fresh.event_digest_rebuilt());
-    ASSERT_EQ(kept->size(), want.size()) << when;
-    for (size_t i = 0; i < want.size(); ++i) {
-      const auto& a = (*kept)[i];
-      const auto& b = want[i];
-      EXPECT_EQ(a.dwell_s_30d, b.dwell_s_30d) << when << " " << b.member_id;
-      EXPECT_EQ(a.content_reads_30d, b.content_reads_30d) << when;
-      EXPECT_EQ(a.recency_days, b.recency_days) << when;
-      EXPECT_EQ(scoring::Fingerprint(a), scoring::Fingerprint(b)) << when;
-    }
-  }
   int64_t Dwell(int64_t now, int member) {
     auto all = Load(now);
     EXPECT_TRUE(all.ok());
@@ -638,10 +627,10 @@ TEST_F(EventDigestTest, EventsLeaveTheWindowAsTimeMovesOn) {
   const int64_t later = kNow + 2 * kDay;
   EXPECT_EQ(Dwell(later, 2), 18);
   EXPECT_FALSE(store_->event_digest_rebuilt()) << "read everything again";
-  ExpectSameAsFreshLoad(later, "two days on");
+  ExpectSameAsFreshLoad("two days on", later);
   // A late event already outside the window counts for recency only.
   Event(5, 1, "page_view", 9000, later - 35 * kDay);
-  ExpectSameAsFreshLoad(later, "a late event");
+  ExpectSameAsFreshLoad("a late event", later);
   EXPECT_FALSE(store_->event_digest_rebuilt());
 }
 
@@ -650,7 +639,7 @@ TEST_F(EventDigestTest, AMergeThatMovesEventsIsReadAgainInFull) {
   Event(2, 1, "page_view", 7000, kNow - 3 * kDay);
   ASSERT_TRUE(Load().ok());
   Exec("UPDATE events SET member_id = 1 WHERE member_id = 2");
-  ExpectSameAsFreshLoad(kNow, "after the merge");
+  ExpectSameAsFreshLoad("after the merge");
   EXPECT_TRUE(store_->event_digest_rebuilt());
   EXPECT_EQ(Dwell(kNow, 1), 57);
   EXPECT_EQ(Dwell(kNow, 2), 0);
@@ -689,22 +678,6 @@ class FactsDigestTest : public LeadStoreTest {
         field + "', '" + value + "', " + std::to_string(confidence) +
         ", 0, 0)");
   }
-  // Loads with the long-lived store and a fresh one; expects the same
-  // facts, and returns how many members the long-lived one rebuilt.
-  size_t ExpectSameAsFreshLoad(const char* when) {
-    auto kept = Load();
-    EXPECT_TRUE(kept.ok()) << kept.status().ToString();
-    SqliteLeadStore fresh(db_.get());
-    std::vector<scoring::MemberFeatures> want;
-    EXPECT_TRUE(fresh.LoadFeatures(kNow, dict_, &want).ok());
-    if (!kept.ok() || kept->size() != want.size()) {
-      ADD_FAILURE() << when;
-      return 0;
-    }
-    for (size_t i = 0; i < want.size(); ++i)
-      EXPECT_EQ((*kept)[i].facts, want[i].facts) << when;
-    return store_->facts_members_rebuilt();
-  }
   std::string Fact(int member, const std::string& field) {
     auto all = Load();
     EXPECT_TRUE(all.ok());
@@ -720,22 +693,26 @@ TEST_F(FactsDigestTest, OnlyMembersWhoseHintsChangedAreBuiltAgain) {
   Hint(13, 2, "grade", "三年级", 0.6);
   Hint(12, 1, "city", "上海", 0.9);
   Hint(14, 1, "city", "上海", 0.8);
-  EXPECT_EQ(ExpectSameAsFreshLoad("first"), 2u);
+  ExpectSameAsFreshLoad("first");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 2u);
   EXPECT_EQ(Fact(2, "grade"), "三年级");
   EXPECT_EQ(Fact(1, "city"), "上海");
   EXPECT_EQ(store_->facts_members_rebuilt(), 0u) << "nothing changed";
   Hint(12, 1, "grade", "五年级", 0.9);
   Hint(14, 1, "grade", "五年级", 0.9);
-  EXPECT_EQ(ExpectSameAsFreshLoad("a new hint"), 1u);
+  ExpectSameAsFreshLoad("a new hint");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 1u);
   EXPECT_EQ(Fact(1, "grade"), "五年级");
   // OCR read again: the check-ins' hints are replaced, here by none.
   Exec("DELETE FROM hints WHERE checkin_id IN (11, 13)");
-  EXPECT_EQ(ExpectSameAsFreshLoad("hints deleted"), 1u);
+  ExpectSameAsFreshLoad("hints deleted");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 1u);
   EXPECT_EQ(Fact(2, "grade"), "");
   Exec(
       "INSERT INTO hint_reviews (member_id, field, value, decision,"
       " by_user_id, at_ms) VALUES (1, 'city', '上海', 'rejected', 1, 0)");
-  EXPECT_EQ(ExpectSameAsFreshLoad("a review"), 1u);
+  ExpectSameAsFreshLoad("a review");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 1u);
   EXPECT_EQ(Fact(1, "city"), "");
 }
 
@@ -745,7 +722,8 @@ TEST_F(FactsDigestTest, AMergeRebuildsBothMembers) {
   ASSERT_TRUE(Load().ok());
   EXPECT_EQ(Fact(2, "city"), "");
   Exec("UPDATE hints SET member_id = 2 WHERE member_id = 1");
-  EXPECT_EQ(ExpectSameAsFreshLoad("after the merge"), 2u);
+  ExpectSameAsFreshLoad("after the merge");
+  EXPECT_EQ(store_->facts_members_rebuilt(), 2u);
   EXPECT_EQ(Fact(2, "city"), "上海");
   EXPECT_EQ(Fact(1, "city"), "");
 }
