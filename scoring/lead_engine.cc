@@ -120,15 +120,22 @@ Result<RescoreReport> LeadEngine::Rescore() {
 
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
-  QY_ASSIGN_OR_RETURN(auto scored,
-                      ScoreWith(setup, features, leads, &memory_, &report));
+  ScoredParts& scored = memory_.kept;
+  QY_RETURN_IF_ERROR(
+      ScoreWith(setup, features, leads, &memory_, &report, &scored));
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
-  QY_ASSIGN_OR_RETURN(report.created,
-                      store_->ApplyScores(scored, clock_->NowMillis()));
-  for (const ScoredMember& m : scored)
-    memory_.written[m.member_id] = {m.content, m.inputs};
+  Result<int> created = store_->ApplyScores(scored, clock_->NowMillis());
+  for (auto& part : scored) {
+    if (created.ok()) {
+      for (const ScoredMember& m : part)
+        memory_.written[m.member_id] = {m.content, m.inputs};
+    }
+    part.clear();  // Their texts go; the parts' capacity stays.
+  }
+  QY_RETURN_IF_ERROR(created.status());
+  report.created = *created;
   report.write_ms = MsSince(t0);
   return report;
 }
@@ -137,7 +144,14 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
   RescoreReport report;
-  return ScoreWith(CurrentSetup(), features, with_lead, nullptr, &report);
+  ScoredParts parts;
+  QY_RETURN_IF_ERROR(
+      ScoreWith(CurrentSetup(), features, with_lead, nullptr, &report, &parts));
+  std::vector<ScoredMember> out;
+  for (auto& part : parts)
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  return out;
 }
 
 // One thread's share of a pass: scores a run of members block by block.
@@ -150,8 +164,10 @@ class LeadEngine::ChunkScorer {
  public:
   ChunkScorer(const Setup& setup, const MemberEncoder* encoder,
               const std::vector<MemberFeatures>& features,
-              const std::unordered_set<int64_t>& with_lead, PassMemory* memory)
-      : setup_(setup),
+              const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+              std::vector<ScoredMember>* kept)
+      : kept_(kept),
+        setup_(setup),
         encoder_(encoder),
         features_(features),
         with_lead_(with_lead),
@@ -170,7 +186,6 @@ class LeadEngine::ChunkScorer {
     return Status::Ok();
   }
 
-  std::vector<ScoredMember> kept;
   size_t unchanged = 0, reused = 0, probability_only = 0;
 
  private:
@@ -260,16 +275,19 @@ class LeadEngine::ChunkScorer {
       if (known && it->second.content == sm.content) {
         sm.probability_only = true;
         ++probability_only;
-        kept.push_back(std::move(sm));
+        kept_->push_back(std::move(sm));
         return;
       }
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.factors_text = EncodeFactors(sm.points.factors);
     sm.points.factors = {};
-    sm.attributes_text = EncodeAttributes(ToAttributes(f, rules));
-    kept.push_back(std::move(sm));
+    sm.attributes_text = AttributesText(f, rules);
+    sm.digest = ScoreDigest(sm.points, sm.factors_text, sm.attributes_text);
+    kept_->push_back(std::move(sm));
   }
+
+  std::vector<ScoredMember>* kept_;  // Where kept members go.
 
   const Setup& setup_;
   const MemberEncoder* encoder_;  // Null without a model.
@@ -282,19 +300,23 @@ class LeadEngine::ChunkScorer {
   std::array<Row, kBlock> rows_;
 };
 
-Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
-    const Setup& setup, const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-    RescoreReport* report) const {
+Status LeadEngine::ScoreWith(const Setup& setup,
+                             const std::vector<MemberFeatures>& features,
+                             const std::unordered_set<int64_t>& with_lead,
+                             PassMemory* memory, RescoreReport* report,
+                             ScoredParts* out) const {
   std::optional<MemberEncoder> encoder;
   if (setup.model) encoder.emplace(setup.model->schema, setup.rules);
   const size_t n = features.size();
   const size_t threads = ParallelThreads(n);
   if (memory) memory->scores.resize(n);
+  out->resize(threads);
   std::vector<std::unique_ptr<ChunkScorer>> parts;
   for (size_t t = 0; t < threads; ++t) {
-    parts.push_back(std::make_unique<ChunkScorer>(
-        setup, encoder ? &*encoder : nullptr, features, with_lead, memory));
+    (*out)[t].clear();  // Its capacity stays for this pass.
+    parts.push_back(
+        std::make_unique<ChunkScorer>(setup, encoder ? &*encoder : nullptr,
+                                      features, with_lead, memory, &(*out)[t]));
   }
   std::vector<Status> status(threads);
   auto run = [&](size_t t) {
@@ -307,17 +329,12 @@ Result<std::vector<ScoredMember>> LeadEngine::ScoreWith(
   run(0);
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
-  std::vector<ScoredMember> out;
-  size_t kept = 0;
-  for (const auto& part : parts) kept += part->kept.size();
-  out.reserve(kept);
   for (auto& part : parts) {
     report->unchanged += part->unchanged;
     report->reused += part->reused;
     report->probability_only += part->probability_only;
-    for (auto& m : part->kept) out.push_back(std::move(m));
   }
-  return out;
+  return Status::Ok();
 }
 
 Result<TrainReport> LeadEngine::Train(int64_t actor) {

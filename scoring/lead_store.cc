@@ -1,34 +1,42 @@
 #include "scoring/lead_store.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
+#include <string_view>
 
 namespace qunying::scoring {
 namespace {
 
-// Appends `s` with backslash, tab and newline escaped.
-void AppendEscaped(std::string& out, const std::string& s) {
-  for (char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
+// Appends `s` with backslash, tab and newline escaped, copying the runs
+// between escapes whole rather than a character at a time (every lead's
+// texts are written this way on a pass after new rules).
+void AppendEscaped(std::string& out, std::string_view s) {
+  const char* run = s.data();
+  const char* end = s.data() + s.size();
+  for (const char* p = run; p != end; ++p) {
+    char c = *p;
+    if (c != '\\' && c != '\t' && c != '\n') continue;
+    out.append(run, p);
+    out += c == '\\' ? "\\\\" : c == '\t' ? "\\t" : "\\n";
+    run = p + 1;
   }
+  out.append(run, end);
 }
 
 // The shortest text that reads back as the same double.
 void AppendNumber(std::string& out, double d) {
   char buf[32];
+  // Most inputs are small whole numbers (check-ins, campaigns), which the
+  // integer conversion writes several times faster and, below 100,000,
+  // alike: there the shortest form is never the exponent one ("1e+05").
+  if (d == std::trunc(d) && std::abs(d) < 100000 && !std::signbit(d)) {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, int64_t(d));
+    out.append(buf, end);
+    return;
+  }
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
   out.append(buf, ec == std::errc() ? end : buf);
 }
@@ -87,6 +95,23 @@ std::string EncodeAttributes(const Attributes& a) {
   return out;
 }
 
+std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules) {
+  std::string out;
+  out.reserve(384);
+  ForEachAttribute(f, rules, [&](const AttributeView& v) {
+    AppendEscaped(out, v.name);
+    if (v.text) {
+      out += "\ts\t";
+      AppendEscaped(out, *v.text);
+    } else {
+      out += "\tn\t";
+      AppendNumber(out, v.number);
+    }
+    out += '\n';
+  });
+  return out;
+}
+
 Attributes DecodeAttributes(const std::string& text) {
   Attributes a;
   for (const auto& f : Lines(text)) {
@@ -103,6 +128,11 @@ Attributes DecodeAttributes(const std::string& text) {
 
 std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
   std::string out;
+  size_t size = 0;
+  for (const auto& f : factors)
+    size +=
+        f.part.size() + f.name.size() + f.value.size() + f.label.size() + 32;
+  out.reserve(size);
   for (const auto& f : factors) {
     for (const std::string* part : {&f.part, &f.name, &f.value, &f.label}) {
       AppendEscaped(out, *part);
@@ -112,6 +142,37 @@ std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
     out += '\n';
   }
   return out;
+}
+
+int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
+                    const std::string& attributes_text) {
+  // Eight bytes a step (a byte-wise FNV-1a here took 0.45 s of the write
+  // phase for 278,000 leads); each word multiplied and folded.
+  uint64_t h = 0x2545F4914F6CDD1DULL;
+  auto mix = [&](uint64_t w) {
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  };
+  auto mix_bytes = [&](const std::string& t) {
+    size_t i = 0;
+    for (; i + 8 <= t.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, t.data() + i, 8);
+      mix(w);
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, t.data() + i, t.size() - i);
+    mix(tail);
+    mix(t.size());  // "ab" + "" and "a" + "b" differ.
+  };
+  for (double v : {p.total, p.fit, p.engagement, p.intent}) {
+    uint64_t w;
+    std::memcpy(&w, &v, 8);
+    mix(w);
+  }
+  for (const std::string* t : {&p.tier, &factors_text, &attributes_text})
+    mix_bytes(*t);
+  return static_cast<int64_t>(h);
 }
 
 std::vector<PointsFactor> DecodeFactors(const std::string& text) {

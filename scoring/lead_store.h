@@ -85,7 +85,14 @@ struct ScoredMember {
   // (what the points, texts and attributes come from); `inputs` adds the
   // model (and so the probability).
   uint64_t content = 0, inputs = 0;
+  // ScoreDigest of the points and texts, stored with the lead: a lead
+  // whose stored digest equals it is not rewritten (unless its probability
+  // changed), across restarts too.
+  int64_t digest = 0;
 };
+
+// Scored members in parts, each part in member order.
+using ScoredParts = std::vector<std::vector<ScoredMember>>;
 
 struct ImportRow {
   std::string external_id;
@@ -134,8 +141,10 @@ class LeadStore {
   // have changed), and refreshes scores of open leads (model inputs and
   // probability only while not frozen; for a `probability_only` member,
   // the probability alone). A row whose stored values equal the new ones
-  // is not rewritten. Returns the number of leads created.
-  virtual Result<int> ApplyScores(const std::vector<ScoredMember>& scored,
+  // is not rewritten. `scored` comes in parts (one per scoring thread, so
+  // that they need not be copied into one); a member is in one part at
+  // most. Returns the number of leads created.
+  virtual Result<int> ApplyScores(const ScoredParts& scored,
                                   int64_t now_ms) = 0;
   // Members who have an open lead.
   virtual Result<std::vector<int64_t>> MembersWithOpenLeads() = 0;
@@ -202,8 +211,15 @@ class LeadStore {
 // Attributes and points factors as text for storage (tab-separated,
 // escaped), and back.
 std::string EncodeAttributes(const Attributes& a);
+// EncodeAttributes(ToAttributes(f, rules)), without building the map.
+std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
 Attributes DecodeAttributes(const std::string& text);
 std::string EncodeFactors(const std::vector<PointsFactor>& f);
+// A 64-bit hash of the scores, tier and texts a rescoring pass writes to a
+// lead (not the probability, which is compared on its own so that a new
+// model changes it alone). Stable across builds and restarts: stored.
+int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
+                    const std::string& attributes_text);
 std::vector<PointsFactor> DecodeFactors(const std::string& text);
 
 }  // namespace qunying::scoring

@@ -190,6 +190,7 @@ std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
 PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
                         bool explain) {
   PointsScore s;
+  if (explain) s.factors.reserve(12);  // Fit, six engagement, some intent.
   AddFit(f, rules.fit, explain, s);
   AddEngagement(f, rules.engagement, explain, s);
   s.engagement = std::clamp(s.engagement, 0.0, 100.0);
@@ -222,28 +223,41 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
   return s;
 }
 
-Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules) {
-  Attributes a;
+void ForEachAttribute(const MemberFeatures& f, const ScoringRules& rules,
+                      const std::function<void(const AttributeView&)>& fn) {
+  auto number = [&](std::string_view name, double v) { fn({name, v}); };
+  auto fact = [&](std::string_view name) {
+    auto it = f.facts.find(std::string(name));
+    if (it != f.facts.end()) fn({name, 0, &it->second});
+  };
   double done = f.checkins - f.makeups * (1 - rules.engagement.makeup_weight);
-  a["completion_rate"] = f.campaign_days > 0 ? done / f.campaign_days : 0.0;
-  a["checkins"] = double(f.checkins);
-  a["makeups"] = double(f.makeups);
-  a["longest_streak"] = double(f.longest_streak);
-  a["dwell_min_30d"] = f.dwell_s_30d / 60.0;
-  a["content_reads_30d"] = double(f.content_reads_30d);
-  if (f.recency_days >= 0) a["recency_days"] = f.recency_days;
-  a["campaigns"] = double(f.campaigns);
-  a["paid_yuan"] = f.paid_fen / 100.0;
   double intent = 0;
   ForEachIntent(f, rules.intent,
                 [&](const IntentPhrase& p) { intent += p.weight; });
-  a["intent"] = intent;
-  for (const char* field : {"grade", "city", "occupation"}) {
-    auto it = f.facts.find(field);
-    if (it != f.facts.end()) a[field] = it->second;
-  }
-  a["has_phone"] = f.facts.count("phone") ? 1.0 : 0.0;
-  a["has_school"] = f.facts.count("school") ? 1.0 : 0.0;
+  // Ascending by name: AttributesText relies on it.
+  number("campaigns", f.campaigns);
+  number("checkins", f.checkins);
+  fact("city");
+  number("completion_rate", f.campaign_days > 0 ? done / f.campaign_days : 0.0);
+  number("content_reads_30d", f.content_reads_30d);
+  number("dwell_min_30d", f.dwell_s_30d / 60.0);
+  fact("grade");
+  number("has_phone", f.facts.count("phone") ? 1.0 : 0.0);
+  number("has_school", f.facts.count("school") ? 1.0 : 0.0);
+  number("intent", intent);
+  number("longest_streak", f.longest_streak);
+  number("makeups", f.makeups);
+  fact("occupation");
+  number("paid_yuan", f.paid_fen / 100.0);
+  if (f.recency_days >= 0) number("recency_days", f.recency_days);
+}
+
+Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules) {
+  Attributes a;
+  ForEachAttribute(f, rules, [&](const AttributeView& v) {
+    a.emplace(std::string(v.name),
+              v.text ? AttrValue(*v.text) : AttrValue(v.number));
+  });
   return a;
 }
 

@@ -5,6 +5,7 @@
 #ifndef QUNYING_SCORING_POINTS_H_
 #define QUNYING_SCORING_POINTS_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,19 @@ void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,
 // Model inputs: the engagement and history numbers, intent score, and the
 // fit facts as categories. Everything here is known before contact.
 Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules);
+
+// One of ToAttributes' inputs, without copies: a number, or a text when
+// `text` is set.
+struct AttributeView {
+  std::string_view name;
+  double number = 0;
+  const std::string* text = nullptr;
+};
+// Calls `fn` for each input ToAttributes holds, in ascending name order
+// (an Attributes map's order), so that a caller can write them out
+// without building the map (AttributesText).
+void ForEachAttribute(const MemberFeatures& f, const ScoringRules& rules,
+                      const std::function<void(const AttributeView&)>& fn);
 
 }  // namespace qunying::scoring
 

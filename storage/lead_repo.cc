@@ -1,4 +1,5 @@
 // SqliteLeadStore: leads, their events, claims, imports, models and rules.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -36,22 +37,6 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
                                 "not contacted within the SLA"));
   }
   return static_cast<int>(ids.size());
-}
-
-// FNV-1a over the scores, texts and attributes a rescoring pass writes to
-// a lead (the probability is compared on its own, so that a new model
-// changes it alone): equal digests mean they need not be rewritten.
-int64_t Digest(const scoring::PointsScore& p, const std::string& factors,
-               const std::string& attributes) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&](const void* data, size_t n) {
-    const auto* b = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
-  };
-  for (double v : {p.total, p.fit, p.engagement, p.intent}) mix(&v, sizeof v);
-  for (const std::string* t : {&p.tier, &factors, &attributes})
-    mix(t->data(), t->size()), mix("\0", 1);
-  return static_cast<int64_t>(h);
 }
 
 // A scored member's lead as stored, for ApplyScores to tell what changed.
@@ -92,7 +77,7 @@ Status PutLeadTexts(Connection& c, int64_t lead_id,
 }
 
 Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
-                        int64_t digest, int64_t now) {
+                        int64_t now) {
   const auto& p = m.points;
   QY_ASSIGN_OR_RETURN(
       Statement * ins,
@@ -102,7 +87,7 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
                 " VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
   ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
-  ins->Bind(8, now).Bind(9, now).Bind(10, digest);
+  ins->Bind(8, now).Bind(9, now).Bind(10, m.digest);
   if (m.probability)
     ins->Bind(6, *m.probability).Bind(11, m.model_id);
   else
@@ -125,7 +110,7 @@ Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
 
 // Frozen leads keep their model inputs and probability as of contact.
 Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
-                        const KnownLead& k, int64_t digest, int64_t now) {
+                        const KnownLead& k, int64_t now) {
   const auto& p = m.points;
   QY_ASSIGN_OR_RETURN(
       Statement * up,
@@ -134,7 +119,7 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                 " probability = COALESCE(?, probability),"
                 " model_id = COALESCE(?, model_id), digest = ? WHERE id = ?"));
   up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
-  up->Bind(4, p.intent).Bind(5, p.tier).Bind(6, now).Bind(9, digest);
+  up->Bind(4, p.intent).Bind(5, p.tier).Bind(6, now).Bind(9, m.digest);
   if (m.probability && !k.frozen)
     up->Bind(7, *m.probability).Bind(8, m.model_id);
   else
@@ -144,12 +129,36 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                       &m.factors_text);
 }
 
+// Writes what changed of one scored member's lead (see ApplyScores).
+Status ApplyScore(Connection& c,
+                  const std::unordered_map<int64_t, KnownLead>& known,
+                  const scoring::ScoredMember& m, int64_t now, int* created) {
+  auto it = known.find(m.member_id);
+  if (it == known.end()) {
+    if (m.probability_only) return Status::Ok();  // Its lead has gone since.
+    QY_RETURN_IF_ERROR(InsertScoredLead(c, m, now));
+    ++*created;
+    return Status::Ok();
+  }
+  const KnownLead& k = it->second;
+  if (!k.open) return Status::Ok();
+  if (m.probability_only) {
+    if (!k.ProbabilityChanges(m)) return Status::Ok();
+    return UpdateProbability(c, m, k.id, now);
+  }
+  if (k.digest == m.digest && !k.ProbabilityChanges(m)) return Status::Ok();
+  return UpdateScoredLead(c, m, k, now);
+}
+
 }  // namespace
 
-Result<int> SqliteLeadStore::ApplyScores(
-    const std::vector<scoring::ScoredMember>& scored, int64_t now) {
+Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
+                                         int64_t now) {
   int created = 0;
-  if (scored.empty()) return created;
+  if (std::all_of(scored.begin(), scored.end(),
+                  [](const auto& part) { return part.empty(); })) {
+    return created;
+  }
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     std::unordered_map<int64_t, KnownLead> known;
     QY_ASSIGN_OR_RETURN(
@@ -163,31 +172,15 @@ Result<int> SqliteLeadStore::ApplyScores(
       if (!s.IsNull(5)) k.probability = s.Double(5);
       k.model_id = s.Int(6);
     }));
-    for (const auto& m : scored) {
-      auto it = known.find(m.member_id);
-      if (it == known.end()) {
-        if (m.probability_only) continue;  // Its lead has gone since.
-        int64_t digest = Digest(m.points, m.factors_text, m.attributes_text);
-        QY_RETURN_IF_ERROR(InsertScoredLead(c, m, digest, now));
-        ++created;
-        continue;
+    for (const auto& part : scored) {
+      for (const auto& m : part) {
+        QY_RETURN_IF_ERROR(ApplyScore(c, known, m, now, &created));
       }
-      const KnownLead& k = it->second;
-      if (!k.open) continue;
-      if (m.probability_only) {
-        if (k.ProbabilityChanges(m))
-          QY_RETURN_IF_ERROR(UpdateProbability(c, m, k.id, now));
-        continue;
-      }
-      int64_t digest = Digest(m.points, m.factors_text, m.attributes_text);
-      if (k.digest == digest && !k.ProbabilityChanges(m)) continue;
-      QY_RETURN_IF_ERROR(UpdateScoredLead(c, m, k, digest, now));
     }
     return Status::Ok();
   }));
   return created;
 }
-
 Result<std::pair<int, int>> SqliteLeadStore::Import(
     const std::vector<scoring::ImportRow>& rows, int64_t actor, int64_t now) {
   std::pair<int, int> counts{0, 0};

@@ -32,7 +32,7 @@ class SqliteLeadStore : public scoring::LeadStore {
   // (FactsDigest): all with hints the first time, then those changed.
   size_t facts_members_rebuilt() const;
   struct LoadScratch;  // What LoadFeatures keeps (lead_features_repo.cc).
-  Result<int> ApplyScores(const std::vector<scoring::ScoredMember>& scored,
+  Result<int> ApplyScores(const scoring::ScoredParts& scored,
                           int64_t now_ms) override;
   Result<std::vector<int64_t>> MembersWithOpenLeads() override;
   Result<std::pair<int, int>> Import(

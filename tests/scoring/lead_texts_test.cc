@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "scoring/lead_store.h"
+#include "scoring/points.h"
+#include "scoring/synthetic.h"
+
+namespace qunying::scoring {
+namespace {
+
+TEST(LeadTextsTest, AttributesTextIsTheEncodedMapWithoutBuildingIt) {
+  ScoringRules rules = ScoringRules::Defaults();
+  auto members = GenerateCommunity(2000, 11);
+  // The generator leaves some fields alone; vary them too.
+  for (size_t i = 0; i < members.size(); ++i) {
+    MemberFeatures& f = members[i].features;
+    if (i % 3 == 0) f.facts["occupation"] = "教师\t(兼职)\\n";
+    if (i % 5 == 0) f.facts["phone"] = "13800138000";
+    if (i % 7 == 0) f.facts["school"] = "实验小学";
+    if (i % 4 == 0) f.recency_days = -1;       // Never active.
+    if (i % 11 == 0) f.paid_fen = 12345678;    // 123,456.78 yuan.
+    if (i % 13 == 0) f.dwell_s_30d = 6000000;  // 100,000 minutes.
+    ASSERT_EQ(AttributesText(f, rules),
+              EncodeAttributes(ToAttributes(f, rules)))
+        << "member " << i;
+  }
+}
+
+TEST(LeadTextsTest, NumbersReadBackAsTheSameDouble) {
+  const double numbers[] = {
+      0,       1,     -1,  99999, 100000,  -99999, -100000,
+      123456,  1e20,  0.5, -0.0,  1.0 / 3, 2.5e-7, 4503599627370496.0,
+      99999.5, -12.25};
+  Attributes a;
+  for (size_t i = 0; i < std::size(numbers); ++i)
+    a["n" + std::to_string(i)] = numbers[i];
+  Attributes back = DecodeAttributes(EncodeAttributes(a));
+  ASSERT_EQ(back.size(), a.size());
+  for (size_t i = 0; i < std::size(numbers); ++i) {
+    double got = std::get<double>(back.at("n" + std::to_string(i)));
+    EXPECT_EQ(got, numbers[i]) << i;
+    EXPECT_EQ(std::signbit(got), std::signbit(numbers[i])) << i;
+  }
+}
+
+TEST(LeadTextsTest, WholeNumbersAreWrittenAsTheShortestDoubleForm) {
+  // Stored texts are digested (ScoreDigest): a number written differently
+  // than before would rewrite every lead once.
+  for (double v : {0.0, 1.0, 7.0, 10.0, 100.0, 10000.0, 12345.0, 99999.0,
+                   100000.0, 1e6, 123456.0, -3.0}) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    EXPECT_EQ(EncodeAttributes({{"x", v}}),
+              "x\tn\t" + std::string(buf, end) + "\n");
+  }
+}
+
+TEST(LeadTextsTest, EscapedTextsReadBackWhole) {
+  Attributes a = {{"name\twith\ttabs", std::string("a\\b\nc\td\\")},
+                  {"plain", std::string("三年级")},
+                  {"empty", std::string()},
+                  {"missing", std::monostate{}}};
+  EXPECT_EQ(DecodeAttributes(EncodeAttributes(a)), a);
+  std::vector<PointsFactor> factors = {
+      {"fit", "grade\\", "三年级\n", "年级：三\t年级", 40},
+      {"intent", "多少钱", "", "说过“多少钱”", -2.5}};
+  auto round = DecodeFactors(EncodeFactors(factors));
+  ASSERT_EQ(round.size(), factors.size());
+  for (size_t i = 0; i < factors.size(); ++i) {
+    EXPECT_EQ(round[i].part, factors[i].part);
+    EXPECT_EQ(round[i].name, factors[i].name);
+    EXPECT_EQ(round[i].value, factors[i].value);
+    EXPECT_EQ(round[i].label, factors[i].label);
+    EXPECT_EQ(round[i].points, factors[i].points);
+  }
+}
+
+TEST(LeadTextsTest, DigestChangesWithEveryPartItCovers) {
+  PointsScore p;
+  p.total = 61.5;
+  p.fit = 40;
+  p.engagement = 70.25;
+  p.intent = 12;
+  p.tier = "A2";
+  const std::string factors = "fit\tgrade\t三年级\t年级：三年级\t40\n";
+  const std::string attributes = "checkins\tn\t18\n";
+  int64_t h = ScoreDigest(p, factors, attributes);
+  EXPECT_EQ(ScoreDigest(p, factors, attributes), h);
+  using Change = std::function<void(PointsScore&, std::string&, std::string&)>;
+  std::vector<Change> changes = {
+      [](PointsScore& s, std::string&, std::string&) { s.total += 0.1; },
+      [](PointsScore& s, std::string&, std::string&) { s.fit = 0; },
+      [](PointsScore& s, std::string&, std::string&) { s.engagement = 70; },
+      [](PointsScore& s, std::string&, std::string&) { s.intent = 13; },
+      [](PointsScore& s, std::string&, std::string&) { s.tier = "A3"; },
+      [](PointsScore&, std::string& f, std::string&) { f.back() = ' '; },
+      [](PointsScore&, std::string& f, std::string&) { f += '\n'; },
+      [](PointsScore&, std::string&, std::string& a) { a[10] = '9'; },
+      [](PointsScore&, std::string&, std::string& a) { a.clear(); },
+      // The same bytes split differently between the two texts.
+      [](PointsScore&, std::string& f, std::string& a) {
+        a = f.substr(f.size() - 3) + a;
+        f.resize(f.size() - 3);
+      },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    PointsScore q = p;
+    std::string f = factors, a = attributes;
+    changes[i](q, f, a);
+    EXPECT_NE(ScoreDigest(q, f, a), h) << "change " << i;
+  }
+}
+
+}  // namespace
+}  // namespace qunying::scoring
