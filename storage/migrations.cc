@@ -422,6 +422,20 @@ CREATE TRIGGER hint_reviews_delete AFTER DELETE ON hint_reviews BEGIN
     WHERE e.name = 'profiles';
 END;
 )sql"},
+      // The enrollments' epoch, for the lead pass's rows kept between
+      // passes (storage/lead_features_repo.cc; see migration 11). Only the
+      // columns the pass reads count: moving a member to another group
+      // does not make it read every enrollment again.
+      {15, "enrollments_epoch", R"sql(
+INSERT INTO table_epochs (name, epoch) VALUES ('enrollments', 0);
+CREATE TRIGGER enrollments_updated
+  AFTER UPDATE OF member_id, campaign_id, paid_fen ON enrollments BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'enrollments';
+END;
+CREATE TRIGGER enrollments_deleted AFTER DELETE ON enrollments BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'enrollments';
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -28,6 +28,9 @@ class SqliteLeadStore : public scoring::LeadStore {
   bool digest_rebuilt() const;
   // Whether the last LoadFeatures read every event again (EventDigest).
   bool event_digest_rebuilt() const;
+  // Whether the last LoadFeatures read every enrollment (the first time,
+  // and after one was changed or deleted) rather than the new ones.
+  bool enrollments_reread() const;
   // Members whose profile facts the last LoadFeatures built again
   // (FactsDigest): all with hints the first time, then those changed.
   size_t facts_members_rebuilt() const;

@@ -730,3 +730,73 @@ TEST_F(FactsDigestTest, AMergeRebuildsBothMembers) {
 
 }  // namespace
 }  // namespace qunying::storage
+
+namespace qunying::storage {
+namespace {
+
+// The enrollment rows kept between passes against a fresh store's full
+// read: new enrollments are read alone; a changed payment, a merge and a
+// delete make the pass read every enrollment again.
+class EnrollmentRowsTest : public LeadStoreTest {};
+
+TEST_F(EnrollmentRowsTest, ReadsOnlyTheEnrollmentsAddedSinceTheLastPass) {
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  EXPECT_EQ(Of(*all, 1).campaigns, 1);
+  Exec(
+      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+      " enrolled_at_ms) VALUES (2, 1, 29900, 0)");
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(store_->enrollments_reread());
+  EXPECT_EQ(Of(*all, 1).campaigns, 2);
+  EXPECT_EQ(Of(*all, 1).paid_fen, 9900 + 29900);
+  ExpectSameAsFreshLoad("after an enrollment");
+  Exec(
+      "INSERT INTO members (id, openid, nickname, created_at_ms,"
+      " updated_at_ms) VALUES (3, 'c', 'C', 0, 0)");
+  Exec(
+      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+      " enrolled_at_ms) VALUES (2, 3, 100, 0)");
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(store_->enrollments_reread());
+  EXPECT_EQ(all->size(), 3u);
+  ExpectSameAsFreshLoad("after a new member enrolled");
+}
+
+TEST_F(EnrollmentRowsTest, AChangedPaymentAMergeOrADeleteIsReadAgainInFull) {
+  ASSERT_TRUE(Load().ok());
+  Exec("UPDATE enrollments SET paid_fen = 0 WHERE member_id = 2");
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  EXPECT_EQ(Of(*all, 2).paid_fen, 0);
+  ExpectSameAsFreshLoad("after a refund");
+  // What a merge does: member A's enrollment becomes member B's.
+  Exec("DELETE FROM enrollments WHERE member_id = 2 AND campaign_id = 1");
+  ASSERT_TRUE(Load().ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  Exec("UPDATE enrollments SET member_id = 2 WHERE member_id = 1");
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(Of(*all, 2).campaigns, 2);
+  ExpectSameAsFreshLoad("after a merge");
+}
+
+TEST_F(EnrollmentRowsTest, MovingAMemberToAnotherGroupReadsNothingAgain) {
+  ASSERT_TRUE(Load().ok());
+  Exec(
+      "INSERT INTO chat_groups (id, name, campaign_id, theme, series,"
+      " created_at_ms) VALUES (1, '2期群', 2, '阅读', '阅读', 0)");
+  Exec("UPDATE enrollments SET group_id = 1 WHERE campaign_id = 2");
+  ASSERT_TRUE(Load().ok());
+  EXPECT_FALSE(store_->enrollments_reread());
+  ExpectSameAsFreshLoad("after a group move");
+}
+
+}  // namespace
+}  // namespace qunying::storage
