@@ -11,9 +11,16 @@
 //     and words change), vs a bare COUNT(*) scan of the same check-ins;
 //  3. training on T synthetic outcomes (cross-validated AUC against the
 //     oracle's, i.e. the hidden true propensity's).
+// Beside each database pass a thread writes an event every 2 ms and
+// prints how long those writes waited (the pass's writes hold the single
+// writer). SLICE_MS and SLICE_N set SqliteLeadStoreOptions'
+// write_slice_ms and write_slice_members, to weigh that wait against the
+// write phase.
 // Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -227,6 +234,55 @@ void AddCheckins(storage::Database& db, int k, int64_t today) {
   }));
 }
 
+// Small writes beside a pass, as check-ins and claims would come: one
+// event every 2 ms, each timed from Write to its commit. The pass's own
+// write transactions hold the single writer, so these wait behind them.
+class WriteProbe {
+ public:
+  explicit WriteProbe(storage::Database* db, int64_t now)
+      : thread_([this, db, now] { Run(db, now); }) {}
+  // Stops and prints how long the writes waited.
+  void Report() {
+    stop_ = true;
+    thread_.join();
+    std::sort(ms_.begin(), ms_.end());
+    auto at = [&](double q) {
+      return ms_.empty() ? 0.0 : ms_[static_cast<size_t>(q * (ms_.size() - 1))];
+    };
+    std::printf(
+        "  %zu small writes beside it: median %.1f ms, p99 %.1f ms, max %.1f"
+        " ms\n",
+        ms_.size(), at(0.5), at(0.99), ms_.empty() ? 0.0 : ms_.back());
+  }
+
+ private:
+  void Run(storage::Database* db, int64_t now) {
+    for (int i = 0; !stop_; ++i) {
+      auto t0 = SteadyClock::now();
+      // Outside the 30-day window of a member's dwell, and older than
+      // their last event: the passes' features do not change.
+      Check(db->Write([&](storage::Connection& c) -> Status {
+        QY_ASSIGN_OR_RETURN(
+            auto* st,
+            c.Prepare("INSERT INTO events (member_id, type, page, dwell_ms,"
+                      " ts_ms, client_id, received_at_ms) VALUES (1,"
+                      " 'probe', '', 0, ?, ?, ?)"));
+        return st->Bind(1, now - 40 * 86400000LL)
+            .Bind(2, "probe-" + std::to_string(getpid()) + "-" +
+                         std::to_string(++sent_))
+            .Bind(3, now)
+            .Run();
+      }));
+      ms_.push_back(Ms(t0));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  std::atomic<bool> stop_{false};
+  static inline int64_t sent_ = 0;  // Unique client ids across probes.
+  std::vector<double> ms_;
+  std::thread thread_;
+};
+
 // LEAD_BENCH_DB=path keeps the database there and, when it exists
 // already, skips populating it (for profiling the passes; its leads are
 // then those of the last run).
@@ -256,7 +312,11 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
   }));
   double scan_ms = Ms(t0);
 
-  storage::SqliteLeadStore store(db->get());
+  storage::SqliteLeadStoreOptions so;
+  if (const char* v = std::getenv("SLICE_MS")) so.write_slice_ms = std::atoi(v);
+  if (const char* v = std::getenv("SLICE_N"))
+    so.write_slice_members = std::strtoul(v, nullptr, 10);
+  storage::SqliteLeadStore store(db->get(), so);
   FakeClock clock(now);
   scoring::LeadEngine engine(&store, &clock, {});
   auto rules = scoring::ScoringRules::Defaults();
@@ -269,6 +329,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
       rules.weight_intent *= 1.5;
       engine.SetRules(rules);
     }
+    WriteProbe probe(db->get(), now);
     auto r = engine.Rescore();
     Check(r.status());
     double total = r->load_ms + r->score_ms + r->write_ms;
@@ -286,6 +347,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         r->members, r->reused, r->created, r->unchanged, r->probability_only,
         r->load_ms, r->score_ms, r->write_ms, total, total * 1000 / r->members,
         static_cast<long long>(n), scan_ms, total / scan_ms);
+    probe.Report();
   }
   (*db)->Close();
   if (!keep) std::filesystem::remove_all(dir);

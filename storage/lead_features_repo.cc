@@ -283,8 +283,8 @@ Status LoadFacts(Connection& c, Builder& b) {
 
 }  // namespace
 
-SqliteLeadStore::SqliteLeadStore(Database* db)
-    : db_(db), scratch_(std::make_unique<LoadScratch>()) {}
+SqliteLeadStore::SqliteLeadStore(Database* db, SqliteLeadStoreOptions options)
+    : db_(db), options_(options), scratch_(std::make_unique<LoadScratch>()) {}
 
 SqliteLeadStore::~SqliteLeadStore() = default;
 

@@ -1,5 +1,6 @@
 // SqliteLeadStore: leads, their events, claims, imports, models and rules.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -150,37 +151,66 @@ Status ApplyScore(Connection& c,
   return UpdateScoredLead(c, m, k, now);
 }
 
+// Writes `n` scored members from `m` on: reads the leads of the member
+// ids they span (one range of the member index), then what changed.
+Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
+                  int64_t now, int* created) {
+  auto [lo, hi] = std::minmax_element(
+      m, m + n,
+      [](const auto& a, const auto& b) { return a.member_id < b.member_id; });
+  std::unordered_map<int64_t, KnownLead> known;
+  known.reserve(n);
+  QY_ASSIGN_OR_RETURN(
+      Statement * sel,
+      c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'),"
+                " frozen, digest, probability, COALESCE(model_id, 0)"
+                " FROM leads WHERE member_id BETWEEN ? AND ?"));
+  sel->Bind(1, lo->member_id).Bind(2, hi->member_id);
+  QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
+    KnownLead& k = known[s.Int(0)];
+    k = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4)};
+    if (!s.IsNull(5)) k.probability = s.Double(5);
+    k.model_id = s.Int(6);
+  }));
+  for (size_t i = 0; i < n; ++i)
+    QY_RETURN_IF_ERROR(ApplyScore(c, known, m[i], now, created));
+  return Status::Ok();
+}
+
 }  // namespace
 
+// A pass writes in transactions of a slice of members or more, until
+// options_.write_slice_ms have gone: each holds the single writer that
+// long, so check-ins and claims queued meanwhile wait for one slice, not
+// for the whole write (seconds after new rules; docs/benchmarks.md). Each
+// slice reads its members' leads in its own transaction, so a lead claimed
+// between two slices is seen frozen.
 Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
                                          int64_t now) {
   int created = 0;
-  if (std::all_of(scored.begin(), scored.end(),
-                  [](const auto& part) { return part.empty(); })) {
-    return created;
-  }
-  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
-    std::unordered_map<int64_t, KnownLead> known;
-    QY_ASSIGN_OR_RETURN(
-        Statement * sel,
-        c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'),"
-                  " frozen, digest, probability, COALESCE(model_id, 0)"
-                  " FROM leads WHERE member_id IS NOT NULL"));
-    QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
-      KnownLead& k = known[s.Int(0)];
-      k = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4)};
-      if (!s.IsNull(5)) k.probability = s.Double(5);
-      k.model_id = s.Int(6);
+  size_t part = 0, at = 0;  // The next member to write.
+  auto done = [&] {
+    while (part < scored.size() && at == scored[part].size()) ++part, at = 0;
+    return part == scored.size();
+  };
+  const size_t slice = std::max<size_t>(1, options_.write_slice_members);
+  const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
+  while (!done()) {
+    QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+      auto start = std::chrono::steady_clock::now();
+      do {
+        const auto& members = scored[part];
+        size_t end = std::min(members.size(), at + slice);
+        QY_RETURN_IF_ERROR(
+            ApplySlice(c, &members[at], end - at, now, &created));
+        at = end;
+      } while (!done() && std::chrono::steady_clock::now() - start < budget);
+      return Status::Ok();
     }));
-    for (const auto& part : scored) {
-      for (const auto& m : part) {
-        QY_RETURN_IF_ERROR(ApplyScore(c, known, m, now, &created));
-      }
-    }
-    return Status::Ok();
-  }));
+  }
   return created;
 }
+
 Result<std::pair<int, int>> SqliteLeadStore::Import(
     const std::vector<scoring::ImportRow>& rows, int64_t actor, int64_t now) {
   std::pair<int, int> counts{0, 0};

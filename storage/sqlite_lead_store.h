@@ -13,9 +13,22 @@
 
 namespace qunying::storage {
 
+struct SqliteLeadStoreOptions {
+  // ApplyScores writes a rescoring pass in transactions of this many
+  // scored members at least, adding more until write_slice_ms have gone,
+  // so that other writes (check-ins, claims) wait for one transaction, not
+  // the whole pass. Smaller slices cost more: a rescored lead moves in the
+  // pool's score index, so each transaction rewrites index pages that the
+  // next rewrites again. After new rules (278,000 leads), a write beside
+  // the pass waited up to 2.4 s unsliced (write phase 2.5 s), 97 ms at 50
+  // ms (3.6 s), 48 ms at 10 ms (7.3 s): docs/benchmarks.md.
+  size_t write_slice_members = 512;
+  int write_slice_ms = 50;
+};
+
 class SqliteLeadStore : public scoring::LeadStore {
  public:
-  explicit SqliteLeadStore(Database* db);
+  explicit SqliteLeadStore(Database* db, SqliteLeadStoreOptions options = {});
   ~SqliteLeadStore() override;
 
   // Keeps what it read of the check-ins (storage/checkin_digest.h) and its
@@ -76,6 +89,7 @@ class SqliteLeadStore : public scoring::LeadStore {
 
  private:
   Database* db_;
+  SqliteLeadStoreOptions options_;
   mutable std::mutex load_mu_;            // One LoadFeatures at a time.
   std::unique_ptr<LoadScratch> scratch_;  // Guarded by load_mu_.
 };

@@ -500,6 +500,42 @@ TEST_F(LeadStoreTest, RescoringRewritesOnlyLeadsThatChanged) {
   EXPECT_GT(changed->score, same->score);
 }
 
+// A pass writes in slices, each its own transaction, so that other
+// writes wait for one slice rather than the whole pass; a slice reads its
+// members' leads afresh.
+TEST_F(LeadStoreTest, APassWritesInSlicesOfItsOwnTransactions) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  Checkin(2, 1, 1, 1, false, "想报下一期");  // Member A makes a lead too.
+  SqliteLeadStore sliced(db_.get(), {/*write_slice_members=*/1,
+                                     /*write_slice_ms=*/0});
+  scoring::LeadEngine engine(&sliced, &clock_, {});
+  engine.SetRules(engine_->rules());
+  uint64_t before = db_->Stats().commits;
+  auto r = engine.Rescore();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->created, 2);
+  EXPECT_EQ(db_->Stats().commits - before, 2u);  // One member each.
+  // A pass by the unsliced store finds both written as it would write
+  // them: nothing to rewrite.
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 2u);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  for (const auto& l : *leads) {
+    auto again = store_->Get(l.id);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->updated_at_ms, l.updated_at_ms);
+    EXPECT_EQ(again->score, l.score);
+  }
+  // With the default slice both go in one transaction.
+  Checkin(3, 2, 2, 2);
+  Checkin(4, 1, 1, 2);
+  before = db_->Stats().commits;
+  r = engine_->Rescore();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(db_->Stats().commits - before, 1u);
+}
+
 TEST_F(LeadStoreTest, AttributesAndFactorsSurviveTheirTextForm) {
   scoring::Attributes a{{"城市", std::string("上\t海\\n")},
                         {"x", 0.1},
