@@ -3,6 +3,7 @@
 // (one query per member would not scale to a million members), and the
 // check-ins from a digest kept between passes (storage/checkin_digest.h).
 #include <algorithm>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -226,9 +227,9 @@ void FillFromDigest(Builder& b) {
   }
 }
 
-// Dwell and content reads over the last 30 days, and the latest event.
-Status LoadEvents(Connection& c, int64_t now, Builder& b) {
-  QY_RETURN_IF_ERROR(b.events.Update(c, now - 30 * kDayMs));
+// Dwell and content reads over the last 30 days, and the latest event,
+// from the event digest.
+void FillFromEvents(Builder& b) {
   for (size_t i = 0; i < b.out->size(); ++i) {
     MemberFeatures& f = (*b.out)[i];
     const EventDigest::Member* m = b.events.Find(f.member_id);
@@ -236,7 +237,6 @@ Status LoadEvents(Connection& c, int64_t now, Builder& b) {
     f.content_reads_30d = m ? static_cast<int>(m->reads) : 0;
     if (m) b.last_active[i] = std::max(b.last_active[i], m->last_ms);
   }
-  return Status::Ok();
 }
 
 // Feedback counts for intent whatever its age, besides the texts of the
@@ -270,15 +270,14 @@ Status LoadFeedbackAndPhones(Connection& c,
 }
 
 // Profile facts (accepted, or confident and uncontested) from OCR hints
-// and operators' decisions, through the same rules as GET /members/{id}.
-Status LoadFacts(Connection& c, Builder& b) {
-  QY_RETURN_IF_ERROR(b.facts.Update(c));
+// and operators' decisions, through the same rules as GET /members/{id},
+// from the facts digest.
+void FillFromFacts(Builder& b) {
   for (MemberFeatures& f : *b.out) {
     const FactsDigest::Facts* facts = b.facts.Find(f.member_id);
     if (!facts) continue;
     for (const auto& [field, value] : *facts) f.facts.emplace(field, value);
   }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -314,18 +313,36 @@ Status SqliteLeadStore::LoadFeatures(
   std::lock_guard lock(load_mu_);
   Builder& b = *scratch_;
   b.out = out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+  // The check-in and event digests are brought up to date on a second
+  // thread and read connection meanwhile: when they are built afresh (the
+  // first pass after a start) they read 5M check-ins and 6.7M events, half
+  // of that pass's load (docs/benchmarks.md). The two threads touch
+  // disjoint parts of `b`.
+  Status side;
+  std::thread digests([&] {
+    side = db_->Read([&](Connection& c) -> Status {
+      QY_RETURN_IF_ERROR(b.digest.Update(c, intent));
+      return b.events.Update(c, now_ms - 30 * kDayMs);
+    });
+  });
+  Status main = db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         int64_t max_id,
         QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
     b.index.Reset(max_id);
     QY_RETURN_IF_ERROR(LoadEnrollments(c, now_ms, b));
-    QY_RETURN_IF_ERROR(b.digest.Update(c, intent));
-    FillFromDigest(b);
-    QY_RETURN_IF_ERROR(LoadEvents(c, now_ms, b));
-    QY_RETURN_IF_ERROR(LoadFeedbackAndPhones(c, intent, b));
-    return LoadFacts(c, b);
+    return b.facts.Update(c);
+  });
+  digests.join();
+  QY_RETURN_IF_ERROR(main);
+  QY_RETURN_IF_ERROR(side);
+  FillFromDigest(b);
+  FillFromEvents(b);
+  // After the digest's phrases: it sorts and dedupes the members' lists.
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    return LoadFeedbackAndPhones(c, intent, b);
   }));
+  FillFromFacts(b);
   // Recency on campaign-relative time: the clock stops when the member's
   // latest campaign ends, so the quiet weeks before the next one do not
   // count against them.
