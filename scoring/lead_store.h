@@ -143,7 +143,10 @@ class LeadStore {
   // the probability alone). A row whose stored values equal the new ones
   // is not rewritten. `scored` comes in parts (one per scoring thread, so
   // that they need not be copied into one); a member is in one part at
-  // most. Returns the number of leads created.
+  // most. The store may write in several transactions (SqliteLeadStore
+  // does, so that other writes need not wait for a whole pass): after an
+  // error the members before it may be written. Returns the number of
+  // leads created.
   virtual Result<int> ApplyScores(const ScoredParts& scored,
                                   int64_t now_ms) = 0;
   // Members who have an open lead.
