@@ -1,7 +1,6 @@
 #include "scoring/lead_store.h"
 
 #include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -29,14 +28,6 @@ void AppendEscaped(std::string& out, std::string_view s) {
 // The shortest text that reads back as the same double.
 void AppendNumber(std::string& out, double d) {
   char buf[32];
-  // Most inputs are small whole numbers (check-ins, campaigns), which the
-  // integer conversion writes several times faster and, below 100,000,
-  // alike: there the shortest form is never the exponent one ("1e+05").
-  if (d == std::trunc(d) && std::abs(d) < 100000 && !std::signbit(d)) {
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, int64_t(d));
-    out.append(buf, end);
-    return;
-  }
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
   out.append(buf, ec == std::errc() ? end : buf);
 }
@@ -67,6 +58,23 @@ std::vector<std::vector<std::string>> Lines(const std::string& text) {
   return out;
 }
 
+// One attribute's line: name, kind ("n" number, "s" text, "-" missing)
+// and value, tab-separated.
+void AppendAttribute(std::string& out, std::string_view name,
+                     const AttrValue& v) {
+  AppendEscaped(out, name);
+  if (const auto* d = std::get_if<double>(&v)) {
+    out += "\tn\t";
+    AppendNumber(out, *d);
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    out += "\ts\t";
+    AppendEscaped(out, *t);
+  } else {
+    out += "\t-\t";
+  }
+  out += '\n';
+}
+
 }  // namespace
 
 bool IsLeadStatus(const std::string& s) {
@@ -78,20 +86,7 @@ bool IsLeadStatus(const std::string& s) {
 std::string EncodeAttributes(const Attributes& a) {
   std::string out;
   out.reserve(a.size() * 24);
-  for (const auto& [name, v] : a) {
-    AppendEscaped(out, name);
-    out += '\t';
-    if (const auto* d = std::get_if<double>(&v)) {
-      out += "n\t";
-      AppendNumber(out, *d);
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      out += "s\t";
-      AppendEscaped(out, *s);
-    } else {
-      out += "-\t";
-    }
-    out += '\n';
-  }
+  for (const auto& [name, v] : a) AppendAttribute(out, name, v);
   return out;
 }
 
@@ -99,15 +94,8 @@ std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules) {
   std::string out;
   out.reserve(384);
   ForEachAttribute(f, rules, [&](const AttributeView& v) {
-    AppendEscaped(out, v.name);
-    if (v.text) {
-      out += "\ts\t";
-      AppendEscaped(out, *v.text);
-    } else {
-      out += "\tn\t";
-      AppendNumber(out, v.number);
-    }
-    out += '\n';
+    AppendAttribute(out, v.name,
+                    v.text ? AttrValue(*v.text) : AttrValue(v.number));
   });
   return out;
 }
@@ -146,8 +134,9 @@ std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
 
 int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
                     const std::string& attributes_text) {
-  // Eight bytes a step (a byte-wise FNV-1a here took 0.45 s of the write
-  // phase for 278,000 leads); each word multiplied and folded.
+  // Eight bytes a step, each word multiplied and folded: the byte-wise
+  // FNV-1a this replaced was 14% of the write phase after new rules in
+  // `perf` (docs/benchmarks.md).
   uint64_t h = 0x2545F4914F6CDD1DULL;
   auto mix = [&](uint64_t w) {
     h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
