@@ -78,9 +78,7 @@ void CheckinDigest::Add(int64_t member_id, int64_t campaign_id, int64_t day,
 
 Status CheckinDigest::Update(Connection& c,
                              const std::vector<scoring::IntentPhrase>& dict) {
-  QY_ASSIGN_OR_RETURN(
-      int64_t epoch,
-      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'checkins'"));
+  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "checkins"));
   bool same_dict = dict.size() == phrases_.size() &&
                    std::equal(dict.begin(), dict.end(), phrases_.begin(),
                               [](const auto& a, const auto& b) {

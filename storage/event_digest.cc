@@ -18,9 +18,7 @@ Status EventDigest::Expire(Connection& c, int64_t start) {
 }
 
 Status EventDigest::Update(Connection& c, int64_t window_start_ms) {
-  QY_ASSIGN_OR_RETURN(
-      int64_t epoch,
-      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'events'"));
+  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "events"));
   rebuilt_ = epoch != epoch_ || window_start_ms < window_start_;
   if (rebuilt_) {
     members_.Clear();

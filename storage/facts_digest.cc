@@ -80,9 +80,7 @@ Status FactsDigest::ReadChanged(Connection& c) {
 }
 
 Status FactsDigest::Update(Connection& c) {
-  QY_ASSIGN_OR_RETURN(
-      int64_t seq,
-      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'profiles'"));
+  QY_ASSIGN_OR_RETURN(int64_t seq, TableEpoch(c, "profiles"));
   rebuilt_ = 0;
   if (seq_ >= 0 && seq == seq_) return Status::Ok();
   QY_RETURN_IF_ERROR(seq_ < 0 ? ReadAll(c) : ReadChanged(c));

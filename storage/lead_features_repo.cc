@@ -149,9 +149,7 @@ Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
 // all of them again after a change or delete. Reading 1.5M rows took
 // about 150 ms of every pass (docs/benchmarks.md).
 Status ReadEnrollments(Connection& c, Builder& b) {
-  QY_ASSIGN_OR_RETURN(
-      int64_t epoch,
-      QueryInt(c, "SELECT epoch FROM table_epochs WHERE name = 'enrollments'"));
+  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "enrollments"));
   b.rows_reread = epoch != b.rows_epoch;
   if (b.rows_reread) {
     b.rows.clear();
@@ -325,7 +323,7 @@ Status SqliteLeadStore::LoadFeatures(
       return b.events.Update(c, now_ms - 30 * kDayMs);
     });
   });
-  Status main = db_->Read([&](Connection& c) -> Status {
+  Status own = db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         int64_t max_id,
         QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
@@ -334,7 +332,7 @@ Status SqliteLeadStore::LoadFeatures(
     return b.facts.Update(c);
   });
   digests.join();
-  QY_RETURN_IF_ERROR(main);
+  QY_RETURN_IF_ERROR(own);
   QY_RETURN_IF_ERROR(side);
   FillFromDigest(b);
   FillFromEvents(b);

@@ -28,6 +28,15 @@ Result<int64_t> QueryInt(Connection& c, const std::string& sql, int64_t bind1,
   return row ? st->Int(0) : 0;
 }
 
+Result<int64_t> TableEpoch(Connection& c, std::string_view table) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT epoch FROM table_epochs WHERE name = ?"));
+  st->Bind(1, table);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
 Statement& Statement::Bind(int index, int64_t v) {
   sqlite3_bind_int64(stmt_, index, v);
   return *this;

@@ -114,6 +114,10 @@ Status ForEachRow(Statement* st, Fn&& fn) {
 Result<int64_t> QueryInt(Connection& c, const std::string& sql,
                          int64_t bind1 = 0, bool has_bind = false);
 
+// The epoch of `table` in table_epochs (migrations 11, 13-15): a counter
+// its triggers bump when a row the digests depend on changes.
+Result<int64_t> TableEpoch(Connection& c, std::string_view table);
+
 // Maps an SQLite result code to a Status, with `what` for context.
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
 

@@ -46,6 +46,24 @@ class LeadStoreTest : public ::testing::Test {
         " (2, 2, 19900, 0)");
   }
 
+  // Enrolls `member` (a new member first, when `add_member`) in
+  // `campaign`, paying `paid_fen`.
+  void Enroll(int64_t member, int campaign, int64_t paid_fen,
+              bool add_member = false) {
+    std::string m = std::to_string(member);
+    if (add_member) {
+      Exec(
+          "INSERT INTO members (id, openid, nickname, created_at_ms,"
+          " updated_at_ms) VALUES (" +
+          m + ", 'o" + m + "', 'N" + m + "', 0, 0)");
+    }
+    Exec(
+        "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
+        " enrolled_at_ms) VALUES (" +
+        std::to_string(campaign) + ", " + m + ", " + std::to_string(paid_fen) +
+        ", 0)");
+  }
+
   void Exec(const std::string& sql) {
     ASSERT_TRUE(db_->Write([&](Connection& c) { return c.Exec(sql); }).ok())
         << sql;
@@ -224,12 +242,8 @@ TEST_F(LeadStoreTest, StreaksAndIdsBeyondTheCommonRangeLoadAlike) {
       " created_at_ms) VALUES (3, '百日', '阅读', '百日', " +
       std::to_string(today_ - 99) + ", 100, 0), (4, '早期', '阅读', '早期', " +
       std::to_string(today_ - 200) + ", 21, 0)");
-  Exec(
-      "INSERT INTO members (id, openid, nickname, created_at_ms,"
-      " updated_at_ms) VALUES (40000000, 'far', 'F', 0, 0)");
-  Exec(
-      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
-      " enrolled_at_ms) VALUES (3, 40000000, 100, 0), (4, 40000000, 50, 0)");
+  Enroll(40000000, 3, 100, /*add_member=*/true);
+  Enroll(40000000, 4, 50);
   int id = 100;
   for (int day : {1, 2, 63, 64, 65, 66, 67, 90}) {  // Longest run 63..67.
     Exec(
@@ -780,21 +794,14 @@ TEST_F(EnrollmentRowsTest, ReadsOnlyTheEnrollmentsAddedSinceTheLastPass) {
   ASSERT_TRUE(all.ok());
   EXPECT_TRUE(store_->enrollments_reread());
   EXPECT_EQ(Of(*all, 1).campaigns, 1);
-  Exec(
-      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
-      " enrolled_at_ms) VALUES (2, 1, 29900, 0)");
+  Enroll(1, 2, 29900);
   all = Load();
   ASSERT_TRUE(all.ok());
   EXPECT_FALSE(store_->enrollments_reread());
   EXPECT_EQ(Of(*all, 1).campaigns, 2);
   EXPECT_EQ(Of(*all, 1).paid_fen, 9900 + 29900);
   ExpectSameAsFreshLoad("after an enrollment");
-  Exec(
-      "INSERT INTO members (id, openid, nickname, created_at_ms,"
-      " updated_at_ms) VALUES (3, 'c', 'C', 0, 0)");
-  Exec(
-      "INSERT INTO enrollments (campaign_id, member_id, paid_fen,"
-      " enrolled_at_ms) VALUES (2, 3, 100, 0)");
+  Enroll(3, 2, 100, /*add_member=*/true);
   all = Load();
   ASSERT_TRUE(all.ok());
   EXPECT_FALSE(store_->enrollments_reread());
