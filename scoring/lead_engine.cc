@@ -129,10 +129,11 @@ Result<RescoreReport> LeadEngine::Rescore() {
   Result<int> created = store_->ApplyScores(scored, clock_->NowMillis());
   for (auto& part : scored) {
     if (created.ok()) {
-      for (const ScoredMember& m : part)
+      for (const ScoredMember& m : part.members)
         memory_.written[m.member_id] = {m.content, m.inputs};
     }
-    part.clear();  // Their texts go; the parts' capacity stays.
+    part.members.clear();  // The parts' capacity stays,
+    part.texts.Reset();    // and so do the arenas' blocks.
   }
   QY_RETURN_IF_ERROR(created.status());
   report.created = *created;
@@ -140,18 +141,14 @@ Result<RescoreReport> LeadEngine::Rescore() {
   return report;
 }
 
-Result<std::vector<ScoredMember>> LeadEngine::ScoreAll(
+Result<ScoredParts> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
     const std::unordered_set<int64_t>& with_lead) const {
   RescoreReport report;
   ScoredParts parts;
   QY_RETURN_IF_ERROR(
       ScoreWith(CurrentSetup(), features, with_lead, nullptr, &report, &parts));
-  std::vector<ScoredMember> out;
-  for (auto& part : parts)
-    out.insert(out.end(), std::make_move_iterator(part.begin()),
-               std::make_move_iterator(part.end()));
-  return out;
+  return parts;
 }
 
 // One thread's share of a pass: scores a run of members block by block.
@@ -165,7 +162,7 @@ class LeadEngine::ChunkScorer {
   ChunkScorer(const Setup& setup, const MemberEncoder* encoder,
               const std::vector<MemberFeatures>& features,
               const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-              std::vector<ScoredMember>* kept)
+              ScoredPart* kept)
       : kept_(kept),
         setup_(setup),
         encoder_(encoder),
@@ -275,19 +272,19 @@ class LeadEngine::ChunkScorer {
       if (known && it->second.content == sm.content) {
         sm.probability_only = true;
         ++probability_only;
-        kept_->push_back(std::move(sm));
+        kept_->members.push_back(std::move(sm));
         return;
       }
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
-    sm.factors_text = EncodeFactors(sm.points.factors);
+    sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
     sm.points.factors = {};
-    sm.attributes_text = AttributesText(f, rules);
+    sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
     sm.digest = ScoreDigest(sm.points, sm.factors_text, sm.attributes_text);
-    kept_->push_back(std::move(sm));
+    kept_->members.push_back(std::move(sm));
   }
 
-  std::vector<ScoredMember>* kept_;  // Where kept members go.
+  ScoredPart* kept_;  // Where kept members and their texts go.
 
   const Setup& setup_;
   const MemberEncoder* encoder_;  // Null without a model.
@@ -313,7 +310,8 @@ Status LeadEngine::ScoreWith(const Setup& setup,
   out->resize(threads);
   std::vector<std::unique_ptr<ChunkScorer>> parts;
   for (size_t t = 0; t < threads; ++t) {
-    (*out)[t].clear();  // Its capacity stays for this pass.
+    (*out)[t].members.clear();  // Its capacity stays for this pass,
+    (*out)[t].texts.Reset();    // and so do its arena's blocks.
     parts.push_back(
         std::make_unique<ChunkScorer>(setup, encoder ? &*encoder : nullptr,
                                       features, with_lead, memory, &(*out)[t]));

@@ -89,7 +89,7 @@ class LeadEngine {
 
   // Scores `features` (points for all, probability once a model exists)
   // and returns, explained, those at the threshold or in `with_lead`.
-  [[nodiscard]] Result<std::vector<ScoredMember>> ScoreAll(
+  [[nodiscard]] Result<ScoredParts> ScoreAll(
       const std::vector<MemberFeatures>& features,
       const std::unordered_set<int64_t>& with_lead) const;
 
@@ -122,9 +122,11 @@ class LeadEngine {
       uint64_t content = 0, inputs = 0;
     };
     std::unordered_map<int64_t, Written> written;
-    // The last pass's scored members, one vector per thread: cleared and
-    // filled again each pass, so that their memory (at 278,000 leads about
-    // 60 MB) is not mapped afresh and faulted in each time.
+    // The last pass's scored members, one part per thread: cleared and
+    // filled again each pass, so that their memory is not mapped afresh
+    // and faulted in each time. At 278,000 leads, about 60 MB of members
+    // and 160 MB of texts in the arenas, held between passes: that halved
+    // the score phase after new rules (docs/benchmarks.md).
     ScoredParts kept;
   };
   class ChunkScorer;  // One thread's share of ScoreWith.

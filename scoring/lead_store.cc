@@ -132,8 +132,8 @@ std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
   return out;
 }
 
-int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
-                    const std::string& attributes_text) {
+int64_t ScoreDigest(const PointsScore& p, std::string_view factors_text,
+                    std::string_view attributes_text) {
   // Eight bytes a step, each word multiplied and folded: the byte-wise
   // FNV-1a this replaced was 14% of the write phase after new rules in
   // `perf` (docs/benchmarks.md).
@@ -142,7 +142,7 @@ int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
     h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
     h ^= h >> 29;
   };
-  auto mix_bytes = [&](const std::string& t) {
+  auto mix_bytes = [&](std::string_view t) {
     size_t i = 0;
     for (; i + 8 <= t.size(); i += 8) {
       uint64_t w;
@@ -150,7 +150,7 @@ int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
       mix(w);
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, t.data() + i, t.size() - i);
+    if (i < t.size()) std::memcpy(&tail, t.data() + i, t.size() - i);
     mix(tail);
     mix(t.size());  // "ab" + "" and "a" + "b" differ.
   };
@@ -159,8 +159,9 @@ int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
     std::memcpy(&w, &v, 8);
     mix(w);
   }
-  for (const std::string* t : {&p.tier, &factors_text, &attributes_text})
-    mix_bytes(*t);
+  for (std::string_view t :
+       {std::string_view(p.tier), factors_text, attributes_text})
+    mix_bytes(t);
   return static_cast<int64_t>(h);
 }
 

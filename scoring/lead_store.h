@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "scoring/attributes.h"
 #include "scoring/points.h"
 #include "scoring/rules.h"
+#include "scoring/text_arena.h"
 
 namespace qunying::scoring {
 
@@ -68,12 +70,13 @@ struct LeadFilter {
 
 // A member's scores from one rescoring pass, with the factors and model
 // inputs already in their stored text form (compact: a pass may keep a
-// hundred thousand of these).
+// hundred thousand of these). The texts are views into the arena of the
+// ScoredPart that holds the member.
 struct ScoredMember {
   int64_t member_id = 0;
-  PointsScore points;           // Numbers and tier; `factors` left empty.
-  std::string factors_text;     // EncodeFactors(points' factors).
-  std::string attributes_text;  // EncodeAttributes(model inputs).
+  PointsScore points;                // Numbers and tier; `factors` left empty.
+  std::string_view factors_text;     // EncodeFactors(points' factors).
+  std::string_view attributes_text;  // EncodeAttributes(model inputs).
   std::optional<double> probability;
   int64_t model_id = 0;  // The model behind `probability`.
   // Only the probability changed since the engine last wrote this open
@@ -91,8 +94,13 @@ struct ScoredMember {
   int64_t digest = 0;
 };
 
-// Scored members in parts, each part in member order.
-using ScoredParts = std::vector<std::vector<ScoredMember>>;
+// One scoring thread's members, in member order, with the arena their
+// texts view.
+struct ScoredPart {
+  std::vector<ScoredMember> members;
+  TextArena texts;
+};
+using ScoredParts = std::vector<ScoredPart>;
 
 struct ImportRow {
   std::string external_id;
@@ -221,8 +229,8 @@ std::string EncodeFactors(const std::vector<PointsFactor>& f);
 // A 64-bit hash of the scores, tier and texts a rescoring pass writes to a
 // lead (not the probability, which is compared on its own so that a new
 // model changes it alone). Stable across builds and restarts: stored.
-int64_t ScoreDigest(const PointsScore& p, const std::string& factors_text,
-                    const std::string& attributes_text);
+int64_t ScoreDigest(const PointsScore& p, std::string_view factors_text,
+                    std::string_view attributes_text);
 std::vector<PointsFactor> DecodeFactors(const std::string& text);
 
 }  // namespace qunying::scoring

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "storage/lead_rows.h"
@@ -58,7 +59,8 @@ struct KnownLead {
 
 // Stores a lead's texts, leaving any that is null as it was ('' when new).
 Status PutLeadTexts(Connection& c, int64_t lead_id,
-                    const std::string* attributes, const std::string* factors) {
+                    std::optional<std::string_view> attributes,
+                    std::optional<std::string_view> factors) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare("INSERT INTO lead_texts (lead_id, attributes, factors) VALUES"
@@ -95,7 +97,7 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
     ins->BindNull(6).BindNull(11);
   QY_RETURN_IF_ERROR(ins->Run());
   int64_t id = c.LastInsertId();
-  QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &m.attributes_text, &m.factors_text));
+  QY_RETURN_IF_ERROR(PutLeadTexts(c, id, m.attributes_text, m.factors_text));
   return AddEvent(c, id, now, 0, "created", "", "new", ScoreNote(p.total));
 }
 
@@ -126,8 +128,9 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
   else
     up->BindNull(7).BindNull(8);
   QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
-  return PutLeadTexts(c, k.id, k.frozen ? nullptr : &m.attributes_text,
-                      &m.factors_text);
+  std::optional<std::string_view> attributes;
+  if (!k.frozen) attributes = m.attributes_text;
+  return PutLeadTexts(c, k.id, attributes, m.factors_text);
 }
 
 // Writes what changed of one scored member's lead (see ApplyScores).
@@ -190,7 +193,8 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   int created = 0;
   size_t part = 0, at = 0;  // The next member to write.
   auto done = [&] {
-    while (part < scored.size() && at == scored[part].size()) ++part, at = 0;
+    while (part < scored.size() && at == scored[part].members.size())
+      ++part, at = 0;
     return part == scored.size();
   };
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
@@ -199,7 +203,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
       auto start = std::chrono::steady_clock::now();
       do {
-        const auto& members = scored[part];
+        const auto& members = scored[part].members;
         size_t end = std::min(members.size(), at + slice);
         QY_RETURN_IF_ERROR(
             ApplySlice(c, &members[at], end - at, now, &created));
@@ -237,7 +241,7 @@ Result<std::pair<int, int>> SqliteLeadStore::Import(
           ins->Bind(6, now);
         QY_RETURN_IF_ERROR(ins->Run());
         int64_t id = c.LastInsertId();
-        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &attrs, nullptr));
+        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, attrs, std::nullopt));
         QY_RETURN_IF_ERROR(
             AddEvent(c, id, now, actor, "import", "", status, ""));
         ++counts.first;
@@ -252,7 +256,7 @@ Result<std::pair<int, int>> SqliteLeadStore::Import(
             Statement * up,
             c.Prepare("UPDATE leads SET updated_at_ms = ? WHERE id = ?"));
         QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, id).Run());
-        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, &attrs, nullptr));
+        QY_RETURN_IF_ERROR(PutLeadTexts(c, id, attrs, std::nullopt));
       }
       if (!r.outcome.empty() && scoring::IsOpenStatus(status)) {
         QY_ASSIGN_OR_RETURN(
