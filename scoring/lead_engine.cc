@@ -278,7 +278,9 @@ class LeadEngine::ChunkScorer {
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
-    sm.points.factors = {};
+    // Freed, not kept: `= {}` would clear the factors but keep their
+    // capacity, ~1.6 KB in every kept member until the pass ends.
+    sm.points.factors = std::vector<PointsFactor>();
     sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
     sm.digest = ScoreDigest(sm.points, sm.factors_text, sm.attributes_text);
     kept_->members.push_back(std::move(sm));
