@@ -154,27 +154,43 @@ Status ApplyScore(Connection& c,
   return UpdateScoredLead(c, m, k, now);
 }
 
-// Writes `n` scored members from `m` on: reads the leads of the member
-// ids they span (one range of the member index), then what changed.
+// Writes `n` scored members from `m` on: reads their leads, then writes
+// what changed. Members close together (a pass that rescores most leads)
+// are read as one range of the member index; scattered ones (a pass after
+// a few check-ins) one by one, or a slice of 512 would read every lead in
+// between: tens of thousands of rows.
 Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
                   int64_t now, int* created) {
   auto [lo, hi] = std::minmax_element(
       m, m + n,
       [](const auto& a, const auto& b) { return a.member_id < b.member_id; });
+  const bool scattered =
+      static_cast<uint64_t>(hi->member_id - lo->member_id) >= 8 * n;
   std::unordered_map<int64_t, KnownLead> known;
   known.reserve(n);
   QY_ASSIGN_OR_RETURN(
       Statement * sel,
-      c.Prepare("SELECT member_id, id, status NOT IN ('won', 'lost'),"
-                " frozen, digest, probability, COALESCE(model_id, 0)"
-                " FROM leads WHERE member_id BETWEEN ? AND ?"));
-  sel->Bind(1, lo->member_id).Bind(2, hi->member_id);
-  QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
+      c.Prepare(std::string("SELECT member_id, id, status NOT IN ('won',"
+                            " 'lost'), frozen, digest, probability,"
+                            " COALESCE(model_id, 0) FROM leads WHERE"
+                            " member_id ") +
+                (scattered ? "= ?" : "BETWEEN ? AND ?")));
+  auto read = [&](const Statement& s) {
     KnownLead& k = known[s.Int(0)];
     k = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4)};
     if (!s.IsNull(5)) k.probability = s.Double(5);
     k.model_id = s.Int(6);
-  }));
+  };
+  if (scattered) {
+    for (size_t i = 0; i < n; ++i) {
+      sel->Reset();
+      sel->Bind(1, m[i].member_id);
+      QY_RETURN_IF_ERROR(ForEachRow(sel, read));
+    }
+  } else {
+    sel->Bind(1, lo->member_id).Bind(2, hi->member_id);
+    QY_RETURN_IF_ERROR(ForEachRow(sel, read));
+  }
   for (size_t i = 0; i < n; ++i)
     QY_RETURN_IF_ERROR(ApplyScore(c, known, m[i], now, created));
   return Status::Ok();
