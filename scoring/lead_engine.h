@@ -88,7 +88,8 @@ class LeadEngine {
   int64_t model_id() const;
 
   // Scores `features` (points for all, probability once a model exists)
-  // and returns, explained, those at the threshold or in `with_lead`.
+  // and returns, explained, those at the threshold or in `with_lead`: one
+  // part per scoring thread, each holding its members' texts.
   [[nodiscard]] Result<ScoredParts> ScoreAll(
       const std::vector<MemberFeatures>& features,
       const std::unordered_set<int64_t>& with_lead) const;
@@ -123,10 +124,10 @@ class LeadEngine {
     };
     std::unordered_map<int64_t, Written> written;
     // The last pass's scored members, one part per thread: cleared and
-    // filled again each pass, so that their memory is not mapped afresh
-    // and faulted in each time. At 278,000 leads, about 60 MB of members
-    // and 160 MB of texts in the arenas, held between passes: that halved
-    // the score phase after new rules (docs/benchmarks.md).
+    // filled again each pass, so that a pass that rewrites every lead
+    // (new rules) faults no memory in afresh. At 278,000 leads, ~55 MB of
+    // members and ~160 MB of texts in the arenas, held between passes
+    // (docs/benchmarks.md).
     ScoredParts kept;
   };
   class ChunkScorer;  // One thread's share of ScoreWith.

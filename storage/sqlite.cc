@@ -46,8 +46,10 @@ Statement& Statement::Bind(int index, double v) {
   return *this;
 }
 Statement& Statement::Bind(int index, std::string_view v) {
-  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()),
-                    SQLITE_TRANSIENT);
+  // An empty view may have no data at all, and SQLite binds a null
+  // pointer as NULL: bind '' instead.
+  sqlite3_bind_text(stmt_, index, v.data() ? v.data() : "",
+                    static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
 Statement& Statement::BindNull(int index) {

@@ -238,6 +238,23 @@ TEST(DatabaseTest, ConstraintViolationIsAConflict) {
   EXPECT_EQ(db->Write(insert_user).code(), StatusCode::kConflict);
 }
 
+TEST(DatabaseTest, AnEmptyViewBindsAnEmptyTextNotNull) {
+  TempDir dir;
+  auto db = OpenTestDb(dir.File("a.db"));
+  int64_t nulls = -1, empties = -1;
+  Status s = db->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT ?1 IS NULL, ?1 = ''"));
+    st->Bind(1, std::string_view());  // No data pointer at all.
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (row) nulls = st->Int(0), empties = st->Int(1);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(nulls, 0);
+  EXPECT_EQ(empties, 1);
+}
+
 TEST(DatabaseTest, WritesAfterCloseAreRefusedNotLost) {
   TempDir dir;
   auto db = OpenTestDb(dir.File("a.db"));
