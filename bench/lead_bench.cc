@@ -219,8 +219,9 @@ void Populate(storage::Database& db, int m, int64_t today) {
 // `k` members spread over all, 100 to a transaction, as the server's group
 // commits would write them (one transaction of them all left a WAL of
 // 300 MB that slowed the pass after it).
-// On a kept database (LEAD_BENCH_DB) each run takes the next k members:
-// the last run's have checked in today already.
+// On a kept database (LEAD_BENCH_DB) each run takes the next k members
+// (for 60 runs, then they repeat): the last run's have checked in today
+// already.
 void AddCheckins(storage::Database& db, int k, int64_t today) {
   int64_t before = 0;
   Check(db.Read([&](storage::Connection& c) -> Status {
@@ -255,7 +256,7 @@ void AddCheckins(storage::Database& db, int k, int64_t today) {
 }
 
 // Pages this process has faulted in without reading a disk (fresh memory,
-// or the page cache): each costs ~11 µs on the bench's VM.
+// or the page cache).
 long MinorFaults() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -304,7 +305,7 @@ class WriteProbe {
 
  private:
   void Run(storage::Database* db, int64_t now) {
-    for (int i = 0; !stop_; ++i) {
+    while (!stop_) {
       auto t0 = SteadyClock::now();
       // Outside the 30-day window of a member's dwell, and older than
       // their last event: the passes' features do not change.
@@ -405,6 +406,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         r->load_ms, r->score_ms, r->write_ms, total, total * 1000 / r->members,
         static_cast<long long>(n), scan_ms, total / scan_ms);
     probe.Report();
+    std::printf("  %.0f MB of lead texts held for the next pass\n",
+                r->text_bytes / 1e6);
   }
   (*db)->Close();
   if (!keep) std::filesystem::remove_all(dir);

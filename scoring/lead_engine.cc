@@ -132,6 +132,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
       for (const ScoredMember& m : part.members)
         memory_.written[m.member_id] = {m.content, m.inputs};
     }
+    report.text_bytes += part.texts.reserved_bytes();
     part.members.clear();  // The parts' capacity stays,
     part.texts.Reset();    // and so do the arenas' blocks.
   }

@@ -42,6 +42,9 @@ struct RescoreReport {
   // rules none are; after a new model, only the points are (and the
   // model predicts again).
   size_t reused = 0;
+  // Bytes the scoring threads' text arenas hold after the pass (kept for
+  // the next: a pass that rewrites every lead then faults nothing in).
+  size_t text_bytes = 0;
   double load_ms = 0, score_ms = 0, write_ms = 0;
 };
 
@@ -126,8 +129,8 @@ class LeadEngine {
     // The last pass's scored members, one part per thread: cleared and
     // filled again each pass, so that a pass that rewrites every lead
     // (new rules) faults no memory in afresh. At 278,000 leads, ~55 MB of
-    // members and ~160 MB of texts in the arenas, held between passes
-    // (docs/benchmarks.md).
+    // members and ~206 MB of texts in the arenas, held between passes
+    // (RescoreReport::text_bytes; docs/benchmarks.md).
     ScoredParts kept;
   };
   class ChunkScorer;  // One thread's share of ScoreWith.

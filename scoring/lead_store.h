@@ -94,7 +94,7 @@ struct ScoredMember {
   int64_t digest = 0;
 };
 
-// One scoring thread's members, in member order, with the arena their
+// One scoring thread's members, in ascending member id, with the arena their
 // texts view.
 struct ScoredPart {
   std::vector<ScoredMember> members;

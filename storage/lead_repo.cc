@@ -161,11 +161,8 @@ Status ApplyScore(Connection& c,
 // between: tens of thousands of rows.
 Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
                   int64_t now, int* created) {
-  auto [lo, hi] = std::minmax_element(
-      m, m + n,
-      [](const auto& a, const auto& b) { return a.member_id < b.member_id; });
-  const bool scattered =
-      static_cast<uint64_t>(hi->member_id - lo->member_id) >= 8 * n;
+  const int64_t lo = m[0].member_id, hi = m[n - 1].member_id;  // In order.
+  const bool scattered = static_cast<uint64_t>(hi - lo) >= 8 * n;
   std::unordered_map<int64_t, KnownLead> known;
   known.reserve(n);
   QY_ASSIGN_OR_RETURN(
@@ -188,7 +185,7 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
       QY_RETURN_IF_ERROR(ForEachRow(sel, read));
     }
   } else {
-    sel->Bind(1, lo->member_id).Bind(2, hi->member_id);
+    sel->Bind(1, lo).Bind(2, hi);
     QY_RETURN_IF_ERROR(ForEachRow(sel, read));
   }
   for (size_t i = 0; i < n; ++i)

@@ -242,7 +242,7 @@ TEST(DatabaseTest, AnEmptyViewBindsAnEmptyTextNotNull) {
   TempDir dir;
   auto db = OpenTestDb(dir.File("a.db"));
   int64_t nulls = -1, empties = -1;
-  Status s = db->Write([&](Connection& c) -> Status {
+  Status s = db->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Statement * st,
                         c.Prepare("SELECT ?1 IS NULL, ?1 = ''"));
     st->Bind(1, std::string_view());  // No data pointer at all.
