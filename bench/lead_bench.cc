@@ -15,7 +15,8 @@
 // prints how long those writes waited (the pass's writes hold the single
 // writer). SLICE_MS and SLICE_N set SqliteLeadStoreOptions'
 // write_slice_ms and write_slice_members, to weigh that wait against the
-// write phase.
+// write phase; POOL_REBUILD its rebuild_pool_index_leads (0: never drop
+// the pool index during a pass).
 // Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
 #include <sys/resource.h>
 #include <unistd.h>
@@ -364,6 +365,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
 
   storage::SqliteLeadStoreOptions so;
   if (const char* v = std::getenv("SLICE_MS")) so.write_slice_ms = std::atoi(v);
+  if (const char* v = std::getenv("POOL_REBUILD"))
+    so.rebuild_pool_index_leads = std::atoll(v);
   if (const char* v = std::getenv("SLICE_N"))
     so.write_slice_members = std::strtoul(v, nullptr, 10);
   storage::SqliteLeadStore store(db->get(), so);
@@ -406,8 +409,9 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         r->load_ms, r->score_ms, r->write_ms, total, total * 1000 / r->members,
         static_cast<long long>(n), scan_ms, total / scan_ms);
     probe.Report();
-    std::printf("  %.0f MB of lead texts held for the next pass\n",
-                r->text_bytes / 1e6);
+    std::printf("  %.0f MB of lead texts held for the next pass%s\n",
+                r->text_bytes / 1e6,
+                store.pool_index_rebuilt() ? "; pool index created again" : "");
   }
   (*db)->Close();
   if (!keep) std::filesystem::remove_all(dir);

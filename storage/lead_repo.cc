@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "storage/lead_rows.h"
+#include "storage/migrations.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -133,15 +134,24 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
   return PutLeadTexts(c, k.id, attributes, m.factors_text);
 }
 
+// What a pass has written so far.
+struct PassCounts {
+  int created = 0;      // New leads.
+  int64_t scored = 0;   // Leads inserted or given a new score.
+  int64_t members = 0;  // Scored members looked at.
+};
+
 // Writes what changed of one scored member's lead (see ApplyScores).
 Status ApplyScore(Connection& c,
                   const std::unordered_map<int64_t, KnownLead>& known,
-                  const scoring::ScoredMember& m, int64_t now, int* created) {
+                  const scoring::ScoredMember& m, int64_t now,
+                  PassCounts* counts) {
+  ++counts->members;
   auto it = known.find(m.member_id);
   if (it == known.end()) {
     if (m.probability_only) return Status::Ok();  // Its lead has gone since.
     QY_RETURN_IF_ERROR(InsertScoredLead(c, m, now));
-    ++*created;
+    ++counts->created, ++counts->scored;
     return Status::Ok();
   }
   const KnownLead& k = it->second;
@@ -151,6 +161,7 @@ Status ApplyScore(Connection& c,
     return UpdateProbability(c, m, k.id, now);
   }
   if (k.digest == m.digest && !k.ProbabilityChanges(m)) return Status::Ok();
+  ++counts->scored;
   return UpdateScoredLead(c, m, k, now);
 }
 
@@ -160,7 +171,7 @@ Status ApplyScore(Connection& c,
 // a few check-ins) one by one, or a slice of 512 would read every lead in
 // between: tens of thousands of rows.
 Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
-                  int64_t now, int* created) {
+                  int64_t now, PassCounts* counts) {
   const int64_t lo = m[0].member_id, hi = m[n - 1].member_id;  // In order.
   const bool scattered = static_cast<uint64_t>(hi - lo) >= 8 * n;
   std::unordered_map<int64_t, KnownLead> known;
@@ -189,8 +200,19 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
     QY_RETURN_IF_ERROR(ForEachRow(sel, read));
   }
   for (size_t i = 0; i < n; ++i)
-    QY_RETURN_IF_ERROR(ApplyScore(c, known, m[i], now, created));
+    QY_RETURN_IF_ERROR(ApplyScore(c, known, m[i], now, counts));
   return Status::Ok();
+}
+
+// Whether a pass that has written `counts` of `total` members will move
+// more than `limit` leads in the pool index from here on, at the rate
+// seen so far (after a sample of a few slices).
+bool PoolIndexWorthDropping(const PassCounts& counts, size_t total,
+                            int64_t limit) {
+  constexpr int64_t kSample = 2048;
+  if (limit <= 0 || counts.members < kSample) return false;
+  double rate = static_cast<double>(counts.scored) / counts.members;
+  return rate * (static_cast<double>(total) - counts.members) > limit;
 }
 
 }  // namespace
@@ -200,32 +222,54 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
 // long, so check-ins and claims queued meanwhile wait for one slice, not
 // for the whole write (seconds after new rules; docs/benchmarks.md). Each
 // slice reads its members' leads in its own transaction, so a lead claimed
-// between two slices is seen frozen.
+// between two slices is seen frozen. A pass that will rescore many leads
+// writes without the pool index and creates it again at the end, also
+// when a slice fails.
 Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
                                          int64_t now) {
-  int created = 0;
+  PassCounts counts;
   size_t part = 0, at = 0;  // The next member to write.
   auto done = [&] {
     while (part < scored.size() && at == scored[part].members.size())
       ++part, at = 0;
     return part == scored.size();
   };
+  size_t total = 0;
+  for (const auto& p : scored) total += p.members.size();
+  bool dropped = false;
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
-  while (!done()) {
-    QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+  Status status;
+  while (status.ok() && !done()) {
+    if (!dropped && PoolIndexWorthDropping(counts, total,
+                                           options_.rebuild_pool_index_leads)) {
+      status = db_->Write([](Connection& c) {
+        return c.Exec("DROP INDEX IF EXISTS leads_pool");
+      });
+      if (!status.ok()) break;
+      dropped = true;
+    }
+    status = db_->Write([&](Connection& c) -> Status {
       auto start = std::chrono::steady_clock::now();
       do {
         const auto& members = scored[part].members;
         size_t end = std::min(members.size(), at + slice);
-        QY_RETURN_IF_ERROR(
-            ApplySlice(c, &members[at], end - at, now, &created));
+        QY_RETURN_IF_ERROR(ApplySlice(c, &members[at], end - at, now, &counts));
         at = end;
       } while (!done() && std::chrono::steady_clock::now() - start < budget);
       return Status::Ok();
-    }));
+    });
   }
-  return created;
+  // A creation that failed (a full disk) is tried again by the next pass.
+  if (dropped || pool_index_missing_) {
+    Status rebuilt =
+        db_->Write([](Connection& c) { return c.Exec(kCreatePoolIndex); });
+    pool_index_missing_ = !rebuilt.ok();
+    if (status.ok()) status = rebuilt;
+  }
+  pool_index_rebuilt_ = dropped;
+  if (!status.ok()) return status;
+  return counts.created;
 }
 
 Result<std::pair<int, int>> SqliteLeadStore::Import(

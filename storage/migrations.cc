@@ -442,6 +442,10 @@ END;
 
 }  // namespace
 
+const char kCreatePoolIndex[] =
+    "CREATE INDEX IF NOT EXISTS leads_pool ON leads (status, owner_id, score"
+    " DESC, id)";
+
 int LatestSchemaVersion() { return AllMigrations().back().version; }
 
 Result<int> CurrentSchemaVersion(Connection& conn) {
@@ -489,6 +493,7 @@ Result<int> ApplyMigrationsUpTo(Connection& conn, int version) {
     QY_RETURN_IF_ERROR(conn.Exec("COMMIT"));
     current = m.version;
   }
+  if (current >= 8) QY_RETURN_IF_ERROR(conn.Exec(kCreatePoolIndex));
   return current;
 }
 

@@ -20,6 +20,12 @@ Result<int> ApplyMigrations(Connection& conn);
 // a database as an older build left it).
 Result<int> ApplyMigrationsUpTo(Connection& conn, int version);
 
+// The leads' pool index as migration 8 made it. A rescoring pass that
+// rewrites most leads drops it and creates it again after its last write
+// (storage/sqlite_lead_store.h); ApplyMigrations creates it if a crash came
+// between the two.
+extern const char kCreatePoolIndex[];
+
 // 0 for an empty database.
 Result<int> CurrentSchemaVersion(Connection& conn);
 

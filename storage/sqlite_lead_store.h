@@ -4,6 +4,7 @@
 #ifndef QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
 #define QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -24,6 +25,15 @@ struct SqliteLeadStoreOptions {
   // ms (3.6 s), 48 ms at 10 ms (7.3 s): docs/benchmarks.md.
   size_t write_slice_members = 512;
   int write_slice_ms = 50;
+  // A pass that will give more leads than this a new score (the share of
+  // members rescored in its first slices times the members left) drops the
+  // pool's score index (leads_pool) and creates it again after its last
+  // slice. Every rescored lead moves in that index, so slices of a pass
+  // after new rules rewrote most of its pages again and again: two thirds
+  // of that write phase (docs/benchmarks.md). Meanwhile a claim sorts the
+  // pool instead (tens of ms for 278,000 leads), and creating the index
+  // holds the writer for a few hundred ms once. 0 never drops it.
+  int64_t rebuild_pool_index_leads = 60000;
 };
 
 class SqliteLeadStore : public scoring::LeadStore {
@@ -50,6 +60,9 @@ class SqliteLeadStore : public scoring::LeadStore {
   struct LoadScratch;  // What LoadFeatures keeps (lead_features_repo.cc).
   Result<int> ApplyScores(const scoring::ScoredParts& scored,
                           int64_t now_ms) override;
+  // Whether the last ApplyScores dropped the pool index and created it
+  // again (see rebuild_pool_index_leads). Call from the pass's thread.
+  bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
   Result<std::vector<int64_t>> MembersWithOpenLeads() override;
   Result<std::pair<int, int>> Import(
       const std::vector<scoring::ImportRow>& rows, int64_t actor,
@@ -92,6 +105,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   SqliteLeadStoreOptions options_;
   mutable std::mutex load_mu_;            // One LoadFeatures at a time.
   std::unique_ptr<LoadScratch> scratch_;  // Guarded by load_mu_.
+  std::atomic<bool> pool_index_rebuilt_{false};
+  std::atomic<bool> pool_index_missing_{false};  // Its creation failed.
 };
 
 }  // namespace qunying::storage
