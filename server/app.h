@@ -50,6 +50,16 @@ struct AppOptions {
   // Log file; empty for standard error.
   std::string log_path;
   LogLevel log_level = LogLevel::kInfo;
+  // glibc malloc, for the whole process (Create sets them; 0 keeps glibc's
+  // own): a thread's arena gives free memory at its top back to the kernel
+  // once it exceeds malloc_trim_threshold (M_TRIM_THRESHOLD), and blocks of
+  // malloc_mmap_threshold bytes or more are mapped on their own
+  // (M_MMAP_THRESHOLD). With glibc's 128 KiB the writer thread gave 24 KiB
+  // back after nearly every claim (the freed SQLite savepoint) and faulted
+  // it in again: an madvise and a TLB shootdown on every core each time,
+  // which cost claims a third of their throughput (docs/benchmarks.md).
+  size_t malloc_trim_threshold = size_t{4} << 20;
+  size_t malloc_mmap_threshold = size_t{1} << 20;
 };
 
 class App {
