@@ -26,14 +26,14 @@ struct SqliteLeadStoreOptions {
   size_t write_slice_members = 512;
   int write_slice_ms = 50;
   // A pass that will give more leads than this a new score (the share of
-  // members rescored in its first slices times the members left) drops the
-  // pool's score index (leads_pool) and creates it again after its last
-  // slice. Every rescored lead moves in that index, so slices of a pass
-  // after new rules rewrote most of its pages again and again: two thirds
-  // of that write phase (docs/benchmarks.md). Meanwhile a claim sorts the
-  // pool instead (80–127 ms for 278,000 leads; an assignment by series
-  // ~0.5 s), and creating the index holds the writer once for ~0.35 s.
-  // 0 never drops it.
+  // members rescored so far times the members left, checked before each
+  // slice once 2,048 members are written) drops the pool's score index
+  // (leads_pool) and creates it again after its last slice. Every rescored lead
+  // moves in that index, so slices of a pass after new rules rewrote most of
+  // its pages again and again: two thirds of that write phase
+  // (docs/benchmarks.md). Meanwhile a claim sorts the pool instead (80–127 ms
+  // for 278,000 leads; an assignment by series ~0.5 s), and creating the index
+  // holds the writer once for ~0.35 s. 0 never drops it.
   int64_t rebuild_pool_index_leads = 60000;
 };
 
