@@ -128,9 +128,9 @@ class LeadEngine {
     std::unordered_map<int64_t, Written> written;
     // The last pass's scored members, one part per thread: cleared and
     // filled again each pass, so that a pass that rewrites every lead
-    // (new rules) faults no memory in afresh. At 278,000 leads, ~55 MB of
-    // members and ~206 MB of texts in the arenas, held between passes
-    // (RescoreReport::text_bytes; docs/benchmarks.md).
+    // (new rules) faults no memory in afresh. At 278,000 leads: 53 MB of
+    // members (192 bytes each) and ~206 MB of texts in the arenas, held
+    // between passes (RescoreReport::text_bytes; docs/benchmarks.md).
     ScoredParts kept;
   };
   class ChunkScorer;  // One thread's share of ScoreWith.

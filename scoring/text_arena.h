@@ -1,8 +1,10 @@
 // TextArena: append-only storage for many short texts that live and die
 // together (one rescoring pass's factors and model inputs), in blocks that
 // stay allocated across Reset(). A pass that writes as much text as the one
-// before touches no new memory: no page faults, no malloc per text. The
-// memory is held until the arena goes (at most the largest pass's texts).
+// before touches no new memory, so it faults no pages in, and the texts are
+// not freed one by one. (Each text is still built in a std::string first
+// and copied in.) The memory is held until the arena goes: at most the
+// largest pass's texts.
 // Not thread-safe: one arena per scoring thread.
 #ifndef QUNYING_SCORING_TEXT_ARENA_H_
 #define QUNYING_SCORING_TEXT_ARENA_H_

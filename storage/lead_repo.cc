@@ -243,9 +243,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   while (status.ok() && !done()) {
     if (!dropped && PoolIndexWorthDropping(counts, total,
                                            options_.rebuild_pool_index_leads)) {
-      status = db_->Write([](Connection& c) {
-        return c.Exec("DROP INDEX IF EXISTS leads_pool");
-      });
+      status = db_->Write([](Connection& c) { return c.Exec(kDropPoolIndex); });
       if (!status.ok()) break;
       dropped = true;
     }
@@ -260,11 +258,12 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
       return Status::Ok();
     });
   }
-  // A creation that failed (a full disk) is tried again by the next pass.
-  if (dropped || pool_index_missing_) {
+  // Also after a failed slice. If the creation itself fails (a full disk),
+  // the pass fails with it; the next start, or the next such pass, creates
+  // the index.
+  if (dropped) {
     Status rebuilt =
         db_->Write([](Connection& c) { return c.Exec(kCreatePoolIndex); });
-    pool_index_missing_ = !rebuilt.ok();
     if (status.ok()) status = rebuilt;
   }
   pool_index_rebuilt_ = dropped;

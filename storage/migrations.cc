@@ -442,6 +442,7 @@ END;
 
 }  // namespace
 
+const char kDropPoolIndex[] = "DROP INDEX IF EXISTS leads_pool";
 const char kCreatePoolIndex[] =
     "CREATE INDEX IF NOT EXISTS leads_pool ON leads (status, owner_id, score"
     " DESC, id)";

@@ -107,7 +107,6 @@ class SqliteLeadStore : public scoring::LeadStore {
   mutable std::mutex load_mu_;            // One LoadFeatures at a time.
   std::unique_ptr<LoadScratch> scratch_;  // Guarded by load_mu_.
   std::atomic<bool> pool_index_rebuilt_{false};
-  std::atomic<bool> pool_index_missing_{false};  // Its creation failed.
 };
 
 }  // namespace qunying::storage
