@@ -367,7 +367,9 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
                      trained.n_won,
                      trained.auc_cv,
                      trained.calibration,
-                     0};
+                     0,
+                     trained.settings,
+                     trained.candidates};
   auto model = std::make_shared<const TrainedModel>(std::move(trained));
   QY_ASSIGN_OR_RETURN(auto open, store_->OpenLeads());
   std::vector<Attributes> open_rows;

@@ -55,6 +55,8 @@ struct TrainReport {
   double auc_cv = 0;
   std::vector<CalibrationBin> calibration;
   size_t rescored = 0;  // Open leads given the new probability.
+  std::string settings;  // The chosen candidate (TrainedModel::settings).
+  std::vector<CandidateResult> candidates;  // Each one's cross-validated AUC.
 };
 
 class LeadEngine {

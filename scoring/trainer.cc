@@ -1,8 +1,12 @@
 #include "scoring/trainer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <random>
+#include <thread>
+#include <tuple>
 
 namespace qunying::scoring {
 namespace {
@@ -22,10 +26,71 @@ Matrix Rows(const Matrix& x, const std::vector<size_t>& idx) {
   return m;
 }
 
+// One way to fit a model: a tree candidate or the logistic regression.
+struct Candidate {
+  bool trees = false;
+  XgbOptions xgb;
+  std::string settings;
+};
+
 Result<std::unique_ptr<Model>> Fit(const Matrix& x, const std::vector<float>& y,
-                                   bool trees, const TrainOptions& o) {
-  if (trees) return TrainXgb(x, y, o.xgb);
+                                   const Candidate& c, const TrainOptions& o) {
+  if (c.trees) return TrainXgb(x, y, c.xgb);
   return TrainLogistic(x, y, o.logistic);
+}
+
+// Stratified folds: shuffle each class, deal round-robin.
+std::vector<int> Folds(const std::vector<bool>& won, int folds, uint32_t seed) {
+  std::vector<int> fold(won.size());
+  std::mt19937 rng(seed);
+  for (bool cls : {false, true}) {
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < won.size(); ++i)
+      if (won[i] == cls) idx.push_back(i);
+    std::shuffle(idx.begin(), idx.end(), rng);
+    for (size_t k = 0; k < idx.size(); ++k) fold[idx[k]] = k % folds;
+  }
+  return fold;
+}
+
+// Out-of-fold predictions of every candidate: candidates × folds fits, run
+// on `threads` threads. Each fit writes only its own fold's rows.
+Result<std::vector<std::vector<double>>> CrossValidate(
+    const Matrix& x, const std::vector<float>& y, const std::vector<int>& fold,
+    int folds, const std::vector<Candidate>& candidates,
+    const TrainOptions& o) {
+  std::vector<std::vector<double>> oof(candidates.size(),
+                                       std::vector<double>(y.size()));
+  size_t tasks = candidates.size() * static_cast<size_t>(folds);
+  std::vector<Status> status(tasks);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t t; (t = next.fetch_add(1)) < tasks;) {
+      const Candidate& c = candidates[t / folds];
+      int f = static_cast<int>(t % folds);
+      std::vector<size_t> tr, te;
+      for (size_t i = 0; i < y.size(); ++i) (fold[i] == f ? te : tr).push_back(i);
+      std::vector<float> ytr;
+      for (size_t i : tr) ytr.push_back(y[i]);
+      auto m = Fit(Rows(x, tr), ytr, c, o);
+      auto p = m.ok() ? (*m)->Predict(Rows(x, te))
+                      : Result<std::vector<double>>(m.status());
+      if (!p.ok()) {
+        status[t] = p.status();
+        continue;
+      }
+      for (size_t k = 0; k < te.size(); ++k) oof[t / folds][te[k]] = (*p)[k];
+    }
+  };
+  size_t threads = o.threads > 0 ? static_cast<size_t>(o.threads)
+                                 : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, tasks);
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (auto& th : pool) th.join();
+  for (const auto& st : status) QY_RETURN_IF_ERROR(st);
+  return oof;
 }
 
 std::vector<CalibrationBin> Calibrate(const std::vector<double>& p,
@@ -79,6 +144,26 @@ Result<std::vector<ModelFactor>> TrainedModel::Explain(const Attributes& row,
   return factors;
 }
 
+std::vector<XgbOptions> DefaultTreeCandidates() {
+  std::vector<XgbOptions> out;
+  for (auto [depth, rounds, eta] : {std::tuple{2, 100, 0.1}, {4, 200, 0.1},
+                                    {6, 300, 0.05}, {8, 300, 0.05}}) {
+    XgbOptions o;
+    o.max_depth = depth;
+    o.rounds = rounds;
+    o.eta = eta;
+    out.push_back(o);
+  }
+  return out;
+}
+
+std::string DescribeTrees(const XgbOptions& o) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "depth %d × %d rounds, eta %g", o.max_depth,
+                o.rounds, o.eta);
+  return buf;
+}
+
 Result<TrainedModel> Train(const std::vector<Attributes>& rows,
                            const std::vector<bool>& won,
                            const TrainOptions& o) {
@@ -100,33 +185,33 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
   std::vector<float> y(won.begin(), won.end());
   bool trees = rows.size() >= o.min_rows_for_trees &&
                std::min(n_won, n_lost) >= o.min_class_for_trees;
+  std::vector<Candidate> candidates;
+  if (trees) {
+    if (o.tree_candidates.empty())
+      return Status::Internal("no tree settings to train with");
+    for (const XgbOptions& t : o.tree_candidates)
+      candidates.push_back({true, t, DescribeTrees(t)});
+  } else {
+    candidates.push_back({false, {}, "logistic regression"});
+  }
 
-  // Stratified folds: shuffle each class, deal round-robin.
   int folds =
       static_cast<int>(std::min<size_t>(o.folds, std::min(n_won, n_lost)));
-  std::vector<int> fold(rows.size());
-  std::mt19937 rng(o.seed);
-  for (bool cls : {false, true}) {
-    std::vector<size_t> idx;
-    for (size_t i = 0; i < won.size(); ++i)
-      if (won[i] == cls) idx.push_back(i);
-    std::shuffle(idx.begin(), idx.end(), rng);
-    for (size_t k = 0; k < idx.size(); ++k) fold[idx[k]] = k % folds;
+  std::vector<int> fold = Folds(won, folds, o.seed);
+  QY_ASSIGN_OR_RETURN(auto oof,
+                      CrossValidate(x, y, fold, folds, candidates, o));
+  double best = 0;
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    out.candidates.push_back({candidates[c].settings, Auc(oof[c], y)});
+    best = std::max(best, out.candidates.back().auc_cv);
   }
-  std::vector<double> oof(rows.size());
-  for (int f = 0; f < folds; ++f) {
-    std::vector<size_t> tr, te;
-    for (size_t i = 0; i < rows.size(); ++i)
-      (fold[i] == f ? te : tr).push_back(i);
-    std::vector<float> ytr;
-    for (size_t i : tr) ytr.push_back(y[i]);
-    QY_ASSIGN_OR_RETURN(auto m, Fit(Rows(x, tr), ytr, trees, o));
-    QY_ASSIGN_OR_RETURN(auto p, m->Predict(Rows(x, te)));
-    for (size_t k = 0; k < te.size(); ++k) oof[te[k]] = p[k];
-  }
-  out.auc_cv = Auc(oof, y);
-  out.calibration = Calibrate(oof, y);
-  QY_ASSIGN_OR_RETURN(auto final_model, Fit(x, y, trees, o));
+  size_t chosen = 0;
+  while (out.candidates[chosen].auc_cv < best - o.candidate_tolerance)
+    ++chosen;
+  out.settings = out.candidates[chosen].settings;
+  out.auc_cv = out.candidates[chosen].auc_cv;
+  out.calibration = Calibrate(oof[chosen], y);
+  QY_ASSIGN_OR_RETURN(auto final_model, Fit(x, y, candidates[chosen], o));
   out.model = std::move(final_model);
   return out;
 }

@@ -2,7 +2,9 @@
 // when there are enough outcomes of each kind and a logistic regression
 // otherwise, measures it by stratified k-fold cross-validation (AUC and a
 // calibration table from the out-of-fold predictions), then fits the final
-// model on every row. A TrainedModel is immutable and thread-safe.
+// model on every row. With trees it cross-validates several tree shapes on
+// the same folds and keeps the cheapest that ranks as well as the best.
+// A TrainedModel is immutable and thread-safe.
 #ifndef QUNYING_SCORING_TRAINER_H_
 #define QUNYING_SCORING_TRAINER_H_
 
@@ -15,6 +17,19 @@
 
 namespace qunying::scoring {
 
+// The tree shapes Train tries, cheapest to predict first: depth 2 × 100
+// rounds at eta 0.1 (the shape the rescoring figures in docs/benchmarks.md
+// were measured with), depth 4 × 200 at 0.1, depth 6 × 300 at 0.05 and
+// depth 8 × 300 at 0.05. bench/model_compare.sh measured them against a
+// grid-searched scikit-learn HistGradientBoosting on the same folds: on the
+// synthetic community and on the `fair` survey the first wins (deeper
+// shapes lose 0.01–0.03 AUC); on RAND's health-insurance data depth 2 lost
+// 0.04 AUC to the tuned library and depth 8 matched it.
+std::vector<XgbOptions> DefaultTreeCandidates();
+
+// "depth 4 × 200 rounds, eta 0.1".
+std::string DescribeTrees(const XgbOptions& o);
+
 struct TrainOptions {
   int folds = 5;  // Cross-validation folds (fewer when a class is tiny).
   // Trees only with at least this many rows and this many of each outcome;
@@ -25,7 +40,21 @@ struct TrainOptions {
   uint32_t seed = 11;    // Fold assignment is deterministic.
   SchemaOptions schema;
   LogisticOptions logistic;
-  XgbOptions xgb;
+  // Tree settings to choose from, cheapest first (an empty list is refused
+  // when trees are due). Each is cross-validated on the same folds.
+  std::vector<XgbOptions> tree_candidates = DefaultTreeCandidates();
+  // The first candidate whose cross-validated AUC is at least the best's
+  // minus this wins: a deeper model costs rescoring time (every open lead
+  // is predicted on each pass), so it must earn its place.
+  double candidate_tolerance = 0.002;
+  // Threads fitting candidates and folds at once; 0: one per core.
+  int threads = 0;
+};
+
+// How one candidate did in cross-validation.
+struct CandidateResult {
+  std::string settings;  // DescribeTrees(), or "logistic regression".
+  double auc_cv = 0.5;
 };
 
 // One bin of the calibration table: out-of-fold predictions in [lo, hi).
@@ -48,8 +77,10 @@ struct TrainedModel {
   std::shared_ptr<const Model> model;
   size_t n_train = 0;
   size_t n_won = 0;
-  double auc_cv = 0.5;
+  double auc_cv = 0.5;  // The chosen candidate's.
   std::vector<CalibrationBin> calibration;
+  std::string settings;  // The chosen candidate's CandidateResult::settings.
+  std::vector<CandidateResult> candidates;  // In the order tried.
 
   // P(won) for each row.
   [[nodiscard]] Result<std::vector<double>> Predict(

@@ -27,6 +27,10 @@ Json CalibrationJson(const std::vector<scoring::CalibrationBin>& bins) {
 // POST /scoring/train: learns from every lead with an outcome.
 Result<Reply> TrainModel(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto t, s.lead_engine->Train(r.principal.id));
+  Json candidates = Json::array();
+  for (const auto& c : t.candidates)
+    candidates.push_back({{"settings", c.settings},
+                          {"auc_cv", std::round(c.auc_cv * 10000) / 10000}});
   return Reply{200,
                {{"model_id", IdString(t.model_id)},
                 {"kind", t.kind},
@@ -34,6 +38,8 @@ Result<Reply> TrainModel(Services& s, Request& r) {
                 {"n_won", t.n_won},
                 {"auc_cv", std::round(t.auc_cv * 10000) / 10000},
                 {"calibration", CalibrationJson(t.calibration)},
+                {"settings", t.settings},
+                {"candidates", std::move(candidates)},
                 {"rescored", t.rescored}}};
 }
 

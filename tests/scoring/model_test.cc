@@ -188,6 +188,66 @@ TEST(ModelTest, LogisticRegressionRecoversALinearTruth) {
   EXPECT_LT(err / n, 0.03);
 }
 
+// Won depends on the parity of three flags: no sum of functions of two
+// attributes ranks it, so depth-2 trees cannot, and deeper ones can.
+std::vector<Attributes> ParityRows(size_t n, uint32_t seed,
+                                   std::vector<bool>* won) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<Attributes> rows;
+  for (size_t i = 0; i < n; ++i) {
+    int a = u(rng) < 0.5, b = u(rng) < 0.5, c = u(rng) < 0.5;
+    rows.push_back({{"a", double(a)},
+                    {"b", double(b)},
+                    {"c", double(c)},
+                    {"noise", u(rng)}});
+    won->push_back(u(rng) < ((a ^ b ^ c) ? 0.8 : 0.2));
+  }
+  return rows;
+}
+
+TEST(TrainerTest, PicksDeeperTreesWhenTheOutcomeNeedsThem) {
+  std::vector<bool> won, test_won;
+  auto rows = ParityRows(3000, 5, &won);
+  auto test = ParityRows(1000, 6, &test_won);
+  std::vector<float> test_y(test_won.begin(), test_won.end());
+  auto t = Train(rows, won);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->candidates.size(), DefaultTreeCandidates().size());
+  EXPECT_EQ(t->candidates[0].settings,
+            DescribeTrees(DefaultTreeCandidates()[0]));
+  EXPECT_NE(t->settings, t->candidates[0].settings);
+  EXPECT_LT(t->candidates[0].auc_cv, 0.6);
+  EXPECT_GT(t->auc_cv, 0.75);
+  auto p = t->Predict(test);
+  ASSERT_TRUE(p.ok());
+  EXPECT_GT(Auc(*p, test_y), 0.75);
+
+  // A tolerance wide enough keeps the cheapest shape, and with it the
+  // depth-2 model's poor ranking.
+  TrainOptions cheap;
+  cheap.candidate_tolerance = 1.0;
+  auto c = Train(rows, won, cheap);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->settings, c->candidates[0].settings);
+  auto pc = c->Predict(test);
+  ASSERT_TRUE(pc.ok());
+  EXPECT_LT(Auc(*pc, test_y), 0.6);
+}
+
+TEST(TrainerTest, KeepsTheCheapestTreesWhenDeeperOnesRankNoBetter) {
+  Split s = MakeSplit(4000, 8);
+  auto t = Train(s.train_x, s.train_y);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t->model->Kind(), "xgboost");
+  EXPECT_EQ(t->settings, t->candidates[0].settings);
+  EXPECT_DOUBLE_EQ(t->auc_cv, t->candidates[0].auc_cv);
+  for (const auto& c : t->candidates) {
+    EXPECT_LE(c.auc_cv, t->auc_cv + TrainOptions().candidate_tolerance)
+        << c.settings;
+  }
+}
+
 TEST(TrainerTest, RefusesWhenOutcomesAreTooFew) {
   std::vector<Attributes> rows(20, Attributes{{"x", 1.0}});
   std::vector<bool> won(20, false);

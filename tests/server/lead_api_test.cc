@@ -365,6 +365,16 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   EXPECT_GT(t.data()["auc_cv"].get<double>(), 0.68);  // Oracle: ~0.78.
   EXPECT_EQ(t.data()["rescored"], 20);
   EXPECT_FALSE(t.data()["calibration"].empty());
+  // Every tree shape tried is reported; the chosen one's AUC is auc_cv.
+  ASSERT_EQ(t.data()["candidates"].size(), 4u);
+  bool chosen_listed = false;
+  for (const auto& c : t.data()["candidates"]) {
+    if (c["settings"] == t.data()["settings"]) {
+      chosen_listed = true;
+      EXPECT_EQ(c["auc_cv"], t.data()["auc_cv"]);
+    }
+  }
+  EXPECT_TRUE(chosen_listed) << t.data().dump();
   auto open = client_->Get("/api/v1/leads?status=new", admin_);
   ASSERT_EQ(open.data()["items"].size(), 20u);
   for (const auto& l : open.data()["items"]) {
