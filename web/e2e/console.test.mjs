@@ -270,6 +270,9 @@ describe('console', () => {
     const current = models.items.find((m) => m.current);
     assert.equal(await page.locator('[data-test=auc]').innerText(), String(current.auc_cv));
     assert.ok(current.n_train >= 40, `trained on the imported outcomes (n=${current.n_train})`);
+    const settings = await page.locator('[data-test=train-settings]').innerText();
+    if (current.kind === 'logistic') assert.equal(settings, 'logistic regression');
+    else assert.match(settings, /^depth \d+ × \d+ rounds/);
     assert.ok(await page.locator('.echart canvas').count() >= 1, 'the calibration plot is drawn');
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(shots, 'admin-training.png'), fullPage: true });

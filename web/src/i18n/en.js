@@ -94,7 +94,7 @@ export default {
     fit: 'Ideal-customer rules (fit)', field: 'Field', label: 'Label', points: 'Points', values: 'Values', addRule: 'Add rule',
     intent: 'Intent phrases', phrase: 'Phrase (* wildcard)', addPhrase: 'Add phrase', engagement: 'Engagement scales',
     saveRules: 'Save as a new version', saved: 'Saved as v{v}', model: 'Predictive model', train: 'Train on outcomes',
-    rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated',
+    rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated', settings: 'Settings (chosen by CV)',
     members: 'Members', created: 'New leads', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
     observed: 'Observed win rate', perfect: 'Perfect calibration', current: 'current', plot: 'Plot',
   },
