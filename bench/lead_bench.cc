@@ -16,7 +16,8 @@
 // writer). SLICE_MS and SLICE_N set SqliteLeadStoreOptions'
 // write_slice_ms and write_slice_members, to weigh that wait against the
 // write phase; POOL_REBUILD its rebuild_pool_index_leads (0: never drop
-// the pool index during a pass).
+// the pool index during a pass). TREE_SHAPES ("8:300:0.05") replaces the
+// trainer's candidate tree shapes, to time passes with a deeper model.
 // Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
 #include <sys/resource.h>
 #include <unistd.h>
@@ -69,12 +70,20 @@ std::shared_ptr<scoring::TrainedModel> TrainOn(size_t n) {
     oracle.push_back(m.propensity);
     yf.push_back(m.won);
   }
+  scoring::TrainOptions options;
+  if (const char* v = std::getenv("TREE_SHAPES"); v && *v) {
+    auto shapes = scoring::ParseTreeCandidates(v);
+    Check(shapes.status());
+    options.tree_candidates = *shapes;
+  }
   auto t0 = SteadyClock::now();
-  auto t = scoring::Train(x, y);
+  auto t = scoring::Train(x, y, options);
   Check(t.status());
   std::printf(
-      "train: %zu outcomes, %s, 5-fold CV AUC %.4f (oracle %.4f), %.0f ms\n", n,
-      t->model->Kind().c_str(), t->auc_cv, scoring::Auc(oracle, yf), Ms(t0));
+      "train: %zu outcomes, %s (%s), 5-fold CV AUC %.4f (oracle %.4f), %.0f"
+      " ms\n",
+      n, t->model->Kind().c_str(), t->settings.c_str(), t->auc_cv,
+      scoring::Auc(oracle, yf), Ms(t0));
   return std::make_shared<scoring::TrainedModel>(std::move(t).value());
 }
 

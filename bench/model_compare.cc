@@ -124,20 +124,6 @@ void ExportSynthetic(size_t n, uint32_t seed, const std::string& path) {
   if (!out) Die("cannot write " + path);
 }
 
-// "2:100:0.1,8:300:0.05" (depth:rounds:eta, comma-separated).
-std::vector<scoring::XgbOptions> ParseShapes(const std::string& text) {
-  std::vector<scoring::XgbOptions> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    scoring::XgbOptions o;
-    if (std::sscanf(item.c_str(), "%d:%d:%lf", &o.max_depth, &o.rounds,
-                    &o.eta) != 3)
-      Die("TREE_SHAPES: '" + item + "' is not depth:rounds:eta");
-    out.push_back(o);
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,8 +141,11 @@ int main(int argc, char** argv) {
     Die("the folds file has " + std::to_string(fold.size()) + " rows, the " +
         "data " + std::to_string(t.rows.size()));
   scoring::TrainOptions options;
-  if (const char* v = std::getenv("TREE_SHAPES")) options.tree_candidates =
-      ParseShapes(v);
+  if (const char* v = std::getenv("TREE_SHAPES"); v && *v) {
+    auto shapes = scoring::ParseTreeCandidates(v);
+    if (!shapes.ok()) Die(shapes.status().message());
+    options.tree_candidates = *shapes;
+  }
   double sum = 0;
   int folds = 0;
   for (int f = 0;; ++f) {

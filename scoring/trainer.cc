@@ -164,6 +164,27 @@ std::string DescribeTrees(const XgbOptions& o) {
   return buf;
 }
 
+Result<std::vector<XgbOptions>> ParseTreeCandidates(const std::string& text) {
+  std::vector<XgbOptions> out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = std::min(text.find(',', begin), text.size());
+    std::string item = text.substr(begin, end - begin);
+    XgbOptions o;
+    int used = 0;
+    if (std::sscanf(item.c_str(), "%d:%d:%lf%n", &o.max_depth, &o.rounds,
+                    &o.eta, &used) != 3 ||
+        used != static_cast<int>(item.size()) || o.max_depth < 1 ||
+        o.rounds < 1 || !(o.eta > 0)) {
+      return Status::InvalidArgument("tree shape '" + item +
+                                     "' is not depth:rounds:eta");
+    }
+    out.push_back(o);
+    begin = end + 1;
+  }
+  return out;
+}
+
 Result<TrainedModel> Train(const std::vector<Attributes>& rows,
                            const std::vector<bool>& won,
                            const TrainOptions& o) {

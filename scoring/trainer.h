@@ -30,6 +30,11 @@ std::vector<XgbOptions> DefaultTreeCandidates();
 // "depth 4 × 200 rounds, eta 0.1".
 std::string DescribeTrees(const XgbOptions& o);
 
+// "2:100:0.1,8:300:0.05": comma-separated depth:rounds:eta, for benches and
+// experiments that weigh other candidates.
+[[nodiscard]] Result<std::vector<XgbOptions>> ParseTreeCandidates(
+    const std::string& text);
+
 struct TrainOptions {
   int folds = 5;  // Cross-validation folds (fewer when a class is tiny).
   // Trees only with at least this many rows and this many of each outcome;

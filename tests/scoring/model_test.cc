@@ -248,6 +248,19 @@ TEST(TrainerTest, KeepsTheCheapestTreesWhenDeeperOnesRankNoBetter) {
   }
 }
 
+TEST(TrainerTest, ParsesTreeShapesAndRefusesMalformedOnes) {
+  auto shapes = ParseTreeCandidates("2:100:0.1,8:300:0.05");
+  ASSERT_TRUE(shapes.ok()) << shapes.status().message();
+  ASSERT_EQ(shapes->size(), 2u);
+  EXPECT_EQ(DescribeTrees((*shapes)[1]), "depth 8 × 300 rounds, eta 0.05");
+  for (const char* bad : {"", "2:100", "2:100:0.1,", "2:100:0.1x", "0:100:0.1",
+                          "2:0:0.1", "2:100:-1"}) {
+    auto r = ParseTreeCandidates(bad);
+    ASSERT_FALSE(r.ok()) << "'" << bad << "'";
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  }
+}
+
 TEST(TrainerTest, RefusesWhenOutcomesAreTooFew) {
   std::vector<Attributes> rows(20, Attributes{{"x", 1.0}});
   std::vector<bool> won(20, false);
