@@ -114,7 +114,8 @@ void ExportSynthetic(size_t n, uint32_t seed, const std::string& path) {
   for (size_t i = 0; i < rows.size(); ++i) {
     for (const auto& name : names) {
       auto it = rows[i].find(name);
-      std::string text = it == rows[i].end() ? "" : scoring::AttrText(it->second);
+      std::string text =
+          it == rows[i].end() ? "" : scoring::AttrText(it->second);
       if (text.find_first_of(",\"") != std::string::npos)
         Die("synthetic value with a comma or quote: " + text);
       out << text << ',';
@@ -171,8 +172,8 @@ int main(int argc, char** argv) {
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - t0)
                     .count();
-    std::printf("fold %d auc %.4f model %s inner-cv %.4f %.0f ms: %s |", f,
-                auc, model->model->Kind().c_str(), model->auc_cv, ms,
+    std::printf("fold %d auc %.4f model %s inner-cv %.4f %.0f ms: %s |", f, auc,
+                model->model->Kind().c_str(), model->auc_cv, ms,
                 model->settings.c_str());
     for (const auto& c : model->candidates)
       std::printf(" %s %.4f;", c.settings.c_str(), c.auc_cv);

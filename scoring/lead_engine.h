@@ -54,7 +54,7 @@ struct TrainReport {
   size_t n_train = 0, n_won = 0;
   double auc_cv = 0;
   std::vector<CalibrationBin> calibration;
-  size_t rescored = 0;  // Open leads given the new probability.
+  size_t rescored = 0;   // Open leads given the new probability.
   std::string settings;  // The chosen candidate (TrainedModel::settings).
   std::vector<CandidateResult> candidates;  // Each one's cross-validated AUC.
 };

@@ -69,7 +69,8 @@ Result<std::vector<std::vector<double>>> CrossValidate(
       const Candidate& c = candidates[t / folds];
       int f = static_cast<int>(t % folds);
       std::vector<size_t> tr, te;
-      for (size_t i = 0; i < y.size(); ++i) (fold[i] == f ? te : tr).push_back(i);
+      for (size_t i = 0; i < y.size(); ++i)
+        (fold[i] == f ? te : tr).push_back(i);
       std::vector<float> ytr;
       for (size_t i : tr) ytr.push_back(y[i]);
       auto m = Fit(Rows(x, tr), ytr, c, o);
@@ -82,8 +83,9 @@ Result<std::vector<std::vector<double>>> CrossValidate(
       for (size_t k = 0; k < te.size(); ++k) oof[t / folds][te[k]] = (*p)[k];
     }
   };
-  size_t threads = o.threads > 0 ? static_cast<size_t>(o.threads)
-                                 : std::max(1u, std::thread::hardware_concurrency());
+  size_t threads = o.threads > 0
+                       ? static_cast<size_t>(o.threads)
+                       : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, tasks);
   std::vector<std::thread> pool;
   for (size_t i = 1; i < threads; ++i) pool.emplace_back(work);
@@ -146,8 +148,10 @@ Result<std::vector<ModelFactor>> TrainedModel::Explain(const Attributes& row,
 
 std::vector<XgbOptions> DefaultTreeCandidates() {
   std::vector<XgbOptions> out;
-  for (auto [depth, rounds, eta] : {std::tuple{2, 100, 0.1}, {4, 200, 0.1},
-                                    {6, 300, 0.05}, {8, 300, 0.05}}) {
+  for (auto [depth, rounds, eta] : {std::tuple{2, 100, 0.1},
+                                    {4, 200, 0.1},
+                                    {6, 300, 0.05},
+                                    {8, 300, 0.05}}) {
     XgbOptions o;
     o.max_depth = depth;
     o.rounds = rounds;
@@ -227,8 +231,7 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
     best = std::max(best, out.candidates.back().auc_cv);
   }
   size_t chosen = 0;
-  while (out.candidates[chosen].auc_cv < best - o.candidate_tolerance)
-    ++chosen;
+  while (out.candidates[chosen].auc_cv < best - o.candidate_tolerance) ++chosen;
   out.settings = out.candidates[chosen].settings;
   out.auc_cv = out.candidates[chosen].auc_cv;
   out.calibration = Calibrate(oof[chosen], y);
