@@ -339,7 +339,7 @@ Status LeadEngine::ScoreWith(const Setup& setup,
 }
 
 Result<TrainReport> LeadEngine::Train(int64_t actor) {
-  std::lock_guard<std::mutex> pass(pass_mu_);
+  std::lock_guard<std::mutex> training(train_mu_);
   QY_ASSIGN_OR_RETURN(auto labelled, store_->TrainingRows());
   std::vector<Attributes> rows;
   std::vector<bool> won;
@@ -349,6 +349,7 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
   }
   QY_ASSIGN_OR_RETURN(TrainedModel trained,
                       scoring::Train(rows, won, options_.train));
+  std::lock_guard<std::mutex> pass(pass_mu_);
   StoredModel stored;
   stored.kind = trained.model->Kind();
   stored.schema = trained.schema.Serialize();

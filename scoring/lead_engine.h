@@ -77,7 +77,10 @@ class LeadEngine {
   [[nodiscard]] Result<RescoreReport> Rescore();
   // Learns from every lead with an outcome and gives every open lead the
   // new probability. Conflict when outcomes are too few. `actor` is the
-  // admin who asked (audited), 0 for the schedule.
+  // admin who asked (audited), 0 for the schedule. One training at a time;
+  // a rescoring pass may run while the model is fitted (seconds: every
+  // tree shape on every fold) and waits only for the model to be saved
+  // and the open leads predicted again.
   [[nodiscard]] Result<TrainReport> Train(int64_t actor = 0);
 
   [[nodiscard]] Result<std::vector<Lead>> Claim(int64_t user, int count);
@@ -156,7 +159,8 @@ class LeadEngine {
   int64_t model_id_ = 0;
   uint64_t rules_generation_ = 0;  // Bumped whenever the rules change,
   uint64_t model_generation_ = 0;  // and this whenever the model does.
-  std::mutex pass_mu_;             // One Rescore or Train at a time.
+  std::mutex train_mu_;            // One Train at a time.
+  std::mutex pass_mu_;  // One Rescore, or Train's installing of a model.
   // The last pass's features, kept so that the next pass reuses their
   // memory (a million members: ~200 MB). Guarded by pass_mu_.
   std::vector<MemberFeatures> features_;

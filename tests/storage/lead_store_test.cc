@@ -2,6 +2,9 @@
 // community tables, leads from scores, freezing at contact, models kept.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
 #include "community/campaign.h"
 #include "scoring/lead_engine.h"
 #include "scoring/points.h"
@@ -517,6 +520,42 @@ TEST_F(LeadStoreTest, RescoringRewritesOnlyLeadsThatChanged) {
 // A pass writes in slices, each its own transaction, so that other
 // writes wait for one slice rather than the whole pass; a slice reads its
 // members' leads afresh.
+// Starts a rescoring pass on another thread when the engine asks for the
+// training rows, and notes whether the pass finished while training was
+// under way. Had Train held the pass lock from the start, the pass could
+// not end before the training did.
+class PassDuringTrainingStore : public SqliteLeadStore {
+ public:
+  using SqliteLeadStore::SqliteLeadStore;
+  Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
+      override {
+    pass = std::async(std::launch::async, [this] { return engine->Rescore(); });
+    finished_during_training =
+        pass.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+    return SqliteLeadStore::TrainingRows();
+  }
+  scoring::LeadEngine* engine = nullptr;
+  std::future<Result<scoring::RescoreReport>> pass;
+  bool finished_during_training = false;
+};
+
+TEST_F(LeadStoreTest, APassRunsWhileAModelIsTrained) {
+  PassDuringTrainingStore store(db_.get());
+  scoring::LeadEngine engine(&store, &clock_, scoring::LeadEngineOptions{});
+  store.engine = &engine;
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  auto trained = engine.Train();
+  // Kept out of the engine's lock: the pass ends only after Train here
+  // when the lock is held (the check below then fails rather than hangs).
+  auto pass = store.pass.get();
+  EXPECT_TRUE(store.finished_during_training);
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_EQ(pass->members, 2u);
+  // No outcomes yet: the training itself is refused, with the counts.
+  ASSERT_FALSE(trained.ok());
+  EXPECT_EQ(trained.status().code(), StatusCode::kConflict);
+}
+
 TEST_F(LeadStoreTest, APassWritesInSlicesOfItsOwnTransactions) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
   Checkin(2, 1, 1, 1, false, "想报下一期");  // Member A makes a lead too.
