@@ -23,7 +23,7 @@ namespace qunying::scoring {
 // depth 8 × 300 at 0.05. bench/model_compare.sh measured them against a
 // grid-searched scikit-learn HistGradientBoosting on the same folds: on the
 // synthetic community and on the `fair` survey the first wins (deeper
-// shapes lose 0.01–0.03 AUC); on RAND's health-insurance data depth 2 lost
+// shapes lose 0.007–0.03 AUC); on RAND's health-insurance data depth 2 lost
 // 0.04 AUC to the tuned library and depth 8 matched it.
 std::vector<XgbOptions> DefaultTreeCandidates();
 
