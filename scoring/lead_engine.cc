@@ -63,6 +63,7 @@ Status LeadEngine::LoadModel() {
   t->n_won = stored->n_won;
   t->auc_cv = stored->auc_cv;
   t->calibration = DecodeCalibration(stored->calibration);
+  t->settings = stored->settings;
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(t);
   model_id_ = stored->id;
@@ -358,6 +359,7 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
   stored.n_train = trained.n_train;
   stored.n_won = trained.n_won;
   stored.auc_cv = trained.auc_cv;
+  stored.settings = trained.settings;
   stored.created_at_ms = clock_->NowMillis();
   stored.by_user_id = actor;
   QY_ASSIGN_OR_RETURN(int64_t id, store_->SaveModel(stored));

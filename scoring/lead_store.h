@@ -121,6 +121,7 @@ struct StoredModel {
   std::string calibration;  // "lo hi n predicted observed" lines.
   size_t n_train = 0, n_won = 0;
   double auc_cv = 0;
+  std::string settings;  // TrainedModel::settings; "" if trained before kept.
   int64_t created_at_ms = 0;
   int64_t by_user_id = 0;  // Who asked for it; 0 for the schedule.
 };

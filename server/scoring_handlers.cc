@@ -65,6 +65,7 @@ Result<Reply> ListModels(Services& s, Request&) {
                      {"n_train", m.n_train},
                      {"n_won", m.n_won},
                      {"auc_cv", std::round(m.auc_cv * 10000) / 10000},
+                     {"settings", m.settings},
                      {"calibration", CalibrationJson(scoring::DecodeCalibration(
                                          m.calibration))},
                      {"created_at", FormatRfc3339(m.created_at_ms)},

@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kModelCols[] =
     "SELECT id, kind, schema, calibration, n_train, n_won, auc_cv,"
-    " created_at_ms";
+    " created_at_ms, settings";
 
 scoring::StoredModel ModelFromRow(const Statement& s) {
   scoring::StoredModel m;
@@ -23,6 +23,7 @@ scoring::StoredModel ModelFromRow(const Statement& s) {
   m.n_won = static_cast<size_t>(s.Int(5));
   m.auc_cv = s.Double(6);
   m.created_at_ms = s.Int(7);
+  m.settings = s.Text(8);
   return m;
 }
 
@@ -107,12 +108,12 @@ Result<int64_t> SqliteLeadStore::SaveModel(const scoring::StoredModel& m) {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("INSERT INTO scoring_models (kind, schema, bytes,"
-                  " calibration, n_train, n_won, auc_cv, created_at_ms)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                  " calibration, n_train, n_won, auc_cv, created_at_ms,"
+                  " settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st->Bind(1, m.kind).Bind(2, m.schema).Bind(3, m.bytes);
     st->Bind(4, m.calibration).Bind(5, static_cast<int64_t>(m.n_train));
     st->Bind(6, static_cast<int64_t>(m.n_won)).Bind(7, m.auc_cv);
-    QY_RETURN_IF_ERROR(st->Bind(8, m.created_at_ms).Run());
+    QY_RETURN_IF_ERROR(st->Bind(8, m.created_at_ms).Bind(9, m.settings).Run());
     id = c.LastInsertId();
     if (!m.by_user_id) return Status::Ok();  // Trained on the schedule.
     return WriteAudit(c, m.by_user_id, "scoring.train", std::to_string(id),
@@ -130,7 +131,7 @@ Result<std::optional<scoring::StoredModel>> SqliteLeadStore::LatestModel() {
                   ", bytes FROM scoring_models ORDER BY id DESC LIMIT 1"));
     return ForEachRow(st, [&](const Statement& s) {
       out = ModelFromRow(s);
-      out->bytes = s.Text(8);
+      out->bytes = s.Text(9);
     });
   }));
   return out;

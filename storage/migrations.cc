@@ -436,6 +436,11 @@ CREATE TRIGGER enrollments_deleted AFTER DELETE ON enrollments BEGIN
   UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'enrollments';
 END;
 )sql"},
+      // The tree shape cross-validation chose for a model (TrainedModel::
+      // settings); '' for models trained before it was kept.
+      {16, "model_settings", R"sql(
+ALTER TABLE scoring_models ADD COLUMN settings TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -395,6 +395,7 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   auto models = client_->Get("/api/v1/scoring/models", admin_);
   ASSERT_EQ(models.data()["items"].size(), 1u);
   EXPECT_TRUE(models.data()["items"][0]["current"].get<bool>());
+  EXPECT_EQ(models.data()["items"][0]["settings"], t.data()["settings"]);
   // The model survives a restart.
   app_->Stop();
   Start();

@@ -464,6 +464,43 @@ TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
   EXPECT_EQ(scoring::EncodeAttributes(open->front().second), attributes);
 }
 
+// Migration 16 keeps the settings a model was trained with; a model saved
+// before it reads back with none, and a new one with its own.
+TEST(ModelSettingsMigrationTest, OldModelsHaveNoSettingsAndNewOnesKeepTheirs) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    auto conn = Connection::Open(path, false, true, 1000, true);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    auto v = ApplyMigrationsUpTo(**conn, 15);
+    ASSERT_TRUE(v.ok() && *v == 15);
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO scoring_models (kind, schema, bytes,"
+                           " calibration, n_train, n_won, auc_cv,"
+                           " created_at_ms) VALUES ('logistic', '', 'b', '',"
+                           " 40, 20, 0.7, 0)")
+                    .ok());
+  }
+  auto db = OpenTestDb(path);
+  ASSERT_NE(db, nullptr);
+  SqliteLeadStore store(db.get());
+  scoring::StoredModel m;
+  m.kind = "xgboost";
+  m.bytes = "{}";
+  m.settings = "depth 8 × 300 rounds, eta 0.05";
+  ASSERT_TRUE(store.SaveModel(m).ok());
+  auto models = store.Models(10);
+  ASSERT_TRUE(models.ok()) << models.status().ToString();
+  ASSERT_EQ(models->size(), 2u);
+  EXPECT_EQ((*models)[0].settings, m.settings);  // Newest first.
+  EXPECT_EQ((*models)[1].settings, "");
+  EXPECT_EQ((*models)[1].kind, "logistic");
+  auto latest = store.LatestModel();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->bytes, "{}");
+  EXPECT_EQ((*latest)->settings, m.settings);
+}
+
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
   auto rep = engine_->Rescore();
