@@ -13,10 +13,10 @@
 // TREE_SHAPES="2:100:0.1,8:300:0.05" replaces the trainer's candidate tree
 // shapes (depth:rounds:eta), to weigh other candidates.
 //
-// DATA.csv: a header, the column `won` (0/1) the outcome, every other column
-// an attribute. A cell that parses whole as a number is a number, another
-// non-empty cell a string (a category), an empty cell missing. No quoting:
-// a cell with a quote or a comma is refused.
+// DATA.csv (RFC 4180, read by community::ParseCsv): a header, the column
+// `won` (0/1) the outcome, every other column an attribute. A cell that
+// parses whole as a number is a number, another non-empty cell a string (a
+// category), an empty cell missing.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "community/roster_csv.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
 #include "scoring/trainer.h"
@@ -36,17 +37,6 @@ namespace {
 [[noreturn]] void Die(const std::string& msg) {
   std::fprintf(stderr, "model_compare: %s\n", msg.c_str());
   std::exit(1);
-}
-
-std::vector<std::string> SplitLine(const std::string& line, size_t row) {
-  if (line.find('"') != std::string::npos)
-    Die("row " + std::to_string(row) + ": quoted cells are not read");
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
 }
 
 scoring::AttrValue Cell(const std::string& s) {
@@ -63,31 +53,35 @@ struct Table {
 };
 
 Table ReadTable(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) Die("cannot read " + path);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header = SplitLine(line, 1);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto cells = community::ParseCsv(text.str());
+  if (!cells.ok()) Die(path + ": " + cells.status().message());
+  if (cells->empty()) Die(path + ": empty");
+  const std::vector<std::string>& header = cells->front();
   size_t label = header.size();
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == "won") label = i;
   if (label == header.size()) Die(path + ": no column 'won'");
   Table t;
-  for (size_t r = 2; std::getline(in, line); ++r) {
-    std::vector<std::string> cells = SplitLine(line, r);
-    if (cells.size() != header.size())
-      Die("row " + std::to_string(r) + ": " + std::to_string(cells.size()) +
+  for (size_t r = 1; r < cells->size(); ++r) {
+    const std::vector<std::string>& row = (*cells)[r];
+    std::string where = "row " + std::to_string(r + 1);
+    if (row.size() != header.size())
+      Die(where + ": " + std::to_string(row.size()) +
           " cells, the header has " + std::to_string(header.size()));
+    if (row[label] != "0" && row[label] != "1")
+      Die(where + ": won must be 0 or 1");
     scoring::Attributes a;
-    for (size_t i = 0; i < cells.size(); ++i) {
+    for (size_t i = 0; i < row.size(); ++i) {
       if (i == label) continue;
-      scoring::AttrValue v = Cell(cells[i]);
+      scoring::AttrValue v = Cell(row[i]);
       if (!std::holds_alternative<std::monostate>(v)) a[header[i]] = v;
     }
-    if (cells[label] != "0" && cells[label] != "1")
-      Die("row " + std::to_string(r) + ": won must be 0 or 1");
     t.rows.push_back(std::move(a));
-    t.won.push_back(cells[label] == "1");
+    t.won.push_back(row[label] == "1");
   }
   return t;
 }
