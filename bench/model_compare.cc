@@ -18,6 +18,7 @@
 // parses whole as a number is a number, another non-empty cell a string (a
 // category), an empty cell missing.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -39,11 +40,15 @@ namespace {
   std::exit(1);
 }
 
+// As bench/tuned_gbm.py reads a cell: a finite decimal number, else text.
+// (strtod alone would also take "nan", "inf" and hex, which Python's float
+// reads as text or refuses, so the two sides would see different columns.)
 scoring::AttrValue Cell(const std::string& s) {
   if (s.empty()) return std::monostate{};
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() + s.size()) return v;
+  bool decimal = s.find_first_of("xXnNiI") == std::string::npos;
+  if (end == s.c_str() + s.size() && decimal && std::isfinite(v)) return v;
   return s;
 }
 
