@@ -111,10 +111,15 @@ Result<RescoreReport> LeadEngine::Rescore() {
   auto t0 = std::chrono::steady_clock::now();
   // One copy of the rules and model for the pass: the features' intent is
   // indexed against the rules' dictionary.
-  const Setup setup = CurrentSetup();
+  Setup setup = CurrentSetup();
   std::vector<MemberFeatures>& features = features_;
   QY_RETURN_IF_ERROR(
       store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features));
+  if (!restore_tried_) {
+    restore_tried_ = true;
+    report.memory_restored =
+        RestoreMemory(store_->RestoredEngineState(), &setup);
+  }
   QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
   report.load_ms = MsSince(t0);
   report.members = features.size();
@@ -128,6 +133,11 @@ Result<RescoreReport> LeadEngine::Rescore() {
 
   t0 = std::chrono::steady_clock::now();
   Result<int> created = store_->ApplyScores(scored, clock_->NowMillis());
+  // After a failed write some slices are stored and some not: forget
+  // what was written, so that the next pass explains every lead again and
+  // the store compares digests.
+  if (!created.ok()) memory_.written.clear();
+  last_setup_ = setup;
   for (auto& part : scored) {
     if (created.ok()) {
       for (const ScoredMember& m : part.members)

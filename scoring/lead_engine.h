@@ -42,6 +42,8 @@ struct RescoreReport {
   // rules none are; after a new model, only the points are (and the
   // model predicts again).
   size_t reused = 0;
+  // Whether this pass took up the memory a SaveState left (LeadEngine).
+  bool memory_restored = false;
   // Bytes the scoring threads' text arenas hold after the pass (kept for
   // the next: a pass that rewrites every lead then faults nothing in).
   size_t text_bytes = 0;
@@ -74,7 +76,16 @@ class LeadEngine {
   const LeadEngineOptions& options() const { return options_; }
 
   // Scores every member; see LeadStore::ApplyScores. Uses every core.
+  // The first pass of an engine takes up the memory a SaveState left
+  // (through the store), when it was saved with the same rules and model
+  // and no pass has written leads since.
   [[nodiscard]] Result<RescoreReport> Rescore();
+  // Hands the store what the last pass left for the next (each member's
+  // scores and what was written of each lead) to keep with its own state
+  // (LeadStore::SaveState), so that the first pass after a restart need
+  // not score and explain every lead again. Waits for a pass in progress.
+  // Returns the bytes the store wrote.
+  [[nodiscard]] Result<size_t> SaveState();
   // Learns from every lead with an outcome and gives every open lead the
   // new probability. Conflict when outcomes are too few. `actor` is the
   // admin who asked (audited), 0 for the schedule. One training at a time;
@@ -112,6 +123,11 @@ class LeadEngine {
     uint64_t rules_generation = 0, model_generation = 0;
   };
   Setup CurrentSetup() const;
+  // PassMemory as SaveState hands it over, and back (lead_engine_state.cc).
+  std::string EncodeMemory(const Setup& setup) const;
+  // Takes up `bytes` when they were saved with `setup`'s rules and model,
+  // adopting their generations (in `setup` too). Returns whether it did.
+  bool RestoreMemory(std::string_view bytes, Setup* setup);
   // What a pass leaves for the next (Rescore's; guarded by pass_mu_).
   struct PassMemory {
     // By position in the features: the member, hashes of its features
@@ -164,7 +180,9 @@ class LeadEngine {
   // The last pass's features, kept so that the next pass reuses their
   // memory (a million members: ~200 MB). Guarded by pass_mu_.
   std::vector<MemberFeatures> features_;
-  PassMemory memory_;  // Guarded by pass_mu_.
+  PassMemory memory_;           // Guarded by pass_mu_.
+  bool restore_tried_ = false;  // Guarded by pass_mu_.
+  Setup last_setup_;            // The last pass's (guarded by pass_mu_).
 };
 
 // Calibration bins as stored ("lo hi n predicted observed" lines) and back.

@@ -160,6 +160,18 @@ class LeadStore {
                                   int64_t now_ms) = 0;
   // Members who have an open lead.
   virtual Result<std::vector<int64_t>> MembersWithOpenLeads() = 0;
+  // Keeps what the store has read for a restarted server (SqliteLeadStore:
+  // its state file), with `engine`, the engine's memory of its last pass
+  // (opaque here). Returns the bytes written: 0 for a store that keeps
+  // nothing (the default).
+  virtual Result<size_t> SaveState(std::string_view engine) {
+    (void)engine;
+    return size_t{0};
+  }
+  // After the first LoadFeatures: the `engine` bytes of the state that
+  // LoadFeatures restored, when no pass has written leads since they were
+  // saved; "" otherwise (the default). Valid until the next LoadFeatures.
+  virtual std::string_view RestoredEngineState() { return {}; }
   // Upserts by external_id. Returns {created, updated}.
   virtual Result<std::pair<int, int>> Import(const std::vector<ImportRow>& rows,
                                              int64_t actor, int64_t now_ms) = 0;

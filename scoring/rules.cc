@@ -29,38 +29,91 @@ uint64_t MixHash(uint64_t h, uint64_t w) {
   return h ^ (h >> 32);
 }
 
-uint64_t Fingerprint(const MemberFeatures& f) {
-  uint64_t h = 0x243F6A8885A308D3ULL;
-  auto mix = [&](uint64_t w) { h = MixHash(h, w); };
-  auto text = [&](const std::string& t) {
-    mix(t.size());
+namespace {
+
+// Folds values into a hash with MixHash, eight bytes at a time.
+struct Hasher {
+  uint64_t h;
+  void Mix(uint64_t w) { h = MixHash(h, w); }
+  void Int(int64_t v) { Mix(static_cast<uint64_t>(v)); }
+  void Real(double v) {
+    uint64_t w;
+    std::memcpy(&w, &v, sizeof w);
+    Mix(w);
+  }
+  void Text(const std::string& t) {
+    Mix(t.size());
     for (size_t i = 0; i < t.size(); i += 8) {
       uint64_t w = 0;
       std::memcpy(&w, t.data() + i, std::min<size_t>(8, t.size() - i));
-      mix(w);
+      Mix(w);
     }
-  };
-  auto real = [&](double v) {
-    uint64_t w;
-    std::memcpy(&w, &v, sizeof w);
-    mix(w);
-  };
-  mix(static_cast<uint64_t>(f.member_id));
-  text(f.series);
+  }
+};
+
+}  // namespace
+
+uint64_t Fingerprint(const MemberFeatures& f) {
+  Hasher h{0x243F6A8885A308D3ULL};
+  h.Int(f.member_id);
+  h.Text(f.series);
   for (int v : {f.campaign_days, f.checkins, f.makeups, f.longest_streak,
                 f.content_reads_30d, f.campaigns})
-    mix(static_cast<uint64_t>(static_cast<int64_t>(v)));
-  mix(static_cast<uint64_t>(f.dwell_s_30d));
-  mix(static_cast<uint64_t>(f.paid_fen));
-  real(f.recency_days);
-  mix(f.facts.size());
-  for (const auto& [k, v] : f.facts) text(k), text(v);
-  mix(f.texts.size());
-  for (const auto& t : f.texts) text(t);
-  mix(f.intent_indexed);
-  mix(f.intent_found.size());
-  for (uint16_t i : f.intent_found) mix(i);
-  return h;
+    h.Int(v);
+  h.Int(f.dwell_s_30d);
+  h.Int(f.paid_fen);
+  h.Real(f.recency_days);
+  h.Mix(f.facts.size());
+  for (const auto& [k, v] : f.facts) h.Text(k), h.Text(v);
+  h.Mix(f.texts.size());
+  for (const auto& t : f.texts) h.Text(t);
+  h.Mix(f.intent_indexed);
+  h.Mix(f.intent_found.size());
+  for (uint16_t i : f.intent_found) h.Mix(i);
+  return h.h;
+}
+
+#if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
+// A new field changes these sizes: it must go into RulesFingerprint too.
+static_assert(sizeof(ScoringRules) == 256 && sizeof(EngagementRules) == 104 &&
+                  sizeof(FitRule) == 96 && sizeof(IntentPhrase) == 40 &&
+                  sizeof(AssignRequest) == 128,
+              "a field was added to the rules: hash it in RulesFingerprint");
+#endif
+
+uint64_t RulesFingerprint(const ScoringRules& r) {
+  Hasher h{0x13198A2E03707344ULL};
+  h.Int(r.version);
+  h.Mix(r.fit.size());
+  for (const FitRule& f : r.fit) {
+    h.Text(f.field);
+    h.Mix(f.values.size());
+    for (const auto& v : f.values) h.Text(v);
+    h.Real(f.points);
+    h.Text(f.label);
+  }
+  const EngagementRules& e = r.engagement;
+  for (double v :
+       {e.completion, e.streak, e.dwell, e.reads, e.renewals, e.paid,
+        e.streak_full_days, e.dwell_full_s, e.reads_full, e.renewals_full,
+        e.paid_full_fen, e.makeup_weight, e.half_life_days})
+    h.Real(v);
+  h.Mix(r.intent.size());
+  for (const IntentPhrase& p : r.intent) h.Text(p.phrase), h.Real(p.weight);
+  for (double v :
+       {r.weight_fit, r.weight_engagement, r.weight_intent, r.lead_threshold,
+        r.lead_probability, r.tier_a, r.tier_b, r.level_1, r.level_2})
+    h.Real(v);
+  h.Mix(r.auto_assign.size());
+  for (const AssignRequest& a : r.auto_assign) {
+    h.Text(a.rule);
+    h.Mix(a.reps.size());
+    for (int64_t rep : a.reps) h.Int(rep);
+    h.Int(a.count);
+    h.Text(a.series);
+    h.Text(a.city);
+  }
+  return h.h;
 }
 
 ScoringRules ScoringRules::Defaults() {

@@ -142,6 +142,11 @@ struct ScoringRules {
 // data/intent_phrases.tsv.
 std::vector<IntentPhrase> DefaultIntentPhrases();
 
+// A hash of every setting of `r`: equal fingerprints, equal rules (short
+// of a collision). LeadEngine keeps it with its saved memory, which holds
+// only for the rules it was computed with.
+uint64_t RulesFingerprint(const ScoringRules& r);
+
 }  // namespace qunying::scoring
 
 #endif  // QUNYING_SCORING_RULES_H_

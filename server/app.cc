@@ -135,7 +135,13 @@ void App::AddGauges() {
 
 // The lead store and engine, with the latest saved rules and model.
 Status App::InitLeads(const Clock* clock) {
-  lead_store_ = std::make_unique<storage::SqliteLeadStore>(db_.get());
+  storage::SqliteLeadStoreOptions store_options;
+  // Beside the database: what the lead pass has read, for the first pass
+  // after a restart (docs/leads.md).
+  if (!options_.db.path.empty() && options_.db.path != ":memory:")
+    store_options.state_path = options_.db.path + ".leadstate";
+  lead_store_ =
+      std::make_unique<storage::SqliteLeadStore>(db_.get(), store_options);
   lead_engine_ = std::make_unique<scoring::LeadEngine>(lead_store_.get(), clock,
                                                        options_.leads);
   QY_ASSIGN_OR_RETURN(auto saved, lead_store_->LatestRules());

@@ -9,6 +9,7 @@ void LeadScheduler::Start() {
   if (!options_.sla_sweep_s && !options_.rescore_s && !options_.retrain_s)
     return;
   stop_ = false;
+  saved_at_stop_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -19,6 +20,26 @@ void LeadScheduler::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  // Also when no job runs on a timer: passes asked for over the API count.
+  if (!saved_at_stop_) SaveState("stop");
+  saved_at_stop_ = true;
+}
+
+void LeadScheduler::SaveState(const char* why) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto bytes = engine_->SaveState();
+  if (!bytes.ok()) {
+    logger_->Warn("lead state not saved",
+                  {{"error", bytes.status().message()}, {"when", why}});
+    return;
+  }
+  if (*bytes == 0) return;  // No pass yet, or no state file.
+  double ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - t0)
+                  .count();
+  logger_->Info(
+      "lead state saved",
+      {{"bytes", int64_t(*bytes)}, {"ms", int64_t(ms)}, {"when", why}});
 }
 
 void LeadScheduler::Loop() {
@@ -54,6 +75,12 @@ void LeadScheduler::RunDue(int64_t tick) {
     else
       logger_->Info("rescored", {{"members", int64_t(rep->members)},
                                  {"created", rep->created}});
+    int every = options_.save_state_s;
+    if (rep.ok() && every > 0 &&
+        (last_save_tick_ < 0 || tick - last_save_tick_ >= every)) {
+      last_save_tick_ = tick;
+      SaveState("schedule");
+    }
   }
   if (due(options_.retrain_s)) {
     // Only when outcomes arrived since the latest model was trained.

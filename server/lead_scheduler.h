@@ -21,6 +21,13 @@ struct LeadSchedulerOptions {
                           // the standing assignment rules.
   int rescore_s = 600;    // Rescore every member.
   int retrain_s = 86400;  // Retrain (when outcomes changed since).
+  // After a scheduled rescoring pass, save the lead pass's state
+  // (LeadEngine::SaveState: the store's state file) when this many seconds
+  // have gone since the last save, or none was made; and once more at
+  // Stop. The first pass after a restart then reads only what was added
+  // since (docs/leads.md). 0: only at Stop. On a million members the file
+  // is ~200 MB and takes a few seconds to write, on this thread.
+  int save_state_s = 3600;
 };
 
 class LeadScheduler {
@@ -36,6 +43,7 @@ class LeadScheduler {
  private:
   void Loop();
   void RunDue(int64_t tick);
+  void SaveState(const char* why);
 
   LeadSchedulerOptions options_;
   scoring::LeadEngine* engine_;
@@ -45,6 +53,8 @@ class LeadScheduler {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+  int64_t last_save_tick_ = -1;  // Scheduler thread only.
+  bool saved_at_stop_ = false;
 };
 
 }  // namespace qunying::server

@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
 
   if (*serve) return Serve(flags, false);
   if (*demo) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
+    for (const char* suffix : {"", "-wal", "-shm", ".leadstate"}) {
       std::filesystem::remove(demo_flags.app.db.path + suffix);
     }
     return Serve(demo_flags, true);

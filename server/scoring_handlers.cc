@@ -49,6 +49,9 @@ Result<Reply> RescoreLeads(Services& s, Request&) {
   return Reply{200,
                {{"members", rep.members},
                 {"created", rep.created},
+                {"reused", rep.reused},
+                {"unchanged", rep.unchanged},
+                {"memory_restored", rep.memory_restored},
                 {"load_ms", std::round(rep.load_ms)},
                 {"score_ms", std::round(rep.score_ms)},
                 {"write_ms", std::round(rep.write_ms)}}};

@@ -1,16 +1,14 @@
 #include "storage/blob_store.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/sha256.h"
+#include "storage/file_util.h"
 
 namespace qunying::storage {
 namespace {
@@ -21,38 +19,6 @@ bool IsSha256Hex(const std::string& s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
-}
-
-Status Errno(const std::string& what) {
-  return Status::Unavailable(what + ": " + std::strerror(errno));
-}
-
-Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return Errno("open " + dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : Errno("fsync " + dir);
-}
-
-Status WriteFileDurably(const std::string& tmp, std::string_view bytes) {
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return Errno("create " + tmp);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return Errno("write " + tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return Errno("fsync " + tmp);
-  }
-  return ::close(fd) == 0 ? Status::Ok() : Errno("close " + tmp);
 }
 
 }  // namespace

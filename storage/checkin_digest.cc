@@ -103,3 +103,85 @@ Status CheckinDigest::Update(Connection& c,
 }
 
 }  // namespace qunying::storage
+
+namespace qunying::storage {
+
+void CheckinDigest::Save(StateWriter& w) const {
+  w.Put<int64_t>(epoch_);
+  w.Put<int64_t>(high_id_);
+  w.Put<uint64_t>(phrases_.size());
+  for (const auto& p : phrases_) {
+    w.PutBytes(p.phrase);
+    w.Put<double>(p.weight);
+  }
+  w.Put<uint64_t>(members_.size());
+  members_.ForEach([&](int64_t id, const Member& m) {
+    w.Put<int64_t>(id);
+    w.Put<int64_t>(m.last_ms);
+    w.Put<uint32_t>(m.texts);
+    w.Put<uint64_t>(m.campaigns.size());
+    for (const Campaign& k : m.campaigns) {
+      w.Put<int64_t>(k.campaign_id);
+      w.Put<int32_t>(k.checkins);
+      w.Put<int32_t>(k.makeups);
+      w.Put<uint64_t>(k.days_low);
+      w.Put<uint64_t>(k.days_high.size());
+      for (uint16_t d : k.days_high) w.Put<uint16_t>(d);
+    }
+    w.Put<uint64_t>(m.intent.size());
+    for (const auto& [phrase, ordinal] : m.intent) {
+      w.Put<uint16_t>(phrase);
+      w.Put<uint32_t>(ordinal);
+    }
+  });
+}
+
+bool CheckinDigest::Load(StateReader& r) {
+  members_.Clear();
+  phrases_.clear();
+  epoch_ = -1;
+  high_id_ = 0;
+  int64_t epoch = -1, high = 0;
+  uint64_t n = 0;
+  bool ok = r.Get(&epoch) && r.Get(&high) && r.GetCount(&n, 9);
+  for (uint64_t i = 0; ok && i < n; ++i) {
+    scoring::IntentPhrase& p = phrases_.emplace_back();
+    ok = r.GetBytes(&p.phrase) && r.Get(&p.weight);
+  }
+  ok = ok && r.GetCount(&n, 28);
+  for (uint64_t i = 0; ok && i < n; ++i) {
+    int64_t id = 0;
+    uint64_t campaigns = 0, intent = 0;
+    // A member twice would merge two entries: not a file Save wrote.
+    if (!r.Get(&id) || members_.Find(id)) {
+      ok = false;
+      break;
+    }
+    Member& m = members_.At(id);
+    ok = r.Get(&m.last_ms) && r.Get(&m.texts) && r.GetCount(&campaigns, 32);
+    for (uint64_t j = 0; ok && j < campaigns; ++j) {
+      Campaign& k = m.campaigns.emplace_back();
+      uint64_t high_days = 0;
+      ok = r.Get(&k.campaign_id) && r.Get(&k.checkins) && r.Get(&k.makeups) &&
+           r.Get(&k.days_low) && r.GetCount(&high_days, 2);
+      for (uint64_t d = 0; ok && d < high_days; ++d)
+        ok = r.Get(&k.days_high.emplace_back());
+    }
+    ok = ok && r.GetCount(&intent, 6);
+    for (uint64_t j = 0; ok && j < intent; ++j) {
+      auto& e = m.intent.emplace_back();
+      ok = r.Get(&e.first) && r.Get(&e.second);
+    }
+  }
+  ok = ok && r.ok() && members_.size() == n;
+  if (!ok) {
+    members_.Clear();
+    phrases_.clear();
+    return false;
+  }
+  epoch_ = epoch;
+  high_id_ = high;
+  return true;
+}
+
+}  // namespace qunying::storage

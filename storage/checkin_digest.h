@@ -27,6 +27,7 @@
 #include "scoring/rules.h"
 #include "storage/member_slots.h"
 #include "storage/sqlite.h"
+#include "storage/state_file.h"
 
 namespace qunying::storage {
 
@@ -69,6 +70,15 @@ class CheckinDigest {
 
   // Whether the last Update read every check-in again.
   bool rebuilt() const { return rebuilt_; }
+  // The highest check-in id read (0: none).
+  int64_t high_id() const { return high_id_; }
+
+  // Writes everything the digest holds, for a restarted server
+  // (storage/state_file.h). Load replaces the digest with what Save wrote,
+  // and returns false, leaving it empty, when the reader fails; the next
+  // Update then checks the epoch and reads what is new (or everything).
+  void Save(StateWriter& w) const;
+  [[nodiscard]] bool Load(StateReader& r);
 
  private:
   void Add(int64_t member_id, int64_t campaign_id, int64_t day, bool makeup,

@@ -45,3 +45,46 @@ Status EventDigest::Update(Connection& c, int64_t window_start_ms) {
 }
 
 }  // namespace qunying::storage
+
+namespace qunying::storage {
+
+void EventDigest::Save(StateWriter& w) const {
+  w.Put<int64_t>(epoch_);
+  w.Put<int64_t>(high_id_);
+  w.Put<int64_t>(window_start_);
+  w.Put<uint64_t>(members_.size());
+  members_.ForEach([&](int64_t id, const Member& m) {
+    w.Put<int64_t>(id);
+    w.Put<int64_t>(m.last_ms);
+    w.Put<int64_t>(m.dwell_ms);
+    w.Put<int64_t>(m.reads);
+  });
+}
+
+bool EventDigest::Load(StateReader& r) {
+  members_.Clear();
+  epoch_ = -1;
+  high_id_ = 0;
+  window_start_ = std::numeric_limits<int64_t>::min();
+  int64_t epoch = -1, high = 0, start = 0;
+  uint64_t n = 0;
+  bool ok =
+      r.Get(&epoch) && r.Get(&high) && r.Get(&start) && r.GetCount(&n, 32);
+  for (uint64_t i = 0; ok && i < n; ++i) {
+    int64_t id = 0;
+    ok = r.Get(&id) && !members_.Find(id);
+    if (!ok) break;
+    Member& m = members_.At(id);
+    ok = r.Get(&m.last_ms) && r.Get(&m.dwell_ms) && r.Get(&m.reads);
+  }
+  if (!ok || !r.ok()) {
+    members_.Clear();
+    return false;
+  }
+  epoch_ = epoch;
+  high_id_ = high;
+  window_start_ = start;
+  return true;
+}
+
+}  // namespace qunying::storage

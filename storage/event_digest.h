@@ -23,6 +23,7 @@
 #include "core/status.h"
 #include "storage/member_slots.h"
 #include "storage/sqlite.h"
+#include "storage/state_file.h"
 
 namespace qunying::storage {
 
@@ -44,6 +45,12 @@ class EventDigest {
   }
   // Whether the last Update read every event again.
   bool rebuilt() const { return rebuilt_; }
+  // The highest event id read (0: none).
+  int64_t high_id() const { return high_id_; }
+
+  // As CheckinDigest::Save and Load.
+  void Save(StateWriter& w) const;
+  [[nodiscard]] bool Load(StateReader& r);
 
  private:
   // Takes out of the window sums the events read so far whose time is in

@@ -89,3 +89,45 @@ Status FactsDigest::Update(Connection& c) {
 }
 
 }  // namespace qunying::storage
+
+namespace qunying::storage {
+
+void FactsDigest::Save(StateWriter& w) const {
+  w.Put<int64_t>(seq_);
+  w.Put<uint64_t>(facts_.size());
+  facts_.ForEach([&](int64_t id, const Facts& facts) {
+    w.Put<int64_t>(id);
+    w.Put<uint64_t>(facts.size());
+    for (const auto& [field, value] : facts) {
+      w.PutBytes(field);
+      w.PutBytes(value);
+    }
+  });
+}
+
+bool FactsDigest::Load(StateReader& r) {
+  facts_.Clear();
+  seq_ = -1;
+  int64_t seq = -1;
+  uint64_t n = 0;
+  bool ok = r.Get(&seq) && r.GetCount(&n, 16);
+  for (uint64_t i = 0; ok && i < n; ++i) {
+    int64_t id = 0;
+    uint64_t count = 0;
+    ok = r.Get(&id) && !facts_.Find(id) && r.GetCount(&count, 16);
+    if (!ok) break;
+    Facts& facts = facts_.At(id);
+    for (uint64_t j = 0; ok && j < count; ++j) {
+      auto& [field, value] = facts.emplace_back();
+      ok = r.GetBytes(&field) && r.GetBytes(&value);
+    }
+  }
+  if (!ok || !r.ok()) {
+    facts_.Clear();
+    return false;
+  }
+  seq_ = seq;
+  return true;
+}
+
+}  // namespace qunying::storage

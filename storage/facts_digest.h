@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "storage/member_slots.h"
 #include "storage/sqlite.h"
+#include "storage/state_file.h"
 
 namespace qunying::storage {
 
@@ -32,6 +33,12 @@ class FactsDigest {
   const Facts* Find(int64_t member_id) const { return facts_.Find(member_id); }
   // Members rebuilt by the last Update (all of them the first time).
   size_t members_rebuilt() const { return rebuilt_; }
+  // The change sequence read up to (-1: nothing read yet).
+  int64_t seq() const { return seq_; }
+
+  // As CheckinDigest::Save and Load.
+  void Save(StateWriter& w) const;
+  [[nodiscard]] bool Load(StateReader& r);
 
  private:
   Status ReadAll(Connection& c);

@@ -10,9 +10,7 @@
 #include "community/campaign.h"
 #include "ocr/profile.h"
 #include "scoring/points.h"
-#include "storage/event_digest.h"
-#include "storage/facts_digest.h"
-#include "storage/sqlite_lead_store.h"
+#include "storage/lead_load_scratch.h"
 
 namespace qunying::storage {
 namespace {
@@ -21,12 +19,8 @@ using scoring::MemberFeatures;
 constexpr int64_t kDayMs = 86400000;
 constexpr size_t kMaxTexts = 50;
 
-struct Latest {  // The member's latest campaign.
-  int64_t campaign_id = 0;
-  int64_t starts_on = 0;
-  int64_t end_ms = 0;
-  int days = 0;
-};
+using lead_load::EnrollmentRow;
+using lead_load::Latest;
 
 // What a pass needs of each campaign, worked out once per campaign rather
 // than once per enrollment.
@@ -37,90 +31,6 @@ struct CampaignInfo {
   int campaign_days = 0;  // Elapsed at `now`, within [0, days].
   int64_t end_ms = 0;
 };
-
-// Member id -> position in the output. Dense (an array indexed by id) when
-// ids are compact, as SQLite's rowids are; a hash map otherwise.
-class SlotIndex {
- public:
-  static constexpr int64_t kMaxDense = 16'000'000;
-  // Forgets every id; ids up to `max_id` go in the dense array.
-  void Reset(int64_t max_id) {
-    sparse_.clear();
-    if (max_id >= 0 && max_id <= kMaxDense)
-      dense_.assign(max_id + 1, -1);
-    else
-      dense_.clear();
-  }
-  int64_t Get(int64_t id) const {
-    if (id >= 0 && id < static_cast<int64_t>(dense_.size())) return dense_[id];
-    if (sparse_.empty()) return -1;
-    auto it = sparse_.find(id);
-    return it == sparse_.end() ? -1 : it->second;
-  }
-  void Set(int64_t id, int64_t slot) {
-    if (id >= 0 && id < static_cast<int64_t>(dense_.size()))
-      dense_[id] = static_cast<int32_t>(slot);
-    else
-      sparse_[id] = slot;
-  }
-  // Numbers `ids` (any order, repeats allowed) 0, 1, … in id order and
-  // returns them in that order.
-  void Number(const std::vector<int64_t>& ids, std::vector<int64_t>* sorted) {
-    sorted->clear();
-    std::vector<int64_t> rest;  // Ids outside the dense array.
-    for (int64_t id : ids) {
-      if (id >= 0 && id < static_cast<int64_t>(dense_.size()))
-        dense_[id] = 0;
-      else
-        rest.push_back(id);
-    }
-    std::sort(rest.begin(), rest.end());
-    rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
-    auto r = rest.begin();
-    for (; r != rest.end() && *r < 0; ++r) sorted->push_back(*r);
-    for (size_t id = 0; id < dense_.size(); ++id)
-      if (dense_[id] == 0) sorted->push_back(static_cast<int64_t>(id));
-    sorted->insert(sorted->end(), r, rest.end());
-    for (size_t i = 0; i < sorted->size(); ++i) Set((*sorted)[i], int64_t(i));
-  }
-
- private:
-  std::vector<int32_t> dense_;
-  std::unordered_map<int64_t, int64_t> sparse_;
-};
-
-struct EnrollmentRow {
-  int64_t member, campaign, paid;
-};
-
-}  // namespace
-
-// A pass's working memory, kept for the next pass: on this machine a page
-// touched for the first time costs ~11 µs (docs/benchmarks.md), so fresh
-// arrays for a million members cost more than filling them.
-struct SqliteLeadStore::LoadScratch {
-  std::vector<MemberFeatures>* out = nullptr;  // The caller's.
-  SlotIndex index;
-  std::vector<Latest> latest;
-  std::vector<int64_t> last_active;
-  // Every enrollment read so far, up to rows_high_id, at rows_epoch (the
-  // table's, migration 15): a pass reads only the rows added since,
-  // unless one was changed or deleted.
-  std::vector<EnrollmentRow> rows;
-  int64_t rows_high_id = 0, rows_epoch = -1;
-  bool rows_reread = false;  // The last pass read every enrollment.
-  std::vector<int64_t> ids, members;
-  CheckinDigest digest;
-  EventDigest events;
-  FactsDigest facts;
-
-  MemberFeatures* Find(int64_t member) {
-    int64_t slot = index.Get(member);
-    return slot < 0 ? nullptr : &(*out)[slot];
-  }
-};
-
-namespace {
 
 using Builder = SqliteLeadStore::LoadScratch;
 
@@ -310,6 +220,12 @@ Status SqliteLeadStore::LoadFeatures(
     std::vector<MemberFeatures>* out) {
   std::lock_guard lock(load_mu_);
   Builder& b = *scratch_;
+  if (!b.restore_tried) {
+    RestoreState();
+  } else {
+    b.state_file.reset();  // The engine has had its bytes.
+    b.engine_state = {};
+  }
   b.out = out;
   // The check-in and event digests are brought up to date on a second
   // thread and read connection meanwhile: when they are built afresh (the
@@ -352,6 +268,7 @@ Status SqliteLeadStore::LoadFeatures(
     (*out)[i].recency_days =
         std::max<int64_t>(0, ref - b.last_active[i]) / kDayMs;
   }
+  b.loaded = true;
   return Status::Ok();
 }
 

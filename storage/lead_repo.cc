@@ -240,6 +240,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
   Status status;
+  bool counted = false;  // The pass bumped the lead_scores epoch.
   while (status.ok() && !done()) {
     if (!dropped && PoolIndexWorthDropping(counts, total,
                                            options_.rebuild_pool_index_leads)) {
@@ -249,6 +250,14 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     }
     status = db_->Write([&](Connection& c) -> Status {
       auto start = std::chrono::steady_clock::now();
+      // With the first slice: a pass wrote leads since any engine state
+      // saved before (lead_state_repo.cc).
+      if (!counted) {
+        QY_RETURN_IF_ERROR(
+            c.Exec("UPDATE table_epochs SET epoch = epoch + 1"
+                   " WHERE name = 'lead_scores'"));
+        counted = true;
+      }
       do {
         const auto& members = scored[part].members;
         size_t end = std::min(members.size(), at + slice);

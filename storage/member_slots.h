@@ -48,6 +48,16 @@ class MemberSlots {
     return values_[*slot];
   }
 
+  // Calls fn(member_id, value) for every member with a value: ids below
+  // kMaxDense in ascending order, then the others.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (size_t id = 0; id < slot_.size(); ++id)
+      if (slot_[id] >= 0) fn(static_cast<int64_t>(id), values_[slot_[id]]);
+    for (const auto& [id, slot] : sparse_) fn(id, values_[slot]);
+  }
+  size_t size() const { return values_.size(); }
+
   void Clear() {
     slot_.clear();
     sparse_.clear();

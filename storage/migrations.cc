@@ -441,6 +441,17 @@ END;
       {16, "model_settings", R"sql(
 ALTER TABLE scoring_models ADD COLUMN settings TEXT NOT NULL DEFAULT '';
 )sql"},
+      // For the lead pass's state file (storage/lead_state_repo.cc): a
+      // random id for this database, made once, so that a file beside a
+      // database created afresh (or another's) is not taken for its own;
+      // and an epoch every rescoring pass that writes leads bumps, so that
+      // the engine's memory of what it wrote is used only when no pass
+      // wrote since it was saved.
+      {17, "lead_state", R"sql(
+CREATE TABLE db_instance (id TEXT NOT NULL);
+INSERT INTO db_instance (id) VALUES (lower(hex(randomblob(16))));
+INSERT INTO table_epochs (name, epoch) VALUES ('lead_scores', 0);
+)sql"},
   };
   return kMigrations;
 }

@@ -194,5 +194,38 @@ TEST(RulesTest, ValidateNamesTheBadSetting) {
   EXPECT_EQ(lottery.Validate().field(), "rule");
 }
 
+TEST(RulesFingerprintTest, EverySettingChangesIt) {
+  const auto base = ScoringRules::Defaults();
+  const uint64_t h = RulesFingerprint(base);
+  EXPECT_EQ(RulesFingerprint(ScoringRules::Defaults()), h);
+  std::vector<std::function<void(ScoringRules&)>> changes = {
+      [](auto& r) { r.version++; },
+      [](auto& r) { r.fit[0].field = "city"; },
+      [](auto& r) { r.fit[0].values.pop_back(); },
+      [](auto& r) { r.fit[0].points += 1; },
+      [](auto& r) { r.fit[0].label += "!"; },
+      [](auto& r) { r.engagement.completion += 1; },
+      [](auto& r) { r.engagement.half_life_days += 1; },
+      [](auto& r) { r.engagement.makeup_weight += 0.1; },
+      [](auto& r) { r.intent[0].phrase += "吗"; },
+      [](auto& r) { r.intent[0].weight += 1; },
+      [](auto& r) { r.weight_fit += 0.1; },
+      [](auto& r) { r.weight_engagement += 0.1; },
+      [](auto& r) { r.weight_intent += 0.1; },
+      [](auto& r) { r.lead_threshold += 1; },
+      [](auto& r) { r.lead_probability += 0.1; },
+      [](auto& r) { r.tier_a += 1; },
+      [](auto& r) { r.tier_b += 1; },
+      [](auto& r) { r.level_1 += 1; },
+      [](auto& r) { r.level_2 += 1; },
+      [](auto& r) { r.auto_assign.emplace_back(); },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto r = base;
+    changes[i](r);
+    EXPECT_NE(RulesFingerprint(r), h) << "change " << i;
+  }
+}
+
 }  // namespace
 }  // namespace qunying::scoring

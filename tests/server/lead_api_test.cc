@@ -2,6 +2,7 @@
 // with an SLA), visibility and masking for reps, status changes, import,
 // training and KPIs.
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -77,6 +78,34 @@ class LeadApiTest : public ServerTest {
 
   std::string admin_, op_;
 };
+
+// A stopped server keeps what its lead pass read beside the database
+// (<db>.leadstate); started again, its first pass reads only what is new
+// and rewrites nothing that has not changed.
+TEST_F(LeadApiTest, ARestartedServerTakesUpItsLeadPassWhereItStopped) {
+  ASSERT_FALSE(EngagedMemberLead().empty());
+  auto again = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_FALSE(again.data()["memory_restored"].get<bool>());
+  int64_t members = again.data()["members"];
+  EXPECT_EQ(again.data()["reused"], members);  // Nothing changed since.
+  auto before = client_->Get("/api/v1/leads?source=score", admin_).data();
+
+  app_->Stop();
+  app_.reset();
+  EXPECT_TRUE(std::filesystem::exists(options_.db.path + ".leadstate"));
+  clock_.Advance(1000);  // A rewrite would show in updated_at.
+  Start();
+  admin_ = AdminToken();
+  auto first = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_TRUE(first.data()["memory_restored"].get<bool>()) << first.body.dump();
+  EXPECT_EQ(first.data()["reused"], members);
+  EXPECT_EQ(first.data()["unchanged"], 1);
+  EXPECT_EQ(first.data()["created"], 0);
+  auto after = client_->Get("/api/v1/leads?source=score", admin_).data();
+  EXPECT_EQ(after, before);
+}
 
 TEST_F(LeadApiTest, EngagedMemberBecomesALeadWithAScoreExplainedInWords) {
   std::string id = EngagedMemberLead();
