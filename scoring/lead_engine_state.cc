@@ -73,7 +73,8 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
     return false;
   }
   std::vector<PassMemory::Score> scores(n);
-  std::memcpy(scores.data(), r.bytes.data(), n * sizeof(PassMemory::Score));
+  if (n)
+    std::memcpy(scores.data(), r.bytes.data(), n * sizeof(PassMemory::Score));
   r.bytes.remove_prefix(n * sizeof(PassMemory::Score));
   std::unordered_map<int64_t, PassMemory::Written> written;
   if (!r.Get(&n) || n > r.bytes.size() / 24) return false;

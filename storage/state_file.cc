@@ -33,7 +33,7 @@ uint64_t StateHash(std::string_view body) {
     h = (h << 31) | (h >> 33);
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, body.data() + i, body.size() - i);
+  if (i < body.size()) std::memcpy(&tail, body.data() + i, body.size() - i);
   h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
   return h ^ (h >> 29);
 }
