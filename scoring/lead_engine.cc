@@ -118,7 +118,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   if (!restore_tried_) {
     restore_tried_ = true;
     report.memory_restored =
-        RestoreMemory(store_->RestoredEngineState(), &setup);
+        RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
   }
   QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
   report.load_ms = MsSince(t0);

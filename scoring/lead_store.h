@@ -6,6 +6,7 @@
 #define QUNYING_SCORING_LEAD_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -168,10 +169,16 @@ class LeadStore {
     (void)engine;
     return size_t{0};
   }
-  // After the first LoadFeatures: the `engine` bytes of the state that
-  // LoadFeatures restored, when no pass has written leads since they were
-  // saved; "" otherwise (the default). Valid until the next LoadFeatures.
-  virtual std::string_view RestoredEngineState() { return {}; }
+  // Once, after the first LoadFeatures: the `engine` bytes of the state
+  // that LoadFeatures restored, when no pass has written leads since they
+  // were saved; empty otherwise (the default). `owner` keeps `bytes` alive
+  // (SqliteLeadStore: a mapping of its state file, ~200 MB on a million
+  // members, unmapped when the caller drops it).
+  struct SavedBytes {
+    std::shared_ptr<const void> owner;
+    std::string_view bytes;
+  };
+  virtual SavedBytes TakeRestoredEngineState() { return {}; }
   // Upserts by external_id. Returns {created, updated}.
   virtual Result<std::pair<int, int>> Import(const std::vector<ImportRow>& rows,
                                              int64_t actor, int64_t now_ms) = 0;

@@ -8,6 +8,32 @@
 #include <filesystem>
 
 namespace qunying::storage {
+namespace {
+
+Status WriteParts(const std::string& path,
+                  std::initializer_list<std::string_view> parts) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return Errno("create " + path);
+  for (std::string_view bytes : parts) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ::close(fd);
+        return Errno("write " + path);
+      }
+      done += static_cast<size_t>(n);
+    }
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    return Errno("fsync " + path);
+  }
+  return ::close(fd) == 0 ? Status::Ok() : Errno("close " + path);
+}
+
+}  // namespace
 
 Status Errno(const std::string& what) {
   return Status::Unavailable(what + ": " + std::strerror(errno));
@@ -22,28 +48,13 @@ Status SyncDir(const std::string& dir) {
 }
 
 Status WriteFileDurably(const std::string& path, std::string_view bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) return Errno("create " + path);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return Errno("write " + path);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return Errno("fsync " + path);
-  }
-  return ::close(fd) == 0 ? Status::Ok() : Errno("close " + path);
+  return WriteParts(path, {bytes});
 }
 
-Status ReplaceFileDurably(const std::string& path, std::string_view bytes) {
+Status ReplaceFileDurably(const std::string& path,
+                          std::initializer_list<std::string_view> parts) {
   std::string tmp = path + ".tmp";
-  Status s = WriteFileDurably(tmp, bytes);
+  Status s = WriteParts(tmp, parts);
   if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0)
     s = Errno("rename " + tmp);
   if (!s.ok()) {

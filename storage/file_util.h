@@ -4,6 +4,7 @@
 #ifndef QUNYING_STORAGE_FILE_UTIL_H_
 #define QUNYING_STORAGE_FILE_UTIL_H_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -18,10 +19,11 @@ Status Errno(const std::string& what);
 // Creates or truncates `path`, writes `bytes` and fsyncs the file.
 [[nodiscard]] Status WriteFileDurably(const std::string& path,
                                       std::string_view bytes);
-// Writes `bytes` to `path` + ".tmp", fsyncs it, renames it over `path` and
-// fsyncs the directory: a reader sees the old file or the new, whole.
-[[nodiscard]] Status ReplaceFileDurably(const std::string& path,
-                                        std::string_view bytes);
+// Writes `parts`, one after another, to `path` + ".tmp", fsyncs it, renames
+// it over `path` and fsyncs the directory: a reader sees the old file or
+// the new, whole.
+[[nodiscard]] Status ReplaceFileDurably(
+    const std::string& path, std::initializer_list<std::string_view> parts);
 
 }  // namespace qunying::storage
 

@@ -220,12 +220,7 @@ Status SqliteLeadStore::LoadFeatures(
     std::vector<MemberFeatures>* out) {
   std::lock_guard lock(load_mu_);
   Builder& b = *scratch_;
-  if (!b.restore_tried) {
-    RestoreState();
-  } else {
-    b.state_file.reset();  // The engine has had its bytes.
-    b.engine_state = {};
-  }
+  if (!b.restore_tried) RestoreState();
   b.out = out;
   // The check-in and event digests are brought up to date on a second
   // thread and read connection meanwhile: when they are built afresh (the

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,7 +16,6 @@
 #include "storage/event_digest.h"
 #include "storage/facts_digest.h"
 #include "storage/sqlite_lead_store.h"
-#include "storage/state_file.h"
 
 namespace qunying::storage {
 namespace lead_load {
@@ -110,10 +108,9 @@ struct SqliteLeadStore::LoadScratch {
   bool loaded = false;
   bool restore_tried = false;
   std::string state_outcome;
-  // The state file the first LoadFeatures restored, mapped until the
-  // next, and the engine's bytes in it.
-  std::optional<StateReader> state_file;
-  std::string_view engine_state;
+  // The engine's bytes in the state file the first LoadFeatures restored
+  // (with the file's mapping), until the engine takes them.
+  scoring::LeadStore::SavedBytes engine_state;
 
   // Forgets every row read, so that the next pass reads them all.
   void ForgetRead() {

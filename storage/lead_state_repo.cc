@@ -9,6 +9,8 @@
 // (LeadEngine::SaveState). A file is used only when the instance id matches and
 // each of those rows still exists with the same member: a state file beside a
 // database restored from a backup, or one created afresh, is ignored.
+#include <utility>
+
 #include "storage/lead_load_scratch.h"
 
 namespace qunying::storage {
@@ -112,9 +114,9 @@ Result<size_t> SqliteLeadStore::SaveState(std::string_view engine) {
   return w.size();
 }
 
-std::string_view SqliteLeadStore::RestoredEngineState() {
+scoring::LeadStore::SavedBytes SqliteLeadStore::TakeRestoredEngineState() {
   std::lock_guard lock(load_mu_);
-  return scratch_->engine_state;
+  return std::exchange(scratch_->engine_state, SavedBytes());
 }
 
 std::string SqliteLeadStore::state_outcome() const {
@@ -150,7 +152,7 @@ void SqliteLeadStore::RestoreState() {
     ok = ok && r.Get(&row.member) && r.Get(&row.campaign) && r.Get(&row.paid);
   int64_t scored = -1;
   ok = ok && b.digest.Load(r) && b.events.Load(r) && b.facts.Load(r) &&
-       r.Get(&scored) && r.GetView(&b.engine_state) && r.at_end();
+       r.Get(&scored) && r.GetView(&b.engine_state.bytes) && r.at_end();
   b.rows_high_id = marks[2].high_id;
   // The digests' own marks must be the header's.
   ok = ok && b.digest.high_id() == marks[0].high_id &&
@@ -160,16 +162,16 @@ void SqliteLeadStore::RestoreState() {
     Status s = db_->Read([&](Connection& c) -> Status {
       QY_ASSIGN_OR_RETURN(why, CheckHeader(c, instance, marks, b.facts.seq()));
       QY_ASSIGN_OR_RETURN(int64_t now_scored, TableEpoch(c, "lead_scores"));
-      if (now_scored != scored) b.engine_state = {};
+      if (now_scored != scored) b.engine_state.bytes = {};
       return Status::Ok();
     });
     if (!s.ok()) why = s.message();
   }
   if (why.empty()) {
-    b.state_outcome = b.engine_state.empty()
+    b.state_outcome = b.engine_state.bytes.empty()
                           ? "restored, without the engine's memory"
                           : "restored";
-    if (!b.engine_state.empty()) b.state_file = std::move(r);
+    if (!b.engine_state.bytes.empty()) b.engine_state.owner = r.owner();
     return;
   }
   b.ForgetRead();

@@ -72,7 +72,7 @@ class SqliteLeadStore : public scoring::LeadStore {
   // writing nothing, without a state path or before a pass. Waits for a
   // LoadFeatures in progress. On a million members: ~140 MB.
   Result<size_t> SaveState(std::string_view engine) override;
-  std::string_view RestoredEngineState() override;
+  SavedBytes TakeRestoredEngineState() override;
   // How the first LoadFeatures used the state file: "" before it ran,
   // "none" (no path, or no file), "restored", "restored, without the
   // engine's memory" (a pass wrote leads after it was saved), or why the

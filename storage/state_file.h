@@ -73,6 +73,8 @@ class StateReader {
   // them, so that a corrupt count never allocates.
   bool GetCount(uint64_t* n, size_t min_bytes);
   bool ok() const { return ok_; }
+  // What keeps the body (and views from GetView) alive.
+  std::shared_ptr<const void> owner() const { return owner_; }
   bool at_end() const { return ok_ && at_ == body_.size(); }
 
  private:
