@@ -7,8 +7,11 @@
 //     OCR hints per member on average; scores written to leads), first
 //     pass (creates leads), with a new model (only probabilities change),
 //     again (nothing changed: unchanged leads are not rewritten), after 1%
-//     of the members checked in, and with new rules (every lead's scores
-//     and words change), vs a bare COUNT(*) scan of the same check-ins;
+//     of the members checked in, with new rules (every lead's scores
+//     and words change), and after two restarts (a new store and engine
+//     on the same database, same rules): one with the state file pass 5
+//     left (<db>.leadstate), one without; vs a bare COUNT(*) scan of the
+//     same check-ins;
 //  3. training on T synthetic outcomes (cross-validated AUC against the
 //     oracle's, i.e. the hidden true propensity's).
 // Beside each database pass a thread writes an event every 2 ms and

@@ -6,9 +6,10 @@
 // for check-ins, events and enrollments the highest id read and that
 // row's member; the enrollments read; then the check-in, event and facts
 // digests; the lead_scores epoch (migration 17) and the engine's memory
-// (LeadEngine::SaveState). A file is used only when the instance id matches and
-// each of those rows still exists with the same member: a state file beside a
-// database restored from a backup, or one created afresh, is ignored.
+// (LeadEngine::SaveState). A file is used only when the instance id
+// matches and each of those rows still exists with the same member: a
+// state file beside a database created afresh, or restored from an older
+// backup, is ignored.
 #include <utility>
 
 #include "storage/lead_load_scratch.h"
