@@ -95,7 +95,7 @@ export default {
     intent: 'Intent phrases', phrase: 'Phrase (* wildcard)', addPhrase: 'Add phrase', engagement: 'Engagement scales',
     saveRules: 'Save as a new version', saved: 'Saved as v{v}', model: 'Predictive model', train: 'Train on outcomes',
     rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated', settings: 'Settings (chosen by CV)',
-    members: 'Members', created: 'New leads', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
+    members: 'Members', created: 'New leads', reused: 'Scores kept (unchanged members)', unchanged: 'Leads not rewritten', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
     observed: 'Observed win rate', perfect: 'Perfect calibration', current: 'current', plot: 'Plot',
   },
   audit: { title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail' },
