@@ -43,6 +43,7 @@ void LeadScheduler::SaveState(const char* why) {
 }
 
 void LeadScheduler::Loop() {
+  if (options_.rescore_s > 0 && options_.rescore_at_start) Rescore(0);
   std::unique_lock<std::mutex> lock(mu_);
   for (int64_t tick = 1;; ++tick) {
     if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; }))
@@ -50,6 +51,26 @@ void LeadScheduler::Loop() {
     lock.unlock();
     RunDue(tick);
     lock.lock();
+  }
+}
+
+void LeadScheduler::Rescore(int64_t tick) {
+  auto rep = engine_->Rescore();
+  if (!rep.ok()) {
+    logger_->Warn("rescoring failed", {{"error", rep.status().message()}});
+    return;
+  }
+  logger_->Info(
+      "rescored",
+      {{"members", int64_t(rep->members)},
+       {"created", rep->created},
+       {"reused", int64_t(rep->reused)},
+       {"memory_restored", rep->memory_restored},
+       {"ms", int64_t(rep->load_ms + rep->score_ms + rep->write_ms)}});
+  int every = options_.save_state_s;
+  if (every > 0 && (last_save_tick_ < 0 || tick - last_save_tick_ >= every)) {
+    last_save_tick_ = tick;
+    SaveState("schedule");
   }
 }
 
@@ -68,20 +89,7 @@ void LeadScheduler::RunDue(int64_t tick) {
     else if (*assigned)
       logger_->Info("leads assigned by rule", {{"count", *assigned}});
   }
-  if (due(options_.rescore_s)) {
-    auto rep = engine_->Rescore();
-    if (!rep.ok())
-      logger_->Warn("rescoring failed", {{"error", rep.status().message()}});
-    else
-      logger_->Info("rescored", {{"members", int64_t(rep->members)},
-                                 {"created", rep->created}});
-    int every = options_.save_state_s;
-    if (rep.ok() && every > 0 &&
-        (last_save_tick_ < 0 || tick - last_save_tick_ >= every)) {
-      last_save_tick_ = tick;
-      SaveState("schedule");
-    }
-  }
+  if (due(options_.rescore_s)) Rescore(tick);
   if (due(options_.retrain_s)) {
     // Only when outcomes arrived since the latest model was trained.
     auto outcomes = store_->OutcomeCount();

@@ -16,7 +16,8 @@ namespace qunying::server {
 
 struct LeadSchedulerOptions {
   // Each 0 turns that job off. Intervals are wall-clock seconds; the first
-  // run of each job comes one interval after Start.
+  // run of each job comes one interval after Start (but see
+  // rescore_at_start).
   int sla_sweep_s = 60;   // Return overdue leads to the pool, then apply
                           // the standing assignment rules.
   int rescore_s = 600;    // Rescore every member.
@@ -28,6 +29,11 @@ struct LeadSchedulerOptions {
   // since (docs/leads.md). 0: only at Stop. On a million members the file
   // is ~200 MB and takes a few seconds to write, on this thread.
   int save_state_s = 3600;
+  // With rescore_s: also rescore once right after Start, so that a
+  // restarted server's scores (and its first pass, which takes up the
+  // state file: seconds on a million members) do not wait an interval,
+  // and the passes after it are warm.
+  bool rescore_at_start = true;
 };
 
 class LeadScheduler {
@@ -43,6 +49,7 @@ class LeadScheduler {
  private:
   void Loop();
   void RunDue(int64_t tick);
+  void Rescore(int64_t tick);
   void SaveState(const char* why);
 
   LeadSchedulerOptions options_;

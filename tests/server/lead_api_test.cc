@@ -3,6 +3,7 @@
 // training and KPIs.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -105,6 +106,29 @@ TEST_F(LeadApiTest, ARestartedServerTakesUpItsLeadPassWhereItStopped) {
   EXPECT_EQ(first.data()["created"], 0);
   auto after = client_->Get("/api/v1/leads?source=score", admin_).data();
   EXPECT_EQ(after, before);
+}
+
+// With a rescoring schedule, a started server rescores at once, taking up
+// the state file its last run left, rather than an interval later.
+TEST_F(LeadApiTest, AServerWithARescoringScheduleRescoresAtStart) {
+  ASSERT_FALSE(EngagedMemberLead().empty());
+  app_->Stop();
+  app_.reset();
+  std::filesystem::remove(options_.log_path);
+  options_.lead_schedule = {0, 3600, 0};  // Hourly: only the start pass.
+  Start();
+  std::string line;
+  for (int i = 0; i < 100 && line.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream log(options_.log_path);
+    for (std::string l; std::getline(log, l);)
+      if (l.find("\"event\":\"rescored\"") != std::string::npos) line = l;
+  }
+  ASSERT_FALSE(line.empty()) << "no pass at start";
+  json pass = json::parse(line);
+  EXPECT_TRUE(pass["memory_restored"].get<bool>()) << line;
+  EXPECT_EQ(pass["reused"], pass["members"]);
+  EXPECT_EQ(pass["created"], 0);
 }
 
 TEST_F(LeadApiTest, EngagedMemberBecomesALeadWithAScoreExplainedInWords) {
