@@ -68,6 +68,13 @@ void LeadScheduler::Rescore(int64_t tick) {
        {"memory_restored", rep->memory_restored},
        {"ms", int64_t(rep->load_ms + rep->score_ms + rep->write_ms)}});
   int every = options_.save_state_s;
+  // The pass at start that took up the saved state: the file is as good
+  // as new (the rows since are few), and writing it again would cost
+  // seconds on a million members at every start. The hour starts now.
+  if (tick == 0 && rep->memory_restored) {
+    last_save_tick_ = 0;
+    return;
+  }
   if (every > 0 && (last_save_tick_ < 0 || tick - last_save_tick_ >= every)) {
     last_save_tick_ = tick;
     SaveState("schedule");

@@ -129,6 +129,17 @@ TEST_F(LeadApiTest, AServerWithARescoringScheduleRescoresAtStart) {
   EXPECT_TRUE(pass["memory_restored"].get<bool>()) << line;
   EXPECT_EQ(pass["reused"], pass["members"]);
   EXPECT_EQ(pass["created"], 0);
+  // The file it took up is not written again after that pass (only at
+  // the stop).
+  app_->Stop();
+  std::ifstream log(options_.log_path);
+  int saves = 0;
+  for (std::string l; std::getline(log, l);) {
+    if (l.find("\"lead state saved\"") == std::string::npos) continue;
+    ++saves;
+    EXPECT_NE(l.find("\"when\":\"stop\""), std::string::npos) << l;
+  }
+  EXPECT_EQ(saves, 1);
 }
 
 TEST_F(LeadApiTest, EngagedMemberBecomesALeadWithAScoreExplainedInWords) {
