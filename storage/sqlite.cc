@@ -1,5 +1,7 @@
 #include "storage/sqlite.h"
 
+#include "storage/wal_gather_vfs.h"
+
 namespace qunying::storage {
 
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
@@ -109,8 +111,12 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   int flags = SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  // The WAL's writes gathered into one system call per commit
+  // (storage/wal_gather_vfs.h); safe only where every commit syncs.
+  const char* vfs =
+      synchronous_full && !read_only ? WalGatherVfsName() : nullptr;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     Status s = SqliteStatus(db, rc, "open " + path);
     sqlite3_close(db);
