@@ -6,9 +6,7 @@
 // the rules and model generations the keys were made with; the scores
 // (PassMemory::Score, 48 bytes each, as they lie in memory); then the
 // written entries (member, content, inputs).
-#include <cstring>
-#include <type_traits>
-
+#include "core/byte_codec.h"
 #include "scoring/lead_engine.h"
 
 namespace qunying::scoring {
@@ -16,55 +14,34 @@ namespace {
 
 constexpr uint32_t kMemoryVersion = 1;
 
-template <typename T>
-void Put(std::string* out, const T& v) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-// Reads through `bytes`; every Get fails once they run out.
-struct Reader {
-  std::string_view bytes;
-  template <typename T>
-  bool Get(T* v) {
-    if (bytes.size() < sizeof(T)) return false;
-    std::memcpy(v, bytes.data(), sizeof(T));
-    bytes.remove_prefix(sizeof(T));
-    return true;
-  }
-};
-
 }  // namespace
 
 std::string LeadEngine::EncodeMemory(const Setup& setup) const {
-  static_assert(std::is_trivially_copyable_v<PassMemory::Score>);
-  std::string out;
-  Put(&out, kMemoryVersion);
-  Put(&out, RulesFingerprint(setup.rules));
-  Put(&out, setup.model ? setup.model_id : int64_t{-1});
-  Put(&out, setup.rules_generation);
-  Put(&out, setup.model_generation);
-  Put(&out, uint64_t{memory_.scores.size()});
-  out.append(reinterpret_cast<const char*>(memory_.scores.data()),
-             memory_.scores.size() * sizeof(PassMemory::Score));
-  Put(&out, uint64_t{memory_.written.size()});
-  for (const auto& [member, w] : memory_.written) {
-    Put(&out, member);
-    Put(&out, w.content);
-    Put(&out, w.inputs);
+  ByteWriter w;
+  w.Put(kMemoryVersion);
+  w.Put(RulesFingerprint(setup.rules));
+  w.Put(setup.model ? setup.model_id : int64_t{-1});
+  w.Put(setup.rules_generation);
+  w.Put(setup.model_generation);
+  w.Put(uint64_t{memory_.scores.size()});
+  w.PutArray(memory_.scores.data(), memory_.scores.size());
+  w.Put(uint64_t{memory_.written.size()});
+  for (const auto& [member, wr] : memory_.written) {
+    w.Put(member);
+    w.Put(wr.content);
+    w.Put(wr.inputs);
   }
-  return out;
+  return w.Take();
 }
 
 bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
-  Reader r{bytes};
+  ByteReader r(bytes);
   uint32_t version = 0;
   uint64_t rules = 0, rules_generation = 0, model_generation = 0, n = 0;
   int64_t model = 0;
   if (!r.Get(&version) || version != kMemoryVersion || !r.Get(&rules) ||
       !r.Get(&model) || !r.Get(&rules_generation) ||
-      !r.Get(&model_generation) || !r.Get(&n) ||
-      n > r.bytes.size() / sizeof(PassMemory::Score)) {
+      !r.Get(&model_generation) || !r.GetCount(&n, sizeof(PassMemory::Score))) {
     return false;
   }
   // Saved with other rules or another model: its keys would not match.
@@ -73,11 +50,9 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
     return false;
   }
   std::vector<PassMemory::Score> scores(n);
-  if (n)
-    std::memcpy(scores.data(), r.bytes.data(), n * sizeof(PassMemory::Score));
-  r.bytes.remove_prefix(n * sizeof(PassMemory::Score));
+  if (!r.GetArray(scores.data(), n)) return false;
   std::unordered_map<int64_t, PassMemory::Written> written;
-  if (!r.Get(&n) || n > r.bytes.size() / 24) return false;
+  if (!r.GetCount(&n, 24)) return false;
   written.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     int64_t member = 0;
@@ -86,7 +61,7 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
       return false;
     written[member] = w;
   }
-  if (!r.bytes.empty()) return false;
+  if (!r.at_end()) return false;
   {
     // The saved keys were made with the saved generations: adopt them,
     // unless the rules or model changed since this pass took its setup.

@@ -40,17 +40,18 @@ uint64_t StateHash(std::string_view body) {
 
 Status StateWriter::WriteTo(const std::string& path) const {
   std::string header(kMagic, sizeof kMagic);
-  uint64_t len = body_.size(), hash = StateHash(body_);
+  const std::string& body = bytes();
+  uint64_t len = body.size(), hash = StateHash(body);
   header.append(reinterpret_cast<const char*>(&len), sizeof len);
   header.append(reinterpret_cast<const char*>(&hash), sizeof hash);
   // The body is not copied after the header: on a million members it is
   // ~200 MB.
-  return ReplaceFileDurably(path, {header, body_});
+  return ReplaceFileDurably(path, {header, body});
 }
 
 StateReader::StateReader(std::string body) {
   auto owned = std::make_shared<const std::string>(std::move(body));
-  body_ = *owned;
+  Reset(*owned);
   owner_ = std::move(owned);
 }
 
@@ -88,34 +89,7 @@ Result<StateReader> StateReader::Open(const std::string& path) {
   std::string_view body(bytes + kHeader, len);
   if (StateHash(body) != hash)
     return Status::InvalidArgument(path + " does not match its hash");
-  StateReader r("");
-  r.owner_ = std::move(owner);
-  r.body_ = body;
-  return r;
-}
-
-bool StateReader::GetBytes(std::string* s) {
-  uint64_t n = 0;
-  if (!GetCount(&n, 1)) return false;
-  s->assign(body_.data() + at_, n);
-  at_ += n;
-  return true;
-}
-
-bool StateReader::GetView(std::string_view* s) {
-  uint64_t n = 0;
-  if (!GetCount(&n, 1)) return false;
-  *s = body_.substr(at_, n);
-  at_ += n;
-  return true;
-}
-
-bool StateReader::GetCount(uint64_t* n, size_t min_bytes) {
-  uint64_t v = 0;
-  if (!Get(&v)) return false;
-  if (min_bytes && v > (body_.size() - at_) / min_bytes) ok_ = false;
-  if (ok_) *n = v;
-  return ok_;
+  return StateReader(std::move(owner), body);
 }
 
 }  // namespace qunying::storage
