@@ -1,16 +1,12 @@
+// ReexecWithSingleThreadedOpenMp (see the header).
 #include "ocr/openmp_env.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
+#include "core/startup_env.h"
 
 namespace qunying::ocr {
 
 void ReexecWithSingleThreadedOpenMp(char** argv) {
-  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
-  if (setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/1) != 0) return;
-  execv("/proc/self/exe", argv);
-  // Still here: exec failed. Carry on with OpenMP as it is.
+  ReexecWithEnvDefaults(argv, {{"OMP_THREAD_LIMIT", "1"}});
 }
 
 }  // namespace qunying::ocr

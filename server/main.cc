@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "auth/token.h"
-#include "ocr/openmp_env.h"
+#include "core/startup_env.h"
 #include "server/app.h"
 #include "server/demo.h"
 #include "server/import_command.h"
@@ -185,8 +185,10 @@ int Serve(Flags& f, bool demo) {
 
 int main(int argc, char** argv) {
   // OCR workers (the server's and `qunying ocr`'s) need OpenMP at one
-  // thread, which libgomp only takes from the environment at load.
-  qy::ocr::ReexecWithSingleThreadedOpenMp(argv);
+  // thread, and the lead pass huge pages from malloc: libgomp and glibc
+  // take both only from the environment, at load (core/startup_env.h).
+  qy::ReexecWithEnvDefaults(argv, {{"OMP_THREAD_LIMIT", "1"},
+                                   {"GLIBC_TUNABLES", qy::kHugePageMalloc}});
   // Block the stop signals in every thread; WaitForSignal takes them.
   sigset_t set;
   sigemptyset(&set);

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 
+#include "core/startup_env.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
@@ -27,6 +30,7 @@ class ServerProcess {
       std::string log = dir + "/proc.log";
       setenv("QUNYING_ADMIN_PASSWORD", "admin-pass-123", 1);
       setenv("QUNYING_LOG_FILE", log.c_str(), 1);
+      unsetenv("GLIBC_TUNABLES");  // As on a fresh machine.
       execl(QUNYING_BINARY, QUNYING_BINARY, "serve", "--db", db.c_str(),
             "--data-dir", (dir + "/data").c_str(), "--listen", "127.0.0.1:0",
             static_cast<char*>(nullptr));
@@ -52,6 +56,7 @@ class ServerProcess {
     if (stdout_) fclose(stdout_);
   }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Sends `sig` and returns the wait status.
   int Signal(int sig) {
     kill(pid_, sig);
@@ -94,6 +99,20 @@ TEST(ProcessTest, SigtermShutsDownGracefully) {
   // The database was closed cleanly: the WAL was checkpointed away.
   EXPECT_FALSE(std::filesystem::exists(dir.File("p.db-wal")) &&
                std::filesystem::file_size(dir.File("p.db-wal")) > 0);
+}
+
+// The lead pass's fresh memory in huge pages (core/startup_env.h): the
+// server starts itself again with glibc's tunable set.
+TEST(ProcessTest, TheServerRunsWithMallocAskingForHugePages) {
+  storage::TempDir dir;
+  ServerProcess proc(dir.File("h.db"), dir.File(""));
+  ASSERT_GT(proc.port(), 0);
+  std::ifstream in("/proc/" + std::to_string(proc.pid()) + "/environ");
+  std::string env((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  EXPECT_NE(env.find(std::string("GLIBC_TUNABLES=") + kHugePageMalloc + '\0'),
+            std::string::npos);
+  EXPECT_NE(env.find("OMP_THREAD_LIMIT="), std::string::npos);
 }
 
 TEST(ProcessTest, AcknowledgedWritesSurviveKillNine) {

@@ -1,0 +1,36 @@
+// Settings that libraries read only when the program is loaded, so that
+// setting them from main() is too late: libgomp's OMP_THREAD_LIMIT
+// (ocr/openmp_env.h) and glibc's GLIBC_TUNABLES (kHugePageMalloc). The
+// program sets those that are unset and starts itself again.
+#ifndef QUNYING_CORE_STARTUP_ENV_H_
+#define QUNYING_CORE_STARTUP_ENV_H_
+
+#include <initializer_list>
+
+namespace qunying {
+
+// glibc's malloc asks the kernel for transparent huge pages (madvise) for
+// the memory it maps. On this project's VM a page touched for the first
+// time costs 3-4 ms per MB in 4 KiB pages (bench/first_touch_bench.cc):
+// the lead pass's first run in a new process touches ~460 MB afresh, and
+// took 2.05-2.24 s at 1M members with 4 KiB pages against 1.07-1.20 s with
+// this (docs/benchmarks.md). Peak memory rose by 1.4%. An operator who
+// sets GLIBC_TUNABLES (e.g. glibc.malloc.hugetlb=0) keeps theirs.
+inline constexpr char kHugePageMalloc[] = "glibc.malloc.hugetlb=1";
+
+struct EnvDefault {
+  const char* name;
+  const char* value;
+};
+
+// Sets every variable of `defaults` that is unset; if any was, re-executes
+// this program (/proc/self/exe) with the same arguments. Returns only when
+// none was unset, or when the re-execution failed (the program then runs
+// without them, slower). Call first thing in main(), before any thread
+// starts. Not thread-safe (it changes the environment).
+void ReexecWithEnvDefaults(char** argv,
+                           std::initializer_list<EnvDefault> defaults);
+
+}  // namespace qunying
+
+#endif  // QUNYING_CORE_STARTUP_ENV_H_
