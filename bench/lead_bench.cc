@@ -348,6 +348,16 @@ class WriteProbe {
   std::thread thread_;
 };
 
+// The database passes' clock, and their rules: pass 5 and after raise the
+// intent weight (every lead's words change).
+constexpr int64_t kBenchNow = 1'800'000'000'000;
+scoring::ScoringRules BenchRules(bool from_pass5) {
+  auto rules = scoring::ScoringRules::Defaults();
+  rules.lead_threshold = 30;
+  if (from_pass5) rules.weight_intent *= 1.5;
+  return rules;
+}
+
 // LEAD_BENCH_DB=path keeps the database there and, when it exists
 // already, skips populating it (for profiling the passes; its leads are
 // then those of the last run).
@@ -360,7 +370,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
   if (!keep) std::filesystem::create_directories(dir);
   auto db = storage::Database::Open(o);
   Check(db.status());
-  int64_t now = 1'800'000'000'000;
+  int64_t now = kBenchNow;
   int64_t today = (now + 8 * 3600000LL) / 86400000;
   auto t0 = SteadyClock::now();
   if (fresh) Populate(**db, m, today);
@@ -388,8 +398,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
   FakeClock clock(now);
   auto engine = std::make_unique<scoring::LeadEngine>(
       store.get(), &clock, scoring::LeadEngineOptions{});
-  auto rules = scoring::ScoringRules::Defaults();
-  rules.lead_threshold = 30;
+  auto rules = BenchRules(false);
   engine->SetRules(rules);
   for (int pass = 1; pass <= 7; ++pass) {
     if (pass == 2) engine->SetModel(model, 1);
@@ -403,7 +412,7 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
           Ms(at), (WrittenBytes() - disk) / 1e6);
     }
     if (pass == 5) {
-      rules.weight_intent *= 1.5;
+      rules = BenchRules(true);
       engine->SetRules(rules);
     }
     if (pass >= 6) {
@@ -471,12 +480,9 @@ void RestartOnly(std::shared_ptr<scoring::TrainedModel> model) {
   storage::SqliteLeadStoreOptions so;
   so.state_path = o.path + ".leadstate";
   storage::SqliteLeadStore store(db->get(), so);
-  FakeClock clock(1'800'000'000'000);
+  FakeClock clock(kBenchNow);
   scoring::LeadEngine engine(&store, &clock, scoring::LeadEngineOptions{});
-  auto rules = scoring::ScoringRules::Defaults();
-  rules.lead_threshold = 30;
-  rules.weight_intent *= 1.5;
-  engine.SetRules(rules);
+  engine.SetRules(BenchRules(true));
   engine.SetModel(model, 1);
   long faults = MinorFaults();
   auto r = engine.Rescore();

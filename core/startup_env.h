@@ -13,8 +13,8 @@ namespace qunying {
 // the memory it maps. On this project's VM a page touched for the first
 // time costs 3-4 ms per MB in 4 KiB pages (bench/first_touch_bench.cc):
 // the lead pass's first run in a new process touches ~460 MB afresh, and
-// took 2.05-2.24 s at 1M members with 4 KiB pages against 1.07-1.20 s with
-// this (docs/benchmarks.md). Peak memory rose by 1.4%. An operator who
+// took about twice as long at 1M members with 4 KiB pages as with this
+// (docs/benchmarks.md, "Huge pages from malloc"). An operator who
 // sets GLIBC_TUNABLES (e.g. glibc.malloc.hugetlb=0) keeps theirs.
 inline constexpr char kHugePageMalloc[] = "glibc.malloc.hugetlb=1";
 

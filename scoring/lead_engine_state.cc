@@ -52,7 +52,8 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
   std::vector<PassMemory::Score> scores(n);
   if (!r.GetArray(scores.data(), n)) return false;
   std::unordered_map<int64_t, PassMemory::Written> written;
-  if (!r.GetCount(&n, 24)) return false;
+  constexpr size_t kWrittenBytes = sizeof(int64_t) + 2 * sizeof(uint64_t);
+  if (!r.GetCount(&n, kWrittenBytes)) return false;
   written.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     int64_t member = 0;

@@ -125,43 +125,12 @@ int SectorSize(sqlite3_file* f) {
 int DeviceCharacteristics(sqlite3_file* f) {
   return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
 }
-// SQLite keeps the WAL index beside the database file, not the WAL, and
-// maps no WAL into memory; these forward for completeness.
-int ShmMap(sqlite3_file* f, int page, int size, int extend,
-           void volatile** out) {
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion < 2 || !m->xShmMap) return SQLITE_IOERR_SHMMAP;
-  return m->xShmMap(Real(f), page, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion < 2 || !m->xShmLock) return SQLITE_IOERR_SHMLOCK;
-  return m->xShmLock(Real(f), offset, n, flags);
-}
-void ShmBarrier(sqlite3_file* f) {
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion >= 2 && m->xShmBarrier) m->xShmBarrier(Real(f));
-}
-int ShmUnmap(sqlite3_file* f, int remove) {
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion < 2 || !m->xShmUnmap) return SQLITE_OK;
-  return m->xShmUnmap(Real(f), remove);
-}
-int Fetch(sqlite3_file* f, sqlite3_int64 off, int amt, void** out) {
-  *out = nullptr;
-  QY_FLUSH_OR_RETURN(f);
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion < 3 || !m->xFetch) return SQLITE_OK;
-  return m->xFetch(Real(f), off, amt, out);
-}
-int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
-  auto* m = Real(f)->pMethods;
-  if (m->iVersion < 3 || !m->xUnfetch) return SQLITE_OK;
-  return m->xUnfetch(Real(f), off, p);
-}
 #undef QY_FLUSH_OR_RETURN
 
-const sqlite3_io_methods kMethods = {3,
+// Version 1: SQLite keeps the WAL index beside the database file, not the
+// WAL, and never maps the WAL into memory, so a WAL file needs no shared
+// memory or fetch methods (SQLite checks iVersion before calling them).
+const sqlite3_io_methods kMethods = {1,
                                      Close,
                                      Read,
                                      Write,
@@ -173,13 +142,7 @@ const sqlite3_io_methods kMethods = {3,
                                      CheckReservedLock,
                                      FileControl,
                                      SectorSize,
-                                     DeviceCharacteristics,
-                                     ShmMap,
-                                     ShmLock,
-                                     ShmBarrier,
-                                     ShmUnmap,
-                                     Fetch,
-                                     Unfetch};
+                                     DeviceCharacteristics};
 
 int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags,
          int* out_flags) {

@@ -3,10 +3,9 @@
 // call instead of two per page.
 //
 // SQLite appends a transaction to the WAL as frames, each written with two
-// pwrite calls (a 24-byte header, then the page). A check-in's transaction
-// dirties a dozen pages or so, a group commit of fifteen check-ins ~27
-// pwrites, and on this project's virtual machine a system call costs a few
-// microseconds of its own (docs/benchmarks.md, "Check-in ingest"). This VFS
+// pwrite calls (a 24-byte header, then the page): a group commit of
+// fifteen check-ins dirtied about 13 pages, 27 pwrites (docs/benchmarks.md,
+// "Check-in ingest"). This VFS
 // keeps consecutive writes to a WAL file in a buffer and writes the buffer
 // out with one pwrite before anything that needs it on disk or visible:
 // a sync, a read, a size query, a truncation, a file control, a close, a
