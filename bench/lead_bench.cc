@@ -351,10 +351,23 @@ class WriteProbe {
 // The database passes' clock, and their rules: pass 5 and after raise the
 // intent weight (every lead's words change).
 constexpr int64_t kBenchNow = 1'800'000'000'000;
+// Pass 5's new rules are new weights (the scores change, not the words
+// nor the probability); PASS5_RULES=fit changes a fit rule's points
+// instead (the words change too), PASS5_RULES=intent the intent
+// dictionary's weights (the words, the model's inputs and the probability).
 scoring::ScoringRules BenchRules(bool from_pass5) {
   auto rules = scoring::ScoringRules::Defaults();
   rules.lead_threshold = 30;
-  if (from_pass5) rules.weight_intent *= 1.5;
+  if (!from_pass5) return rules;
+  const char* change = std::getenv("PASS5_RULES");
+  std::string_view what = change ? change : "weights";
+  if (what == "fit") {
+    for (auto& fit : rules.fit) fit.points += 5;
+  } else if (what == "intent") {
+    for (auto& phrase : rules.intent) phrase.weight *= 1.5;
+  } else {
+    rules.weight_intent *= 1.5;
+  }
   return rules;
 }
 
@@ -441,20 +454,22 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
     double total = r->load_ms + r->score_ms + r->write_ms;
     std::printf(
         "database pass %d (%s): %zu members (%zu scores reused), %d leads"
-        " created, %zu unchanged, %zu probability only;"
-        " load %.0f ms + score %.0f ms + write %.0f ms = %.0f ms (%.2f"
+        " created, %zu unchanged, %zu probability only, %zu words kept, %zu"
+        " predicted; load %.0f ms + score %.0f ms + write %.0f ms = %.0f ms "
+        "(%.2f"
         " µs/member); baseline scan of %lld check-ins %.0f ms (%.1fx)\n",
         pass,
         pass == 1   ? "first after start, points only"
         : pass == 2 ? "a new model, every probability changes"
         : pass == 3 ? "again, nothing changed"
         : pass == 4 ? "after 1% of members checked in"
-        : pass == 5 ? "new rules, every lead's words change"
+        : pass == 5 ? "new rules (PASS5_RULES, default weights)"
         : pass == 6 ? "after a restart, with the state file"
                     : "after a restart, without a state file",
         r->members, r->reused, r->created, r->unchanged, r->probability_only,
-        r->load_ms, r->score_ms, r->write_ms, total, total * 1000 / r->members,
-        static_cast<long long>(n), scan_ms, total / scan_ms);
+        r->texts_unchanged, r->predicted, r->load_ms, r->score_ms, r->write_ms,
+        total, total * 1000 / r->members, static_cast<long long>(n), scan_ms,
+        total / scan_ms);
     probe.Report();
     std::printf(
         "  %.0f MB of lead texts held for the next pass%s\n",

@@ -102,7 +102,13 @@ std::shared_ptr<const TrainedModel> LeadEngine::Current() const {
 
 LeadEngine::Setup LeadEngine::CurrentSetup() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {rules_, model_, model_id_, rules_generation_, model_generation_};
+  return {rules_,
+          model_,
+          model_id_,
+          rules_generation_,
+          model_generation_,
+          InputsFingerprint(rules_),
+          TextsFingerprint(rules_)};
 }
 
 Result<RescoreReport> LeadEngine::Rescore() {
@@ -141,7 +147,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   for (auto& part : scored) {
     if (created.ok()) {
       for (const ScoredMember& m : part.members)
-        memory_.written[m.member_id] = {m.content, m.inputs};
+        memory_.written[m.member_id] = {m.content, m.inputs, m.texts};
     }
     report.text_bytes += part.texts.reserved_bytes();
     part.members.clear();  // The parts' capacity stays,
@@ -195,13 +201,16 @@ class LeadEngine::ChunkScorer {
     return Status::Ok();
   }
 
-  size_t unchanged = 0, reused = 0, probability_only = 0;
+  size_t unchanged = 0, reused = 0, probability_only = 0, predicted = 0;
+  size_t texts_unchanged = 0;
 
  private:
   static constexpr size_t kBlock = 4096;
   // A block row: what it scored, and where it came from.
   struct Row {
     uint64_t points_key = 0, key = 0;
+    uint64_t inputs_key = 0;  // See PassMemory::Score.
+    uint64_t texts_key = 0;   // ScoredMember::texts.
     double total = 0, intent = 0, probability = kNoProbability;
     bool has_lead = false;
     bool fresh = false;  // Anything computed afresh (memory to update).
@@ -212,8 +221,12 @@ class LeadEngine::ChunkScorer {
   void Points(size_t b, size_t k) {
     const MemberFeatures& f = features_[b + k];
     Row& r = rows_[k];
-    r.points_key = MixHash(Fingerprint(f), setup_.rules_generation);
+    const uint64_t fingerprint = Fingerprint(f);
+    r.points_key = MixHash(fingerprint, setup_.rules_generation);
     r.key = MixHash(r.points_key, setup_.model_generation);
+    r.inputs_key =
+        MixHash(MixHash(fingerprint, setup_.inputs), setup_.model_generation);
+    r.texts_key = MixHash(fingerprint, setup_.texts);
     r.has_lead = with_lead_.count(f.member_id) > 0;
     const PassMemory::Score* last =
         memory_ && memory_->scores[b + k].member_id == f.member_id
@@ -229,6 +242,10 @@ class LeadEngine::ChunkScorer {
       PointsScore p = ScorePoints(f, setup_.rules, /*explain=*/false);
       r.total = p.total;
       r.intent = p.intent_raw;
+      // New weights or thresholds: the model's inputs, and so its
+      // probability, are as they were.
+      if (last && last->inputs_key == r.inputs_key)
+        r.probability = last->probability;
     }
     const ScoringRules& rules = setup_.rules;
     bool wanted = setup_.model && (rules.lead_probability > 0 || r.has_lead ||
@@ -246,6 +263,7 @@ class LeadEngine::ChunkScorer {
     x_.rows = miss_.size();
     x_.data.resize(x_.rows * cols_);
     QY_ASSIGN_OR_RETURN(auto p, setup_.model->model->Predict(x_));
+    predicted += miss_.size();
     for (size_t j = 0; j < miss_.size(); ++j)
       rows_[miss_[j]].probability = p[j];
     x_.data.resize(kBlock * cols_);
@@ -258,8 +276,9 @@ class LeadEngine::ChunkScorer {
     const MemberFeatures& f = features_[b + k];
     const Row& r = rows_[k];
     if (memory_ && r.fresh) {
-      memory_->scores[b + k] = {f.member_id, r.points_key, r.key,
-                                r.total,     r.intent,     r.probability};
+      memory_->scores[b + k] = {f.member_id,  r.points_key, r.key,
+                                r.inputs_key, r.total,      r.intent,
+                                r.probability};
     }
     const ScoringRules& rules = setup_.rules;
     bool keep = r.has_lead || r.total >= rules.lead_threshold ||
@@ -270,13 +289,16 @@ class LeadEngine::ChunkScorer {
     sm.member_id = f.member_id;
     sm.content = r.points_key;
     sm.inputs = r.key;  // The probability follows from the key's parts.
+    sm.texts = r.texts_key;
     if (setup_.model) {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;
     }
+    const PassMemory::Written* written = nullptr;
     if (memory_ && r.has_lead) {
       auto it = memory_->written.find(f.member_id);
       bool known = it != memory_->written.end();
+      if (known) written = &it->second;
       if (known && it->second.inputs == sm.inputs) {
         ++unchanged;
         return;
@@ -288,13 +310,18 @@ class LeadEngine::ChunkScorer {
         return;
       }
     }
-    sm.points = ScorePoints(f, rules, /*explain=*/true);
-    sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
-    // Freed, not kept: `= {}` would clear the factors but keep their
-    // capacity, ~1.6 KB in every kept member until the pass ends.
-    sm.points.factors = std::vector<PointsFactor>();
-    sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
-    sm.digest = ScoreDigest(sm.points, sm.factors_text, sm.attributes_text);
+    // New weights, tiers or thresholds: the numbers change, the words not.
+    sm.texts_unchanged = written && written->texts == sm.texts;
+    texts_unchanged += sm.texts_unchanged;
+    sm.points = ScorePoints(f, rules, /*explain=*/!sm.texts_unchanged);
+    sm.digest = ScoreDigest(sm.points, sm.texts);
+    if (!sm.texts_unchanged) {
+      sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
+      // Freed, not kept: `= {}` would clear the factors but keep their
+      // capacity, ~1.6 KB in every kept member until the pass ends.
+      sm.points.factors = std::vector<PointsFactor>();
+      sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
+    }
     kept_->members.push_back(std::move(sm));
   }
 
@@ -345,6 +372,8 @@ Status LeadEngine::ScoreWith(const Setup& setup,
     report->unchanged += part->unchanged;
     report->reused += part->reused;
     report->probability_only += part->probability_only;
+    report->predicted += part->predicted;
+    report->texts_unchanged += part->texts_unchanged;
   }
   return Status::Ok();
 }

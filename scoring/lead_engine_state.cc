@@ -4,15 +4,16 @@
 // Layout (native byte order; the store's file guards against a torn or
 // foreign file): a version; the rules' fingerprint, the model's id, and
 // the rules and model generations the keys were made with; the scores
-// (PassMemory::Score, 48 bytes each, as they lie in memory); then the
-// written entries (member, content, inputs).
+// (PassMemory::Score, 56 bytes each, as they lie in memory); then the
+// written entries (member, content, inputs, texts).
 #include "core/byte_codec.h"
 #include "scoring/lead_engine.h"
 
 namespace qunying::scoring {
 namespace {
 
-constexpr uint32_t kMemoryVersion = 1;
+// 2: Score::inputs_key and Written::texts.
+constexpr uint32_t kMemoryVersion = 2;
 
 }  // namespace
 
@@ -30,6 +31,7 @@ std::string LeadEngine::EncodeMemory(const Setup& setup) const {
     w.Put(member);
     w.Put(wr.content);
     w.Put(wr.inputs);
+    w.Put(wr.texts);
   }
   return w.Take();
 }
@@ -52,14 +54,16 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
   std::vector<PassMemory::Score> scores(n);
   if (!r.GetArray(scores.data(), n)) return false;
   std::unordered_map<int64_t, PassMemory::Written> written;
-  constexpr size_t kWrittenBytes = sizeof(int64_t) + 2 * sizeof(uint64_t);
+  constexpr size_t kWrittenBytes = sizeof(int64_t) + 3 * sizeof(uint64_t);
   if (!r.GetCount(&n, kWrittenBytes)) return false;
   written.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     int64_t member = 0;
     PassMemory::Written w;
-    if (!r.Get(&member) || !r.Get(&w.content) || !r.Get(&w.inputs))
+    if (!r.Get(&member) || !r.Get(&w.content) || !r.Get(&w.inputs) ||
+        !r.Get(&w.texts)) {
       return false;
+    }
     written[member] = w;
   }
   if (!r.at_end()) return false;

@@ -1,5 +1,6 @@
 #include "scoring/lead_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -132,36 +133,24 @@ std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
   return out;
 }
 
-int64_t ScoreDigest(const PointsScore& p, std::string_view factors_text,
-                    std::string_view attributes_text) {
-  // Eight bytes a step, each word multiplied and folded: the byte-wise
-  // FNV-1a this replaced was 14% of the write phase after new rules in
-  // `perf` (docs/benchmarks.md).
+int64_t ScoreDigest(const PointsScore& p, uint64_t texts) {
   uint64_t h = 0x2545F4914F6CDD1DULL;
   auto mix = [&](uint64_t w) {
     h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
     h ^= h >> 29;
-  };
-  auto mix_bytes = [&](std::string_view t) {
-    size_t i = 0;
-    for (; i + 8 <= t.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, t.data() + i, 8);
-      mix(w);
-    }
-    uint64_t tail = 0;
-    if (i < t.size()) std::memcpy(&tail, t.data() + i, t.size() - i);
-    mix(tail);
-    mix(t.size());  // "ab" + "" and "a" + "b" differ.
   };
   for (double v : {p.total, p.fit, p.engagement, p.intent}) {
     uint64_t w;
     std::memcpy(&w, &v, 8);
     mix(w);
   }
-  for (std::string_view t :
-       {std::string_view(p.tier), factors_text, attributes_text})
-    mix_bytes(t);
+  for (size_t i = 0; i < p.tier.size(); i += 8) {  // "A1" … "C3".
+    uint64_t w = 0;
+    std::memcpy(&w, p.tier.data() + i, std::min<size_t>(8, p.tier.size() - i));
+    mix(w);
+  }
+  mix(p.tier.size());
+  mix(texts);
   return static_cast<int64_t>(h);
 }
 

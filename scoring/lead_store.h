@@ -89,6 +89,12 @@ struct ScoredMember {
   // (what the points, texts and attributes come from); `inputs` adds the
   // model (and so the probability).
   uint64_t content = 0, inputs = 0;
+  // What the texts come from: the features and TextsFingerprint. When the
+  // engine last wrote this lead's texts from the same (new weights, tiers
+  // or thresholds alone), it leaves `points.factors` and both texts empty
+  // and sets `texts_unchanged`: the store keeps the stored texts.
+  uint64_t texts = 0;
+  bool texts_unchanged = false;
   // ScoreDigest of the points and texts, stored with the lead: a lead
   // whose stored digest equals it is not rewritten (unless its probability
   // changed), across restarts too.
@@ -247,10 +253,10 @@ std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
 Attributes DecodeAttributes(const std::string& text);
 std::string EncodeFactors(const std::vector<PointsFactor>& f);
 // A 64-bit hash of the scores, tier and texts a rescoring pass writes to a
-// lead (not the probability, which is compared on its own so that a new
-// model changes it alone). Stable across builds and restarts: stored.
-int64_t ScoreDigest(const PointsScore& p, std::string_view factors_text,
-                    std::string_view attributes_text);
+// lead, the texts by `texts` (ScoredMember::texts, which determines them);
+// not the probability, which is compared on its own so that a new model
+// changes it alone. Stable across builds and restarts: stored.
+int64_t ScoreDigest(const PointsScore& p, uint64_t texts);
 std::vector<PointsFactor> DecodeFactors(const std::string& text);
 
 }  // namespace qunying::scoring

@@ -81,9 +81,19 @@ static_assert(sizeof(ScoringRules) == 256 && sizeof(EngagementRules) == 104 &&
               "a field was added to the rules: hash it in RulesFingerprint");
 #endif
 
-uint64_t RulesFingerprint(const ScoringRules& r) {
-  Hasher h{0x13198A2E03707344ULL};
-  h.Int(r.version);
+namespace {
+
+// Bump when the words of a factor or the form of an attribute change, so
+// that every lead's texts are written again (TextsFingerprint).
+constexpr uint64_t kTextsVersion = 1;
+
+// The parts of the rules the fingerprints below share.
+void HashIntent(const std::vector<IntentPhrase>& intent, Hasher& h) {
+  h.Mix(intent.size());
+  for (const IntentPhrase& p : intent) h.Text(p.phrase), h.Real(p.weight);
+}
+
+void HashFitAndEngagement(const ScoringRules& r, Hasher& h) {
   h.Mix(r.fit.size());
   for (const FitRule& f : r.fit) {
     h.Text(f.field);
@@ -98,8 +108,15 @@ uint64_t RulesFingerprint(const ScoringRules& r) {
         e.streak_full_days, e.dwell_full_s, e.reads_full, e.renewals_full,
         e.paid_full_fen, e.makeup_weight, e.half_life_days})
     h.Real(v);
-  h.Mix(r.intent.size());
-  for (const IntentPhrase& p : r.intent) h.Text(p.phrase), h.Real(p.weight);
+}
+
+}  // namespace
+
+uint64_t RulesFingerprint(const ScoringRules& r) {
+  Hasher h{0x13198A2E03707344ULL};
+  h.Int(r.version);
+  HashFitAndEngagement(r, h);
+  HashIntent(r.intent, h);
   for (double v :
        {r.weight_fit, r.weight_engagement, r.weight_intent, r.lead_threshold,
         r.lead_probability, r.tier_a, r.tier_b, r.level_1, r.level_2})
@@ -113,6 +130,23 @@ uint64_t RulesFingerprint(const ScoringRules& r) {
     h.Text(a.series);
     h.Text(a.city);
   }
+  return h.h;
+}
+
+uint64_t TextsFingerprint(const ScoringRules& r) {
+  // What ScorePoints' factors and ForEachAttribute read of the rules.
+  Hasher h{0x082EFA98EC4E6C89ULL};
+  h.Mix(kTextsVersion);
+  HashFitAndEngagement(r, h);
+  HashIntent(r.intent, h);
+  return h.h;
+}
+
+uint64_t InputsFingerprint(const ScoringRules& r) {
+  // What ForEachAttribute (points.cc) and MemberEncoder read of the rules.
+  Hasher h{0xA4093822299F31D0ULL};
+  h.Real(r.engagement.makeup_weight);
+  HashIntent(r.intent, h);
   return h.h;
 }
 

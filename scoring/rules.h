@@ -146,6 +146,17 @@ std::vector<IntentPhrase> DefaultIntentPhrases();
 // of a collision). LeadEngine keeps it with its saved memory, which holds
 // only for the rules it was computed with.
 uint64_t RulesFingerprint(const ScoringRules& r);
+// A hash of the settings a member's model inputs (ToAttributes,
+// MemberEncoder) depend on: the intent dictionary and the make-up weight.
+// New weights, thresholds or fit rules leave it as it was, so a pass after
+// them keeps each lead's probability.
+uint64_t InputsFingerprint(const ScoringRules& r);
+// A hash of the settings a lead's texts depend on (its factors and
+// attributes, EncodeFactors and AttributesText): the fit rules, the
+// engagement settings and the intent dictionary, with the texts' format
+// version (kTextsVersion in rules.cc). New weights, tiers or thresholds
+// leave it as it was, so a pass after them rewrites the scores alone.
+uint64_t TextsFingerprint(const ScoringRules& r);
 
 }  // namespace qunying::scoring
 

@@ -51,6 +51,8 @@ Result<Reply> RescoreLeads(Services& s, Request&) {
                 {"created", rep.created},
                 {"reused", rep.reused},
                 {"unchanged", rep.unchanged},
+                {"predicted", rep.predicted},
+                {"texts_unchanged", rep.texts_unchanged},
                 {"memory_restored", rep.memory_restored},
                 {"load_ms", std::round(rep.load_ms)},
                 {"score_ms", std::round(rep.score_ms)},

@@ -82,6 +82,13 @@ Status PutLeadTexts(Connection& c, int64_t lead_id,
 
 Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
                         int64_t now) {
+  // The engine leaves out the texts only of an open lead (at the pass's
+  // start) it wrote before, and leads are never deleted. One deleted by
+  // hand during the pass fails it; the engine then forgets what it wrote
+  // and writes every text in the next.
+  if (m.texts_unchanged)
+    return Status::Internal("lead of member " + std::to_string(m.member_id) +
+                            " is gone but was scored as stored");
   const auto& p = m.points;
   QY_ASSIGN_OR_RETURN(
       Statement * ins,
@@ -129,6 +136,7 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
   else
     up->BindNull(7).BindNull(8);
   QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
+  if (m.texts_unchanged) return Status::Ok();  // New weights: same words.
   std::optional<std::string_view> attributes;
   if (!k.frozen) attributes = m.attributes_text;
   return PutLeadTexts(c, k.id, attributes, m.factors_text);

@@ -73,32 +73,28 @@ TEST(LeadTextsTest, DigestChangesWithEveryPartItCovers) {
   p.engagement = 70.25;
   p.intent = 12;
   p.tier = "A2";
-  const std::string factors = "fit\tgrade\t三年级\t年级：三年级\t40\n";
-  const std::string attributes = "checkins\tn\t18\n";
-  int64_t h = ScoreDigest(p, factors, attributes);
-  EXPECT_EQ(ScoreDigest(p, factors, attributes), h);
-  using Change = std::function<void(PointsScore&, std::string&, std::string&)>;
+  const uint64_t texts = 0x5eed;  // ScoredMember::texts.
+  int64_t h = ScoreDigest(p, texts);
+  EXPECT_EQ(ScoreDigest(p, texts), h);
+  p.factors.push_back({"fit", "grade", "三年级", "年级：三年级", 40});
+  EXPECT_EQ(ScoreDigest(p, texts), h) << "the factors are hashed by `texts`";
+  using Change = std::function<void(PointsScore&, uint64_t&)>;
   std::vector<Change> changes = {
-      [](PointsScore& s, std::string&, std::string&) { s.total += 0.1; },
-      [](PointsScore& s, std::string&, std::string&) { s.fit = 0; },
-      [](PointsScore& s, std::string&, std::string&) { s.engagement = 70; },
-      [](PointsScore& s, std::string&, std::string&) { s.intent = 13; },
-      [](PointsScore& s, std::string&, std::string&) { s.tier = "A3"; },
-      [](PointsScore&, std::string& f, std::string&) { f.back() = ' '; },
-      [](PointsScore&, std::string& f, std::string&) { f += '\n'; },
-      [](PointsScore&, std::string&, std::string& a) { a[10] = '9'; },
-      [](PointsScore&, std::string&, std::string& a) { a.clear(); },
-      // The same bytes split differently between the two texts.
-      [](PointsScore&, std::string& f, std::string& a) {
-        a = f.substr(f.size() - 3) + a;
-        f.resize(f.size() - 3);
-      },
+      [](PointsScore& s, uint64_t&) { s.total += 0.1; },
+      [](PointsScore& s, uint64_t&) { s.fit = 0; },
+      [](PointsScore& s, uint64_t&) { s.engagement = 70; },
+      [](PointsScore& s, uint64_t&) { s.intent = 13; },
+      [](PointsScore& s, uint64_t&) { s.tier = "A3"; },
+      [](PointsScore& s, uint64_t&) { s.tier = "A2 "; },
+      [](PointsScore& s, uint64_t&) { s.tier.clear(); },
+      [](PointsScore&, uint64_t& t) { t ^= 1; },
+      [](PointsScore&, uint64_t& t) { t = 0; },
   };
   for (size_t i = 0; i < changes.size(); ++i) {
     PointsScore q = p;
-    std::string f = factors, a = attributes;
-    changes[i](q, f, a);
-    EXPECT_NE(ScoreDigest(q, f, a), h) << "change " << i;
+    uint64_t t = texts;
+    changes[i](q, t);
+    EXPECT_NE(ScoreDigest(q, t), h) << "change " << i;
   }
 }
 

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <functional>
 
+#include "scoring/lead_store.h"
 #include "scoring/points.h"
+#include "scoring/synthetic.h"
 
 namespace qunying::scoring {
 namespace {
@@ -194,37 +196,109 @@ TEST(RulesTest, ValidateNamesTheBadSetting) {
   EXPECT_EQ(lottery.Validate().field(), "rule");
 }
 
+// One change to each setting of the rules, and whether it reaches the
+// model's inputs (ToAttributes) and a lead's texts (factors, attributes).
+struct SettingChange {
+  std::function<void(ScoringRules&)> apply;
+  bool inputs = false, texts = false;
+};
+
+std::vector<SettingChange> EverySettingChange() {
+  return {
+      {[](auto& r) { r.version++; }},
+      {[](auto& r) { r.fit[0].field = "city"; }, false, true},
+      {[](auto& r) { r.fit[0].values.pop_back(); }, false, true},
+      {[](auto& r) { r.fit[0].points += 1; }, false, true},
+      {[](auto& r) { r.fit[0].label += "!"; }, false, true},
+      {[](auto& r) { r.engagement.completion += 1; }, false, true},
+      {[](auto& r) { r.engagement.half_life_days += 1; }, false, true},
+      {[](auto& r) { r.engagement.makeup_weight += 0.1; }, true, true},
+      // The first phrase of the dictionary changed and a new one added
+      // (a phrase no member wrote would leave every attribute alone).
+      {[](auto& r) {
+         r.intent[0].phrase += "吗";
+         r.intent.push_back({"读", 5});
+       },
+       true, true},
+      {[](auto& r) {
+         for (auto& p : r.intent) p.weight += 1;
+       },
+       true, true},
+      {[](auto& r) { r.weight_fit += 0.1; }},
+      {[](auto& r) { r.weight_engagement += 0.1; }},
+      {[](auto& r) { r.weight_intent += 0.1; }},
+      {[](auto& r) { r.lead_threshold += 1; }},
+      {[](auto& r) { r.lead_probability += 0.1; }},
+      {[](auto& r) { r.tier_a += 1; }},
+      {[](auto& r) { r.tier_b += 1; }},
+      {[](auto& r) { r.level_1 += 1; }},
+      {[](auto& r) { r.level_2 += 1; }},
+      {[](auto& r) { r.auto_assign.emplace_back(); }},
+  };
+}
+
 TEST(RulesFingerprintTest, EverySettingChangesIt) {
   const auto base = ScoringRules::Defaults();
   const uint64_t h = RulesFingerprint(base);
   EXPECT_EQ(RulesFingerprint(ScoringRules::Defaults()), h);
-  std::vector<std::function<void(ScoringRules&)>> changes = {
-      [](auto& r) { r.version++; },
-      [](auto& r) { r.fit[0].field = "city"; },
-      [](auto& r) { r.fit[0].values.pop_back(); },
-      [](auto& r) { r.fit[0].points += 1; },
-      [](auto& r) { r.fit[0].label += "!"; },
-      [](auto& r) { r.engagement.completion += 1; },
-      [](auto& r) { r.engagement.half_life_days += 1; },
-      [](auto& r) { r.engagement.makeup_weight += 0.1; },
-      [](auto& r) { r.intent[0].phrase += "吗"; },
-      [](auto& r) { r.intent[0].weight += 1; },
-      [](auto& r) { r.weight_fit += 0.1; },
-      [](auto& r) { r.weight_engagement += 0.1; },
-      [](auto& r) { r.weight_intent += 0.1; },
-      [](auto& r) { r.lead_threshold += 1; },
-      [](auto& r) { r.lead_probability += 0.1; },
-      [](auto& r) { r.tier_a += 1; },
-      [](auto& r) { r.tier_b += 1; },
-      [](auto& r) { r.level_1 += 1; },
-      [](auto& r) { r.level_2 += 1; },
-      [](auto& r) { r.auto_assign.emplace_back(); },
-  };
+  const auto changes = EverySettingChange();
   for (size_t i = 0; i < changes.size(); ++i) {
     auto r = base;
-    changes[i](r);
+    changes[i].apply(r);
     EXPECT_NE(RulesFingerprint(r), h) << "change " << i;
   }
+}
+
+// Members on whom every setting that reaches the texts shows.
+std::vector<MemberFeatures> VariedMembers() {
+  std::vector<MemberFeatures> members;
+  for (auto& m : GenerateCommunity(300, 11)) {
+    m.features.makeups = m.features.checkins > 2 ? 2 : 0;
+    members.push_back(std::move(m.features));
+  }
+  members[0].texts = {"读完了，想报下一期"};
+  return members;
+}
+
+std::string Texts(const MemberFeatures& f, const ScoringRules& r) {
+  return EncodeFactors(ScorePoints(f, r).factors) + "|" + AttributesText(f, r);
+}
+
+// Expects `fingerprint` to change with exactly the changes flagged by
+// `reaches`, and `seen` (what a member's fingerprinted part of the rules
+// shows) of some member to change with exactly the same.
+void ExpectChangesExactlyWith(
+    uint64_t (*fingerprint)(const ScoringRules&), bool SettingChange::*reaches,
+    const std::function<std::string(const MemberFeatures&,
+                                    const ScoringRules&)>& seen) {
+  const auto base = ScoringRules::Defaults();
+  const uint64_t h = fingerprint(base);
+  const auto members = VariedMembers();
+  const auto changes = EverySettingChange();
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto r = base;
+    changes[i].apply(r);
+    EXPECT_EQ(fingerprint(r) != h, changes[i].*reaches) << "change " << i;
+    bool differ = false;
+    for (const auto& f : members)
+      differ = differ || seen(f, r) != seen(f, base);
+    EXPECT_EQ(differ, changes[i].*reaches) << "change " << i;
+  }
+}
+
+// A lead's stored probability is kept across new rules with the same
+// InputsFingerprint: it must change exactly when the attributes of some
+// member do.
+TEST(InputsFingerprintTest, ChangesExactlyWithTheModelInputs) {
+  ExpectChangesExactlyWith(&InputsFingerprint, &SettingChange::inputs,
+                           [](const MemberFeatures& f, const ScoringRules& r) {
+                             return AttributesText(f, r);
+                           });
+}
+
+// The same for a lead's texts (factors and attributes) and TextsFingerprint.
+TEST(TextsFingerprintTest, ChangesExactlyWithTheTexts) {
+  ExpectChangesExactlyWith(&TextsFingerprint, &SettingChange::texts, Texts);
 }
 
 }  // namespace

@@ -134,6 +134,26 @@ class LeadStoreTest : public ::testing::Test {
     return std::make_shared<const scoring::TrainedModel>(std::move(t).value());
   }
 
+  // Runs a pass of an engine with no memory of the passes (so it computes
+  // everything afresh), with the current rules and `model` as `model_id`,
+  // its clock a second on; returns its report and whether lead `lead_id`
+  // is still as written at `written_at` (the pass found nothing to
+  // rewrite: the store holds what a fresh pass would write).
+  std::pair<scoring::RescoreReport, bool> FreshPassKeeps(
+      std::shared_ptr<const scoring::TrainedModel> model, int64_t model_id,
+      int64_t lead_id, int64_t written_at) {
+    FakeClock later(written_at + 1000);
+    scoring::LeadEngine fresh(store_.get(), &later, {});
+    fresh.SetRules(engine_->rules());
+    fresh.SetModel(std::move(model), model_id);
+    auto report = fresh.Rescore();
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    auto lead = store_->Get(lead_id);
+    EXPECT_TRUE(lead.ok());
+    if (!report.ok() || !lead.ok()) return {{}, false};
+    return {*report, lead->updated_at_ms == written_at};
+  }
+
   // Member B's lead, after a pass with model `a` (id 1) and a claim by a
   // rep (id 7) when `contact`.
   scoring::Lead LeadUnder(std::shared_ptr<const scoring::TrainedModel> a,
@@ -368,19 +388,118 @@ TEST_F(LeadStoreTest, ANewModelRewritesTheProbabilityAlone) {
             scoring::EncodeFactors(before.factors));
   EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
             scoring::EncodeAttributes(before.attributes));
-  // An engine with no memory of the passes computes everything afresh
-  // and finds nothing to rewrite: the stored lead is what it would write.
-  FakeClock later(kNow + 2000);
-  scoring::LeadEngine fresh(store_.get(), &later, {});
-  fresh.SetRules(engine_->rules());
-  fresh.SetModel(b, 2);
-  auto all = fresh.Rescore();
-  ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->probability_only, 0u);
-  auto again = store_->Get(before.id);
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->updated_at_ms, kNow + 1000)
-      << "the fresh pass found something to rewrite";
+  auto [fresh, kept] = FreshPassKeeps(b, 2, before.id, kNow + 1000);
+  EXPECT_EQ(fresh.probability_only, 0u);
+  EXPECT_TRUE(kept) << "the fresh pass found something to rewrite";
+}
+
+TEST_F(LeadStoreTest, NewWeightsKeepTheProbabilityAndAttributesOfALead) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  ASSERT_TRUE(before.probability);
+  ASSERT_GT(std::get<double>(before.attributes.at("intent")), 0);
+  clock_.Advance(1000);
+  auto rules = engine_->rules();
+  rules.weight_intent *= 3;
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->predicted, 0u);  // Both members' inputs are as they were.
+  EXPECT_EQ(pass->texts_unchanged, 1u);  // B's lead: its words stand.
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after->score, before.score);
+  // A factor's points are within its part: the weights change the total.
+  EXPECT_EQ(scoring::EncodeFactors(after->factors),
+            scoring::EncodeFactors(before.factors));
+  EXPECT_EQ(after->probability, before.probability);
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before.attributes));
+  EXPECT_EQ(after->updated_at_ms, kNow + 1000);
+  // A fresh engine predicts and writes out every text, and what the
+  // store kept is what it would write.
+  auto [fresh, kept] = FreshPassKeeps(a, 1, before.id, kNow + 1000);
+  EXPECT_GT(fresh.predicted, 0u);
+  EXPECT_EQ(fresh.texts_unchanged, 0u);
+  EXPECT_TRUE(kept) << "the fresh pass found something to rewrite";
+}
+
+TEST_F(LeadStoreTest, ALeadDeletedBehindTheEnginesBackIsCreatedAgain) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  const std::string id = std::to_string(before.id);
+  Exec("DELETE FROM lead_events WHERE lead_id = " + id);
+  Exec("DELETE FROM lead_texts WHERE lead_id = " + id);
+  Exec("DELETE FROM leads WHERE id = " + id);
+  auto rules = engine_->rules();
+  // Words as written before: the engine would leave them out of an open
+  // lead, but the member has none now.
+  rules.weight_intent *= 3;
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_EQ(pass->created, 1);
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 1u);
+  EXPECT_EQ(scoring::EncodeAttributes(leads->front().attributes),
+            scoring::EncodeAttributes(before.attributes));
+  EXPECT_EQ(scoring::EncodeFactors(leads->front().factors),
+            scoring::EncodeFactors(before.factors));
+}
+
+TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  auto rules = engine_->rules();
+  bool phone = false;
+  for (auto& fit : rules.fit) {
+    if (fit.field != "phone") continue;
+    fit.points += 5;
+    fit.label = "有手机号";
+    phone = true;
+  }
+  ASSERT_TRUE(phone) << "the default rules score a phone";
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->predicted, 0u);
+  EXPECT_EQ(pass->texts_unchanged, 0u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_GT(after->fit, before.fit);
+  bool relabelled = false;
+  for (const auto& f : after->factors)
+    relabelled = relabelled || (f.name == "phone" && f.label == "有手机号");
+  EXPECT_TRUE(relabelled) << scoring::EncodeFactors(after->factors);
+  EXPECT_EQ(after->probability, before.probability);
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before.attributes));
+}
+
+TEST_F(LeadStoreTest, ANewIntentDictionaryRewritesAttributesAndProbability) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  const double intent = std::get<double>(before.attributes.at("intent"));
+  ASSERT_GT(intent, 0);
+  auto rules = engine_->rules();
+  for (auto& phrase : rules.intent) phrase.weight *= 0.5;
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_GT(pass->predicted, 0u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_DOUBLE_EQ(std::get<double>(after->attributes.at("intent")),
+                   intent * 0.5);
+  auto expected = a->Predict({after->attributes});
+  ASSERT_TRUE(expected.ok());
+  ASSERT_TRUE(after->probability);
+  EXPECT_NEAR(*after->probability, expected->front(), 1e-6);
 }
 
 TEST_F(LeadStoreTest, AContactedLeadKeepsItsProbabilityUnderANewModel) {
