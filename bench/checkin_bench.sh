@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Check-in ingest under wrk on loopback (JSON, unique participants and
 # client ids) side by side with /healthz on the same server.
-# Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=150000]
+# Usage: bench/checkin_bench.sh [seconds=8] [connections=32] [participants=200000]
 # Runs ROUNDS (default 3) rounds of /healthz then check-ins, each round's
 # check-ins into a campaign of its own. Prints each run's req/s, latency
 # and the server's CPU time per request (user+system, from /proc/PID/stat
@@ -16,7 +16,7 @@
 # (Debian package linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs="${1:-8}"; conns="${2:-32}"; people="${3:-150000}"; rounds="${ROUNDS:-3}"
+secs="${1:-8}"; conns="${2:-32}"; people="${3:-200000}"; rounds="${ROUNDS:-3}"
 scripts/setup
 scripts/build release >/dev/null
 tmp=$(mktemp -d)
