@@ -21,6 +21,7 @@
 // write phase; POOL_REBUILD its rebuild_pool_index_leads (0: never drop
 // the pool index during a pass). TREE_SHAPES ("8:300:0.05") replaces the
 // trainer's candidate tree shapes, to time passes with a deeper model.
+// PASS5_RULES (weights, fit, intent) picks what pass 5's new rules change.
 // Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
 #include <sys/resource.h>
 #include <unistd.h>

@@ -474,6 +474,27 @@ TEST_F(LeadApiTest, TrainingWithFewOutcomesIsAClearConflict) {
             std::string::npos);
 }
 
+// New weights move a lead's score; its words stand, and the pass says it
+// kept them.
+TEST_F(LeadApiTest, NewWeightsRescoreALeadAndKeepItsWords) {
+  std::string id = EngagedMemberLead();
+  ASSERT_FALSE(id.empty());
+  auto before = client_->Get("/api/v1/leads/" + id, admin_);
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  auto put = client_->Call("PUT", "/api/v1/scoring/rules",
+                           json{{"weights", {{"intent", 0.9}}}}.dump(), admin_);
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  auto pass = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  ASSERT_EQ(pass.status, 200) << pass.body.dump();
+  EXPECT_EQ(pass.data()["texts_unchanged"], 1) << pass.body.dump();
+  EXPECT_EQ(pass.data()["predicted"], 0);  // No model yet.
+  auto after = client_->Get("/api/v1/leads/" + id, admin_);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(after.data()["score"], before.data()["score"]);
+  EXPECT_EQ(after.data()["factors"], before.data()["factors"]);
+  EXPECT_FALSE(after.data()["factors"].empty());
+}
+
 TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
   auto get = client_->Get("/api/v1/scoring/rules", admin_);
   ASSERT_EQ(get.status, 200);
