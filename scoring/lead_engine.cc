@@ -294,16 +294,17 @@ class LeadEngine::ChunkScorer {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;
     }
-    const PassMemory::Written* written = nullptr;
+    const PassMemory::Written* written = nullptr;  // What the store holds.
     if (memory_ && r.has_lead) {
       auto it = memory_->written.find(f.member_id);
-      bool known = it != memory_->written.end();
-      if (known) written = &it->second;
-      if (known && it->second.inputs == sm.inputs) {
+      if (it != memory_->written.end()) written = &it->second;
+    }
+    if (written) {
+      if (written->inputs == sm.inputs) {
         ++unchanged;
         return;
       }
-      if (known && it->second.content == sm.content) {
+      if (written->content == sm.content) {
         sm.probability_only = true;
         ++probability_only;
         kept_->members.push_back(std::move(sm));

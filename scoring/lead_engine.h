@@ -130,7 +130,8 @@ class LeadEngine {
     std::shared_ptr<const TrainedModel> model;
     int64_t model_id = 0;
     uint64_t rules_generation = 0, model_generation = 0;
-    uint64_t inputs = 0, texts = 0;  // Input and TextsFingerprint(rules).
+    // InputsFingerprint and TextsFingerprint of `rules`, once per pass.
+    uint64_t inputs = 0, texts = 0;
   };
   Setup CurrentSetup() const;
   // PassMemory as SaveState hands it over, and back (lead_engine_state.cc).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 
 #include "community/campaign.h"
@@ -152,6 +153,19 @@ class LeadStoreTest : public ::testing::Test {
     EXPECT_TRUE(lead.ok());
     if (!report.ok() || !lead.ok()) return {{}, false};
     return {*report, lead->updated_at_ms == written_at};
+  }
+
+  // A pass with the current rules changed by `change`, the clock a second
+  // on (kNow + 1000 after LeadUnder); its report.
+  scoring::RescoreReport RescoreWith(
+      const std::function<void(scoring::ScoringRules&)>& change) {
+    clock_.Advance(1000);
+    auto rules = engine_->rules();
+    change(rules);
+    engine_->SetRules(rules);
+    auto pass = engine_->Rescore();
+    EXPECT_TRUE(pass.ok()) << pass.status().ToString();
+    return pass.ok() ? *pass : scoring::RescoreReport{};
   }
 
   // Member B's lead, after a pass with model `a` (id 1) and a claim by a
@@ -399,14 +413,9 @@ TEST_F(LeadStoreTest, NewWeightsKeepTheProbabilityAndAttributesOfALead) {
   const scoring::Lead before = LeadUnder(a, /*contact=*/false);
   ASSERT_TRUE(before.probability);
   ASSERT_GT(std::get<double>(before.attributes.at("intent")), 0);
-  clock_.Advance(1000);
-  auto rules = engine_->rules();
-  rules.weight_intent *= 3;
-  engine_->SetRules(rules);
-  auto pass = engine_->Rescore();
-  ASSERT_TRUE(pass.ok());
-  EXPECT_EQ(pass->predicted, 0u);  // Both members' inputs are as they were.
-  EXPECT_EQ(pass->texts_unchanged, 1u);  // B's lead: its words stand.
+  auto pass = RescoreWith([](auto& r) { r.weight_intent *= 3; });
+  EXPECT_EQ(pass.predicted, 0u);  // Both members' inputs are as they were.
+  EXPECT_EQ(pass.texts_unchanged, 1u);  // B's lead: its words stand.
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_NE(after->score, before.score);
@@ -450,24 +459,41 @@ TEST_F(LeadStoreTest, ALeadDeletedBehindTheEnginesBackIsCreatedAgain) {
             scoring::EncodeFactors(before.factors));
 }
 
+// The engine leaves out the words only of a lead it wrote, and leads are
+// never deleted; should one go during a pass, the write fails whole rather
+// than create a lead without words.
+TEST_F(LeadStoreTest, WordsLeftOutForALeadThatIsGoneFailTheWrite) {
+  scoring::ScoredParts parts(1);
+  scoring::ScoredMember m;
+  m.member_id = 1;  // Enrolled, never a lead.
+  m.points.total = 50;
+  m.points.tier = "C3";
+  m.texts_unchanged = true;
+  parts[0].members.push_back(m);
+  auto written = store_->ApplyScores(parts, kNow);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), StatusCode::kInternal);
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  EXPECT_TRUE(leads->empty());
+}
+
 TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
   const scoring::Lead before = LeadUnder(a, /*contact=*/false);
-  auto rules = engine_->rules();
   bool phone = false;
-  for (auto& fit : rules.fit) {
-    if (fit.field != "phone") continue;
-    fit.points += 5;
-    fit.label = "有手机号";
-    phone = true;
-  }
+  auto pass = RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) {
+      if (fit.field != "phone") continue;
+      fit.points += 5;
+      fit.label = "有手机号";
+      phone = true;
+    }
+  });
   ASSERT_TRUE(phone) << "the default rules score a phone";
-  engine_->SetRules(rules);
-  auto pass = engine_->Rescore();
-  ASSERT_TRUE(pass.ok());
-  EXPECT_EQ(pass->predicted, 0u);
-  EXPECT_EQ(pass->texts_unchanged, 0u);
+  EXPECT_EQ(pass.predicted, 0u);
+  EXPECT_EQ(pass.texts_unchanged, 0u);
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_GT(after->fit, before.fit);
@@ -486,12 +512,10 @@ TEST_F(LeadStoreTest, ANewIntentDictionaryRewritesAttributesAndProbability) {
   const scoring::Lead before = LeadUnder(a, /*contact=*/false);
   const double intent = std::get<double>(before.attributes.at("intent"));
   ASSERT_GT(intent, 0);
-  auto rules = engine_->rules();
-  for (auto& phrase : rules.intent) phrase.weight *= 0.5;
-  engine_->SetRules(rules);
-  auto pass = engine_->Rescore();
-  ASSERT_TRUE(pass.ok());
-  EXPECT_GT(pass->predicted, 0u);
+  auto pass = RescoreWith([](auto& r) {
+    for (auto& phrase : r.intent) phrase.weight *= 0.5;
+  });
+  EXPECT_GT(pass.predicted, 0u);
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_DOUBLE_EQ(std::get<double>(after->attributes.at("intent")),
