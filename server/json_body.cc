@@ -53,6 +53,12 @@ Result<Json> ParseJsonObject(std::string_view body) {
     } catch (const Json::parse_error& e) {
       return Status::InvalidArgument("malformed JSON at byte " +
                                      std::to_string(e.byte));
+    } catch (const Json::exception&) {
+      // A number beyond a double's range (1e400) is reported as out_of_range,
+      // not as a parse error; the number itself is not echoed (it may be a
+      // megabyte of digits).
+      return Status::InvalidArgument(
+          "malformed JSON: a number is out of range");
     }
     return Status::InvalidArgument("malformed JSON");
   }

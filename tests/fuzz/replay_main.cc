@@ -24,6 +24,7 @@ const std::vector<std::string>& Seeds() {
       "nickname,joined_at\r\nA王小明妈妈🌸,2026年3月1日 20:15\r\n",
       "\xEF\xBB\xBFnickname\n\xC8\xBA\n",
       "{\"username\":\"a\",\"password\":\"b\",\"n\":[1,2,{\"x\":null}]}",
+      "{\"days\":1e400,\"p\":-1e-400}",
       "2026-03-01T20:15:00.123+08:00",
       Bytes("\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xC0\0"
             "\x11\x08\x01\xE0\x02\x80"),

@@ -192,6 +192,12 @@ TEST_F(AuthApiTest, BadBodiesAre400NamingTheProblem) {
   EXPECT_EQ(malformed.code(), 40001);
   EXPECT_NE(malformed.body["msg"].get<std::string>().find("malformed JSON"),
             std::string::npos);
+  // A number no double holds: nlohmann-json reports it as out of range,
+  // not as a parse error (it once escaped as a 500).
+  auto overflow = client_->Call("POST", "/api/v1/auth/login",
+                                "{\"username\":\"a\",\"n\":1e400}");
+  EXPECT_EQ(overflow.status, 400);
+  EXPECT_EQ(overflow.body["msg"], "malformed JSON: a number is out of range");
 
   auto wrong_type = client_->Post("/api/v1/auth/login",
                                   {{"username", 42}, {"password", "x"}});
