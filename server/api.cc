@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace qunying::server {
 
@@ -114,9 +115,14 @@ Result<int64_t> GetId(const Json& obj, const char* field) {
 }
 
 std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  // A spreadsheet reads a cell that starts with one of these as a formula:
+  // a participant's nickname "=HYPERLINK(…)" would run on the operator's
+  // machine. A leading apostrophe makes it text (OWASP's advice).
+  bool formula = !s.empty() && std::strchr("=+-@\t\r", s[0]) != nullptr;
+  std::string text = formula ? "'" + s : s;
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : s) {
+  for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }

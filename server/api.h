@@ -135,7 +135,9 @@ Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
 // naming `field` otherwise.
 Result<int64_t> GetId(const Json& obj, const char* field);
 
-// One CSV field, quoted when it holds a comma, quote or line break.
+// One CSV field, quoted when it holds a comma, quote or line break, and
+// with an apostrophe before a leading =, +, -, @, tab or carriage return
+// so that no spreadsheet runs it as a formula.
 std::string CsvField(const std::string& s);
 
 // A check-in's stored photo with its real content type; NotFound when the
