@@ -70,7 +70,11 @@ Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
   if (reactivation) {  // Once engaged (3+ check-ins), now quiet: worth a nudge.
     std::erase_if(rows, [](const auto& m) { return m.past_checkins < 3; });
   }
-  if (r.Query("format") == "csv") {
+  std::string format = r.Query("format");
+  if (!format.empty() && format != "json" && format != "csv") {
+    return Status::InvalidArgument("format must be json or csv", "format");
+  }
+  if (format == "csv") {
     std::string csv =
         "\xEF\xBB\xBFmember_id,nickname,last_active,past_checkins\n";
     for (const auto& m : rows) {

@@ -248,6 +248,12 @@ TEST_F(EngagementApiTest, DormantAndReactivationListsExportAsCsv) {
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_NE(csv->body.find("p1妈妈"), std::string::npos) << csv->body;
   EXPECT_EQ(
+      client_
+          ->Get("/api/v1/groups/" + group_ + "/reactivation?days=14&format=xml",
+                op_)
+          .data()["field"],
+      "format");
+  EXPECT_EQ(
       client_->Get("/api/v1/groups/" + group_ + "/dormant?days=0", op_).status,
       400);
 }
