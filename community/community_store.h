@@ -92,6 +92,9 @@ struct GroupStats {
   double checkin_rate_7d = 0;  // Check-ins / (enrolled × 7 days).
 };
 
+// How far ahead of the server's clock a roster snapshot's as_of may be.
+inline constexpr int64_t kRosterClockSkewMs = 24LL * 3600 * 1000;
+
 class CommunityStore {
  public:
   virtual ~CommunityStore() = default;
@@ -115,6 +118,10 @@ class CommunityStore {
                                       const std::vector<EnrollmentInput>& rows,
                                       int64_t now_ms) = 0;
   // `progress`, when given, is called now and then with rows done / total.
+  // InvalidArgument (field "as_of") when `as_of_ms` is more than
+  // kRosterClockSkewMs past `now_ms`: a snapshot says who was in the group
+  // then, and one dated ahead (a mistyped year) would stand as the group's
+  // latest roster and mark everyone missing from it as gone.
   virtual Result<RosterImport> ImportRoster(
       int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
       int64_t now_ms,

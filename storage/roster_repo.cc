@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/time_util.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_member_store.h"
 
@@ -74,6 +75,14 @@ std::string CandidateList(const std::vector<int64_t>& ids) {
 Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
     int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
     int64_t now_ms, const std::function<void(size_t, size_t)>& progress) {
+  if (as_of_ms > now_ms + community::kRosterClockSkewMs) {
+    return Status::InvalidArgument(
+        "as_of is more than a day ahead of the server's clock (" +
+            FormatRfc3339(now_ms) +
+            "); a snapshot records who was in the group"
+            " at as_of",
+        "as_of");
+  }
   community::RosterImport out;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     out = {};

@@ -191,6 +191,15 @@ TEST_F(CommunityApiTest, ABadRosterIsRefusedWholeNamingRowAndColumn) {
   EXPECT_NE(r.body["msg"].get<std::string>().find("row 3, column 2"),
             std::string::npos)
       << r.body.dump();
+  // Dated a year ahead (a mistyped year): it would stand as the latest
+  // roster and mark everyone missing from it as gone.
+  auto ahead = client_->Post(
+      "/api/v1/groups/" + g + "/rosters",
+      {{"as_of", FormatRfc3339(clock_.NowMillis() + 365LL * 86400000)},
+       {"members", {{{"nickname", "小明妈妈"}}}}},
+      op_);
+  EXPECT_EQ(ahead.status, 400) << ahead.body.dump();
+  EXPECT_EQ(ahead.data()["field"], "as_of");
   // Nothing was half-applied: a good import afterwards is the first snapshot.
   auto ok = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
                           "nickname\n小明妈妈\n", op_, "text/csv");
