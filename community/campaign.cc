@@ -82,8 +82,8 @@ Status ValidateCampaign(const Campaign& c) {
   if (c.days < 1 || c.days > 366) {
     return Status::InvalidArgument("days must be from 1 to 366", "days");
   }
-  if (c.price_fen < 0) {
-    return Status::InvalidArgument("price_fen must not be negative",
+  if (c.price_fen < 0 || c.price_fen > kMaxMoneyFen) {
+    return Status::InvalidArgument("price_fen must be from 0 to 10^10",
                                    "price_fen");
   }
   QY_ASSIGN_OR_RETURN(int offset, UtcOffsetMinutes(c.timezone));

@@ -11,6 +11,11 @@
 
 namespace qunying::community {
 
+// The most a price, a payment or a won deal may be, in fen (10^10: a
+// hundred million yuan). Bounded so that sums over a member's payments
+// cannot overflow.
+inline constexpr int64_t kMaxMoneyFen = 10'000'000'000;
+
 struct Campaign {
   int64_t id = 0;
   std::string name, theme, series;

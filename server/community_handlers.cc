@@ -143,9 +143,10 @@ Result<community::EnrollmentInput> EnrollmentFromJson(const Json& e, size_t i) {
         at + ".phone");
   }
   auto paid = GetInt(e, "paid_fen", false);
-  if (!paid.ok() || (*paid && **paid < 0)) {
+  if (!paid.ok() ||
+      (*paid && (**paid < 0 || **paid > community::kMaxMoneyFen))) {
     return Status::InvalidArgument(
-        at + ".paid_fen must be a non-negative integer", at + ".paid_fen");
+        at + ".paid_fen must be an integer from 0 to 10^10", at + ".paid_fen");
   }
   in.paid_fen = paid->value_or(0);
   auto group = GetId(e, "group_id");

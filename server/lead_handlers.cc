@@ -268,7 +268,7 @@ Result<Reply> PatchLead(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(std::string reason,
                       GetStringOr(body, "lost_reason", "", 200));
   QY_ASSIGN_OR_RETURN(auto amount, GetInt(body, "amount_fen", false));
-  if (amount && (*amount < 0 || *amount > 100'000'000'00LL))
+  if (amount && (*amount < 0 || *amount > community::kMaxMoneyFen))
     return Status::InvalidArgument("amount_fen must be from 0 to 10^10",
                                    "amount_fen");
   if (status == "lost" && reason.empty() && l.status != "lost")

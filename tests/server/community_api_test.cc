@@ -279,10 +279,23 @@ TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
                      {"timezone", "Mars/Base"}},
                     op_);
   EXPECT_EQ(r.data()["field"], "timezone");
+  // Money is bounded (10^10 fen), so that a member's payments add up
+  // without overflowing.
+  r = client_->Post("/api/v1/campaigns",
+                    {{"name", "x"},
+                     {"theme", "t"},
+                     {"series", "s"},
+                     {"starts_on", Date(0)},
+                     {"days", 21},
+                     {"price_fen", INT64_MAX}},
+                    op_);
+  EXPECT_EQ(r.data()["field"], "price_fen");
   std::string a = CreateCampaign("第1期", -5, 21);
   auto e = Enroll(a, {{{"nickname", "小明妈妈"}, {"phone", "12345"}}});
   EXPECT_EQ(e.status, 400);
   EXPECT_EQ(e.data()["field"], "enrollments[0].phone");
+  e = Enroll(a, {{{"nickname", "小明妈妈"}, {"paid_fen", INT64_MAX}}});
+  EXPECT_EQ(e.data()["field"], "enrollments[0].paid_fen");
   EXPECT_EQ(client_->Get("/api/v1/campaigns/99999", op_).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/campaigns/abc", op_).status, 404);
   EXPECT_EQ(Enroll("99999", json::array()).status, 404);
