@@ -172,14 +172,22 @@ Result<std::unique_ptr<Model>> LoadLogistic(const std::string& bytes,
 }
 
 double Auc(const std::vector<double>& scores, const std::vector<float>& y) {
+  // NaN ranks lowest and ties with NaN: with `<` and `==` alone the sort's
+  // order is undefined and the tie loop below never moved past a NaN.
+  auto less = [](double a, double b) {
+    return std::isnan(a) ? !std::isnan(b) : !std::isnan(b) && a < b;
+  };
+  auto tie = [](double a, double b) {
+    return a == b || (std::isnan(a) && std::isnan(b));
+  };
   std::vector<size_t> order(scores.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+            [&](size_t a, size_t b) { return less(scores[a], scores[b]); });
   double pos = 0, neg = 0, rank_sum = 0;
   for (size_t i = 0; i < order.size();) {  // Average ranks over ties.
-    size_t j = i;
-    while (j < order.size() && scores[order[j]] == scores[order[i]]) ++j;
+    size_t j = i + 1;
+    while (j < order.size() && tie(scores[order[j]], scores[order[i]])) ++j;
     double rank = (i + 1 + j) / 2.0;
     for (size_t k = i; k < j; ++k) {
       if (y[order[k]] > 0.5)

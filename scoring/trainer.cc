@@ -225,6 +225,16 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
   std::vector<int> fold = Folds(won, folds, o.seed);
   QY_ASSIGN_OR_RETURN(auto oof,
                       CrossValidate(x, y, fold, folds, candidates, o));
+  for (const auto& predictions : oof) {
+    for (double p : predictions) {
+      if (!std::isfinite(p)) {
+        return Status::Conflict(
+            "the model's predictions are not numbers: an attribute's values "
+            "are too large to learn from (imported ones must be within "
+            "±10^15)");
+      }
+    }
+  }
   double best = 0;
   for (size_t c = 0; c < candidates.size(); ++c) {
     out.candidates.push_back({candidates[c].settings, Auc(oof[c], y)});

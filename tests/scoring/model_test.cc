@@ -45,6 +45,14 @@ TEST(AucTest, CountsTiesAsHalfAndOrdersCorrectly) {
   EXPECT_DOUBLE_EQ(Auc({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}), 0.75);
 }
 
+TEST(AucTest, ANanScoreRanksLowestAndTheCountEnds) {
+  const double nan = std::nan("");
+  // Ranks: the two NaNs tie at 1.5, then 0.2 (3) and 0.8 (4); the winners
+  // hold 4 and 1.5: (5.5 - 3) / (2 * 2).
+  EXPECT_DOUBLE_EQ(Auc({nan, 0.2, 0.8, nan}, {0, 0, 1, 1}), 0.625);
+  EXPECT_DOUBLE_EQ(Auc({nan, nan}, {0, 1}), 0.5);
+}
+
 TEST(FeatureSchemaTest, OneHotsStringsAndKeepsMissingAsNaN) {
   std::vector<Attributes> rows;
   for (int i = 0; i < 6; ++i)
@@ -269,6 +277,21 @@ TEST(TrainerTest, RefusesWhenOutcomesAreTooFew) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kConflict);
   EXPECT_NE(t.status().message().find("1 won and 19 lost"), std::string::npos);
+}
+
+TEST(TrainerTest, RefusesValuesTooLargeToLearnFromInsteadOfHanging) {
+  // Standardising ±1e308 overflows: every prediction was NaN, and the AUC
+  // of NaNs once looped for ever.
+  std::vector<Attributes> rows;
+  std::vector<bool> won;
+  for (int i = 0; i < 40; ++i) {
+    rows.push_back({{"big", i % 2 ? 1e308 : -1e308}, {"n", double(i % 5)}});
+    won.push_back(i % 2 == 1);
+  }
+  auto t = Train(rows, won);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kConflict);
+  EXPECT_NE(t.status().message().find("too large"), std::string::npos);
 }
 
 TEST(MemberEncoderTest, EncodesExactlyAsTheAttributePath) {
