@@ -391,6 +391,10 @@ Result<Reply> Retention(Services& s, Request& r) {
     return Status::InvalidArgument(
         "query 'next' must name the next campaign's id", "next");
   }
+  if (next == id) {  // Everyone would have "renewed".
+    return Status::InvalidArgument(
+        "query 'next' must be another campaign than the report's", "next");
+  }
   auto next_campaign = s.community->GetCampaign(next);
   if (!next_campaign.ok())
     return Status::InvalidArgument("next: campaign not found", "next");
@@ -403,6 +407,12 @@ Result<Reply> Retention(Services& s, Request& r) {
                       TimeQuery(r, "as_of", s.clock->NowMillis()));
   QY_ASSIGN_OR_RETURN(int64_t from, TimeQuery(r, "active_from", next_start));
   QY_ASSIGN_OR_RETURN(int64_t to, TimeQuery(r, "active_to", next_end));
+  if (from > to) {
+    return Status::InvalidArgument("active_from (" + FormatRfc3339(from) +
+                                       ") is after active_to (" +
+                                       FormatRfc3339(to) + ")",
+                                   "active_from");
+  }
   QY_ASSIGN_OR_RETURN(auto inputs,
                       s.community->LoadRetention(id, next, as_of, from, to));
   community::RetentionReport rep = community::ComputeRetention(inputs);

@@ -296,6 +296,18 @@ TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
   EXPECT_EQ(e.data()["field"], "enrollments[0].phone");
   e = Enroll(a, {{{"nickname", "小明妈妈"}, {"paid_fen", INT64_MAX}}});
   EXPECT_EQ(e.data()["field"], "enrollments[0].paid_fen");
+  // A report against itself (everyone "renewed"), or an empty window.
+  std::string retention = "/api/v1/campaigns/" + a + "/retention?next=";
+  EXPECT_EQ(client_->Get(retention + a, op_).data()["field"], "next");
+  std::string b = CreateCampaign("第2期", 20, 21);
+  EXPECT_EQ(client_
+                ->Get(retention + b +
+                          "&active_from=2026-03-02T00:00:00%2B08:00"
+                          "&active_to=2026-03-01T00:00:00%2B08:00",
+                      op_)
+                .data()["field"],
+            "active_from");
+  EXPECT_EQ(client_->Get(retention + b, op_).status, 200);
   EXPECT_EQ(client_->Get("/api/v1/campaigns/99999", op_).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/campaigns/abc", op_).status, 404);
   EXPECT_EQ(Enroll("99999", json::array()).status, 404);
