@@ -200,13 +200,33 @@ Status ScoringRules::Validate() const {
       return Status::InvalidArgument("auto_assign: " + s.message(),
                                      "auto_assign");
   }
+  for (double t : {tier_a, tier_b, level_1, level_2}) {
+    if (!(t >= 0 && t <= 100)) return bad("tiers", "must each be within 0–100");
+  }
   if (tier_b > tier_a || level_2 > level_1)
     return bad("tiers", "must be ordered (A above B, 1 above 2)");
+  // Texts are bounded: a fit rule's label is copied into the words of every
+  // lead it matches (an admin's 100 kB label would have been a gigabyte
+  // across a million members).
+  if (fit.size() > kMaxFitRules)
+    return bad("fit", "at most " + std::to_string(kMaxFitRules) + " rules");
   for (const auto& f : fit) {
     if (f.field.empty() || f.values.empty())
       return bad("fit", "rules need a field and at least one value");
     if (f.points < -100 || f.points > 100)
       return bad("fit", "points must be within -100–100");
+    if (f.field.size() > kMaxRuleTextBytes ||
+        f.label.size() > kMaxRuleTextBytes || f.values.size() > kMaxFitValues) {
+      return bad("fit", "fields and labels are at most " +
+                            std::to_string(kMaxRuleTextBytes) +
+                            " bytes, values at most " +
+                            std::to_string(kMaxFitValues) + " per rule");
+    }
+    for (const auto& v : f.values) {
+      if (v.size() > kMaxRuleTextBytes)
+        return bad("fit", "values are at most " +
+                              std::to_string(kMaxRuleTextBytes) + " bytes");
+    }
   }
   if (intent.size() > kMaxIntentPhrases) {
     return bad("intent",
@@ -215,6 +235,9 @@ Status ScoringRules::Validate() const {
   for (const auto& p : intent) {
     if (p.phrase.empty() || p.phrase == "*")
       return bad("intent", "phrases must not be empty");
+    if (p.phrase.size() > kMaxRuleTextBytes)
+      return bad("intent", "phrases are at most " +
+                               std::to_string(kMaxRuleTextBytes) + " bytes");
     if (p.weight < -100 || p.weight > 100)
       return bad("intent", "weights must be within -100–100");
   }
@@ -223,6 +246,14 @@ Status ScoringRules::Validate() const {
                    e.renewals_full, e.paid_full_fen, e.half_life_days}) {
     if (v <= 0) return bad("engagement", "full marks must be positive");
   }
+  for (double v :
+       {e.completion, e.streak, e.dwell, e.reads, e.renewals, e.paid}) {
+    if (!(v >= 0 && v <= 100))
+      return bad("engagement", "points must each be within 0–100");
+  }
+  // A make-up counts as a fraction of a check-in; it is also a model input.
+  if (!(e.makeup_weight >= 0 && e.makeup_weight <= 1))
+    return bad("engagement", "makeup_weight must be within 0–1");
   return Status::Ok();
 }
 

@@ -72,6 +72,11 @@ struct IntentPhrase {
 };
 // Phrases one dictionary may hold (ScoringRules::Validate).
 inline constexpr size_t kMaxIntentPhrases = 1000;
+// Fit rules one set may hold, values one fit rule may list, and the bytes
+// of a field, label, value or phrase (ScoringRules::Validate).
+inline constexpr size_t kMaxFitRules = 200;
+inline constexpr size_t kMaxFitValues = 200;
+inline constexpr size_t kMaxRuleTextBytes = 120;
 
 // Engagement points at full marks, and what counts as full marks.
 struct EngagementRules {

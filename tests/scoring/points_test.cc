@@ -196,6 +196,50 @@ TEST(RulesTest, ValidateNamesTheBadSetting) {
   EXPECT_EQ(lottery.Validate().field(), "rule");
 }
 
+TEST(RulesTest, AbsurdSizesAndRangesAreRefused) {
+  // Each change alone, from the defaults, and the field it names.
+  auto refused = [](const std::function<void(ScoringRules&)>& change) {
+    auto rules = ScoringRules::Defaults();
+    change(rules);
+    return rules.Validate().field();
+  };
+  // A make-up worth 10^300 check-ins reached the model's inputs.
+  EXPECT_EQ(refused([](auto& r) { r.engagement.makeup_weight = 1e300; }),
+            "engagement");
+  EXPECT_EQ(refused([](auto& r) { r.engagement.makeup_weight = -0.5; }),
+            "engagement");
+  EXPECT_EQ(refused([](auto& r) { r.engagement.completion = 500; }),
+            "engagement");
+  EXPECT_EQ(refused([](auto& r) { r.tier_a = 1e300; }), "tiers");
+  EXPECT_EQ(refused([](auto& r) { r.level_2 = -1; }), "tiers");
+  // A label is copied into the words of every lead the rule matches.
+  EXPECT_EQ(refused([](auto& r) {
+              r.fit.push_back({"grade", {"三年级"}, 5, std::string(121, 'x')});
+            }),
+            "fit");
+  EXPECT_EQ(refused([](auto& r) {
+              r.fit.push_back({"grade", {std::string(121, 'x')}, 5, "x"});
+            }),
+            "fit");
+  EXPECT_EQ(refused([](auto& r) {
+              r.intent.push_back({std::string(121, 'x'), 5});
+            }),
+            "intent");
+  EXPECT_EQ(refused([](auto& r) {
+              r.fit.assign(kMaxFitRules + 1, {"grade", {"三年级"}, 5, "x"});
+            }),
+            "fit");
+  // At the limits they pass.
+  EXPECT_EQ(refused([](auto& r) {
+              r.engagement.makeup_weight = 1;
+              r.tier_a = 100;
+              r.fit.assign(
+                  kMaxFitRules,
+                  {"grade", {std::string(120, 'v')}, 5, std::string(120, 'l')});
+            }),
+            "");
+}
+
 // One change to each setting of the rules, and whether it reaches the
 // model's inputs (ToAttributes) and a lead's texts (factors, attributes).
 struct SettingChange {
