@@ -148,12 +148,18 @@ Status App::InitLeads(const Clock* clock) {
   if (saved) {
     auto json = Json::parse(saved->second, nullptr, false);
     auto rules = RulesFromJson(json, scoring::ScoringRules::Defaults());
-    if (!rules.ok())
-      return Status::Internal("stored scoring rules v" +
-                              std::to_string(saved->first) +
-                              " are unreadable: " + rules.status().message());
-    rules->version = saved->first;
-    lead_engine_->SetRules(*rules);
+    if (rules.ok()) {
+      rules->version = saved->first;
+      lead_engine_->SetRules(*rules);
+    } else {
+      // Rules saved before a bound was added (or damaged by hand): the
+      // server still starts, scoring with the shipped rules until an admin
+      // saves new ones, and says so where operators look.
+      logger_->Error("scoring_rules_unreadable",
+                     {{"version", saved->first},
+                      {"detail", rules.status().message()},
+                      {"using", "the shipped defaults"}});
+    }
   }
   QY_RETURN_IF_ERROR(lead_engine_->LoadModel());
   lead_scheduler_ = std::make_unique<LeadScheduler>(

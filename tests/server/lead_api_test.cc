@@ -11,6 +11,8 @@
 #include "ocr/photo_renderer.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
+#include "storage/database.h"
+#include "storage/sqlite_lead_store.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
@@ -499,6 +501,31 @@ TEST_F(LeadApiTest, NewWeightsRescoreALeadAndKeepItsWords) {
   EXPECT_NE(after.data()["score"], before.data()["score"]);
   EXPECT_EQ(after.data()["factors"], before.data()["factors"]);
   EXPECT_FALSE(after.data()["factors"].empty());
+}
+
+TEST_F(LeadApiTest, StoredRulesThatNoLongerPassStillLetTheServerStart) {
+  app_->Stop();
+  app_.reset();
+  {  // As saved by a build before makeup_weight was bounded.
+    storage::DatabaseOptions o;
+    o.path = options_.db.path;
+    auto db = storage::Database::Open(o);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    storage::SqliteLeadStore store(db->get());
+    ASSERT_TRUE(
+        store.SaveRules(R"({"engagement":{"makeup_weight":1e300}})", 0, 1)
+            .ok());
+  }
+  Start();
+  admin_ = AdminToken();
+  auto rules = client_->Get("/api/v1/scoring/rules", admin_);
+  ASSERT_EQ(rules.status, 200);
+  EXPECT_EQ(rules.data()["engagement"]["makeup_weight"], 0.5);
+  app_->Stop();  // Flushes the log.
+  std::ifstream log(options_.log_path);
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(text.find("scoring_rules_unreadable"), std::string::npos);
+  EXPECT_NE(text.find("makeup_weight"), std::string::npos);
 }
 
 TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
