@@ -20,6 +20,9 @@ namespace qunying::scoring {
 using AttrValue = std::variant<std::monostate, double, std::string>;
 // A lead's attributes by name (ordered, so encodings are deterministic).
 using Attributes = std::map<std::string, AttrValue>;
+// The largest magnitude an imported number may have: models read columns
+// as floats and standardise them, and ±1e308 came out as NaN predictions.
+inline constexpr double kMaxAttributeMagnitude = 1e15;
 
 // The value as text: the string, the number as "3" or "0.25", or "" when
 // missing. Categories and explanations use it.

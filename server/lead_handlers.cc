@@ -96,10 +96,8 @@ Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors) {
 Result<scoring::AttrValue> AttrFrom(const Json& v, const std::string& path) {
   if (v.is_null()) return scoring::AttrValue{};
   if (v.is_number()) {
-    // Bounded so that a model can standardise a column without its sums
-    // overflowing (1e308 once made every prediction NaN).
     double d = v.get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > 1e15) {
+    if (!std::isfinite(d) || std::fabs(d) > scoring::kMaxAttributeMagnitude) {
       return Status::InvalidArgument(
           path + " must be a number from -10^15 to 10^15", path);
     }
