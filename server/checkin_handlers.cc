@@ -37,6 +37,9 @@ Result<community::CheckinInput> CheckinFields(const Request& r,
   if (http.is_multipart_form_data()) {
     for (const auto& [name, part] : http.files) {
       if (name == "photo") {
+        if (http.files.count("photo") > 1)
+          return Status::InvalidArgument("send one photo part, not several",
+                                         "photo");
         *photo = part.content;
         if (photo->empty())
           return Status::UnsupportedMedia("photo part is empty");

@@ -45,6 +45,20 @@ Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
       if (!n)
         return Status::InvalidArgument("group_id: group not found", "group_id");
     }
+    if (!k.series.empty()) {  // A mistyped series would reach nobody.
+      QY_ASSIGN_OR_RETURN(
+          Statement * known,
+          c.Prepare(
+              "SELECT EXISTS (SELECT 1 FROM campaigns WHERE series = ?1)"
+              " OR EXISTS (SELECT 1 FROM chat_groups WHERE series = ?1)"));
+      known->Bind(1, k.series);
+      QY_ASSIGN_OR_RETURN(bool row, known->Step());
+      if (!row || known->Int(0) == 0) {
+        return Status::InvalidArgument(
+            "series: no campaign or group is in series '" + k.series + "'",
+            "series");
+      }
+    }
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(

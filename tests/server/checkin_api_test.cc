@@ -26,14 +26,19 @@ class CheckinApiTest : public ServerTest {
                          token.empty() ? me_ : token);
   }
 
+  // `photos` parts named "photo" (one unless a test asks for more).
   ApiReply MultipartCheckin(const std::string& client_id,
                             const std::string& photo,
-                            const std::string& type = "image/jpeg") {
+                            const std::string& type = "image/jpeg",
+                            int photos = 1) {
     httplib::MultipartFormDataItems items = {
-        {"campaign_id", campaign_, "", ""}, {"client_id", client_id, "", ""},
-        {"text", "今天读了十页", "", ""},   {"duration_s", "600", "", ""},
-        {"photo", photo, "p.jpg", type},
+        {"campaign_id", campaign_, "", ""},
+        {"client_id", client_id, "", ""},
+        {"text", "今天读了十页", "", ""},
+        {"duration_s", "600", "", ""},
     };
+    for (int i = 0; i < photos; ++i)
+      items.push_back({"photo", photo, "p.jpg", type});
     auto res = client_->raw().Post("/api/v1/mp/checkins",
                                    {{"Authorization", "Bearer " + me_}}, items);
     ApiReply reply;
@@ -196,6 +201,10 @@ TEST_F(CheckinApiTest, BadPhotosAreRefusedAndNothingIsStored) {
   auto big = MultipartCheckin("t3", bomb, "image/png");
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.code(), 41301);
+  // Two photos in one check-in: which one would be kept is a guess.
+  auto two = MultipartCheckin("t4", *jpeg, "image/jpeg", 2);
+  EXPECT_EQ(two.status, 400);
+  EXPECT_EQ(two.data()["field"], "photo");
   // None of the refused submissions became a check-in: the client ids are
   // still free.
   EXPECT_EQ(MultipartCheckin("t1", *jpeg).status, 201);

@@ -82,6 +82,14 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
       {{"title", "公告"}, {"body", "下期预告"}, {"series", "阅读21天"}}, op_);
   EXPECT_EQ(client_->Get("/api/v1/mp/contents", p3_).data()["items"].size(),
             1u);
+  // A mistyped series would reach nobody.
+  EXPECT_EQ(
+      client_
+          ->Post("/api/v1/contents",
+                 {{"title", "公告"}, {"body", "x"}, {"series", "阅读12天"}},
+                 op_)
+          .data()["field"],
+      "series");
   EXPECT_EQ(
       client_->Post("/api/v1/contents", {{"title", "x"}, {"body", "y"}}, op_)
           .status,
