@@ -35,11 +35,11 @@ Result<community::CheckinInput> CheckinFields(const Request& r,
   Json fields = Json::object();
   const auto& http = r.http;
   if (http.is_multipart_form_data()) {
+    if (http.files.count("photo") > 1)
+      return Status::InvalidArgument("send one photo part, not several",
+                                     "photo");
     for (const auto& [name, part] : http.files) {
       if (name == "photo") {
-        if (http.files.count("photo") > 1)
-          return Status::InvalidArgument("send one photo part, not several",
-                                         "photo");
         *photo = part.content;
         if (photo->empty())
           return Status::UnsupportedMedia("photo part is empty");

@@ -1,30 +1,36 @@
 // CSV export cells: quoting, and no formula a spreadsheet would run.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "server/api.h"
 
 namespace qunying::server {
 namespace {
 
-TEST(CsvFieldTest, QuotesCommasQuotesAndLineBreaks) {
-  EXPECT_EQ(CsvField("王小明妈妈"), "王小明妈妈");
-  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
-  EXPECT_EQ(CsvField(""), "");
-}
-
-TEST(CsvFieldTest, AFormulaIsExportedAsText) {
-  // A participant chooses their nickname; operators open exports in Excel.
-  EXPECT_EQ(CsvField("=1+1"), "'=1+1");
-  EXPECT_EQ(CsvField("+86 138"), "'+86 138");
-  EXPECT_EQ(CsvField("-2"), "'-2");
-  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(CsvField("\tx"), "'\tx");
-  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"),
-            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-  // Only at the start of a cell.
-  EXPECT_EQ(CsvField("小明=1"), "小明=1");
+TEST(CsvFieldTest, QuotesWhatNeedsItAndExportsFormulasAsText) {
+  // {cell, as written}. Participants choose their nicknames, and operators
+  // open exports in spreadsheets, which run a cell starting with = + - @
+  // tab or CR as a formula.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"王小明妈妈", "王小明妈妈"},
+      {"", ""},
+      {"a,b", "\"a,b\""},
+      {"say \"hi\"", "\"say \"\"hi\"\"\""},
+      {"two\nlines", "\"two\nlines\""},
+      {"=1+1", "'=1+1"},
+      {"+86 138", "'+86 138"},
+      {"-2", "'-2"},
+      {"@SUM(A1)", "'@SUM(A1)"},
+      {"\tx", "'\tx"},
+      {"=HYPERLINK(\"http://x\",\"y\")",
+       "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+      {"小明=1", "小明=1"},  // Only at the start of a cell.
+  };
+  for (const auto& [cell, written] : cases)
+    EXPECT_EQ(CsvField(cell), written) << cell;
 }
 
 }  // namespace
