@@ -116,6 +116,8 @@ std::vector<int64_t> IdentityIndex::Candidates(
   if (it == index->end()) return {};
   std::vector<int64_t> ids;
   for (size_t i : it->second) ids.push_back(members_[i].id);
+  std::sort(ids.begin(), ids.end());  // One person, however many entries.
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
@@ -128,7 +130,8 @@ std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
     norm[r] = NormalizeNickname(rows[r].nickname);
   std::unordered_set<int64_t> claimed;
   std::unordered_map<int64_t, size_t> id_to_index;
-  for (size_t i = 0; i < members_.size(); ++i) id_to_index[members_[i].id] = i;
+  for (size_t i = 0; i < members_.size(); ++i)
+    id_to_index.emplace(members_[i].id, i);  // The member's own entry first.
 
   for (MatchMethod pass : kPasses) {
     std::unordered_map<int64_t, std::vector<size_t>> proposals;

@@ -35,6 +35,8 @@ inline bool IsExactMethod(MatchMethod m) {
          m == MatchMethod::kNickname;
 }
 
+// Several entries may share an id: a record an operator merged into a member
+// lends that member its unionid and wechat_id (storage/roster_repo.cc).
 struct KnownMember {
   int64_t id = 0;
   std::string unionid, wechat_id, nickname;

@@ -20,6 +20,10 @@ struct Member {
   std::string phone;      // 11 digits or empty. Personal data: mask on output.
   std::string nickname;   // Current nickname.
   int64_t created_at_ms = 0;
+  // The member this record was merged into by an operator (0: none). A
+  // merged record keeps its identifiers; whatever they match belongs to the
+  // member at the end of its merges.
+  int64_t merged_into = 0;
 };
 
 // Where a nickname came from.

@@ -17,18 +17,20 @@ Result<Reply> GetMember(Services& s, Request& r) {
                        {"source", community::NicknameSourceName(h.source)},
                        {"changed_at", FormatRfc3339(h.changed_at_ms)}});
   }
-  return Reply{200,
-               {{"id", IdString(m.id)},
-                {"nickname", m.nickname},
-                {"nickname_history", earlier},
-                {"identities",
-                 {{"openid", !m.openid.empty()},
-                  {"unionid", !m.unionid.empty()},
-                  {"wechat_id", m.wechat_id}}},
-                {"phone", admin ? m.phone : MaskPhone(m.phone)},
-                {"hints", HintsJson(hints, admin)},
-                {"profile", profile},
-                {"created_at", FormatRfc3339(m.created_at_ms)}}};
+  return Reply{
+      200,
+      {{"id", IdString(m.id)},
+       {"nickname", m.nickname},
+       {"nickname_history", earlier},
+       {"identities",
+        {{"openid", !m.openid.empty()},
+         {"unionid", !m.unionid.empty()},
+         {"wechat_id", m.wechat_id}}},
+       {"phone", admin ? m.phone : MaskPhone(m.phone)},
+       {"hints", HintsJson(hints, admin)},
+       {"profile", profile},
+       {"merged_into", m.merged_into ? Json(IdString(m.merged_into)) : Json()},
+       {"created_at", FormatRfc3339(m.created_at_ms)}}};
 }
 
 }  // namespace qunying::server

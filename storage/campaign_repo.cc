@@ -57,7 +57,8 @@ Result<int64_t> MemberForEnrollment(Connection& c,
     st->Bind(1, *value);
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (row) {
-      int64_t id = st->Int(0);
+      // A record an operator merged away enrolls the member it joined.
+      QY_ASSIGN_OR_RETURN(int64_t id, SurvivorOf(c, st->Int(0)));
       // Learn the identifier we did not have.
       QY_ASSIGN_OR_RETURN(
           Statement * up,

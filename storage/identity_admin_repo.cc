@@ -121,7 +121,15 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
       m.unionid = unionid;
       QY_ASSIGN_OR_RETURN(member_id, InsertMember(c, m, now_ms));
     } else {
-      QY_RETURN_IF_ERROR(LoadMember(c, "id", "", member_id).status());
+      QY_ASSIGN_OR_RETURN(community::Member target,
+                          LoadMember(c, "id", "", member_id));
+      if (target.merged_into) {
+        QY_ASSIGN_OR_RETURN(int64_t survivor, SurvivorOf(c, member_id));
+        return Status::Conflict(
+            "member " + std::to_string(member_id) + " was merged into member " +
+                std::to_string(survivor) + "; match that one",
+            "member_id");
+      }
       QY_ASSIGN_OR_RETURN(Statement * dup,
                           c.Prepare("SELECT COUNT(*) FROM roster_entries WHERE "
                                     "snapshot_id = ? AND member_id = ?"));
@@ -266,6 +274,21 @@ Status SqliteIdentityAdminStore::Unmerge(int64_t merge_id, int64_t user_id,
       return Status::Conflict("this merge was already undone");
     int64_t from = st->Int(0), into = st->Int(1);
     std::string moved = st->Text(2);
+    // The rows went on with `into` when it was merged in turn; undoing this
+    // merge first would leave them listed in that later merge, whose undo
+    // would then hand them to the wrong member.
+    QY_ASSIGN_OR_RETURN(
+        int64_t later,
+        QueryInt(c,
+                 "SELECT COALESCE(MAX(id), 0) FROM member_merges WHERE"
+                 " from_member_id = ? AND undone_at_ms IS NULL",
+                 into, true));
+    if (later) {
+      return Status::Conflict("member " + std::to_string(into) +
+                              " has since been merged into another (merge " +
+                              std::to_string(later) +
+                              "); undo that merge first");
+    }
     std::stringstream parts(moved);
     std::string part;
     while (std::getline(parts, part, ';')) {
@@ -284,13 +307,14 @@ Status SqliteIdentityAdminStore::Unmerge(int64_t merge_id, int64_t user_id,
         QY_ASSIGN_OR_RETURN(
             Statement * up,
             c.Prepare(std::string("UPDATE ") + m.table + " SET " + m.column +
-                      " = ? WHERE " + KeyOf(m) + " = ?"));
+                      " = ? WHERE " + KeyOf(m) + " = ? AND " + m.column +
+                      " = ?"));
         std::stringstream idlist(ids);
         std::string id;
         while (std::getline(idlist, id, ',')) {
           if (id.empty()) continue;
           up->Reset();
-          up->Bind(1, from);
+          up->Bind(1, from).Bind(3, into);  // Only rows still with `into`.
           if (std::string(KeyOf(m)) == "id")
             up->Bind(2, std::stoll(id));
           else

@@ -15,17 +15,38 @@ using community::MatchMethod;
 using community::RosterRow;
 using community::RowMatch;
 
+// Every member who can be matched. A record merged into another is not a
+// candidate itself (its nickname is already in the survivor's history); its
+// unionid and wechat_id lead to the member at the end of its merges.
 Result<std::vector<KnownMember>> LoadKnownMembers(Connection& c) {
   std::vector<KnownMember> members;
   std::unordered_map<int64_t, size_t> at;
+  std::unordered_map<int64_t, int64_t> merged_into;
+  std::vector<KnownMember> merged;
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare("SELECT id, COALESCE(unionid, ''), COALESCE(wechat_id, ''),"
-                " nickname FROM members"));
+                " nickname, COALESCE(merged_into, 0) FROM members"));
   QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
-    at[s.Int(0)] = members.size();
-    members.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), {}});
+    KnownMember m{s.Int(0), s.Text(1), s.Text(2), s.Text(3), {}};
+    if (int64_t into = s.Int(4)) {
+      merged_into[m.id] = into;
+      m.nickname.clear();
+      if (!m.unionid.empty() || !m.wechat_id.empty())
+        merged.push_back(std::move(m));
+      return;
+    }
+    at[m.id] = members.size();
+    members.push_back(std::move(m));
   }));
+  for (KnownMember& m : merged) {
+    int64_t id = m.id;
+    for (int hops = 0; hops < 1000 && merged_into.count(id); ++hops)
+      id = merged_into[id];
+    if (!at.count(id)) continue;  // A broken chain: match nobody.
+    m.id = id;
+    members.push_back(std::move(m));
+  }
   QY_ASSIGN_OR_RETURN(
       Statement * hist,
       c.Prepare(

@@ -9,7 +9,8 @@ Result<Member> LoadMember(Connection& c, const char* column,
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare(std::string("SELECT id, openid, unionid, wechat_id, phone,"
-                            " nickname, created_at_ms FROM members WHERE ") +
+                            " nickname, created_at_ms, COALESCE(merged_into, 0)"
+                            " FROM members WHERE ") +
                 column + " = ?"));
   if (text.empty())
     st->Bind(1, id);
@@ -25,7 +26,23 @@ Result<Member> LoadMember(Connection& c, const char* column,
   m.phone = st->Text(4);
   m.nickname = st->Text(5);
   m.created_at_ms = st->Int(6);
+  m.merged_into = st->Int(7);
   return m;
+}
+
+Result<int64_t> SurvivorOf(Connection& c, int64_t id) {
+  // A merge refuses a member already merged, so chains have no cycles; the
+  // bound only guards against a hand-edited database.
+  for (int hops = 0; hops < 1000; ++hops) {
+    QY_ASSIGN_OR_RETURN(
+        int64_t into,
+        QueryInt(c, "SELECT COALESCE(merged_into, 0) FROM members WHERE id = ?",
+                 id, true));
+    if (!into) return id;
+    id = into;
+  }
+  return Status::Internal("member " + std::to_string(id) +
+                          " is in a cycle of merges");
 }
 
 Result<int64_t> InsertMember(Connection& c, const Member& m, int64_t now_ms) {
@@ -54,13 +71,10 @@ Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
   Status s = db_->Write([&](Connection& c) -> Status {
     auto found = LoadMember(c, "openid", openid, 0);
     if (found.ok()) {
-      // A merged record signs in as the member it was merged into.
-      QY_ASSIGN_OR_RETURN(
-          int64_t into,
-          QueryInt(c,
-                   "SELECT COALESCE(merged_into, 0) FROM members WHERE id = ?",
-                   found->id, true));
-      if (into) {
+      // A merged record signs in as the member it was merged into, or the
+      // one that was merged into in turn.
+      if (found->merged_into) {
+        QY_ASSIGN_OR_RETURN(int64_t into, SurvivorOf(c, found->id));
         QY_ASSIGN_OR_RETURN(found, LoadMember(c, "id", "", into));
       }
       member = *found;

@@ -31,6 +31,10 @@ class SqliteMemberStore : public community::MemberStore {
 Result<community::Member> LoadMember(Connection& c, const char* column,
                                      const std::string& text, int64_t id);
 
+// The member `id` stands for now: itself, or the end of the chain of merges
+// that joined it to others (a merged into b merged into c: c).
+Result<int64_t> SurvivorOf(Connection& c, int64_t id);
+
 // Inserts a member from whatever identifiers are known (empty ones stay
 // NULL); returns the new id. Used by enrollments, rosters and reviews.
 Result<int64_t> InsertMember(Connection& c, const community::Member& m,

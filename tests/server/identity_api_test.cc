@@ -164,6 +164,88 @@ TEST_F(IdentityApiTest, AMergedRecordSignsInAsTheMemberItJoined) {
   EXPECT_EQ(MemberIdOf("o-second-phone", "小明妈"), a);
 }
 
+TEST_F(IdentityApiTest, AChainOfMergesLeadsToItsEndAndIsUndoneLastFirst) {
+  std::string a = MemberIdOf("o1", "王小明妈妈");  // Enrolled in campaign 1.
+  std::string b = MemberIdOf("o-b", "小明妈"),
+              c = MemberIdOf("o-c", "小明妈咪");
+  auto merge = [&](const std::string& from, const std::string& into) {
+    auto r = client_->Post("/api/v1/members/" + from + "/merge",
+                           {{"into", into}}, op_);
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    return r.data()["merge_id"].get<std::string>();
+  };
+  auto undo = [&](const std::string& merge_id) {
+    return client_
+        ->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+        .status;
+  };
+  auto enrollments = [&](const std::string& member) {
+    auto t = client_->Get("/api/v1/members/" + member + "/timeline", op_);
+    int n = 0;
+    for (const auto& e : t.data()["items"]) n += e["kind"] == "enrolled";
+    return n;
+  };
+  std::string first = merge(a, b), second = merge(b, c);
+  EXPECT_EQ(client_->Get("/api/v1/members/" + a, op_).data()["merged_into"], b);
+  EXPECT_TRUE(client_->Get("/api/v1/members/" + c, op_)
+                  .data()["merged_into"]
+                  .is_null());
+  EXPECT_EQ(enrollments(c), 1);
+  // Signing in and enrolling with a's openid reach c, not b.
+  EXPECT_EQ(MemberIdOf("o1", "王小明妈妈"), c);
+  auto again = client_->Post(
+      "/api/v1/campaigns/" + campaigns_[1] + "/enrollments",
+      {{"enrollments", {{{"openid", "o1"}, {"nickname", "王小明妈妈"}}}}}, op_);
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(again.data()["created"], 0);
+  EXPECT_EQ(enrollments(c), 2);
+  // The later merge recorded a's rows too: undoing the first one before it
+  // would let the second's undo hand them to b.
+  EXPECT_EQ(undo(first), 409);
+  EXPECT_EQ(undo(second), 200);
+  EXPECT_EQ(undo(first), 200);
+  // a's enrollment went home; the one made while merged stays with c.
+  EXPECT_EQ(enrollments(a), 1);
+  EXPECT_EQ(enrollments(b), 0);
+  EXPECT_EQ(enrollments(c), 1);
+}
+
+TEST_F(IdentityApiTest, ARosterRowWithAMergedRecordsWechatIdFindsTheSurvivor) {
+  ASSERT_EQ(Roster({{{"nickname", "小明的妈"}, {"wechat_id", "wx-xm"}}})
+                .data()["unmatched"],
+            1);
+  std::string real = MemberIdOf("o1", "王小明妈妈"), stray;
+  for (int id = 1; id < 10 && stray.empty(); ++id) {
+    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
+    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
+      stray = m.data()["id"];
+  }
+  ASSERT_FALSE(stray.empty());
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/members/" + stray + "/merge", {{"into", real}}, op_)
+          .status,
+      201);
+  clock_.Advance(3'600'000);
+  // A new nickname nobody knew, but the wechat_id the merged record had.
+  auto later =
+      Roster({{{"nickname", "小明妈妈又改名"}, {"wechat_id", "wx-xm"}}});
+  ASSERT_EQ(later.status, 200) << later.body.dump();
+  EXPECT_EQ(later.data()["matched"], 1);
+  EXPECT_EQ(Retention().data()["stayed"], 1);
+  // Nor can an operator settle a review on the merged record.
+  Roster({{{"nickname", "李欣怡妈妈"}}, {{"nickname", "李欣怡妈妈"}}});
+  auto queue = client_->Get("/api/v1/identity/reviews", op_);
+  ASSERT_FALSE(queue.data()["items"].empty());
+  std::string review = queue.data()["items"][0]["id"];
+  auto settle = client_->Post("/api/v1/identity/reviews/" + review,
+                              {{"action", "match"}, {"member_id", stray}}, op_);
+  EXPECT_EQ(settle.status, 409);
+  EXPECT_NE(settle.body["msg"].get<std::string>().find("member " + real),
+            std::string::npos)
+      << settle.body.dump();
+}
+
 TEST_F(IdentityApiTest, AnOpenSessionFollowsAMergeAndItsUndoAtOnce) {
   std::string a = MemberIdOf("o1", "王小明妈妈");
   auto login = client_->Post("/api/v1/mp/login",
