@@ -91,6 +91,21 @@ HttpServer::HttpServer(ServerOptions options, const Router* router,
     listen_fd_ = sock;
   });
 
+  // RFC 9112 §6.3: a request with neither Content-Length nor
+  // Transfer-Encoding has no body. cpp-httplib 0.11 instead reads a POST,
+  // PUT, PATCH or DELETE until the read timeout and then answers 400, so
+  // `curl -X POST …/undo` hung for 10 s and failed. Say the body is empty.
+  // (The Request is httplib's own non-const object; the hook only sees it
+  // as const.)
+  http_.set_pre_routing_handler(
+      [](const httplib::Request& req, httplib::Response&) {
+        if (!req.has_header("Content-Length") &&
+            !req.has_header("Transfer-Encoding")) {
+          const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Dispatch(req, res);
   };

@@ -1,5 +1,9 @@
 // The HTTP pipeline itself: exceptions, concurrency, logs and metrics.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -81,7 +85,47 @@ TEST(LoggerTest, ScrubsMobileNumbersButNotOtherDigits) {
 class PipelineTest : public ServerTest {
  protected:
   void SetUp() override { Start(); }
+
+  // Sends `request` as it is on a new connection and returns what comes
+  // back within two seconds (the server's read timeout is ten).
+  std::string SendRaw(const std::string& request) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(client_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval limit{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    std::string reply;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        send(fd, request.data(), request.size(), 0) ==
+            static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n > 0) reply.assign(buf, n);
+    }
+    close(fd);
+    return reply;
+  }
 };
+
+TEST_F(PipelineTest, APostWithoutContentLengthHasAnEmptyBody) {
+  // curl -X POST with no data sends neither Content-Length nor
+  // Transfer-Encoding: the request has no body (RFC 9112 §6.3).
+  std::string token = AdminToken();
+  std::string reply = SendRaw(
+      "POST /api/v1/auth/logout HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nAuthorization: Bearer " +
+      token + "\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", token).status, 401);
+  // An endpoint that needs a body says so at once.
+  reply = SendRaw(
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_NE(reply.find("body"), std::string::npos) << reply;
+}
 
 TEST_F(PipelineTest, ManyConcurrentKeepAliveClientsAllGetAnswers) {
   std::string token = AdminToken();

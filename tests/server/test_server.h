@@ -26,9 +26,10 @@ struct ApiReply {
 
 class ApiClient {
  public:
-  explicit ApiClient(int port) : http_("127.0.0.1", port) {
+  explicit ApiClient(int port) : port_(port), http_("127.0.0.1", port) {
     http_.set_read_timeout(10, 0);
   }
+  int port() const { return port_; }
   ApiReply Call(const std::string& method, const std::string& path,
                 const std::string& body = "", const std::string& token = "",
                 const std::string& type = "application/json") {
@@ -65,6 +66,7 @@ class ApiClient {
   httplib::Client& raw() { return http_; }
 
  private:
+  int port_;
   httplib::Client http_;
 };
 
