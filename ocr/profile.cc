@@ -1,8 +1,12 @@
 #include "ocr/profile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
+
+#include "core/utf8.h"
+#include "ocr/hints.h"
 
 namespace qunying::ocr {
 
@@ -20,6 +24,90 @@ const char* FactStatusName(FactStatus s) {
 
 bool IsAboutChild(const std::string& field) {
   return field == "grade" || field == "school" || field == "age";
+}
+
+namespace {
+
+// `s` without ASCII white space or ideographic spaces (U+3000) at its ends.
+std::string Trim(const std::string& s) {
+  static const std::string kIdeographicSpace = "\u3000";
+  size_t b = 0, e = s.size();
+  while (true) {
+    if (b < e && std::isspace(static_cast<unsigned char>(s[b]))) {
+      ++b;
+    } else if (s.compare(b, 3, kIdeographicSpace) == 0 && b + 3 <= e) {
+      b += 3;
+    } else {
+      break;
+    }
+  }
+  while (true) {
+    if (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) {
+      --e;
+    } else if (e >= b + 3 && s.compare(e - 3, 3, kIdeographicSpace) == 0) {
+      e -= 3;
+    } else {
+      break;
+    }
+  }
+  return s.substr(b, e - b);
+}
+
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() &&
+         s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+Status Bad(const std::string& why) {
+  return Status::InvalidArgument("new_value " + why, "new_value");
+}
+
+Result<std::string> CanonicalPhone(const std::string& v) {
+  std::string digits;
+  for (char c : v)
+    if (c != ' ' && c != '-') digits += c;
+  if (digits.rfind("+86", 0) == 0) digits.erase(0, 3);
+  if (!IsMainlandMobile(digits))
+    return Bad(
+        "is not a mainland mobile number (11 digits, such as "
+        "13812345678)");
+  return digits;
+}
+
+Result<std::string> CanonicalAge(std::string v) {
+  if (EndsWith(v, "岁")) v.resize(v.size() - 3);
+  bool digits = !v.empty() && v.size() <= 2 &&
+                std::all_of(v.begin(), v.end(), [](char c) {
+                  return std::isdigit(static_cast<unsigned char>(c));
+                });
+  if (!digits || std::stoi(v) < 1) return Bad("is not an age from 1 to 99");
+  return std::to_string(std::stoi(v));
+}
+
+}  // namespace
+
+Result<std::string> CanonicalFactValue(const std::string& field,
+                                       const std::string& value) {
+  if (!IsValidUtf8(value)) return Bad("is not valid UTF-8");
+  if (HasControlChars(value)) return Bad("must not hold control characters");
+  std::string v = Trim(value);
+  if (v.empty()) return Bad("must not be empty");
+  if (field == "grade") {
+    for (const char* k : {"小班", "中班", "大班"})
+      if (v == k) return v;
+    std::string grade = CanonicalGrade(v);
+    if (grade.empty())
+      return Bad(
+          "is not a grade: 一年级…六年级, 初一…初三, 高一…高三, "
+          "小班, 中班 or 大班");
+    return grade;
+  }
+  if (field == "phone") return CanonicalPhone(v);
+  if (field == "age") return CanonicalAge(v);
+  if (field == "city" && EndsWith(v, "市") && v.size() > 3)
+    v.resize(v.size() - 3);
+  if (Utf8Length(v) > 60) return Bad("must be at most 60 characters");
+  return v;
 }
 
 namespace {

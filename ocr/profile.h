@@ -48,6 +48,15 @@ struct ProfileOptions {
 
 bool IsAboutChild(const std::string& field);
 
+// The value an operator typed for `field` when editing a fact, in the form
+// the hints write it (so that scoring rules meet it): a grade as 三年级, 初一
+// or 大班 (from "3年级", "初1" …); a phone as 11 digits (spaces, dashes and
+// +86 dropped); an age as 1–99 (岁 dropped); a city without 市. Text fields
+// (school, district, occupation, company) are trimmed, at most 60
+// characters. InvalidArgument naming `new_value` otherwise.
+[[nodiscard]] Result<std::string> CanonicalFactValue(const std::string& field,
+                                                     const std::string& value);
+
 // One fact per field with evidence or a decision, ordered by field.
 std::vector<ProfileFact> BuildProfile(const std::vector<StoredHint>& hints,
                                       const std::vector<HintDecision>& decided,

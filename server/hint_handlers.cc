@@ -114,10 +114,9 @@ Result<Reply> DecideHint(Services& s, Request& r) {
   }
   ocr::HintDecision d{field, value, decision != "reject", value};
   if (decision == "edit") {
-    QY_ASSIGN_OR_RETURN(d.final_value, RequireString(body, "new_value", 200));
-    if (d.final_value.empty())
-      return Status::InvalidArgument("new_value must not be empty",
-                                     "new_value");
+    QY_ASSIGN_OR_RETURN(std::string typed,
+                        RequireString(body, "new_value", 200));
+    QY_ASSIGN_OR_RETURN(d.final_value, ocr::CanonicalFactValue(field, typed));
   }
   QY_ASSIGN_OR_RETURN(community::Member m, s.members->FindMember(member));
   QY_RETURN_IF_ERROR(

@@ -69,5 +69,54 @@ TEST(ProfileTest, DecisionsOverrideTheEvidence) {
   EXPECT_TRUE(all_rejected.empty());
 }
 
+TEST(CanonicalFactValueTest, WritesEditsAsTheHintsWouldAndRefusesTheRest) {
+  struct Case {
+    const char* field;
+    const char* typed;
+    const char* canonical;  // nullptr: refused.
+  };
+  const Case kCases[] = {
+      {"grade", "3年级", "三年级"},
+      {"grade", " 初1\u3000", "初一"},
+      {"grade", "高三", "高三"},
+      {"grade", "大班", "大班"},
+      {"grade", "banana", nullptr},
+      {"grade", "十年级", nullptr},
+      {"phone", "138-1234-5678", "13812345678"},
+      {"phone", "+86 138 1234 5678", "13812345678"},
+      {"phone", "12", nullptr},
+      {"phone", "12812345678", nullptr},
+      {"age", "8岁", "8"},
+      {"age", "08", "8"},
+      {"age", "0", nullptr},
+      {"age", "123", nullptr},
+      {"age", "eight", nullptr},
+      {"city", "杭州市", "杭州"},
+      {"city", "  北京 ", "北京"},
+      {"city", "市", "市"},
+      {"city", "   ", nullptr},
+      {"city", "\u3000", nullptr},
+      {"school", "实验小学\n", "实验小学"},
+      {"school", "实验\x01小学", nullptr},
+      {"school", "\xff", nullptr},
+      {"occupation", "医生", "医生"},
+  };
+  for (const Case& c : kCases) {
+    auto got = CanonicalFactValue(c.field, c.typed);
+    if (c.canonical == nullptr) {
+      EXPECT_FALSE(got.ok()) << c.field << " " << c.typed << " -> " << *got;
+      if (!got.ok()) {
+        EXPECT_EQ(got.status().field(), "new_value");
+      }
+    } else {
+      ASSERT_TRUE(got.ok())
+          << c.field << " " << c.typed << ": " << got.status().ToString();
+      EXPECT_EQ(*got, c.canonical) << c.field << " " << c.typed;
+    }
+  }
+  EXPECT_FALSE(CanonicalFactValue("company", std::string(61 * 3, 'x')).ok());
+  EXPECT_TRUE(CanonicalFactValue("company", std::string(60, 'x')).ok());
+}
+
 }  // namespace
 }  // namespace qunying::ocr

@@ -95,10 +95,10 @@ TEST_F(HintReviewApiTest, RejectThenAcceptSettlesAFieldAndIsAudited) {
   EXPECT_TRUE(city["conflicts"].empty());
   EXPECT_EQ(city["status"], "review");  // 0.6 alone is not enough.
   auto edited = decide(
-      {{"value", "杭州"}, {"decision", "edit"}, {"new_value", "杭州市"}});
+      {{"value", "杭州"}, {"decision", "edit"}, {"new_value", "宁波市"}});
   ASSERT_EQ(edited.status, 200) << edited.body.dump();
   city = Fact("city", op_);
-  EXPECT_EQ(city["value"], "杭州市");
+  EXPECT_EQ(city["value"], "宁波");  // As the hints write it, without 市.
   EXPECT_EQ(city["status"], "accepted");
   EXPECT_FALSE(Queued("city"));
   // Audited by action and field; the value (personal data) is not copied.
@@ -132,6 +132,12 @@ TEST_F(HintReviewApiTest, BadDecisionsAreRefusedWithReasons) {
   bad = base;
   bad["decision"] = "edit";  // Without new_value.
   EXPECT_EQ(post(bad).status, 400);
+  bad["new_value"] = " \u3000";  // Only spaces.
+  EXPECT_EQ(post(bad).status, 400);
+  EXPECT_EQ(post(bad).data()["field"], "new_value");
+  bad["field"] = "phone";
+  bad["new_value"] = "12345";
+  EXPECT_EQ(post(bad).status, 400);  // (Refused before the value is looked up.)
   std::string kid = ParticipantToken("kid", "小明妈妈");
   EXPECT_EQ(client_->Post("/api/v1/hints/review", base, kid).status, 401);
   EXPECT_EQ(Fact("city", op_)["status"], "review");  // Nothing applied.
