@@ -276,9 +276,26 @@ Result<Reply> PatchLead(Services& s, Request& r) {
   if (status == "lost" && reason.empty() && l.status != "lost")
     return Status::InvalidArgument("a lost lead needs a lost_reason",
                                    "lost_reason");
-  if (status == l.status && note.empty())
-    return Status::InvalidArgument(
-        "nothing to change: give a new status or a note", "status");
+  if (!reason.empty() && status != "lost")
+    return Status::InvalidArgument("lost_reason is for a lead marked lost",
+                                   "lost_reason");
+  if (amount && status != "won")
+    return Status::InvalidArgument("amount_fen is for a lead marked won",
+                                   "amount_fen");
+  if (status == l.status) {
+    // A closed lead's amount or reason can be corrected; the change is
+    // kept in its history.
+    if (amount && *amount != l.amount_fen && note.empty())
+      note = "amount_fen " + std::to_string(l.amount_fen) + " → " +
+             std::to_string(*amount);
+    if (!reason.empty() && reason != l.lost_reason && note.empty())
+      note = "lost_reason " + l.lost_reason + " → " + reason;
+    if (note.empty())
+      return Status::InvalidArgument(
+          "nothing to change: give a new status, a note, or a won lead's "
+          "amount_fen or a lost lead's lost_reason",
+          "status");
+  }
   QY_RETURN_IF_ERROR(s.leads->SetStatus(l.id, status, note, reason,
                                         amount.value_or(l.amount_fen),
                                         r.principal.id, s.clock->NowMillis()));

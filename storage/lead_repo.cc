@@ -471,8 +471,12 @@ Status SqliteLeadStore::SetStatus(int64_t id, const std::string& status,
             " frozen = MAX(frozen, ?4),"
             " contacted_at_ms = CASE WHEN ?4 AND contacted_at_ms IS NULL"
             "  AND owner_id IS NOT NULL THEN ?2 ELSE contacted_at_ms END,"
-            " closed_at_ms = CASE WHEN ?5 THEN ?2 ELSE closed_at_ms END,"
-            " lost_reason = CASE WHEN ?1 = 'lost' THEN ?6 ELSE lost_reason END,"
+            // SET reads the row as it was: a note on a closed lead keeps
+            // when it closed and why.
+            " closed_at_ms = CASE WHEN ?5 AND status <> ?1 THEN ?2"
+            "  ELSE closed_at_ms END,"
+            " lost_reason = CASE WHEN ?1 = 'lost' AND ?6 <> '' THEN ?6"
+            "  ELSE lost_reason END,"
             " amount_fen = CASE WHEN ?1 = 'won' THEN ?7 ELSE amount_fen END"
             " WHERE id = ?8"));
     up->Bind(1, status).Bind(2, now).Bind(3, pool ? 1 : 0);

@@ -345,6 +345,58 @@ TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
   EXPECT_EQ(card.data()["lost_reason"], "价格");
 }
 
+TEST_F(LeadApiTest, AClosedLeadKeepsWhenAndWhyItClosedAndTakesCorrections) {
+  std::string id = EngagedMemberLead();
+  std::string rep = CreateStaff("rep-x", "sales");
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  auto refused = [&](const json& body) {  // The field named, or "".
+    auto r = Patch(id, body, rep);
+    return r.status == 400 ? r.data().value("field", "") : "";
+  };
+  // Only a won lead has an amount, only a lost one a reason.
+  EXPECT_EQ(refused({{"status", "contacted"}, {"amount_fen", 100}}),
+            "amount_fen");
+  EXPECT_EQ(refused({{"status", "contacted"}, {"lost_reason", "价格"}}),
+            "lost_reason");
+  auto won = Patch(id, {{"status", "won"}}, rep);  // The amount forgotten.
+  ASSERT_EQ(won.status, 200) << won.body.dump();
+  std::string closed_at = won.data()["closed_at"];
+  clock_.Advance(3'600'000);
+  auto amount = Patch(id, {{"amount_fen", 99900}}, rep);
+  ASSERT_EQ(amount.status, 200) << amount.body.dump();
+  EXPECT_EQ(amount.data()["amount_fen"], 99900);
+  auto note = Patch(id, {{"note", "已续费"}}, rep);
+  ASSERT_EQ(note.status, 200);
+  EXPECT_EQ(note.data()["closed_at"], closed_at);
+  EXPECT_EQ(note.data()["amount_fen"], 99900);
+  auto card = client_->Get("/api/v1/leads/" + id, rep);
+  bool recorded = false;
+  for (const auto& h : card.data()["history"])
+    recorded = recorded || h["note"] == "amount_fen 0 → 99900";
+  EXPECT_TRUE(recorded) << card.data()["history"].dump();
+  auto kpis = client_->Get("/api/v1/leads/kpis", admin_).body.dump();
+  EXPECT_NE(kpis.find("99900"), std::string::npos) << kpis;
+}
+
+TEST_F(LeadApiTest, ANoteOnALostLeadKeepsItsReason) {
+  std::string id = EngagedMemberLead();
+  std::string rep = CreateStaff("rep-x", "sales");
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  auto lost = Patch(id, {{"status", "lost"}, {"lost_reason", "价格"}}, rep);
+  ASSERT_EQ(lost.status, 200);
+  clock_.Advance(3'600'000);
+  auto note = Patch(id, {{"note", "再问了一次，还是太贵"}}, rep);
+  ASSERT_EQ(note.status, 200) << note.body.dump();
+  EXPECT_EQ(note.data()["lost_reason"], "价格");
+  EXPECT_EQ(note.data()["closed_at"], lost.data()["closed_at"]);
+  auto reason = Patch(id, {{"lost_reason", "时间不合适"}}, rep);
+  ASSERT_EQ(reason.status, 200) << reason.body.dump();
+  EXPECT_EQ(reason.data()["lost_reason"], "时间不合适");
+  EXPECT_EQ(Patch(id, {{"lost_reason", "时间不合适"}}, rep).status, 400);
+}
+
 TEST_F(LeadApiTest, UncontactedLeadsGoBackToThePoolAfterTheSla) {
   ImportOpen(1);
   std::string a = CreateStaff("rep-a", "sales"),
