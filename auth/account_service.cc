@@ -247,10 +247,40 @@ Result<StaffUser> AccountService::UpdateUser(const UserUpdate& in,
     user.display_name = *in.display_name;
   }
   if (in.disabled) user.disabled = *in.disabled;
+  if (in.password) {
+    QY_RETURN_IF_ERROR(CheckPasswordPolicy(*in.password));
+    QY_ASSIGN_OR_RETURN(user.password_hash,
+                        HashPassword(*in.password, options_.hash_strength));
+  }
   QY_RETURN_IF_ERROR(store_->UpdateUser(user, actor, clock_->NowMillis()));
   // Cached sessions carry the old role and the old disabled flag.
   ForgetSessionsOf(SessionKind::kStaff, user.id);
   return user;
+}
+
+Result<LoginResult> AccountService::ChangeOwnPassword(
+    int64_t user_id, const std::string& current, const std::string& replacement,
+    const std::string& client_address) {
+  QY_ASSIGN_OR_RETURN(StaffUser user, store_->FindUserById(user_id));
+  QY_RETURN_IF_ERROR(limiter_.Check(user.username, client_address));
+  if (!VerifyPassword(user.password_hash, current)) {
+    limiter_.RecordFailure(user.username, client_address);
+    // Not 401: the caller's session is fine, and clients take a 401 to
+    // mean they must sign in again.
+    return Status::InvalidArgument("current_password is wrong",
+                                   "current_password");
+  }
+  if (current == replacement) {
+    return Status::InvalidArgument(
+        "new_password must differ from the current one", "new_password");
+  }
+  UserUpdate update;
+  update.id = user_id;
+  update.password = replacement;
+  QY_ASSIGN_OR_RETURN(user, UpdateUser(update, user_id));
+  QY_ASSIGN_OR_RETURN(std::string token,
+                      StartSession(SessionKind::kStaff, user.id));
+  return LoginResult{std::move(token), user.role, user.id};
 }
 
 Result<int64_t> AccountService::CreateUser(const NewUser& in) {

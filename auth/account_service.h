@@ -65,6 +65,9 @@ struct UserUpdate {
   int64_t id = 0;
   std::optional<std::string> role, display_name;
   std::optional<bool> disabled;
+  // A new password set by an admin (checked against the password policy);
+  // the user is signed out everywhere.
+  std::optional<std::string> password;
 };
 
 class AccountService {
@@ -83,9 +86,18 @@ class AccountService {
   Status Logout(const std::string& token);
 
   Result<int64_t> CreateUser(const NewUser& user);
-  // Changes a user's role, display name or disabled flag; a disabled user or
-  // one whose role changed is signed out at once (cache included).
+  // Changes a user's role, display name, disabled flag or password; a
+  // disabled user, or one whose role or password changed, is signed out at
+  // once (cache included).
   Result<StaffUser> UpdateUser(const UserUpdate& update, int64_t actor);
+  // A signed-in user changes their own password: InvalidArgument naming
+  // current_password when it is wrong (counted by the sign-in rate limiter,
+  // RateLimited past it), new_password when it breaks the policy. Every
+  // session of theirs ends; the answer is a new session's sign-in.
+  Result<LoginResult> ChangeOwnPassword(int64_t user_id,
+                                        const std::string& current,
+                                        const std::string& replacement,
+                                        const std::string& client_address);
   // Creates the first admin when there is none. Returns true if created.
   Result<bool> EnsureAdmin(const std::string& username,
                            const std::string& password);

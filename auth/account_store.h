@@ -58,9 +58,11 @@ class AccountStore {
   virtual Result<std::vector<StaffUser>> ListUsers(int64_t after_id,
                                                    int limit) = 0;
   virtual Result<int64_t> CountUsersWithRole(Role role) = 0;
-  // Writes `u`'s role, display name and disabled flag (by id), audited as
-  // `actor`. When the role changes or the user is disabled, their sessions
-  // are revoked. Conflict (nothing written) if no enabled admin would remain.
+  // Writes `u`'s role, display name, disabled flag and password hash (by
+  // id), audited as `actor` (a new password as "password", never its hash).
+  // When the role or the password changes or the user is disabled, their
+  // sessions are revoked. Conflict (nothing written) if no enabled admin
+  // would remain.
   virtual Status UpdateUser(const StaffUser& u, int64_t actor,
                             int64_t now_ms) = 0;
 

@@ -22,6 +22,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/auth/login",   Access::kPublic,      {}, h(Login)});
   router.Add({"POST", "/api/v1/auth/logout",  Access::kStaff,       {}, h(Logout)});
   router.Add({"GET",  "/api/v1/auth/me",      Access::kStaff,       {}, h(Me)});
+  router.Add({"POST", "/api/v1/auth/password", Access::kStaff,      {}, h(ChangePassword)});
   router.Add({"POST", "/api/v1/users",        Access::kStaff,   kAdmin, h(CreateUser)});
   router.Add({"GET",  "/api/v1/users",        Access::kStaff,   kAdmin, h(ListUsers)});
   router.Add({"PATCH", "/api/v1/users/{id}",  Access::kStaff,   kAdmin, h(PatchUser)});

@@ -50,6 +50,7 @@ Result<Reply> Healthz(Services& s, Request& r);
 Result<Reply> Readyz(Services& s, Request& r);
 Result<Reply> MetricsText(Services& s, Request& r);
 Result<Reply> Login(Services& s, Request& r);
+Result<Reply> ChangePassword(Services& s, Request& r);
 Result<Reply> Logout(Services& s, Request& r);
 Result<Reply> Me(Services& s, Request& r);
 Result<Reply> CreateUser(Services& s, Request& r);

@@ -30,6 +30,28 @@ Result<Reply> Login(Services& s, Request& r) {
                 {"user_id", IdString(login.user_id)}}};
 }
 
+// POST /auth/password {"current_password","new_password"}: the caller's own
+// password. Every session of theirs ends; the reply is a new sign-in.
+Result<Reply> ChangePassword(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(std::string current,
+                      RequireString(body, "current_password", 256));
+  QY_ASSIGN_OR_RETURN(std::string replacement,
+                      RequireString(body, "new_password", 256));
+  auto login = s.accounts->ChangeOwnPassword(r.principal.id, current,
+                                             replacement, r.client_address);
+  if (!login.ok() && login.status().field() == "password") {
+    // The password policy speaks of "password": here it is the new one.
+    return Status::InvalidArgument("new " + login.status().message(),
+                                   "new_password");
+  }
+  QY_RETURN_IF_ERROR(login.status());
+  return Reply{200,
+               {{"token", login->token},
+                {"role", auth::RoleName(login->role)},
+                {"user_id", IdString(login->user_id)}}};
+}
+
 Result<Reply> Logout(Services& s, Request& r) {
   QY_RETURN_IF_ERROR(s.accounts->Logout(r.token));
   return Reply{200, {{"signed_out", true}}};
@@ -66,7 +88,23 @@ Result<Reply> PatchUser(Services& s, Request& r) {
   auth::UserUpdate u;
   QY_ASSIGN_OR_RETURN(u.id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  // A field this endpoint does not change (a username, a typo) is refused
+  // rather than answered 200 with nothing done.
+  for (const auto& [key, value] : body.items()) {
+    if (key != "role" && key != "display_name" && key != "disabled" &&
+        key != "password") {
+      return Status::InvalidArgument(
+          "unknown field '" + key +
+              "': a user's role, display_name, disabled and password can "
+              "change",
+          key);
+    }
+  }
+  if (body.empty())
+    return Status::InvalidArgument(
+        "nothing to change: give role, display_name, disabled or password");
   QY_ASSIGN_OR_RETURN(u.role, GetString(body, "role", false, 32));
+  QY_ASSIGN_OR_RETURN(u.password, GetString(body, "password", false, 256));
   QY_ASSIGN_OR_RETURN(u.display_name,
                       GetString(body, "display_name", false, 256));
   if (auto d = body.find("disabled"); d != body.end() && !d->is_null()) {

@@ -187,12 +187,13 @@ Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
     auth::StaffUser old = UserFromRow(*find);
     QY_ASSIGN_OR_RETURN(
         Statement * up,
-        c.Prepare("UPDATE users SET role = ?, display_name = ?, disabled = ?"
-                  " WHERE id = ?"));
+        c.Prepare("UPDATE users SET role = ?, display_name = ?, disabled = ?,"
+                  " password_hash = ? WHERE id = ?"));
     QY_RETURN_IF_ERROR(up->Bind(1, auth::RoleName(u.role))
                            .Bind(2, u.display_name)
                            .Bind(3, u.disabled ? 1 : 0)
-                           .Bind(4, u.id)
+                           .Bind(4, u.password_hash)
+                           .Bind(5, u.id)
                            .Run());
     QY_ASSIGN_OR_RETURN(
         Statement * admins,
@@ -202,7 +203,8 @@ Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
     if (!row || admins->Int(0) == 0)
       return Status::Conflict("at least one enabled admin must remain");
     bool new_role = u.role != old.role;
-    if (new_role || (u.disabled && !old.disabled)) {
+    bool new_password = u.password_hash != old.password_hash;
+    if (new_role || new_password || (u.disabled && !old.disabled)) {
       QY_ASSIGN_OR_RETURN(
           Statement * revoke,
           c.Prepare("UPDATE sessions SET revoked_at_ms = ? WHERE kind ="
@@ -217,6 +219,7 @@ Status SqliteAccountStore::UpdateUser(const auth::StaffUser& u, int64_t actor,
     if (u.disabled != old.disabled)
       detail += u.disabled ? "disabled;" : "enabled;";
     if (u.display_name != old.display_name) detail += "display_name;";
+    if (new_password) detail += "password;";
     if (detail.empty()) return Status::Ok();
     return WriteAudit(c, actor, "user.update", std::to_string(u.id), detail,
                       now_ms);

@@ -147,13 +147,77 @@ TEST_F(AuthApiTest, AdminsChangeRolesAndDisableUsersWhoAreSignedOutAtOnce) {
                             R"({"disabled": true})", admin);
   EXPECT_EQ(last.status, 409);
   EXPECT_EQ(client_->Get("/api/v1/users", admin).status, 200);  // Still in.
-  EXPECT_EQ(client_->Call("PATCH", "/api/v1/users/999", "{}", admin).status,
-            404);
+  EXPECT_EQ(
+      client_
+          ->Call("PATCH", "/api/v1/users/999", R"({"disabled": false})", admin)
+          .status,
+      404);
   auto audit = client_->Get("/api/v1/audit", admin);
   int audited = 0;
   for (const auto& e : audit.data()["items"])
     audited += e["action"] == "user.update";
   EXPECT_EQ(audited, 3);  // Role and name; disabled; enabled.
+}
+
+TEST_F(AuthApiTest, AnAdminResetsAPasswordAndTheUserIsSignedOut) {
+  std::string admin = AdminToken();
+  std::string rep = CreateStaff("rep_two", "sales");
+  std::string id = client_->Get("/api/v1/auth/me", rep).data()["id"];
+  auto patch = [&](const nlohmann::json& body) {
+    return client_->Call("PATCH", "/api/v1/users/" + id, body.dump(), admin);
+  };
+  auto field = [](const ApiReply& r) {
+    return r.status == 400 ? r.data().value("field", "") : "";
+  };
+  // Fields this endpoint does not change are refused, not ignored.
+  EXPECT_EQ(field(patch({{"username", "someone"}})), "username");
+  EXPECT_EQ(patch(nlohmann::json::object()).status, 400);
+  EXPECT_EQ(field(patch({{"password", "short"}})), "password");
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", rep).status, 200);  // Unchanged.
+  ASSERT_EQ(patch({{"password", "Fresh-pass-22"}}).status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", rep).status, 401);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/auth/login", {{"username", "rep_two"},
+                                              {"password", "rep_two-pass-1"}})
+                .status,
+            401);
+  EXPECT_FALSE(LoginAs("rep_two", "Fresh-pass-22").empty());
+  std::string audit = client_->Get("/api/v1/audit", admin).body.dump();
+  EXPECT_NE(audit.find("password;"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("Fresh-pass-22"), std::string::npos);
+  EXPECT_EQ(audit.find("$"), std::string::npos);  // No hash either.
+}
+
+TEST_F(AuthApiTest, AUserChangesTheirOwnPasswordAndGetsANewSession) {
+  std::string op = CreateStaff("op_three", "operator");
+  std::string other = LoginAs("op_three", "op_three-pass-1");
+  auto change = [&](const std::string& current, const std::string& next) {
+    return client_->Post(
+        "/api/v1/auth/password",
+        {{"current_password", current}, {"new_password", next}}, op);
+  };
+  auto wrong = change("not-my-password-1", "Brand-new-pass-3");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(wrong.data()["field"], "current_password");
+  auto weak = change("op_three-pass-1", "short");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.data()["field"], "new_password");
+  EXPECT_EQ(change("op_three-pass-1", "op_three-pass-1").status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", op).status, 200);  // Still in.
+  auto done = change("op_three-pass-1", "Brand-new-pass-3");
+  ASSERT_EQ(done.status, 200) << done.body.dump();
+  std::string fresh = done.data()["token"];
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", op).status, 401);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", other).status, 401);
+  EXPECT_EQ(client_->Get("/api/v1/auth/me", fresh).status, 200);
+  EXPECT_FALSE(LoginAs("op_three", "Brand-new-pass-3").empty());
+  // A participant has no password here.
+  std::string kid = ParticipantToken("kid", "小明");
+  EXPECT_EQ(client_
+                ->Post("/api/v1/auth/password",
+                       {{"current_password", "x"}, {"new_password", "y"}}, kid)
+                .status,
+            401);
 }
 
 TEST_F(AuthApiTest, UserListPagesThroughEveryUserOnce) {
