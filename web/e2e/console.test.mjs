@@ -302,6 +302,22 @@ describe('console', () => {
     assert.equal(users.items.find((u) => u.username === 'sales2').disabled, true);
     await page.screenshot({ path: path.join(shots, 'admin-users.png') });
 
+    // Reset sales1's password (their own sign-in was the earlier test's).
+    await page.locator('[data-test=reset-sales1]').click();
+    await page.locator('.el-message-box input').fill('Reset-by-admin-9');
+    const reset = page.waitForResponse((r) => r.request().method() === 'PATCH' &&
+                                          r.url().includes('/api/v1/users/'));
+    await page.locator('.el-message-box .el-button--primary').click();
+    assert.equal((await reset).status(), 200);
+    const old = await fetch(`${server.base}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'sales1', password: 'demo-sales-1' }),
+    });
+    assert.equal(old.status, 401);
+    const renewed = await apiCall(server.base, 'POST', '/auth/login',
+                                  { username: 'sales1', password: 'Reset-by-admin-9' });
+    assert.ok(renewed.token);
+
     await page.locator('[data-test=menu-audit]').click();
     await page.locator('[data-test=audit-table] .el-table__row', { hasText: 'scoring.train' }).waitFor();
     await page.screenshot({ path: path.join(shots, 'admin-audit.png') });

@@ -82,6 +82,7 @@ export default {
     kind: { enrolled: 'Enrolled', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
   },
   users: {
+    resetPassword: 'Reset password', newPassword: 'New password for {name} (at least 10 characters of two kinds: letters, digits, symbols)',
     updated: 'Updated; the user must sign in again',
     title: 'Users & roles', displayName: 'Display name', create: 'New user', role: 'Role', created: 'Created', state: 'State',
     disabled: 'Disabled', active: 'Active',

@@ -78,6 +78,7 @@ export default {
     kind: { enrolled: '报名', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
   },
   users: {
+    resetPassword: '重置密码', newPassword: '{name} 的新密码（至少 10 位，字母、数字、符号中至少两种）',
     updated: '已更新，该用户需重新登录',
     title: '用户与角色', displayName: '显示名', create: '新建用户', role: '角色', created: '创建时间', state: '状态',
     disabled: '已停用', active: '正常',
