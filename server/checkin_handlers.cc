@@ -124,10 +124,21 @@ Result<community::EventInput> EventFromJson(const Json& e, size_t i,
     return bad("dwell_ms must be from 0 to 86400000", "dwell_ms");
   }
   ev.dwell_ms = dwell->value_or(0);
-  auto ts = GetString(e, "ts", true, 64);
-  if (!ts.ok()) return bad(ts.status().message(), "ts");
-  auto parsed = ParseRfc3339(**ts);
-  if (!parsed.ok()) return bad("ts: " + parsed.status().message(), "ts");
+  // An RFC 3339 string, or epoch milliseconds as a mini-program's
+  // Date.now() gives them.
+  auto t = e.find("ts");
+  Result<int64_t> parsed = Status::InvalidArgument("");
+  if (t != e.end() && t->is_number_integer()) {
+    parsed = t->get<int64_t>();
+  } else if (t != e.end() && t->is_string()) {
+    parsed = ParseRfc3339(t->get<std::string>());
+    if (!parsed.ok()) return bad("ts: " + parsed.status().message(), "ts");
+  } else {
+    return bad(
+        "ts must be an RFC 3339 time (2026-03-01T20:15:00+08:00) or epoch "
+        "milliseconds",
+        "ts");
+  }
   if (*parsed < now - kEventPastWindowMs ||
       *parsed > now + kEventFutureWindowMs) {
     return bad("ts is outside the accepted window (the last 7 days)", "ts");

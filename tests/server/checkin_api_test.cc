@@ -231,6 +231,22 @@ TEST_F(CheckinApiTest, EventsAreBatchedDeduplicatedAndChecked) {
   r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.data()["field"], "events[1].ts");
+  // Epoch milliseconds (Date.now()) are a time too; seconds are not.
+  batch[1]["ts"] = clock_.NowMillis();
+  batch[1]["client_id"] = "e-ms";
+  r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
+  EXPECT_EQ(r.status, 202) << r.body.dump();
+  EXPECT_EQ(r.data()["new"], 1);
+  batch[1]["ts"] = clock_.NowMillis() / 1000;
+  batch[1]["client_id"] = "e-s";
+  EXPECT_EQ(client_->Post("/api/v1/mp/events", {{"events", batch}}, me_)
+                .data()["field"],
+            "events[1].ts");
+  batch[1]["ts"] = true;
+  r = client_->Post("/api/v1/mp/events", {{"events", batch}}, me_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["msg"].get<std::string>().find("epoch milliseconds"),
+            std::string::npos);
   json many = json::array();
   for (int i = 0; i < 501; ++i) many.push_back(batch[0]);
   EXPECT_EQ(client_->Post("/api/v1/mp/events", {{"events", many}}, me_).status,
