@@ -51,10 +51,15 @@ Result<int64_t> MemberForEnrollment(Connection& c,
   for (auto [column, value] :
        {std::pair{"openid", &e.openid}, std::pair{"phone", &e.phone}}) {
     if (value->empty()) continue;
-    QY_ASSIGN_OR_RETURN(Statement * st,
-                        c.Prepare(std::string("SELECT id FROM members WHERE ") +
-                                  column + " = ? ORDER BY id LIMIT 1"));
-    st->Bind(1, *value);
+    // A phone never joins a row to a member with another openid: that is
+    // another WeChat account (a family sharing a number, say), and an
+    // operator who knows it is one person can merge them.
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string("SELECT id FROM members WHERE ") + column +
+                  " = ?1 AND (?2 = '' OR openid IS NULL OR openid = ?2)"
+                  " ORDER BY id LIMIT 1"));
+    st->Bind(1, *value).Bind(2, e.openid);
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (row) {
       // A record an operator merged away enrolls the member it joined.

@@ -349,6 +349,27 @@ TEST_F(CommunityApiTest,
             404);
 }
 
+TEST_F(CommunityApiTest, APhoneDoesNotJoinTwoWeChatAccounts) {
+  std::string c = CreateRunningCampaign(op_, 1);
+  auto first = Enroll(c, json::array({{{"openid", "mum"},
+                                       {"phone", "13812345678"},
+                                       {"nickname", "小明妈妈"}}}));
+  ASSERT_EQ(first.data()["created"], 1);
+  // The same number under another WeChat account: another member.
+  auto other = Enroll(c, json::array({{{"openid", "dad"},
+                                       {"phone", "13812345678"},
+                                       {"nickname", "小明爸爸"}}}));
+  ASSERT_EQ(other.status, 200) << other.body.dump();
+  EXPECT_EQ(other.data()["created"], 1);
+  EXPECT_EQ(other.data()["already_enrolled"], 0);
+  std::string dad = ParticipantToken("dad", "小明爸爸");
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", dad).data()["campaigns"].size(), 1u);
+  // A row with only the number still finds its member.
+  auto by_phone = Enroll(
+      c, json::array({{{"phone", "13812345678"}, {"nickname", "小明妈妈"}}}));
+  EXPECT_EQ(by_phone.data()["already_enrolled"], 1);
+}
+
 TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);
