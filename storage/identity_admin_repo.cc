@@ -4,6 +4,7 @@
 #include "storage/sqlite_identity_admin_store.h"
 
 #include "storage/audit.h"
+#include "storage/group_events.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
@@ -149,6 +150,11 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
               " evidence = evidence || ' — settled by an operator'"
               " WHERE id = ?"));
       QY_RETURN_IF_ERROR(up->Bind(1, member_id).Bind(2, entry).Run());
+    }
+    if (member_id) {
+      // The member is in this snapshot after all: its joins and leaves, and
+      // the next snapshot's, change with it.
+      QY_RETURN_IF_ERROR(RecomputeGroupEventsAround(c, snapshot).status());
     }
     QY_ASSIGN_OR_RETURN(Statement * rv,
                         c.Prepare("UPDATE identity_reviews SET status = ?,"

@@ -1,9 +1,9 @@
 // SqliteCommunityStore: roster snapshots with identity resolution, and the
 // joins and leaves they imply.
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/time_util.h"
+#include "storage/group_events.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_member_store.h"
 
@@ -57,23 +57,6 @@ Result<std::vector<KnownMember>> LoadKnownMembers(Connection& c) {
       members[it->second].earlier_nicknames.push_back(s.Text(1));
   }));
   return members;
-}
-
-// Members in the latest snapshot of `group_id` strictly before `as_of_ms`.
-Result<std::unordered_set<int64_t>> PreviousMembers(Connection& c,
-                                                    int64_t group_id,
-                                                    int64_t as_of_ms) {
-  std::unordered_set<int64_t> ids;
-  QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("SELECT e.member_id FROM roster_entries e WHERE e.snapshot_id ="
-                " (SELECT id FROM roster_snapshots WHERE group_id = ? AND"
-                " as_of_ms < ? ORDER BY as_of_ms DESC, id DESC LIMIT 1)"
-                " AND e.member_id IS NOT NULL"));
-  st->Bind(1, group_id).Bind(2, as_of_ms);
-  QY_RETURN_IF_ERROR(
-      ForEachRow(st, [&](const Statement& s) { ids.insert(s.Int(0)); }));
-  return ids;
 }
 
 Result<int64_t> CreateRosterMember(Connection& c, const RosterRow& row,
@@ -134,7 +117,6 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
         Statement * review,
         c.Prepare("INSERT INTO identity_reviews (entry_id, candidates, reason,"
                   " created_at_ms) VALUES (?, ?, ?, ?)"));
-    std::unordered_set<int64_t> present;
     for (size_t i = 0; i < rows.size(); ++i) {
       const RosterRow& row = rows[i];
       const RowMatch& m = matches[i];
@@ -176,37 +158,16 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
                                .Bind(4, now_ms)
                                .Run());
       }
-      if (member) present.insert(member);
       if (progress && (i % 1000 == 999 || i + 1 == rows.size()))
         progress(i + 1, rows.size());
     }
 
-    QY_ASSIGN_OR_RETURN(auto before, PreviousMembers(c, group_id, as_of_ms));
-    QY_ASSIGN_OR_RETURN(
-        Statement * ev,
-        c.Prepare("INSERT INTO group_events (group_id, member_id, kind, at_ms,"
-                  " snapshot_id) VALUES (?, ?, ?, ?, ?)"));
-    auto record = [&](int64_t member, const char* kind) -> Status {
-      ev->Reset();
-      return ev->Bind(1, group_id)
-          .Bind(2, member)
-          .Bind(3, kind)
-          .Bind(4, as_of_ms)
-          .Bind(5, out.snapshot_id)
-          .Run();
-    };
-    for (int64_t id : present) {
-      if (!before.count(id)) {
-        QY_RETURN_IF_ERROR(record(id, "join"));
-        ++out.joined;
-      }
-    }
-    for (int64_t id : before) {
-      if (!present.count(id)) {
-        QY_RETURN_IF_ERROR(record(id, "leave"));
-        ++out.left;
-      }
-    }
+    // Against the snapshot before it; and the one after it, if this one
+    // came in out of date order, against this one.
+    QY_ASSIGN_OR_RETURN(GroupEventCounts events,
+                        RecomputeGroupEventsAround(c, out.snapshot_id));
+    out.joined = events.joined;
+    out.left = events.left;
     return Status::Ok();
   }));
   return out;

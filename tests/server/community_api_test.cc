@@ -2,6 +2,7 @@
 // including the field report the product must reproduce.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "community/campaign.h"
@@ -251,6 +252,81 @@ TEST_F(CommunityApiTest, SnapshotsRecordJoinsAndLeaves) {
       client_->Get("/api/v1/groups/" + g + "/timeline?limit=0", op_).code(),
       40001);
   EXPECT_EQ(client_->Get("/api/v1/groups/999/timeline", op_).status, 404);
+}
+
+// Events (kind:nickname) of a group, by snapshot id.
+std::map<std::string, std::multiset<std::string>> EventsBySnapshot(
+    const ApiReply& timeline) {
+  std::map<std::string, std::multiset<std::string>> out;
+  for (const auto& e : timeline.data()["events"])
+    out[e["snapshot_id"]].insert(e["kind"].get<std::string>() + ":" +
+                                 e["nickname"].get<std::string>());
+  return out;
+}
+
+TEST_F(CommunityApiTest, ASnapshotImportedOutOfDateOrderLeavesTheEventsRight) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  int64_t day = 86400000, now = clock_.NowMillis();
+  auto roster = [&](int64_t at, json rows) {
+    auto r =
+        client_->Post("/api/v1/groups/" + g + "/rosters",
+                      {{"as_of", FormatRfc3339(at)}, {"members", rows}}, op_);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    return r;
+  };
+  json both = {{{"nickname", "甲"}}, {{"nickname", "乙"}}};
+  std::string s1 = roster(now - 2 * day, both).data()["snapshot_id"];
+  std::string s3 = roster(now, both).data()["snapshot_id"];
+  // The export of the day between, found later: 乙 had left that day.
+  auto s2 = roster(now - day, {{{"nickname", "甲"}}});
+  EXPECT_EQ(s2.data()["left"], 1);
+  EXPECT_EQ(s2.data()["joined"], 0);
+  auto events =
+      EventsBySnapshot(client_->Get("/api/v1/groups/" + g + "/timeline", op_));
+  EXPECT_EQ(events[s1], (std::multiset<std::string>{"join:甲", "join:乙"}));
+  EXPECT_EQ(events[s2.data()["snapshot_id"]],
+            (std::multiset<std::string>{"leave:乙"}));
+  EXPECT_EQ(events[s3], (std::multiset<std::string>{"join:乙"}));  // Back.
+}
+
+TEST_F(CommunityApiTest, ARowSettledByReviewIsInItsSnapshotsJoinsAndLeaves) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  ASSERT_EQ(
+      Enroll(a, json::array({{{"openid", "o1"}, {"nickname", "王小明妈妈"}},
+                             {{"openid", "o2"}, {"nickname", "王小明妈妈"}}}))
+          .status,
+      200);
+  int64_t now = clock_.NowMillis();
+  auto roster = [&](int64_t at, json rows) {
+    return client_->Post("/api/v1/groups/" + g + "/rosters",
+                         {{"as_of", FormatRfc3339(at)}, {"members", rows}},
+                         op_);
+  };
+  // Two members share the nickname: the row waits for an operator, so
+  // nobody joined yet.
+  auto first = roster(now - 3600000, {{{"nickname", "王小明妈妈"}}});
+  ASSERT_EQ(first.data()["review"], 1);
+  EXPECT_EQ(first.data()["joined"], 0);
+  auto queue = client_->Get("/api/v1/identity/reviews", op_);
+  ASSERT_EQ(queue.data()["items"].size(), 1u);
+  std::string review = queue.data()["items"][0]["id"];
+  std::string member = queue.data()["items"][0]["candidates"][0]["member_id"];
+  auto second = roster(now, {{{"nickname", "路人"}}});
+  ASSERT_EQ(second.data()["joined"], 1);
+  ASSERT_EQ(client_
+                ->Post("/api/v1/identity/reviews/" + review,
+                       {{"action", "match"}, {"member_id", member}}, op_)
+                .status,
+            200);
+  auto events =
+      EventsBySnapshot(client_->Get("/api/v1/groups/" + g + "/timeline", op_));
+  EXPECT_EQ(events[first.data()["snapshot_id"]],
+            (std::multiset<std::string>{"join:王小明妈妈"}));
+  // So the next snapshot, without them, is where they left.
+  EXPECT_EQ(events[second.data()["snapshot_id"]],
+            (std::multiset<std::string>{"join:路人", "leave:王小明妈妈"}));
 }
 
 TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
