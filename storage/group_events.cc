@@ -1,5 +1,6 @@
 #include "storage/group_events.h"
 
+#include <set>
 #include <unordered_set>
 
 namespace qunying::storage {
@@ -97,6 +98,24 @@ Result<GroupEventCounts> RecomputeGroupEventsAround(Connection& c,
   QY_ASSIGN_OR_RETURN(int64_t next, Neighbour(c, s, true));
   if (next) QY_RETURN_IF_ERROR(RecomputeGroupEvents(c, next).status());
   return own;
+}
+
+Status RecomputeGroupEventsOfMembers(Connection& c,
+                                     const std::vector<int64_t>& members) {
+  std::set<int64_t> snapshots;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT DISTINCT snapshot_id FROM roster_entries"
+                " WHERE member_id = ?"));
+  for (int64_t m : members) {
+    st->Reset();
+    st->Bind(1, m);
+    QY_RETURN_IF_ERROR(ForEachRow(
+        st, [&](const Statement& r) { snapshots.insert(r.Int(0)); }));
+  }
+  for (int64_t id : snapshots)
+    QY_RETURN_IF_ERROR(RecomputeGroupEventsAround(c, id).status());
+  return Status::Ok();
 }
 
 }  // namespace qunying::storage

@@ -8,6 +8,7 @@
 #define QUNYING_STORAGE_GROUP_EVENTS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "core/result.h"
 #include "storage/sqlite.h"
@@ -28,6 +29,11 @@ Result<GroupEventCounts> RecomputeGroupEvents(Connection& c,
 // changed).
 Result<GroupEventCounts> RecomputeGroupEventsAround(Connection& c,
                                                     int64_t snapshot_id);
+
+// After rows of `members` moved between members (a merge or its undo): the
+// events of every snapshot that has any of them, and of its successor.
+Status RecomputeGroupEventsOfMembers(Connection& c,
+                                     const std::vector<int64_t>& members);
 
 }  // namespace qunying::storage
 

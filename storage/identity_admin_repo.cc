@@ -24,7 +24,9 @@ constexpr Moved kMovedTables[] = {
     {"events", "member_id", ""},
     {"roster_entries", "member_id", ""},
     {"nickname_history", "member_id", ""},
-    {"group_events", "member_id", ""},
+    // Not group_events: they are derived from the roster entries and
+    // written afresh after a merge or its undo (storage/group_events.h).
+    // Merges recorded before list theirs, which an undo now skips.
     {"feedback", "member_id", ""},
     {"sessions", "subject_id", " AND kind = 'participant'"},
 };
@@ -241,6 +243,7 @@ Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
                            .Bind(3, now_ms)
                            .Run());
     int64_t hist_id = c.LastInsertId();
+    QY_RETURN_IF_ERROR(RecomputeGroupEventsOfMembers(c, {from, into}));
     QY_ASSIGN_OR_RETURN(
         Statement * mark,
         c.Prepare("UPDATE members SET merged_into = ? WHERE id = ?"));
@@ -329,6 +332,7 @@ Status SqliteIdentityAdminStore::Unmerge(int64_t merge_id, int64_t user_id,
         }
       }
     }
+    QY_RETURN_IF_ERROR(RecomputeGroupEventsOfMembers(c, {from, into}));
     QY_ASSIGN_OR_RETURN(
         Statement * clear,
         c.Prepare("UPDATE members SET merged_into = NULL WHERE id = ?"));

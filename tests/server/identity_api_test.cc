@@ -139,6 +139,45 @@ TEST_F(IdentityApiTest, MergeJoinsTwoRecordsOfOnePersonAndUndoSplitsThem) {
       409);
 }
 
+TEST_F(IdentityApiTest, AMergeAndItsUndoLeaveTheGroupsJoinsAndLeavesRight) {
+  auto kinds = [&](const std::string& member) {
+    std::multiset<std::string> out;
+    auto t = client_->Get("/api/v1/members/" + member + "/timeline", op_);
+    for (const auto& e : t.data()["items"])
+      if (e["kind"] == "joined" || e["kind"] == "left") out.insert(e["kind"]);
+    return out;
+  };
+  // Yesterday the person was in the group under a name nobody knew (a new
+  // record); today under their own.
+  clock_.Advance(-86'400'000);
+  ASSERT_EQ(Roster({{{"nickname", "小明的妈"}}}).data()["unmatched"], 1);
+  clock_.Advance(86'400'000);
+  std::string real = MemberIdOf("o1", "王小明妈妈");
+  ASSERT_EQ(Roster({{{"nickname", "王小明妈妈"}}}).data()["matched"], 1);
+  std::string stray;
+  for (int id = 1; id < 10 && stray.empty(); ++id) {
+    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
+    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
+      stray = m.data()["id"];
+  }
+  ASSERT_FALSE(stray.empty());
+  EXPECT_EQ(kinds(real), (std::multiset<std::string>{"joined"}));
+  EXPECT_EQ(kinds(stray), (std::multiset<std::string>{"joined", "left"}));
+  auto merged = client_->Post("/api/v1/members/" + stray + "/merge",
+                              {{"into", real}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  // One person, in the group both days: joined once, never left.
+  EXPECT_EQ(kinds(real), (std::multiset<std::string>{"joined"}));
+  EXPECT_TRUE(kinds(stray).empty());
+  std::string merge_id = merged.data()["merge_id"];
+  ASSERT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      200);
+  EXPECT_EQ(kinds(real), (std::multiset<std::string>{"joined"}));
+  EXPECT_EQ(kinds(stray), (std::multiset<std::string>{"joined", "left"}));
+}
+
 TEST_F(IdentityApiTest, PeopleSeenTogetherInOneRosterAreNeverMerged) {
   Roster({{{"nickname", "王小明妈妈"}}, {{"nickname", "李欣怡妈妈"}}});
   std::string a = MemberIdOf("o1", "王小明妈妈"),
