@@ -16,6 +16,14 @@ Json UserJson(const auth::StaffUser& u) {
 
 }  // namespace
 
+// A sign-in's answer: {"token","role","user_id"}.
+Reply LoginReply(const auth::LoginResult& login) {
+  return Reply{200,
+               {{"token", login.token},
+                {"role", auth::RoleName(login.role)},
+                {"user_id", IdString(login.user_id)}}};
+}
+
 Result<Reply> Login(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
   QY_ASSIGN_OR_RETURN(std::string username,
@@ -24,10 +32,7 @@ Result<Reply> Login(Services& s, Request& r) {
                       RequireString(body, "password", 256));
   QY_ASSIGN_OR_RETURN(auth::LoginResult login,
                       s.accounts->Login(username, password, r.client_address));
-  return Reply{200,
-               {{"token", login.token},
-                {"role", auth::RoleName(login.role)},
-                {"user_id", IdString(login.user_id)}}};
+  return LoginReply(login);
 }
 
 // POST /auth/password {"current_password","new_password"}: the caller's own
@@ -46,10 +51,7 @@ Result<Reply> ChangePassword(Services& s, Request& r) {
                                    "new_password");
   }
   QY_RETURN_IF_ERROR(login.status());
-  return Reply{200,
-               {{"token", login->token},
-                {"role", auth::RoleName(login->role)},
-                {"user_id", IdString(login->user_id)}}};
+  return LoginReply(*login);
 }
 
 Result<Reply> Logout(Services& s, Request& r) {

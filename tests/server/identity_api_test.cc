@@ -51,6 +51,16 @@ class IdentityApiTest : public ServerTest {
                            {{"openid", openid}, {"nickname", nick}});
     return r.data()["member_id"];
   }
+  // The id of the member whose nickname is `nick` (among the first few),
+  // or "".
+  std::string MemberNamed(const std::string& nick) {
+    for (int id = 1; id < 10; ++id) {
+      auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
+      if (m.status == 200 && m.data()["nickname"] == nick)
+        return m.data()["id"];
+    }
+    return "";
+  }
   ApiReply Retention() {
     return client_->Get("/api/v1/campaigns/" + campaigns_[0] +
                             "/retention?next=" + campaigns_[1],
@@ -104,12 +114,7 @@ TEST_F(IdentityApiTest, MergeJoinsTwoRecordsOfOnePersonAndUndoSplitsThem) {
   ASSERT_EQ(imported.data()["unmatched"], 1);
   EXPECT_EQ(Retention().data()["churned"], 2);
   std::string real = MemberIdOf("o1", "王小明妈妈");
-  std::string stray;
-  for (int id = 1; id < 10; ++id) {
-    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
-    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
-      stray = m.data()["id"];
-  }
+  std::string stray = MemberNamed("小明的妈");
   ASSERT_FALSE(stray.empty());
   auto merged = client_->Post("/api/v1/members/" + stray + "/merge",
                               {{"into", real}, {"reason", "同一个人"}}, op_);
@@ -154,12 +159,7 @@ TEST_F(IdentityApiTest, AMergeAndItsUndoLeaveTheGroupsJoinsAndLeavesRight) {
   clock_.Advance(86'400'000);
   std::string real = MemberIdOf("o1", "王小明妈妈");
   ASSERT_EQ(Roster({{{"nickname", "王小明妈妈"}}}).data()["matched"], 1);
-  std::string stray;
-  for (int id = 1; id < 10 && stray.empty(); ++id) {
-    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
-    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
-      stray = m.data()["id"];
-  }
+  std::string stray = MemberNamed("小明的妈");
   ASSERT_FALSE(stray.empty());
   EXPECT_EQ(kinds(real), (std::multiset<std::string>{"joined"}));
   EXPECT_EQ(kinds(stray), (std::multiset<std::string>{"joined", "left"}));
@@ -253,12 +253,8 @@ TEST_F(IdentityApiTest, ARosterRowWithAMergedRecordsWechatIdFindsTheSurvivor) {
   ASSERT_EQ(Roster({{{"nickname", "小明的妈"}, {"wechat_id", "wx-xm"}}})
                 .data()["unmatched"],
             1);
-  std::string real = MemberIdOf("o1", "王小明妈妈"), stray;
-  for (int id = 1; id < 10 && stray.empty(); ++id) {
-    auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
-    if (m.status == 200 && m.data()["nickname"] == "小明的妈")
-      stray = m.data()["id"];
-  }
+  std::string real = MemberIdOf("o1", "王小明妈妈");
+  std::string stray = MemberNamed("小明的妈");
   ASSERT_FALSE(stray.empty());
   ASSERT_EQ(
       client_
@@ -319,12 +315,7 @@ TEST_F(IdentityApiTest, PhonesAreMaskedForOperatorsAndWholeForAdmins) {
       {{"enrollments", {{{"phone", "13812345678"}, {"nickname", "有电话的"}}}}},
       op_);
   ASSERT_EQ(e.data()["created"], 1);
-  std::string id;
-  for (int i = 1; i < 10 && id.empty(); ++i) {
-    auto m = client_->Get("/api/v1/members/" + std::to_string(i), op_);
-    if (m.status == 200 && m.data()["nickname"] == "有电话的")
-      id = m.data()["id"];
-  }
+  std::string id = MemberNamed("有电话的");
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(client_->Get("/api/v1/members/" + id, op_).data()["phone"],
             "138****5678");
