@@ -367,12 +367,15 @@ describe('console', () => {
     await page.locator('[data-test=merge]').click();
     await page.locator('.el-message-box__btns .el-button--primary').click();
     await page.locator('[data-test=merged]').waitFor();
+    // The page now says where this record went, with a link.
+    assert.match(await page.locator('[data-test=merged-into]').innerText(), new RegExp(`#${into}`));
     const audit = await apiCall(server.base, 'GET', '/audit?limit=500', null,
                                 (await apiCall(server.base, 'POST', '/auth/login',
                                                { username: 'admin', password: 'e2e-admin-pass-1' })).token);
     assert.ok(audit.items.some((a) => /merge/.test(a.action)), 'the merge is audited');
     await page.locator('[data-test=undo]').click();
     await page.locator('.el-message--success', { hasText: '已撤销合并' }).waitFor();
+    await page.locator('[data-test=merged-into]').waitFor({ state: 'detached' });
     const back = await apiCall(server.base, 'GET', `/members/${from}`, null, op.token);
     assert.equal(back.nickname, nickname);
 

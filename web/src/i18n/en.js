@@ -74,6 +74,7 @@ export default {
     reply: 'Reply…', send: 'Reply', close: 'Close ticket',
   },
   member: {
+    mergedInto: 'This record was merged into member',
     source: { mini_program: 'renamed in the app', enrollment: 'enrollment', roster: 'group roster', operator: 'set by an operator' }, fact: { accepted: 'accepted', auto: 'auto-accepted', review: 'for review' },
     nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from photo hints)', noProfile: 'No profile facts yet',
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',

@@ -70,6 +70,7 @@ export default {
     reply: '回复…', send: '回复', close: '关闭工单',
   },
   member: {
+    mergedInto: '此记录已合并到成员',
     source: { mini_program: '小程序改名', enrollment: '报名', roster: '群名单', operator: '运营修改' }, fact: { accepted: '已确认', auto: '自动采纳', review: '待审核' },
     nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自照片线索）', noProfile: '暂无画像', merge: '合并重复成员',
     mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
