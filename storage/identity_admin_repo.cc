@@ -1,5 +1,6 @@
 // SqliteIdentityAdminStore: review queue, merges, timelines, audit log.
 #include <sstream>
+#include <string_view>
 
 #include "storage/sqlite_identity_admin_store.h"
 
@@ -29,6 +30,9 @@ constexpr Moved kMovedTables[] = {
     // Merges recorded before list theirs, which an undo now skips.
     {"feedback", "member_id", ""},
     {"sessions", "subject_id", " AND kind = 'participant'"},
+    // A member has at most one lead: the merged record's goes with it unless
+    // the member it joins has one already (then each keeps its own).
+    {"leads", "member_id", ""},
 };
 
 std::vector<int64_t> ParseIds(const std::string& s) {
@@ -208,7 +212,12 @@ Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
     }
     std::string moved;
     int64_t rows = 0;
+    QY_ASSIGN_OR_RETURN(
+        int64_t into_leads,
+        QueryInt(c, "SELECT COUNT(*) FROM leads WHERE member_id = ?", into,
+                 true));
     for (const Moved& m : kMovedTables) {
+      if (std::string_view(m.table) == "leads" && into_leads > 0) continue;
       std::string ids;
       QY_ASSIGN_OR_RETURN(
           Statement * sel,

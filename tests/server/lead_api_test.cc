@@ -397,6 +397,37 @@ TEST_F(LeadApiTest, ANoteOnALostLeadKeepsItsReason) {
   EXPECT_EQ(Patch(id, {{"lost_reason", "时间不合适"}}, rep).status, 400);
 }
 
+TEST_F(LeadApiTest, ALeadFollowsItsMemberIntoAMergeAndBackOnUndo) {
+  std::string id = EngagedMemberLead();
+  std::string member = client_->Get("/api/v1/leads/" + id, admin_)
+                           .data()["member_id"]
+                           .get<std::string>();
+  // The same parent's second WeChat account.
+  std::string other = client_
+                          ->Post("/api/v1/mp/login",
+                                 {{"openid", "o-second"}, {"nickname", "x"}})
+                          .data()["member_id"];
+  auto merged = client_->Post("/api/v1/members/" + member + "/merge",
+                              {{"into", other}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, admin_).data()["member_id"],
+            other);
+  // A rescoring pass keeps one lead for the person, not a second.
+  ASSERT_EQ(
+      client_->Post("/api/v1/scoring/rescore", json::object(), admin_).status,
+      200);
+  auto leads = client_->Get("/api/v1/leads?source=score", admin_);
+  ASSERT_EQ(leads.data()["items"].size(), 1u) << leads.body.dump();
+  EXPECT_EQ(leads.data()["items"][0]["member_id"], other);
+  std::string merge_id = merged.data()["merge_id"];
+  ASSERT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      200);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, admin_).data()["member_id"],
+            member);
+}
+
 TEST_F(LeadApiTest, UncontactedLeadsGoBackToThePoolAfterTheSla) {
   ImportOpen(1);
   std::string a = CreateStaff("rep-a", "sales"),
