@@ -1,6 +1,5 @@
 // SqliteIdentityAdminStore: review queue, merges, timelines, audit log.
 #include <sstream>
-#include <string_view>
 
 #include "storage/sqlite_identity_admin_store.h"
 
@@ -18,6 +17,9 @@ struct Moved {
   const char* table;
   const char* column;
   const char* filter;
+  // At most one row per member: when the member merged into has one, the
+  // merged record keeps its own.
+  bool one_per_member = false;
 };
 constexpr Moved kMovedTables[] = {
     {"enrollments", "member_id", ""},
@@ -30,9 +32,9 @@ constexpr Moved kMovedTables[] = {
     // Merges recorded before list theirs, which an undo now skips.
     {"feedback", "member_id", ""},
     {"sessions", "subject_id", " AND kind = 'participant'"},
-    // A member has at most one lead: the merged record's goes with it unless
-    // the member it joins has one already (then each keeps its own).
-    {"leads", "member_id", ""},
+    // The merged record's lead goes with it, so that one person is not two
+    // leads, unless the member it joins is a lead already.
+    {"leads", "member_id", "", true},
 };
 
 std::vector<int64_t> ParseIds(const std::string& s) {
@@ -212,12 +214,16 @@ Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
     }
     std::string moved;
     int64_t rows = 0;
-    QY_ASSIGN_OR_RETURN(
-        int64_t into_leads,
-        QueryInt(c, "SELECT COUNT(*) FROM leads WHERE member_id = ?", into,
-                 true));
     for (const Moved& m : kMovedTables) {
-      if (std::string_view(m.table) == "leads" && into_leads > 0) continue;
+      if (m.one_per_member) {
+        QY_ASSIGN_OR_RETURN(
+            int64_t has,
+            QueryInt(c,
+                     std::string("SELECT COUNT(*) FROM ") + m.table +
+                         " WHERE " + m.column + " = ?" + m.filter,
+                     into, true));
+        if (has) continue;
+      }
       std::string ids;
       QY_ASSIGN_OR_RETURN(
           Statement * sel,
