@@ -227,6 +227,8 @@ void FindSuffixed(const std::string& s, const OcrLine& line, int i,
 
 std::string CanonicalGrade(const std::string& phrase) {
   std::string p = Strip(phrase);
+  for (const char* k : {"小班", "中班", "大班"})
+    if (p == k) return p;
   for (int n = 1; n <= 9; ++n) {
     std::string han = std::string(kHanDigits[n - 1]) + "年级";
     std::string arabic = std::to_string(n) + "年级";

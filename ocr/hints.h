@@ -21,8 +21,9 @@ struct Hint {
   int line = 0;           // Index of the OCR line it came from.
 };
 
-// Canonical grade for a grade phrase ("3年级", "三年级", "七年级", "Grade 5",
-// "初1"); "" when it is not one.
+// Canonical grade for a grade phrase ("3年级", "三年级", "七年级", "初1",
+// "大班"): 一年级…六年级, 初一…初三, 高一…高三, 小班/中班/大班; "" when it is
+// not one.
 std::string CanonicalGrade(const std::string& phrase);
 
 // True for an 11-digit mainland mobile number with an assigned prefix.

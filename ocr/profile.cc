@@ -28,29 +28,15 @@ bool IsAboutChild(const std::string& field) {
 
 namespace {
 
-// `s` without ASCII white space or ideographic spaces (U+3000) at its ends.
-std::string Trim(const std::string& s) {
-  static const std::string kIdeographicSpace = "\u3000";
-  size_t b = 0, e = s.size();
-  while (true) {
-    if (b < e && std::isspace(static_cast<unsigned char>(s[b]))) {
-      ++b;
-    } else if (s.compare(b, 3, kIdeographicSpace) == 0 && b + 3 <= e) {
-      b += 3;
-    } else {
-      break;
-    }
-  }
-  while (true) {
-    if (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) {
-      --e;
-    } else if (e >= b + 3 && s.compare(e - 3, 3, kIdeographicSpace) == 0) {
-      e -= 3;
-    } else {
-      break;
-    }
-  }
-  return s.substr(b, e - b);
+// `s` without white space at its ends, ideographic spaces (U+3000) counted
+// as spaces (and made ASCII ones inside).
+std::string Trim(std::string s) {
+  for (size_t at; (at = s.find("\u3000")) != std::string::npos;)
+    s.replace(at, 3, " ");
+  const char* kSpace = " \t\n\r\v\f";
+  size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
 bool EndsWith(const std::string& s, const std::string& tail) {
@@ -93,8 +79,6 @@ Result<std::string> CanonicalFactValue(const std::string& field,
   std::string v = Trim(value);
   if (v.empty()) return Bad("must not be empty");
   if (field == "grade") {
-    for (const char* k : {"小班", "中班", "大班"})
-      if (v == k) return v;
     std::string grade = CanonicalGrade(v);
     if (grade.empty())
       return Bad(

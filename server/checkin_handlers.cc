@@ -127,23 +127,23 @@ Result<community::EventInput> EventFromJson(const Json& e, size_t i,
   // An RFC 3339 string, or epoch milliseconds as a mini-program's
   // Date.now() gives them.
   auto t = e.find("ts");
-  Result<int64_t> parsed = Status::InvalidArgument("");
+  int64_t ts_ms = 0;
   if (t != e.end() && t->is_number_integer()) {
-    parsed = t->get<int64_t>();
+    ts_ms = t->get<int64_t>();
   } else if (t != e.end() && t->is_string()) {
-    parsed = ParseRfc3339(t->get<std::string>());
+    auto parsed = ParseRfc3339(t->get<std::string>());
     if (!parsed.ok()) return bad("ts: " + parsed.status().message(), "ts");
+    ts_ms = *parsed;
   } else {
     return bad(
         "ts must be an RFC 3339 time (2026-03-01T20:15:00+08:00) or epoch "
         "milliseconds",
         "ts");
   }
-  if (*parsed < now - kEventPastWindowMs ||
-      *parsed > now + kEventFutureWindowMs) {
+  if (ts_ms < now - kEventPastWindowMs || ts_ms > now + kEventFutureWindowMs) {
     return bad("ts is outside the accepted window (the last 7 days)", "ts");
   }
-  ev.ts_ms = *parsed;
+  ev.ts_ms = ts_ms;
   return ev;
 }
 

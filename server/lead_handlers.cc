@@ -282,14 +282,17 @@ Result<Reply> PatchLead(Services& s, Request& r) {
   if (amount && status != "won")
     return Status::InvalidArgument("amount_fen is for a lead marked won",
                                    "amount_fen");
+  // A closed lead's amount or reason can be corrected; the history says
+  // what changed, beside the caller's note if there is one.
+  std::string correction;
+  if (status == l.status && amount && *amount != l.amount_fen)
+    correction = "amount_fen " + std::to_string(l.amount_fen) + " → " +
+                 std::to_string(*amount);
+  if (status == l.status && !reason.empty() && reason != l.lost_reason)
+    correction = "lost_reason " + l.lost_reason + " → " + reason;
+  if (!correction.empty())
+    note = note.empty() ? correction : note + " (" + correction + ")";
   if (status == l.status) {
-    // A closed lead's amount or reason can be corrected; the change is
-    // kept in its history.
-    if (amount && *amount != l.amount_fen && note.empty())
-      note = "amount_fen " + std::to_string(l.amount_fen) + " → " +
-             std::to_string(*amount);
-    if (!reason.empty() && reason != l.lost_reason && note.empty())
-      note = "lost_reason " + l.lost_reason + " → " + reason;
     if (note.empty())
       return Status::InvalidArgument(
           "nothing to change: give a new status, a note, or a won lead's "

@@ -36,6 +36,8 @@ TEST(HintsTest, GradesAreCanonical) {
   EXPECT_EQ(CanonicalGrade("9年级"), "初三");
   EXPECT_EQ(CanonicalGrade("高2"), "高二");
   EXPECT_EQ(CanonicalGrade("十年级"), "");
+  EXPECT_EQ(CanonicalGrade("大班"), "大班");
+  EXPECT_EQ(CanonicalGrade("大班班"), "");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"Name: Lily  Grade 5"})), "grade"),
             "五年级");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"姓名：王小明 8年级"})), "grade"),

@@ -211,6 +211,17 @@ TEST_F(AuthApiTest, AUserChangesTheirOwnPasswordAndGetsANewSession) {
   EXPECT_EQ(client_->Get("/api/v1/auth/me", other).status, 401);
   EXPECT_EQ(client_->Get("/api/v1/auth/me", fresh).status, 200);
   EXPECT_FALSE(LoginAs("op_three", "Brand-new-pass-3").empty());
+  // Guessing the current password is limited like signing in.
+  int refused = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = client_->Post(
+        "/api/v1/auth/password",
+        {{"current_password", "guess-" + std::to_string(i) + "-aaaa"},
+         {"new_password", "Another-pass-44"}},
+        fresh);
+    refused += r.status == 429;
+  }
+  EXPECT_GT(refused, 0);
   // A participant has no password here.
   std::string kid = ParticipantToken("kid", "小明");
   EXPECT_EQ(client_

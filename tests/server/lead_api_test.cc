@@ -370,13 +370,17 @@ TEST_F(LeadApiTest, AClosedLeadKeepsWhenAndWhyItClosedAndTakesCorrections) {
   ASSERT_EQ(note.status, 200);
   EXPECT_EQ(note.data()["closed_at"], closed_at);
   EXPECT_EQ(note.data()["amount_fen"], 99900);
+  // With a note of the rep's, the correction is still in the history.
+  ASSERT_EQ(Patch(id, {{"note", "按合同"}, {"amount_fen", 100000}}, rep).status,
+            200);
   auto card = client_->Get("/api/v1/leads/" + id, rep);
-  bool recorded = false;
-  for (const auto& h : card.data()["history"])
-    recorded = recorded || h["note"] == "amount_fen 0 → 99900";
-  EXPECT_TRUE(recorded) << card.data()["history"].dump();
+  std::set<std::string> notes;
+  for (const auto& h : card.data()["history"]) notes.insert(h["note"]);
+  EXPECT_TRUE(notes.count("amount_fen 0 → 99900")) << card.data().dump();
+  EXPECT_TRUE(notes.count("按合同 (amount_fen 99900 → 100000)"))
+      << card.data().dump();
   auto kpis = client_->Get("/api/v1/leads/kpis", admin_).body.dump();
-  EXPECT_NE(kpis.find("99900"), std::string::npos) << kpis;
+  EXPECT_NE(kpis.find("100000"), std::string::npos) << kpis;
 }
 
 TEST_F(LeadApiTest, ANoteOnALostLeadKeepsItsReason) {
