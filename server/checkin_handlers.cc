@@ -39,6 +39,19 @@ Result<community::CheckinInput> CheckinFields(const Request& r,
       return Status::InvalidArgument("send one photo part, not several",
                                      "photo");
     for (const auto& [name, part] : http.files) {
+      // A photo sent under another name would otherwise be dropped quietly
+      // and the check-in stored without it.
+      if (name != "photo" && !part.filename.empty()) {
+        return Status::InvalidArgument(
+            "part '" + name +
+                "' is a file: send the photo in a part named "
+                "'photo'",
+            name);
+      }
+      if (name != "photo" && http.files.count(name) > 1) {
+        return Status::InvalidArgument(
+            "send one '" + name + "' part, not several", name);
+      }
       if (name == "photo") {
         *photo = part.content;
         if (photo->empty())

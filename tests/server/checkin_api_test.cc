@@ -26,19 +26,22 @@ class CheckinApiTest : public ServerTest {
                          token.empty() ? me_ : token);
   }
 
-  // `photos` parts named "photo" (one unless a test asks for more).
+  // `photos` file parts named `part` (one "photo" unless a test asks for
+  // more or another name), after the fields and any `extra` parts.
   ApiReply MultipartCheckin(const std::string& client_id,
                             const std::string& photo,
                             const std::string& type = "image/jpeg",
-                            int photos = 1) {
+                            int photos = 1, const std::string& part = "photo",
+                            const httplib::MultipartFormDataItems& extra = {}) {
     httplib::MultipartFormDataItems items = {
         {"campaign_id", campaign_, "", ""},
         {"client_id", client_id, "", ""},
         {"text", "今天读了十页", "", ""},
         {"duration_s", "600", "", ""},
     };
+    items.insert(items.end(), extra.begin(), extra.end());
     for (int i = 0; i < photos; ++i)
-      items.push_back({"photo", photo, "p.jpg", type});
+      items.push_back({part, photo, "p.jpg", type});
     auto res = client_->raw().Post("/api/v1/mp/checkins",
                                    {{"Authorization", "Bearer " + me_}}, items);
     ApiReply reply;
@@ -205,8 +208,21 @@ TEST_F(CheckinApiTest, BadPhotosAreRefusedAndNothingIsStored) {
   auto two = MultipartCheckin("t4", *jpeg, "image/jpeg", 2);
   EXPECT_EQ(two.status, 400);
   EXPECT_EQ(two.data()["field"], "photo");
-  // None of the refused submissions became a check-in: the client ids are
-  // still free.
+  // A photo under another part name is refused, not dropped (the check-in
+  // would be stored without it and the client told it succeeded).
+  auto misnamed = MultipartCheckin("t5", *jpeg, "image/jpeg", 1, "image");
+  EXPECT_EQ(misnamed.status, 400);
+  EXPECT_EQ(misnamed.data()["field"], "image");
+  EXPECT_NE(misnamed.body["msg"].get<std::string>().find("'photo'"),
+            std::string::npos)
+      << misnamed.body.dump();
+  // So is a field sent twice: which value would count is a guess.
+  auto twice = MultipartCheckin("t6", *jpeg, "image/jpeg", 1, "photo",
+                                {{"duration_s", "30", "", ""}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.data()["field"], "duration_s");
+  // None of the refused submissions became a check-in: today is still
+  // free (a stored one would make this 409).
   EXPECT_EQ(MultipartCheckin("t1", *jpeg).status, 201);
 }
 
