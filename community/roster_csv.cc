@@ -58,8 +58,9 @@ Column ColumnFor(const std::string& header) {
 
 }  // namespace
 
-Result<std::vector<std::vector<std::string>>> ParseCsv(
-    std::string_view text, const CsvLimits& limits) {
+Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text,
+                                                       const CsvLimits& limits,
+                                                       char delimiter) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;
@@ -112,7 +113,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(
       quoted = was_quoted = true;
       quote_line = line;
       quote_col = row.size() + 1;
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       QY_RETURN_IF_ERROR(end_field());
     } else if (c == '\n') {
       QY_RETURN_IF_ERROR(end_row());
@@ -138,13 +139,36 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(
   return rows;
 }
 
+char SniffDelimiter(std::string_view text) {
+  size_t counts[3] = {0, 0, 0};
+  static constexpr char kCandidates[3] = {',', '\t', ';'};
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n' || c == '\r') break;
+    for (int i = 0; i < 3; ++i) counts[i] += c == kCandidates[i];
+  }
+  int best = 0;
+  for (int i = 1; i < 3; ++i)
+    if (counts[i] > counts[best]) best = i;
+  return kCandidates[best];
+}
+
 Result<std::string> ToUtf8(std::string_view bytes) {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF")
     bytes.remove_prefix(3);
-  if (IsValidUtf8(bytes)) return std::string(bytes);
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  const char* from = "GB18030";
+  if (bytes.size() >= 2 &&
+      (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
+    from = bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
+    bytes.remove_prefix(2);
+  } else if (IsValidUtf8(bytes)) {
+    return std::string(bytes);
+  }
+  iconv_t cd = iconv_open("UTF-8", from);
   if (cd == reinterpret_cast<iconv_t>(-1)) {
-    return Status::Internal("GB18030 conversion is not available");
+    return Status::Internal(std::string(from) + " conversion is not available");
   }
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in_ptr = const_cast<char*>(bytes.data());
@@ -155,8 +179,9 @@ Result<std::string> ToUtf8(std::string_view bytes) {
   iconv_close(cd);
   if (rc == static_cast<size_t>(-1) || in_left != 0) {
     return Status::InvalidArgument(
-        "the file is neither UTF-8 nor GB18030 (bad byte at offset " +
-        std::to_string(bytes.size() - in_left) + ")");
+        std::string(from[0] == 'U' ? "the file is not valid UTF-16"
+                                   : "the file is neither UTF-8 nor GB18030") +
+        " (bad byte at offset " + std::to_string(bytes.size() - in_left) + ")");
   }
   out.resize(out.size() - out_left);
   return out;
@@ -263,7 +288,7 @@ Result<std::vector<RosterRow>> RosterFromTable(
 Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
                                               const CsvLimits& limits) {
   QY_ASSIGN_OR_RETURN(std::string text, ToUtf8(bytes));
-  QY_ASSIGN_OR_RETURN(auto table, ParseCsv(text, limits));
+  QY_ASSIGN_OR_RETURN(auto table, ParseCsv(text, limits, SniffDelimiter(text)));
   return RosterFromTable(table);
 }
 

@@ -21,14 +21,20 @@ struct CsvLimits {
   size_t max_columns = 64;
 };
 
-// Splits CSV text into rows of fields. InvalidArgument "row R, column C: …"
-// for an unterminated quote, stray quote, or a limit exceeded.
+// Splits CSV text into rows of fields separated by `delimiter`.
+// InvalidArgument "row R, column C: …" for an unterminated quote, stray
+// quote, or a limit exceeded.
 Result<std::vector<std::vector<std::string>>> ParseCsv(
-    std::string_view text, const CsvLimits& limits = {});
+    std::string_view text, const CsvLimits& limits = {}, char delimiter = ',');
+
+// The delimiter of delimited text: whichever of ',', '\t' and ';' occurs
+// most often (outside quotes) in its first line, ',' on a tie or when none
+// does. Excel's "Unicode text" is tab-separated; some locales' CSV uses ';'.
+char SniffDelimiter(std::string_view text);
 
 // Returns UTF-8: strips a UTF-8 BOM, passes valid UTF-8 through, converts
-// GB18030 (which includes GBK/GB2312) otherwise. InvalidArgument when it is
-// neither.
+// UTF-16 with a byte-order mark (Excel's "Unicode text") and GB18030 (which
+// includes GBK/GB2312) otherwise. InvalidArgument when it is none of them.
 Result<std::string> ToUtf8(std::string_view bytes);
 
 // Parses "2026-03-01 20:15[:00]", "2026/3/1 20:15", "2026-03-01",
@@ -41,8 +47,9 @@ Result<int64_t> ParseRosterTime(std::string_view text);
 Result<std::vector<RosterRow>> RosterFromTable(
     const std::vector<std::vector<std::string>>& table);
 
-// A whole roster export: recognises the header row (群昵称/昵称/nickname,
-// 微信号/wechat_id, unionid, 入群时间/joined_at …) and reads every row.
+// A whole roster export, comma-, tab- or semicolon-separated (sniffed):
+// recognises the header row (群昵称/昵称/nickname, 微信号/wechat_id, unionid,
+// 入群时间/joined_at …) and reads every row.
 Result<std::vector<RosterRow>> ParseRosterCsv(std::string_view bytes,
                                               const CsvLimits& limits = {});
 

@@ -356,7 +356,10 @@ Result<Reply> ImportRoster(Services& s, Request& r) {
   std::string type = r.http.get_header_value("Content-Type");
   int64_t as_of = s.clock->NowMillis();
   std::vector<community::RosterRow> rows;
-  if (type.find("csv") != std::string::npos) {
+  // Delimited text: CSV, or tab-separated as Excel saves "Unicode text".
+  if (type.find("csv") != std::string::npos ||
+      type.find("tab-separated") != std::string::npos ||
+      type.rfind("text/plain", 0) == 0) {
     QY_ASSIGN_OR_RETURN(as_of, TimeQuery(r, "as_of", as_of));
     QY_ASSIGN_OR_RETURN(rows, community::ParseRosterCsv(r.http.body));
   } else if (type.find("spreadsheetml") != std::string::npos) {

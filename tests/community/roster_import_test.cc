@@ -116,6 +116,50 @@ TEST(RosterCsvTest, QuotesBomsAndLineEndings) {
   EXPECT_EQ((*rows)[1].nickname, "a\"b");
 }
 
+// UTF-16LE bytes with a byte-order mark, as Excel saves "Unicode text".
+std::string Utf16LeWithBom(const std::u16string& text) {
+  std::string out = "\xFF\xFE";
+  for (char16_t c : text) {
+    out += static_cast<char>(c & 0xFF);
+    out += static_cast<char>(c >> 8);
+  }
+  return out;
+}
+
+TEST(RosterCsvTest, ReadsExcelUnicodeTextAndSemicolonSeparatedFiles) {
+  auto tsv = ParseRosterCsv(Utf16LeWithBom(
+      u"群昵称\t微信号\t入群时间\r\n王, 小明妈妈\twx1\t2026/3/1 20:15\r\n"));
+  ASSERT_TRUE(tsv.ok()) << tsv.status().ToString();
+  ASSERT_EQ(tsv->size(), 1u);
+  EXPECT_EQ((*tsv)[0].nickname, "王, 小明妈妈");  // The comma is text here.
+  EXPECT_EQ((*tsv)[0].wechat_id, "wx1");
+  EXPECT_EQ((*tsv)[0].joined_at_ms, *ParseRosterTime("2026-03-01 20:15"));
+
+  auto semi = ParseRosterCsv("昵称;微信号\n\"张;三\";wx3\n");
+  ASSERT_TRUE(semi.ok()) << semi.status().ToString();
+  EXPECT_EQ((*semi)[0].nickname, "张;三");
+  EXPECT_EQ((*semi)[0].wechat_id, "wx3");
+
+  // The header decides: one comma against one semicolon stays CSV, and a
+  // delimiter inside a quoted header cell does not count.
+  EXPECT_EQ(SniffDelimiter("nickname,备注;说明\n"), ',');
+  EXPECT_EQ(SniffDelimiter("\"a;b;c\",nickname\n"), ',');
+  EXPECT_EQ(SniffDelimiter("nickname\n"), ',');
+  EXPECT_EQ(SniffDelimiter("nickname\twechat_id\na,b,c,d\n"), '\t');
+
+  // Big-endian too; an odd byte out is an error that says UTF-16.
+  auto be =
+      ParseRosterCsv(std::string("\xFE\xFF\0n\0i\0c\0k\0n\0a\0m\0e"
+                                 "\0\n\0a",
+                                 22));
+  ASSERT_TRUE(be.ok()) << be.status().ToString();
+  EXPECT_EQ((*be)[0].nickname, "a");
+  auto odd = ParseRosterCsv(Utf16LeWithBom(u"nickname\na") + "x");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.status().message().find("UTF-16"), std::string::npos)
+      << odd.status().message();
+}
+
 TEST(RosterCsvTest, RefusesBrokenFilesNamingWhere) {
   EXPECT_NE(ParseRosterCsv("nickname\nab\"c\n")
                 .status()

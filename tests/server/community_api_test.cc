@@ -164,6 +164,23 @@ TEST_F(CommunityApiTest, RosterCsvInGb18030WithChineseHeadersIsRead) {
   EXPECT_EQ(r.data()["unmatched"], 1);
 }
 
+TEST_F(CommunityApiTest, ATabSeparatedRosterIsReadAsTextNotJson) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  auto r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
+                         "群昵称\t微信号\n小明妈妈\twx_1\n小红妈妈\twx_2\n",
+                         op_, "text/tab-separated-values");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["rows"], 2);
+  // Plain text, as a browser labels a .txt file, is read the same way.
+  r = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
+                    "群昵称\t微信号\n小明妈妈\twx_1\n", op_,
+                    "text/plain; charset=utf-8");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["rows"], 1);
+  EXPECT_EQ(r.data()["left"], 1);
+}
+
 TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);

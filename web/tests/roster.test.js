@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { applyMapping, decodeRoster, guessMapping, mappingProblem, parseCsv } from '../src/lib/roster.js';
+import { applyMapping, decodeRoster, guessMapping, mappingProblem, parseCsv, sniffDelimiter } from '../src/lib/roster.js';
 
 describe('roster files', () => {
   test('UTF-8 with a BOM is decoded and the BOM dropped', () => {
@@ -14,6 +14,20 @@ describe('roster files', () => {
     const { text, encoding } = decodeRoster(bytes);
     expect(encoding).toBe('gb18030');
     expect(text).toBe('群昵称');
+  });
+  test("Excel's Unicode text (UTF-16 with a BOM) is decoded", () => {
+    const le = new Uint8Array([0xff, 0xfe, 0xa4, 0x7f, 0x09, 0x00, 0x61, 0x00]);  // "群\ta"
+    expect(decodeRoster(le)).toEqual({ text: '群\ta', encoding: 'utf-16le' });
+    const be = new Uint8Array([0xfe, 0xff, 0x7f, 0xa4]);
+    expect(decodeRoster(be)).toEqual({ text: '群', encoding: 'utf-16be' });
+  });
+  test('the delimiter is sniffed from the header line, as the server does', () => {
+    expect(sniffDelimiter('群昵称\t微信号\nA,B,C\n')).toBe('\t');
+    expect(sniffDelimiter('昵称;微信号\n')).toBe(';');
+    expect(sniffDelimiter('nickname,备注;说明\n')).toBe(',');
+    expect(sniffDelimiter('"a;b;c",nickname')).toBe(',');
+    expect(sniffDelimiter('nickname')).toBe(',');
+    expect(parseCsv('a\tb\n"x, y"\tz\n', Infinity, '\t')).toEqual([['a', 'b'], ['x, y', 'z']]);
   });
   test('CSV quotes, doubled quotes, CRLF and blank lines', () => {
     const rows = parseCsv('a,b\r\n"x, y","say ""hi"""\r\n\r\nlast,\n');

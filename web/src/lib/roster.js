@@ -1,5 +1,6 @@
-// Roster files in the browser: decode (UTF-8 with or without BOM, else
-// GB18030), parse enough CSV for a preview, guess which column is which,
+// Roster files in the browser: decode (UTF-8 with or without BOM, UTF-16
+// with a BOM as Excel's "Unicode text", else GB18030), parse enough
+// delimited text (comma, tab or semicolon) for a preview, guess which column is which,
 // and rewrite the header with the operator's mapping before upload. The
 // server does the real parsing and checking (dates, nicknames, identities).
 
@@ -16,6 +17,11 @@ export const kRosterFields = {
 export function decodeRoster(bytes) {
   let data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+  for (const [b0, b1, encoding] of [[0xff, 0xfe, 'utf-16le'], [0xfe, 0xff, 'utf-16be']]) {
+    if (data[0] === b0 && data[1] === b1) {
+      return { text: new TextDecoder(encoding).decode(data.subarray(2)), encoding };
+    }
+  }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(data), encoding: 'utf-8' };
   } catch {
@@ -23,9 +29,24 @@ export function decodeRoster(bytes) {
   }
 }
 
+// The delimiter of the text, as the server sniffs it: whichever of ',',
+// tab and ';' occurs most often outside quotes in the first line; ',' on
+// a tie or when none does.
+export function sniffDelimiter(text) {
+  const counts = { ',': 0, '\t': 0, ';': 0 };
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c === '\n' || c === '\r') break;
+    if (c in counts) counts[c]++;
+  }
+  return Object.keys(counts).reduce((best, c) => (counts[c] > counts[best] ? c : best), ',');
+}
+
 // RFC 4180 CSV → rows of strings (quotes, doubled quotes, CRLF). Stops
 // after `maxRows` rows when given.
-export function parseCsv(text, maxRows = Infinity) {
+export function parseCsv(text, maxRows = Infinity, delimiter = ',') {
   const rows = [];
   let row = [];
   let cell = '';
@@ -38,7 +59,7 @@ export function parseCsv(text, maxRows = Infinity) {
       else cell += c;
     } else if (c === '"' && cell === '') {
       quoted = true;
-    } else if (c === ',') {
+    } else if (c === delimiter) {
       row.push(cell); cell = '';
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
