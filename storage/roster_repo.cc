@@ -91,6 +91,14 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     out = {};
     QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    if (rows.empty()) {
+      // It would mark everyone as gone; a WeChat group always has its owner,
+      // so an empty roster is a wrong or empty export, not a snapshot.
+      return Status::InvalidArgument(
+          "the roster has no members: a WeChat group always has at least its "
+          "owner, so check that this is the right export",
+          "members");
+    }
     QY_ASSIGN_OR_RETURN(std::vector<KnownMember> known, LoadKnownMembers(c));
     community::IdentityIndex index(std::move(known));
     std::vector<RowMatch> matches = index.ResolveSnapshot(rows);

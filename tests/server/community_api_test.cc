@@ -218,6 +218,15 @@ TEST_F(CommunityApiTest, ABadRosterIsRefusedWholeNamingRowAndColumn) {
       op_);
   EXPECT_EQ(ahead.status, 400) << ahead.body.dump();
   EXPECT_EQ(ahead.data()["field"], "as_of");
+  // A header and no rows (an empty export) would mark everyone as gone.
+  auto empty = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
+                             "群昵称,微信号\r\n", op_, "text/csv");
+  EXPECT_EQ(empty.status, 400) << empty.body.dump();
+  EXPECT_EQ(client_
+                ->Post("/api/v1/groups/" + g + "/rosters",
+                       {{"members", json::array()}}, op_)
+                .status,
+            400);
   // Nothing was half-applied: a good import afterwards is the first snapshot.
   auto ok = client_->Call("POST", "/api/v1/groups/" + g + "/rosters",
                           "nickname\n小明妈妈\n", op_, "text/csv");
