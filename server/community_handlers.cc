@@ -383,6 +383,16 @@ Result<Reply> ImportRoster(Services& s, Request& r) {
                 {"left", result.left}}};
 }
 
+namespace {
+
+// When a campaign's first day begins, in its own time zone.
+Result<int64_t> CampaignStartMs(const community::Campaign& c) {
+  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(c.timezone));
+  return (c.starts_on * 86400 - offset * 60) * 1000LL;
+}
+
+}  // namespace
+
 Result<Reply> Retention(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   std::string next_text = r.Query("next");
@@ -398,13 +408,18 @@ Result<Reply> Retention(Services& s, Request& r) {
     return Status::InvalidArgument(
         "query 'next' must be another campaign than the report's", "next");
   }
+  QY_ASSIGN_OR_RETURN(auto base, s.community->GetCampaign(id));
   auto next_campaign = s.community->GetCampaign(next);
   if (!next_campaign.ok())
     return Status::InvalidArgument("next: campaign not found", "next");
-  QY_ASSIGN_OR_RETURN(int offset,
-                      community::UtcOffsetMinutes(next_campaign->timezone));
-  int64_t next_start =
-      (next_campaign->starts_on * 86400 - offset * 60) * 1000LL;
+  QY_ASSIGN_OR_RETURN(int64_t base_start, CampaignStartMs(base));
+  QY_ASSIGN_OR_RETURN(int64_t next_start, CampaignStartMs(*next_campaign));
+  if (next_start <= base_start) {  // Renewing into the past means nothing.
+    return Status::InvalidArgument(
+        "next: campaign " + next_text + " (" + next_campaign->name +
+            ") starts no later than this one; 'next' must start after it",
+        "next");
+  }
   int64_t next_end = next_start + next_campaign->days * 86400000LL - 1;
   QY_ASSIGN_OR_RETURN(int64_t as_of,
                       TimeQuery(r, "as_of", s.clock->NowMillis()));

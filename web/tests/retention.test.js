@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cohortCells, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
+import { cohortCells, laterCampaigns, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
 
 const camps = [
   { id: '1', series: '阅读', starts_on: '2026-09-26' },
@@ -14,6 +14,12 @@ describe('retention shaping', () => {
     expect(nextInSeries(camps[3], camps).id).toBe('5');
     expect(nextInSeries(camps[2], camps)).toBeNull();
     expect(nextInSeries(camps[1], camps)).toBeNull();
+  });
+  test('only campaigns starting later are offered to renew into, of any series', () => {
+    expect(laterCampaigns(camps[3], camps).map((c) => c.id)).toEqual(['5']);
+    expect(laterCampaigns(camps[0], camps).map((c) => c.id)).toEqual(['3', '2', '5']);
+    expect(laterCampaigns(camps[2], camps)).toEqual([]);
+    expect(laterCampaigns(null, camps)).toEqual([]);
   });
   test('the funnel narrows from the base to the renewed', () => {
     const f = renewalFunnel({ base: 177, active: 120, renewed: 60, stayed: 87 });

@@ -1,11 +1,17 @@
 // Shaping retention and cohort data for charts (tested in tests/retention.test.js).
 
+// The campaigns that start after `c`, of any series, earliest first: the
+// ones members of `c` can renew into (the server refuses an earlier one).
+export function laterCampaigns(c, all) {
+  if (!c) return [];
+  return all
+    .filter((o) => o.id !== c.id && o.starts_on > c.starts_on)
+    .sort((a, b) => a.starts_on.localeCompare(b.starts_on));
+}
+
 // The campaign after `c` in its series (by start date), or null.
 export function nextInSeries(c, all) {
-  const later = all
-    .filter((o) => o.id !== c.id && o.series === c.series && o.starts_on > c.starts_on)
-    .sort((a, b) => a.starts_on.localeCompare(b.starts_on));
-  return later[0] ?? null;
+  return laterCampaigns(c, all).find((o) => o.series === c.series) ?? null;
 }
 
 // The renewal funnel: the base, those still active in the mini-program,
