@@ -282,12 +282,18 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& e = rows[i];
       if (e.group_id) {
+        std::string at = "enrollments[" + std::to_string(i) + "].group_id";
         auto g = LoadGroup(c, e.group_id);
-        if (!g.ok()) {
+        if (!g.ok())
+          return Status::InvalidArgument(at + ": " + g.status().message(), at);
+        // Another campaign's activity group would show the member its
+        // content and count them in its matrix cell.
+        if (g->campaign_id != 0 && g->campaign_id != campaign_id) {
           return Status::InvalidArgument(
-              "enrollments[" + std::to_string(i) +
-                  "].group_id: " + g.status().message(),
-              "enrollments[" + std::to_string(i) + "].group_id");
+              at + ": group " + std::to_string(e.group_id) +
+                  " is the activity group of campaign " +
+                  std::to_string(g->campaign_id) + ", not of this one",
+              at);
         }
       }
       bool created = false;

@@ -380,6 +380,22 @@ TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
   EXPECT_EQ(e.data()["field"], "enrollments[0].phone");
   e = Enroll(a, {{{"nickname", "小明妈妈"}, {"paid_fen", INT64_MAX}}});
   EXPECT_EQ(e.data()["field"], "enrollments[0].paid_fen");
+  // Another campaign's activity group; a standing group is fine.
+  std::string other = CreateGroup("别的群", CreateCampaign("别的", -5, 21));
+  e = Enroll(a, {{{"nickname", "小明妈妈"}, {"group_id", other}}});
+  EXPECT_EQ(e.status, 400);
+  EXPECT_EQ(e.data()["field"], "enrollments[0].group_id");
+  std::string standing = client_
+                             ->Post("/api/v1/groups",
+                                    {{"name", "长期群"},
+                                     {"campaign_id", nullptr},
+                                     {"theme", "t"},
+                                     {"series", "s"}},
+                                    op_)
+                             .data()["id"];
+  EXPECT_EQ(
+      Enroll(a, {{{"nickname", "小红妈妈"}, {"group_id", standing}}}).status,
+      200);
   // A report against itself (everyone "renewed"), or an empty window.
   std::string retention = "/api/v1/campaigns/" + a + "/retention?next=";
   EXPECT_EQ(client_->Get(retention + a, op_).data()["field"], "next");
