@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include <chrono>
+#include <cmath>
 
 #include "auth/token.h"
 #include "server/http_status.h"
@@ -262,7 +263,7 @@ void HttpServer::Dispatch(const httplib::Request& http,
                {"method", http.method},
                {"route", label},
                {"status", res.status},
-               {"ms", secs * 1000},
+               {"ms", std::round(secs * 1e6) / 1000},  // To the µs.
                {"remote", req.client_address}};
   if (req.principal.id != 0) {
     line[req.principal.kind == auth::SessionKind::kStaff ? "user_id"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -181,6 +182,11 @@ TEST_F(PipelineTest, LogsNeverHoldPasswordsTokensOrPhones) {
     ASSERT_TRUE(j.is_object()) << line;
     if (j["event"] == "http") {
       EXPECT_TRUE(j.contains("request_id"));
+      // Milliseconds to the microsecond, not 0.41740499999999997.
+      double ms = j["ms"].get<double>();
+      EXPECT_NEAR(ms * 1000, std::round(ms * 1000), 1e-6) << line;
+      std::string number = line.substr(line.find("\"ms\":") + 5);
+      EXPECT_LE(number.find_first_of(",}"), 10u) << line;
     }
   }
 }
