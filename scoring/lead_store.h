@@ -136,6 +136,8 @@ struct StoredModel {
 struct RepKpi {
   int64_t user_id = 0;
   std::string name;
+  // A disabled rep is listed only for a window with their claims or leads.
+  bool disabled = false;
   int claimed = 0, open = 0, contacted = 0, contacted_in_sla = 0, won = 0,
       lost = 0;
   int64_t revenue_fen = 0;
@@ -215,8 +217,9 @@ class LeadStore {
                            const std::string& note,
                            const std::string& lost_reason, int64_t amount_fen,
                            int64_t actor, int64_t now_ms) = 0;
-  // Returns leads assigned before `overdue_before_ms` and not contacted
-  // to the pool; the number returned.
+  // Returns to the pool leads assigned before `overdue_before_ms` and not
+  // contacted, and open leads whose owner was disabled or is no longer a
+  // sales rep (contact time cleared, history kept); the number returned.
   virtual Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                                      int64_t now_ms) = 0;
 

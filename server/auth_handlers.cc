@@ -119,6 +119,11 @@ Result<Reply> PatchUser(Services& s, Request& r) {
   if (!user.ok() && user.status().code() == StatusCode::kNotFound)
     return Status::NotFound("user not found");
   QY_RETURN_IF_ERROR(user.status());
+  // A rep who was disabled or moved out of sales cannot work their open
+  // leads: back to the pool now. Should this fail, the minute's SLA sweep
+  // releases them; the change itself is done either way.
+  if ((user->disabled || user->role != auth::Role::kSales) && s.lead_engine)
+    (void)s.lead_engine->ReleaseOverdue();
   return Reply{200, UserJson(*user)};
 }
 

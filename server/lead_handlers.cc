@@ -407,6 +407,7 @@ Result<Reply> LeadKpis(Services& s, Request& r) {
     items.push_back({{"rank", ++rank},
                      {"user_id", IdString(k.user_id)},
                      {"name", k.name},
+                     {"disabled", k.disabled},
                      {"claimed", k.claimed},
                      {"open", k.open},
                      {"contacted", k.contacted},

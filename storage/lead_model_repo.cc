@@ -193,12 +193,13 @@ Result<std::vector<scoring::RepKpi>> SqliteLeadStore::Kpis(int64_t from,
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * users,
-        c.Prepare("SELECT id, display_name FROM users WHERE role = 'sales'"
-                  " AND disabled = 0"));
+        c.Prepare("SELECT id, display_name, disabled FROM users WHERE role ="
+                  " 'sales'"));
     QY_RETURN_IF_ERROR(ForEachRow(users, [&](const Statement& s) {
       auto& k = by_user[s.Int(0)];
       k.user_id = s.Int(0);
       k.name = s.Text(1);
+      k.disabled = s.Int(2) != 0;
     }));
     QY_ASSIGN_OR_RETURN(
         Statement * claims,
@@ -235,7 +236,12 @@ Result<std::vector<scoring::RepKpi>> SqliteLeadStore::Kpis(int64_t from,
     });
   }));
   std::vector<scoring::RepKpi> out;
-  for (auto& [id, k] : by_user) out.push_back(std::move(k));
+  for (auto& [id, k] : by_user) {
+    // A rep who has left still counts for what they did in the window
+    // (their won leads stay theirs), and is not listed otherwise.
+    bool active = k.claimed || k.open || k.contacted || k.won || k.lost;
+    if (!k.disabled || active) out.push_back(std::move(k));
+  }
   return out;
 }
 

@@ -23,23 +23,50 @@ std::string ScoreNote(double total) {
 
 using scoring::Lead;
 
+// Returns to the pool the leads no one will work: assigned before `before`
+// and not contacted (the SLA), and open leads whose owner was disabled or
+// is no longer a sales rep. Each keeps its history, with why it came back.
+// Two indexed reads (leads_assigned; users then leads_owner): this runs
+// on every claim.
 Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
+  struct Release {
+    int64_t id;
+    std::string status, kind, why;
+  };
+  std::vector<Release> due;
   QY_ASSIGN_OR_RETURN(
-      Statement * sel,
+      Statement * overdue,
       c.Prepare("SELECT id FROM leads WHERE status = 'assigned' AND"
                 " assigned_at_ms < ?"));
-  sel->Bind(1, before);
-  QY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids(sel));
-  for (int64_t id : ids) {
+  overdue->Bind(1, before);
+  QY_RETURN_IF_ERROR(ForEachRow(overdue, [&](const Statement& s) {
+    due.push_back(
+        {s.Int(0), "assigned", "sla_release", "not contacted within the SLA"});
+  }));
+  QY_ASSIGN_OR_RETURN(
+      Statement * orphaned,
+      c.Prepare("SELECT l.id, l.status FROM users u JOIN leads l ON"
+                " l.owner_id = u.id WHERE (u.disabled != 0 OR u.role !="
+                " 'sales') AND l.status IN ('assigned', 'contacted',"
+                " 'qualified')"));
+  QY_RETURN_IF_ERROR(ForEachRow(orphaned, [&](const Statement& s) {
+    due.push_back({s.Int(0), s.Text(1), "owner_release",
+                   "its rep was disabled or is no longer in sales"});
+  }));
+  int released = 0;
+  for (const Release& r : due) {
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare("UPDATE leads SET status = 'new', owner_id = NULL,"
-                  " assigned_at_ms = NULL, updated_at_ms = ? WHERE id = ?"));
-    QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, id).Run());
-    QY_RETURN_IF_ERROR(AddEvent(c, id, now, 0, "sla_release", "assigned", "new",
-                                "not contacted within the SLA"));
+                  " assigned_at_ms = NULL, contacted_at_ms = NULL,"
+                  " updated_at_ms = ? WHERE id = ? AND owner_id IS NOT NULL"));
+    QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, r.id).Run());
+    if (c.Changes() == 0) continue;  // Overdue and orphaned: done once.
+    ++released;
+    QY_RETURN_IF_ERROR(
+        AddEvent(c, r.id, now, 0, r.kind, r.status, "new", r.why));
   }
-  return static_cast<int>(ids.size());
+  return released;
 }
 
 // A scored member's lead as stored, for ApplyScores to tell what changed.

@@ -642,6 +642,49 @@ TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
   EXPECT_EQ(reloaded.data()["intent"][0]["phrase"], "续费");
 }
 
+TEST_F(LeadApiTest, ALeavingRepsOpenLeadsGoBackToThePoolAndTheirWinsCount) {
+  ImportOpen(3);
+  std::string rep = CreateStaff("rep-leaving", "sales");
+  std::string rep_id = client_->Get("/api/v1/auth/me", rep).data()["id"];
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 3}}, rep);
+  ASSERT_EQ(claim.data()["items"].size(), 3u);
+  std::string won = claim.data()["items"][0]["id"];
+  std::string contacted = claim.data()["items"][1]["id"];
+  std::string assigned = claim.data()["items"][2]["id"];
+  ASSERT_EQ(Patch(won, {{"status", "won"}, {"amount_fen", 99900}}, rep).status,
+            200);
+  ASSERT_EQ(Patch(contacted, {{"status", "contacted"}}, rep).status, 200);
+
+  ASSERT_EQ(client_
+                ->Call("PATCH", "/api/v1/users/" + rep_id,
+                       R"({"disabled":true})", admin_)
+                .status,
+            200);
+  // The two open leads are in the pool again, saying why; the win stays.
+  for (const std::string& id : {contacted, assigned}) {
+    auto card = client_->Get("/api/v1/leads/" + id, admin_);
+    EXPECT_EQ(card.data()["status"], "new") << id;
+    EXPECT_TRUE(card.data()["owner_id"].is_null()) << id;
+    EXPECT_EQ(card.data()["history"].back()["kind"], "owner_release") << id;
+  }
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + won, admin_).data()["owner_id"],
+            rep_id);
+  std::string next = CreateStaff("rep-next", "sales");
+  auto taken = client_->Post("/api/v1/leads/claim", {{"count", 5}}, next);
+  EXPECT_EQ(taken.data()["items"].size(), 2u) << taken.body.dump();
+  // The rep who left is still on the month's KPIs, with their win.
+  auto k = client_->Get("/api/v1/leads/kpis", admin_);
+  bool listed = false;
+  for (const auto& row : k.data()["items"]) {
+    if (row["user_id"] != rep_id) continue;
+    listed = true;
+    EXPECT_TRUE(row["disabled"].get<bool>());
+    EXPECT_EQ(row["won"], 1);
+    EXPECT_EQ(row["revenue_fen"], 99900);
+  }
+  EXPECT_TRUE(listed) << k.body.dump();
+}
+
 TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
   ImportOpen(3);
   std::string rep = CreateStaff("rep-x", "sales");
