@@ -45,7 +45,9 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
   }));
   QY_ASSIGN_OR_RETURN(
       Statement * orphaned,
-      c.Prepare("SELECT l.id, l.status FROM users u JOIN leads l ON"
+      // CROSS JOIN keeps users first: left to choose, SQLite walked every
+      // open lead through leads_pool, which doubled a claim's latency.
+      c.Prepare("SELECT l.id, l.status FROM users u CROSS JOIN leads l ON"
                 " l.owner_id = u.id WHERE (u.disabled != 0 OR u.role !="
                 " 'sales') AND l.status IN ('assigned', 'contacted',"
                 " 'qualified')"));
