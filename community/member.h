@@ -41,6 +41,21 @@ struct NicknameChange {
 [[nodiscard]] Status CheckNickname(const std::string& nickname,
                                    const std::string& field = "nickname");
 
+// What an operator's member search looks for: `text` as a part of a
+// nickname (current, earlier, or as a group roster showed it; ASCII letters
+// in any case) or a whole 微信号; `phone` (11 digits, or empty) as a whole
+// phone number.
+struct MemberQuery {
+  std::string text;
+  std::string phone;
+};
+
+// A member found by a search, and the best way it matched: "phone",
+// "wechat_id", "nickname", "nickname_history" or "group_nickname".
+struct MemberMatch : Member {
+  std::string matched_on;
+};
+
 class MemberStore {
  public:
   virtual ~MemberStore() = default;
@@ -57,6 +72,11 @@ class MemberStore {
                               NicknameSource source, int64_t now_ms) = 0;
   // Earlier nicknames, oldest first (the current one is not included).
   virtual Result<std::vector<NicknameChange>> NicknameHistory(int64_t id) = 0;
+  // Members matching `q` with an id above `after_id`, by id, at most
+  // `limit`. Merged records are included (their merged_into says so).
+  virtual Result<std::vector<MemberMatch>> SearchMembers(const MemberQuery& q,
+                                                         int64_t after_id,
+                                                         int limit) = 0;
 };
 
 }  // namespace qunying::community

@@ -56,6 +56,7 @@ Result<Reply> Me(Services& s, Request& r);
 Result<Reply> CreateUser(Services& s, Request& r);
 Result<Reply> ListUsers(Services& s, Request& r);
 Result<Reply> PatchUser(Services& s, Request& r);
+Result<Reply> SearchMembers(Services& s, Request& r);
 Result<Reply> MpLogin(Services& s, Request& r);
 Result<Reply> MpGetMe(Services& s, Request& r);
 Result<Reply> MpPutMe(Services& s, Request& r);

@@ -1,8 +1,46 @@
-// Staff view of one member: identities, nickname history, enrollments.
+// Staff view of members: finding one, and one's identities, nickname
+// history, enrollments.
 #include "core/time_util.h"
+#include "core/utf8.h"
+#include "ocr/profile.h"
 #include "server/api.h"
 
 namespace qunying::server {
+
+// GET /members?q= (ops): a part of a nickname (current, earlier, or in a
+// group roster), a whole 微信号, or a phone number (spaces, dashes and +86
+// allowed). Phones in the answer are masked but for admins.
+Result<Reply> SearchMembers(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  community::MemberQuery q;
+  q.text = r.Query("q");
+  size_t begin = q.text.find_first_not_of(' ');
+  q.text = begin == std::string::npos
+               ? ""
+               : q.text.substr(begin, q.text.find_last_not_of(' ') - begin + 1);
+  if (q.text.empty() || Utf8Length(q.text) > 64 || HasControlChars(q.text)) {
+    return Status::InvalidArgument(
+        "query 'q' must be 1–64 characters: a part of a nickname, a 微信号 or "
+        "a phone number",
+        "q");
+  }
+  if (auto phone = ocr::CanonicalFactValue("phone", q.text); phone.ok())
+    q.phone = *phone;
+  QY_ASSIGN_OR_RETURN(
+      auto rows, s.members->SearchMembers(q, page.after_id, page.limit + 1));
+  bool admin = r.principal.role == auth::Role::kAdmin;
+  return Reply{200, PageJson(rows, page.limit, [&](const auto& m) {
+                 return Json{
+                     {"id", IdString(m.id)},
+                     {"nickname", m.nickname},
+                     {"wechat_id", m.wechat_id},
+                     {"phone", admin ? m.phone : MaskPhone(m.phone)},
+                     {"matched_on", m.matched_on},
+                     {"merged_into",
+                      m.merged_into ? Json(IdString(m.merged_into)) : Json()},
+                     {"created_at", FormatRfc3339(m.created_at_ms)}};
+               })};
+}
 
 Result<Reply> GetMember(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));

@@ -21,6 +21,9 @@ class SqliteMemberStore : public community::MemberStore {
                       int64_t now_ms) override;
   Result<std::vector<community::NicknameChange>> NicknameHistory(
       int64_t id) override;
+  // storage/member_search.cc.
+  Result<std::vector<community::MemberMatch>> SearchMembers(
+      const community::MemberQuery& q, int64_t after_id, int limit) override;
 
  private:
   Database* db_;

@@ -2,6 +2,8 @@
 // log over real HTTP.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
 #include <set>
 
 #include "community/campaign.h"
@@ -51,15 +53,31 @@ class IdentityApiTest : public ServerTest {
                            {{"openid", openid}, {"nickname", nick}});
     return r.data()["member_id"];
   }
-  // The id of the member whose nickname is `nick` (among the first few),
-  // or "".
+  // The id of the member whose current nickname is `nick`, or "".
   std::string MemberNamed(const std::string& nick) {
-    for (int id = 1; id < 10; ++id) {
-      auto m = client_->Get("/api/v1/members/" + std::to_string(id), op_);
-      if (m.status == 200 && m.data()["nickname"] == nick)
-        return m.data()["id"];
-    }
+    auto found = client_->Get("/api/v1/members?q=" + Escaped(nick), op_);
+    for (const auto& m : found.data()["items"])
+      if (m["nickname"] == nick) return m["id"];
     return "";
+  }
+  // `text` percent-encoded for a query string.
+  static std::string Escaped(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += isalnum(c) ? std::string(1, static_cast<char>(c)) : buf;
+    }
+    return out;
+  }
+  // Ids and how they matched, for a search.
+  std::map<std::string, std::string> Search(const std::string& q,
+                                            const std::string& token) {
+    auto r = client_->Get("/api/v1/members?q=" + Escaped(q), token);
+    EXPECT_EQ(r.status, 200) << q << " " << r.body.dump();
+    std::map<std::string, std::string> out;
+    for (const auto& m : r.data()["items"]) out[m["id"]] = m["matched_on"];
+    return out;
   }
   ApiReply Retention() {
     return client_->Get("/api/v1/campaigns/" + campaigns_[0] +
@@ -308,6 +326,63 @@ TEST_F(IdentityApiTest, AnOpenSessionFollowsAMergeAndItsUndoAtOnce) {
 
 namespace qunying::server {
 namespace {
+
+TEST_F(IdentityApiTest, OperatorsFindMembersByAnyNameTheyWentByOrTheirPhone) {
+  std::string mum = MemberIdOf("o1", "王小明妈妈");
+  std::string li = MemberIdOf("o2", "李欣怡妈妈");
+  // Renamed in the mini-program; the group still shows the old name, with
+  // a decoration.
+  std::string token = ParticipantToken("o1", "王小明妈妈");
+  ASSERT_EQ(
+      client_->Call("PUT", "/api/v1/mp/me", R"({"nickname":"小明妈咪"})", token)
+          .status,
+      200);
+  ASSERT_EQ(
+      Roster({{{"nickname", "王小明妈妈（三年级）"}, {"wechat_id", "wx_m"}},
+              {{"nickname", "李欣怡妈妈"}}})
+          .status,
+      200);
+  auto e = client_->Post(
+      "/api/v1/campaigns/" + campaigns_[0] + "/enrollments",
+      {{"enrollments", {{{"phone", "13812345678"}, {"nickname", "有电话的"}}}}},
+      op_);
+  ASSERT_EQ(e.status, 200);
+
+  EXPECT_EQ(Search("小明妈咪", op_),
+            (std::map<std::string, std::string>{{mum, "nickname"}}));
+  EXPECT_EQ(Search("王小明", op_),
+            (std::map<std::string, std::string>{{mum, "nickname_history"}}));
+  EXPECT_EQ(Search("三年级", op_),
+            (std::map<std::string, std::string>{{mum, "group_nickname"}}));
+  // Mum matches by two old names, and is listed once.
+  EXPECT_EQ(Search("妈妈", op_),
+            (std::map<std::string, std::string>{{mum, "nickname_history"},
+                                                {li, "nickname"}}));
+  std::string phone_owner = MemberNamed("有电话的");
+  ASSERT_FALSE(phone_owner.empty());
+  EXPECT_EQ(Search("+86 138-1234-5678", op_),
+            (std::map<std::string, std::string>{{phone_owner, "phone"}}));
+  EXPECT_TRUE(Search("1381234567", op_).empty());  // A whole number only.
+  auto masked = client_->Get("/api/v1/members?q=13812345678", op_);
+  EXPECT_EQ(masked.data()["items"][0]["phone"], "138****5678");
+  EXPECT_EQ(client_->Get("/api/v1/members?q=13812345678", AdminToken())
+                .data()["items"][0]["phone"],
+            "13812345678");
+  // Pages by id; a bad query names `q`; a rep does not search members.
+  auto first =
+      client_->Get("/api/v1/members?q=" + Escaped("妈") + "&limit=1", op_);
+  ASSERT_EQ(first.data()["items"].size(), 1u);
+  auto second = client_->Get(
+      "/api/v1/members?q=" + Escaped("妈") +
+          "&limit=1&cursor=" + first.data()["next_cursor"].get<std::string>(),
+      op_);
+  ASSERT_EQ(second.data()["items"].size(), 1u);
+  EXPECT_NE(second.data()["items"][0]["id"], first.data()["items"][0]["id"]);
+  EXPECT_EQ(client_->Get("/api/v1/members?q=%20", op_).data()["field"], "q");
+  EXPECT_EQ(
+      client_->Get("/api/v1/members?q=x", CreateStaff("rep2", "sales")).status,
+      403);
+}
 
 TEST_F(IdentityApiTest, PhonesAreMaskedForOperatorsAndWholeForAdmins) {
   auto e = client_->Post(

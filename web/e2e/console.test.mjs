@@ -359,7 +359,15 @@ describe('console', () => {
     const into = first.member_id;
     const from = (await apiCall(server.base, 'POST', '/mp/login',
                                 { openid: 'e2e-second-account', nickname: '重复的家长' })).member_id;
-    await page.goto(`${server.base}/#/members/${from}`);
+    // Found through the member search, by a part of the nickname.
+    await page.locator('[data-test=menu-members]').click();
+    await page.locator('input[data-test=member-query]').fill('重复的');
+    await page.locator('[data-test=member-search]').click();
+    const hit = page.locator('[data-test=member-results] a', { hasText: '重复的家长' });
+    await hit.waitFor();
+    await page.screenshot({ path: path.join(shots, 'operator-member-search.png') });
+    await hit.click();
+    await page.waitForURL(new RegExp(`#/members/${from}$`));
     await page.locator('[data-test=member-nickname]').waitFor();
     const nickname = await page.locator('[data-test=member-nickname]').innerText();
     await page.screenshot({ path: path.join(shots, 'operator-member.png'), fullPage: true });

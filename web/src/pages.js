@@ -12,6 +12,7 @@ export const kStaffPages = [
   page('campaigns', () => import('./views/ops/Campaigns.vue'), ops, 'campaigns'),
   page('campaigns/:id', () => import('./views/ops/CampaignDashboard.vue'), ops),
   page('groups', () => import('./views/ops/Groups.vue'), ops, 'groups'),
+  page('members', () => import('./views/ops/Members.vue'), ops, 'members'),
   page('members/:id', () => import('./views/ops/Member.vue'), ops),
   page('reviews', () => import('./views/ops/Reviews.vue'), ops, 'reviews'),
   page('dormant', () => import('./views/ops/Dormant.vue'), ops, 'dormant'),

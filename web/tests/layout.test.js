@@ -26,10 +26,10 @@ describe('StaffLayout', () => {
     expect(await menuFor('sales')).toEqual(['leads', 'kpis']);
   });
   test('operators see the community pages only', async () => {
-    expect(await menuFor('operator')).toEqual(['matrix', 'campaigns', 'groups', 'reviews', 'dormant', 'content']);
+    expect(await menuFor('operator')).toEqual(['matrix', 'campaigns', 'groups', 'members', 'reviews', 'dormant', 'content']);
   });
   test('admins see everything', async () => {
-    expect(await menuFor('admin')).toEqual(['matrix', 'campaigns', 'groups', 'reviews', 'dormant', 'content',
+    expect(await menuFor('admin')).toEqual(['matrix', 'campaigns', 'groups', 'members', 'reviews', 'dormant', 'content',
                                           'leads', 'kpis', 'users', 'scoring', 'audit']);
   });
 });

@@ -5,7 +5,7 @@ export default {
     40901: 'Cannot do that now', 41301: 'Too large', 41501: 'Unsupported format', 42901: 'Too many attempts',
     50001: 'Server error', 50301: 'Service unavailable',
   },
-  menu: { matrix: 'Community matrix', campaigns: 'Campaigns', groups: 'Groups & rosters', leads: 'Leads', kpis: 'Sales KPIs', reviews: 'Reviews', dormant: 'Dormant & reactivation', content: 'Content & feedback', users: 'Users & roles', scoring: 'Scoring & model', audit: 'Audit log' },
+  menu: { matrix: 'Community matrix', campaigns: 'Campaigns', groups: 'Groups & rosters', members: 'Find a member', leads: 'Leads', kpis: 'Sales KPIs', reviews: 'Reviews', dormant: 'Dormant & reactivation', content: 'Content & feedback', users: 'Users & roles', scoring: 'Scoring & model', audit: 'Audit log' },
   roles: { admin: 'Admin', operator: 'Operator', sales: 'Sales' },
   login: {
     title: 'Sign in', expired: 'Your session expired; please sign in again', username: 'Username', password: 'Password',
@@ -33,7 +33,7 @@ export default {
     cohorts: 'Series retention (campaign k → later ones)', dwell: 'Daily active members and dwell', leaderboard: 'Check-in leaderboard',
     member: 'Member', checkins: 'Check-ins', minutes: 'Minutes', activeMembers: 'Active members', avgDwell: 'Avg dwell (s)',
   },
-  match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy' },
+  match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', phone: 'Phone', group_nickname: 'Group nickname' },
   groups: {
     xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',
     timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },
@@ -63,6 +63,10 @@ export default {
     accept: 'Accept', reject: 'Reject', editTo: 'Change to…', edit: 'Accept edited', noPhoto: 'No photo',
   },
   field: { grade: 'Grade', school: 'School', city: 'City', district: 'District', phone: 'Phone', occupation: 'Occupation', company: 'Company', age: 'Age' },
+  members: {
+    title: 'Find a member', placeholder: 'Part of a nickname (earlier or in a group), a WeChat ID or a phone', search: 'Search',
+    none: 'No member found', matchedOn: 'Matched on', merged: 'merged into {id}', more: 'More',
+  },
   dormant: {
     title: 'Dormant & reactivation', days: 'days without activity', dormant: 'Dormant', reactivation: 'Reactivation candidates',
     count: '{n} members ({days} days without activity)', lastActive: 'Last active', pastCheckins: 'Past check-ins',

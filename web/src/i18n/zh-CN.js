@@ -4,7 +4,7 @@ export default {
     0: '连不上服务器', 40001: '输入有误', 40101: '需要重新登录', 40301: '没有权限', 40401: '找不到', 40901: '无法执行',
     41301: '内容太大', 41501: '格式不支持', 42901: '操作太频繁', 50001: '服务器出错', 50301: '服务暂不可用',
   },
-  menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', leads: '线索', kpis: '销售业绩', reviews: '待审核', dormant: '沉睡与唤醒', content: '内容与反馈', users: '用户与角色', scoring: '评分与模型', audit: '审计日志' },
+  menu: { matrix: '社群矩阵', campaigns: '活动', groups: '群与名单', members: '成员查找', leads: '线索', kpis: '销售业绩', reviews: '待审核', dormant: '沉睡与唤醒', content: '内容与反馈', users: '用户与角色', scoring: '评分与模型', audit: '审计日志' },
   roles: { admin: '管理员', operator: '运营', sales: '销售' },
   login: {
     title: '登录', expired: '登录已过期，请重新登录', username: '用户名', password: '密码', submit: '登录',
@@ -31,7 +31,7 @@ export default {
     cohorts: '系列留存（第 k 期 → 后续各期）', dwell: '每日活跃与人均停留', leaderboard: '打卡排行榜',
     member: '成员', checkins: '打卡次数', minutes: '累计分钟', activeMembers: '活跃人数', avgDwell: '人均停留（秒）',
   },
-  match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配' },
+  match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配', phone: '手机号', group_nickname: '群昵称' },
   groups: {
     xlsxPreviewFailed: '无法预览这个 XLSX（{why}），可以直接导入，由服务器按表头识别。',
     timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
@@ -59,6 +59,10 @@ export default {
     member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片',
   },
   field: { grade: '年级', school: '学校', city: '城市', district: '区县', phone: '手机号', occupation: '职业', company: '单位', age: '年龄' },
+  members: {
+    title: '成员查找', placeholder: '昵称（含历史昵称、群昵称）的一部分、微信号或手机号', search: '查找',
+    none: '没有找到成员', matchedOn: '匹配于', merged: '已合并到 {id}', more: '更多',
+  },
   dormant: {
     title: '沉睡与唤醒', days: '天未活跃', dormant: '沉睡成员', reactivation: '唤醒候选', count: '共 {n} 人（{days} 天无活动）',
     lastActive: '最后活跃', pastCheckins: '历史打卡',
