@@ -26,7 +26,10 @@ struct EnrollmentInput {
 struct EnrollResult {
   int64_t created = 0;           // New members created.
   int64_t matched_existing = 0;  // Matched by openid, then phone.
-  int64_t already_enrolled = 0;  // Enrolled before: left as they were.
+  // Enrolled before: left as they were, but for a group_id given, which
+  // assigns them to that group (an order list first, groups later).
+  int64_t already_enrolled = 0;
+  int64_t regrouped = 0;  // Of those, how many changed group.
 };
 
 struct RosterImport {

@@ -348,7 +348,8 @@ Result<Reply> Enroll(Services& s, Request& r) {
   return Reply{200,
                {{"created", result.created},
                 {"matched_existing", result.matched_existing},
-                {"already_enrolled", result.already_enrolled}}};
+                {"already_enrolled", result.already_enrolled},
+                {"regrouped", result.regrouped}}};
 }
 
 Result<Reply> ImportRoster(Services& s, Request& r) {

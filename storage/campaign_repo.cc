@@ -310,9 +310,21 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
       else
         ins->BindNull(3);
       QY_RETURN_IF_ERROR(ins->Run());
-      if (c.Changes() == 0)
+      if (c.Changes() == 0) {
         ++result.already_enrolled;
-      else if (created)
+        if (e.group_id) {
+          QY_ASSIGN_OR_RETURN(
+              Statement * regroup,
+              c.Prepare("UPDATE enrollments SET group_id = ?1 WHERE"
+                        " campaign_id = ?2 AND member_id = ?3 AND group_id"
+                        " IS NOT ?1"));
+          QY_RETURN_IF_ERROR(regroup->Bind(1, e.group_id)
+                                 .Bind(2, campaign_id)
+                                 .Bind(3, member)
+                                 .Run());
+          result.regrouped += c.Changes();
+        }
+      } else if (created)
         ++result.created;
       else
         ++result.matched_existing;

@@ -385,6 +385,17 @@ TEST_F(CommunityApiTest, BadInputNamesTheFieldAndUnknownIdsAre404) {
   e = Enroll(a, {{{"nickname", "小明妈妈"}, {"group_id", other}}});
   EXPECT_EQ(e.status, 400);
   EXPECT_EQ(e.data()["field"], "enrollments[0].group_id");
+  // Enrolled from an order list first, put in a group later.
+  std::string own = CreateGroup("本期群", a);
+  ASSERT_EQ(Enroll(a, {{{"openid", "late"}, {"nickname", "后分群"}}}).status,
+            200);
+  auto regroup = Enroll(
+      a, {{{"openid", "late"}, {"nickname", "后分群"}, {"group_id", own}}});
+  EXPECT_EQ(regroup.data()["already_enrolled"], 1);
+  EXPECT_EQ(regroup.data()["regrouped"], 1);
+  auto dormant = client_->Get("/api/v1/groups/" + own + "/dormant?days=1", op_);
+  ASSERT_EQ(dormant.data()["items"].size(), 1u) << dormant.body.dump();
+  EXPECT_EQ(dormant.data()["items"][0]["nickname"], "后分群");
   std::string standing = client_
                              ->Post("/api/v1/groups",
                                     {{"name", "长期群"},
