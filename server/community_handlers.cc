@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "community/enrollment_csv.h"
 #include "community/roster_csv.h"
 #include "community/roster_xlsx.h"
 #include "core/time_util.h"
@@ -135,9 +136,7 @@ Result<community::EnrollmentInput> EnrollmentFromJson(const Json& e, size_t i) {
   QY_RETURN_IF_ERROR(str("openid", &in.openid, false, 128));
   QY_RETURN_IF_ERROR(str("phone", &in.phone, false, 32));
   QY_RETURN_IF_ERROR(str("channel", &in.channel, false, 64));
-  if (!in.phone.empty() &&
-      (in.phone.size() != 11 || in.phone[0] != '1' ||
-       in.phone.find_first_not_of("0123456789") != std::string::npos)) {
+  if (!in.phone.empty() && !community::IsMainlandMobile(in.phone)) {
     return Status::InvalidArgument(
         at + ".phone must be an 11-digit mainland mobile number",
         at + ".phone");
@@ -325,23 +324,41 @@ Result<Reply> Matrix(Services& s, Request&) {
   return Reply{200, out};
 }
 
+// Delimited text (CSV, or tab-separated as Excel saves "Unicode text").
+bool IsDelimitedText(const std::string& type) {
+  return type.find("csv") != std::string::npos ||
+         type.find("tab-separated") != std::string::npos ||
+         type.rfind("text/plain", 0) == 0;
+}
+
+// POST /campaigns/{id}/enrollments: JSON as contracted, or an order list
+// as CSV (community/enrollment_csv.h).
 Result<Reply> Enroll(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  auto list = body.find("enrollments");
-  if (list == body.end() || !list->is_array()) {
-    return Status::InvalidArgument("field 'enrollments' must be an array",
-                                   "enrollments");
+  std::vector<community::EnrollmentInput> rows;
+  size_t count = 0;
+  if (IsDelimitedText(r.http.get_header_value("Content-Type"))) {
+    QY_ASSIGN_OR_RETURN(rows, community::ParseEnrollmentCsv(r.http.body));
+    count = rows.size();
+  } else {
+    QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+    auto list = body.find("enrollments");
+    if (list == body.end() || !list->is_array()) {
+      return Status::InvalidArgument("field 'enrollments' must be an array",
+                                     "enrollments");
+    }
+    count = list->size();
+    if (count <= kMaxEnrollmentsPerCall) {
+      for (size_t i = 0; i < count; ++i) {
+        QY_ASSIGN_OR_RETURN(auto e, EnrollmentFromJson((*list)[i], i));
+        rows.push_back(std::move(e));
+      }
+    }
   }
-  if (list->size() > kMaxEnrollmentsPerCall) {
+  if (count > kMaxEnrollmentsPerCall) {
     return Status::TooLarge("at most " +
                             std::to_string(kMaxEnrollmentsPerCall) +
                             " enrollments per call");
-  }
-  std::vector<community::EnrollmentInput> rows;
-  for (size_t i = 0; i < list->size(); ++i) {
-    QY_ASSIGN_OR_RETURN(auto e, EnrollmentFromJson((*list)[i], i));
-    rows.push_back(std::move(e));
   }
   QY_ASSIGN_OR_RETURN(auto result,
                       s.community->Enroll(id, rows, s.clock->NowMillis()));
@@ -358,9 +375,7 @@ Result<Reply> ImportRoster(Services& s, Request& r) {
   int64_t as_of = s.clock->NowMillis();
   std::vector<community::RosterRow> rows;
   // Delimited text: CSV, or tab-separated as Excel saves "Unicode text".
-  if (type.find("csv") != std::string::npos ||
-      type.find("tab-separated") != std::string::npos ||
-      type.rfind("text/plain", 0) == 0) {
+  if (IsDelimitedText(type)) {
     QY_ASSIGN_OR_RETURN(as_of, TimeQuery(r, "as_of", as_of));
     QY_ASSIGN_OR_RETURN(rows, community::ParseRosterCsv(r.http.body));
   } else if (type.find("spreadsheetml") != std::string::npos) {

@@ -1,13 +1,15 @@
-// Fuzz target for the parsers that read untrusted input: roster CSV (with
-// charset detection), JSON request bodies, RFC 3339 times, nicknames, and
-// image headers, scoring rules and intent phrases, and the stored forms of
-// lead attributes, factors, model schemas and calibration. Built as a libFuzzer
-// target with clang
-// (-DQUNYING_FUZZ=ON), and as a replay driver run by ctest otherwise.
+// Fuzz target for the parsers that read untrusted input: roster and
+// enrollment CSV (with charset and delimiter detection), amounts in yuan and
+// phones as exports write them, JSON request bodies, RFC 3339 times,
+// nicknames, and image headers, scoring rules and intent phrases, and the
+// stored forms of lead attributes, factors, model schemas and calibration.
+// Built as a libFuzzer target with clang (-DQUNYING_FUZZ=ON), and as a
+// replay driver run by ctest otherwise.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "community/enrollment_csv.h"
 #include "community/nickname.h"
 #include "community/roster_csv.h"
 #include "community/roster_xlsx.h"
@@ -25,6 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& r : *rows)
       (void)qunying::community::NormalizeNickname(r.nickname);
   }
+  (void)qunying::community::ParseEnrollmentCsv(in);
+  (void)qunying::community::YuanToFen(in);
+  (void)qunying::community::PhoneFromCell(in);
   (void)qunying::community::ParseRosterXlsx(in);
   auto json = qunying::server::ParseJsonObject(in);
   if (json.ok())

@@ -181,6 +181,34 @@ TEST_F(CommunityApiTest, ATabSeparatedRosterIsReadAsTextNotJson) {
   EXPECT_EQ(r.data()["left"], 1);
 }
 
+TEST_F(CommunityApiTest, AnOrderListIsEnrolledFromCsvOrRefusedWhole) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  std::string csv =
+      "订单号,微信昵称,手机号,实付金额,渠道,群\n"
+      "A1,小明妈妈,138 1234 5678,99.00,抖音," +
+      g +
+      "\n"
+      "A2,小红妈妈,13900001111,199,公众号,\n";
+  auto path = "/api/v1/campaigns/" + a + "/enrollments";
+  // A bad amount in the last row: nothing of the file is enrolled.
+  auto bad = client_->Call("POST", path, csv + "A3,小刚妈妈,,九十九,,\n", op_,
+                           "text/csv");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body["msg"].get<std::string>().find("row 4, column 4"),
+            std::string::npos)
+      << bad.body.dump();
+  auto ok = client_->Call("POST", path, csv, op_, "text/csv; charset=utf-8");
+  ASSERT_EQ(ok.status, 200) << ok.body.dump();
+  EXPECT_EQ(ok.data()["created"], 2);
+  // The phone matches the same person again; the group holds the first.
+  auto again = Enroll(a, {{{"phone", "13812345678"}, {"nickname", "x"}}});
+  EXPECT_EQ(again.data()["already_enrolled"], 1);
+  auto dormant = client_->Get("/api/v1/groups/" + g + "/dormant?days=1", op_);
+  ASSERT_EQ(dormant.data()["items"].size(), 1u) << dormant.body.dump();
+  EXPECT_EQ(dormant.data()["items"][0]["nickname"], "小明妈妈");
+}
+
 TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);

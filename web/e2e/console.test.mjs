@@ -141,6 +141,17 @@ describe('console', () => {
     await page.screenshot({ path: path.join(shots, 'operator-campaign-edit.png') });
     await page.keyboard.press('Escape');
 
+    // An order list enrolls two new parents into campaign 4.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'),
+                                         page.locator('[data-test=enroll-4]').click()]);
+    await chooser.setFiles({
+      name: 'orders.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('订单号,微信昵称,手机号,实付金额\nE1,导入家长甲,13700000001,199.00\nE2,导入家长乙,,199\n'),
+    });
+    await page.locator('[data-test=enroll-result]', { hasText: '新建成员 2' }).waitFor();
+    const found = await apiCall(server.base, 'GET', `/members?q=${encodeURIComponent('导入家长')}`, null, op.token);
+    assert.equal(found.items.length, 2);
+
     // The English switch changes the menu.
     await pickOption(page, 'lang', 'English');
     await page.locator('[data-test=menu-campaigns]', { hasText: 'Campaigns' }).waitFor();
