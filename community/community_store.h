@@ -114,6 +114,9 @@ class CommunityStore {
   // NotFound (field campaign_id) when the campaign is unknown.
   virtual Result<int64_t> CreateGroup(const Group& g) = 0;
   virtual Result<Group> GetGroup(int64_t id) = 0;
+  // Renames a group or moves it in the matrix (name, theme, series; its
+  // campaign stays), audited as group.update with the fields that changed.
+  virtual Status UpdateGroup(const Group& g, int64_t actor, int64_t now_ms) = 0;
   virtual Result<std::vector<Group>> ListGroups(int64_t after_id,
                                                 int limit) = 0;
 

@@ -40,6 +40,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/groups",       Access::kStaff, kOps, h(CreateGroup)});
   router.Add({"GET",  "/api/v1/groups",       Access::kStaff, kOps, h(ListGroups)});
   router.Add({"GET",  "/api/v1/groups/{id}",  Access::kStaff, kOps, h(GetGroup)});
+  router.Add({"PATCH", "/api/v1/groups/{id}", Access::kStaff, kOps, h(PatchGroup)});
   router.Add({"GET",  "/api/v1/groups/{id}/timeline", Access::kStaff, kOps, h(GroupTimelineReply)});
   router.Add({"POST", "/api/v1/groups/{id}/rosters", Access::kStaff, kOps, h(ImportRoster)});
   router.Add({"GET",  "/api/v1/matrix",       Access::kStaff, kOps, h(Matrix)});

@@ -64,6 +64,7 @@ Result<Reply> CreateCampaign(Services& s, Request& r);
 Result<Reply> ListCampaigns(Services& s, Request& r);
 Result<Reply> GetCampaign(Services& s, Request& r);
 Result<Reply> CreateGroup(Services& s, Request& r);
+Result<Reply> PatchGroup(Services& s, Request& r);
 Result<Reply> ListGroups(Services& s, Request& r);
 Result<Reply> GetGroup(Services& s, Request& r);
 Result<Reply> PatchCampaign(Services& s, Request& r);

@@ -260,6 +260,35 @@ Result<Reply> CreateGroup(Services& s, Request& r) {
   return Reply{201, {{"id", IdString(g.id)}}};
 }
 
+// PATCH /groups/{id} {"name","theme","series"} (any): a group's campaign
+// does not change (its enrollments and check-ins belong to it).
+Result<Reply> PatchGroup(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Group g, s.community->GetGroup(id));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  for (const auto& [key, value] : body.items()) {
+    if (key != "name" && key != "theme" && key != "series") {
+      return Status::InvalidArgument(
+          "unknown field '" + key +
+              "': a group's name, theme and series can change (its campaign "
+              "cannot)",
+          key);
+    }
+  }
+  QY_ASSIGN_OR_RETURN(g.name, GetStringOr(body, "name", g.name, 400));
+  QY_RETURN_IF_ERROR(community::CheckNickname(g.name, "name"));
+  QY_ASSIGN_OR_RETURN(g.theme, GetStringOr(body, "theme", g.theme, 200));
+  QY_ASSIGN_OR_RETURN(g.series, GetStringOr(body, "series", g.series, 400));
+  if (g.theme.empty())
+    return Status::InvalidArgument("a group needs a theme", "theme");
+  if (g.series.empty())
+    return Status::InvalidArgument("a group needs a series", "series");
+  QY_RETURN_IF_ERROR(
+      s.community->UpdateGroup(g, r.principal.id, s.clock->NowMillis()));
+  QY_ASSIGN_OR_RETURN(g, s.community->GetGroup(id));
+  return Reply{200, GroupJson(g)};
+}
+
 Result<Reply> ListGroups(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(auto rows,

@@ -243,6 +243,32 @@ Result<int64_t> SqliteCommunityStore::CreateGroup(const Group& g) {
   return id;
 }
 
+Status SqliteCommunityStore::UpdateGroup(const Group& g, int64_t actor,
+                                         int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Group old, LoadGroup(c, g.id));
+    std::string changed;  // "name,series": the audit's detail.
+    for (auto [differs, field] :
+         {std::pair{old.name != g.name, "name"},
+          std::pair{old.theme != g.theme, "theme"},
+          std::pair{old.series != g.series, "series"}}) {
+      if (differs) changed += (changed.empty() ? "" : ",") + std::string(field);
+    }
+    if (changed.empty()) return Status::Ok();
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("UPDATE chat_groups SET name = ?, theme = ?, series = ?"
+                  " WHERE id = ?"));
+    QY_RETURN_IF_ERROR(st->Bind(1, g.name)
+                           .Bind(2, g.theme)
+                           .Bind(3, g.series)
+                           .Bind(4, g.id)
+                           .Run());
+    return WriteAudit(c, actor, "group.update", std::to_string(g.id), changed,
+                      now_ms);
+  });
+}
+
 Result<Group> SqliteCommunityStore::GetGroup(int64_t id) {
   Group out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {

@@ -19,6 +19,8 @@ class SqliteCommunityStore : public community::CommunityStore {
   Result<std::vector<community::Campaign>> ListCampaigns(int64_t after_id,
                                                          int limit) override;
   Result<int64_t> CreateGroup(const community::Group& g) override;
+  Status UpdateGroup(const community::Group& g, int64_t actor,
+                     int64_t now_ms) override;
   Result<community::Group> GetGroup(int64_t id) override;
   Result<std::vector<community::Group>> ListGroups(int64_t after_id,
                                                    int limit) override;

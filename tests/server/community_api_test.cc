@@ -517,6 +517,32 @@ TEST_F(CommunityApiTest,
             404);
 }
 
+TEST_F(CommunityApiTest,
+       GroupsAreRenamedAndMovedInTheMatrixButKeepTheirCampaign) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡君", a);
+  auto patch = [&](const json& body) {
+    return client_->Call("PATCH", "/api/v1/groups/" + g, body.dump(), op_);
+  };
+  auto renamed = patch({{"name", "打卡群"}, {"series", "阅读·秋"}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body.dump();
+  EXPECT_EQ(renamed.data()["name"], "打卡群");
+  EXPECT_EQ(renamed.data()["series"], "阅读·秋");
+  EXPECT_EQ(renamed.data()["campaign_id"], a);
+  EXPECT_EQ(client_->Get("/api/v1/groups/" + g, op_).data()["name"], "打卡群");
+  EXPECT_EQ(patch({{"campaign_id", nullptr}}).data()["field"], "campaign_id");
+  EXPECT_EQ(patch({{"series", ""}}).data()["field"], "series");
+  EXPECT_EQ(patch({{"name", "  "}}).data()["field"], "name");
+  auto audit = client_->Get("/api/v1/audit?limit=50", AdminToken());
+  std::string detail;
+  for (const auto& entry : audit.data()["items"])
+    if (entry["action"] == "group.update")
+      detail += entry["detail"].get<std::string>();
+  EXPECT_EQ(detail, "name,series");
+  EXPECT_EQ(client_->Call("PATCH", "/api/v1/groups/999", "{}", op_).status,
+            404);
+}
+
 TEST_F(CommunityApiTest, APhoneDoesNotJoinTwoWeChatAccounts) {
   std::string c = CreateRunningCampaign(op_, 1);
   auto first = Enroll(c, json::array({{{"openid", "mum"},

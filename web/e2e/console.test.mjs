@@ -152,6 +152,23 @@ describe('console', () => {
     const found = await apiCall(server.base, 'GET', `/members?q=${encodeURIComponent('导入家长')}`, null, op.token);
     assert.equal(found.items.length, 2);
 
+    // A standing group is created, then renamed.
+    await page.locator('[data-test=menu-groups]').click();
+    await page.locator('[data-test=new-group]').click();
+    await page.locator('input[data-test=g-name]').fill('读书会长期郡');
+    await page.locator('.el-dialog input').nth(2).fill('亲子阅读');
+    await page.locator('.el-dialog input').nth(3).fill('亲子阅读21天');
+    await page.locator('[data-test=g-save]').click();
+    await page.locator('[data-test=group-table] .el-table__row', { hasText: '读书会长期郡' }).waitFor();
+    const created = (await apiCall(server.base, 'GET', '/groups?limit=500', null, op.token))
+      .items.find((g) => g.name === '读书会长期郡');
+    assert.equal(created.campaign_id, null);
+    await page.locator(`[data-test=edit-group-${created.id}]`).click();
+    await page.locator('input[data-test=g-name]').fill('读书会长期群');
+    await page.locator('[data-test=g-save]').click();
+    await page.locator('[data-test=group-table] .el-table__row', { hasText: '读书会长期群' }).waitFor();
+    assert.equal((await apiCall(server.base, 'GET', `/groups/${created.id}`, null, op.token)).name, '读书会长期群');
+
     // The English switch changes the menu.
     await pickOption(page, 'lang', 'English');
     await page.locator('[data-test=menu-campaigns]', { hasText: 'Campaigns' }).waitFor();

@@ -38,6 +38,7 @@ export default {
   groups: {
     xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',
     timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },
+    create: 'New group', editTitle: 'Edit “{name}”', campaign: 'Campaign', standing: 'None: a standing group', fromCampaign: 'Default: the campaign’s',
     title: 'Groups & rosters', name: 'Group', theme: 'Theme', series: 'Series', kind: 'Kind', upload: 'Upload roster',
     uploadTo: 'Upload a roster to “{name}”', asOf: 'Roster time', now: 'Default: now',
     preview: '{rows} rows ({encoding}); the first 20 below. Check which field each column holds:',

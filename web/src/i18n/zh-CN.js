@@ -36,6 +36,7 @@ export default {
   groups: {
     xlsxPreviewFailed: '无法预览这个 XLSX（{why}），可以直接导入，由服务器按表头识别。',
     timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
+    create: '新建群', editTitle: '编辑「{name}」', campaign: '所属活动', standing: '不属于活动：长期群', fromCampaign: '默认取活动的',
     title: '群与名单', name: '群名', theme: '主题', series: '系列', kind: '类型', upload: '上传名单',
     uploadTo: '上传名单到「{name}」', asOf: '名单时间', now: '默认：现在', preview: '共 {rows} 行（编码 {encoding}），预览前 20 行；请确认每列对应的字段：',
     ignore: '忽略此列', xlsx: 'XLSX 文件将按表头（群昵称/昵称/微信号/unionid/入群时间）由服务器识别。',
