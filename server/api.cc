@@ -117,6 +117,12 @@ Result<int64_t> GetId(const Json& obj, const char* field) {
   return id;
 }
 
+bool IsDelimitedText(const std::string& type) {
+  return type.find("csv") != std::string::npos ||
+         type.find("tab-separated") != std::string::npos ||
+         type.rfind("text/plain", 0) == 0;
+}
+
 std::string CsvField(const std::string& s) {
   // A spreadsheet reads a cell that starts with one of these as a formula:
   // a participant's nickname "=HYPERLINK(…)" would run on the operator's

@@ -138,6 +138,10 @@ Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
 // naming `field` otherwise.
 Result<int64_t> GetId(const Json& obj, const char* field);
 
+// Whether a request's Content-Type is delimited text: CSV, or
+// tab-separated (as Excel saves "Unicode text"), or plain text.
+bool IsDelimitedText(const std::string& content_type);
+
 // One CSV field, quoted when it holds a comma, quote or line break, and
 // with an apostrophe before a leading =, +, -, @, tab or carriage return
 // so that no spreadsheet runs it as a formula.

@@ -353,13 +353,6 @@ Result<Reply> Matrix(Services& s, Request&) {
   return Reply{200, out};
 }
 
-// Delimited text (CSV, or tab-separated as Excel saves "Unicode text").
-bool IsDelimitedText(const std::string& type) {
-  return type.find("csv") != std::string::npos ||
-         type.find("tab-separated") != std::string::npos ||
-         type.rfind("text/plain", 0) == 0;
-}
-
 // POST /campaigns/{id}/enrollments: JSON as contracted, or an order list
 // as CSV (community/enrollment_csv.h).
 Result<Reply> Enroll(Services& s, Request& r) {

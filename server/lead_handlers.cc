@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "community/roster_csv.h"
 #include "core/time_util.h"
 #include "server/api.h"
 #include "server/json_body.h"
@@ -172,6 +173,16 @@ Result<Reply> GetLead(Services& s, Request& r) {
   // An imported lead's score is the model's: its factors are the model's.
   j["factors"] = l.factors.empty() ? j["model_factors"] : FactorsJson(l);
   j["model_id"] = l.model_id ? Json(IdString(l.model_id)) : Json();
+  if (l.source == "import") {  // The CRM's own columns, as imported.
+    Json attrs = Json::object();
+    for (const auto& [name, value] : l.attributes) {
+      if (const auto* d = std::get_if<double>(&value))
+        attrs[name] = *d;
+      else if (const auto* t = std::get_if<std::string>(&value))
+        attrs[name] = *t;
+    }
+    j["attributes"] = attrs;
+  }
   Json h = Json::array();
   for (const auto& e : history)
     h.push_back({{"at", FormatRfc3339(e.at_ms)},
@@ -308,8 +319,61 @@ Result<Reply> PatchLead(Services& s, Request& r) {
 
 // POST /leads/import {"rows":[{"external_id","attributes","outcome"}]}:
 // checked whole before anything is written.
+// A CRM's export as the JSON rows of an import: external_id (or 外部编号)
+// and outcome (or 结果: 成交/流失) columns, every other column an
+// attribute. A cell that reads as a plain number is a number (but one with a
+// leading zero, like a post code, stays text); an empty cell is missing.
+Result<Json> ImportRowsFromCsv(const std::string& bytes) {
+  QY_ASSIGN_OR_RETURN(std::string text, community::ToUtf8(bytes));
+  QY_ASSIGN_OR_RETURN(
+      auto table,
+      community::ParseCsv(text, {}, community::SniffDelimiter(text)));
+  if (table.empty()) return Status::InvalidArgument("the file is empty");
+  std::vector<std::string> names = table[0];
+  bool has_id = false;
+  for (std::string& n : names) {
+    if (n == "外部编号" || n == "编号") n = "external_id";
+    if (n == "结果") n = "outcome";
+    has_id = has_id || n == "external_id";
+  }
+  if (!has_id) {
+    return Status::InvalidArgument(
+        "row 1: no external_id column (external_id or 外部编号)");
+  }
+  Json rows = Json::array();
+  for (size_t r = 1; r < table.size(); ++r) {
+    Json row = {{"attributes", Json::object()}, {"outcome", nullptr}};
+    for (size_t c = 0; c < names.size() && c < table[r].size(); ++c) {
+      const std::string& v = table[r][c];
+      if (names[c] == "external_id") {
+        row["external_id"] = v;
+      } else if (names[c] == "outcome") {
+        if (!v.empty())
+          row["outcome"] = v == "成交" ? "won" : v == "流失" ? "lost" : v;
+      } else if (!v.empty()) {
+        char* end = nullptr;
+        double number = std::strtod(v.c_str(), &end);
+        bool numeric =
+            end == v.c_str() + v.size() &&
+            v.find_first_not_of("-.0123456789") == std::string::npos &&
+            !(v.size() > 1 && v[0] == '0' && v[1] != '.');
+        row["attributes"][names[c]] = numeric ? Json(number) : Json(v);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 Result<Reply> ImportLeads(Services& s, Request& r) {
-  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  Json body;
+  bool csv = IsDelimitedText(r.http.get_header_value("Content-Type"));
+  if (csv) {
+    QY_ASSIGN_OR_RETURN(Json rows, ImportRowsFromCsv(r.http.body));
+    body = {{"rows", std::move(rows)}};
+  } else {
+    QY_ASSIGN_OR_RETURN(body, r.JsonBody());
+  }
   auto rows = body.find("rows");
   if (rows == body.end() || !rows->is_array())
     return Status::InvalidArgument("rows must be an array", "rows");
@@ -319,12 +383,19 @@ Result<Reply> ImportLeads(Services& s, Request& r) {
   std::vector<scoring::ImportRow> parsed;
   std::set<std::string> seen;
   for (size_t i = 0; i < rows->size(); ++i) {
-    QY_ASSIGN_OR_RETURN(auto row, ImportRowFrom((*rows)[i], i));
-    if (!seen.insert(row.external_id).second) {
+    auto row = ImportRowFrom((*rows)[i], i);
+    Status bad = row.ok() ? Status::Ok() : row.status();
+    if (bad.ok() && !seen.insert(row->external_id).second) {
       std::string at = "rows[" + std::to_string(i) + "].external_id";
-      return Status::InvalidArgument(at + " repeats an earlier row", at);
+      bad = Status::InvalidArgument(at + " repeats an earlier row", at);
     }
-    parsed.push_back(std::move(row));
+    if (!bad.ok() && csv) {  // Where it is in the file: row 1 is the header.
+      return Status(bad.code(),
+                    "row " + std::to_string(i + 2) + " (" + bad.message() + ")",
+                    bad.field());
+    }
+    QY_RETURN_IF_ERROR(bad);
+    parsed.push_back(std::move(*row));
   }
   QY_ASSIGN_OR_RETURN(auto counts, s.leads->Import(parsed, r.principal.id,
                                                    s.clock->NowMillis()));

@@ -493,6 +493,53 @@ TEST_F(LeadApiTest, ImportIsCheckedWholeAndUpserts) {
   EXPECT_EQ(won.data()["items"][0]["external_id"], "x2");
 }
 
+TEST_F(LeadApiTest, ACrmExportIsImportedFromCsvWithNumbersTextAndOutcomes) {
+  std::string csv =
+      "外部编号,城市,访问次数,邮编,结果\n"
+      "c1,北京,12,010,成交\n"
+      "c2,上海,3.5,,\n"
+      "c3,,7,200000,流失\n";
+  auto r =
+      client_->Call("POST", "/api/v1/leads/import", csv, admin_, "text/csv");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["created"], 3);
+  std::map<std::string, json> by_ext;
+  auto listed = client_->Get("/api/v1/leads?source=import", admin_);
+  for (const auto& l : listed.data()["items"]) {
+    by_ext[l["external_id"]] =
+        client_->Get("/api/v1/leads/" + l["id"].get<std::string>(), admin_)
+            .data();
+  }
+  ASSERT_EQ(by_ext.size(), 3u) << listed.body.dump();
+  // Numbers are numbers, a post code with a leading zero stays text, an
+  // empty cell is missing, 成交/流失 are outcomes.
+  EXPECT_EQ(by_ext["c1"]["attributes"],
+            (json{{"城市", "北京"}, {"访问次数", 12}, {"邮编", "010"}}));
+  EXPECT_EQ(by_ext["c1"]["status"], "won");
+  EXPECT_EQ(by_ext["c2"]["attributes"],
+            (json{{"城市", "上海"}, {"访问次数", 3.5}}));
+  EXPECT_EQ(by_ext["c2"]["status"], "new");
+  EXPECT_EQ(by_ext["c3"]["attributes"],
+            (json{{"访问次数", 7}, {"邮编", 200000}}));
+  EXPECT_EQ(by_ext["c3"]["status"], "lost");
+  // A bad outcome is named with its row in the file, and nothing is kept.
+  auto bad = client_->Call("POST", "/api/v1/leads/import",
+                           "external_id,outcome\nd1,won\nd2,maybe\n", admin_,
+                           "text/csv");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body["msg"].get<std::string>().find("row 3"), std::string::npos)
+      << bad.body.dump();
+  EXPECT_EQ(bad.data()["field"], "rows[1].outcome");
+  auto again = client_->Call("POST", "/api/v1/leads/import",
+                             "external_id\nd1\n", admin_, "text/csv");
+  EXPECT_EQ(again.data()["created"], 1);  // d1 was not imported before.
+  EXPECT_EQ(client_
+                ->Call("POST", "/api/v1/leads/import", "城市\n北京\n", admin_,
+                       "text/csv")
+                .status,
+            400);
+}
+
 TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   auto rules = scoring::ScoringRules::Defaults();
   auto members = scoring::GenerateCommunity(620, 17);

@@ -268,11 +268,24 @@ describe('console', () => {
       attributes: { visits: i % 10, city: ['北京', '上海', '成都'][i % 3] },
       outcome: (i % 10) + (i % 3 === 0 ? 3 : 0) >= 6 ? 'won' : 'lost',
     }));
-    await apiCall(server.base, 'POST', '/leads/import', { rows }, admin.token);
-
     const page = await newPage();
     await signIn(page, 'admin', 'e2e-admin-pass-1');
     await page.waitForURL(/#\/leads/);
+    // Imported as the CRM exported them: a CSV through the inbox's button.
+    const csv = ['外部编号,visits,city,结果', ...rows.map((r) =>
+      `${r.external_id},${r.attributes.visits},${r.attributes.city},${r.outcome === 'won' ? '成交' : '流失'}`)].join('\n');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'),
+                                         page.locator('[data-test=lead-import]').click()]);
+    await chooser.setFiles({ name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('.el-message--success', { hasText: '新建 40' }).waitFor();
+    // Two pool leads pushed to the reps, by spare capacity.
+    await page.locator('[data-test=lead-assign]').click();
+    await page.locator('.el-dialog .el-radio-button', { hasText: '按剩余容量' }).click();
+    await page.locator('.el-dialog .el-input-number input').fill('2');
+    await page.locator('[data-test=assign-go]').click();
+    await page.locator('.el-message--success', { hasText: '分配了 2 条线索' }).waitFor();
+    const assigned = await apiCall(server.base, 'GET', '/leads?status=assigned&limit=500', null, admin.token);
+    assert.ok(assigned.items.length >= 2, 'the assigned leads have owners');
     await page.locator('[data-test=menu-scoring]').click();
     await page.locator('[data-test=threshold]').waitFor();
     // A standing assignment rule, saved as a new rules version, then removed.

@@ -50,6 +50,7 @@ export default {
   leads: {
     hintPhoto: 'Where the hint was read',
     activity: 'Check-ins and photo hints', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
+    import: 'Import leads', imported: 'Imported: {created} new, {updated} updated', assignLeads: 'Assign leads', assignCount: 'At most', city: 'City', assignGo: 'Assign', assigned: 'Assigned {n} leads',
     title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', member: 'Member', phone: 'Phone',
     score: 'Score', tier: 'Tier', parts: 'Fit · engagement · intent', fit: 'Fit', engagement: 'Engagement', intent: 'Intent',
     probability: 'Win probability', status: 'Status', claimed: 'Claimed {n} leads', amount: 'Amount', factors: 'Why this score',
@@ -57,7 +58,7 @@ export default {
     history: 'History', badAmount: 'The amount must be a number such as 1280 or 1280.50',
   },
   status: { new: 'In pool', assigned: 'Assigned', contacted: 'Contacted', qualified: 'Qualified', won: 'Won', lost: 'Lost' },
-  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)' },
+  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', owner_release: 'Back to pool (rep left)' },
   review: {
     title: 'Reviews', identity: 'Identity', hints: 'Photo hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',

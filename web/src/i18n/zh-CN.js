@@ -47,6 +47,7 @@ export default {
   leads: {
     hintPhoto: '线索来源照片',
     activity: '打卡与照片线索', claimToSee: '领取后可查看该成员的打卡、照片和画像线索。', noCheckins: '还没有打卡', day: '第 {day} 天', makeup: '补卡',
+    import: '导入线索', imported: '导入完成：新建 {created}，更新 {updated}', assignLeads: '分配线索', assignCount: '最多分配', city: '城市', assignGo: '分配', assigned: '分配了 {n} 条线索',
     title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', member: '成员', phone: '手机号',
     score: '评分', tier: '等级', parts: '契合 · 活跃 · 意向', fit: '契合', engagement: '活跃', intent: '意向',
     probability: '成交概率', status: '状态', claimed: '领取了 {n} 条线索', amount: '成交金额', factors: '评分依据',
@@ -54,7 +55,7 @@ export default {
     badAmount: '金额须为数字，如 1280 或 1280.50',
   },
   status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
-  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海' },
+  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', owner_release: '销售停用退回公海' },
   review: {
     title: '待审核', identity: '身份识别', hints: '照片线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
