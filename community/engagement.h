@@ -101,6 +101,16 @@ class EngagementStore {
                                                     int limit) = 0;
   // Contents of the member's groups and of the series they enrolled in.
   virtual Result<std::vector<Content>> ContentsFor(int64_t member_id) = 0;
+  // One content; NotFound if there is none.
+  virtual Result<Content> GetContent(int64_t id) = 0;
+  // Corrects a published content's title and body (where it was published
+  // stays), audited as content.update; NotFound if there is none.
+  virtual Status UpdateContent(int64_t id, const std::string& title,
+                               const std::string& body, int64_t actor,
+                               int64_t now_ms) = 0;
+  // Withdraws a content: participants no longer see it. Audited as
+  // content.delete with its title; NotFound if there is none.
+  virtual Status DeleteContent(int64_t id, int64_t actor, int64_t now_ms) = 0;
 
   virtual Result<int64_t> CreateFeedback(int64_t member_id,
                                          const std::string& kind,

@@ -58,6 +58,8 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/mp/feedback/{id}", Access::kParticipant, {}, h(MpGetFeedback)});
   router.Add({"POST", "/api/v1/contents",     Access::kStaff, kOps, h(CreateContent)});
   router.Add({"GET",  "/api/v1/contents",     Access::kStaff, kOps, h(ListContents)});
+  router.Add({"PATCH", "/api/v1/contents/{id}", Access::kStaff, kOps, h(PatchContent)});
+  router.Add({"DELETE", "/api/v1/contents/{id}", Access::kStaff, kOps, h(DeleteContent)});
   router.Add({"GET",  "/api/v1/feedback",     Access::kStaff, kOps, h(ListFeedback)});
   router.Add({"GET",  "/api/v1/feedback/stats", Access::kStaff, kOps, h(FeedbackStatsReply)});
   router.Add({"GET",  "/api/v1/feedback/{id}", Access::kStaff, kOps, h(GetFeedback)});

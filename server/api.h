@@ -79,6 +79,8 @@ Result<Reply> GetCheckin(Services& s, Request& r);
 Result<Reply> GetCheckinPhoto(Services& s, Request& r);
 Result<Reply> GetMember(Services& s, Request& r);
 Result<Reply> CreateContent(Services& s, Request& r);
+Result<Reply> PatchContent(Services& s, Request& r);
+Result<Reply> DeleteContent(Services& s, Request& r);
 Result<Reply> ListContents(Services& s, Request& r);
 Result<Reply> MpContents(Services& s, Request& r);
 Result<Reply> MpReadContent(Services& s, Request& r);

@@ -120,6 +120,38 @@ Result<Reply> CreateContent(Services& s, Request& r) {
   return Reply{201, {{"id", IdString(id)}}};
 }
 
+// PATCH /contents/{id} {"title","body"} (either): a correction; where it
+// was published does not change.
+Result<Reply> PatchContent(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  for (const auto& [key, value] : body.items()) {
+    if (key != "title" && key != "body") {
+      return Status::InvalidArgument(
+          "unknown field '" + key +
+              "': a content's title and body can change (where it was "
+              "published cannot)",
+          key);
+    }
+  }
+  QY_ASSIGN_OR_RETURN(community::Content c, s.engagement->GetContent(id));
+  QY_ASSIGN_OR_RETURN(c.title, GetStringOr(body, "title", c.title, 400));
+  QY_RETURN_IF_ERROR(CheckText(c.title, "title", 100));
+  QY_ASSIGN_OR_RETURN(c.body, GetStringOr(body, "body", c.body, 60000));
+  QY_RETURN_IF_ERROR(CheckText(c.body, "body", 20000));
+  QY_RETURN_IF_ERROR(s.engagement->UpdateContent(
+      id, c.title, c.body, r.principal.id, s.clock->NowMillis()));
+  return Reply{200, ContentJson(c)};
+}
+
+// DELETE /contents/{id}: withdrawn; participants no longer see it.
+Result<Reply> DeleteContent(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_RETURN_IF_ERROR(
+      s.engagement->DeleteContent(id, r.principal.id, s.clock->NowMillis()));
+  return Reply{200, {{"id", IdString(id)}, {"deleted", true}}};
+}
+
 Result<Reply> ListContents(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(

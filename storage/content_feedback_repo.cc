@@ -1,4 +1,5 @@
 // SqliteEngagementStore: content and feedback.
+#include "storage/audit.h"
 #include "storage/sqlite_engagement_store.h"
 
 namespace qunying::storage {
@@ -78,6 +79,58 @@ Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
     return Status::Ok();
   }));
   return id;
+}
+
+namespace {
+
+Result<Content> LoadContent(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare(std::string(kContentCols) + "WHERE id = ?"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool found, st->Step());
+  if (!found) return Status::NotFound("content not found");
+  return ContentFromRow(*st);
+}
+
+}  // namespace
+
+Result<Content> SqliteEngagementStore::GetContent(int64_t id) {
+  Content out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(out, LoadContent(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteEngagementStore::UpdateContent(int64_t id,
+                                            const std::string& title,
+                                            const std::string& body,
+                                            int64_t actor, int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Content was, LoadContent(c, id));
+    std::string changed = was.title != title ? "title" : "";
+    if (was.body != body) changed += changed.empty() ? "body" : ",body";
+    if (changed.empty()) return Status::Ok();
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("UPDATE contents SET title = ?, body = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(st->Bind(1, title).Bind(2, body).Bind(3, id).Run());
+    return WriteAudit(c, actor, "content.update", std::to_string(id), changed,
+                      now_ms);
+  });
+}
+
+Status SqliteEngagementStore::DeleteContent(int64_t id, int64_t actor,
+                                            int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Content was, LoadContent(c, id));
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("DELETE FROM contents WHERE id = ?"));
+    QY_RETURN_IF_ERROR(st->Bind(1, id).Run());
+    return WriteAudit(c, actor, "content.delete", std::to_string(id), was.title,
+                      now_ms);
+  });
 }
 
 Result<std::vector<Content>> SqliteEngagementStore::ListContents(

@@ -16,6 +16,11 @@ class SqliteEngagementStore : public community::EngagementStore {
                                                        int limit) override;
   Result<std::vector<community::Content>> ContentsFor(
       int64_t member_id) override;
+  Result<community::Content> GetContent(int64_t id) override;
+  Status UpdateContent(int64_t id, const std::string& title,
+                       const std::string& body, int64_t actor,
+                       int64_t now_ms) override;
+  Status DeleteContent(int64_t id, int64_t actor, int64_t now_ms) override;
   Result<int64_t> CreateFeedback(int64_t member_id, const std::string& kind,
                                  const std::string& text,
                                  int64_t now_ms) override;

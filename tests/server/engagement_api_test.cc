@@ -96,6 +96,50 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
       400);
 }
 
+TEST_F(EngagementApiTest, PublishedContentIsCorrectedOrWithdrawnAndAudited) {
+  auto c = client_->Post(
+      "/api/v1/contents",
+      {{"title", "第3科"}, {"body", "今天读《草房子》"}, {"group_id", group_}},
+      op_);
+  ASSERT_EQ(c.status, 201) << c.body.dump();
+  std::string id = c.data()["id"];
+  std::string path = "/api/v1/contents/" + id;
+  auto fixed = client_->Call("PATCH", path, R"({"title":"第3课"})", op_);
+  ASSERT_EQ(fixed.status, 200) << fixed.body.dump();
+  EXPECT_EQ(fixed.data()["title"], "第3课");
+  EXPECT_EQ(fixed.data()["body"], "今天读《草房子》");
+  EXPECT_EQ(fixed.data()["group_id"], group_);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents/" + id, p1_).data()["title"],
+            "第3课");
+  // Where it was published does not change; nor may a title go empty.
+  EXPECT_EQ(client_->Call("PATCH", path, R"({"series":"阅读21天"})", op_)
+                .data()["field"],
+            "series");
+  EXPECT_EQ(
+      client_->Call("PATCH", path, R"({"title":""})", op_).data()["field"],
+      "title");
+  // Withdrawn: participants no longer see it.
+  EXPECT_EQ(client_->Call("DELETE", path, "", op_).status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents/" + id, p1_).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents", p1_).data()["items"].size(),
+            0u);
+  EXPECT_EQ(client_->Call("DELETE", path, "", op_).status, 404);
+  EXPECT_EQ(client_->Call("PATCH", path, R"({"title":"x"})", op_).status, 404);
+  auto audit = client_->Get("/api/v1/audit?limit=50", AdminToken());
+  std::string actions;
+  for (const auto& e : audit.data()["items"]) {
+    std::string a = e["action"];
+    if (a.rfind("content.", 0) == 0)
+      actions += a + ":" + e["detail"].get<std::string>() + ";";
+  }
+  EXPECT_NE(actions.find("content.update:title;"), std::string::npos)
+      << actions;
+  EXPECT_NE(actions.find("content.delete:第3课;"), std::string::npos)
+      << actions;
+  // A participant cannot do either.
+  EXPECT_EQ(client_->Call("DELETE", "/api/v1/contents/1", "", p1_).status, 401);
+}
+
 TEST_F(EngagementApiTest, FeedbackIsAnsweredClosedAndTimed) {
   auto f = client_->Post("/api/v1/mp/feedback",
                          {{"kind", "question"}, {"text", "怎么补卡？"}}, p1_);

@@ -428,6 +428,28 @@ describe('console', () => {
     const back = await apiCall(server.base, 'GET', `/members/${from}`, null, op.token);
     assert.equal(back.nickname, nickname);
 
+    // A post with a typo is published, corrected, then withdrawn.
+    await page.locator('[data-test=menu-content]').click();
+    await page.locator('.el-radio', { hasText: '系列' }).first().click();
+    await page.locator('.el-form .el-select').first().click();
+    await page.locator('.el-select-dropdown__item:visible').first().click();
+    await page.locator('input[data-test=content-title]').fill('第十五天导渎');
+    await page.locator('textarea[data-test=content-body]').fill('今天读第三章');
+    await page.locator('[data-test=content-publish]').click();
+    const row = page.locator('.list .el-table__row', { hasText: '第十五天导渎' });
+    await row.waitFor();
+    const posted = (await apiCall(server.base, 'GET', '/contents?limit=500', null, op.token))
+      .items.find((c) => c.title === '第十五天导渎');
+    await page.locator(`[data-test=content-edit-${posted.id}]`).click();
+    await page.locator('input[data-test=content-title]').fill('第十五天导读');
+    await page.locator('[data-test=content-publish]').click();
+    await page.locator('.list .el-table__row', { hasText: '第十五天导读' }).waitFor();
+    assert.equal((await apiCall(server.base, 'GET', '/contents?limit=500', null, op.token))
+      .items.find((c) => c.id === posted.id).title, '第十五天导读');
+    await page.locator(`[data-test=content-delete-${posted.id}]`).click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('.list .el-table__row', { hasText: '第十五天导读' }).waitFor({ state: 'detached' });
+
     for (const p of ['dormant', 'content']) {
       await page.locator(`[data-test=menu-${p}]`).click();
       await page.waitForTimeout(1000);

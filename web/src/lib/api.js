@@ -77,6 +77,7 @@ export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorize
     post: (path, body, opts = {}) => request('POST', path, { body, ...opts }),
     put: (path, body) => request('PUT', path, { body }),
     patch: (path, body) => request('PATCH', path, { body }),
+    del: (path) => request('DELETE', path),
     // Fetches a binary resource (a photo, a CSV export) as a Blob.
     blob: async (path, query) => (await request('GET', path, { query, raw: true })).blob(),
   };
