@@ -151,6 +151,52 @@ Result<scoring::ImportRow> ImportRowFrom(const Json& j, size_t i) {
   return row;
 }
 
+// A CRM's export as the JSON rows of an import: external_id (or 外部编号)
+// and outcome (or 结果: 成交/流失) columns, every other column an
+// attribute. A cell that reads as a plain number is a number (but one with a
+// leading zero, like a post code, stays text); an empty cell is missing.
+Result<Json> ImportRowsFromCsv(const std::string& bytes) {
+  QY_ASSIGN_OR_RETURN(std::string text, community::ToUtf8(bytes));
+  QY_ASSIGN_OR_RETURN(
+      auto table,
+      community::ParseCsv(text, {}, community::SniffDelimiter(text)));
+  if (table.empty()) return Status::InvalidArgument("the file is empty");
+  std::vector<std::string> names = table[0];
+  bool has_id = false;
+  for (std::string& n : names) {
+    if (n == "外部编号" || n == "编号") n = "external_id";
+    if (n == "结果") n = "outcome";
+    has_id = has_id || n == "external_id";
+  }
+  if (!has_id) {
+    return Status::InvalidArgument(
+        "row 1: no external_id column (external_id or 外部编号)");
+  }
+  Json rows = Json::array();
+  for (size_t r = 1; r < table.size(); ++r) {
+    Json row = {{"attributes", Json::object()}, {"outcome", nullptr}};
+    for (size_t c = 0; c < names.size() && c < table[r].size(); ++c) {
+      const std::string& v = table[r][c];
+      if (names[c] == "external_id") {
+        row["external_id"] = v;
+      } else if (names[c] == "outcome") {
+        if (!v.empty())
+          row["outcome"] = v == "成交" ? "won" : v == "流失" ? "lost" : v;
+      } else if (!v.empty()) {
+        char* end = nullptr;
+        double number = std::strtod(v.c_str(), &end);
+        bool numeric =
+            end == v.c_str() + v.size() &&
+            v.find_first_not_of("-.0123456789") == std::string::npos &&
+            !(v.size() > 1 && v[0] == '0' && v[1] != '.');
+        row["attributes"][names[c]] = numeric ? Json(number) : Json(v);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace
 
 // GET /leads?status=&min_score=&mine=&source=&limit=&cursor=
@@ -173,7 +219,9 @@ Result<Reply> GetLead(Services& s, Request& r) {
   // An imported lead's score is the model's: its factors are the model's.
   j["factors"] = l.factors.empty() ? j["model_factors"] : FactorsJson(l);
   j["model_id"] = l.model_id ? Json(IdString(l.model_id)) : Json();
-  if (l.source == "import") {  // The CRM's own columns, as imported.
+  // An imported lead's own columns, as the CRM exported them: for its owner
+  // and admins only, as its phone (a CRM's columns may hold personal data).
+  if (l.source == "import" && Unmask(r, l)) {
     Json attrs = Json::object();
     for (const auto& [name, value] : l.attributes) {
       if (const auto* d = std::get_if<double>(&value))
@@ -317,54 +365,9 @@ Result<Reply> PatchLead(Services& s, Request& r) {
   return Reply{200, LeadJson(after, Unmask(r, after))};
 }
 
-// POST /leads/import {"rows":[{"external_id","attributes","outcome"}]}:
-// checked whole before anything is written.
-// A CRM's export as the JSON rows of an import: external_id (or 外部编号)
-// and outcome (or 结果: 成交/流失) columns, every other column an
-// attribute. A cell that reads as a plain number is a number (but one with a
-// leading zero, like a post code, stays text); an empty cell is missing.
-Result<Json> ImportRowsFromCsv(const std::string& bytes) {
-  QY_ASSIGN_OR_RETURN(std::string text, community::ToUtf8(bytes));
-  QY_ASSIGN_OR_RETURN(
-      auto table,
-      community::ParseCsv(text, {}, community::SniffDelimiter(text)));
-  if (table.empty()) return Status::InvalidArgument("the file is empty");
-  std::vector<std::string> names = table[0];
-  bool has_id = false;
-  for (std::string& n : names) {
-    if (n == "外部编号" || n == "编号") n = "external_id";
-    if (n == "结果") n = "outcome";
-    has_id = has_id || n == "external_id";
-  }
-  if (!has_id) {
-    return Status::InvalidArgument(
-        "row 1: no external_id column (external_id or 外部编号)");
-  }
-  Json rows = Json::array();
-  for (size_t r = 1; r < table.size(); ++r) {
-    Json row = {{"attributes", Json::object()}, {"outcome", nullptr}};
-    for (size_t c = 0; c < names.size() && c < table[r].size(); ++c) {
-      const std::string& v = table[r][c];
-      if (names[c] == "external_id") {
-        row["external_id"] = v;
-      } else if (names[c] == "outcome") {
-        if (!v.empty())
-          row["outcome"] = v == "成交" ? "won" : v == "流失" ? "lost" : v;
-      } else if (!v.empty()) {
-        char* end = nullptr;
-        double number = std::strtod(v.c_str(), &end);
-        bool numeric =
-            end == v.c_str() + v.size() &&
-            v.find_first_not_of("-.0123456789") == std::string::npos &&
-            !(v.size() > 1 && v[0] == '0' && v[1] != '.');
-        row["attributes"][names[c]] = numeric ? Json(number) : Json(v);
-      }
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
+// POST /leads/import {"rows":[{"external_id","attributes","outcome"}]}, or
+// the same as CSV (ImportRowsFromCsv): checked whole before anything is
+// written.
 Result<Reply> ImportLeads(Services& s, Request& r) {
   Json body;
   bool csv = IsDelimitedText(r.http.get_header_value("Content-Type"));

@@ -522,6 +522,18 @@ TEST_F(LeadApiTest, ACrmExportIsImportedFromCsvWithNumbersTextAndOutcomes) {
   EXPECT_EQ(by_ext["c3"]["attributes"],
             (json{{"访问次数", 7}, {"邮编", 200000}}));
   EXPECT_EQ(by_ext["c3"]["status"], "lost");
+  // A rep looking at the pool lead does not see its columns (they may hold
+  // a phone); the rep who claims it does.
+  std::string rep = CreateStaff("rep-csv", "sales");
+  std::string c2 = by_ext["c2"]["id"];
+  auto pool_view = client_->Get("/api/v1/leads/" + c2, rep);
+  ASSERT_EQ(pool_view.status, 200);
+  EXPECT_FALSE(pool_view.data().contains("attributes"));
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep)
+                .data()["items"][0]["id"],
+            c2);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + c2, rep).data()["attributes"],
+            by_ext["c2"]["attributes"]);
   // A bad outcome is named with its row in the file, and nothing is kept.
   auto bad = client_->Call("POST", "/api/v1/leads/import",
                            "external_id,outcome\nd1,won\nd2,maybe\n", admin_,
