@@ -446,18 +446,14 @@ Result<Reply> Retention(Services& s, Request& r) {
     return Status::InvalidArgument(
         "query 'next' must be another campaign than the report's", "next");
   }
-  QY_ASSIGN_OR_RETURN(auto base, s.community->GetCampaign(id));
+  QY_RETURN_IF_ERROR(s.community->GetCampaign(id).status());
   auto next_campaign = s.community->GetCampaign(next);
   if (!next_campaign.ok())
     return Status::InvalidArgument("next: campaign not found", "next");
-  QY_ASSIGN_OR_RETURN(int64_t base_start, CampaignStartMs(base));
+  // A `next` that started earlier is allowed (the contract does not forbid
+  // it): the report then says how many came from it. The console offers
+  // only later campaigns.
   QY_ASSIGN_OR_RETURN(int64_t next_start, CampaignStartMs(*next_campaign));
-  if (next_start <= base_start) {  // Renewing into the past means nothing.
-    return Status::InvalidArgument(
-        "next: campaign " + next_text + " (" + next_campaign->name +
-            ") starts no later than this one; 'next' must start after it",
-        "next");
-  }
   int64_t next_end = next_start + next_campaign->days * 86400000LL - 1;
   QY_ASSIGN_OR_RETURN(int64_t as_of,
                       TimeQuery(r, "as_of", s.clock->NowMillis()));
