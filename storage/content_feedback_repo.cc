@@ -33,6 +33,18 @@ Feedback FeedbackFromRow(const Statement& s) {
   return f;
 }
 
+// A ticket's replies, oldest first (index feedback_replies_feedback).
+Status LoadReplies(Connection& c, Feedback& f) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * rep,
+      c.Prepare("SELECT user_id, text, at_ms FROM feedback_replies"
+                " WHERE feedback_id = ? ORDER BY id"));
+  rep->Bind(1, f.id);
+  return ForEachRow(rep, [&](const Statement& s) {
+    f.replies.push_back({s.Int(0), s.Text(1), s.Int(2)});
+  });
+}
+
 }  // namespace
 
 Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
@@ -202,8 +214,12 @@ Result<std::vector<Feedback>> SqliteEngagementStore::ListFeedback(
             "WHERE (?1 = '' OR status = ?1) AND (?2 = 0 OR member_id = ?2)"
             " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4"));
     st->Bind(1, status).Bind(2, member_id).Bind(3, before_id).Bind(4, limit);
-    return ForEachRow(
-        st, [&](const Statement& s) { out.push_back(FeedbackFromRow(s)); });
+    QY_RETURN_IF_ERROR(ForEachRow(
+        st, [&](const Statement& s) { out.push_back(FeedbackFromRow(s)); }));
+    // Each ticket with its replies: a list of closed tickets with none
+    // shown told a participant nobody had answered.
+    for (Feedback& f : out) QY_RETURN_IF_ERROR(LoadReplies(c, f));
+    return Status::Ok();
   }));
   return out;
 }
@@ -217,14 +233,7 @@ Result<Feedback> SqliteEngagementStore::GetFeedback(int64_t id) {
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::NotFound("feedback not found");
     f = FeedbackFromRow(*st);
-    QY_ASSIGN_OR_RETURN(
-        Statement * rep,
-        c.Prepare("SELECT user_id, text, at_ms FROM feedback_replies"
-                  " WHERE feedback_id = ? ORDER BY id"));
-    rep->Bind(1, id);
-    return ForEachRow(rep, [&](const Statement& s) {
-      f.replies.push_back({s.Int(0), s.Text(1), s.Int(2)});
-    });
+    return LoadReplies(c, f);
   }));
   return f;
 }

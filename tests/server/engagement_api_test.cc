@@ -161,6 +161,16 @@ TEST_F(EngagementApiTest, FeedbackIsAnsweredClosedAndTimed) {
   EXPECT_EQ(closed.data()["status"], "closed");
   auto mine = client_->Get("/api/v1/mp/feedback/" + id, p1_);
   EXPECT_EQ(mine.data()["replies"].size(), 1u);
+  // The lists carry the replies too, for the participant and for staff.
+  auto my_list = client_->Get("/api/v1/mp/feedback", p1_);
+  ASSERT_EQ(my_list.data()["items"].size(), 1u);
+  ASSERT_EQ(my_list.data()["items"][0]["replies"].size(), 1u);
+  EXPECT_EQ(my_list.data()["items"][0]["replies"][0]["text"],
+            "在日历里点缺卡的那天");
+  EXPECT_EQ(client_->Get("/api/v1/feedback?status=closed", op_)
+                .data()["items"][0]["replies"]
+                .size(),
+            1u);
   auto stats = client_->Get("/api/v1/feedback/stats", op_);
   EXPECT_EQ(stats.data()["closed"], 1);
   EXPECT_DOUBLE_EQ(stats.data()["median_response_s"].get<double>(), 90.0);

@@ -255,6 +255,23 @@ describe('console', () => {
     assert.equal(checkedDay.day, cal.today);
     assert.equal(await page.locator('[data-test=h5-result]').innerText(),
                  `第 ${cal.today} 天打卡成功，连续 1 天`);
+
+    // The campaign's leaderboard: its top members, as the API ranks them.
+    await page.locator('.el-tabs__item', { hasText: '排行榜' }).click();
+    const board = await apiCall(server.base, 'GET', `/mp/campaigns/${running.id}/leaderboard`, null, me.token);
+    assert.ok(board.items.length > 0, 'the demo campaign has check-ins');
+    await page.locator('[data-test=h5-rank]', { hasText: board.items[0].nickname }).first().waitFor();
+    assert.equal(await page.locator('[data-test=h5-rank]').count(), board.items.length);
+    // A question, answered by an operator: the reply shows on the page.
+    await page.locator('.el-tabs__item', { hasText: '反馈' }).click();
+    await page.locator('textarea[data-test=fb-text]').fill('补卡在哪里？');
+    await page.locator('[data-test=fb-send]').click();
+    await page.locator('.fb', { hasText: '补卡在哪里？' }).waitFor();
+    const ticket = (await apiCall(server.base, 'GET', '/mp/feedback', null, me.token)).items[0];
+    await apiCall(server.base, 'POST', `/feedback/${ticket.id}/replies`, { text: '点日历上没打卡的那天', close: true }, op.token);
+    await page.reload();
+    await page.locator('.el-tabs__item', { hasText: '反馈' }).click();
+    await page.locator('[data-test=fb-reply]', { hasText: '点日历上没打卡的那天' }).waitFor();
     page.assertNoErrors();
   });
 

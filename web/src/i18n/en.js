@@ -120,5 +120,6 @@ export default {
     minutes: 'Minutes', photo: 'Photo', done: 'Checked in today', submit: 'Check in',
     saved: 'Day {day} checked in; {streak}-day streak', content: 'Content', noContent: 'Nothing yet', feedback: 'Feedback',
     kind: { bug: 'Bug', question: 'Question', suggestion: 'Suggestion' }, send: 'Send',
+    leaderboard: 'Leaderboard', noBoard: 'No check-ins yet', rankLine: '{n} check-ins · {m} min', reply: 'Reply: ',
   },
 };

@@ -113,5 +113,6 @@ export default {
     makeupFor: '为第 {day} 天补卡', text: '今天的收获', minutes: '用时（分钟）', photo: '照片', done: '今天已打卡',
     submit: '打卡', saved: '第 {day} 天打卡成功，连续 {streak} 天', content: '内容', noContent: '暂无内容',
     feedback: '反馈', kind: { bug: '问题', question: '咨询', suggestion: '建议' }, send: '提交',
+    leaderboard: '排行榜', noBoard: '还没有人打卡', rankLine: '打卡 {n} 次 · {m} 分钟', reply: '运营回复：',
   },
 };
