@@ -7,6 +7,7 @@
 
 #include "community/campaign.h"
 #include "community/member.h"
+#include "core/phone.h"
 #include "core/utf8.h"
 
 namespace qunying::community {
@@ -121,22 +122,14 @@ Status ReadCell(Field f, const std::string& v, EnrollmentInput& in) {
 
 }  // namespace
 
-bool IsMainlandMobile(std::string_view phone) {
-  return phone.size() == 11 && phone[0] == '1' &&
-         phone.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 Result<std::string> PhoneFromCell(std::string_view cell) {
-  std::string digits;
-  for (char c : cell) {
-    if (c == ' ' || c == '-' || c == '+') continue;
-    digits += c;
+  if (cell.empty()) return std::string();
+  auto phone = NormalizeMobile(cell);
+  if (!phone.ok()) {
+    return Status::InvalidArgument("'" + std::string(cell.substr(0, 40)) +
+                                   "' " + phone.status().message());
   }
-  if (digits.size() == 13 && digits.compare(0, 2, "86") == 0)
-    digits.erase(0, 2);
-  if (digits.empty() || IsMainlandMobile(digits)) return digits;
-  return Status::InvalidArgument("'" + std::string(cell.substr(0, 40)) +
-                                 "' is not an 11-digit mainland mobile number");
+  return phone;
 }
 
 Result<int64_t> YuanToFen(std::string_view cell) {

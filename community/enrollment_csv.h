@@ -16,11 +16,8 @@
 
 namespace qunying::community {
 
-// Whether `phone` is an 11-digit mainland mobile number.
-bool IsMainlandMobile(std::string_view phone);
-
-// A phone as exports write it ("138 1234 5678", "+86-138…") as 11 digits,
-// or InvalidArgument. An empty cell stays empty.
+// A phone as exports write it ("138 1234 5678", "+86-138…") as 11 digits
+// (core/phone.h), or InvalidArgument. An empty cell stays empty.
 Result<std::string> PhoneFromCell(std::string_view cell);
 
 // An amount in yuan ("99", "99.9", "¥1,299.00", "99元") as fen, or

@@ -248,31 +248,6 @@ std::string CanonicalGrade(const std::string& phrase) {
   return "";
 }
 
-bool IsMainlandMobile(const std::string& d) {
-  if (d.size() != 11 || d[0] != '1') return false;
-  for (char c : d) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  char b = d[1], c = d[2];
-  switch (b) {
-    case '3':
-    case '8':
-      return true;
-    case '4':
-      return c == '5' || c == '7' || c == '9';
-    case '5':
-      return c != '4';
-    case '6':
-      return c == '2' || c == '5' || c == '6' || c == '7';
-    case '7':
-      return c != '9';
-    case '9':
-      return c != '4';
-    default:
-      return false;
-  }
-}
-
 // "N岁"; and, weakly, "今年N?了" where OCR misread 岁 (孩子今年8凤了),
 // unless the misread character is a unit that makes it a date or a count,
 // or "今年N了" where 岁 was lost or left out (孩子今年9了).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/phone.h"
 #include "ocr/tesseract_engine.h"
 
 namespace qunying::ocr {
@@ -25,9 +26,6 @@ struct Hint {
 // "大班"): 一年级…六年级, 初一…初三, 高一…高三, 小班/中班/大班; "" when it is
 // not one.
 std::string CanonicalGrade(const std::string& phrase);
-
-// True for an 11-digit mainland mobile number with an assigned prefix.
-bool IsMainlandMobile(const std::string& digits);
 
 // All hints in the text, strongest first per field, duplicates merged.
 std::vector<Hint> ExtractHints(const OcrText& text);

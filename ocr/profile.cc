@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/phone.h"
 #include "core/utf8.h"
 #include "ocr/hints.h"
 
@@ -49,15 +50,9 @@ Status Bad(const std::string& why) {
 }
 
 Result<std::string> CanonicalPhone(const std::string& v) {
-  std::string digits;
-  for (char c : v)
-    if (c != ' ' && c != '-') digits += c;
-  if (digits.rfind("+86", 0) == 0) digits.erase(0, 3);
-  if (!IsMainlandMobile(digits))
-    return Bad(
-        "is not a mainland mobile number (11 digits, such as "
-        "13812345678)");
-  return digits;
+  auto phone = NormalizeMobile(v);
+  if (!phone.ok()) return Bad(phone.status().message());
+  return phone;
 }
 
 Result<std::string> CanonicalAge(std::string v) {

@@ -1,0 +1,23 @@
+// Mainland China mobile numbers: the one rule for what is one, and for
+// reading one as people and exports write it. Pure functions, thread-safe.
+#ifndef QUNYING_CORE_PHONE_H_
+#define QUNYING_CORE_PHONE_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace qunying {
+
+// True for 11 digits starting with 1 and an assigned prefix (13x, 15x …).
+bool IsMainlandMobile(std::string_view digits);
+
+// "138 1234 5678", "138-1234-5678", "+86 13812345678", "8613812345678" →
+// "13812345678"; InvalidArgument when what is left is not a mainland
+// mobile number.
+Result<std::string> NormalizeMobile(std::string_view text);
+
+}  // namespace qunying
+
+#endif  // QUNYING_CORE_PHONE_H_
