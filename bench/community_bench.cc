@@ -3,7 +3,9 @@
 //  - retention report for a campaign of N members (default 100,000) vs a
 //    bare COUNT(*) over the same enrollments;
 //  - importing a roster of M rows (default 50,000) against those members
-//    vs only parsing the same roster as CSV.
+//    vs only parsing the same roster as CSV;
+//  - member search, and a campaign's summary and participants list, vs a
+//    bare COUNT(*).
 // Usage: community_bench [members=100000] [roster_rows=50000]
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "community/roster_csv.h"
 #include "storage/database.h"
 #include "storage/sqlite_community_store.h"
+#include "storage/sqlite_engagement_store.h"
 #include "storage/sqlite_member_store.h"
 
 using namespace qunying;
@@ -118,6 +121,78 @@ void SearchFigures(storage::Database* db) {
       found, part_ms[2], phone_ms[2], count_ms[2], part_ms[2] / count_ms[2]);
 }
 
+// Check-ins in campaign 1 over its first 7 days (about 4.7 per member,
+// none on day 7 for every third member), then an operator's campaign
+// views on day 8: the summary by channel and group, a page of
+// participants, the page of those who missed day 7, and the whole list as
+// an export; each a median of 5, against a COUNT(*) of the campaign's
+// enrollments in the same process.
+void ProgressFigures(storage::Database* db, int n) {
+  auto t0 = Clock::now();
+  int64_t rows = 0;
+  Check(db->Write([&](storage::Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        auto* k, c.Prepare("INSERT INTO checkins (member_id, campaign_id, day,"
+                           " duration_s, client_id, created_at_ms)"
+                           " VALUES (?, 1, ?, 600, ?, 0)"));
+    for (int d = 1; d <= 7; ++d) {
+      for (int i = 1; i <= n; ++i) {
+        if ((i + d) % 3 == 0) continue;
+        k->Reset();
+        QY_RETURN_IF_ERROR(
+            k->Bind(1, i).Bind(2, d).Bind(3, "k" + std::to_string(d)).Run());
+        ++rows;
+      }
+    }
+    return Status::Ok();
+  }));
+  std::printf("progress setup: %lld check-ins in %.0f ms\n", (long long)rows,
+              Ms(t0, Clock::now()));
+  storage::SqliteEngagementStore store(db);
+  const int64_t now = ((20000 + 7) * 86400LL + 3600) * 1000;  // Day 8, 09:00.
+  community::ParticipantQuery page, missed, all;
+  page.limit = missed.limit = 51;
+  missed.missed_day = 7;
+  all.limit = 0;
+  std::vector<double> sum_ms, page_ms, missed_ms, all_ms, count_ms;
+  size_t missed_n = 0, all_n = 0;
+  for (int run = 0; run < 5; ++run) {
+    auto at = [] { return Clock::now(); };
+    auto s0 = at();
+    Check(store.Summary(1, now).status());
+    sum_ms.push_back(Ms(s0, at()));
+    auto p0 = at();
+    Check(store.Participants(1, page, now).status());
+    page_ms.push_back(Ms(p0, at()));
+    auto m0 = at();
+    auto m = store.Participants(1, missed, now);
+    missed_ms.push_back(Ms(m0, at()));
+    Check(m.status());
+    missed_n = m->size();
+    auto a0 = at();
+    auto a = store.Participants(1, all, now);
+    all_ms.push_back(Ms(a0, at()));
+    Check(a.status());
+    all_n = a->size();
+    auto c0 = at();
+    Check(db->Read([&](storage::Connection& c) -> Status {
+      return storage::QueryInt(c,
+                               "SELECT COUNT(*) FROM enrollments"
+                               " WHERE campaign_id = 1")
+          .status();
+    }));
+    count_ms.push_back(Ms(c0, at()));
+  }
+  for (auto* v : {&sum_ms, &page_ms, &missed_ms, &all_ms, &count_ms})
+    std::sort(v->begin(), v->end());
+  std::printf(
+      "campaign progress (%d enrolled), median of 5: summary %.0f ms, a page"
+      " %.1f ms, missed day 7 (%zu of 51) %.1f ms, all %zu rows %.0f ms;"
+      " baseline COUNT(*) %.1f ms (summary ratio %.0fx)\n",
+      n, sum_ms[2], page_ms[2], missed_n, missed_ms[2], all_n, all_ms[2],
+      count_ms[2], sum_ms[2] / count_ms[2]);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,6 +270,7 @@ int main(int argc, char** argv) {
       "  median %.0f ms; baseline COUNT(*) of the base %.1f ms (ratio %.0fx)\n",
       report_ms[2], count_ms[2], report_ms[2] / count_ms[2]);
   SearchFigures(db->get());
+  ProgressFigures(db->get(), members);
   db->reset();
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
   return 0;

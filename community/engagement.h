@@ -6,6 +6,7 @@
 #define QUNYING_COMMUNITY_ENGAGEMENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,56 @@ struct DormantMember {
   int64_t past_checkins = 0;
 };
 
+// One enrolled member of a campaign and how they are doing in it.
+struct Participant {
+  int64_t id = 0;  // The enrollment's id (the list's cursor).
+  int64_t member_id = 0;
+  std::string nickname;
+  std::string phone;  // As stored, unmasked; "" when unknown.
+  std::string channel;
+  int64_t group_id = 0;  // 0: in no group of the campaign.
+  int64_t paid_fen = 0, enrolled_at_ms = 0;
+  int checkins = 0;        // On the day itself.
+  int makeups = 0;         // Filed later for a missed day.
+  int64_t duration_s = 0;  // Summed over both.
+  int last_day = 0;        // The latest campaign day checked; 0: none.
+  int streak = 0;          // As the participant's calendar shows it.
+};
+
+// Which participants to list; the defaults list everyone, a page at a time.
+struct ParticipantQuery {
+  int64_t group_id = 0;                // 0: any group (or none).
+  std::optional<std::string> channel;  // Unset: any; "": those without one.
+  int missed_day = 0;    // > 0: only those with no check-in for that day.
+  int64_t after_id = 0;  // Enrollments after this id, in id order.
+  int limit = 50;        // At most this many; 0: all (an export).
+};
+
+// A campaign's enrollments by channel (where its members came from).
+struct ChannelSummary {
+  std::string channel;  // "" for enrollments without one.
+  int64_t enrolled = 0, paid_fen = 0;
+  int64_t checkins = 0;  // On-day check-ins on the completed days.
+  int64_t renewed = 0;   // Enrolled in a later campaign of the series.
+};
+
+struct GroupSummary {
+  int64_t group_id = 0;  // 0: enrollments in no group.
+  std::string name;
+  int64_t enrolled = 0, checked_today = 0;
+};
+
+// Where a campaign stands today: its members, money, and today's check-ins.
+struct CampaignSummary {
+  Campaign campaign;
+  int today = 0;           // Campaign day now: < 1 upcoming, > days ended.
+  int completed_days = 0;  // Days over (0 … days): the rates' denominator.
+  int64_t enrolled = 0, paid_fen = 0;
+  int64_t checked_today = 0;             // 0 unless the campaign is running.
+  std::vector<ChannelSummary> channels;  // Most enrolled first.
+  std::vector<GroupSummary> groups;      // Most enrolled first.
+};
+
 struct CohortRow {
   Campaign campaign;
   int64_t base = 0;
@@ -142,6 +193,13 @@ class EngagementStore {
                                                      int64_t now_ms,
                                                      int days) = 0;
   virtual Result<std::vector<CohortRow>> Cohorts(const std::string& series) = 0;
+  // The campaign's enrolled members with their progress; NotFound if there
+  // is no such campaign.
+  virtual Result<std::vector<Participant>> Participants(
+      int64_t campaign_id, const ParticipantQuery& q, int64_t now_ms) = 0;
+  // NotFound if there is no such campaign.
+  virtual Result<CampaignSummary> Summary(int64_t campaign_id,
+                                          int64_t now_ms) = 0;
 };
 
 }  // namespace qunying::community

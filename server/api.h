@@ -96,6 +96,8 @@ Result<Reply> MpGetCheckin(Services& s, Request& r);
 Result<Reply> LeaderboardReply(Services& s, Request& r);
 Result<Reply> DwellReply(Services& s, Request& r);
 Result<Reply> DailyCheckinsReply(Services& s, Request& r);
+Result<Reply> CampaignParticipants(Services& s, Request& r);
+Result<Reply> CampaignSummaryReply(Services& s, Request& r);
 Result<Reply> MemberDwellReply(Services& s, Request& r);
 Result<Reply> DormantList(Services& s, Request& r);
 Result<Reply> ReactivationList(Services& s, Request& r);

@@ -45,6 +45,11 @@ class SqliteEngagementStore : public community::EngagementStore {
                                                         int days) override;
   Result<std::vector<community::CohortRow>> Cohorts(
       const std::string& series) override;
+  Result<std::vector<community::Participant>> Participants(
+      int64_t campaign_id, const community::ParticipantQuery& q,
+      int64_t now_ms) override;
+  Result<community::CampaignSummary> Summary(int64_t campaign_id,
+                                             int64_t now_ms) override;
 
  private:
   Database* db_;

@@ -2,6 +2,8 @@
 // cohorts over real HTTP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "tests/server/test_server.h"
@@ -246,6 +248,130 @@ TEST_F(EngagementApiTest, DailyCheckinsCountEachCampaignDayWithMakeupsApart) {
   EXPECT_EQ(client_->Get("/api/v1/campaigns/999/daily", op_).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/campaigns/" + b_ + "/daily", p1_).status,
             401);
+}
+
+TEST_F(EngagementApiTest, ParticipantsShowProgressAndWhoMissedADay) {
+  // p4 came through an ad, paid, and is in no group yet.
+  auto e = client_->Post("/api/v1/campaigns/" + b_ + "/enrollments",
+                         {{"enrollments",
+                           {{{"openid", "p4"},
+                             {"nickname", "丁妈妈"},
+                             {"phone", "13812345678"},
+                             {"channel", "抖音"},
+                             {"paid_fen", 9900}}}}},
+                         op_);
+  ASSERT_EQ(e.status, 200) << e.body.dump();
+  std::string p4 = ParticipantToken("p4", "丁妈妈");
+  auto check = [&](const std::string& token, const std::string& client,
+                   int makeup_day = 0) {
+    json body = {{"campaign_id", b_}, {"client_id", client}};
+    if (makeup_day) body["makeup_day"] = makeup_day;
+    ASSERT_EQ(client_->Post("/api/v1/mp/checkins", body, token).status, 201);
+  };
+  check(p1_, "a6");  // Day 6, and a make-up for day 5.
+  check(p1_, "a5", 5);
+  check(p2_, "b6");
+  clock_.Advance(86400000);  // Day 7: only p1 checks in.
+  check(p1_, "a7");
+  op_ = LoginAs("yunying", "yunying-pass-1");  // Staff sessions idle out.
+  // p1 renews into a later campaign of the series.
+  std::string c = Campaign("第3期", 2, 21);
+  auto renew = client_->Post(
+      "/api/v1/campaigns/" + c + "/enrollments",
+      {{"enrollments", {{{"openid", "p1"}, {"nickname", "甲妈妈"}}}}}, op_);
+  ASSERT_EQ(renew.status, 200) << renew.body.dump();
+  const std::string base = "/api/v1/campaigns/" + b_;
+
+  auto sum = client_->Get(base + "/summary", op_);
+  ASSERT_EQ(sum.status, 200) << sum.body.dump();
+  const json d = sum.data();
+  EXPECT_EQ(d["state"], "running");
+  EXPECT_EQ(d["today"], 7);
+  EXPECT_EQ(d["completed_days"], 6);
+  EXPECT_EQ(d["enrolled"], 3);
+  EXPECT_EQ(d["paid_fen"], 9900);
+  EXPECT_EQ(d["checked_in_today"], 1);
+  EXPECT_DOUBLE_EQ(d["checkin_rate_today"].get<double>(), 0.3333);
+  ASSERT_EQ(d["channels"].size(), 2u);
+  EXPECT_EQ(d["channels"][0]["channel"], "");  // p1, p2: most enrolled first.
+  EXPECT_EQ(d["channels"][0]["renewed"], 1);
+  EXPECT_DOUBLE_EQ(d["channels"][0]["renewal_rate"].get<double>(), 0.5);
+  // Day 6's two on-day check-ins over 2 members × 6 days over; the
+  // make-up and today's check-in are not counted.
+  EXPECT_DOUBLE_EQ(d["channels"][0]["checkin_rate"].get<double>(), 0.1667);
+  EXPECT_EQ(d["channels"][1]["channel"], "抖音");
+  EXPECT_EQ(d["channels"][1]["paid_fen"], 9900);
+  EXPECT_EQ(d["channels"][1]["renewed"], 0);
+  ASSERT_EQ(d["groups"].size(), 2u);
+  EXPECT_EQ(d["groups"][0]["group_id"], group_);
+  EXPECT_EQ(d["groups"][0]["checked_in_today"], 1);
+  EXPECT_TRUE(d["groups"][1]["group_id"].is_null());
+  EXPECT_EQ(d["groups"][1]["enrolled"], 1);
+
+  auto all = client_->Get(base + "/enrollments", op_);
+  ASSERT_EQ(all.status, 200) << all.body.dump();
+  const json items = all.data()["items"];
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]["nickname"], "p1妈妈");
+  EXPECT_EQ(items[0]["checkins"], 2);
+  EXPECT_EQ(items[0]["makeups"], 1);
+  EXPECT_EQ(items[0]["last_day"], 7);
+  EXPECT_EQ(items[0]["streak"], 3);  // Days 5 (made up), 6 and 7.
+  EXPECT_TRUE(items[1]["group_id"] == group_);
+  EXPECT_EQ(items[1]["streak"], 1);  // Day 6; today is not over yet.
+  EXPECT_TRUE(items[2]["last_day"].is_null());
+  EXPECT_EQ(items[2]["phone"], "138****5678");  // Operators see it masked.
+  auto names = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto r = client_->Get(base + "/enrollments?" + query, op_);
+    EXPECT_EQ(r.status, 200) << query << " " << r.body.dump();
+    const json page = r.data()["items"];
+    for (const auto& i : page) out.push_back(i["nickname"]);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names("missed_day=7"), (V{"p2妈妈", "丁妈妈"}));
+  EXPECT_EQ(names("missed_day=6"), (V{"丁妈妈"}));
+  EXPECT_EQ(names("missed_day=7&group_id=" + group_), (V{"p2妈妈"}));
+  EXPECT_EQ(names("channel=%E6%8A%96%E9%9F%B3"), (V{"丁妈妈"}));  // 抖音
+  EXPECT_EQ(names("channel="), (V{"p1妈妈", "p2妈妈"}));
+  auto first = client_->Get(base + "/enrollments?limit=2", op_);
+  std::string cursor = first.data()["next_cursor"];
+  EXPECT_EQ(names("limit=2&cursor=" + cursor), (V{"丁妈妈"}));
+  auto admin = client_->Get(base + "/enrollments?channel=%E6%8A%96%E9%9F%B3",
+                            AdminToken());
+  EXPECT_EQ(admin.data()["items"][0]["phone"], "13812345678");
+
+  auto csv = client_->raw().Get(base + "/enrollments?format=csv&missed_day=7",
+                                {{"Authorization", "Bearer " + op_}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 3);
+  EXPECT_NE(csv->body.find("丁妈妈,138****5678,抖音,,9900"), std::string::npos)
+      << csv->body;
+
+  // A day not yet begun, not a number, another campaign, another role.
+  EXPECT_EQ(
+      client_->Get(base + "/enrollments?missed_day=8", op_).data()["field"],
+      "missed_day");
+  EXPECT_EQ(client_->Get(base + "/enrollments?missed_day=x", op_).status, 400);
+  EXPECT_EQ(client_->Get(base + "/enrollments?group_id=0", op_).data()["field"],
+            "group_id");
+  EXPECT_EQ(client_->Get(base + "/enrollments?format=xls", op_).status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/999/summary", op_).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/999/enrollments", op_).status, 404);
+  EXPECT_EQ(
+      client_->Get(base + "/summary", CreateStaff("xiaoshou", "sales")).status,
+      403);
+  EXPECT_EQ(client_->Get(base + "/enrollments", p1_).status, 401);
+  // Before it starts and after it ends there is no "today".
+  auto later = client_->Get("/api/v1/campaigns/" + c + "/summary", op_);
+  EXPECT_EQ(later.data()["state"], "upcoming");
+  EXPECT_TRUE(later.data()["checked_in_today"].is_null());
+  EXPECT_TRUE(later.data()["channels"][0]["checkin_rate"].is_null());
+  auto ended = client_->Get("/api/v1/campaigns/" + a_ + "/summary", op_);
+  EXPECT_EQ(ended.data()["state"], "ended");
+  EXPECT_EQ(ended.data()["completed_days"], 21);
 }
 
 TEST_F(EngagementApiTest, DwellAveragesOverActiveMembersPerDay) {

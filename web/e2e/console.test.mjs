@@ -126,6 +126,26 @@ describe('console', () => {
     await page.waitForTimeout(800);  // Let the charts finish their animation.
     await page.screenshot({ path: path.join(shots, 'operator-retention.png'), fullPage: true });
 
+    // A running campaign: today's check-ins, then who came through 抖音 and
+    // has not checked in today (the list to nudge), as the API counts them.
+    await page.goto(`${server.base}/#/campaigns/4`);
+    await page.locator('[data-test=progress-summary]').waitFor();
+    const summary = await apiCall(server.base, 'GET', '/campaigns/4/summary', null, op.token);
+    assert.equal(summary.state, 'running');
+    assert.ok((await page.locator('[data-test=progress-today]').innerText())
+      .includes(`${summary.checked_in_today} / ${summary.enrolled}`));
+    await pickOption(page, 'progress-channel', '抖音');
+    await pickOption(page, 'progress-missed', `第 ${summary.today} 天未打卡`);
+    const missed = await apiCall(server.base, 'GET',
+      `/campaigns/4/enrollments?channel=${encodeURIComponent('抖音')}&missed_day=${summary.today}&limit=500`,
+      null, op.token);
+    assert.ok(missed.items.length > 0 && missed.items.length < 50, `a short list (${missed.items.length})`);
+    await page.locator('[data-test=progress-table] .el-table__row',
+                       { hasText: missed.items.at(-1).nickname }).waitFor();
+    assert.equal(await page.locator('[data-test=progress-table] .el-table__row').count(), missed.items.length);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(shots, 'operator-campaign-progress.png'), fullPage: true });
+
     // Campaign edits: a new name is saved; the length is frozen by check-ins.
     await page.locator('[data-test=menu-campaigns]').click();
     await page.locator('[data-test=edit-3]').click();

@@ -34,6 +34,12 @@ export default {
     cohorts: 'Series retention (campaign k → later ones)', dwell: 'Daily active members and dwell', leaderboard: 'Check-in leaderboard',
     member: 'Member', checkins: 'Check-ins', minutes: 'Minutes', activeMembers: 'Active members', avgDwell: 'Avg dwell (s)',
   },
+  progress: {
+    title: 'Participants and progress', enrolled: 'Enrolled', paid: 'Paid', day: 'Progress', dayOf: 'Day {day} of {days}',
+    upcoming: 'Not started', running: 'Running', ended: 'Ended', today: 'Checked in today', channel: 'Channel', noChannel: '(no channel)',
+    checkinRate: 'Check-in rate', renewed: 'Renewed later', anyGroup: 'All groups', anyChannel: 'All channels', anyDay: 'Everyone',
+    missed: 'Missed day {day}', streak: 'Streak', lastDay: 'Last check-in', clickDay: 'Click a day\'s bar to list below who missed it.',
+  },
   match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', phone: 'Phone', group_nickname: 'Group nickname' },
   groups: {
     xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',

@@ -1,0 +1,171 @@
+// SqliteEngagementStore: a campaign's participants with their progress, and
+// its summary by channel and group — what an operator works from during a
+// campaign (who has not checked in today, which channel's members keep at
+// it and renew).
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "storage/sqlite_community_store.h"
+#include "storage/sqlite_engagement_store.h"
+
+namespace qunying::storage {
+namespace {
+
+using community::Campaign;
+
+// Fills the check-in figures of `p` from its rows in the campaign.
+Status AddProgress(Connection& c, int64_t campaign_id, int today,
+                   community::Participant* p) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT day, makeup, duration_s FROM checkins"
+                " WHERE member_id = ? AND campaign_id = ? ORDER BY day"));
+  st->Bind(1, p->member_id).Bind(2, campaign_id);
+  std::vector<int> days;
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    days.push_back(static_cast<int>(s.Int(0)));
+    (s.Int(1) ? p->makeups : p->checkins) += 1;
+    p->duration_s += s.Int(2);
+  }));
+  p->last_day = days.empty() ? 0 : days.back();
+  p->streak = community::Streak(days, today);
+  return Status::Ok();
+}
+
+// The campaign day now, as calendars clamp it (0 … days).
+Result<int> CalendarToday(const Campaign& camp, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+  return std::clamp(community::CampaignDay(camp, now_ms, offset), 0, camp.days);
+}
+
+}  // namespace
+
+Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
+    int64_t campaign_id, const community::ParticipantQuery& q, int64_t now_ms) {
+  std::vector<community::Participant> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
+    QY_ASSIGN_OR_RETURN(int today, CalendarToday(camp, now_ms));
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT e.id, e.member_id, m.nickname, COALESCE(m.phone,"
+                  " ''), e.channel, COALESCE(e.group_id, 0), e.paid_fen,"
+                  " e.enrolled_at_ms FROM enrollments e JOIN members m"
+                  " ON m.id = e.member_id WHERE e.campaign_id = ?1"
+                  " AND e.id > ?2 AND (?3 = 0 OR e.group_id = ?3)"
+                  " AND (?4 IS NULL OR e.channel = ?4) AND (?5 = 0 OR NOT"
+                  " EXISTS (SELECT 1 FROM checkins k WHERE k.member_id ="
+                  " e.member_id AND k.campaign_id = ?1 AND k.day = ?5))"
+                  " ORDER BY e.id LIMIT ?6"));
+    st->Bind(1, campaign_id).Bind(2, q.after_id).Bind(3, q.group_id);
+    if (q.channel)
+      st->Bind(4, *q.channel);
+    else
+      st->BindNull(4);
+    st->Bind(5, int64_t{q.missed_day}).Bind(6, q.limit > 0 ? q.limit : -1);
+    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+      community::Participant p;
+      p.id = s.Int(0), p.member_id = s.Int(1);
+      p.nickname = s.Text(2), p.phone = s.Text(3), p.channel = s.Text(4);
+      p.group_id = s.Int(5), p.paid_fen = s.Int(6);
+      p.enrolled_at_ms = s.Int(7);
+      out.push_back(std::move(p));
+    }));
+    for (auto& p : out)
+      QY_RETURN_IF_ERROR(AddProgress(c, campaign_id, today, &p));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// One pass over the campaign's enrollments, one over its check-ins (in the
+// campaign's index order) and one over later enrollments in the series,
+// summed per channel and group here: per-enrollment subqueries looked each
+// member's check-ins up in the table to tell make-ups apart, 350 ms for
+// 100,000 members (bench/community_bench.cc).
+Result<community::CampaignSummary> SqliteEngagementStore::Summary(
+    int64_t campaign_id, int64_t now_ms) {
+  community::CampaignSummary out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(out.campaign, LoadCampaign(c, campaign_id));
+    const Campaign& camp = out.campaign;
+    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
+    out.today = community::CampaignDay(camp, now_ms, offset);
+    out.completed_days = std::clamp(out.today - 1, 0, camp.days);
+    const bool running = out.today >= 1 && out.today <= camp.days;
+    struct Slot {
+      size_t channel, group;
+    };
+    std::unordered_map<int64_t, Slot> members;
+    std::unordered_map<std::string, size_t> channel_at;
+    std::unordered_map<int64_t, size_t> group_at;
+    QY_ASSIGN_OR_RETURN(
+        Statement * en,
+        c.Prepare("SELECT member_id, channel, COALESCE(group_id, 0), paid_fen"
+                  " FROM enrollments WHERE campaign_id = ?"));
+    en->Bind(1, campaign_id);
+    QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
+      auto [ch, new_channel] =
+          channel_at.try_emplace(s.Text(1), out.channels.size());
+      if (new_channel) out.channels.push_back({s.Text(1)});
+      auto [gr, new_group] = group_at.try_emplace(s.Int(2), out.groups.size());
+      if (new_group) out.groups.push_back({s.Int(2)});
+      members[s.Int(0)] = {ch->second, gr->second};
+      out.channels[ch->second].enrolled += 1;
+      out.channels[ch->second].paid_fen += s.Int(3);
+      out.groups[gr->second].enrolled += 1;
+      out.enrolled += 1, out.paid_fen += s.Int(3);
+    }));
+    QY_ASSIGN_OR_RETURN(Statement * ck,
+                        c.Prepare("SELECT member_id, day, makeup FROM checkins"
+                                  " WHERE campaign_id = ?"));
+    ck->Bind(1, campaign_id);
+    QY_RETURN_IF_ERROR(ForEachRow(ck, [&](const Statement& s) {
+      auto it = members.find(s.Int(0));
+      if (it == members.end()) return;
+      const int64_t day = s.Int(1);
+      if (s.Int(2) == 0 && day <= out.completed_days)
+        out.channels[it->second.channel].checkins += 1;
+      if (running && day == out.today) {  // One check-in per member a day.
+        out.groups[it->second.group].checked_today += 1;
+        out.checked_today += 1;
+      }
+    }));
+    // Later in the series: as the cohort matrix orders campaigns.
+    QY_ASSIGN_OR_RETURN(
+        Statement * later,
+        c.Prepare(
+            "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
+            " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
+            " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
+    later->Bind(1, camp.series).Bind(2, camp.starts_on).Bind(3, campaign_id);
+    QY_RETURN_IF_ERROR(ForEachRow(later, [&](const Statement& s) {
+      auto it = members.find(s.Int(0));
+      if (it != members.end()) out.channels[it->second.channel].renewed += 1;
+    }));
+    QY_ASSIGN_OR_RETURN(Statement * name,
+                        c.Prepare("SELECT name FROM chat_groups WHERE id = ?"));
+    for (auto& g : out.groups) {
+      if (!g.group_id) continue;
+      name->Reset();
+      name->Bind(1, g.group_id);
+      QY_ASSIGN_OR_RETURN(bool found, name->Step());
+      if (found) g.name = name->Text(0);
+    }
+    return Status::Ok();
+  }));
+  std::sort(out.channels.begin(), out.channels.end(),
+            [](const auto& a, const auto& b) {
+              return a.enrolled != b.enrolled ? a.enrolled > b.enrolled
+                                              : a.channel < b.channel;
+            });
+  std::sort(out.groups.begin(), out.groups.end(),
+            [](const auto& a, const auto& b) {
+              return a.enrolled != b.enrolled ? a.enrolled > b.enrolled
+                                              : a.group_id < b.group_id;
+            });
+  return out;
+}
+
+}  // namespace qunying::storage
