@@ -49,7 +49,8 @@ struct Lead {
   int64_t created_at_ms = 0, assigned_at_ms = 0, contacted_at_ms = 0,
           closed_at_ms = 0, updated_at_ms = 0;
   bool frozen = false;
-  int64_t model_id = 0;  // Model behind `probability`.
+  int64_t model_id = 0;         // Model behind `probability`.
+  int64_t follow_up_at_ms = 0;  // When its rep means to call again; 0: none.
 };
 
 struct LeadEvent {
@@ -59,13 +60,23 @@ struct LeadEvent {
   std::string from_status, to_status, note;
 };
 
+// What a rep records on a lead (SetStatus).
+struct StatusChange {
+  std::string status;  // The lead's status as it is, or a new one.
+  std::string note, lost_reason;
+  int64_t amount_fen = 0;
+  // Unset: the follow-up stays; 0: cleared; else the time to call again.
+  std::optional<int64_t> follow_up_at_ms;
+};
+
 struct LeadFilter {
-  std::string status;         // "" = any.
-  double min_score = -1;      // < 0 = any.
-  std::string source;         // "" = any.
-  int64_t owner_id = 0;       // > 0: only this owner's leads …
-  bool include_pool = false;  // … and, if set, the unassigned pool too.
-  int64_t after_id = 0;       // Paging: ids above this.
+  std::string status;               // "" = any.
+  double min_score = -1;            // < 0 = any.
+  std::string source;               // "" = any.
+  int64_t owner_id = 0;             // > 0: only this owner's leads …
+  bool include_pool = false;        // … and, if set, the unassigned pool too.
+  int64_t follow_up_before_ms = 0;  // > 0: follow-ups due by then only.
+  int64_t after_id = 0;             // Paging: ids above this.
   int limit = 50;
 };
 
@@ -210,12 +221,13 @@ class LeadStore {
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> Assign(
       const AssignRequest& req, const ClaimLimits& limits, int64_t actor,
       int64_t now_ms) = 0;
-  // Moves a lead to `status` (see kLeadStatuses), with a note; `lost`
-  // needs a reason, `won` may carry an amount. "new" returns it to the
-  // pool. Conflict if the lead is closed and `status` is not.
-  virtual Status SetStatus(int64_t id, const std::string& status,
-                           const std::string& note,
-                           const std::string& lost_reason, int64_t amount_fen,
+  // Moves a lead to `change.status` (see kLeadStatuses), with a note;
+  // `lost` needs a reason, `won` may carry an amount. "new" returns it to
+  // the pool. Closing it or returning it clears its follow-up; otherwise a
+  // follow-up in `change` is set or cleared (a "follow_up" event). Conflict
+  // if the lead is closed and the status is not, or a follow-up is asked
+  // of a closed lead.
+  virtual Status SetStatus(int64_t id, const StatusChange& change,
                            int64_t actor, int64_t now_ms) = 0;
   // Returns to the pool leads assigned before `overdue_before_ms` and not
   // contacted, and open leads whose owner was disabled or is no longer a

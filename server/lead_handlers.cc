@@ -66,6 +66,17 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
     return Status::InvalidArgument("mine must be true or false", "mine");
   if (only_mine || !IsAdmin(r)) f.owner_id = r.principal.id;
   f.include_pool = !IsAdmin(r) && !only_mine;
+  std::string due = r.Query("follow_up_before");
+  if (!due.empty()) {  // The follow-ups due by then (pool leads have none).
+    auto at = ParseRfc3339(due);
+    if (!at.ok()) {
+      return Status::InvalidArgument(
+          "follow_up_before must be an RFC 3339 time: " + at.status().message(),
+          "follow_up_before");
+    }
+    f.follow_up_before_ms = *at;
+    f.include_pool = false;
+  }
   return f;
 }
 
@@ -260,6 +271,24 @@ Result<Reply> ClaimLeads(Services& s, Request& r) {
   return Reply{200, {{"items", items}}};
 }
 
+// PATCH's "follow_up_at": unset when absent, 0 for null (cleared), else a
+// time from now to a year ahead.
+Result<std::optional<int64_t>> FollowUpFrom(const Json& body, int64_t now) {
+  auto it = body.find("follow_up_at");
+  if (it == body.end()) return std::optional<int64_t>();
+  if (it->is_null()) return std::optional<int64_t>(0);
+  constexpr char kWhat[] =
+      "follow_up_at must be an RFC 3339 time within the next year "
+      "(2026-03-02T10:00:00+08:00), or null to clear it";
+  if (!it->is_string()) return Status::InvalidArgument(kWhat, "follow_up_at");
+  auto at = ParseRfc3339(it->get<std::string>());
+  // A minute's grace for a clock a little behind the server's.
+  constexpr int64_t kGraceMs = 60 * 1000, kYearMs = 366LL * 86400 * 1000;
+  if (!at.ok() || *at < now - kGraceMs || *at > now + kYearMs)
+    return Status::InvalidArgument(kWhat, "follow_up_at");
+  return std::optional<int64_t>(*at);
+}
+
 // A lead the caller owns (or any, for admins); a pool lead is NotFound
 // until claimed.
 Result<scoring::Lead> OwnedLead(Services& s, Request& r) {
@@ -351,16 +380,17 @@ Result<Reply> PatchLead(Services& s, Request& r) {
     correction = "lost_reason " + l.lost_reason + " → " + reason;
   if (!correction.empty())
     note = note.empty() ? correction : note + " (" + correction + ")";
-  if (status == l.status) {
-    if (note.empty())
-      return Status::InvalidArgument(
-          "nothing to change: give a new status, a note, or a won lead's "
-          "amount_fen or a lost lead's lost_reason",
-          "status");
+  const int64_t now = s.clock->NowMillis();
+  QY_ASSIGN_OR_RETURN(auto follow_up, FollowUpFrom(body, now));
+  if (status == l.status && note.empty() && !follow_up) {
+    return Status::InvalidArgument(
+        "nothing to change: give a new status, a note, a follow_up_at, or a "
+        "won lead's amount_fen or a lost lead's lost_reason",
+        "status");
   }
-  QY_RETURN_IF_ERROR(s.leads->SetStatus(l.id, status, note, reason,
-                                        amount.value_or(l.amount_fen),
-                                        r.principal.id, s.clock->NowMillis()));
+  scoring::StatusChange change{status, note, reason,
+                               amount.value_or(l.amount_fen), follow_up};
+  QY_RETURN_IF_ERROR(s.leads->SetStatus(l.id, change, r.principal.id, now));
   QY_ASSIGN_OR_RETURN(scoring::Lead after, s.leads->Get(l.id));
   return Reply{200, LeadJson(after, Unmask(r, after))};
 }

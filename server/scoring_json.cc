@@ -98,6 +98,8 @@ Status EngagementFromJson(const Json& e, scoring::EngagementRules& r) {
 }
 
 std::string Time(int64_t ms) { return ms ? FormatRfc3339(ms) : ""; }
+// As Time, but null when unset (a newer field, cleared with null).
+Json TimeOrNull(int64_t ms) { return ms ? Json(FormatRfc3339(ms)) : Json(); }
 
 Json AutoAssignToJson(const std::vector<scoring::AssignRequest>& rules) {
   Json out = Json::array();
@@ -257,7 +259,8 @@ Json LeadJson(const scoring::Lead& l, bool unmask) {
           {"assigned_at", Time(l.assigned_at_ms)},
           {"contacted_at", Time(l.contacted_at_ms)},
           {"closed_at", Time(l.closed_at_ms)},
-          {"updated_at", Time(l.updated_at_ms)}};
+          {"updated_at", Time(l.updated_at_ms)},
+          {"follow_up_at", TimeOrNull(l.follow_up_at_ms)}};
 }
 
 }  // namespace qunying::server

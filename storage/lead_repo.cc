@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/time_util.h"
 #include "storage/lead_rows.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_lead_store.h"
@@ -61,7 +62,8 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
         Statement * up,
         c.Prepare("UPDATE leads SET status = 'new', owner_id = NULL,"
                   " assigned_at_ms = NULL, contacted_at_ms = NULL,"
-                  " updated_at_ms = ? WHERE id = ? AND owner_id IS NOT NULL"));
+                  " follow_up_at_ms = NULL, updated_at_ms = ?"
+                  " WHERE id = ? AND owner_id IS NOT NULL"));
     QY_RETURN_IF_ERROR(up->Bind(1, now).Bind(2, r.id).Run());
     if (c.Changes() == 0) continue;  // Overdue and orphaned: done once.
     ++released;
@@ -387,10 +389,11 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
                   " AND l.score >= ?3 AND (?4 = '' OR l.source = ?4)"
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
+                  " AND (?8 = 0 OR l.follow_up_at_ms <= ?8)"
                   " ORDER BY l.id LIMIT ?7"));
     st->Bind(1, f.after_id).Bind(2, f.status).Bind(3, f.min_score);
     st->Bind(4, f.source).Bind(5, f.owner_id).Bind(6, f.include_pool ? 1 : 0);
-    st->Bind(7, f.limit);
+    st->Bind(7, f.limit).Bind(8, f.follow_up_before_ms);
     return ForEachRow(
         st, [&](const Statement& s) { out.push_back(LeadFromRow(s)); });
   }));
@@ -471,11 +474,10 @@ Result<std::vector<Lead>> SqliteLeadStore::Claim(
   return out;
 }
 
-Status SqliteLeadStore::SetStatus(int64_t id, const std::string& status,
-                                  const std::string& note,
-                                  const std::string& lost_reason,
-                                  int64_t amount_fen, int64_t actor,
-                                  int64_t now) {
+Status SqliteLeadStore::SetStatus(int64_t id,
+                                  const scoring::StatusChange& change,
+                                  int64_t actor, int64_t now) {
+  const std::string& status = change.status;
   return db_->Write([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id));
     if (!scoring::IsOpenStatus(l.status) && status != l.status) {
@@ -491,6 +493,14 @@ Status SqliteLeadStore::SetStatus(int64_t id, const std::string& status,
     bool pool = status == "new";
     bool closes = !scoring::IsOpenStatus(status);
     bool freezes = status != "new" && status != "assigned";
+    if ((pool || closes) && change.follow_up_at_ms.value_or(0) != 0) {
+      return Status::Conflict(
+          "a lead that is " + status + " has no follow-up to schedule",
+          "follow_up_at");
+    }
+    // Closing a lead or handing it back ends its follow-up.
+    int64_t follow_up =
+        pool || closes ? 0 : change.follow_up_at_ms.value_or(l.follow_up_at_ms);
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare(
@@ -506,13 +516,23 @@ Status SqliteLeadStore::SetStatus(int64_t id, const std::string& status,
             "  ELSE closed_at_ms END,"
             " lost_reason = CASE WHEN ?1 = 'lost' AND ?6 <> '' THEN ?6"
             "  ELSE lost_reason END,"
-            " amount_fen = CASE WHEN ?1 = 'won' THEN ?7 ELSE amount_fen END"
+            " amount_fen = CASE WHEN ?1 = 'won' THEN ?7 ELSE amount_fen END,"
+            " follow_up_at_ms = NULLIF(?9, 0)"
             " WHERE id = ?8"));
     up->Bind(1, status).Bind(2, now).Bind(3, pool ? 1 : 0);
-    up->Bind(4, freezes ? 1 : 0).Bind(5, closes ? 1 : 0).Bind(6, lost_reason);
-    QY_RETURN_IF_ERROR(up->Bind(7, amount_fen).Bind(8, id).Run());
-    return AddEvent(c, id, now, actor, status == l.status ? "note" : "status",
-                    l.status, status, note);
+    up->Bind(4, freezes ? 1 : 0).Bind(5, closes ? 1 : 0);
+    up->Bind(6, change.lost_reason).Bind(7, change.amount_fen);
+    QY_RETURN_IF_ERROR(up->Bind(8, id).Bind(9, follow_up).Run());
+    if (status != l.status || !change.note.empty()) {
+      QY_RETURN_IF_ERROR(AddEvent(c, id, now, actor,
+                                  status == l.status ? "note" : "status",
+                                  l.status, status, change.note));
+    }
+    if (follow_up == l.follow_up_at_ms || !change.follow_up_at_ms) {
+      return Status::Ok();  // Unchanged, or ended by the new status.
+    }
+    return AddEvent(c, id, now, actor, "follow_up", "", "",
+                    follow_up ? FormatRfc3339(follow_up) : "");
   });
 }
 

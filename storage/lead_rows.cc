@@ -13,7 +13,8 @@ const char kLeadCols[] =
     " COALESCE(t.factors, ''), l.lost_reason,"
     " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
-    " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0)"
+    " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0),"
+    " COALESCE(l.follow_up_at_ms, 0)"
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
     " LEFT JOIN lead_texts t ON t.lead_id = l.id ";
 
@@ -44,6 +45,7 @@ scoring::Lead LeadFromRow(const Statement& s) {
   l.updated_at_ms = s.Int(22);
   l.frozen = s.Int(23) != 0;
   l.model_id = s.Int(24);
+  l.follow_up_at_ms = s.Int(25);
   return l;
 }
 

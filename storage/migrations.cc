@@ -452,6 +452,13 @@ CREATE TABLE db_instance (id TEXT NOT NULL);
 INSERT INTO db_instance (id) VALUES (lower(hex(randomblob(16))));
 INSERT INTO table_epochs (name, epoch) VALUES ('lead_scores', 0);
 )sql"},
+      // When a rep means to call a lead again (PATCH /leads/{id}
+      // follow_up_at), and each rep's list of follow-ups due.
+      {18, "lead_follow_up", R"sql(
+ALTER TABLE leads ADD COLUMN follow_up_at_ms INTEGER;
+CREATE INDEX leads_follow_up ON leads (owner_id, follow_up_at_ms)
+  WHERE follow_up_at_ms IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

@@ -100,9 +100,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   Result<std::vector<std::pair<int64_t, int64_t>>> Assign(
       const scoring::AssignRequest& req, const scoring::ClaimLimits& limits,
       int64_t actor, int64_t now_ms) override;
-  Status SetStatus(int64_t id, const std::string& status,
-                   const std::string& note, const std::string& lost_reason,
-                   int64_t amount_fen, int64_t actor, int64_t now_ms) override;
+  Status SetStatus(int64_t id, const scoring::StatusChange& change,
+                   int64_t actor, int64_t now_ms) override;
   Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                              int64_t now_ms) override;
   Result<int64_t> OutcomeCount() override;

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "core/time_util.h"
 #include "ocr/photo_renderer.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
@@ -343,6 +344,96 @@ TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
             (std::vector<std::string>{"created", "claim", "status", "status"}));
   EXPECT_EQ(card.data()["history"][2]["note"], "打过电话，周末再聊");
   EXPECT_EQ(card.data()["lost_reason"], "价格");
+}
+
+TEST_F(LeadApiTest, ARepSchedulesFollowUpsAndListsThoseDue) {
+  ImportOpen(3);
+  std::string rep = CreateStaff("rep-f", "sales"),
+              other = CreateStaff("rep-g", "sales");
+  auto claimed = client_->Post("/api/v1/leads/claim", {{"count", 3}}, rep);
+  ASSERT_EQ(claimed.data()["items"].size(), 3u);
+  std::vector<std::string> ids;
+  for (const auto& l : claimed.data()["items"]) ids.push_back(l["id"]);
+  const int64_t now = clock_.NowMillis();
+  auto at = [&](int64_t hours) {
+    return FormatRfc3339(now + hours * 3600 * 1000);
+  };
+  // Called, and to be called again tomorrow morning.
+  auto first = Patch(ids[0],
+                     {{"status", "contacted"},
+                      {"note", "在开会，明早再打"},
+                      {"follow_up_at", at(18)}},
+                     rep);
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(first.data()["follow_up_at"], at(18));
+  // A follow-up alone is a change; the second is due sooner.
+  ASSERT_EQ(Patch(ids[1], {{"follow_up_at", at(2)}}, rep).status, 200);
+  auto due = [&](int64_t hours, const std::string& token) {
+    std::vector<std::string> out;
+    auto r = client_->Get(
+        "/api/v1/leads?follow_up_before=" + at(hours).replace(19, 1, "%2B"),
+        token);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    const json items = r.data()["items"];
+    for (const auto& l : items) out.push_back(l["id"]);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(due(3, rep), (V{ids[1]}));
+  EXPECT_EQ(due(24, rep), (V{ids[0], ids[1]}));
+  EXPECT_EQ(due(24, other), V{});  // Nor does the pool show up.
+  EXPECT_EQ(due(24, admin_), (V{ids[0], ids[1]}));
+  // Moved, then cleared; each is in the lead's history.
+  ASSERT_EQ(Patch(ids[1], {{"follow_up_at", at(30)}}, rep).status, 200);
+  EXPECT_EQ(due(24, rep), (V{ids[0]}));
+  auto cleared = Patch(ids[1], {{"follow_up_at", nullptr}}, rep);
+  EXPECT_TRUE(cleared.data()["follow_up_at"].is_null());
+  auto card = client_->Get("/api/v1/leads/" + ids[1], rep);
+  std::vector<std::string> notes;
+  for (const auto& h : card.data()["history"])
+    if (h["kind"] == "follow_up") notes.push_back(h["note"]);
+  EXPECT_EQ(notes, (V{at(2), at(30), ""}));
+  // Not in the past, not a date alone, not on a lead being closed.
+  EXPECT_EQ(Patch(ids[2], {{"follow_up_at", at(-2)}}, rep).data()["field"],
+            "follow_up_at");
+  EXPECT_EQ(
+      Patch(ids[2], {{"follow_up_at", "2026-12-06"}}, rep).data()["field"],
+      "follow_up_at");
+  EXPECT_EQ(Patch(ids[2], {{"follow_up_at", 5}}, rep).status, 400);
+  EXPECT_EQ(Patch(ids[2],
+                  {{"status", "lost"},
+                   {"lost_reason", "没预算"},
+                   {"follow_up_at", at(5)}},
+                  rep)
+                .status,
+            409);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + ids[2], rep).data()["status"],
+            "assigned");  // The refused change left nothing behind.
+  EXPECT_EQ(client_->Get("/api/v1/leads?follow_up_before=tomorrow", rep)
+                .data()["field"],
+            "follow_up_before");
+  // Winning the lead ends its follow-up.
+  auto won = Patch(ids[0], {{"status", "won"}, {"amount_fen", 99900}}, rep);
+  ASSERT_EQ(won.status, 200) << won.body.dump();
+  EXPECT_TRUE(won.data()["follow_up_at"].is_null());
+  EXPECT_EQ(due(24, rep), V{});
+}
+
+TEST_F(LeadApiTest, AFollowUpEndsWhenTheLeadGoesBackToThePool) {
+  ImportOpen(1);
+  std::string rep = CreateStaff("rep-h", "sales");
+  auto claimed = client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep);
+  ASSERT_EQ(claimed.data()["items"].size(), 1u);
+  std::string id = claimed.data()["items"][0]["id"];
+  std::string soon = FormatRfc3339(clock_.NowMillis() + 3600 * 1000);
+  ASSERT_EQ(Patch(id, {{"follow_up_at", soon}}, rep).status, 200);
+  // Never contacted: the SLA hands it back, and its next rep starts afresh.
+  clock_.Advance(25 * 3600 * 1000LL);
+  std::string next = CreateStaff("rep-i", "sales");
+  auto again = client_->Post("/api/v1/leads/claim", {{"count", 1}}, next);
+  ASSERT_EQ(again.data()["items"].size(), 1u);
+  EXPECT_EQ(again.data()["items"][0]["id"], id);
+  EXPECT_TRUE(again.data()["items"][0]["follow_up_at"].is_null());
 }
 
 TEST_F(LeadApiTest, AClosedLeadKeepsWhenAndWhyItClosedAndTakesCorrections) {

@@ -184,7 +184,8 @@ class LeadStoreTest : public ::testing::Test {
           " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
       EXPECT_TRUE(engine_->Claim(7, 1).ok());
       EXPECT_TRUE(
-          store_->SetStatus(leads->front().id, "contacted", "", "", 0, 7, kNow)
+          store_
+              ->SetStatus(leads->front().id, {"contacted", "", "", 0}, 7, kNow)
               .ok());
     }
     auto lead = store_->Get(leads->front().id);
@@ -660,7 +661,7 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   auto claimed = engine_->Claim(7, 1);
   ASSERT_TRUE(claimed.ok());
   ASSERT_TRUE(
-      store_->SetStatus(before.id, "contacted", "", "", 0, 7, kNow).ok());
+      store_->SetStatus(before.id, {"contacted", "", "", 0}, 7, kNow).ok());
   for (int d : {2, 3, 4, 5}) Checkin(10 + d, 2, 2, d);
   ASSERT_TRUE(engine_->Rescore().ok());
   auto after = store_->Get(before.id);
@@ -670,7 +671,7 @@ TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   EXPECT_GT(after->score, before.score);  // Reps still see the live score.
   // Closed as won, it is a training row with the inputs as of contact.
   ASSERT_TRUE(
-      store_->SetStatus(before.id, "won", "", "", 990000, 7, kNow).ok());
+      store_->SetStatus(before.id, {"won", "", "", 990000}, 7, kNow).ok());
   auto rows = store_->TrainingRows();
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
@@ -789,7 +790,8 @@ TEST_F(LeadStoreTest, AScatteredPassFindsEachMembersLead) {
   Exec(
       "INSERT INTO users (id, username, password_hash, role, display_name,"
       " created_at_ms) VALUES (7, 'rep', 'x', 'sales', 'Rep', 0)");
-  ASSERT_TRUE(store_->SetStatus(mid->id, "contacted", "", "", 0, 7, kNow).ok());
+  ASSERT_TRUE(
+      store_->SetStatus(mid->id, {"contacted", "", "", 0}, 7, kNow).ok());
   for (int member : {2, 100, 200}) Checkin(id++, member, 2, 2);
   auto r = engine_->Rescore();
   ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -216,6 +216,31 @@ describe('console', () => {
     await page.locator('[data-test=lead-checkin]').first().waitFor();
     assert.equal(await page.locator('[data-test=lead-checkin]').count(), activity.checkins.length);
 
+    // Called: to be called again in a few minutes, which the due tab lists.
+    const p = (n) => String(n).padStart(2, '0');
+    const soon = new Date(Date.now() + 3 * 60 * 1000);
+    soon.setSeconds(0, 0);
+    const typed = `${soon.getFullYear()}-${p(soon.getMonth() + 1)}-${p(soon.getDate())} ` +
+      `${p(soon.getHours())}:${p(soon.getMinutes())}:00`;
+    await pickOption(page, 'new-status', '已联系');
+    await page.locator('[data-test=follow-up-at] input').fill(typed);
+    await page.locator('[data-test=follow-up-at] input').press('Enter');
+    await page.locator('[data-test=save-status]').click();
+    await page.locator('[data-test=follow-up]').waitFor();  // Shown as the server writes it (+08:00).
+    const scheduled = await apiCall(server.base, 'GET', `/leads/${id}`, null, rep0.token);
+    assert.equal(Date.parse(scheduled.follow_up_at), soon.getTime());
+    if (soon.getDate() === new Date().getDate()) {  // Not past midnight.
+      await page.locator('[data-test=menu-leads]').click();
+      await page.locator('.el-tabs__item', { hasText: '今日待跟进' }).click();
+      await page.locator(`[data-test=follow-up-${id}]`).waitFor();
+      assert.equal(await page.locator(`[data-test=follow-up-${id}]`).innerText(),
+                   scheduled.follow_up_at.slice(0, 16).replace('T', ' '));
+      assert.equal(await page.locator('[data-test=lead-table] .el-table__row').count(), 1);
+      await page.screenshot({ path: path.join(shots, 'sales-due.png') });
+      await page.locator(`[data-test=lead-${id}]`).click();
+      await page.locator('[data-test=score]').waitFor();
+    }
+
     await pickOption(page, 'new-status', '成交');
     await page.locator('input[data-test=amount]').fill('1280');
     await page.locator('textarea[data-test=note]').fill('家长确认报名下一期');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { attempt, isoToday, percent, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, endOfDay, isoToday, isPast, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -46,5 +46,24 @@ describe('format', () => {
     expect([bad, busy.value, error.value]).toEqual([undefined, false, 'days must be 1–366']);
     await attempt(null, error, async () => 1);
     expect(error.value).toBe('');
+  });
+});
+
+describe('follow-up times', () => {
+  test('a local time is written with its offset and read back as the same instant', () => {
+    const d = new Date(2026, 11, 6, 9, 5, 0);
+    const text = rfc3339Local(d);
+    expect(text).toMatch(/^2026-12-06T09:05:00[+-]\d{2}:\d{2}$/);
+    expect(Date.parse(text)).toBe(d.getTime());
+  });
+  test('due today means up to the last second of the day', () => {
+    const end = endOfDay(new Date(2026, 11, 6, 9, 5));
+    expect(end.startsWith('2026-12-06T23:59:59')).toBe(true);
+  });
+  test('a time before now is past; none is never past', () => {
+    const now = new Date(2026, 11, 6, 12, 0);
+    expect(isPast(rfc3339Local(new Date(2026, 11, 6, 11, 59)), now)).toBe(true);
+    expect(isPast(rfc3339Local(new Date(2026, 11, 6, 12, 1)), now)).toBe(false);
+    expect(isPast(null, now)).toBe(false);
   });
 });

@@ -47,6 +47,24 @@ export function isoToday(now = new Date()) {
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
+// A Date as RFC 3339 in the browser's zone: "2026-12-06T10:00:00+08:00".
+export function rfc3339Local(date) {
+  const p = (n) => String(Math.abs(n)).padStart(2, '0');
+  const off = -date.getTimezoneOffset();
+  return `${isoToday(date)}T${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}` +
+    `${off >= 0 ? '+' : '-'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
+}
+
+// The last second of `now`'s day, as RFC 3339: "due today" includes overdue.
+export function endOfDay(now = new Date()) {
+  return rfc3339Local(new Date(now.getFullYear(), now.getMonth(), now.getDate(), 23, 59, 59));
+}
+
+// Whether an RFC 3339 time has passed.
+export function isPast(rfc3339, now = new Date()) {
+  return !!rfc3339 && Date.parse(rfc3339) < now.getTime();
+}
+
 // Saves a Blob (a CSV export) as a file through a temporary link.
 export function saveBlob(blob, name) {
   const a = document.createElement('a');
