@@ -152,6 +152,7 @@ struct RepKpi {
   int claimed = 0, open = 0, contacted = 0, contacted_in_sla = 0, won = 0,
       lost = 0;
   int64_t revenue_fen = 0;
+  int follow_ups_overdue = 0;  // Now, whenever the lead was claimed.
 };
 
 class LeadStore {
@@ -255,9 +256,10 @@ class LeadStore {
                                 int64_t now_ms) = 0;
   virtual Result<std::optional<std::pair<int, std::string>>> LatestRules() = 0;
 
-  // Per sales rep, over leads claimed in [from_ms, to_ms).
+  // Per sales rep, over leads claimed in [from_ms, to_ms); follow-ups
+  // overdue at `now_ms`.
   virtual Result<std::vector<RepKpi>> Kpis(int64_t from_ms, int64_t to_ms,
-                                           int64_t sla_ms) = 0;
+                                           int64_t sla_ms, int64_t now_ms) = 0;
 };
 
 // Attributes and points factors as text for storage (tab-separated,

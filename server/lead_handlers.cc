@@ -499,7 +499,7 @@ Result<Reply> LeadKpis(Services& s, Request& r) {
     *out = *t;
   }
   int64_t sla = s.lead_engine->options().sla_ms;
-  QY_ASSIGN_OR_RETURN(auto kpis, s.leads->Kpis(from, to, sla));
+  QY_ASSIGN_OR_RETURN(auto kpis, s.leads->Kpis(from, to, sla, now));
   std::sort(kpis.begin(), kpis.end(), [](const auto& a, const auto& b) {
     return a.won != b.won ? a.won > b.won : a.revenue_fen > b.revenue_fen;
   });
@@ -520,7 +520,8 @@ Result<Reply> LeadKpis(Services& s, Request& r) {
                      {"won", k.won},
                      {"lost", k.lost},
                      {"conversion", std::round(conversion * 10000) / 10000},
-                     {"revenue_fen", k.revenue_fen}});
+                     {"revenue_fen", k.revenue_fen},
+                     {"follow_ups_overdue", k.follow_ups_overdue}});
   }
   return Reply{200,
                {{"from", FormatRfc3339(from)},

@@ -188,7 +188,8 @@ SqliteLeadStore::LatestRules() {
 
 Result<std::vector<scoring::RepKpi>> SqliteLeadStore::Kpis(int64_t from,
                                                            int64_t to,
-                                                           int64_t sla_ms) {
+                                                           int64_t sla_ms,
+                                                           int64_t now) {
   std::map<int64_t, scoring::RepKpi> by_user;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
@@ -223,6 +224,16 @@ Result<std::vector<scoring::RepKpi>> SqliteLeadStore::Kpis(int64_t from,
             " FROM leads WHERE owner_id IS NOT NULL AND assigned_at_ms >= ?1"
             " AND assigned_at_ms < ?2 GROUP BY owner_id"));
     leads->Bind(1, from).Bind(2, to).Bind(3, sla_ms);
+    QY_ASSIGN_OR_RETURN(
+        Statement * overdue,
+        c.Prepare("SELECT owner_id, COUNT(*) FROM leads WHERE owner_id IS NOT"
+                  " NULL AND follow_up_at_ms < ? GROUP BY owner_id"));
+    overdue->Bind(1, now);
+    QY_RETURN_IF_ERROR(ForEachRow(overdue, [&](const Statement& s) {
+      auto it = by_user.find(s.Int(0));
+      if (it != by_user.end())
+        it->second.follow_ups_overdue = static_cast<int>(s.Int(1));
+    }));
     return ForEachRow(leads, [&](const Statement& s) {
       auto it = by_user.find(s.Int(0));
       if (it == by_user.end()) return;

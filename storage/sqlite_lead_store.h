@@ -118,7 +118,8 @@ class SqliteLeadStore : public scoring::LeadStore {
                         int64_t now_ms) override;
   Result<std::optional<std::pair<int, std::string>>> LatestRules() override;
   Result<std::vector<scoring::RepKpi>> Kpis(int64_t from_ms, int64_t to_ms,
-                                            int64_t sla_ms) override;
+                                            int64_t sla_ms,
+                                            int64_t now_ms) override;
 
  private:
   // Reads the state file into the scratch (lead_state_repo.cc).

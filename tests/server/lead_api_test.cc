@@ -842,7 +842,14 @@ TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
   ASSERT_EQ(claim.data()["items"].size(), 3u);
   std::string won = claim.data()["items"][0]["id"];
   std::string lost = claim.data()["items"][1]["id"];
+  std::string later = claim.data()["items"][2]["id"];
   clock_.Advance(3600 * 1000);
+  std::string in_two_hours = FormatRfc3339(clock_.NowMillis() + 7200 * 1000);
+  ASSERT_EQ(
+      Patch(later, {{"status", "contacted"}, {"follow_up_at", in_two_hours}},
+            rep)
+          .status,
+      200);
   ASSERT_EQ(Patch(won, {{"status", "contacted"}}, rep).status, 200);
   ASSERT_EQ(Patch(won, {{"status", "won"}, {"amount_fen", 199900}}, rep).status,
             200);
@@ -856,8 +863,9 @@ TEST_F(LeadApiTest, KpisCountClaimsContactsWinsAndRevenue) {
   ASSERT_EQ(k.data()["items"].size(), 1u);
   const json row = k.data()["items"][0];
   EXPECT_EQ(row["claimed"], 3);
-  EXPECT_EQ(row["contacted"], 2);
-  EXPECT_EQ(row["contacted_within_sla"], 1);
+  EXPECT_EQ(row["contacted"], 3);
+  EXPECT_EQ(row["contacted_within_sla"], 2);
+  EXPECT_EQ(row["follow_ups_overdue"], 1);  // The call due 28 hours ago.
   EXPECT_EQ(row["won"], 1);
   EXPECT_EQ(row["lost"], 1);
   EXPECT_EQ(row["revenue_fen"], 199900);

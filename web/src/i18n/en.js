@@ -117,7 +117,7 @@ export default {
   audit: { title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail' },
   kpis: {
     title: 'Sales KPIs', rep: 'Rep', claimed: 'Claimed', open: 'Open', contacted: 'Contacted', sla: 'Contacted within {h} h',
-    won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue', disabled: 'Disabled',
+    won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue', disabled: 'Disabled', overdue: 'Overdue follow-ups',
   },
   h5: {
     welcome: 'Welcome', nickname: 'Nickname', login: 'Enter', devHint: 'Demo mode: an openid stands in for the WeChat sign-in.',

@@ -111,7 +111,7 @@ export default {
   audit: { title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情' },
   kpis: {
     title: '销售业绩', rep: '销售', claimed: '领取', open: '跟进中', contacted: '已联系', sla: '{h} 小时内联系',
-    won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额', disabled: '已停用',
+    won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额', disabled: '已停用', overdue: '逾期未跟进',
   },
   h5: {
     welcome: '欢迎来打卡', nickname: '昵称', login: '进入', devHint: '演示模式：用 openid 代替微信登录。', needOpenid: '请输入 openid',
