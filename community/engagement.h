@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "community/campaign.h"
@@ -182,6 +183,10 @@ class EngagementStore {
                                        int64_t now_ms) = 0;
   virtual Result<std::vector<LeaderboardRow>> Leaderboard(int64_t campaign_id,
                                                           int limit) = 0;
+  // One member's place on the campaign's leaderboard (ranked as
+  // Leaderboard ranks); rank 0 when they have no check-in there.
+  virtual Result<std::pair<int64_t, LeaderboardRow>> LeaderboardPlace(
+      int64_t campaign_id, int64_t member_id) = 0;
   virtual Result<std::vector<DwellDay>> Dwell(int64_t campaign_id) = 0;
   // Check-ins per campaign day, every day of the campaign (zeros kept).
   virtual Result<DailyCheckins> CheckinsPerDay(int64_t campaign_id) = 0;

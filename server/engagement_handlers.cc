@@ -326,7 +326,16 @@ Result<Reply> LeaderboardReply(Services& s, Request& r) {
                      {"checkins", row.checkins},
                      {"total_duration_s", row.total_duration_s}});
   }
-  return Reply{200, {{"items", items}}};
+  Json reply = {{"items", items}};
+  if (r.principal.kind == auth::SessionKind::kParticipant) {
+    // Where the participant stands, also below the top 50.
+    QY_ASSIGN_OR_RETURN(auto place,
+                        s.engagement->LeaderboardPlace(id, r.principal.id));
+    reply["me"] = {{"rank", place.first ? Json(place.first) : Json()},
+                   {"checkins", place.second.checkins},
+                   {"total_duration_s", place.second.total_duration_s}};
+  }
+  return Reply{200, reply};
 }
 
 Result<Reply> DwellReply(Services& s, Request& r) {

@@ -67,6 +67,30 @@ SqliteEngagementStore::Leaderboard(int64_t campaign_id, int limit) {
   return out;
 }
 
+Result<std::pair<int64_t, community::LeaderboardRow>>
+SqliteEngagementStore::LeaderboardPlace(int64_t campaign_id,
+                                        int64_t member_id) {
+  std::pair<int64_t, community::LeaderboardRow> out{0, {member_id}};
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    // Those ahead: more check-ins, then more time, then a lower id.
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("WITH t AS (SELECT member_id AS id, COUNT(*) AS n,"
+                  " SUM(duration_s) AS d FROM checkins WHERE campaign_id = ?1"
+                  " GROUP BY member_id), me AS (SELECT * FROM t WHERE id = ?2)"
+                  " SELECT (SELECT COUNT(*) FROM t WHERE t.n > me.n OR"
+                  " (t.n = me.n AND (t.d > me.d OR (t.d = me.d AND t.id <"
+                  " me.id)))) + 1, me.n, me.d FROM me"));
+    st->Bind(1, campaign_id).Bind(2, member_id);
+    return ForEachRow(st, [&](const Statement& s) {
+      out.first = s.Int(0);
+      out.second.checkins = s.Int(1);
+      out.second.total_duration_s = s.Int(2);
+    });
+  }));
+  return out;
+}
+
 Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
     int64_t campaign_id) {
   std::vector<community::DwellDay> out;

@@ -36,6 +36,8 @@ class SqliteEngagementStore : public community::EngagementStore {
                                           int64_t now_ms) override;
   Result<std::vector<community::LeaderboardRow>> Leaderboard(
       int64_t campaign_id, int limit) override;
+  Result<std::pair<int64_t, community::LeaderboardRow>> LeaderboardPlace(
+      int64_t campaign_id, int64_t member_id) override;
   Result<std::vector<community::DwellDay>> Dwell(int64_t campaign_id) override;
   Result<community::DailyCheckins> CheckinsPerDay(int64_t campaign_id) override;
   Result<std::vector<community::DwellDay>> MemberDwell(

@@ -215,6 +215,57 @@ TEST_F(EngagementApiTest, CalendarLeaderboardAndOwnCheckinsOnly) {
       404);
 }
 
+TEST_F(EngagementApiTest, AParticipantBelowTheTopFiftySeesTheirPlace) {
+  // 52 participants check in once each, the later ones for less time.
+  json rows = json::array();
+  for (int i = 0; i < 52; ++i)
+    rows.push_back({{"openid", "r" + std::to_string(i)},
+                    {"nickname", "读者" + std::to_string(i)}});
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + b_ + "/enrollments",
+                       {{"enrollments", rows}}, op_)
+                .status,
+            200);
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 52; ++i) {
+    tokens.push_back(ParticipantToken("r" + std::to_string(i), "读者"));
+    ASSERT_EQ(client_
+                  ->Post("/api/v1/mp/checkins",
+                         {{"campaign_id", b_},
+                          {"client_id", "k"},
+                          {"duration_s", 6000 - 100 * i}},
+                         tokens.back())
+                  .status,
+              201);
+  }
+  auto board = [&](const std::string& token) {
+    auto r = client_->Get("/api/v1/mp/campaigns/" + b_ + "/leaderboard", token);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    return r.data();
+  };
+  const json last = board(tokens[51]);
+  EXPECT_EQ(last["items"].size(), 50u);
+  EXPECT_EQ(last["me"]["rank"], 52);
+  EXPECT_EQ(last["me"]["checkins"], 1);
+  EXPECT_EQ(last["me"]["total_duration_s"], 6000 - 5100);
+  EXPECT_EQ(board(tokens[3])["me"]["rank"], 4);
+  // A second check-in (a make-up) puts r40 first.
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/checkins",
+                 {{"campaign_id", b_}, {"client_id", "m"}, {"makeup_day", 2}},
+                 tokens[40])
+          .status,
+      201);
+  EXPECT_EQ(board(tokens[40])["me"]["rank"], 1);
+  EXPECT_EQ(board(tokens[0])["me"]["rank"], 2);
+  // No check-in yet: no place. Staff get the board without "me".
+  EXPECT_TRUE(board(p1_)["me"]["rank"].is_null());
+  EXPECT_FALSE(client_->Get("/api/v1/campaigns/" + b_ + "/leaderboard", op_)
+                   .data()
+                   .contains("me"));
+}
+
 TEST_F(EngagementApiTest, DailyCheckinsCountEachCampaignDayWithMakeupsApart) {
   ASSERT_EQ(client_
                 ->Post("/api/v1/mp/checkins",

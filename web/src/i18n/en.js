@@ -120,6 +120,7 @@ export default {
     won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue', disabled: 'Disabled', overdue: 'Overdue follow-ups',
   },
   h5: {
+    myRank: 'My place',
     welcome: 'Welcome', nickname: 'Nickname', login: 'Enter', devHint: 'Demo mode: an openid stands in for the WeChat sign-in.',
     needOpenid: 'Enter an openid', state: { upcoming: 'upcoming', running: 'running', ended: 'ended' },
     noCampaign: 'You are not enrolled in a campaign yet', checkin: 'Check in', streak: '{n}-day streak',

@@ -116,7 +116,7 @@ export default {
   h5: {
     welcome: '欢迎来打卡', nickname: '昵称', login: '进入', devHint: '演示模式：用 openid 代替微信登录。', needOpenid: '请输入 openid',
     state: { upcoming: '未开始', running: '进行中', ended: '已结束' }, noCampaign: '还没有报名的活动',
-    checkin: '打卡', streak: '已连续打卡 {n} 天', today: '今天是第 {day} 天', makeupsLeft: '剩余补卡 {n} 次',
+    myRank: '我的排名', checkin: '打卡', streak: '已连续打卡 {n} 天', today: '今天是第 {day} 天', makeupsLeft: '剩余补卡 {n} 次',
     makeupFor: '为第 {day} 天补卡', text: '今天的收获', minutes: '用时（分钟）', photo: '照片', done: '今天已打卡',
     submit: '打卡', saved: '第 {day} 天打卡成功，连续 {streak} 天', content: '内容', noContent: '暂无内容',
     feedback: '反馈', kind: { bug: '问题', question: '咨询', suggestion: '建议' }, send: '提交',
