@@ -456,7 +456,8 @@ Result<Reply> ExportLeads(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(scoring::LeadFilter f, FilterFrom(r));
   std::string csv =
       "id,member_id,external_id,nickname,phone,score,probability,tier,status,"
-      "owner_id,fit,engagement,intent,amount_fen,lost_reason,updated_at\n";
+      "owner_id,fit,engagement,intent,amount_fen,lost_reason,updated_at,"
+      "follow_up_at\n";
   f.after_id = 0;
   f.limit = 1000;
   for (;;) {
@@ -471,9 +472,9 @@ Result<Reply> ExportLeads(Services& s, Request& r) {
       for (const char* k :
            {"id", "member_id", "external_id", "nickname", "phone", "score",
             "probability", "tier", "status", "owner_id", "fit", "engagement",
-            "intent", "amount_fen", "lost_reason"})
+            "intent", "amount_fen", "lost_reason", "updated_at"})
         csv += text(k) + ",";
-      csv += text("updated_at") + "\n";
+      csv += text("follow_up_at") + "\n";
     }
     if (leads.size() < static_cast<size_t>(f.limit)) break;
     f.after_id = leads.back().id;

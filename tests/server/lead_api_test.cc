@@ -383,6 +383,14 @@ TEST_F(LeadApiTest, ARepSchedulesFollowUpsAndListsThoseDue) {
   EXPECT_EQ(due(24, rep), (V{ids[0], ids[1]}));
   EXPECT_EQ(due(24, other), V{});  // Nor does the pool show up.
   EXPECT_EQ(due(24, admin_), (V{ids[0], ids[1]}));
+  // The export takes the same filter and carries the time.
+  auto csv = client_->raw().Get(
+      "/api/v1/leads/export?follow_up_before=" + at(3).replace(19, 1, "%2B"),
+      {{"Authorization", "Bearer " + rep}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 2);
+  EXPECT_NE(csv->body.find(",follow_up_at\n"), std::string::npos);
+  EXPECT_NE(csv->body.find("," + at(2) + "\n"), std::string::npos) << csv->body;
   // Moved, then cleared; each is in the lead's history.
   ASSERT_EQ(Patch(ids[1], {{"follow_up_at", at(30)}}, rep).status, 200);
   EXPECT_EQ(due(24, rep), (V{ids[0]}));

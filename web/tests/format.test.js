@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { attempt, endOfDay, isoToday, isPast, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, endOfDay, formStatus, isoToday, isPast, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -65,5 +65,14 @@ describe('follow-up times', () => {
     expect(isPast(rfc3339Local(new Date(2026, 11, 6, 11, 59)), now)).toBe(true);
     expect(isPast(rfc3339Local(new Date(2026, 11, 6, 12, 1)), now)).toBe(false);
     expect(isPast(null, now)).toBe(false);
+  });
+});
+
+describe('formStatus', () => {
+  test('a lead card keeps the lead\'s status, and offers "contacted" for one not called yet', () => {
+    expect(formStatus('qualified')).toBe('qualified');
+    expect(formStatus('won')).toBe('won');
+    expect(formStatus('assigned')).toBe('contacted');
+    expect(formStatus('new')).toBe('contacted');
   });
 });

@@ -41,6 +41,13 @@ export function statusType(status) {
 // The statuses a rep may move an open lead to (the server enforces the rest).
 export const kLeadStatuses = ['assigned', 'contacted', 'qualified', 'won', 'lost'];
 
+// The status a lead card's form starts at: the lead's own, so that a note
+// or a follow-up saved alone does not move it (a qualified lead was put back
+// to contacted); "contacted" for a lead not yet called.
+export function formStatus(status) {
+  return status === 'new' || status === 'assigned' ? 'contacted' : status;
+}
+
 // Today's date as YYYY-MM-DD in the browser's zone.
 export function isoToday(now = new Date()) {
   const p = (n) => String(n).padStart(2, '0');
