@@ -138,7 +138,17 @@ class CommunityStore {
   // already checked in, or make-ups are used up.
   virtual Result<CheckinOutcome> CreateCheckin(const CheckinInput& in) = 0;
   virtual Result<CheckinRecord> GetCheckin(int64_t id) = 0;
+  // Whether the member is enrolled (and not refunded) in the campaign.
   virtual Result<bool> IsEnrolled(int64_t member_id, int64_t campaign_id) = 0;
+  // Refunds a member's enrollment (`refunded`), or restores it: a refunded
+  // enrollment is kept but counts nowhere as enrolled (check-ins,
+  // retention, the campaign's figures, the lead pass). Audited as
+  // enrollment.refund / enrollment.restore with the reason. NotFound when
+  // the member is not enrolled in the campaign; Conflict when it already is
+  // as asked.
+  virtual Status SetRefunded(int64_t campaign_id, int64_t member_id,
+                             bool refunded, const std::string& reason,
+                             int64_t actor, int64_t now_ms) = 0;
   // The group's snapshots and its latest `limit` join/leave events.
   virtual Result<GroupTimeline> GetGroupTimeline(int64_t group_id,
                                                  int limit) = 0;

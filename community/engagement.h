@@ -131,10 +131,11 @@ struct CampaignSummary {
   Campaign campaign;
   int today = 0;           // Campaign day now: < 1 upcoming, > days ended.
   int completed_days = 0;  // Days over (0 … days): the rates' denominator.
-  int64_t enrolled = 0, paid_fen = 0;
-  int64_t checked_today = 0;             // 0 unless the campaign is running.
-  std::vector<ChannelSummary> channels;  // Most enrolled first.
-  std::vector<GroupSummary> groups;      // Most enrolled first.
+  int64_t enrolled = 0, paid_fen = 0;      // Refunded enrollments not counted.
+  int64_t refunded = 0, refunded_fen = 0;  // Those, and what they had paid.
+  int64_t checked_today = 0;               // 0 unless the campaign is running.
+  std::vector<ChannelSummary> channels;    // Most enrolled first.
+  std::vector<GroupSummary> groups;        // Most enrolled first.
 };
 
 struct CohortRow {

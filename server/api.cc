@@ -69,6 +69,8 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/campaigns/{id}/daily", Access::kStaff, kOps, h(DailyCheckinsReply)});
   router.Add({"GET",  "/api/v1/campaigns/{id}/enrollments", Access::kStaff, kOps, h(CampaignParticipants)});
   router.Add({"GET",  "/api/v1/campaigns/{id}/summary", Access::kStaff, kOps, h(CampaignSummaryReply)});
+  router.Add({"POST", "/api/v1/campaigns/{id}/enrollments/{member_id}/refund", Access::kStaff, kOps, h(RefundEnrollment)});
+  router.Add({"DELETE", "/api/v1/campaigns/{id}/enrollments/{member_id}/refund", Access::kStaff, kOps, h(RefundEnrollment)});
   router.Add({"GET",  "/api/v1/groups/{id}/dormant", Access::kStaff, kOps, h(DormantList)});
   router.Add({"GET",  "/api/v1/groups/{id}/reactivation", Access::kStaff, kOps, h(ReactivationList)});
   router.Add({"GET",  "/api/v1/cohorts",      Access::kStaff, kOps, h(CohortsReply)});

@@ -98,6 +98,7 @@ Result<Reply> DwellReply(Services& s, Request& r);
 Result<Reply> DailyCheckinsReply(Services& s, Request& r);
 Result<Reply> CampaignParticipants(Services& s, Request& r);
 Result<Reply> CampaignSummaryReply(Services& s, Request& r);
+Result<Reply> RefundEnrollment(Services& s, Request& r);
 Result<Reply> MemberDwellReply(Services& s, Request& r);
 Result<Reply> DormantList(Services& s, Request& r);
 Result<Reply> ReactivationList(Services& s, Request& r);

@@ -6,6 +6,7 @@
 
 #include "core/time_util.h"
 #include "server/api.h"
+#include "server/json_body.h"
 
 namespace qunying::server {
 namespace {
@@ -137,11 +138,37 @@ Result<Reply> CampaignSummaryReply(Services& s, Request& r) {
        {"completed_days", sum.completed_days},
        {"enrolled", sum.enrolled},
        {"paid_fen", sum.paid_fen},
+       {"refunded", sum.refunded},
+       {"refunded_fen", sum.refunded_fen},
        {"checked_in_today", running ? Json(sum.checked_today) : Json(nullptr)},
        {"checkin_rate_today",
         running ? Rate(sum.checked_today, sum.enrolled) : Json(nullptr)},
        {"channels", channels},
        {"groups", groups}}};
+}
+
+// POST /campaigns/{id}/enrollments/{member_id}/refund {"reason"} refunds
+// an enrollment; DELETE restores it (a refund entered by mistake).
+Result<Reply> RefundEnrollment(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(int64_t member, r.IdParam("member_id"));
+  const bool refund = r.http.method == "POST";
+  std::string reason;
+  if (refund) {
+    QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+    QY_ASSIGN_OR_RETURN(reason, GetStringOr(body, "reason", "", 400));
+    if (reason.find_first_not_of(" \t\n") == std::string::npos) {
+      return Status::InvalidArgument("reason is required (e.g. 7天无理由退款)",
+                                     "reason");
+    }
+  }
+  QY_RETURN_IF_ERROR(s.community->GetCampaign(id).status());
+  QY_RETURN_IF_ERROR(s.community->SetRefunded(
+      id, member, refund, reason, r.principal.id, s.clock->NowMillis()));
+  return Reply{200,
+               {{"campaign_id", IdString(id)},
+                {"member_id", IdString(member)},
+                {"refunded", refund}}};
 }
 
 }  // namespace qunying::server

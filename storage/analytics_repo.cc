@@ -103,7 +103,8 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
         c.Prepare("SELECT (v.ts_ms / 1000 + ?2) / 86400 AS d, COUNT(DISTINCT "
                   "v.member_id),"
                   " SUM(v.dwell_ms) FROM events v WHERE v.member_id IN"
-                  " (SELECT member_id FROM enrollments WHERE campaign_id = ?1)"
+                  " (SELECT member_id FROM enrollments WHERE campaign_id = ?1"
+                  " AND refunded_at_ms IS NULL)"
                   " AND v.ts_ms >= ?3 GROUP BY d ORDER BY d"));
     int64_t start_ms = (camp.starts_on * 86400 - offset * 60) * 1000LL;
     st->Bind(1, campaign_id).Bind(2, int64_t{offset} * 60).Bind(3, start_ms);
@@ -126,7 +127,8 @@ Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
       out.days.push_back({d, camp.starts_on + d - 1, 0, 0});
     QY_ASSIGN_OR_RETURN(
         Statement * n,
-        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"));
+        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"
+                  " AND refunded_at_ms IS NULL"));
     n->Bind(1, campaign_id);
     QY_ASSIGN_OR_RETURN(bool row, n->Step());
     out.enrolled = row ? n->Int(0) : 0;
@@ -208,7 +210,7 @@ Result<std::vector<community::CohortRow>> SqliteEngagementStore::Cohorts(
     QY_ASSIGN_OR_RETURN(
         Statement * en,
         c.Prepare("SELECT member_id, enrolled_at_ms FROM enrollments"
-                  " WHERE campaign_id = ?"));
+                  " WHERE campaign_id = ? AND refunded_at_ms IS NULL"));
     for (size_t k = 0; k < ids.size(); ++k) {
       en->Reset();
       en->Bind(1, ids[k]);

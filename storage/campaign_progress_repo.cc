@@ -53,7 +53,8 @@ Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
                   " ''), e.channel, COALESCE(e.group_id, 0), e.paid_fen,"
                   " e.enrolled_at_ms FROM enrollments e JOIN members m"
                   " ON m.id = e.member_id WHERE e.campaign_id = ?1"
-                  " AND e.id > ?2 AND (?3 = 0 OR e.group_id = ?3)"
+                  " AND e.refunded_at_ms IS NULL AND e.id > ?2 AND (?3 = 0 OR "
+                  "e.group_id = ?3)"
                   " AND (?4 IS NULL OR e.channel = ?4) AND (?5 = 0 OR NOT"
                   " EXISTS (SELECT 1 FROM checkins k WHERE k.member_id ="
                   " e.member_id AND k.campaign_id = ?1 AND k.day = ?5))"
@@ -102,10 +103,15 @@ Result<community::CampaignSummary> SqliteEngagementStore::Summary(
     std::unordered_map<int64_t, size_t> group_at;
     QY_ASSIGN_OR_RETURN(
         Statement * en,
-        c.Prepare("SELECT member_id, channel, COALESCE(group_id, 0), paid_fen"
-                  " FROM enrollments WHERE campaign_id = ?"));
+        c.Prepare("SELECT member_id, channel, COALESCE(group_id, 0), paid_fen,"
+                  " refunded_at_ms IS NOT NULL FROM enrollments"
+                  " WHERE campaign_id = ?"));
     en->Bind(1, campaign_id);
     QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
+      if (s.Int(4)) {  // Kept apart: counted nowhere else.
+        out.refunded += 1, out.refunded_fen += s.Int(3);
+        return;
+      }
       auto [ch, new_channel] =
           channel_at.try_emplace(s.Text(1), out.channels.size());
       if (new_channel) out.channels.push_back({s.Text(1)});
@@ -138,6 +144,7 @@ Result<community::CampaignSummary> SqliteEngagementStore::Summary(
         c.Prepare(
             "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
             " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
+            " AND n.refunded_at_ms IS NULL"
             " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
     later->Bind(1, camp.series).Bind(2, camp.starts_on).Bind(3, campaign_id);
     QY_RETURN_IF_ERROR(ForEachRow(later, [&](const Statement& s) {

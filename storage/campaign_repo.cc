@@ -198,6 +198,44 @@ Result<std::vector<Campaign>> SqliteCommunityStore::ListCampaigns(
   return out;
 }
 
+Status SqliteCommunityStore::SetRefunded(int64_t campaign_id, int64_t member_id,
+                                         bool refunded,
+                                         const std::string& reason,
+                                         int64_t actor, int64_t now) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT refunded_at_ms IS NOT NULL FROM enrollments"
+                  " WHERE campaign_id = ? AND member_id = ?"));
+    st->Bind(1, campaign_id).Bind(2, member_id);
+    QY_ASSIGN_OR_RETURN(bool found, st->Step());
+    if (!found)
+      return Status::NotFound("member is not enrolled in this campaign");
+    if ((st->Int(0) != 0) == refunded) {
+      return Status::Conflict(refunded ? "this enrollment is refunded already"
+                                       : "this enrollment is not refunded");
+    }
+    st->Reset();
+    QY_ASSIGN_OR_RETURN(Statement * up,
+                        c.Prepare("UPDATE enrollments SET refunded_at_ms = ?1,"
+                                  " refund_reason = ?2 WHERE campaign_id = ?3"
+                                  " AND member_id = ?4"));
+    if (refunded)
+      up->Bind(1, now);
+    else
+      up->BindNull(1);
+    QY_RETURN_IF_ERROR(up->Bind(2, refunded ? reason : "")
+                           .Bind(3, campaign_id)
+                           .Bind(4, member_id)
+                           .Run());
+    return WriteAudit(c, actor,
+                      refunded ? "enrollment.refund" : "enrollment.restore",
+                      "campaign " + std::to_string(campaign_id) + " member " +
+                          std::to_string(member_id),
+                      reason, now);
+  });
+}
+
 Result<std::vector<Campaign>> SqliteCommunityStore::MemberCampaigns(
     int64_t member_id) {
   std::vector<Campaign> out;
@@ -206,7 +244,8 @@ Result<std::vector<Campaign>> SqliteCommunityStore::MemberCampaigns(
         Statement * st,
         c.Prepare(std::string(kCampaignCols) +
                   "WHERE id IN (SELECT campaign_id FROM enrollments WHERE"
-                  " member_id = ?) ORDER BY starts_on DESC, id DESC"));
+                  " member_id = ? AND refunded_at_ms IS NULL)"
+                  " ORDER BY starts_on DESC, id DESC"));
     st->Bind(1, member_id);
     return ForEachRow(
         st, [&](const Statement& s) { out.push_back(CampaignFromRow(s)); });

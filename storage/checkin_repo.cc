@@ -139,12 +139,17 @@ Result<community::CheckinOutcome> SqliteCommunityStore::CreateCheckin(
     }
     QY_ASSIGN_OR_RETURN(
         Statement * enrolled,
-        c.Prepare("SELECT 1 FROM enrollments WHERE campaign_id = ? AND"
-                  " member_id = ?"));
+        c.Prepare("SELECT refunded_at_ms IS NOT NULL FROM enrollments"
+                  " WHERE campaign_id = ? AND member_id = ?"));
     enrolled->Bind(1, in.campaign_id).Bind(2, in.member_id);
     QY_ASSIGN_OR_RETURN(bool is_enrolled, enrolled->Step());
     if (!is_enrolled)
       return Status::PermissionDenied("you are not enrolled in this campaign");
+    if (enrolled->Int(0) != 0) {
+      return Status::PermissionDenied(
+          "your enrollment in this campaign was refunded");
+    }
+    enrolled->Reset();
     int64_t makeups = 0;  // Counted only when they matter.
     if (in.makeup_day) {
       QY_ASSIGN_OR_RETURN(makeups,
@@ -225,7 +230,7 @@ Result<bool> SqliteCommunityStore::IsEnrolled(int64_t member_id,
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT 1 FROM enrollments WHERE member_id = ? AND"
-                  " campaign_id = ?"));
+                  " campaign_id = ? AND refunded_at_ms IS NULL"));
     st->Bind(1, member_id).Bind(2, campaign_id);
     QY_ASSIGN_OR_RETURN(enrolled, st->Step());
     return Status::Ok();

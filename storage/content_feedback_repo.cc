@@ -168,12 +168,13 @@ Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
         c.Prepare(
             std::string(kContentCols) +
             "WHERE group_id IN (SELECT group_id FROM enrollments WHERE "
-            "member_id = ?1"
+            "member_id = ?1 AND refunded_at_ms IS NULL"
             "  UNION SELECT s.group_id FROM roster_entries e JOIN "
             "roster_snapshots s"
             "  ON s.id = e.snapshot_id WHERE e.member_id = ?1)"
             " OR series IN (SELECT k.series FROM enrollments e JOIN campaigns k"
-            "  ON k.id = e.campaign_id WHERE e.member_id = ?1)"
+            "  ON k.id = e.campaign_id WHERE e.member_id = ?1"
+            "  AND e.refunded_at_ms IS NULL)"
             " ORDER BY published_at_ms DESC, id DESC LIMIT 200"));
     st->Bind(1, member_id);
     return ForEachRow(

@@ -69,7 +69,7 @@ Status ReadEnrollments(Connection& c, Builder& b) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
       c.Prepare("SELECT id, member_id, campaign_id, paid_fen FROM enrollments"
-                " WHERE id > ? ORDER BY id"));
+                " WHERE id > ? AND refunded_at_ms IS NULL ORDER BY id"));
   st->Bind(1, b.rows_high_id);
   return ForEachRow(st, [&](const Statement& s) {
     b.rows_high_id = s.Int(0);

@@ -459,6 +459,17 @@ ALTER TABLE leads ADD COLUMN follow_up_at_ms INTEGER;
 CREATE INDEX leads_follow_up ON leads (owner_id, follow_up_at_ms)
   WHERE follow_up_at_ms IS NOT NULL;
 )sql"},
+      // A refunded enrollment (POST /campaigns/{id}/enrollments/{member}/
+      // refund): kept, but no longer counted as enrolled. The lead pass
+      // reads enrollments again when one is refunded or restored.
+      {19, "enrollment_refunds", R"sql(
+ALTER TABLE enrollments ADD COLUMN refunded_at_ms INTEGER;
+ALTER TABLE enrollments ADD COLUMN refund_reason TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER enrollments_refunded AFTER UPDATE OF refunded_at_ms
+  ON enrollments BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'enrollments';
+END;
+)sql"},
   };
   return kMigrations;
 }

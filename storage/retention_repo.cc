@@ -5,6 +5,11 @@
 #include "storage/sqlite_community_store.h"
 
 namespace qunying::storage {
+
+// A campaign's enrolled members; a refunded enrollment is not counted.
+constexpr char kEnrolled[] =
+    "SELECT member_id FROM enrollments WHERE campaign_id = ?"
+    " AND refunded_at_ms IS NULL";
 namespace {
 
 community::MatchMethod MethodFromName(const std::string& name) {
@@ -44,12 +49,11 @@ Result<community::RetentionInputs> SqliteCommunityStore::LoadRetention(
       return Status::InvalidArgument("next: " + next.status().message(),
                                      "next");
     }
-    QY_RETURN_IF_ERROR(
-        LoadIds(c, "SELECT member_id FROM enrollments WHERE campaign_id = ?",
-                campaign_id, 0, 1, [&](int64_t id) { in.base.push_back(id); }));
-    QY_RETURN_IF_ERROR(LoadIds(
-        c, "SELECT member_id FROM enrollments WHERE campaign_id = ?", next_id,
-        0, 1, [&](int64_t id) { in.next_enrolled.insert(id); }));
+    QY_RETURN_IF_ERROR(LoadIds(c, kEnrolled, campaign_id, 0, 1,
+                               [&](int64_t id) { in.base.push_back(id); }));
+    QY_RETURN_IF_ERROR(LoadIds(c, kEnrolled, next_id, 0, 1, [&](int64_t id) {
+      in.next_enrolled.insert(id);
+    }));
     QY_ASSIGN_OR_RETURN(
         Statement * roster,
         c.Prepare(std::string(

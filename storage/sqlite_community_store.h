@@ -24,6 +24,9 @@ class SqliteCommunityStore : public community::CommunityStore {
   Result<community::Group> GetGroup(int64_t id) override;
   Result<std::vector<community::Group>> ListGroups(int64_t after_id,
                                                    int limit) override;
+  Status SetRefunded(int64_t campaign_id, int64_t member_id, bool refunded,
+                     const std::string& reason, int64_t actor,
+                     int64_t now_ms) override;
   Result<community::EnrollResult> Enroll(
       int64_t campaign_id, const std::vector<community::EnrollmentInput>& rows,
       int64_t now_ms) override;

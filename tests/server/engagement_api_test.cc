@@ -425,6 +425,83 @@ TEST_F(EngagementApiTest, ParticipantsShowProgressAndWhoMissedADay) {
   EXPECT_EQ(ended.data()["completed_days"], 21);
 }
 
+TEST_F(EngagementApiTest, ARefundedEnrollmentCountsNowhereUntilRestored) {
+  std::string p2 =
+      client_->Post("/api/v1/mp/login", {{"openid", "p2"}, {"nickname", "乙"}})
+          .data()["member_id"];
+  const std::string retention =
+      "/api/v1/campaigns/" + a_ + "/retention?next=" + b_;
+  ASSERT_EQ(client_->Get(retention, op_).data()["renewed"], 2);
+  const std::string refund =
+      "/api/v1/campaigns/" + b_ + "/enrollments/" + p2 + "/refund";
+  auto r = client_->Post(refund, {{"reason", "7天无理由退款"}}, op_);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+
+  auto k = client_->Post("/api/v1/mp/checkins",
+                         {{"campaign_id", b_}, {"client_id", "x"}}, p2_);
+  EXPECT_EQ(k.status, 403);
+  EXPECT_NE(k.body["msg"].get<std::string>().find("refunded"),
+            std::string::npos);
+  EXPECT_EQ(client_->Get(retention, op_).data()["renewed"], 1);
+  auto sum = client_->Get("/api/v1/campaigns/" + b_ + "/summary", op_).data();
+  EXPECT_EQ(sum["enrolled"], 1);
+  EXPECT_EQ(sum["refunded"], 1);
+  auto list =
+      client_->Get("/api/v1/campaigns/" + b_ + "/enrollments", op_).data();
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["nickname"], "p1妈妈");
+  EXPECT_EQ(client_->Get("/api/v1/campaigns/" + b_ + "/daily", op_)
+                .data()["enrolled"],
+            1);
+  bool listed = false;
+  for (const auto& c : client_->Get("/api/v1/mp/me", p2_).data()["campaigns"])
+    listed |= c["id"] == b_;
+  EXPECT_FALSE(listed);
+  EXPECT_EQ(
+      client_->Get("/api/v1/mp/campaigns/" + b_ + "/leaderboard", p2_).status,
+      404);
+
+  // Twice, without a reason, someone not enrolled, another role.
+  EXPECT_EQ(client_->Post(refund, {{"reason", "重复"}}, op_).status, 409);
+  EXPECT_EQ(
+      client_
+          ->Post("/api/v1/campaigns/" + b_ + "/enrollments/" + p2 + "/refund",
+                 {{"reason", " "}}, op_)
+          .data()["field"],
+      "reason");
+  EXPECT_EQ(client_
+                ->Post("/api/v1/campaigns/" + b_ + "/enrollments/99999/refund",
+                       {{"reason", "x"}}, op_)
+                .status,
+            404);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/campaigns/999/enrollments/" + p2 + "/refund",
+                       {{"reason", "x"}}, op_)
+                .status,
+            404);
+  EXPECT_EQ(
+      client_->Post(refund, {{"reason", "x"}}, CreateStaff("xiaoshou", "sales"))
+          .status,
+      403);
+  auto audit = client_->Get("/api/v1/audit", AdminToken());
+  ASSERT_EQ(audit.status, 200) << audit.body.dump();
+  bool audited = false;
+  for (const auto& a : audit.data()["items"])
+    audited |=
+        a["action"] == "enrollment.refund" && a["detail"] == "7天无理由退款";
+  EXPECT_TRUE(audited) << audit.body.dump();
+
+  // A refund entered by mistake is taken back.
+  ASSERT_EQ(client_->Call("DELETE", refund, "", op_).status, 200);
+  EXPECT_EQ(client_->Call("DELETE", refund, "", op_).status, 409);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/mp/checkins",
+                       {{"campaign_id", b_}, {"client_id", "y"}}, p2_)
+                .status,
+            201);
+  EXPECT_EQ(client_->Get(retention, op_).data()["renewed"], 2);
+}
+
 TEST_F(EngagementApiTest, DwellAveragesOverActiveMembersPerDay) {
   std::string now = FormatRfc3339(clock_.NowMillis());
   client_->Post("/api/v1/mp/events",

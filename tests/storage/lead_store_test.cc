@@ -1089,6 +1089,27 @@ TEST_F(EnrollmentRowsTest, AChangedPaymentAMergeOrADeleteIsReadAgainInFull) {
   ExpectSameAsFreshLoad("after a merge");
 }
 
+TEST_F(EnrollmentRowsTest, ARefundedEnrollmentIsLeftOutUntilRestored) {
+  Enroll(1, 2, 29900);
+  auto all = Load();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(Of(*all, 1).campaigns, 2);
+  Exec(
+      "UPDATE enrollments SET refunded_at_ms = 1 WHERE member_id = 1 AND"
+      " campaign_id = 2");
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  EXPECT_EQ(Of(*all, 1).campaigns, 1);
+  EXPECT_EQ(Of(*all, 1).paid_fen, 9900);
+  ExpectSameAsFreshLoad("after a refund");
+  Exec("UPDATE enrollments SET refunded_at_ms = NULL WHERE member_id = 1");
+  all = Load();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(store_->enrollments_reread());
+  EXPECT_EQ(Of(*all, 1).paid_fen, 9900 + 29900);
+}
+
 TEST_F(EnrollmentRowsTest, MovingAMemberToAnotherGroupReadsNothingAgain) {
   ASSERT_TRUE(Load().ok());
   Exec(

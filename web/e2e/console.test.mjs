@@ -145,6 +145,15 @@ describe('console', () => {
     assert.equal(await page.locator('[data-test=progress-table] .el-table__row').count(), missed.items.length);
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(shots, 'operator-campaign-progress.png'), fullPage: true });
+    // One of them asks for a refund: gone from the list and counted apart.
+    const leaving = missed.items[0];
+    await page.locator(`[data-test=refund-${leaving.member_id}]`).click();
+    await page.locator('.el-message-box__input input').fill('7天无理由退款');
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('[data-test=progress-refunded]').waitFor();
+    assert.equal((await apiCall(server.base, 'GET', '/campaigns/4/summary', null, op.token)).refunded, 1);
+    await page.locator('[data-test=progress-table] .el-table__row').nth(missed.items.length - 2).waitFor();
+    assert.equal(await page.locator(`[data-test=refund-${leaving.member_id}]`).count(), 0);
 
     // Campaign edits: a new name is saved; the length is frozen by check-ins.
     await page.locator('[data-test=menu-campaigns]').click();

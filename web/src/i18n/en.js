@@ -38,7 +38,8 @@ export default {
     title: 'Participants and progress', enrolled: 'Enrolled', paid: 'Paid', day: 'Progress', dayOf: 'Day {day} of {days}',
     upcoming: 'Not started', running: 'Running', ended: 'Ended', today: 'Checked in today', channel: 'Channel', noChannel: '(no channel)',
     checkinRate: 'Check-in rate', renewed: 'Renewed later', anyGroup: 'All groups', anyChannel: 'All channels', anyDay: 'Everyone',
-    missed: 'Missed day {day}', streak: 'Streak', lastDay: 'Last check-in', clickDay: 'Click a day\'s bar to list below who missed it.',
+    refund: 'Refund', refundAsk: 'Refund {name}: they no longer count as enrolled, checking in or renewing. Reason:', refundReason: 'Give a reason',
+    refundedLine: '{n} refunded ({amount})', missed: 'Missed day {day}', streak: 'Streak', lastDay: 'Last check-in', clickDay: 'Click a day\'s bar to list below who missed it.',
   },
   match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', phone: 'Phone', group_nickname: 'Group nickname' },
   groups: {

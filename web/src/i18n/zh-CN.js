@@ -36,7 +36,8 @@ export default {
     title: '学员与打卡进度', enrolled: '报名人数', paid: '实收', day: '活动进度', dayOf: '第 {day} 天 / 共 {days} 天',
     upcoming: '未开始', running: '进行中', ended: '已结束', today: '今日已打卡', channel: '渠道', noChannel: '（无渠道）',
     checkinRate: '打卡率', renewed: '续报后续期', anyGroup: '全部群', anyChannel: '全部渠道', anyDay: '全部学员',
-    missed: '第 {day} 天未打卡', streak: '连续天数', lastDay: '最近打卡', clickDay: '点击某一天的柱子，在下方列出当天未打卡的学员。',
+    refund: '退款', refundAsk: '为「{name}」办理退款：退款后不再计入本期学员、打卡和续报。原因：', refundReason: '请填写退款原因',
+    refundedLine: '已退款 {n} 人（{amount}）', missed: '第 {day} 天未打卡', streak: '连续天数', lastDay: '最近打卡', clickDay: '点击某一天的柱子，在下方列出当天未打卡的学员。',
   },
   match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配', phone: '手机号', group_nickname: '群昵称' },
   groups: {
