@@ -454,8 +454,8 @@ TEST_F(EngagementApiTest, ARefundedEnrollmentCountsNowhereUntilRestored) {
                 .data()["enrolled"],
             1);
   bool listed = false;
-  for (const auto& c : client_->Get("/api/v1/mp/me", p2_).data()["campaigns"])
-    listed |= c["id"] == b_;
+  auto me = client_->Get("/api/v1/mp/me", p2_);  // Held: loops read into it.
+  for (const auto& c : me.data()["campaigns"]) listed |= c["id"] == b_;
   EXPECT_FALSE(listed);
   EXPECT_EQ(
       client_->Get("/api/v1/mp/campaigns/" + b_ + "/leaderboard", p2_).status,
