@@ -107,7 +107,9 @@ struct Participant {
 struct ParticipantQuery {
   int64_t group_id = 0;                // 0: any group (or none).
   std::optional<std::string> channel;  // Unset: any; "": those without one.
-  int missed_day = 0;    // > 0: only those with no check-in for that day.
+  // > 0: only those with no check-in for that day, which must have begun
+  // (InvalidArgument naming missed_day otherwise).
+  int missed_day = 0;
   int64_t after_id = 0;  // Enrollments after this id, in id order.
   int limit = 50;        // At most this many; 0: all (an export).
 };

@@ -129,6 +129,13 @@ bool IsDelimitedText(const std::string& type) {
          type.rfind("text/plain", 0) == 0;
 }
 
+Reply CsvReply(std::string csv) {
+  Reply reply;
+  reply.content_type = "text/csv; charset=utf-8";
+  reply.raw = std::move(csv);
+  return reply;
+}
+
 std::string CsvField(const std::string& s) {
   // A spreadsheet reads a cell that starts with one of these as a formula:
   // a participant's nickname "=HYPERLINK(…)" would run on the operator's

@@ -152,6 +152,9 @@ bool IsDelimitedText(const std::string& content_type);
 // so that no spreadsheet runs it as a formula.
 std::string CsvField(const std::string& s);
 
+// A CSV export (UTF-8; the rows built by the caller) sent as is.
+Reply CsvReply(std::string csv);
+
 // A check-in's stored photo with its real content type; NotFound when the
 // check-in has none. The caller decides who may see it.
 Result<Reply> PhotoReply(Services& s, const community::CheckinRecord& k);

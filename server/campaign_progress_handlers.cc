@@ -1,9 +1,9 @@
 // A campaign's participants with their progress (who has not checked in
 // today, to nudge them in the group) and its summary by channel and group.
-#include <cmath>
 #include <cstdint>
 #include <limits>
 
+#include "community/retention.h"
 #include "core/time_util.h"
 #include "server/api.h"
 #include "server/json_body.h"
@@ -14,11 +14,9 @@ namespace {
 Json OrNull(int64_t v) { return v ? Json(v) : Json(nullptr); }
 Json IdOrNull(int64_t id) { return id ? Json(IdString(id)) : Json(nullptr); }
 
-// `part` of `whole`, to 4 decimals as the retention report rounds; null
-// when there is nothing to divide by.
+// As the retention report rounds rates; null with nothing to divide by.
 Json Rate(int64_t part, int64_t whole) {
-  if (whole <= 0) return nullptr;
-  return std::round(static_cast<double>(part) / whole * 10000) / 10000;
+  return whole > 0 ? Json(community::RoundRate(part, whole)) : Json(nullptr);
 }
 
 Json ParticipantJson(const community::Participant& p, bool unmask) {
@@ -52,28 +50,7 @@ Reply ParticipantsCsv(const std::vector<community::Participant>& rows,
            (p.last_day ? std::to_string(p.last_day) : "") + "," +
            std::to_string(p.streak) + "\n";
   }
-  Reply reply;
-  reply.content_type = "text/csv; charset=utf-8";
-  reply.raw = std::move(csv);
-  return reply;
-}
-
-// ?missed_day=: a day of the campaign that has begun (a later day is
-// missed by everyone, which is no list to act on).
-Result<int> MissedDay(Services& s, const Request& r, int64_t campaign_id) {
-  QY_ASSIGN_OR_RETURN(int64_t day, IntQuery(r, "missed_day", 0, 1, 366));
-  if (day == 0) return 0;
-  QY_ASSIGN_OR_RETURN(community::Campaign c,
-                      s.community->GetCampaign(campaign_id));
-  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(c.timezone));
-  int today = community::CampaignDay(c, s.clock->NowMillis(), offset);
-  if (day > c.days || day > today) {
-    return Status::InvalidArgument(
-        "missed_day must be a day of the campaign up to today (1–" +
-            std::to_string(std::max(0, std::min(today, c.days))) + ")",
-        "missed_day");
-  }
-  return static_cast<int>(day);
+  return CsvReply(std::move(csv));
 }
 
 }  // namespace
@@ -89,7 +66,8 @@ Result<Reply> CampaignParticipants(Services& s, Request& r) {
       q.group_id,
       IntQuery(r, "group_id", 0, 1, std::numeric_limits<int64_t>::max()));
   if (r.http.has_param("channel")) q.channel = r.Query("channel");
-  QY_ASSIGN_OR_RETURN(q.missed_day, MissedDay(s, r, id));
+  QY_ASSIGN_OR_RETURN(int64_t missed, IntQuery(r, "missed_day", 0, 1, 366));
+  q.missed_day = static_cast<int>(missed);  // The store checks it has begun.
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   const bool csv = format == "csv";
   q.limit = csv ? 0 : page.limit + 1;  // An export has every row.

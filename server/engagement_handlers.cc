@@ -82,10 +82,7 @@ Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
              (m.last_active_ms ? FormatRfc3339(m.last_active_ms) : "") + "," +
              std::to_string(m.past_checkins) + "\n";
     }
-    Reply reply;
-    reply.content_type = "text/csv; charset=utf-8";
-    reply.raw = std::move(csv);
-    return reply;
+    return CsvReply(std::move(csv));
   }
   Json items = Json::array();
   for (const auto& m : rows) {

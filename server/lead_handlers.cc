@@ -479,10 +479,7 @@ Result<Reply> ExportLeads(Services& s, Request& r) {
     if (leads.size() < static_cast<size_t>(f.limit)) break;
     f.after_id = leads.back().id;
   }
-  Reply reply;
-  reply.content_type = "text/csv; charset=utf-8";
-  reply.raw = std::move(csv);
-  return reply;
+  return CsvReply(std::move(csv));
 }
 
 // GET /leads/kpis?from=&to= : per rep, and a leaderboard (won, then

@@ -47,6 +47,13 @@ Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
     QY_ASSIGN_OR_RETURN(int today, CalendarToday(camp, now_ms));
+    // A day not yet begun is missed by everyone: no list to act on.
+    if (q.missed_day > today) {
+      return Status::InvalidArgument(
+          "missed_day must be a day of the campaign up to today (1–" +
+              std::to_string(today) + ")",
+          "missed_day");
+    }
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT e.id, e.member_id, m.nickname, COALESCE(m.phone,"
