@@ -108,7 +108,8 @@ LeadEngine::Setup LeadEngine::CurrentSetup() const {
           rules_generation_,
           model_generation_,
           InputsFingerprint(rules_),
-          TextsFingerprint(rules_)};
+          TextsFingerprint(rules_),
+          ScoreFormula::Of(rules_)};
 }
 
 Result<RescoreReport> LeadEngine::Rescore() {
@@ -138,7 +139,8 @@ Result<RescoreReport> LeadEngine::Rescore() {
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
-  Result<int> created = store_->ApplyScores(scored, clock_->NowMillis());
+  Result<int> created =
+      store_->ApplyScores(scored, setup.formula, clock_->NowMillis());
   // After a failed write some slices are stored and some not: forget
   // what was written, so that the next pass explains every lead again and
   // the store compares digests.
@@ -147,7 +149,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   for (auto& part : scored) {
     if (created.ok()) {
       for (const ScoredMember& m : part.members)
-        memory_.written[m.member_id] = {m.content, m.inputs, m.texts};
+        memory_.written[m.member_id] = {m.content, m.inputs};
     }
     report.text_bytes += part.texts.reserved_bytes();
     part.members.clear();  // The parts' capacity stays,
@@ -202,7 +204,6 @@ class LeadEngine::ChunkScorer {
   }
 
   size_t unchanged = 0, reused = 0, probability_only = 0, predicted = 0;
-  size_t texts_unchanged = 0;
 
  private:
   static constexpr size_t kBlock = 4096;
@@ -210,8 +211,9 @@ class LeadEngine::ChunkScorer {
   struct Row {
     uint64_t points_key = 0, key = 0;
     uint64_t inputs_key = 0;  // See PassMemory::Score.
-    uint64_t texts_key = 0;   // ScoredMember::texts.
-    double total = 0, intent = 0, probability = kNoProbability;
+    double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
+    double total = 0;  // By the pass's formula.
+    double probability = kNoProbability;
     bool has_lead = false;
     bool fresh = false;  // Anything computed afresh (memory to update).
   };
@@ -222,11 +224,10 @@ class LeadEngine::ChunkScorer {
     const MemberFeatures& f = features_[b + k];
     Row& r = rows_[k];
     const uint64_t fingerprint = Fingerprint(f);
-    r.points_key = MixHash(fingerprint, setup_.rules_generation);
+    r.points_key = MixHash(fingerprint, setup_.texts);
     r.key = MixHash(r.points_key, setup_.model_generation);
     r.inputs_key =
         MixHash(MixHash(fingerprint, setup_.inputs), setup_.model_generation);
-    r.texts_key = MixHash(fingerprint, setup_.texts);
     r.has_lead = with_lead_.count(f.member_id) > 0;
     const PassMemory::Score* last =
         memory_ && memory_->scores[b + k].member_id == f.member_id
@@ -235,23 +236,26 @@ class LeadEngine::ChunkScorer {
     r.probability = kNoProbability;
     r.fresh = !last || last->key != r.key;
     if (last && last->points_key == r.points_key) {
-      r.total = last->total;  // After a new model the points stand.
-      r.intent = last->intent_raw;
+      // The parts stand after a new model, and after new weights, tiers
+      // or thresholds, which change only the total (and the tier).
+      r.fit = last->fit, r.engagement = last->engagement;
+      r.intent = last->intent, r.intent_raw = last->intent_raw;
       if (!r.fresh) r.probability = last->probability;
     } else {
       PointsScore p = ScorePoints(f, setup_.rules, /*explain=*/false);
-      r.total = p.total;
-      r.intent = p.intent_raw;
-      // New weights or thresholds: the model's inputs, and so its
-      // probability, are as they were.
+      r.fit = p.fit, r.engagement = p.engagement;
+      r.intent = p.intent, r.intent_raw = p.intent_raw;
+      // New fit rules or engagement settings: if the model's inputs are as
+      // they were, so is its probability.
       if (last && last->inputs_key == r.inputs_key)
         r.probability = last->probability;
     }
+    r.total = setup_.formula.Total(r.fit, r.engagement, r.intent);
     const ScoringRules& rules = setup_.rules;
     bool wanted = setup_.model && (rules.lead_probability > 0 || r.has_lead ||
                                    r.total >= rules.lead_threshold);
     if (wanted && r.probability == kNoProbability) {
-      encoder_->Encode(f, r.intent, &x_.data[miss_.size() * cols_]);
+      encoder_->Encode(f, r.intent_raw, &x_.data[miss_.size() * cols_]);
       miss_.push_back(k);
       r.fresh = true;
     }
@@ -277,8 +281,8 @@ class LeadEngine::ChunkScorer {
     const Row& r = rows_[k];
     if (memory_ && r.fresh) {
       memory_->scores[b + k] = {f.member_id,  r.points_key, r.key,
-                                r.inputs_key, r.total,      r.intent,
-                                r.probability};
+                                r.inputs_key, r.fit,        r.engagement,
+                                r.intent,     r.intent_raw, r.probability};
     }
     const ScoringRules& rules = setup_.rules;
     bool keep = r.has_lead || r.total >= rules.lead_threshold ||
@@ -289,7 +293,6 @@ class LeadEngine::ChunkScorer {
     sm.member_id = f.member_id;
     sm.content = r.points_key;
     sm.inputs = r.key;  // The probability follows from the key's parts.
-    sm.texts = r.texts_key;
     if (setup_.model) {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;
@@ -311,18 +314,13 @@ class LeadEngine::ChunkScorer {
         return;
       }
     }
-    // New weights, tiers or thresholds: the numbers change, the words not.
-    sm.texts_unchanged = written && written->texts == sm.texts;
-    texts_unchanged += sm.texts_unchanged;
-    sm.points = ScorePoints(f, rules, /*explain=*/!sm.texts_unchanged);
-    sm.digest = ScoreDigest(sm.points, sm.texts);
-    if (!sm.texts_unchanged) {
-      sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
-      // Freed, not kept: `= {}` would clear the factors but keep their
-      // capacity, ~1.6 KB in every kept member until the pass ends.
-      sm.points.factors = std::vector<PointsFactor>();
-      sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
-    }
+    sm.points = ScorePoints(f, rules, /*explain=*/true);
+    sm.digest = ScoreDigest(sm.points, sm.content);
+    sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
+    // Freed, not kept: `= {}` would clear the factors but keep their
+    // capacity, ~1.6 KB in every kept member until the pass ends.
+    sm.points.factors = std::vector<PointsFactor>();
+    sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
     kept_->members.push_back(std::move(sm));
   }
 
@@ -374,7 +372,6 @@ Status LeadEngine::ScoreWith(const Setup& setup,
     report->reused += part->reused;
     report->probability_only += part->probability_only;
     report->predicted += part->predicted;
-    report->texts_unchanged += part->texts_unchanged;
   }
   return Status::Ok();
 }

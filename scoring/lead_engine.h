@@ -31,20 +31,19 @@ struct RescoreReport {
   size_t members = 0;
   int created = 0;
   // Open leads whose member's features, probability, rules and model are
-  // all as the last pass wrote them: no words built, nothing written.
+  // all as the last pass wrote them: no words built, nothing written. New
+  // weights, tiers or thresholds change no stored value, so after them
+  // too.
   size_t unchanged = 0;
   // Open leads whose features and rules are as the last pass wrote them
   // but whose probability changed (a new model): the probability alone
   // was written, without words.
   size_t probability_only = 0;
-  // Open leads whose texts come from the same features and texts settings
-  // as last written (new weights, tiers or thresholds alone): their words
-  // were not built again, and their scores alone were written.
-  size_t texts_unchanged = 0;
   // Members whose features were as in the last pass: their scores and
   // probability were taken from it instead of computed again. After new
-  // rules none are; after a new model, only the points are (and the
-  // model predicts again).
+  // fit rules, engagement settings or intent phrases none are; after a
+  // new model, only the points are (and the model predicts again); new
+  // weights, tiers or thresholds keep both.
   size_t reused = 0;
   // Members the model predicted this pass. New weights or thresholds alone
   // keep every probability (InputsFingerprint): none.
@@ -132,6 +131,7 @@ class LeadEngine {
     uint64_t rules_generation = 0, model_generation = 0;
     // InputsFingerprint and TextsFingerprint of `rules`, once per pass.
     uint64_t inputs = 0, texts = 0;
+    ScoreFormula formula;  // Of `rules`.
   };
   Setup CurrentSetup() const;
   // PassMemory as SaveState hands it over, and back (lead_engine_state.cc).
@@ -142,22 +142,25 @@ class LeadEngine {
   // What a pass leaves for the next (Rescore's; guarded by pass_mu_).
   struct PassMemory {
     // By position in the features: the member, hashes of its features
-    // with the rules' generation (`points_key`), with the model's too
-    // (`key`), and with the rules' InputsFingerprint and the model's
-    // generation (`inputs_key`), and the scores those gave. A pass reuses
-    // all of them for a member whose key is the same, the points alone
-    // (predicting again) for one whose points_key is, and the probability
-    // alone (after new weights) for one whose inputs_key is.
+    // with the rules' TextsFingerprint (`points_key`: what the parts and
+    // texts come from), with the model's generation too (`key`), and with
+    // the rules' InputsFingerprint and the model's generation
+    // (`inputs_key`), and the scores those gave. A pass reuses all of them
+    // for a member whose key is the same, the parts alone (predicting
+    // again) for one whose points_key is, and the probability alone (after
+    // new fit rules) for one whose inputs_key is. The total is not kept:
+    // each pass weighs the parts with its own formula.
     struct Score {
       int64_t member_id = 0;
       uint64_t points_key = 0, key = 0, inputs_key = 0;
-      double total = 0, intent_raw = 0, probability = 0;
+      double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
+      double probability = 0;
     };
     std::vector<Score> scores;
     // What the last successful write held, by member: the
-    // ScoredMember::content, ::inputs and ::texts it was written from.
+    // ScoredMember::content and ::inputs it was written from.
     struct Written {
-      uint64_t content = 0, inputs = 0, texts = 0;
+      uint64_t content = 0, inputs = 0;
     };
     std::unordered_map<int64_t, Written> written;
     // The last pass's scored members, one part per thread: cleared and

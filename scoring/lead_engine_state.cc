@@ -2,10 +2,10 @@
 // the last pass's PassMemory, handed to the store as bytes.
 //
 // Layout (native byte order; the store's file guards against a torn or
-// foreign file): a version; the rules' fingerprint, the model's id, and
-// the rules and model generations the keys were made with; the scores
-// (PassMemory::Score, 56 bytes each, as they lie in memory); then the
-// written entries (member, content, inputs, texts).
+// foreign file): a version; the rules' TextsFingerprint, the model's id,
+// and the model generation the keys were made with; the scores
+// (PassMemory::Score, 72 bytes each, as they lie in memory); then the
+// written entries (member, content, inputs).
 #include "core/byte_codec.h"
 #include "scoring/lead_engine.h"
 
@@ -13,16 +13,17 @@ namespace qunying::scoring {
 namespace {
 
 // 2: Score::inputs_key and Written::texts.
-constexpr uint32_t kMemoryVersion = 2;
+// 3: Score keeps the parts instead of the total, keys follow the texts
+//    fingerprint instead of the rules' generation; no Written::texts.
+constexpr uint32_t kMemoryVersion = 3;
 
 }  // namespace
 
 std::string LeadEngine::EncodeMemory(const Setup& setup) const {
   ByteWriter w;
   w.Put(kMemoryVersion);
-  w.Put(RulesFingerprint(setup.rules));
+  w.Put(setup.texts);
   w.Put(setup.model ? setup.model_id : int64_t{-1});
-  w.Put(setup.rules_generation);
   w.Put(setup.model_generation);
   w.Put(uint64_t{memory_.scores.size()});
   w.PutArray(memory_.scores.data(), memory_.scores.size());
@@ -31,7 +32,6 @@ std::string LeadEngine::EncodeMemory(const Setup& setup) const {
     w.Put(member);
     w.Put(wr.content);
     w.Put(wr.inputs);
-    w.Put(wr.texts);
   }
   return w.Take();
 }
@@ -39,43 +39,43 @@ std::string LeadEngine::EncodeMemory(const Setup& setup) const {
 bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
   ByteReader r(bytes);
   uint32_t version = 0;
-  uint64_t rules = 0, rules_generation = 0, model_generation = 0, n = 0;
+  uint64_t texts = 0, model_generation = 0, n = 0;
   int64_t model = 0;
-  if (!r.Get(&version) || version != kMemoryVersion || !r.Get(&rules) ||
-      !r.Get(&model) || !r.Get(&rules_generation) ||
-      !r.Get(&model_generation) || !r.GetCount(&n, sizeof(PassMemory::Score))) {
+  if (!r.Get(&version) || version != kMemoryVersion || !r.Get(&texts) ||
+      !r.Get(&model) || !r.Get(&model_generation) ||
+      !r.GetCount(&n, sizeof(PassMemory::Score))) {
     return false;
   }
-  // Saved with other rules or another model: its keys would not match.
-  if (rules != RulesFingerprint(setup->rules) ||
+  // Saved with other texts settings or another model: its keys would not
+  // match. (Other weights, tiers or thresholds do not matter: the keys do
+  // not cover them.)
+  if (texts != setup->texts ||
       model != (setup->model ? setup->model_id : int64_t{-1})) {
     return false;
   }
   std::vector<PassMemory::Score> scores(n);
   if (!r.GetArray(scores.data(), n)) return false;
   std::unordered_map<int64_t, PassMemory::Written> written;
-  constexpr size_t kWrittenBytes = sizeof(int64_t) + 3 * sizeof(uint64_t);
+  constexpr size_t kWrittenBytes = sizeof(int64_t) + 2 * sizeof(uint64_t);
   if (!r.GetCount(&n, kWrittenBytes)) return false;
   written.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     int64_t member = 0;
     PassMemory::Written w;
-    if (!r.Get(&member) || !r.Get(&w.content) || !r.Get(&w.inputs) ||
-        !r.Get(&w.texts)) {
+    if (!r.Get(&member) || !r.Get(&w.content) || !r.Get(&w.inputs)) {
       return false;
     }
     written[member] = w;
   }
   if (!r.at_end()) return false;
   {
-    // The saved keys were made with the saved generations: adopt them,
+    // The saved keys were made with the saved model generation: adopt it,
     // unless the rules or model changed since this pass took its setup.
     std::lock_guard<std::mutex> lock(mu_);
     if (rules_generation_ != setup->rules_generation ||
         model_generation_ != setup->model_generation) {
       return false;
     }
-    rules_generation_ = setup->rules_generation = rules_generation;
     model_generation_ = setup->model_generation = model_generation;
   }
   memory_.scores = std::move(scores);

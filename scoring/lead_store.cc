@@ -133,24 +133,20 @@ std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
   return out;
 }
 
-int64_t ScoreDigest(const PointsScore& p, uint64_t texts) {
+int64_t ScoreDigest(const PointsScore& p, uint64_t content) {
   uint64_t h = 0x2545F4914F6CDD1DULL;
   auto mix = [&](uint64_t w) {
     h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
     h ^= h >> 29;
   };
-  for (double v : {p.total, p.fit, p.engagement, p.intent}) {
+  // The parts, not the total or tier: those follow from the parts by the
+  // formula in force, which the row does not hold (score_formula.h).
+  for (double v : {p.fit, p.engagement, p.intent}) {
     uint64_t w;
     std::memcpy(&w, &v, 8);
     mix(w);
   }
-  for (size_t i = 0; i < p.tier.size(); i += 8) {  // "A1" … "C3".
-    uint64_t w = 0;
-    std::memcpy(&w, p.tier.data() + i, std::min<size_t>(8, p.tier.size() - i));
-    mix(w);
-  }
-  mix(p.tier.size());
-  mix(texts);
+  mix(content);
   return static_cast<int64_t>(h);
 }
 

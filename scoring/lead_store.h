@@ -16,6 +16,7 @@
 #include "scoring/attributes.h"
 #include "scoring/points.h"
 #include "scoring/rules.h"
+#include "scoring/score_formula.h"
 #include "scoring/text_arena.h"
 
 namespace qunying::scoring {
@@ -35,7 +36,10 @@ struct Lead {
   int64_t member_id = 0;    // 0 for an imported lead.
   std::string external_id;  // Imported leads' own id.
   std::string source;       // "score" or "import".
-  double score = 0;         // Points 0–100 (imports: 100 × probability).
+  // Points 0–100 and "A1" … "C3", from the parts by the ScoreFormula in
+  // force (an open lead's parts are as of the last pass, a closed lead's
+  // as of closing). Imports: 100 × probability, and no tier.
+  double score = 0;
   double fit = 0, engagement = 0, intent = 0;
   std::optional<double> probability;  // Once a model exists.
   std::string tier;
@@ -86,7 +90,9 @@ struct LeadFilter {
 // ScoredPart that holds the member.
 struct ScoredMember {
   int64_t member_id = 0;
-  PointsScore points;                // Numbers and tier; `factors` left empty.
+  // Parts, total and tier (the store keeps the parts: ScoreFormula);
+  // `factors` left empty.
+  PointsScore points;
   std::string_view factors_text;     // EncodeFactors(points' factors).
   std::string_view attributes_text;  // EncodeAttributes(model inputs).
   std::optional<double> probability;
@@ -96,17 +102,12 @@ struct ScoredMember {
   // and attributes are left empty and the stored ones kept.
   bool probability_only = false;
   // What the scores came from: LeadEngine's hashes, to know next pass
-  // whether anything changed. `content` covers the features and rules
-  // (what the points, texts and attributes come from); `inputs` adds the
-  // model (and so the probability).
+  // whether anything changed. `content` covers the features and the
+  // settings the parts, texts and attributes come from (TextsFingerprint:
+  // not the weights, tiers or thresholds, which change no stored value);
+  // `inputs` adds the model (and so the probability).
   uint64_t content = 0, inputs = 0;
-  // What the texts come from: the features and TextsFingerprint. When the
-  // engine last wrote this lead's texts from the same (new weights, tiers
-  // or thresholds alone), it leaves `points.factors` and both texts empty
-  // and sets `texts_unchanged`: the store keeps the stored texts.
-  uint64_t texts = 0;
-  bool texts_unchanged = false;
-  // ScoreDigest of the points and texts, stored with the lead: a lead
+  // ScoreDigest of the parts and texts, stored with the lead: a lead
   // whose stored digest equals it is not rewritten (unless its probability
   // changed), across restarts too.
   int64_t digest = 0;
@@ -177,7 +178,10 @@ class LeadStore {
   // does, so that other writes need not wait for a whole pass): after an
   // error the members before it may be written. Returns the number of
   // leads created.
+  // `formula` is the one `scored` was scored with: from this pass on, every
+  // lead's total and tier follow from it.
   virtual Result<int> ApplyScores(const ScoredParts& scored,
+                                  const ScoreFormula& formula,
                                   int64_t now_ms) = 0;
   // Members who have an open lead.
   virtual Result<std::vector<int64_t>> MembersWithOpenLeads() = 0;
@@ -269,11 +273,13 @@ std::string EncodeAttributes(const Attributes& a);
 std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
 Attributes DecodeAttributes(const std::string& text);
 std::string EncodeFactors(const std::vector<PointsFactor>& f);
-// A 64-bit hash of the scores, tier and texts a rescoring pass writes to a
-// lead, the texts by `texts` (ScoredMember::texts, which determines them);
-// not the probability, which is compared on its own so that a new model
-// changes it alone. Stable across builds and restarts: stored.
-int64_t ScoreDigest(const PointsScore& p, uint64_t texts);
+// A 64-bit hash of the parts (fit, engagement, intent) and texts a
+// rescoring pass writes to a lead, the texts by `texts` (ScoredMember::texts,
+// which determines them). Not the total or tier, which the store derives
+// from the parts (score_formula.h), so new weights leave it as it was; nor
+// the probability, which is compared on its own so that a new model changes
+// it alone. Stable across builds and restarts: stored.
+int64_t ScoreDigest(const PointsScore& p, uint64_t content);
 std::vector<PointsFactor> DecodeFactors(const std::string& text);
 
 }  // namespace qunying::scoring

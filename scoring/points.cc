@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "scoring/score_formula.h"
+
 namespace qunying::scoring {
 namespace {
 
@@ -203,19 +205,9 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
          p.weight});
   });
   s.intent = std::clamp(s.intent_raw, 0.0, 100.0);
-  double wsum =
-      rules.weight_fit + rules.weight_engagement + rules.weight_intent;
-  s.total = (rules.weight_fit * s.fit + rules.weight_engagement * s.engagement +
-             rules.weight_intent * s.intent) /
-            wsum;
-  s.total = std::round(std::clamp(s.total, 0.0, 100.0) * 10) / 10;
-  double activity = 0.7 * s.engagement + 0.3 * s.intent;
-  s.tier = std::string(s.fit >= rules.tier_a   ? "A"
-                       : s.fit >= rules.tier_b ? "B"
-                                               : "C") +
-           (activity >= rules.level_1   ? "1"
-            : activity >= rules.level_2 ? "2"
-                                        : "3");
+  ScoreFormula formula = ScoreFormula::Of(rules);
+  s.total = formula.Total(s.fit, s.engagement, s.intent);
+  s.tier = formula.Tier(s.fit, s.engagement, s.intent);
   std::stable_sort(s.factors.begin(), s.factors.end(),
                    [](const auto& a, const auto& b) {
                      return std::abs(a.points) > std::abs(b.points);

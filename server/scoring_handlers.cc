@@ -52,7 +52,6 @@ Result<Reply> RescoreLeads(Services& s, Request&) {
                 {"reused", rep.reused},
                 {"unchanged", rep.unchanged},
                 {"predicted", rep.predicted},
-                {"texts_unchanged", rep.texts_unchanged},
                 {"memory_restored", rep.memory_restored},
                 {"load_ms", std::round(rep.load_ms)},
                 {"score_ms", std::round(rep.score_ms)},

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "storage/lead_formula.h"
 #include "storage/lead_rows.h"
 #include "storage/sqlite_lead_store.h"
 
@@ -57,6 +58,7 @@ int64_t NextRep(const std::string& rule, const std::map<int64_t, int64_t>& load,
 Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
     const scoring::AssignRequest& req, const scoring::ClaimLimits& limits,
     int64_t actor, int64_t now) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
   std::vector<std::pair<int64_t, int64_t>> out;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(auto load, RepLoads(c, req.reps));
@@ -71,7 +73,8 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteLeadStore::Assign(
             " AND (?2 = '' OR instr(char(10) || (SELECT t.attributes FROM"
             " lead_texts t WHERE t.lead_id = l.id), char(10) ||"
             " 'city' || char(9) || 's' || char(9) || ?2 || char(10)) > 0)"
-            " ORDER BY l.score DESC, l.id LIMIT ?3"));
+            " ORDER BY " +
+            PoolOrderSql(formula(), "l.") + " LIMIT ?3"));
     pick->Bind(1, req.series).Bind(2, req.city).Bind(3, req.count);
     QY_ASSIGN_OR_RETURN(std::vector<int64_t> leads, Ids(pick));
     auto next = load.cbegin();  // Round-robin position.

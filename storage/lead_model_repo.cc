@@ -92,8 +92,8 @@ Status SqliteLeadStore::SetProbabilities(
       QY_ASSIGN_OR_RETURN(
           Statement * st,
           c.Prepare("UPDATE leads SET probability = ?1, model_id = ?2,"
-                    " score = CASE WHEN source = 'import' THEN ?3 ELSE score"
-                    " END WHERE id = ?4"));
+                    " import_score = CASE WHEN source = 'import' THEN ?3"
+                    " ELSE import_score END WHERE id = ?4"));
       st->Bind(1, prob).Bind(2, model_id);
       st->Bind(3, std::round(prob * 1000) / 10).Bind(4, id);
       QY_RETURN_IF_ERROR(st->Run());

@@ -8,8 +8,8 @@
 #include <unordered_map>
 
 #include "core/time_util.h"
+#include "storage/lead_formula.h"
 #include "storage/lead_rows.h"
-#include "storage/migrations.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -113,27 +113,18 @@ Status PutLeadTexts(Connection& c, int64_t lead_id,
 
 Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
                         int64_t now) {
-  // The engine leaves out the texts only of an open lead (at the pass's
-  // start) it wrote before, and leads are never deleted. One deleted by
-  // hand during the pass fails it; the engine then forgets what it wrote
-  // and writes every text in the next.
-  if (m.texts_unchanged)
-    return Status::Internal("lead of member " + std::to_string(m.member_id) +
-                            " is gone but was scored as stored");
   const auto& p = m.points;
   QY_ASSIGN_OR_RETURN(
       Statement * ins,
-      c.Prepare("INSERT INTO leads (member_id, source, score, fit,"
-                " engagement, intent, probability, tier, created_at_ms,"
-                " updated_at_ms, digest, model_id)"
-                " VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  ins->Bind(1, m.member_id).Bind(2, p.total).Bind(3, p.fit);
-  ins->Bind(4, p.engagement).Bind(5, p.intent).Bind(7, p.tier);
-  ins->Bind(8, now).Bind(9, now).Bind(10, m.digest);
+      c.Prepare("INSERT INTO leads (member_id, source, fit, engagement,"
+                " intent, probability, created_at_ms, updated_at_ms, digest,"
+                " model_id) VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, m.member_id).Bind(2, p.fit).Bind(3, p.engagement);
+  ins->Bind(4, p.intent).Bind(6, now).Bind(7, now).Bind(8, m.digest);
   if (m.probability)
-    ins->Bind(6, *m.probability).Bind(11, m.model_id);
+    ins->Bind(5, *m.probability).Bind(9, m.model_id);
   else
-    ins->BindNull(6).BindNull(11);
+    ins->BindNull(5).BindNull(9);
   QY_RETURN_IF_ERROR(ins->Run());
   int64_t id = c.LastInsertId();
   QY_RETURN_IF_ERROR(PutLeadTexts(c, id, m.attributes_text, m.factors_text));
@@ -156,18 +147,16 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
   const auto& p = m.points;
   QY_ASSIGN_OR_RETURN(
       Statement * up,
-      c.Prepare("UPDATE leads SET score = ?, fit = ?, engagement = ?,"
-                " intent = ?, tier = ?, updated_at_ms = ?,"
-                " probability = COALESCE(?, probability),"
+      c.Prepare("UPDATE leads SET fit = ?, engagement = ?, intent = ?,"
+                " updated_at_ms = ?, probability = COALESCE(?, probability),"
                 " model_id = COALESCE(?, model_id), digest = ? WHERE id = ?"));
-  up->Bind(1, p.total).Bind(2, p.fit).Bind(3, p.engagement);
-  up->Bind(4, p.intent).Bind(5, p.tier).Bind(6, now).Bind(9, m.digest);
+  up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
+  up->Bind(4, now).Bind(7, m.digest);
   if (m.probability && !k.frozen)
-    up->Bind(7, *m.probability).Bind(8, m.model_id);
+    up->Bind(5, *m.probability).Bind(6, m.model_id);
   else
-    up->BindNull(7).BindNull(8);
-  QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
-  if (m.texts_unchanged) return Status::Ok();  // New weights: same words.
+    up->BindNull(5).BindNull(6);
+  QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
   std::optional<std::string_view> attributes;
   if (!k.frozen) attributes = m.attributes_text;
   return PutLeadTexts(c, k.id, attributes, m.factors_text);
@@ -256,6 +245,43 @@ bool PoolIndexWorthDropping(const PassCounts& counts, size_t total,
 
 }  // namespace
 
+Status SqliteLeadStore::EnsureFormula() {
+  if (formula_loaded_.load()) return Status::Ok();
+  std::lock_guard<std::mutex> lock(formula_load_mu_);
+  if (formula_loaded_.load()) return Status::Ok();
+  std::optional<scoring::ScoreFormula> stored;
+  bool indexed = false;
+  auto read = [&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(stored, ReadFormula(c));
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
+                  " AND name = 'leads_pool'"));
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    indexed = row && st->Int(0) > 0;
+    st->Reset();
+    return Status::Ok();
+  };
+  QY_RETURN_IF_ERROR(db_->Read(read));
+  if (!stored || !indexed) {  // A crash mid-pass, since the open.
+    QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+      QY_RETURN_IF_ERROR(EnsurePoolIndex(c));
+      return read(c);
+    }));
+  }
+  {
+    std::lock_guard<std::mutex> l(formula_mu_);
+    formula_ = *stored;
+  }
+  formula_loaded_ = true;
+  return Status::Ok();
+}
+
+scoring::ScoreFormula SqliteLeadStore::formula() const {
+  std::lock_guard<std::mutex> lock(formula_mu_);
+  return formula_;
+}
+
 // A pass writes in transactions of a slice of members or more, until
 // options_.write_slice_ms have gone: each holds the single writer that
 // long, so check-ins and claims queued meanwhile wait for one slice, not
@@ -263,9 +289,14 @@ bool PoolIndexWorthDropping(const PassCounts& counts, size_t total,
 // slice reads its members' leads in its own transaction, so a lead claimed
 // between two slices is seen frozen. A pass that will rescore many leads
 // writes without the pool index and creates it again at the end, also
-// when a slice fails.
+// when a slice fails. A new formula is taken up at the end, with the
+// index made for it, in one transaction: until then claims follow the
+// old one.
 Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
+                                         const scoring::ScoreFormula& formula,
                                          int64_t now) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
+  const bool new_formula = !(formula == this->formula());
   PassCounts counts;
   size_t part = 0, at = 0;  // The next member to write.
   auto done = [&] {
@@ -281,8 +312,12 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   Status status;
   bool counted = false;  // The pass bumped the lead_scores epoch.
   while (status.ok() && !done()) {
-    if (!dropped && PoolIndexWorthDropping(counts, total,
-                                           options_.rebuild_pool_index_leads)) {
+    // A new formula makes the index again at the end: leads written before
+    // then need not move in the old one (when they are more than a slice;
+    // else the drop goes with the creation, one transaction fewer).
+    if (!dropped && ((new_formula && total > slice) ||
+                     PoolIndexWorthDropping(
+                         counts, total, options_.rebuild_pool_index_leads))) {
       status = db_->Write([](Connection& c) { return c.Exec(kDropPoolIndex); });
       if (!status.ok()) break;
       dropped = true;
@@ -309,12 +344,29 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   // Also after a failed slice. If the creation itself fails (a full disk),
   // the pass fails with it; the next start, or the next such pass, creates
   // the index.
-  if (dropped) {
-    Status rebuilt =
-        db_->Write([](Connection& c) { return c.Exec(kCreatePoolIndex); });
+  if (dropped || new_formula) {
+    Status rebuilt = db_->Write([&](Connection& c) -> Status {
+      QY_RETURN_IF_ERROR(c.Exec(kDropPoolIndex));  // Unless dropped above.
+      // SQLite's sorter may use a second thread for the index: 0.40 s
+      // against 0.37–0.60 s alone on 278,000 leads (docs/benchmarks.md).
+      QY_RETURN_IF_ERROR(c.Exec("PRAGMA threads = 2"));
+      Status created = c.Exec(CreatePoolIndexSql(formula));
+      QY_RETURN_IF_ERROR(c.Exec("PRAGMA threads = 0"));
+      QY_RETURN_IF_ERROR(created);
+      if (!new_formula) return Status::Ok();
+      QY_RETURN_IF_ERROR(SaveFormula(c, formula));
+      // Writes after this one in the writer's queue (claims) must order
+      // by the index just made.
+      std::lock_guard<std::mutex> lock(formula_mu_);
+      formula_ = formula;
+      return Status::Ok();
+    });
+    // Its batch may fail after the callback ran: read the formula in force
+    // again before the next use.
+    if (!rebuilt.ok() && new_formula) formula_loaded_ = false;
     if (status.ok()) status = rebuilt;
   }
-  pool_index_rebuilt_ = dropped;
+  pool_index_rebuilt_ = dropped || new_formula;
   if (!status.ok()) return status;
   return counts.created;
 }
@@ -380,13 +432,18 @@ Result<std::pair<int, int>> SqliteLeadStore::Import(
 }
 
 Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
+  const scoring::ScoreFormula formula = this->formula();
+  // The score filter only when asked: it weighs every row it passes.
+  const std::string min_score =
+      f.min_score < 0 ? "" : " AND " + ScoreSql(formula, "l.") + " >= ?3";
   std::vector<Lead> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(std::string(kLeadCols) +
-                  "WHERE l.id > ?1 AND (?2 = '' OR l.status = ?2)"
-                  " AND l.score >= ?3 AND (?4 = '' OR l.source = ?4)"
+                  "WHERE l.id > ?1 AND (?2 = '' OR l.status = ?2)" + min_score +
+                  " AND (?4 = '' OR l.source = ?4)"
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
                   " AND (?8 = 0 OR l.follow_up_at_ms <= ?8)"
@@ -394,16 +451,19 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
     st->Bind(1, f.after_id).Bind(2, f.status).Bind(3, f.min_score);
     st->Bind(4, f.source).Bind(5, f.owner_id).Bind(6, f.include_pool ? 1 : 0);
     st->Bind(7, f.limit).Bind(8, f.follow_up_before_ms);
-    return ForEachRow(
-        st, [&](const Statement& s) { out.push_back(LeadFromRow(s)); });
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back(LeadFromRow(s, formula));
+    });
   }));
   return out;
 }
 
 Result<Lead> SqliteLeadStore::Get(int64_t id) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
+  const scoring::ScoreFormula formula = this->formula();
   Lead out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(out, GetIn(c, id));
+    QY_ASSIGN_OR_RETURN(out, GetIn(c, id, formula));
     return Status::Ok();
   }));
   return out;
@@ -429,8 +489,11 @@ Result<std::vector<scoring::LeadEvent>> SqliteLeadStore::History(int64_t id) {
 Result<std::vector<Lead>> SqliteLeadStore::Claim(
     int64_t user, int count, const scoring::ClaimLimits& limits,
     int64_t day_start, int64_t overdue_before, int64_t now) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
   std::vector<Lead> out;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    // Read in the writer: the formula that the pool index was made with.
+    const scoring::ScoreFormula formula = this->formula();
     QY_RETURN_IF_ERROR(ReleaseIn(c, overdue_before, now).status());
     QY_ASSIGN_OR_RETURN(
         Statement * today,
@@ -461,12 +524,13 @@ Result<std::vector<Lead>> SqliteLeadStore::Claim(
     QY_ASSIGN_OR_RETURN(
         Statement * pick,
         c.Prepare("SELECT id FROM leads WHERE status = 'new' AND owner_id IS"
-                  " NULL ORDER BY score DESC, id LIMIT ?"));
+                  " NULL ORDER BY " +
+                  PoolOrderSql(formula, "") + " LIMIT ?"));
     pick->Bind(1, n);
     QY_ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids(pick));
     for (int64_t id : ids) {
       QY_RETURN_IF_ERROR(AssignTo(c, id, user, user, "claim", "", now));
-      QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id));
+      QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id, formula));
       out.push_back(std::move(l));
     }
     return Status::Ok();
@@ -478,8 +542,9 @@ Status SqliteLeadStore::SetStatus(int64_t id,
                                   const scoring::StatusChange& change,
                                   int64_t actor, int64_t now) {
   const std::string& status = change.status;
+  QY_RETURN_IF_ERROR(EnsureFormula());
   return db_->Write([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id));
+    QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id, formula()));
     if (!scoring::IsOpenStatus(l.status) && status != l.status) {
       return Status::Conflict(
           "lead is closed as " + l.status + "; it cannot become " + status,

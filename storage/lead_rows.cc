@@ -7,10 +7,10 @@ namespace qunying::storage {
 
 const char kLeadCols[] =
     "SELECT l.id, COALESCE(l.member_id, 0), COALESCE(l.external_id, ''),"
-    " l.source, l.score, l.fit, l.engagement, l.intent, l.probability,"
-    " l.tier, l.status, COALESCE(l.owner_id, 0), COALESCE(m.nickname, ''),"
-    " COALESCE(m.phone, ''), COALESCE(t.attributes, ''),"
-    " COALESCE(t.factors, ''), l.lost_reason,"
+    " l.source, l.import_score, l.fit, l.engagement, l.intent,"
+    " l.probability, l.status, COALESCE(l.owner_id, 0),"
+    " COALESCE(m.nickname, ''), COALESCE(m.phone, ''),"
+    " COALESCE(t.attributes, ''), COALESCE(t.factors, ''), l.lost_reason,"
     " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
     " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0),"
@@ -18,34 +18,39 @@ const char kLeadCols[] =
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
     " LEFT JOIN lead_texts t ON t.lead_id = l.id ";
 
-scoring::Lead LeadFromRow(const Statement& s) {
+scoring::Lead LeadFromRow(const Statement& s,
+                          const scoring::ScoreFormula& formula) {
   scoring::Lead l;
   l.id = s.Int(0);
   l.member_id = s.Int(1);
   l.external_id = s.Text(2);
   l.source = s.Text(3);
-  l.score = s.Double(4);
   l.fit = s.Double(5);
   l.engagement = s.Double(6);
   l.intent = s.Double(7);
+  if (l.source == "import") {
+    l.score = s.Double(4);
+  } else {
+    l.score = formula.Total(l.fit, l.engagement, l.intent);
+    l.tier = formula.Tier(l.fit, l.engagement, l.intent);
+  }
   if (!s.IsNull(8)) l.probability = s.Double(8);
-  l.tier = s.Text(9);
-  l.status = s.Text(10);
-  l.owner_id = s.Int(11);
-  l.nickname = s.Text(12);
-  l.phone = s.Text(13);
-  l.attributes = scoring::DecodeAttributes(s.Text(14));
-  l.factors = scoring::DecodeFactors(s.Text(15));
-  l.lost_reason = s.Text(16);
-  l.amount_fen = s.Int(17);
-  l.created_at_ms = s.Int(18);
-  l.assigned_at_ms = s.Int(19);
-  l.contacted_at_ms = s.Int(20);
-  l.closed_at_ms = s.Int(21);
-  l.updated_at_ms = s.Int(22);
-  l.frozen = s.Int(23) != 0;
-  l.model_id = s.Int(24);
-  l.follow_up_at_ms = s.Int(25);
+  l.status = s.Text(9);
+  l.owner_id = s.Int(10);
+  l.nickname = s.Text(11);
+  l.phone = s.Text(12);
+  l.attributes = scoring::DecodeAttributes(s.Text(13));
+  l.factors = scoring::DecodeFactors(s.Text(14));
+  l.lost_reason = s.Text(15);
+  l.amount_fen = s.Int(16);
+  l.created_at_ms = s.Int(17);
+  l.assigned_at_ms = s.Int(18);
+  l.contacted_at_ms = s.Int(19);
+  l.closed_at_ms = s.Int(20);
+  l.updated_at_ms = s.Int(21);
+  l.frozen = s.Int(22) != 0;
+  l.model_id = s.Int(23);
+  l.follow_up_at_ms = s.Int(24);
   return l;
 }
 
@@ -65,13 +70,14 @@ Status AddEvent(Connection& c, int64_t lead, int64_t at, int64_t actor,
   return st->Run();
 }
 
-Result<scoring::Lead> GetIn(Connection& c, int64_t id) {
+Result<scoring::Lead> GetIn(Connection& c, int64_t id,
+                            const scoring::ScoreFormula& formula) {
   QY_ASSIGN_OR_RETURN(Statement * st,
                       c.Prepare(std::string(kLeadCols) + "WHERE l.id = ?"));
   st->Bind(1, id);
   QY_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("lead not found");
-  scoring::Lead l = LeadFromRow(*st);
+  scoring::Lead l = LeadFromRow(*st, formula);
   st->Reset();
   return l;
 }

@@ -12,16 +12,19 @@
 namespace qunying::storage {
 
 // "SELECT <every lead column> FROM leads l LEFT JOIN members m … ": append
-// a WHERE clause; read each row with LeadFromRow.
+// a WHERE clause; read each row with LeadFromRow, which derives the score
+// and tier with `formula` (the one in force).
 extern const char kLeadCols[];
-scoring::Lead LeadFromRow(const Statement& s);
+scoring::Lead LeadFromRow(const Statement& s,
+                          const scoring::ScoreFormula& formula);
 
 // Appends to a lead's history; `actor` 0 is the system.
 Status AddEvent(Connection& c, int64_t lead, int64_t at, int64_t actor,
                 const std::string& kind, const std::string& from,
                 const std::string& to, const std::string& note);
 // The lead with its member's nickname and phone; NotFound if absent.
-Result<scoring::Lead> GetIn(Connection& c, int64_t id);
+Result<scoring::Lead> GetIn(Connection& c, int64_t id,
+                            const scoring::ScoreFormula& formula);
 // The first column of every row of `st`.
 Result<std::vector<int64_t>> Ids(Statement* st);
 // Hands a pool lead to `rep` (status assigned, SLA clock started) and

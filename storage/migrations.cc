@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/lead_formula.h"
+
 namespace qunying::storage {
 namespace {
 
@@ -470,16 +472,33 @@ CREATE TRIGGER enrollments_refunded AFTER UPDATE OF refunded_at_ms
   UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'enrollments';
 END;
 )sql"},
+      // A scored lead keeps its parts, not its total and tier: those follow
+      // from the parts by the formula in force (scoring/score_formula.h),
+      // kept in lead_formula, so that new weights rewrite no lead. The
+      // pool's index orders by the formula's expression; the lead store
+      // creates it (storage/lead_formula.h). `score` stays as an imported
+      // lead's score (100 · probability), renamed to say so.
+      {20, "lead_formula", R"sql(
+DROP INDEX IF EXISTS leads_pool;
+ALTER TABLE leads RENAME COLUMN score TO import_score;
+ALTER TABLE leads DROP COLUMN tier;
+UPDATE leads SET import_score = 0 WHERE source = 'score';
+CREATE TABLE lead_formula (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  weight_fit REAL NOT NULL,
+  weight_engagement REAL NOT NULL,
+  weight_intent REAL NOT NULL,
+  tier_a REAL NOT NULL,
+  tier_b REAL NOT NULL,
+  level_1 REAL NOT NULL,
+  level_2 REAL NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
 
 }  // namespace
-
-const char kDropPoolIndex[] = "DROP INDEX IF EXISTS leads_pool";
-const char kCreatePoolIndex[] =
-    "CREATE INDEX IF NOT EXISTS leads_pool ON leads (status, owner_id, score"
-    " DESC, id)";
 
 int LatestSchemaVersion() { return AllMigrations().back().version; }
 
@@ -528,7 +547,9 @@ Result<int> ApplyMigrationsUpTo(Connection& conn, int version) {
     QY_RETURN_IF_ERROR(conn.Exec("COMMIT"));
     current = m.version;
   }
-  if (current >= 8) QY_RETURN_IF_ERROR(conn.Exec(kCreatePoolIndex));
+  // Also for a crash between a rescoring pass's drop of the pool index and
+  // its creation (storage/sqlite_lead_store.h).
+  if (current >= 20) QY_RETURN_IF_ERROR(EnsurePoolIndex(conn));
   return current;
 }
 

@@ -20,13 +20,6 @@ Result<int> ApplyMigrations(Connection& conn);
 // a database as an older build left it).
 Result<int> ApplyMigrationsUpTo(Connection& conn, int version);
 
-// The leads' pool index as migration 8 made it. A rescoring pass that
-// rewrites most leads drops it and creates it again after its last write
-// (storage/sqlite_lead_store.h). kCreatePoolIndex does nothing when the
-// index is there; ApplyMigrations runs it, for a crash between the two.
-extern const char kDropPoolIndex[];
-extern const char kCreatePoolIndex[];
-
 // 0 for an empty database.
 Result<int> CurrentSchemaVersion(Connection& conn);
 

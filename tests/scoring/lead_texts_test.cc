@@ -78,15 +78,19 @@ TEST(LeadTextsTest, DigestChangesWithEveryPartItCovers) {
   EXPECT_EQ(ScoreDigest(p, texts), h);
   p.factors.push_back({"fit", "grade", "三年级", "年级：三年级", 40});
   EXPECT_EQ(ScoreDigest(p, texts), h) << "the factors are hashed by `texts`";
+  // The total and tier follow from the parts by the formula in force,
+  // which the lead row does not hold: new weights must not change it.
+  PointsScore reweighed = p;
+  reweighed.total = 70;
+  reweighed.tier = "C1";
+  EXPECT_EQ(ScoreDigest(reweighed, texts), h);
   using Change = std::function<void(PointsScore&, uint64_t&)>;
   std::vector<Change> changes = {
-      [](PointsScore& s, uint64_t&) { s.total += 0.1; },
       [](PointsScore& s, uint64_t&) { s.fit = 0; },
+      [](PointsScore& s, uint64_t&) { s.fit = 40.000000001; },
       [](PointsScore& s, uint64_t&) { s.engagement = 70; },
       [](PointsScore& s, uint64_t&) { s.intent = 13; },
-      [](PointsScore& s, uint64_t&) { s.tier = "A3"; },
-      [](PointsScore& s, uint64_t&) { s.tier = "A2 "; },
-      [](PointsScore& s, uint64_t&) { s.tier.clear(); },
+      [](PointsScore& s, uint64_t&) { std::swap(s.fit, s.intent); },
       [](PointsScore&, uint64_t& t) { t ^= 1; },
       [](PointsScore&, uint64_t& t) { t = 0; },
   };

@@ -5,6 +5,7 @@
 
 #include "scoring/lead_store.h"
 #include "scoring/points.h"
+#include "scoring/score_formula.h"
 #include "scoring/synthetic.h"
 
 namespace qunying::scoring {
@@ -172,6 +173,38 @@ TEST(PointsTest, TotalWeighsThePartsAndTiersFollowRules) {
   EXPECT_EQ(s.tier, "A1");
   rules.tier_a = 80;
   EXPECT_EQ(ScorePoints(f, rules).tier, "B1");
+}
+
+TEST(ScoreFormulaTest, WeighsRoundsHalfUpAndTiersAtTheBounds) {
+  ScoreFormula f = ScoreFormula::Of(ScoringRules::Defaults());
+  EXPECT_EQ(f, ScoreFormula{});  // The defaults are the shipped rules'.
+  // 0.4 · 50 + 0.4 · 50 + 0.2 · 0.25 = 40.05: half up to 40.1.
+  EXPECT_EQ(f.Total(50, 50, 0.25), 40.1);
+  EXPECT_EQ(f.Total(50, 50, 0.2), 40.0);
+  EXPECT_EQ(f.Total(0, 0, 0), 0.0);
+  EXPECT_EQ(f.Total(100, 100, 100), 100.0);
+  f.weight_fit = 2;  // Weights are normalised by their sum.
+  f.weight_engagement = f.weight_intent = 1;
+  EXPECT_EQ(f.Total(80, 40, 0), 50.0);
+  EXPECT_EQ(f.Tier(60, 50, 50), "A1");
+  EXPECT_EQ(f.Tier(59.99, 50, 50), "B1");
+  EXPECT_EQ(f.Tier(30, 0, 0), "B3");
+  EXPECT_EQ(f.Tier(29.9, 0, 0), "C3");
+  // Activity 0.7 · engagement + 0.3 · intent: 25 makes level 2.
+  EXPECT_EQ(f.Tier(0, 25, 25), "C2");
+  EXPECT_EQ(f.Tier(0, 20, 30), "C3");
+  ScoringRules r = ScoringRules::Defaults();
+  r.weight_intent = 0.9;
+  r.level_2 = 10;
+  ScoreFormula g = ScoreFormula::Of(r);
+  EXPECT_EQ(g.weight_intent, 0.9);
+  EXPECT_EQ(g.level_2, 10);
+  EXPECT_FALSE(g == ScoreFormula{});
+  // ScorePoints weighs with the same formula.
+  MemberFeatures m = Diligent();
+  auto p = ScorePoints(m, r);
+  EXPECT_EQ(p.total, g.Total(p.fit, p.engagement, p.intent));
+  EXPECT_EQ(p.tier, g.Tier(p.fit, p.engagement, p.intent));
 }
 
 TEST(RulesTest, ValidateNamesTheBadSetting) {

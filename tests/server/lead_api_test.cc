@@ -729,23 +729,43 @@ TEST_F(LeadApiTest, TrainingWithFewOutcomesIsAClearConflict) {
 
 // New weights move a lead's score; its words stand, and the pass says it
 // kept them.
-TEST_F(LeadApiTest, NewWeightsRescoreALeadAndKeepItsWords) {
+// A lead stores its parts; new weights change its score from the next pass
+// on without rewriting it, and the pool's filter follows them.
+TEST_F(LeadApiTest, NewWeightsRescoreALeadWithoutRewritingIt) {
   std::string id = EngagedMemberLead();
   ASSERT_FALSE(id.empty());
   auto before = client_->Get("/api/v1/leads/" + id, admin_);
   ASSERT_EQ(before.status, 200) << before.body.dump();
+  const json old = before.data();
+  ASSERT_GT(old["intent"].get<double>(), 0) << old.dump();
   auto put = client_->Call("PUT", "/api/v1/scoring/rules",
                            json{{"weights", {{"intent", 0.9}}}}.dump(), admin_);
   ASSERT_EQ(put.status, 200) << put.body.dump();
+  auto unpassed = client_->Get("/api/v1/leads/" + id, admin_);
+  ASSERT_EQ(unpassed.status, 200);
+  EXPECT_EQ(unpassed.data()["score"], old["score"]) << "before the pass";
+  clock_.Advance(60'000);  // A rewrite would show in updated_at.
   auto pass = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
   ASSERT_EQ(pass.status, 200) << pass.body.dump();
-  EXPECT_EQ(pass.data()["texts_unchanged"], 1) << pass.body.dump();
+  EXPECT_EQ(pass.data()["unchanged"], 1) << pass.body.dump();
   EXPECT_EQ(pass.data()["predicted"], 0);  // No model yet.
   auto after = client_->Get("/api/v1/leads/" + id, admin_);
   ASSERT_EQ(after.status, 200);
-  EXPECT_NE(after.data()["score"], before.data()["score"]);
-  EXPECT_EQ(after.data()["factors"], before.data()["factors"]);
-  EXPECT_FALSE(after.data()["factors"].empty());
+  const json now = after.data();
+  EXPECT_EQ(now["updated_at"], old["updated_at"]);
+  EXPECT_EQ(now["factors"], old["factors"]);
+  EXPECT_FALSE(now["factors"].empty());
+  const double score = now["score"].get<double>();
+  EXPECT_GT(score, old["score"].get<double>()) << "intent weighs more";
+  // The pool's filter weighs by the new formula too.
+  auto at = [&](double min) {
+    auto list = client_->Get(
+        "/api/v1/leads?source=score&min_score=" + std::to_string(min), admin_);
+    EXPECT_EQ(list.status, 200);
+    return list.data()["items"].size();
+  };
+  EXPECT_EQ(at(score), 1u);
+  EXPECT_EQ(at(score + 0.05), 0u);
 }
 
 TEST_F(LeadApiTest, StoredRulesThatNoLongerPassStillLetTheServerStart) {

@@ -3,9 +3,10 @@
 // scores afterwards, and no failure or crash may leave the index missing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
-#include "storage/migrations.h"
+#include "storage/lead_formula.h"
 #include "storage/sqlite_lead_store.h"
 #include "tests/storage/test_db.h"
 
@@ -50,19 +51,19 @@ class LeadPoolIndexTest : public ::testing::Test {
                     .ok());
     return n == 1;
   }
-  // Scores members 1..kMembers; member m gets score(m). One part, ascending
-  // member ids, as the engine hands them over.
+  // Scores members 1..kMembers; member m gets score(m) (one decimal) as
+  // each of its three parts, and so as its total by the default formula.
+  // One part, ascending member ids, as the engine hands them over.
   template <typename F>
   scoring::ScoredParts Scores(F score, int64_t extra_member = 0) {
     scoring::ScoredParts parts(1);
     for (int64_t m = 1; m <= kMembers; ++m) {
       scoring::ScoredMember s;
       s.member_id = m;
-      s.points.total = score(m);
-      s.points.tier = "B2";
+      s.points.fit = s.points.engagement = s.points.intent = score(m);
       s.factors_text = "engagement";
       s.attributes_text = "";
-      s.digest = static_cast<int64_t>(s.points.total * 1000) + 1;
+      s.digest = static_cast<int64_t>(score(m) * 1000) + 1;
       parts[0].members.push_back(s);
     }
     if (extra_member) {
@@ -81,32 +82,68 @@ class LeadPoolIndexTest : public ::testing::Test {
     o.write_slice_ms = 0;
     return o;
   }
+  // Writes Scores(score, extra_member) with `formula`.
+  template <typename F>
+  Result<int> Apply(SqliteLeadStore& store, F score,
+                    const scoring::ScoreFormula& formula = {},
+                    int64_t extra_member = 0) {
+    return store.ApplyScores(Scores(score, extra_member), formula, kNow);
+  }
   // The member of the lead a rep's claim gets first.
   int64_t ClaimOne(SqliteLeadStore& store) {
     auto got = store.Claim(kRep, 1, {}, kNow - 1000, 0, kNow);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() && got->size() == 1 ? (*got)[0].member_id : -1;
   }
+  // The query plan of the pool's order as claims and assignments ask it.
+  std::string PoolPlan(const scoring::ScoreFormula& f,
+                       const std::string& table) {
+    std::string plan;
+    std::string sql = "EXPLAIN QUERY PLAN SELECT " + table + "id FROM leads " +
+                      (table.empty() ? "" : "l ") + "WHERE " + table +
+                      "status = 'new' AND " + table +
+                      "owner_id IS NULL ORDER BY " + PoolOrderSql(f, table) +
+                      " LIMIT 5";
+    EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
+                     // An EXPLAIN does not check the schema's version: a
+                     // real read first, so that the plan is of the schema
+                     // as it is now (a real query is prepared again).
+                     QY_ASSIGN_OR_RETURN(
+                         Statement * fresh,
+                         c.Prepare("SELECT COUNT(*) FROM sqlite_master"));
+                     QY_RETURN_IF_ERROR(fresh->Step().status());
+                     fresh->Reset();
+                     QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+                     return ForEachRow(st, [&](const Statement& s) {
+                       plan += s.Text(3) + "\n";
+                     });
+                   })
+                    .ok());
+    return plan;
+  }
 
   TempDir dir_;
   std::unique_ptr<Database> db_;
 };
 
+// Member m's score: 99.9 for member 1, 0.1 less for each next, 0 from
+// member 1,000 on (the formula keeps one decimal).
+double Descending(int64_t m) { return std::max(0.0, 100.0 - m * 0.1); }
+// The other way: 100 for the last member, 0 up to member 2,000.
+double Ascending(int64_t m) {
+  return std::max(0.0, (m - (kMembers - 1000)) * 0.1);
+}
+
 TEST_F(LeadPoolIndexTest, APassRescoringMostLeadsRanksClaimsByItsScores) {
   SqliteLeadStore store(db_.get(), SmallSlices(100));
-  // Member 1 scores highest, then 2, …
-  auto created = store.ApplyScores(
-      Scores([](int64_t m) { return 100.0 - m / 100.0; }), kNow);
+  auto created = Apply(store, Descending);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(*created, kMembers);
   EXPECT_TRUE(store.pool_index_rebuilt());
   EXPECT_TRUE(PoolIndexExists());
   EXPECT_EQ(ClaimOne(store), 1);
-  // New rules reverse the order: the last member now ranks first.
-  ASSERT_TRUE(
-      store
-          .ApplyScores(Scores([](int64_t m) { return 50.0 + m / 100.0; }), kNow)
-          .ok());
+  // New parts reverse the order: the last member now ranks first.
+  ASSERT_TRUE(Apply(store, Ascending).ok());
   EXPECT_TRUE(store.pool_index_rebuilt());
   EXPECT_TRUE(PoolIndexExists());
   EXPECT_EQ(ClaimOne(store), kMembers);
@@ -115,15 +152,11 @@ TEST_F(LeadPoolIndexTest, APassRescoringMostLeadsRanksClaimsByItsScores) {
 
 TEST_F(LeadPoolIndexTest, APassChangingFewLeadsKeepsTheIndex) {
   SqliteLeadStore store(db_.get(), SmallSlices(100));
-  auto score = [](int64_t m) { return 100.0 - m / 100.0; };
-  ASSERT_TRUE(store.ApplyScores(Scores(score), kNow).ok());
+  ASSERT_TRUE(Apply(store, Descending).ok());
   // Only member 2,999 gains; everyone else keeps their digest.
-  ASSERT_TRUE(store
-                  .ApplyScores(Scores([&](int64_t m) {
-                                 return m == kMembers - 1 ? 100.0 : score(m);
-                               }),
-                               kNow)
-                  .ok());
+  ASSERT_TRUE(Apply(store, [&](int64_t m) {
+                return m == kMembers - 1 ? 100.0 : Descending(m);
+              }).ok());
   EXPECT_FALSE(store.pool_index_rebuilt());
   EXPECT_TRUE(PoolIndexExists());
   EXPECT_EQ(ClaimOne(store), kMembers - 1);
@@ -131,8 +164,7 @@ TEST_F(LeadPoolIndexTest, APassChangingFewLeadsKeepsTheIndex) {
 
 TEST_F(LeadPoolIndexTest, ZeroNeverDropsTheIndex) {
   SqliteLeadStore store(db_.get(), SmallSlices(0));
-  ASSERT_TRUE(
-      store.ApplyScores(Scores([](int64_t m) { return m * 0.01; }), kNow).ok());
+  ASSERT_TRUE(Apply(store, Ascending).ok());
   EXPECT_FALSE(store.pool_index_rebuilt());
   EXPECT_EQ(ClaimOne(store), kMembers);
 }
@@ -142,22 +174,105 @@ TEST_F(LeadPoolIndexTest, ZeroNeverDropsTheIndex) {
 // the index is back.
 TEST_F(LeadPoolIndexTest, AFailedPassStillCreatesTheIndexAgain) {
   SqliteLeadStore store(db_.get(), SmallSlices(100));
-  auto r = store.ApplyScores(
-      Scores([](int64_t m) { return m * 0.01; }, /*extra_member=*/kMembers + 5),
-      kNow);
+  auto r = Apply(store, Ascending, {}, /*extra_member=*/kMembers + 5);
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(store.pool_index_rebuilt());
   EXPECT_TRUE(PoolIndexExists());
 }
 
-// A crash between the drop and the creation leaves no index; opening the
-// database again creates it.
-TEST_F(LeadPoolIndexTest, OpeningTheDatabaseCreatesAMissingIndex) {
+// New weights change every total but no stored value: the pass writes no
+// lead, makes the index again for the new formula, and keeps the formula
+// for the next start.
+TEST_F(LeadPoolIndexTest, NewWeightsReorderThePoolWithoutRewritingALead) {
+  SqliteLeadStore store(db_.get(), SmallSlices(0));
+  // Fit falls and intent rises with the member: by the default weights
+  // (fit 0.4, intent 0.2) member 1 ranks first.
+  scoring::ScoredParts first(1);
+  for (int64_t m = 1; m <= kMembers; ++m) {
+    scoring::ScoredMember s;
+    s.member_id = m;
+    s.points.fit = Descending(m);
+    s.points.intent = Ascending(m);
+    s.factors_text = "fit";
+    s.digest = m;
+    first[0].members.push_back(s);
+  }
+  ASSERT_TRUE(store.ApplyScores(first, {}, kNow).ok());
+  EXPECT_EQ(ClaimOne(store), 1);
+  scoring::ScoreFormula intent_only;
+  intent_only.weight_fit = intent_only.weight_engagement = 0;
+  intent_only.weight_intent = 1;
+  intent_only.tier_a = 0;  // Every letter A.
+  auto again = store.ApplyScores(first, intent_only, kNow + 1000);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 0);
+  EXPECT_TRUE(store.pool_index_rebuilt());
+  EXPECT_TRUE(PoolIndexExists());
+  EXPECT_EQ(ClaimOne(store), kMembers);
+  auto rewritten = [&] {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
+                     QY_ASSIGN_OR_RETURN(
+                         Statement * st,
+                         c.Prepare("SELECT COUNT(*) FROM leads WHERE"
+                                   " updated_at_ms > " +
+                                   std::to_string(kNow + 500)));
+                     QY_ASSIGN_OR_RETURN(bool row, st->Step());
+                     n = row ? st->Int(0) : -1;
+                     return Status::Ok();
+                   })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(rewritten(), 0);
+  // A store opened later takes up the formula in force.
+  SqliteLeadStore later(db_.get());
+  auto pool = later.List({.status = "new", .limit = 3000});
+  ASSERT_TRUE(pool.ok());
+  ASSERT_FALSE(pool->empty());
+  for (const auto& l : *pool) {
+    ASSERT_EQ(l.score, intent_only.Total(l.fit, l.engagement, l.intent));
+    ASSERT_EQ(l.tier[0], 'A');
+  }
+  EXPECT_EQ(ClaimOne(later), kMembers - 1);
+  // min_score weighs by it too: 99.6 to 99.8, the two above claimed.
+  auto top = later.List({.status = "new", .min_score = 99.55});
+  ASSERT_TRUE(top.ok());
+  ASSERT_EQ(top->size(), 3u);
+  EXPECT_EQ(top->front().member_id, kMembers - 4);
+}
+
+// SQLite serves the pool's order from the index only when the ORDER BY
+// holds the index's very expression: claims and assignments must not sort
+// the pool (80–127 ms on 278,000 leads) after a new formula.
+TEST_F(LeadPoolIndexTest, ThePoolsOrderIsServedByTheIndexUnderAnyFormula) {
+  SqliteLeadStore store(db_.get(), SmallSlices(0));
+  scoring::ScoreFormula odd;
+  odd.weight_fit = 0.1;
+  odd.weight_engagement = 1.0 / 3;
+  odd.weight_intent = 0.7;
+  ASSERT_TRUE(Apply(store, Descending, odd).ok());
+  for (const std::string table : {"", "l."}) {
+    std::string plan = PoolPlan(odd, table);
+    EXPECT_NE(plan.find("USING INDEX leads_pool"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  }
+  // And the index is what it must be: another formula's order is not.
+  std::string other = PoolPlan({}, "");
+  EXPECT_NE(other.find("TEMP B-TREE"), std::string::npos) << other;
+}
+
+// A crash between a pass's drop and creation leaves no index; the store
+// creates it before the first use.
+TEST_F(LeadPoolIndexTest, AStoreCreatesAMissingIndex) {
+  {
+    SqliteLeadStore store(db_.get());
+    ASSERT_TRUE(Apply(store, Descending).ok());
+  }
   Exec("DROP INDEX leads_pool");
   EXPECT_FALSE(PoolIndexExists());
-  db_.reset();
-  db_ = OpenTestDb(dir_.File("pool.db"));
-  ASSERT_NE(db_, nullptr);
+  SqliteLeadStore store(db_.get());
+  EXPECT_EQ(ClaimOne(store), 1);
   EXPECT_TRUE(PoolIndexExists());
 }
 

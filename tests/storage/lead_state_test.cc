@@ -4,6 +4,8 @@
 // rows added since, and ignores a file that does not fit its database.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -238,12 +240,17 @@ class EngineStateTest : public LeadStateTest {
     std::unique_ptr<SqliteLeadStore> store;
     std::unique_ptr<scoring::LeadEngine> engine;
   };
-  Server Start(const std::string& path, double threshold = 10) {
+  // A store and engine on `path`, with the shipped rules at threshold 10
+  // changed by `change`.
+  Server Start(
+      const std::string& path,
+      const std::function<void(scoring::ScoringRules&)>& change = nullptr) {
     Server s{Store(db_.get(), path), nullptr};
     s.engine = std::make_unique<scoring::LeadEngine>(
         s.store.get(), &clock_, scoring::LeadEngineOptions{});
     auto rules = scoring::ScoringRules::Defaults();
-    rules.lead_threshold = threshold;
+    rules.lead_threshold = 10;
+    if (change) change(rules);
     s.engine->SetRules(rules);
     return s;
   }
@@ -252,19 +259,19 @@ class EngineStateTest : public LeadStateTest {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : scoring::RescoreReport{};
   }
-  // Every lead's stored scores, digest and last update.
+  // Every lead's stored parts, digest and last update.
   std::vector<std::string> Leads() {
     std::vector<std::string> out;
     Status s = db_->Read([&](Connection& c) -> Status {
       QY_ASSIGN_OR_RETURN(
           Statement * st,
-          c.Prepare("SELECT member_id, score, tier, digest, updated_at_ms"
-                    " FROM leads ORDER BY member_id"));
+          c.Prepare("SELECT member_id, fit, engagement, intent, digest,"
+                    " updated_at_ms FROM leads ORDER BY member_id"));
       return ForEachRow(st, [&](const Statement& r) {
-        out.push_back(std::to_string(r.Int(0)) + " " +
-                      std::to_string(r.Double(1)) + " " + r.Text(2) + " " +
-                      std::to_string(r.Int(3)) + " " +
-                      std::to_string(r.Int(4)));
+        out.push_back(
+            std::to_string(r.Int(0)) + " " + std::to_string(r.Double(1)) + " " +
+            std::to_string(r.Double(2)) + " " + std::to_string(r.Double(3)) +
+            " " + std::to_string(r.Int(4)) + " " + std::to_string(r.Int(5)));
       });
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -330,14 +337,32 @@ TEST_F(EngineStateTest, OtherRulesOrALaterPassLeaveTheMemoryUnused) {
   Server before = Start(state_);
   Pass(before);
   Save(before);
-  Server stricter = Start(state_, /*threshold=*/20);
-  auto r = Pass(stricter);
-  EXPECT_EQ(stricter.store->state_outcome(), "restored");
-  EXPECT_FALSE(r.memory_restored);  // Saved with threshold 10.
+  const auto leads = Leads();
+  // Other tiers (or weights) change no stored value and no key: the
+  // memory holds.
+  Server retiered = Start(state_, [](auto& r) {
+    r.tier_a = 50;
+    r.level_1 = 40;
+  });
+  auto t = Pass(retiered);
+  EXPECT_EQ(retiered.store->state_outcome(), "restored");
+  EXPECT_TRUE(t.memory_restored);
+  EXPECT_EQ(t.reused, size_t{kMembers});
+  EXPECT_EQ(t.unchanged, leads.size());
+  EXPECT_EQ(Leads(), leads);
+  Save(retiered);
+
+  // Other fit rules change every member's parts: the keys do not match.
+  Server refit = Start(state_, [](auto& r) {
+    for (auto& f : r.fit) f.points += 5;
+  });
+  auto r = Pass(refit);
+  EXPECT_EQ(refit.store->state_outcome(), "restored");
+  EXPECT_FALSE(r.memory_restored);
   EXPECT_EQ(r.reused, 0u);
 
-  // The stricter pass above wrote leads after the save: the engine's
-  // memory of what it wrote no longer holds, the digests still do.
+  // The pass above wrote leads after the save: the engine's memory of
+  // what it wrote no longer holds, the digests still do.
   for (int d = 1; d <= 3; ++d) AddCheckin(db_.get(), 20, 2, d);
   Server again = Start(state_);
   auto a = Pass(again);

@@ -335,16 +335,28 @@ TEST_F(LeadStoreTest, APassSkipsLeadsWhoseInputsDidNotChange) {
   ASSERT_TRUE(lead.ok());
   EXPECT_GT(lead->score, before->front().score);
   EXPECT_EQ(std::get<double>(lead->attributes.at("checkins")), 2.0);
-  // So do new rules, with the same features.
+  // New weights change the score but nothing stored: the lead is not
+  // rewritten.
   auto rules = engine_->rules();
   rules.weight_intent *= 3;
   engine_->SetRules(rules);
   auto after_rules = engine_->Rescore();
   ASSERT_TRUE(after_rules.ok());
-  EXPECT_EQ(after_rules->unchanged, 0u);
+  EXPECT_EQ(after_rules->unchanged, 1u);
   auto reweighed = store_->Get(before->front().id);
   ASSERT_TRUE(reweighed.ok());
   EXPECT_NE(reweighed->score, lead->score);
+  EXPECT_EQ(reweighed->updated_at_ms, lead->updated_at_ms);
+  // New fit rules change a part: it is.
+  clock_.Advance(1000);
+  for (auto& fit : rules.fit) fit.points += 1;
+  engine_->SetRules(rules);
+  auto after_fit = engine_->Rescore();
+  ASSERT_TRUE(after_fit.ok());
+  EXPECT_EQ(after_fit->unchanged, 0u);
+  auto refit = store_->Get(before->front().id);
+  ASSERT_TRUE(refit.ok());
+  EXPECT_GT(refit->updated_at_ms, lead->updated_at_ms);
 }
 
 TEST_F(LeadStoreTest, ScoresTakenFromTheLastPassEqualThoseComputedAfresh) {
@@ -408,30 +420,36 @@ TEST_F(LeadStoreTest, ANewModelRewritesTheProbabilityAlone) {
   EXPECT_TRUE(kept) << "the fresh pass found something to rewrite";
 }
 
-TEST_F(LeadStoreTest, NewWeightsKeepTheProbabilityAndAttributesOfALead) {
+// A lead keeps its parts; its total and tier follow from them by the
+// formula in force. New weights and tier bounds therefore rewrite no lead,
+// yet every score read afterwards (and the pool's order) is by them.
+TEST_F(LeadStoreTest, NewWeightsRewriteNoLeadYetEveryScoreFollowsThem) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
   const scoring::Lead before = LeadUnder(a, /*contact=*/false);
   ASSERT_TRUE(before.probability);
-  ASSERT_GT(std::get<double>(before.attributes.at("intent")), 0);
-  auto pass = RescoreWith([](auto& r) { r.weight_intent *= 3; });
+  ASSERT_GT(before.intent, 0);
+  auto pass = RescoreWith([](auto& r) {
+    r.weight_intent *= 3;
+    r.tier_a = r.tier_b = 0;  // Every lead's letter becomes A.
+  });
   EXPECT_EQ(pass.predicted, 0u);  // Both members' inputs are as they were.
-  EXPECT_EQ(pass.texts_unchanged, 1u);  // B's lead: its words stand.
+  EXPECT_EQ(pass.unchanged, 1u);  // B's lead: nothing of it to write.
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->updated_at_ms, before.updated_at_ms) << "rewritten";
+  scoring::ScoreFormula now = scoring::ScoreFormula::Of(engine_->rules());
   EXPECT_NE(after->score, before.score);
-  // A factor's points are within its part: the weights change the total.
+  EXPECT_EQ(after->score,
+            now.Total(before.fit, before.engagement, before.intent));
+  EXPECT_EQ(after->tier[0], 'A') << after->tier;
+  EXPECT_NE(before.tier[0], 'A') << "the test needs a lead not yet A";
+  EXPECT_EQ(after->probability, before.probability);
   EXPECT_EQ(scoring::EncodeFactors(after->factors),
             scoring::EncodeFactors(before.factors));
-  EXPECT_EQ(after->probability, before.probability);
-  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
-            scoring::EncodeAttributes(before.attributes));
-  EXPECT_EQ(after->updated_at_ms, kNow + 1000);
-  // A fresh engine predicts and writes out every text, and what the
-  // store kept is what it would write.
-  auto [fresh, kept] = FreshPassKeeps(a, 1, before.id, kNow + 1000);
+  // A fresh engine, with no memory of what it wrote, finds the same.
+  auto [fresh, kept] = FreshPassKeeps(a, 1, before.id, before.updated_at_ms);
   EXPECT_GT(fresh.predicted, 0u);
-  EXPECT_EQ(fresh.texts_unchanged, 0u);
   EXPECT_TRUE(kept) << "the fresh pass found something to rewrite";
 }
 
@@ -444,8 +462,8 @@ TEST_F(LeadStoreTest, ALeadDeletedBehindTheEnginesBackIsCreatedAgain) {
   Exec("DELETE FROM lead_texts WHERE lead_id = " + id);
   Exec("DELETE FROM leads WHERE id = " + id);
   auto rules = engine_->rules();
-  // Words as written before: the engine would leave them out of an open
-  // lead, but the member has none now.
+  // The engine wrote this lead and new weights change nothing of it, but
+  // the member has no lead now.
   rules.weight_intent *= 3;
   engine_->SetRules(rules);
   auto pass = engine_->Rescore();
@@ -458,25 +476,6 @@ TEST_F(LeadStoreTest, ALeadDeletedBehindTheEnginesBackIsCreatedAgain) {
             scoring::EncodeAttributes(before.attributes));
   EXPECT_EQ(scoring::EncodeFactors(leads->front().factors),
             scoring::EncodeFactors(before.factors));
-}
-
-// The engine leaves out the words only of a lead it wrote, and leads are
-// never deleted; should one go during a pass, the write fails whole rather
-// than create a lead without words.
-TEST_F(LeadStoreTest, WordsLeftOutForALeadThatIsGoneFailTheWrite) {
-  scoring::ScoredParts parts(1);
-  scoring::ScoredMember m;
-  m.member_id = 1;  // Enrolled, never a lead.
-  m.points.total = 50;
-  m.points.tier = "C3";
-  m.texts_unchanged = true;
-  parts[0].members.push_back(m);
-  auto written = store_->ApplyScores(parts, kNow);
-  ASSERT_FALSE(written.ok());
-  EXPECT_EQ(written.status().code(), StatusCode::kInternal);
-  auto leads = store_->List({});
-  ASSERT_TRUE(leads.ok());
-  EXPECT_TRUE(leads->empty());
 }
 
 TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
@@ -494,7 +493,7 @@ TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
   });
   ASSERT_TRUE(phone) << "the default rules score a phone";
   EXPECT_EQ(pass.predicted, 0u);
-  EXPECT_EQ(pass.texts_unchanged, 0u);
+  EXPECT_EQ(pass.unchanged, 0u);
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_GT(after->fit, before.fit);
