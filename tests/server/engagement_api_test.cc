@@ -490,9 +490,23 @@ TEST_F(EngagementApiTest, ARefundedEnrollmentCountsNowhereUntilRestored) {
     audited |=
         a["action"] == "enrollment.refund" && a["detail"] == "7天无理由退款";
   EXPECT_TRUE(audited) << audit.body.dump();
+  // The member's timeline shows it, with the reason, while it stands.
+  const std::string timeline = "/api/v1/members/" + p2 + "/timeline";
+  auto refunded_in = [&](const std::string& path) {
+    auto t = client_->Get(path, op_);  // Held: the loop reads into it.
+    EXPECT_EQ(t.status, 200) << t.body.dump();
+    int n = 0;
+    for (const auto& e : t.data()["items"]) {
+      n += e["kind"] == "refunded" && e["detail"].get<std::string>().find(
+                                          "7天无理由退款") != std::string::npos;
+    }
+    return n;
+  };
+  EXPECT_EQ(refunded_in(timeline), 1);
 
   // A refund entered by mistake is taken back.
   ASSERT_EQ(client_->Call("DELETE", refund, "", op_).status, 200);
+  EXPECT_EQ(refunded_in(timeline), 0);
   EXPECT_EQ(client_->Call("DELETE", refund, "", op_).status, 409);
   EXPECT_EQ(client_
                 ->Post("/api/v1/mp/checkins",

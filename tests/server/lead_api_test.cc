@@ -1068,6 +1068,31 @@ TEST_F(LeadApiTest, AssignmentBySeriesTakesOnlyThatSeriesLeads) {
   std::string id = EngagedMemberLead();  // A member of the 阅读 series.
   ASSERT_FALSE(id.empty());
   CreateStaff("rep-x", "sales");
+  // A later 英语 enrollment, refunded: the member's latest campaign is
+  // still the 阅读 one.
+  int64_t today = community::LocalDay(clock_.NowMillis(), 480);
+  auto english = client_->Post("/api/v1/campaigns",
+                               {{"name", "英语1期"},
+                                {"theme", "英语"},
+                                {"series", "英语"},
+                                {"starts_on", FormatIsoDate(today - 1)},
+                                {"days", 21}},
+                               op_);
+  ASSERT_EQ(english.status, 201) << english.body.dump();
+  const std::string campaign = english.data()["id"];
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                       {{"enrollments",
+                         {{{"openid", "o-lead"}, {"nickname", "王小明妈妈"}}}}},
+                       op_)
+                .status,
+            200);
+  const std::string member =
+      client_->Get("/api/v1/leads/" + id, admin_).data()["member_id"];
+  auto refund = client_->Post(
+      "/api/v1/campaigns/" + campaign + "/enrollments/" + member + "/refund",
+      {{"reason", "退款"}}, op_);
+  ASSERT_EQ(refund.status, 200) << refund.body.dump();
   auto other =
       client_->Post("/api/v1/leads/assign", {{"series", "英语"}}, admin_);
   ASSERT_EQ(other.status, 200) << other.body.dump();

@@ -95,7 +95,7 @@ export default {
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
     into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
     mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',
-    kind: { enrolled: 'Enrolled', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
+    kind: { enrolled: 'Enrolled', refunded: 'Refunded', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
   },
   users: {
     resetPassword: 'Reset password', newPassword: 'New password for {name} (at least 10 characters of two kinds: letters, digits, symbols)',

@@ -91,7 +91,7 @@ export default {
     mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
     undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
-    kind: { enrolled: '报名', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
+    kind: { enrolled: '报名', refunded: '退款', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
   },
   users: {
     resetPassword: '重置密码', newPassword: '{name} 的新密码（至少 10 位，字母、数字、符号中至少两种）',
