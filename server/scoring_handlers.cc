@@ -82,10 +82,28 @@ Result<Reply> GetRules(Services& s, Request&) {
   return Reply{200, RulesToJson(s.lead_engine->rules())};
 }
 
+// 400 naming the first key of `body` that `known` (the rules as GET shows
+// them) does not have, in it or in its objects ("tier_a" for "tiers.a"):
+// the save would otherwise succeed and quietly change nothing.
+Status RejectUnknownKeys(const Json& body, const Json& known,
+                         const std::string& prefix) {
+  if (!body.is_object() || !known.is_object()) return Status::Ok();
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    const std::string field = prefix + it.key();
+    auto k = known.find(it.key());
+    if (k == known.end())
+      return Status::InvalidArgument("rules have no field " + field, field);
+    QY_RETURN_IF_ERROR(RejectUnknownKeys(it.value(), *k, field + "."));
+  }
+  return Status::Ok();
+}
+
 // PUT /scoring/rules: a partial update over the current rules; a new
 // version, kept with who made it.
 Result<Reply> PutRules(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_RETURN_IF_ERROR(
+      RejectUnknownKeys(body, RulesToJson(s.lead_engine->rules()), ""));
   QY_ASSIGN_OR_RETURN(scoring::ScoringRules rules,
                       RulesFromJson(body, s.lead_engine->rules()));
   Json stored = RulesToJson(rules);

@@ -805,6 +805,17 @@ TEST_F(LeadApiTest, RulesAreVersionedAndBadRulesNameTheField) {
       client_->Call("PUT", "/api/v1/scoring/rules",
                     json{{"intent", {{{"phrase", ""}}}}}.dump(), admin_);
   EXPECT_EQ(bad2.body["data"]["field"], "intent[0].phrase");
+  // A misspelt field is refused rather than ignored.
+  for (const auto& [body, field] : std::vector<std::pair<json, std::string>>{
+           {{{"tier_a", 5}}, "tier_a"},
+           {{{"tiers", {{"a", 50}, {"c", 10}}}}, "tiers.c"},
+           {{{"engagement", {{"streak_days", 5}}}},
+            "engagement.streak_days"}}) {
+    auto typo =
+        client_->Call("PUT", "/api/v1/scoring/rules", body.dump(), admin_);
+    EXPECT_EQ(typo.status, 400) << body.dump();
+    EXPECT_EQ(typo.body["data"]["field"], field) << typo.body.dump();
+  }
   auto put = client_->Call(
       "PUT", "/api/v1/scoring/rules",
       json{{"intent", {{{"phrase", "续费"}, {"weight", 50}}}}}.dump(), admin_);
