@@ -426,6 +426,20 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
           Ms(at), (WrittenBytes() - disk) / 1e6);
     }
     if (pass == 5) {
+      // Before saving pass 5's rules, an admin's preview of them, and of
+      // other fit points (every member scored again); nothing is written.
+      for (const char* what : {"pass 5's rules", "fit points + 5"}) {
+        auto proposed = what[0] == 'p' ? BenchRules(true) : rules;
+        if (what[0] == 'f')
+          for (auto& fit : proposed.fit) fit.points += 5;
+        auto at = SteadyClock::now();
+        auto preview = engine->PreviewRules(proposed);
+        Check(preview.status());
+        std::printf(
+            "  preview of %s: %.0f ms, %zu new leads, %zu open below the"
+            " threshold\n",
+            what, Ms(at), preview->new_leads, preview->open_below);
+      }
       rules = BenchRules(true);
       engine->SetRules(rules);
     }

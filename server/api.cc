@@ -98,6 +98,7 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/scoring/models", Access::kStaff, kAdmin, h(ListModels)});
   router.Add({"GET",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(GetRules)});
   router.Add({"PUT",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(PutRules)});
+  router.Add({"POST", "/api/v1/scoring/rules/preview", Access::kStaff, kAdmin, h(PreviewRules)});
   // clang-format on
   return router;
 }

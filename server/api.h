@@ -126,6 +126,7 @@ Result<Reply> RescoreLeads(Services& s, Request& r);
 Result<Reply> ListModels(Services& s, Request& r);
 Result<Reply> GetRules(Services& s, Request& r);
 Result<Reply> PutRules(Services& s, Request& r);
+Result<Reply> PreviewRules(Services& s, Request& r);
 
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {

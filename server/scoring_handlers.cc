@@ -82,6 +82,8 @@ Result<Reply> GetRules(Services& s, Request&) {
   return Reply{200, RulesToJson(s.lead_engine->rules())};
 }
 
+namespace {
+
 // 400 naming the first key of `body` that `known` (the rules as GET shows
 // them) does not have, in it or in its objects ("tier_a" for "tiers.a"):
 // the save would otherwise succeed and quietly change nothing.
@@ -98,14 +100,21 @@ Status RejectUnknownKeys(const Json& body, const Json& known,
   return Status::Ok();
 }
 
+// The current rules with the request's partial update, refusing fields
+// the rules do not have.
+Result<scoring::ScoringRules> RulesFromBody(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  scoring::ScoringRules current = s.lead_engine->rules();
+  QY_RETURN_IF_ERROR(RejectUnknownKeys(body, RulesToJson(current), ""));
+  return RulesFromJson(body, current);
+}
+
+}  // namespace
+
 // PUT /scoring/rules: a partial update over the current rules; a new
 // version, kept with who made it.
 Result<Reply> PutRules(Services& s, Request& r) {
-  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  QY_RETURN_IF_ERROR(
-      RejectUnknownKeys(body, RulesToJson(s.lead_engine->rules()), ""));
-  QY_ASSIGN_OR_RETURN(scoring::ScoringRules rules,
-                      RulesFromJson(body, s.lead_engine->rules()));
+  QY_ASSIGN_OR_RETURN(scoring::ScoringRules rules, RulesFromBody(s, r));
   Json stored = RulesToJson(rules);
   stored.erase("version");
   QY_ASSIGN_OR_RETURN(
@@ -113,6 +122,24 @@ Result<Reply> PutRules(Services& s, Request& r) {
       s.leads->SaveRules(stored.dump(), r.principal.id, s.clock->NowMillis()));
   s.lead_engine->SetRules(rules);
   return Reply{200, RulesToJson(rules)};
+}
+
+// POST /scoring/rules/preview: what a PUT of the same body would do at the
+// next pass, from the last pass's members (points only); nothing saved.
+Result<Reply> PreviewRules(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(scoring::ScoringRules rules, RulesFromBody(s, r));
+  QY_ASSIGN_OR_RETURN(scoring::RulesPreview p,
+                      s.lead_engine->PreviewRules(rules));
+  Json tiers = Json::object();
+  for (const auto& [tier, n] : p.tiers) tiers[tier] = n;
+  return Reply{200,
+               {{"members", p.members},
+                {"open_leads", p.open_leads},
+                {"at_threshold", p.at_threshold},
+                {"new_leads", p.new_leads},
+                {"open_below_threshold", p.open_below},
+                {"tiers", tiers},
+                {"mean_change", std::round(p.mean_change * 10) / 10}}};
 }
 
 }  // namespace qunying::server

@@ -768,6 +768,67 @@ TEST_F(LeadApiTest, NewWeightsRescoreALeadWithoutRewritingIt) {
   EXPECT_EQ(at(score + 0.05), 0u);
 }
 
+// An admin sees what rules would do before saving them; the preview's
+// count of new leads is what the pass after saving creates.
+TEST_F(LeadApiTest, APreviewShowsWhatNewRulesWouldDoAndSavesNothing) {
+  std::string id = EngagedMemberLead();
+  ASSERT_FALSE(id.empty());
+  // A second member, enrolled without a check-in: below the threshold.
+  auto list = client_->Get("/api/v1/campaigns", op_);
+  ASSERT_EQ(list.status, 200);
+  const std::string campaign = list.data()["items"][0]["id"];
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                       {{"enrollments",
+                         {{{"openid", "o-quiet"}, {"nickname", "安静"}}}}},
+                       op_)
+                .status,
+            200);
+  ASSERT_EQ(
+      client_->Post("/api/v1/scoring/rescore", json::object(), admin_).status,
+      200);
+  const json before = client_->Get("/api/v1/leads/" + id, admin_).data();
+  auto preview = [&](const json& body) {
+    return client_->Post("/api/v1/scoring/rules/preview", body, admin_);
+  };
+  auto all = preview({{"lead_threshold", 0}});
+  ASSERT_EQ(all.status, 200) << all.body.dump();
+  EXPECT_EQ(all.data()["members"], 2);
+  EXPECT_EQ(all.data()["open_leads"], 1);
+  EXPECT_EQ(all.data()["at_threshold"], 2);
+  EXPECT_EQ(all.data()["new_leads"], 1);
+  EXPECT_EQ(all.data()["mean_change"], 0);
+  auto high = preview({{"lead_threshold", 100}}).data();
+  EXPECT_EQ(high["new_leads"], 0);
+  EXPECT_EQ(high["open_below_threshold"], 1);
+  auto intent = preview({{"weights", {{"intent", 0.9}}}}).data();
+  EXPECT_GT(intent["mean_change"].get<double>(), 0) << intent.dump();
+  size_t tiered = 0;
+  for (const auto& [tier, n] : intent["tiers"].items()) tiered += n.get<int>();
+  EXPECT_EQ(tiered, 1u) << intent.dump();  // The open lead.
+  // What a preview cannot know, and what no rules have.
+  auto phrases = preview({{"intent", {{{"phrase", "续费"}, {"weight", 50}}}}});
+  EXPECT_EQ(phrases.status, 400);
+  EXPECT_EQ(phrases.body["data"]["field"], "intent");
+  EXPECT_EQ(preview({{"threshold", 0}}).status, 400);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/scoring/rules/preview", json::object(),
+                       CreateStaff("rep-p", "sales"))
+                .status,
+            403);
+  // Nothing was saved.
+  EXPECT_EQ(client_->Get("/api/v1/scoring/rules", admin_).data()["version"], 2);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, admin_).data(), before);
+  // Saved, the pass creates what the preview said.
+  ASSERT_EQ(client_
+                ->Call("PUT", "/api/v1/scoring/rules",
+                       json{{"lead_threshold", 0}}.dump(), admin_)
+                .status,
+            200);
+  auto pass = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  EXPECT_EQ(pass.data()["created"], all.data()["new_leads"]);
+}
+
 TEST_F(LeadApiTest, StoredRulesThatNoLongerPassStillLetTheServerStart) {
   app_->Stop();
   app_.reset();

@@ -2,6 +2,8 @@
 // community tables, leads from scores, freezing at contact, models kept.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <chrono>
 #include <functional>
 #include <future>
@@ -357,6 +359,41 @@ TEST_F(LeadStoreTest, APassSkipsLeadsWhoseInputsDidNotChange) {
   auto refit = store_->Get(before->front().id);
   ASSERT_TRUE(refit.ok());
   EXPECT_GT(refit->updated_at_ms, lead->updated_at_ms);
+}
+
+// A preview of new engagement settings scores every member again by them
+// (their parts change); the pass after saving them makes what it said.
+TEST_F(LeadStoreTest, APreviewOfNewRulesMatchesThePassThatFollows) {
+  auto rules = engine_->rules();
+  auto early = engine_->PreviewRules(rules);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), StatusCode::kConflict);
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  Checkin(2, 1, 1, 1);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  // Payment weighs ten times as much: member A, paid but quiet, crosses a
+  // lower threshold. B's phone now makes the A letter.
+  rules.engagement.paid = 100;
+  rules.lead_threshold = 5;
+  rules.tier_b = 5;
+  rules.tier_a = 10;
+  auto preview = engine_->PreviewRules(rules);
+  ASSERT_TRUE(preview.ok()) << preview.status().ToString();
+  EXPECT_GT(preview->new_leads, 0u);
+  engine_->SetRules(rules);
+  auto pass = engine_->Rescore();
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(static_cast<size_t>(pass->created), preview->new_leads);
+  auto leads = store_->List({.status = "new", .limit = 1000});
+  ASSERT_TRUE(leads.ok());
+  std::map<std::string, size_t> tiers;
+  for (const auto& l : *leads) ++tiers[l.tier];
+  EXPECT_EQ(tiers, preview->tiers);
+  // Other intent phrases cannot be previewed: their matches are unknown.
+  rules.intent.push_back({"新短语", 10});
+  auto phrases = engine_->PreviewRules(rules);
+  ASSERT_FALSE(phrases.ok());
+  EXPECT_EQ(phrases.status().field(), "intent");
 }
 
 TEST_F(LeadStoreTest, ScoresTakenFromTheLastPassEqualThoseComputedAfresh) {

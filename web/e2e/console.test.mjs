@@ -359,6 +359,22 @@ describe('console', () => {
     assert.ok(assigned.items.length >= 2, 'the assigned leads have owners');
     await page.locator('[data-test=menu-scoring]').click();
     await page.locator('[data-test=threshold]').waitFor();
+    // A lower threshold previewed before saving: the page shows what the
+    // server's preview says, and nothing is saved.
+    const unsaved = await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token);
+    const threshold = page.locator('[data-test=threshold] input');
+    await threshold.fill('20');
+    await threshold.press('Tab');
+    await page.locator('[data-test=preview-rules]').click();
+    await page.locator('[data-test=preview-new]').waitFor();
+    const { version: _v, ...body } = unsaved;
+    const expected = await apiCall(server.base, 'POST', '/scoring/rules/preview',
+                                   { ...body, lead_threshold: 20 }, admin.token);
+    assert.equal(await page.locator('[data-test=preview-new]').innerText(), String(expected.new_leads));
+    assert.equal((await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token)).version, unsaved.version);
+    await threshold.fill(String(unsaved.lead_threshold));
+    await threshold.press('Tab');
+    await page.locator('[data-test=preview-result]').waitFor({ state: 'detached' });
     // A standing assignment rule, saved as a new rules version, then removed.
     const before = await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token);
     await page.locator('[data-test=add-assign]').click();

@@ -110,6 +110,8 @@ export default {
     tier: { a: 'Tier A from (fit)', b: 'Tier B from (fit)', level_1: 'Level 1 from (engagement+intent)', level_2: 'Level 2 from (engagement+intent)' },
     fit: 'Ideal-customer rules (fit)', field: 'Field', label: 'Label', points: 'Points', values: 'Values', addRule: 'Add rule',
     intent: 'Intent phrases', phrase: 'Phrase (* wildcard)', addPhrase: 'Add phrase', engagement: 'Engagement scales',
+    preview: 'Preview', previewTitle: 'Preview over the {members} members of the last pass (not saved)', previewNew: 'New leads',
+    previewOpen: 'Open leads', previewBelow: 'Open leads below the new threshold', previewChange: 'Mean change of open leads', previewTiers: 'Tiers',
     saveRules: 'Save as a new version', saved: 'Saved as v{v}', model: 'Predictive model', train: 'Train on outcomes',
     rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated', settings: 'Settings (chosen by CV)',
     members: 'Members', created: 'New leads', reused: 'Scores kept (unchanged members)', unchanged: 'Leads not rewritten', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',

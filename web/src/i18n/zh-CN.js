@@ -105,6 +105,8 @@ export default {
     weight: '{part}权重', tier: { a: 'A 档分数线（契合）', b: 'B 档分数线（契合）', level_1: '1 级分数线（活跃+意向）', level_2: '2 级分数线（活跃+意向）' },
     fit: '理想客户规则（契合）', field: '字段', label: '说明', points: '分值', values: '取值', addRule: '添加规则',
     intent: '意向词典', phrase: '短语（* 为通配）', addPhrase: '添加短语', engagement: '活跃度参数', saveRules: '保存为新版本',
+    preview: '预览效果', previewTitle: '按上次评分的 {members} 名成员预览（未保存）', previewNew: '将新增线索', previewOpen: '现有线索',
+    previewBelow: '低于新分数线的现有线索', previewChange: '现有线索平均分变化', previewTiers: '线索分档',
     saved: '已保存为 v{v}', model: '预测模型', train: '用成交结果训练', rescore: '立即重新评分', kind: '模型', nTrain: '样本数',
     calibrationError: '校准误差', rescored: '已更新线索', settings: '模型设置（交叉验证选定）', members: '成员', created: '新线索', reused: '沿用评分（成员无变化）', unchanged: '未重写的线索', ms: '耗时（毫秒）',
     calibration: '校准图', predicted: '预测概率', observed: '实际成交率', perfect: '完美校准', current: '当前', plot: '校准图',
