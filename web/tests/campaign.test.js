@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NONE, latestOnly, missedDayOptions, participantPath, soFar, todayLine } from '../src/lib/campaign.js';
+import { NONE, missedDayOptions, participantPath, soFar, todayLine } from '../src/lib/campaign.js';
 
 const summary = (state, today, extra = {}) => ({
   campaign: { days: 21 }, state, today, enrolled: 113, checked_in_today: null, ...extra,
@@ -42,22 +42,5 @@ describe('soFar', () => {
     const days = [{ date: '2026-12-04', rate: 0.5 }, { date: '2026-12-05', rate: 0.2 },
                   { date: '2026-12-06', rate: 0 }];
     expect(soFar(days, 'rate', '2026-12-05')).toEqual([0.5, 0.2, null]);
-  });
-});
-
-describe('latestOnly', () => {
-  test('drops the answer to an older call that arrives last', async () => {
-    const waits = { slow: null, fast: null };
-    const load = latestOnly((name) => new Promise((resolve) => { waits[name] = () => resolve(name); }));
-    const first = load('slow');
-    const second = load('fast');
-    waits.fast();
-    waits.slow();
-    expect(await second).toEqual({ current: true, value: 'fast' });
-    expect(await first).toEqual({ current: false, value: 'slow' });
-  });
-  test('keeps a lone call', async () => {
-    const load = latestOnly(async (x) => x * 2);
-    expect(await load(4)).toEqual({ current: true, value: 8 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { attempt, endOfDay, formStatus, isoToday, isPast, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, endOfDay, formStatus, isoToday, isPast, latestOnly, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -74,5 +74,22 @@ describe('formStatus', () => {
     expect(formStatus('won')).toBe('won');
     expect(formStatus('assigned')).toBe('contacted');
     expect(formStatus('new')).toBe('contacted');
+  });
+});
+
+describe('latestOnly', () => {
+  test('drops the answer to an older call that arrives last', async () => {
+    const waits = { slow: null, fast: null };
+    const load = latestOnly((name) => new Promise((resolve) => { waits[name] = () => resolve(name); }));
+    const first = load('slow');
+    const second = load('fast');
+    waits.fast();
+    waits.slow();
+    expect(await second).toEqual({ current: true, value: 'fast' });
+    expect(await first).toEqual({ current: false, value: 'slow' });
+  });
+  test('keeps a lone call', async () => {
+    const load = latestOnly(async (x) => x * 2);
+    expect(await load(4)).toEqual({ current: true, value: 8 });
   });
 });

@@ -39,16 +39,3 @@ export function participantPath(campaignId, { groupId = '', channel = '', missed
 export function soFar(days, key, today) {
   return days.map((d) => (d.date > today ? null : d[key]));
 }
-
-// Wraps an async loader so that only the newest call's answer counts:
-// picking a channel and then a day sends two requests, and the answer to
-// the first may arrive last. Each call resolves to { current, value };
-// `current` is false when a newer call was made meanwhile.
-export function latestOnly(load) {
-  let newest = 0;
-  return async (...args) => {
-    const mine = ++newest;
-    const value = await load(...args);
-    return { current: mine === newest, value };
-  };
-}

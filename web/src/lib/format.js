@@ -96,3 +96,16 @@ export async function attempt(busy, error, fn) {
     if (busy) busy.value = false;
   }
 }
+
+// Wraps an async loader so that only the newest call's answer counts:
+// a list whose filter or tab changes twice sends two requests, and the
+// answer to the first may arrive last. Each call resolves to { current, value };
+// `current` is false when a newer call was made meanwhile.
+export function latestOnly(load) {
+  let newest = 0;
+  return async (...args) => {
+    const mine = ++newest;
+    const value = await load(...args);
+    return { current: mine === newest, value };
+  };
+}
