@@ -120,6 +120,17 @@ Result<RescoreReport> LeadEngine::Rescore() {
   // indexed against the rules' dictionary.
   Setup setup = CurrentSetup();
   std::vector<MemberFeatures>& features = features_;
+  // A pass that fails leaves no features for a preview (PreviewRules) to
+  // read against last_setup_: their intent matches may be of this setup's
+  // phrases, or half loaded. Cleared, they keep their capacity.
+  bool completed = false;
+  struct ClearUnlessCompleted {
+    std::vector<MemberFeatures>& features;
+    const bool& completed;
+    ~ClearUnlessCompleted() {
+      if (!completed) features.clear();
+    }
+  } guard{features, completed};
   QY_RETURN_IF_ERROR(
       store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features));
   if (!restore_tried_) {
@@ -158,6 +169,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   QY_RETURN_IF_ERROR(created.status());
   report.created = *created;
   report.write_ms = MsSince(t0);
+  completed = true;
   return report;
 }
 

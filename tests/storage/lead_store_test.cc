@@ -737,6 +737,41 @@ TEST_F(LeadStoreTest, RescoringRewritesOnlyLeadsThatChanged) {
 // A pass writes in slices, each its own transaction, so that other
 // writes wait for one slice rather than the whole pass; a slice reads its
 // members' leads afresh.
+// Fails a pass's write while `fail` is set, as a full disk would.
+class FailingWriteStore : public SqliteLeadStore {
+ public:
+  using SqliteLeadStore::SqliteLeadStore;
+  Result<int> ApplyScores(const scoring::ScoredParts& scored,
+                          const scoring::ScoreFormula& formula,
+                          int64_t now_ms) override {
+    if (fail) return Status(StatusCode::kUnavailable, "disk full");
+    return SqliteLeadStore::ApplyScores(scored, formula, now_ms);
+  }
+  bool fail = false;
+};
+
+// A failed pass may have loaded features that do not match the rules of
+// the last good one: a preview waits for the next good pass.
+TEST_F(LeadStoreTest, APreviewWaitsForAPassToSucceed) {
+  FailingWriteStore store(db_.get());
+  scoring::LeadEngine engine(&store, &clock_, scoring::LeadEngineOptions{});
+  engine.SetRules(engine_->rules());
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  ASSERT_TRUE(engine.Rescore().ok());
+  EXPECT_TRUE(engine.PreviewRules(engine.rules()).ok());
+  store.fail = true;
+  ASSERT_FALSE(engine.Rescore().ok());
+  auto preview = engine.PreviewRules(engine.rules());
+  ASSERT_FALSE(preview.ok());
+  EXPECT_EQ(preview.status().code(), StatusCode::kConflict);
+  store.fail = false;
+  ASSERT_TRUE(engine.Rescore().ok());
+  auto again = engine.PreviewRules(engine.rules());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->members, 2u);
+  EXPECT_EQ(again->new_leads, 0u);  // The same rules: nothing new.
+}
+
 // Starts a rescoring pass on another thread when the engine asks for the
 // training rows, and notes whether the pass finished while training was
 // under way. Had Train held the pass lock from the start, the pass could
