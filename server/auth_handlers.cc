@@ -92,16 +92,9 @@ Result<Reply> PatchUser(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
   // A field this endpoint does not change (a username, a typo) is refused
   // rather than answered 200 with nothing done.
-  for (const auto& [key, value] : body.items()) {
-    if (key != "role" && key != "display_name" && key != "disabled" &&
-        key != "password") {
-      return Status::InvalidArgument(
-          "unknown field '" + key +
-              "': a user's role, display_name, disabled and password can "
-              "change",
-          key);
-    }
-  }
+  QY_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"role", "display_name", "disabled", "password"},
+      "a user's role, display_name, disabled and password can change"));
   if (body.empty())
     return Status::InvalidArgument(
         "nothing to change: give role, display_name, disabled or password");

@@ -267,15 +267,9 @@ Result<Reply> PatchGroup(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(Group g, s.community->GetGroup(id));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  for (const auto& [key, value] : body.items()) {
-    if (key != "name" && key != "theme" && key != "series") {
-      return Status::InvalidArgument(
-          "unknown field '" + key +
-              "': a group's name, theme and series can change (its campaign "
-              "cannot)",
-          key);
-    }
-  }
+  QY_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"name", "theme", "series"},
+      "a group's name, theme and series can change (its campaign cannot)"));
   QY_ASSIGN_OR_RETURN(g.name, GetStringOr(body, "name", g.name, 400));
   QY_RETURN_IF_ERROR(community::CheckNickname(g.name, "name"));
   QY_ASSIGN_OR_RETURN(g.theme, GetStringOr(body, "theme", g.theme, 200));

@@ -122,15 +122,10 @@ Result<Reply> CreateContent(Services& s, Request& r) {
 Result<Reply> PatchContent(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
-  for (const auto& [key, value] : body.items()) {
-    if (key != "title" && key != "body") {
-      return Status::InvalidArgument(
-          "unknown field '" + key +
-              "': a content's title and body can change (where it was "
-              "published cannot)",
-          key);
-    }
-  }
+  QY_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"title", "body"},
+      "a content's title and body can change (where it was published "
+      "cannot)"));
   QY_ASSIGN_OR_RETURN(community::Content c, s.engagement->GetContent(id));
   QY_ASSIGN_OR_RETURN(c.title, GetStringOr(body, "title", c.title, 400));
   QY_RETURN_IF_ERROR(CheckText(c.title, "title", 100));

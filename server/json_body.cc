@@ -1,5 +1,7 @@
 #include "server/json_body.h"
 
+#include <algorithm>
+
 #include "core/utf8.h"
 
 namespace qunying::server {
@@ -125,6 +127,19 @@ Result<std::string> RequireString(const Json& obj, const char* field,
                                   size_t max_bytes) {
   QY_ASSIGN_OR_RETURN(auto v, GetString(obj, field, true, max_bytes));
   return *v;
+}
+
+Status RejectUnknownFields(const Json& obj,
+                           const std::vector<std::string_view>& allowed,
+                           std::string_view hint, const std::string& prefix) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+      continue;
+    return Status::InvalidArgument(
+        "unknown field '" + prefix + key + "': " + std::string(hint),
+        prefix + key);
+  }
+  return Status::Ok();
 }
 
 }  // namespace qunying::server

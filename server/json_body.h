@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,14 @@ Result<std::string> GetStringOr(const Json& obj, const char* field,
 // A required string (errors when missing).
 Result<std::string> RequireString(const Json& obj, const char* field,
                                   size_t max_bytes = 4096);
+
+// InvalidArgument "unknown field '<prefix><key>': <hint>", naming that
+// field, for the first key of `obj` not in `allowed`: a field an endpoint
+// does not take (a typo) is refused rather than answered 200 with nothing
+// done.
+[[nodiscard]] Status RejectUnknownFields(
+    const Json& obj, const std::vector<std::string_view>& allowed,
+    std::string_view hint, const std::string& prefix = "");
 
 }  // namespace qunying::server
 

@@ -90,13 +90,15 @@ namespace {
 Status RejectUnknownKeys(const Json& body, const Json& known,
                          const std::string& prefix) {
   if (!body.is_object() || !known.is_object()) return Status::Ok();
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    const std::string field = prefix + it.key();
-    auto k = known.find(it.key());
-    if (k == known.end())
-      return Status::InvalidArgument("rules have no field " + field, field);
-    QY_RETURN_IF_ERROR(RejectUnknownKeys(it.value(), *k, field + "."));
-  }
+  std::vector<std::string_view> keys;
+  for (auto it = known.begin(); it != known.end(); ++it)
+    keys.push_back(it.key());
+  QY_RETURN_IF_ERROR(RejectUnknownFields(
+      body, keys,
+      "the rules have no such field (GET /scoring/rules lists them)", prefix));
+  for (auto it = body.begin(); it != body.end(); ++it)
+    QY_RETURN_IF_ERROR(RejectUnknownKeys(it.value(), known.at(it.key()),
+                                         prefix + it.key() + "."));
   return Status::Ok();
 }
 

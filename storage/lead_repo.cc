@@ -263,7 +263,9 @@ Status SqliteLeadStore::EnsureFormula() {
     return Status::Ok();
   };
   QY_RETURN_IF_ERROR(db_->Read(read));
-  if (!stored || !indexed) {  // A crash mid-pass, since the open.
+  // The open makes both (ApplyMigrations); a pass whose index creation
+  // failed since leaves the index missing.
+  if (!stored || !indexed) {
     QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
       QY_RETURN_IF_ERROR(EnsurePoolIndex(c));
       return read(c);
@@ -342,8 +344,8 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     });
   }
   // Also after a failed slice. If the creation itself fails (a full disk),
-  // the pass fails with it; the next start, or the next such pass, creates
-  // the index.
+  // the pass fails with it, and the store's next use (EnsureFormula) makes
+  // the index again.
   if (dropped || new_formula) {
     Status rebuilt = db_->Write([&](Connection& c) -> Status {
       QY_RETURN_IF_ERROR(c.Exec(kDropPoolIndex));  // Unless dropped above.
@@ -361,9 +363,9 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
       formula_ = formula;
       return Status::Ok();
     });
-    // Its batch may fail after the callback ran: read the formula in force
-    // again before the next use.
-    if (!rebuilt.ok() && new_formula) formula_loaded_ = false;
+    // Its batch may fail after the callback ran: read the formula in force,
+    // and make any missing index, again before the next use.
+    if (!rebuilt.ok()) formula_loaded_ = false;
     if (status.ok()) status = rebuilt;
   }
   pool_index_rebuilt_ = dropped || new_formula;
