@@ -138,15 +138,24 @@ Result<RescoreReport> LeadEngine::Rescore() {
     report.memory_restored =
         RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
   }
-  QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
+  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads());
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
-  std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
+  std::unordered_set<int64_t> leads;
+  leads.reserve(held.size());
+  for (const HeldLead& h : held) leads.insert(h.member_id);
+  if (memory_.written.empty()) {
+    memory_.held.reserve(held.size());
+    for (const HeldLead& h : held) memory_.held.emplace(h.member_id, h);
+  }
+  std::vector<HeldLead>().swap(held);
   ScoredParts& scored = memory_.kept;
-  QY_RETURN_IF_ERROR(
-      ScoreWith(setup, features, leads, &memory_, &report, &scored));
+  Status scoring =
+      ScoreWith(setup, features, leads, &memory_, &report, &scored);
+  memory_.held = {};
+  QY_RETURN_IF_ERROR(scoring);
   report.score_ms = MsSince(t0);
 
   t0 = std::chrono::steady_clock::now();
@@ -320,11 +329,11 @@ class LeadEngine::ChunkScorer {
         return;
       }
       if (written->content == sm.content) {
-        sm.probability_only = true;
-        ++probability_only;
-        kept_->members.push_back(std::move(sm));
+        KeepProbabilityOnly(std::move(sm));
         return;
       }
+    } else if (memory_ && r.has_lead && AsHeld(r, &sm)) {
+      return;
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.digest = ScoreDigest(sm.points, sm.content);
@@ -336,6 +345,39 @@ class LeadEngine::ChunkScorer {
     kept_->members.push_back(std::move(sm));
   }
 
+  void KeepProbabilityOnly(ScoredMember&& sm) {
+    sm.probability_only = true;
+    ++probability_only;
+    kept_->members.push_back(std::move(sm));
+  }
+
+  // Whether the store holds `sm`'s open lead with the digest row `r`
+  // gives (the same parts from the same features and settings, so the
+  // same texts): then it is unchanged, or its probability alone changed,
+  // and is dealt with here without words. ApplyScores would decide the
+  // same from the same row.
+  bool AsHeld(const Row& r, ScoredMember* sm) {
+    auto it = memory_->held.find(sm->member_id);
+    if (it == memory_->held.end()) return false;
+    const HeldLead& h = it->second;
+    PointsScore parts;
+    parts.fit = r.fit, parts.engagement = r.engagement, parts.intent = r.intent;
+    if (ScoreDigest(parts, sm->content) != h.digest) return false;
+    if (h.ProbabilityChanges(*sm)) {
+      KeepProbabilityOnly(std::move(*sm));
+      return true;
+    }
+    adopted.push_back({sm->member_id, {sm->content, sm->inputs}});
+    ++unchanged;
+    return true;
+  }
+
+ public:
+  // Members found unchanged through PassMemory::held, with what the store
+  // holds of them (for PassMemory::written).
+  std::vector<std::pair<int64_t, PassMemory::Written>> adopted;
+
+ private:
   ScoredPart* kept_;  // Where kept members and their texts go.
 
   const Setup& setup_;
@@ -380,6 +422,10 @@ Status LeadEngine::ScoreWith(const Setup& setup,
   for (auto& th : pool) th.join();
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
   for (auto& part : parts) {
+    if (memory) {
+      for (const auto& [member, written] : part->adopted)
+        memory->written[member] = written;
+    }
     report->unchanged += part->unchanged;
     report->reused += part->reused;
     report->probability_only += part->probability_only;

@@ -191,6 +191,14 @@ class LeadEngine {
       uint64_t content = 0, inputs = 0;
     };
     std::unordered_map<int64_t, Written> written;
+    // For a pass that starts with `written` empty (the first after a start
+    // without the engine's saved memory, or after a failed write): the
+    // open leads as the store holds them, by member. A lead whose digest
+    // and probability the pass finds as held is neither explained nor
+    // handed to the store, as it would be unchanged there: the
+    // explanations were most of such a pass's score phase (1.1 of 1.5 s
+    // on a million members, docs/benchmarks.md). Emptied after the pass.
+    std::unordered_map<int64_t, HeldLead> held;
     // The last pass's scored members, one part per thread: cleared and
     // filled again each pass, so that a pass that rewrites every lead
     // (new rules) faults no memory in afresh. At 278,000 leads: 53 MB of

@@ -30,8 +30,9 @@ Result<RulesPreview> LeadEngine::PreviewRules(const ScoringRules& proposed) {
         "a preview keeps the intent phrases (their weights may change): a"
         " new phrase is matched only by a rescoring pass",
         "intent");
-  QY_ASSIGN_OR_RETURN(auto with_lead, store_->MembersWithOpenLeads());
-  std::unordered_set<int64_t> leads(with_lead.begin(), with_lead.end());
+  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads());
+  std::unordered_set<int64_t> leads;
+  for (const HeldLead& h : held) leads.insert(h.member_id);
   const ScoreFormula after = ScoreFormula::Of(proposed);
   // New weights, tiers or thresholds alone keep every member's parts.
   const bool same_parts = TextsFingerprint(proposed) == now.texts;

@@ -113,6 +113,23 @@ struct ScoredMember {
   int64_t digest = 0;
 };
 
+// An open lead of a member as the store holds it: what ApplyScores compares
+// a scored member with.
+struct HeldLead {
+  int64_t member_id = 0;
+  int64_t digest = 0;  // The ScoredMember::digest it was last written with.
+  bool frozen = false;
+  std::optional<double> probability;
+  int64_t model_id = 0;  // 0: none.
+
+  // Whether `m`'s probability differs from the held one and would be
+  // written (never on a frozen lead, nor without a model).
+  bool ProbabilityChanges(const ScoredMember& m) const {
+    return !frozen && m.probability &&
+           (probability != m.probability || model_id != m.model_id);
+  }
+};
+
 // One scoring thread's members, in ascending member id, with the arena their
 // texts view.
 struct ScoredPart {
@@ -183,8 +200,8 @@ class LeadStore {
   virtual Result<int> ApplyScores(const ScoredParts& scored,
                                   const ScoreFormula& formula,
                                   int64_t now_ms) = 0;
-  // Members who have an open lead.
-  virtual Result<std::vector<int64_t>> MembersWithOpenLeads() = 0;
+  // Every open lead of a member (imported leads of no member left out).
+  virtual Result<std::vector<HeldLead>> HeldOpenLeads() = 0;
   // Keeps what the store has read for a restarted server (SqliteLeadStore:
   // its state file), with `engine`, the engine's memory of its last pass
   // (opaque here). Returns the bytes written: 0 for a store that keeps

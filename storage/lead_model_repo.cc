@@ -57,14 +57,22 @@ SqliteLeadStore::TrainingRows() {
   return out;
 }
 
-Result<std::vector<int64_t>> SqliteLeadStore::MembersWithOpenLeads() {
-  std::vector<int64_t> out;
+Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads() {
+  std::vector<scoring::HeldLead> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT member_id FROM leads WHERE member_id IS NOT NULL"
-                  " AND status NOT IN ('won', 'lost')"));
-    return ForEachRow(st, [&](const Statement& s) { out.push_back(s.Int(0)); });
+        c.Prepare("SELECT member_id, digest, frozen, probability,"
+                  " COALESCE(model_id, 0) FROM leads WHERE member_id IS NOT"
+                  " NULL AND status NOT IN ('won', 'lost')"));
+    return ForEachRow(st, [&](const Statement& s) {
+      scoring::HeldLead& h = out.emplace_back();
+      h.member_id = s.Int(0);
+      h.digest = s.Int(1);
+      h.frozen = s.Int(2) != 0;
+      if (!s.IsNull(3)) h.probability = s.Double(3);
+      h.model_id = s.Int(4);
+    });
   }));
   return out;
 }

@@ -74,19 +74,9 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
 }
 
 // A scored member's lead as stored, for ApplyScores to tell what changed.
-struct KnownLead {
+struct KnownLead : scoring::HeldLead {
   int64_t id = 0;
-  bool open = false, frozen = false;
-  int64_t digest = 0;
-  std::optional<double> probability;
-  int64_t model_id = 0;
-
-  // Whether `m`'s probability differs from the stored one and would be
-  // written (never on a frozen lead, nor without a model).
-  bool ProbabilityChanges(const scoring::ScoredMember& m) const {
-    return !frozen && m.probability &&
-           (probability != m.probability || model_id != m.model_id);
-  }
+  bool open = false;
 };
 
 // Stores a lead's texts, leaving any that is null as it was ('' when new).
@@ -213,7 +203,12 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
                 (scattered ? "= ?" : "BETWEEN ? AND ?")));
   auto read = [&](const Statement& s) {
     KnownLead& k = known[s.Int(0)];
-    k = {s.Int(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4)};
+    k = KnownLead();
+    k.member_id = s.Int(0);
+    k.id = s.Int(1);
+    k.open = s.Int(2) != 0;
+    k.frozen = s.Int(3) != 0;
+    k.digest = s.Int(4);
     if (!s.IsNull(5)) k.probability = s.Double(5);
     k.model_id = s.Int(6);
   };

@@ -303,12 +303,14 @@ TEST_F(EngineStateTest, ARestartedEngineReusesItsScoresAndRewritesNothing) {
   EXPECT_EQ(r.created, 0);
   EXPECT_EQ(Leads(), leads);
 
-  // Without the file the pass explains every lead again (and finds the
-  // same digests): nothing reused.
+  // Without the file the pass scores every member again, and finds every
+  // lead's digest as stored: none is explained or written.
   Server cold = Start("");
   auto c = Pass(cold);
   EXPECT_FALSE(c.memory_restored);
   EXPECT_EQ(c.reused, 0u);
+  EXPECT_EQ(c.unchanged, leads.size());
+  EXPECT_EQ(c.text_bytes, 0u);
   EXPECT_EQ(Leads(), leads);
 }
 

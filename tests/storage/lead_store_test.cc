@@ -457,6 +457,60 @@ TEST_F(LeadStoreTest, ANewModelRewritesTheProbabilityAlone) {
   EXPECT_TRUE(kept) << "the fresh pass found something to rewrite";
 }
 
+// An engine with no memory of what it wrote (a start without the state
+// file) compares each open lead with the store's digest and probability:
+// only a lead not as stored is explained and written.
+TEST_F(LeadStoreTest, AnEngineWithoutMemoryExplainsOnlyLeadsNotAsStored) {
+  auto a = ModelFrom(3), b = ModelFrom(4);
+  ASSERT_TRUE(a && b);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  ASSERT_TRUE(before.probability);
+  auto fresh = [&](std::shared_ptr<const scoring::TrainedModel> model,
+                   int64_t id, int64_t at) {
+    FakeClock later(at);
+    scoring::LeadEngine e(store_.get(), &later, {});
+    e.SetRules(engine_->rules());
+    e.SetModel(std::move(model), id);
+    auto r = e.Rescore();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : scoring::RescoreReport{};
+  };
+  auto same = fresh(a, 1, kNow + 1000);
+  EXPECT_EQ(same.unchanged, 1u);
+  EXPECT_EQ(same.probability_only, 0u);
+  EXPECT_EQ(same.text_bytes, 0u);  // No words built.
+  auto lead = store_->Get(before.id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->updated_at_ms, kNow);
+
+  // Another model: the probability alone is written, still without words.
+  auto remodel = fresh(b, 2, kNow + 2000);
+  EXPECT_EQ(remodel.unchanged, 0u);
+  EXPECT_EQ(remodel.probability_only, 1u);
+  EXPECT_EQ(remodel.text_bytes, 0u);
+  lead = store_->Get(before.id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->model_id, 2);
+  EXPECT_EQ(lead->updated_at_ms, kNow + 2000);
+  EXPECT_NE(lead->probability, before.probability);
+  EXPECT_EQ(scoring::EncodeFactors(lead->factors),
+            scoring::EncodeFactors(before.factors));
+
+  // A digest not as this pass would write it: the lead is explained and
+  // written again, with the digest the pass computes (which the next
+  // engine then finds as stored).
+  Exec("UPDATE leads SET digest = digest + 1");
+  auto redo = fresh(b, 2, kNow + 3000);
+  EXPECT_EQ(redo.unchanged, 0u);
+  EXPECT_GT(redo.text_bytes, 0u);
+  lead = store_->Get(before.id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->updated_at_ms, kNow + 3000);
+  EXPECT_EQ(scoring::EncodeFactors(lead->factors),
+            scoring::EncodeFactors(before.factors));
+  EXPECT_EQ(fresh(b, 2, kNow + 4000).unchanged, 1u);
+}
+
 // A lead keeps its parts; its total and tier follow from them by the
 // formula in force. New weights and tier bounds therefore rewrite no lead,
 // yet every score read afterwards (and the pool's order) is by them.
