@@ -337,11 +337,15 @@ class LeadEngine::ChunkScorer {
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.digest = ScoreDigest(sm.points, sm.content);
-    sm.factors_text = kept_->texts.Add(EncodeFactors(sm.points.factors));
+    std::span<PointsFactor> fit = SplitFactors(sm.points.factors);
+    sm.fit_factors_text = kept_->texts.Add(EncodeFactors(fit));
+    sm.factors_text = kept_->texts.Add(EncodeFactors(
+        std::span<const PointsFactor>(sm.points.factors).subspan(fit.size())));
     // Freed, not kept: `= {}` would clear the factors but keep their
     // capacity, ~1.6 KB in every kept member until the pass ends.
     sm.points.factors = std::vector<PointsFactor>();
     sm.attributes_text = kept_->texts.Add(AttributesText(f, rules));
+    sm.texts_digest = TextsDigest(sm.attributes_text, sm.factors_text);
     kept_->members.push_back(std::move(sm));
   }
 

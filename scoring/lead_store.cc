@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -115,7 +116,7 @@ Attributes DecodeAttributes(const std::string& text) {
   return a;
 }
 
-std::string EncodeFactors(const std::vector<PointsFactor>& factors) {
+std::string EncodeFactors(std::span<const PointsFactor> factors) {
   std::string out;
   size_t size = 0;
   for (const auto& f : factors)
@@ -157,6 +158,49 @@ std::vector<PointsFactor> DecodeFactors(const std::string& text) {
     out.push_back({f[0], f[1], f[2], f[3], std::strtod(f[4].c_str(), nullptr)});
   }
   return out;
+}
+
+namespace {
+bool Larger(const PointsFactor& a, const PointsFactor& b) {
+  return std::abs(a.points) > std::abs(b.points);
+}
+}  // namespace
+
+std::span<PointsFactor> SplitFactors(std::vector<PointsFactor>& factors) {
+  auto end = std::stable_partition(
+      factors.begin(), factors.end(),
+      [](const PointsFactor& f) { return f.part == "fit"; });
+  return {factors.begin(), end};
+}
+
+std::vector<PointsFactor> JoinFactors(const std::string& fit,
+                                      const std::string& others) {
+  std::vector<PointsFactor> out = DecodeFactors(fit);
+  size_t n = out.size();
+  for (PointsFactor& f : DecodeFactors(others)) out.push_back(std::move(f));
+  // Each part is in ScorePoints' order already: merging keeps it.
+  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n),
+                     out.end(), Larger);
+  return out;
+}
+
+int64_t TextsDigest(std::string_view attributes, std::string_view factors) {
+  uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a, 8 bytes at a time.
+  auto mix = [&](std::string_view text) {
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      h = (h ^ w) * 0x100000001B3ULL;
+      h ^= h >> 32;
+    }
+    for (; i < text.size(); ++i)
+      h = (h ^ static_cast<unsigned char>(text[i])) * 0x100000001B3ULL;
+    h = (h ^ text.size()) * 0x9E3779B97F4A7C15ULL;
+  };
+  mix(attributes);
+  mix(factors);
+  return static_cast<int64_t>(h);
 }
 
 }  // namespace qunying::scoring

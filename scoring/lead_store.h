@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,8 +94,12 @@ struct ScoredMember {
   // Parts, total and tier (the store keeps the parts: ScoreFormula);
   // `factors` left empty.
   PointsScore points;
-  std::string_view factors_text;     // EncodeFactors(points' factors).
+  // EncodeFactors of the points' factors, split (SplitFactors): the fit
+  // factors, and the others.
+  std::string_view fit_factors_text, factors_text;
   std::string_view attributes_text;  // EncodeAttributes(model inputs).
+  // TextsDigest(attributes_text, factors_text).
+  int64_t texts_digest = 0;
   std::optional<double> probability;
   int64_t model_id = 0;  // The model behind `probability`.
   // Only the probability changed since the engine last wrote this open
@@ -289,7 +294,10 @@ std::string EncodeAttributes(const Attributes& a);
 // EncodeAttributes(ToAttributes(f, rules)), without building the map.
 std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
 Attributes DecodeAttributes(const std::string& text);
-std::string EncodeFactors(const std::vector<PointsFactor>& f);
+std::string EncodeFactors(std::span<const PointsFactor> f);
+inline std::string EncodeFactors(const std::vector<PointsFactor>& f) {
+  return EncodeFactors(std::span<const PointsFactor>(f));
+}
 // A 64-bit hash of the parts (fit, engagement, intent) and texts a
 // rescoring pass writes to a lead, the texts by `texts` (ScoredMember::texts,
 // which determines them). Not the total or tier, which the store derives
@@ -298,6 +306,21 @@ std::string EncodeFactors(const std::vector<PointsFactor>& f);
 // it alone. Stable across builds and restarts: stored.
 int64_t ScoreDigest(const PointsScore& p, uint64_t content);
 std::vector<PointsFactor> DecodeFactors(const std::string& text);
+
+// A scored lead's factors are stored in two texts: the fit factors (with
+// the lead's row) and the others (with its model inputs), so that new fit
+// rules, which change the fit factors alone, leave the larger texts as
+// they were. SplitFactors puts the fit factors first (each part in its
+// order); JoinFactors decodes both and orders them as ScorePoints does
+// (largest first, fit before the others on a tie): the factors read back
+// are those scored, in the same order.
+std::span<PointsFactor> SplitFactors(std::vector<PointsFactor>& factors);
+std::vector<PointsFactor> JoinFactors(const std::string& fit,
+                                      const std::string& others);
+// A 64-bit hash of a lead's stored texts (model inputs and the factors
+// other than fit), stored with them: the store rewrites them only when
+// the hash differs. Stable across builds: stored.
+int64_t TextsDigest(std::string_view attributes, std::string_view factors);
 
 }  // namespace qunying::scoring
 

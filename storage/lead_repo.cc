@@ -77,6 +77,7 @@ Result<int> ReleaseIn(Connection& c, int64_t before, int64_t now) {
 struct KnownLead : scoring::HeldLead {
   int64_t id = 0;
   bool open = false;
+  int64_t texts_digest = 0;  // Of the stored texts (0: not known).
 };
 
 // Stores a lead's texts, leaving any that is null as it was ('' when new).
@@ -108,9 +109,11 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
       Statement * ins,
       c.Prepare("INSERT INTO leads (member_id, source, fit, engagement,"
                 " intent, probability, created_at_ms, updated_at_ms, digest,"
-                " model_id) VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?)"));
+                " model_id, fit_factors, texts_digest) VALUES (?, 'score',"
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins->Bind(1, m.member_id).Bind(2, p.fit).Bind(3, p.engagement);
   ins->Bind(4, p.intent).Bind(6, now).Bind(7, now).Bind(8, m.digest);
+  ins->Bind(10, m.fit_factors_text).Bind(11, m.texts_digest);
   if (m.probability)
     ins->Bind(5, *m.probability).Bind(9, m.model_id);
   else
@@ -132,6 +135,8 @@ Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
 }
 
 // Frozen leads keep their model inputs and probability as of contact.
+// The texts are written when their digest differs from the stored one (a
+// frozen lead's is 0: its model inputs are not the pass's).
 Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                         const KnownLead& k, int64_t now) {
   const auto& p = m.points;
@@ -139,17 +144,19 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
       Statement * up,
       c.Prepare("UPDATE leads SET fit = ?, engagement = ?, intent = ?,"
                 " updated_at_ms = ?, probability = COALESCE(?, probability),"
-                " model_id = COALESCE(?, model_id), digest = ? WHERE id = ?"));
+                " model_id = COALESCE(?, model_id), digest = ?,"
+                " fit_factors = ?, texts_digest = ? WHERE id = ?"));
   up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
-  up->Bind(4, now).Bind(7, m.digest);
+  up->Bind(4, now).Bind(7, m.digest).Bind(8, m.fit_factors_text);
+  up->Bind(9, k.frozen ? 0 : m.texts_digest);
   if (m.probability && !k.frozen)
     up->Bind(5, *m.probability).Bind(6, m.model_id);
   else
     up->BindNull(5).BindNull(6);
-  QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
-  std::optional<std::string_view> attributes;
-  if (!k.frozen) attributes = m.attributes_text;
-  return PutLeadTexts(c, k.id, attributes, m.factors_text);
+  QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
+  if (k.frozen) return PutLeadTexts(c, k.id, std::nullopt, m.factors_text);
+  if (k.texts_digest == m.texts_digest) return Status::Ok();
+  return PutLeadTexts(c, k.id, m.attributes_text, m.factors_text);
 }
 
 // What a pass has written so far.
@@ -198,7 +205,8 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
       Statement * sel,
       c.Prepare(std::string("SELECT member_id, id, status NOT IN ('won',"
                             " 'lost'), frozen, digest, probability,"
-                            " COALESCE(model_id, 0) FROM leads WHERE"
+                            " COALESCE(model_id, 0), texts_digest FROM leads"
+                            " WHERE"
                             " member_id ") +
                 (scattered ? "= ?" : "BETWEEN ? AND ?")));
   auto read = [&](const Statement& s) {
@@ -211,6 +219,7 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
     k.digest = s.Int(4);
     if (!s.IsNull(5)) k.probability = s.Double(5);
     k.model_id = s.Int(6);
+    k.texts_digest = s.Int(7);
   };
   if (scattered) {
     for (size_t i = 0; i < n; ++i) {

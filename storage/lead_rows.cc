@@ -14,7 +14,7 @@ const char kLeadCols[] =
     " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
     " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0),"
-    " COALESCE(l.follow_up_at_ms, 0)"
+    " COALESCE(l.follow_up_at_ms, 0), l.fit_factors"
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
     " LEFT JOIN lead_texts t ON t.lead_id = l.id ";
 
@@ -40,7 +40,7 @@ scoring::Lead LeadFromRow(const Statement& s,
   l.nickname = s.Text(11);
   l.phone = s.Text(12);
   l.attributes = scoring::DecodeAttributes(s.Text(13));
-  l.factors = scoring::DecodeFactors(s.Text(14));
+  l.factors = scoring::JoinFactors(s.Text(25), s.Text(14));
   l.lost_reason = s.Text(15);
   l.amount_fen = s.Int(16);
   l.created_at_ms = s.Int(17);

@@ -494,6 +494,16 @@ CREATE TABLE lead_formula (
   level_2 REAL NOT NULL
 );
 )sql"},
+      // A scored lead's fit factors move to its row, beside its fit part:
+      // new fit rules rewrite the row and leave lead_texts, whose other
+      // factors and model inputs a pass rewrites only when their
+      // texts_digest changes (scoring::SplitFactors, TextsDigest). A lead
+      // written before keeps every factor in lead_texts ('' here) until a
+      // pass writes it again.
+      {21, "lead_fit_factors", R"sql(
+ALTER TABLE leads ADD COLUMN fit_factors TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN texts_digest INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }

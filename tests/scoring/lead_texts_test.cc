@@ -66,6 +66,53 @@ TEST(LeadTextsTest, EscapedTextsReadBackWhole) {
   }
 }
 
+// A lead's factors are stored in two texts (the fit factors, and the
+// rest) and read back joined: as ScorePoints explained them, in its order,
+// ties between a fit factor and another included.
+TEST(LeadTextsTest, SplitFactorsReadBackJoinedInTheirOrder) {
+  ScoringRules rules = ScoringRules::Defaults();
+  // Fit points that tie with intent phrases' (a fifth of the generated
+  // members say one).
+  ASSERT_FALSE(rules.intent.empty());
+  for (size_t i = 0; i < rules.fit.size(); ++i)
+    rules.fit[i].points = rules.intent[i % rules.intent.size()].weight;
+  auto members = GenerateCommunity(2000, 12);
+  size_t mixed = 0, ties = 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    MemberFeatures& f = members[i].features;
+    if (i % 5 == 0) f.facts["phone"] = "13800138000";
+    PointsScore p = ScorePoints(f, rules, /*explain=*/true);
+    const std::string whole = EncodeFactors(p.factors);
+    std::vector<PointsFactor> split = p.factors;
+    std::span<PointsFactor> fit = SplitFactors(split);
+    for (const PointsFactor& x : fit) ASSERT_EQ(x.part, "fit");
+    std::span<const PointsFactor> rest =
+        std::span<const PointsFactor>(split).subspan(fit.size());
+    for (const PointsFactor& x : rest) ASSERT_NE(x.part, "fit");
+    mixed += !fit.empty() && !rest.empty();
+    for (const PointsFactor& x : fit) {
+      for (const PointsFactor& y : rest) ties += x.points == y.points;
+    }
+    EXPECT_EQ(
+        EncodeFactors(JoinFactors(EncodeFactors(fit), EncodeFactors(rest))),
+        whole)
+        << "member " << i;
+    // A lead stored before the split: every factor in the second text.
+    EXPECT_EQ(EncodeFactors(JoinFactors("", whole)), whole);
+  }
+  EXPECT_GT(mixed, members.size() / 4);
+  EXPECT_GT(ties, 50u);
+}
+
+TEST(LeadTextsTest, TextsDigestCoversBothTextsAndWhereOneEnds) {
+  const int64_t d = TextsDigest("a\tn\t1\n", "engagement\tx");
+  EXPECT_EQ(d, TextsDigest("a\tn\t1\n", "engagement\tx"));
+  EXPECT_NE(d, TextsDigest("a\tn\t2\n", "engagement\tx"));
+  EXPECT_NE(d, TextsDigest("a\tn\t1\n", "engagement\ty"));
+  EXPECT_NE(TextsDigest("ab", "c"), TextsDigest("a", "bc"));
+  EXPECT_NE(TextsDigest("12345678x", ""), TextsDigest("12345678y", ""));
+}
+
 TEST(LeadTextsTest, DigestChangesWithEveryPartItCovers) {
   PointsScore p;
   p.total = 61.5;

@@ -597,6 +597,107 @@ TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
             scoring::EncodeAttributes(before.attributes));
 }
 
+// The rows a statement wrote to lead_texts since the counting began.
+class LeadTextsWritesTest : public LeadStoreTest {
+ protected:
+  void CountTextWrites() {
+    Exec("CREATE TABLE texts_written (lead_id INTEGER)");
+    Exec(
+        "CREATE TRIGGER texts_updated AFTER UPDATE ON lead_texts BEGIN"
+        " INSERT INTO texts_written VALUES (NEW.lead_id); END");
+  }
+  int64_t TextWrites() {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
+                     QY_ASSIGN_OR_RETURN(
+                         n, QueryInt(c, "SELECT COUNT(*) FROM texts_written"));
+                     return Status::Ok();
+                   })
+                    .ok());
+    return n;
+  }
+  static bool LargestFirst(const std::vector<scoring::PointsFactor>& f) {
+    return std::is_sorted(f.begin(), f.end(), [](const auto& a, const auto& b) {
+      return std::abs(a.points) > std::abs(b.points);
+    });
+  }
+};
+
+// New fit rules change the fit factors alone, kept in the lead's row: the
+// larger texts (the other factors, the model inputs) are not written.
+TEST_F(LeadTextsWritesTest, NewFitRulesLeaveTheOtherFactorsAndInputsUnwritten) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  CountTextWrites();
+  RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) fit.points += 7;
+  });
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(TextWrites(), 0);
+  EXPECT_GT(after->fit, before.fit);
+  EXPECT_EQ(after->updated_at_ms, kNow + 1000);
+  ASSERT_EQ(after->factors.size(), before.factors.size());
+  EXPECT_TRUE(LargestFirst(after->factors))
+      << scoring::EncodeFactors(after->factors);
+  size_t fit = 0;
+  for (const auto& f : before.factors) {
+    auto same = std::find_if(
+        after->factors.begin(), after->factors.end(),
+        [&](const auto& g) { return g.part == f.part && g.name == f.name; });
+    ASSERT_NE(same, after->factors.end()) << f.name;
+    if (f.part == "fit") {
+      ++fit;
+      EXPECT_EQ(same->points, f.points + 7) << f.name;
+    } else {
+      EXPECT_EQ(same->points, f.points) << f.name;
+    }
+  }
+  EXPECT_GT(fit, 0u) << "member B has no fit factor";
+
+  // A check-in changes the engagement factors: those are written.
+  Checkin(2, 2, 2, 2);
+  RescoreWith([](auto&) {});
+  EXPECT_EQ(TextWrites(), 1);
+}
+
+// A lead written before the fit factors moved to its row keeps every
+// factor in lead_texts and reads as it did; the next pass that rewrites it
+// splits them.
+TEST_F(LeadTextsWritesTest, ALeadStoredBeforeTheSplitReadsWholeUntilRewritten) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  const std::string whole = scoring::EncodeFactors(before.factors);
+  ASSERT_NE(whole.find("fit\t"), std::string::npos) << whole;
+  Exec("UPDATE leads SET fit_factors = '', texts_digest = 0");
+  ASSERT_TRUE(db_->Write([&](Connection& c) -> Status {
+                   QY_ASSIGN_OR_RETURN(
+                       Statement * st,
+                       c.Prepare("UPDATE lead_texts SET factors = ?"));
+                   return st->Bind(1, whole).Run();
+                 })
+                  .ok());
+  auto old = store_->Get(before.id);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(scoring::EncodeFactors(old->factors), whole);
+
+  CountTextWrites();
+  RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) fit.points += 7;
+  });
+  EXPECT_EQ(TextWrites(), 1);  // Its digest was not known.
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->factors.size(), before.factors.size());
+  EXPECT_TRUE(LargestFirst(after->factors));
+  RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) fit.points += 1;
+  });
+  EXPECT_EQ(TextWrites(), 1);
+}
+
 TEST_F(LeadStoreTest, ANewIntentDictionaryRewritesAttributesAndProbability) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
