@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace qunying::ocr {
 namespace {
 
@@ -67,6 +70,44 @@ TEST(ProfileTest, DecisionsOverrideTheEvidence) {
   auto all_rejected =
       BuildProfile({H("age", "9", 0.5, 1)}, {{"age", "9", false, ""}});
   EXPECT_TRUE(all_rejected.empty());
+}
+
+// The lead pass reads each member's hints in its index's order (by field),
+// not by id (storage/facts_digest.cc): any order must give the same facts.
+TEST(ProfileTest, HintsInAnyOrderGiveTheSameFacts) {
+  auto text = [](const std::vector<ProfileFact>& facts) {
+    std::string out;
+    for (const auto& f : facts) {
+      out += f.field + "=" + f.best.value + " " +
+             std::to_string(f.best.confidence) + " " +
+             std::to_string(static_cast<int>(f.status)) + " [";
+      for (int64_t id : f.best.checkin_ids) out += std::to_string(id) + ",";
+      out += "] vs";
+      for (const auto& c : f.conflicts) out += " " + c.value;
+      out += ";";
+    }
+    return out;
+  };
+  // Ties of confidence between values, repeats (one of a check-in), and a
+  // decision.
+  std::vector<StoredHint> hints = {
+      H("city", "杭州", 0.6, 1),    H("city", "湖州", 0.6, 2),
+      H("grade", "三年级", 0.7, 3), H("city", "杭州", 0.5, 4),
+      H("grade", "四年级", 0.7, 5), H("school", "实验小学", 0.6, 3),
+      H("city", "杭州", 0.4, 1)};
+  const std::vector<HintDecision> decided = {{"grade", "四年级", false, ""}};
+  const std::string first = text(BuildProfile(hints, decided));
+  ASSERT_NE(first.find("city=杭州"), std::string::npos) << first;
+  std::vector<size_t> order(hints.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  int permutations = 0;
+  do {
+    std::vector<StoredHint> shuffled;
+    for (size_t i : order) shuffled.push_back(hints[i]);
+    ASSERT_EQ(text(BuildProfile(shuffled, decided)), first);
+    ++permutations;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(permutations, 5040);
 }
 
 TEST(CanonicalFactValueTest, WritesEditsAsTheHintsWouldAndRefusesTheRest) {
