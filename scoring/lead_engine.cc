@@ -138,7 +138,8 @@ Result<RescoreReport> LeadEngine::Rescore() {
     report.memory_restored =
         RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
   }
-  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads());
+  const bool compare = memory_.written.empty();  // See PassMemory::held.
+  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads(compare));
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
@@ -146,7 +147,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   std::unordered_set<int64_t> leads;
   leads.reserve(held.size());
   for (const HeldLead& h : held) leads.insert(h.member_id);
-  if (memory_.written.empty()) {
+  if (compare) {
     memory_.held.reserve(held.size());
     for (const HeldLead& h : held) memory_.held.emplace(h.member_id, h);
   }

@@ -30,7 +30,7 @@ Result<RulesPreview> LeadEngine::PreviewRules(const ScoringRules& proposed) {
         "a preview keeps the intent phrases (their weights may change): a"
         " new phrase is matched only by a rescoring pass",
         "intent");
-  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads());
+  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads(/*digests=*/false));
   std::unordered_set<int64_t> leads;
   for (const HeldLead& h : held) leads.insert(h.member_id);
   const ScoreFormula after = ScoreFormula::Of(proposed);

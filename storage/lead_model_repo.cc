@@ -57,17 +57,23 @@ SqliteLeadStore::TrainingRows() {
   return out;
 }
 
-Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads() {
+Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads(
+    bool digests) {
   std::vector<scoring::HeldLead> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    constexpr char kOpen[] =
+        " FROM leads WHERE member_id IS NOT NULL AND status NOT IN ('won',"
+        " 'lost')";
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT member_id, digest, frozen, probability,"
-                  " COALESCE(model_id, 0) FROM leads WHERE member_id IS NOT"
-                  " NULL AND status NOT IN ('won', 'lost')"));
+        c.Prepare(std::string(digests ? "SELECT member_id, digest, frozen,"
+                                        " probability, COALESCE(model_id, 0)"
+                                      : "SELECT member_id") +
+                  kOpen));
     return ForEachRow(st, [&](const Statement& s) {
       scoring::HeldLead& h = out.emplace_back();
       h.member_id = s.Int(0);
+      if (!digests) return;
       h.digest = s.Int(1);
       h.frozen = s.Int(2) != 0;
       if (!s.IsNull(3)) h.probability = s.Double(3);
