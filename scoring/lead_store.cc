@@ -185,22 +185,8 @@ std::vector<PointsFactor> JoinFactors(const std::string& fit,
 }
 
 int64_t TextsDigest(std::string_view attributes, std::string_view factors) {
-  uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a, 8 bytes at a time.
-  auto mix = [&](std::string_view text) {
-    size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, text.data() + i, 8);
-      h = (h ^ w) * 0x100000001B3ULL;
-      h ^= h >> 32;
-    }
-    for (; i < text.size(); ++i)
-      h = (h ^ static_cast<unsigned char>(text[i])) * 0x100000001B3ULL;
-    h = (h ^ text.size()) * 0x9E3779B97F4A7C15ULL;
-  };
-  mix(attributes);
-  mix(factors);
-  return static_cast<int64_t>(h);
+  return static_cast<int64_t>(
+      HashText(HashText(0xCBF29CE484222325ULL, attributes), factors));
 }
 
 }  // namespace qunying::scoring

@@ -29,6 +29,16 @@ uint64_t MixHash(uint64_t h, uint64_t w) {
   return h ^ (h >> 32);
 }
 
+uint64_t HashText(uint64_t h, std::string_view t) {
+  h = MixHash(h, t.size());
+  for (size_t i = 0; i < t.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, t.data() + i, std::min<size_t>(8, t.size() - i));
+    h = MixHash(h, w);
+  }
+  return h;
+}
+
 namespace {
 
 // Folds values into a hash with MixHash, eight bytes at a time.
@@ -41,14 +51,7 @@ struct Hasher {
     std::memcpy(&w, &v, sizeof w);
     Mix(w);
   }
-  void Text(const std::string& t) {
-    Mix(t.size());
-    for (size_t i = 0; i < t.size(); i += 8) {
-      uint64_t w = 0;
-      std::memcpy(&w, t.data() + i, std::min<size_t>(8, t.size() - i));
-      Mix(w);
-    }
-  }
+  void Text(std::string_view t) { h = HashText(h, t); }
 };
 
 }  // namespace

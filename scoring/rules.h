@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -53,6 +54,9 @@ uint64_t Fingerprint(const MemberFeatures& f);
 // Fingerprint's mixing step, for hashes built on one: folds the 64 bits
 // `w` into `h`.
 uint64_t MixHash(uint64_t h, uint64_t w);
+// Folds `t` into `h` with MixHash: its length, then eight bytes at a time
+// (the last zero-padded).
+uint64_t HashText(uint64_t h, std::string_view t);
 
 // `points` when the member's `field` fact is one of `values`. Within a
 // field the first matching rule counts.
