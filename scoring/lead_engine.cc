@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "scoring/member_encoder.h"
+#include "scoring/part_queue.h"
 
 namespace qunying::scoring {
 namespace {
@@ -153,22 +154,27 @@ Result<RescoreReport> LeadEngine::Rescore() {
   }
   std::vector<HeldLead>().swap(held);
   ScoredParts& scored = memory_.kept;
-  Status scoring =
-      ScoreWith(setup, features, leads, &memory_, &report, &scored);
+  // The store writes each part as soon as it is scored.
+  Result<int> created = 0;
+  auto write = [&](ScoringProgress* progress) -> Status {
+    created = store_->ApplyScores(scored, setup.formula, clock_->NowMillis(),
+                                  progress);
+    return created.status();
+  };
+  std::chrono::steady_clock::time_point scored_at;
+  Status status = ScoreWith(setup, features, leads, &memory_, &report, &scored,
+                            write, &scored_at);
   memory_.held = {};
-  QY_RETURN_IF_ERROR(scoring);
-  report.score_ms = MsSince(t0);
-
-  t0 = std::chrono::steady_clock::now();
-  Result<int> created =
-      store_->ApplyScores(scored, setup.formula, clock_->NowMillis());
-  // After a failed write some slices are stored and some not: forget
-  // what was written, so that the next pass explains every lead again and
-  // the store compares digests.
-  if (!created.ok()) memory_.written.clear();
+  report.score_ms =
+      std::chrono::duration<double, std::milli>(scored_at - t0).count();
+  report.write_ms = MsSince(scored_at);
+  // After a failed pass some parts are stored and some not: forget what
+  // was written, so that the next pass explains every lead again and the
+  // store compares digests.
+  if (!status.ok()) memory_.written.clear();
   last_setup_ = setup;
   for (auto& part : scored) {
-    if (created.ok()) {
+    if (status.ok()) {
       for (const ScoredMember& m : part.members)
         memory_.written[m.member_id] = {m.content, m.inputs};
     }
@@ -176,9 +182,8 @@ Result<RescoreReport> LeadEngine::Rescore() {
     part.members.clear();  // The parts' capacity stays,
     part.texts.Reset();    // and so do the arenas' blocks.
   }
-  QY_RETURN_IF_ERROR(created.status());
+  QY_RETURN_IF_ERROR(status);
   report.created = *created;
-  report.write_ms = MsSince(t0);
   completed = true;
   return report;
 }
@@ -203,10 +208,8 @@ class LeadEngine::ChunkScorer {
  public:
   ChunkScorer(const Setup& setup, const MemberEncoder* encoder,
               const std::vector<MemberFeatures>& features,
-              const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-              ScoredPart* kept)
-      : kept_(kept),
-        setup_(setup),
+              const std::unordered_set<int64_t>& with_lead, PassMemory* memory)
+      : setup_(setup),
         encoder_(encoder),
         features_(features),
         with_lead_(with_lead),
@@ -214,7 +217,9 @@ class LeadEngine::ChunkScorer {
         cols_(setup.model ? setup.model->schema.size() : 0),
         x_{0, cols_, std::vector<float>(kBlock * cols_)} {}
 
-  Status Run(size_t begin, size_t end) {
+  // Scores members [begin, end) into `kept`.
+  Status Run(size_t begin, size_t end, ScoredPart* kept) {
+    kept_ = kept;
     for (size_t b = begin; b < end; b += kBlock) {
       size_t m = std::min(kBlock, end - b);
       miss_.clear();
@@ -383,7 +388,7 @@ class LeadEngine::ChunkScorer {
   std::vector<std::pair<int64_t, PassMemory::Written>> adopted;
 
  private:
-  ScoredPart* kept_;  // Where kept members and their texts go.
+  ScoredPart* kept_ = nullptr;  // Where kept members and their texts go.
 
   const Setup& setup_;
   const MemberEncoder* encoder_;  // Null without a model.
@@ -396,47 +401,63 @@ class LeadEngine::ChunkScorer {
   std::array<Row, kBlock> rows_;
 };
 
-Status LeadEngine::ScoreWith(const Setup& setup,
-                             const std::vector<MemberFeatures>& features,
-                             const std::unordered_set<int64_t>& with_lead,
-                             PassMemory* memory, RescoreReport* report,
-                             ScoredParts* out) const {
+Status LeadEngine::ScoreWith(
+    const Setup& setup, const std::vector<MemberFeatures>& features,
+    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+    RescoreReport* report, ScoredParts* out, const PartsReader& read,
+    std::chrono::steady_clock::time_point* scored_at) const {
   std::optional<MemberEncoder> encoder;
   if (setup.model) encoder.emplace(setup.model->schema, setup.rules);
   const size_t n = features.size();
-  const size_t threads = ParallelThreads(n);
+  const size_t per_part = std::max<size_t>(1, options_.score_part_members);
+  const size_t parts = std::max<size_t>(1, (n + per_part - 1) / per_part);
+  const size_t threads = std::min(parts, ParallelThreads(n));
   if (memory) memory->scores.resize(n);
-  out->resize(threads);
-  std::vector<std::unique_ptr<ChunkScorer>> parts;
-  for (size_t t = 0; t < threads; ++t) {
-    (*out)[t].members.clear();  // Its capacity stays for this pass,
-    (*out)[t].texts.Reset();    // and so do its arena's blocks.
-    parts.push_back(
-        std::make_unique<ChunkScorer>(setup, encoder ? &*encoder : nullptr,
-                                      features, with_lead, memory, &(*out)[t]));
+  out->resize(parts);
+  for (ScoredPart& part : *out) {
+    part.members.clear();  // Its capacity stays for this pass,
+    part.texts.Reset();    // and so do its arena's blocks.
   }
-  std::vector<Status> status(threads);
-  auto run = [&](size_t t) {
-    size_t chunk = (n + threads - 1) / threads;
-    size_t begin = std::min(n, t * chunk);
-    status[t] = parts[t]->Run(begin, std::min(n, begin + chunk));
+  std::vector<std::unique_ptr<ChunkScorer>> scorers;
+  for (size_t t = 0; t < threads; ++t) {
+    scorers.push_back(std::make_unique<ChunkScorer>(
+        setup, encoder ? &*encoder : nullptr, features, with_lead, memory));
+  }
+  PartQueue queue(parts);
+  auto work = [&](size_t t) {
+    while (std::optional<size_t> p = queue.Take()) {
+      size_t begin = *p * per_part;
+      queue.Finish(*p, scorers[t]->Run(begin, std::min(n, begin + per_part),
+                                       &(*out)[*p]));
+    }
   };
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
-  run(0);
+  Status read_status;
+  if (read) {  // Every thread scores; this one reads what they fill.
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    read_status = read(&queue);
+    queue.Stop();  // After an error: the parts left are not needed.
+  } else {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+  }
   for (auto& th : pool) th.join();
-  for (const auto& st : status) QY_RETURN_IF_ERROR(st);
-  for (auto& part : parts) {
+  if (scored_at) {
+    *scored_at = queue.all_filled() ? queue.all_filled_at()
+                                    : std::chrono::steady_clock::now();
+  }
+  QY_RETURN_IF_ERROR(queue.status());
+  for (auto& scorer : scorers) {
     if (memory) {
-      for (const auto& [member, written] : part->adopted)
+      for (const auto& [member, written] : scorer->adopted)
         memory->written[member] = written;
     }
-    report->unchanged += part->unchanged;
-    report->reused += part->reused;
-    report->probability_only += part->probability_only;
-    report->predicted += part->predicted;
+    report->unchanged += scorer->unchanged;
+    report->reused += scorer->reused;
+    report->probability_only += scorer->probability_only;
+    report->predicted += scorer->predicted;
   }
-  return Status::Ok();
+  return read_status;
 }
 
 Result<TrainReport> LeadEngine::Train(int64_t actor) {

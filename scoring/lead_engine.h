@@ -6,6 +6,8 @@
 #ifndef QUNYING_SCORING_LEAD_ENGINE_H_
 #define QUNYING_SCORING_LEAD_ENGINE_H_
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +28,12 @@ struct LeadEngineOptions {
   // Local day boundaries for the daily claim cap (minutes east of UTC).
   int utc_offset_minutes = 8 * 60;
   size_t explain_top = 5;  // Model factors shown per lead.
+  // Members per part of a pass (ScoredPart). The scoring threads take the
+  // parts in order, one at a time, and the store writes each filled part
+  // while the later ones are scored. Smaller parts start the write sooner
+  // and share the work between the threads more evenly; each holds a text
+  // arena of 1 MiB blocks, so a pass holds up to a MiB unused per part.
+  size_t score_part_members = 32768;
 };
 
 struct RescoreReport {
@@ -54,6 +62,9 @@ struct RescoreReport {
   // Bytes the scoring threads' text arenas hold after the pass (kept for
   // the next: a pass that rewrites every lead then faults nothing in).
   size_t text_bytes = 0;
+  // The pass's time: loading the features; scoring, until the last part
+  // was scored (the store writes the parts already scored meanwhile); and
+  // writing what was left to write after that.
   double load_ms = 0, score_ms = 0, write_ms = 0;
 };
 
@@ -144,7 +155,7 @@ class LeadEngine {
 
   // Scores `features` (points for all, probability once a model exists)
   // and returns, explained, those at the threshold or in `with_lead`: one
-  // part per scoring thread, each holding its members' texts.
+  // part per score_part_members features, each holding its members' texts.
   [[nodiscard]] Result<ScoredParts> ScoreAll(
       const std::vector<MemberFeatures>& features,
       const std::unordered_set<int64_t>& with_lead) const;
@@ -199,7 +210,7 @@ class LeadEngine {
     // explanations were most of such a pass's score phase (1.1 of 1.5 s
     // on a million members, docs/benchmarks.md). Emptied after the pass.
     std::unordered_map<int64_t, HeldLead> held;
-    // The last pass's scored members, one part per thread: cleared and
+    // The last pass's scored members, in parts: cleared and
     // filled again each pass, so that a pass that rewrites every lead
     // (new rules) faults no memory in afresh. At 278,000 leads: 53 MB of
     // members (192 bytes each) and ~206 MB of texts in the arenas, held
@@ -207,16 +218,22 @@ class LeadEngine {
     ScoredParts kept;
   };
   class ChunkScorer;  // One thread's share of ScoreWith.
-  // ScoreAll with `setup`, into `out` (one part per thread, each cleared
-  // first). With `memory`, reuses its scores where the features are the
-  // same, leaves out open leads (in `with_lead`) whose inputs are as last
-  // written, and marks probability_only those whose content is, counting
-  // both in `report`.
-  Status ScoreWith(const Setup& setup,
-                   const std::vector<MemberFeatures>& features,
-                   const std::unordered_set<int64_t>& with_lead,
-                   PassMemory* memory, RescoreReport* report,
-                   ScoredParts* out) const;
+  // Called with the parts' progress while they are scored (ScoreWith).
+  using PartsReader = std::function<Status(ScoringProgress*)>;
+  // ScoreAll with `setup`, into `out` (one part per score_part_members
+  // members, each cleared first). With `memory`, reuses its scores where
+  // the features are the same, leaves out open leads (in `with_lead`)
+  // whose inputs are as last written, and marks probability_only those
+  // whose content is, counting both in `report`. With `read`, runs it on
+  // the calling thread while other threads score, and returns its error
+  // if the scoring had none; `scored_at` gets when the last part was
+  // scored (or when the reader gave up).
+  Status ScoreWith(
+      const Setup& setup, const std::vector<MemberFeatures>& features,
+      const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
+      RescoreReport* report, ScoredParts* out,
+      const PartsReader& read = nullptr,
+      std::chrono::steady_clock::time_point* scored_at = nullptr) const;
 
   LeadStore* store_;
   const Clock* clock_;

@@ -135,13 +135,27 @@ struct HeldLead {
   }
 };
 
-// One scoring thread's members, in ascending member id, with the arena their
-// texts view.
+// The members of one run of the features (a pass scores the features in
+// consecutive runs, each into a part of its own), in ascending member id,
+// with the arena their texts view. Parts follow each other in member order.
 struct ScoredPart {
   std::vector<ScoredMember> members;
   TextArena texts;
 };
 using ScoredParts = std::vector<ScoredPart>;
+
+// Which parts of a pass's ScoredParts are filled, while the pass still
+// scores the rest: LeadEngine hands the store the parts as they are scored,
+// so that the write of the first overlaps the scoring of the others
+// (docs/benchmarks.md). Implementations are thread-safe.
+class ScoringProgress {
+ public:
+  virtual ~ScoringProgress() = default;
+  // Whether part `part` is filled and may be read; with `wait`, waits until
+  // it is (never true without). The scoring's error once it failed: the
+  // parts not yet filled never will be.
+  [[nodiscard]] virtual Result<bool> Ready(size_t part, bool wait) = 0;
+};
 
 struct ImportRow {
   std::string external_id;
@@ -194,17 +208,20 @@ class LeadStore {
   // have changed), and refreshes scores of open leads (model inputs and
   // probability only while not frozen; for a `probability_only` member,
   // the probability alone). A row whose stored values equal the new ones
-  // is not rewritten. `scored` comes in parts (one per scoring thread, so
-  // that they need not be copied into one); a member is in one part at
-  // most. The store may write in several transactions (SqliteLeadStore
+  // is not rewritten. `scored` comes in parts (each scored run of members
+  // its own, so that they need not be copied into one); a member is in one
+  // part at most. The store may write in several transactions (SqliteLeadStore
   // does, so that other writes need not wait for a whole pass): after an
   // error the members before it may be written. Returns the number of
   // leads created.
   // `formula` is the one `scored` was scored with: from this pass on, every
   // lead's total and tier follow from it.
+  // With `progress`, the parts are still being filled: the store reads a
+  // part only once `progress` says it is ready, and stops with the
+  // scoring's error. Null: every part is filled.
   virtual Result<int> ApplyScores(const ScoredParts& scored,
-                                  const ScoreFormula& formula,
-                                  int64_t now_ms) = 0;
+                                  const ScoreFormula& formula, int64_t now_ms,
+                                  ScoringProgress* progress) = 0;
   // Every open lead of a member (imported leads of no member left out);
   // without `digests`, their member_id alone (a narrower read: the
   // digests are ~40 ms more of every pass on 300,000 leads).

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_map>
 
@@ -236,6 +237,76 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
   return Status::Ok();
 }
 
+// Walks a pass's scored members in order, part by part, reading a part
+// only once the scoring has filled it (ScoringProgress; all are filled
+// without one).
+class ScoredCursor {
+ public:
+  ScoredCursor(const scoring::ScoredParts& parts,
+               scoring::ScoringProgress* progress)
+      : parts_(parts), progress_(progress) {}
+
+  // Whether a member is left to write at the cursor, moving past parts
+  // done. False also when (without `wait`) its part is not filled yet.
+  Result<bool> Advance(bool wait) {
+    while (part_ < parts_.size()) {
+      if (part_ == filled_) {
+        QY_ASSIGN_OR_RETURN(bool filled, FillNext(wait));
+        if (!filled) return false;
+      }
+      if (at_ < parts_[part_].members.size()) return true;
+      ++part_, at_ = 0;
+    }
+    return false;
+  }
+  // Advance(true), after waiting until `n` members from the cursor on are
+  // filled, or every part is: a transaction then writes a slice's worth,
+  // not a few members of each part as it comes (new weights leave most
+  // parts nearly empty).
+  Result<bool> AwaitMembers(size_t n) {
+    while (filled_ < parts_.size() && filled_members_ - taken_ < n) {
+      QY_RETURN_IF_ERROR(FillNext(/*wait=*/true).status());
+    }
+    return Advance(/*wait=*/true);
+  }
+  // Up to `n` members from the cursor on, within its part (after Advance
+  // answered true), and moves past them.
+  std::span<const scoring::ScoredMember> Take(size_t n) {
+    const auto& members = parts_[part_].members;
+    size_t end = std::min(members.size(), at_ + n);
+    std::span<const scoring::ScoredMember> out(&members[at_], end - at_);
+    taken_ += end - at_;
+    at_ = end;
+    return out;
+  }
+  // The pass's scored members: exact once every part is filled, else the
+  // filled parts' mean times the parts (runs of as many members of the
+  // features each).
+  size_t EstimatedTotal() const {
+    return filled_ == 0 ? 0 : filled_members_ * parts_.size() / filled_;
+  }
+
+ private:
+  // Whether the first part not known filled is, now (waiting for it with
+  // `wait`).
+  Result<bool> FillNext(bool wait) {
+    if (progress_) {
+      QY_ASSIGN_OR_RETURN(bool filled, progress_->Ready(filled_, wait));
+      if (!filled) return false;
+    }
+    filled_members_ += parts_[filled_].members.size();
+    ++filled_;
+    return true;
+  }
+
+  const scoring::ScoredParts& parts_;
+  scoring::ScoringProgress* progress_;
+  size_t part_ = 0, at_ = 0;   // The next member to write.
+  size_t taken_ = 0;           // Members before it.
+  size_t filled_ = 0;          // Parts known to be filled (a prefix).
+  size_t filled_members_ = 0;  // Their members.
+};
+
 // Whether a pass that has written `counts` of `total` members will move
 // more than `limit` leads in the pool index from here on, at the rate
 // seen so far (after a sample of a few slices).
@@ -300,27 +371,26 @@ scoring::ScoreFormula SqliteLeadStore::formula() const {
 // old one.
 Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
                                          const scoring::ScoreFormula& formula,
-                                         int64_t now) {
+                                         int64_t now,
+                                         scoring::ScoringProgress* progress) {
   QY_RETURN_IF_ERROR(EnsureFormula());
   const bool new_formula = !(formula == this->formula());
   PassCounts counts;
-  size_t part = 0, at = 0;  // The next member to write.
-  auto done = [&] {
-    while (part < scored.size() && at == scored[part].members.size())
-      ++part, at = 0;
-    return part == scored.size();
-  };
-  size_t total = 0;
-  for (const auto& p : scored) total += p.members.size();
+  ScoredCursor next(scored, progress);
   bool dropped = false;
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
   Status status;
   bool counted = false;  // The pass bumped the lead_scores epoch.
-  while (status.ok() && !done()) {
+  while (status.ok()) {
+    // Outside a transaction: waiting for a part holds up no other write.
+    Result<bool> more = next.AwaitMembers(slice);
+    if (!more.ok()) status = more.status();
+    if (!more.ok() || !*more) break;
     // A new formula makes the index again at the end: leads written before
     // then need not move in the old one (when they are more than a slice;
     // else the drop goes with the creation, one transaction fewer).
+    const size_t total = next.EstimatedTotal();
     if (!dropped && ((new_formula && total > slice) ||
                      PoolIndexWorthDropping(
                          counts, total, options_.rebuild_pool_index_leads))) {
@@ -339,11 +409,14 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
         counted = true;
       }
       do {
-        const auto& members = scored[part].members;
-        size_t end = std::min(members.size(), at + slice);
-        QY_RETURN_IF_ERROR(ApplySlice(c, &members[at], end - at, now, &counts));
-        at = end;
-      } while (!done() && std::chrono::steady_clock::now() - start < budget);
+        std::span<const scoring::ScoredMember> members = next.Take(slice);
+        QY_RETURN_IF_ERROR(
+            ApplySlice(c, members.data(), members.size(), now, &counts));
+        // A part still being scored, or a scoring error (Advance answers it
+        // again above), ends the transaction.
+        Result<bool> again = next.Advance(/*wait=*/false);
+        if (!again.ok() || !*again) break;
+      } while (std::chrono::steady_clock::now() - start < budget);
       return Status::Ok();
     });
   }

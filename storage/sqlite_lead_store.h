@@ -83,8 +83,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   // index, in one transaction after the pass's last slice (~0.35 s on
   // 278,000 leads; nothing else is rewritten).
   Result<int> ApplyScores(const scoring::ScoredParts& scored,
-                          const scoring::ScoreFormula& formula,
-                          int64_t now_ms) override;
+                          const scoring::ScoreFormula& formula, int64_t now_ms,
+                          scoring::ScoringProgress* progress) override;
   // Whether the last ApplyScores dropped the pool index and created it
   // again (see rebuild_pool_index_leads, and a new formula). Call from the
   // pass's thread.

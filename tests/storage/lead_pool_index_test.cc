@@ -37,20 +37,7 @@ class LeadPoolIndexTest : public ::testing::Test {
     ASSERT_TRUE(db_->Write([&](Connection& c) { return c.Exec(sql); }).ok())
         << sql;
   }
-  bool PoolIndexExists() {
-    int64_t n = -1;
-    EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
-                     QY_ASSIGN_OR_RETURN(
-                         Statement * st,
-                         c.Prepare("SELECT COUNT(*) FROM sqlite_master WHERE"
-                                   " type = 'index' AND name = 'leads_pool'"));
-                     QY_ASSIGN_OR_RETURN(bool row, st->Step());
-                     n = row ? st->Int(0) : -1;
-                     return Status::Ok();
-                   })
-                    .ok());
-    return n == 1;
-  }
+  bool PoolIndexExists() { return storage::PoolIndexExists(db_.get()); }
   // Scores members 1..kMembers; member m gets score(m) (one decimal) as
   // each of its three parts, and so as its total by the default formula.
   // One part, ascending member ids, as the engine hands them over.
@@ -87,7 +74,8 @@ class LeadPoolIndexTest : public ::testing::Test {
   Result<int> Apply(SqliteLeadStore& store, F score,
                     const scoring::ScoreFormula& formula = {},
                     int64_t extra_member = 0) {
-    return store.ApplyScores(Scores(score, extra_member), formula, kNow);
+    return store.ApplyScores(Scores(score, extra_member), formula, kNow,
+                             nullptr);
   }
   // The member of the lead a rep's claim gets first.
   int64_t ClaimOne(SqliteLeadStore& store) {
@@ -197,13 +185,13 @@ TEST_F(LeadPoolIndexTest, NewWeightsReorderThePoolWithoutRewritingALead) {
     s.digest = m;
     first[0].members.push_back(s);
   }
-  ASSERT_TRUE(store.ApplyScores(first, {}, kNow).ok());
+  ASSERT_TRUE(store.ApplyScores(first, {}, kNow, nullptr).ok());
   EXPECT_EQ(ClaimOne(store), 1);
   scoring::ScoreFormula intent_only;
   intent_only.weight_fit = intent_only.weight_engagement = 0;
   intent_only.weight_intent = 1;
   intent_only.tier_a = 0;  // Every letter A.
-  auto again = store.ApplyScores(first, intent_only, kNow + 1000);
+  auto again = store.ApplyScores(first, intent_only, kNow + 1000, nullptr);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*again, 0);
   EXPECT_TRUE(store.pool_index_rebuilt());

@@ -242,12 +242,14 @@ class EngineStateTest : public LeadStateTest {
   };
   // A store and engine on `path`, with the shipped rules at threshold 10
   // changed by `change`.
+  // On `db` (the fixture's when null) with `options`.
   Server Start(
       const std::string& path,
-      const std::function<void(scoring::ScoringRules&)>& change = nullptr) {
-    Server s{Store(db_.get(), path), nullptr};
-    s.engine = std::make_unique<scoring::LeadEngine>(
-        s.store.get(), &clock_, scoring::LeadEngineOptions{});
+      const std::function<void(scoring::ScoringRules&)>& change = nullptr,
+      Database* db = nullptr, scoring::LeadEngineOptions options = {}) {
+    Server s{Store(db ? db : db_.get(), path), nullptr};
+    s.engine =
+        std::make_unique<scoring::LeadEngine>(s.store.get(), &clock_, options);
     auto rules = scoring::ScoringRules::Defaults();
     rules.lead_threshold = 10;
     if (change) change(rules);
@@ -259,19 +261,26 @@ class EngineStateTest : public LeadStateTest {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : scoring::RescoreReport{};
   }
-  // Every lead's stored parts, digest and last update.
-  std::vector<std::string> Leads() {
+  // Every lead's stored parts, digest and last update (with `texts`, its
+  // factors and model inputs too), in `db` (the fixture's when null).
+  std::vector<std::string> Leads(Database* db = nullptr, bool texts = false) {
     std::vector<std::string> out;
-    Status s = db_->Read([&](Connection& c) -> Status {
+    Status s = (db ? db : db_.get())->Read([&](Connection& c) -> Status {
       QY_ASSIGN_OR_RETURN(
           Statement * st,
           c.Prepare("SELECT member_id, fit, engagement, intent, digest,"
-                    " updated_at_ms FROM leads ORDER BY member_id"));
+                    " updated_at_ms, fit_factors, t.factors, t.attributes,"
+                    " texts_digest FROM leads LEFT JOIN lead_texts t ON"
+                    " t.lead_id = leads.id ORDER BY member_id"));
       return ForEachRow(st, [&](const Statement& r) {
         out.push_back(
             std::to_string(r.Int(0)) + " " + std::to_string(r.Double(1)) + " " +
             std::to_string(r.Double(2)) + " " + std::to_string(r.Double(3)) +
             " " + std::to_string(r.Int(4)) + " " + std::to_string(r.Int(5)));
+        if (texts) {
+          out.back() += "\n" + r.Text(6) + "\n" + r.Text(7) + "\n" + r.Text(8) +
+                        "\n" + std::to_string(r.Int(9));
+        }
       });
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -286,6 +295,36 @@ class EngineStateTest : public LeadStateTest {
 
   FakeClock clock_{kNow};
 };
+
+// A pass scores in parts, each written while the next are scored: in
+// parts of three members (fourteen parts) it stores what a pass in one
+// part does, and so does the pass after new fit rules.
+TEST_F(EngineStateTest, APassInManyPartsStoresWhatOnePartDoes) {
+  auto other = OpenTestDb(dir_.File("other.db"));
+  ASSERT_NE(other, nullptr);
+  seq_ = 0;
+  Populate(other.get());
+  scoring::LeadEngineOptions small_parts;
+  small_parts.score_part_members = 3;
+  Server whole = Start(state_);
+  Server split =
+      Start(dir_.File("split.state"), nullptr, other.get(), small_parts);
+  auto r1 = Pass(whole), r2 = Pass(split);
+  EXPECT_GT(r1.created, 10);
+  EXPECT_EQ(r2.created, r1.created);
+  EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
+
+  clock_.Advance(1000);
+  for (Server* s : {&whole, &split}) {
+    scoring::ScoringRules rules = s->engine->rules();
+    for (auto& rule : rules.fit) rule.points += 3;
+    s->engine->SetRules(rules);
+  }
+  r1 = Pass(whole), r2 = Pass(split);
+  EXPECT_LT(r1.unchanged, Leads().size());  // Some leads were rewritten.
+  EXPECT_EQ(r2.unchanged, r1.unchanged);
+  EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
+}
 
 TEST_F(EngineStateTest, ARestartedEngineReusesItsScoresAndRewritesNothing) {
   Server before = Start(state_);

@@ -897,10 +897,10 @@ class FailingWriteStore : public SqliteLeadStore {
  public:
   using SqliteLeadStore::SqliteLeadStore;
   Result<int> ApplyScores(const scoring::ScoredParts& scored,
-                          const scoring::ScoreFormula& formula,
-                          int64_t now_ms) override {
+                          const scoring::ScoreFormula& formula, int64_t now_ms,
+                          scoring::ScoringProgress* progress) override {
     if (fail) return Status(StatusCode::kUnavailable, "disk full");
-    return SqliteLeadStore::ApplyScores(scored, formula, now_ms);
+    return SqliteLeadStore::ApplyScores(scored, formula, now_ms, progress);
   }
   bool fail = false;
 };

@@ -39,6 +39,28 @@ inline std::unique_ptr<Database> OpenTestDb(const std::string& path) {
   return db.ok() ? std::move(db).value() : nullptr;
 }
 
+// The number `sql` (a SELECT COUNT(*) or the like, no parameters) answers
+// in `db`; -1 if it fails.
+inline int64_t CountOf(Database* db, const std::string& sql) {
+  int64_t n = -1;
+  Status s = db->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    n = row ? st->Int(0) : -1;
+    st->Reset();
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << sql << ": " << s.ToString();
+  return s.ok() ? n : -1;
+}
+
+// Whether `db` has the pool's score index (leads_pool).
+inline bool PoolIndexExists(Database* db) {
+  return CountOf(db,
+                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND"
+                 " name = 'leads_pool'") == 1;
+}
+
 }  // namespace qunying::storage
 
 #endif  // QUNYING_TESTS_STORAGE_TEST_DB_H_
