@@ -1,7 +1,11 @@
 #include "scoring/lead_engine.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <sstream>
@@ -15,6 +19,17 @@ namespace {
 
 size_t ParallelThreads(size_t n) {
   return n < 10000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Raises the calling thread's nice value by `by` (a thread's own on
+// Linux; raising it needs no privilege). Best effort.
+void LowerPriority(int by) {
+  if (by <= 0) return;
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, 0);
+  if (nice == -1 && errno != 0) return;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()),
+                    std::min(19, nice + by));
 }
 
 // A member's probability not computed (not needed, or no model yet).
@@ -431,14 +446,18 @@ Status LeadEngine::ScoreWith(
                                        &(*out)[*p]));
     }
   };
+  auto background = [&](size_t t) {
+    LowerPriority(options_.score_thread_nice);
+    work(t);
+  };
   std::vector<std::thread> pool;
   Status read_status;
   if (read) {  // Every thread scores; this one reads what they fill.
-    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(background, t);
     read_status = read(&queue);
     queue.Stop();  // After an error: the parts left are not needed.
   } else {
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(background, t);
     work(0);
   }
   for (auto& th : pool) th.join();
