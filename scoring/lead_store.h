@@ -151,9 +151,9 @@ using ScoredParts = std::vector<ScoredPart>;
 class ScoringProgress {
  public:
   virtual ~ScoringProgress() = default;
-  // Whether part `part` is filled and may be read; with `wait`, waits until
-  // it is (never true without). The scoring's error once it failed: the
-  // parts not yet filled never will be.
+  // Whether part `part` is filled and may be read: at once, or with
+  // `wait` once it is (then always true). The scoring's error once it
+  // failed: the parts not yet filled never will be.
   [[nodiscard]] virtual Result<bool> Ready(size_t part, bool wait) = 0;
 };
 
