@@ -105,15 +105,6 @@ class ScoredPartsWriteTest : public ::testing::Test {
                    " BETWEEN " +
                        std::to_string(lo) + " AND " + std::to_string(hi));
   }
-  // Starts `store`'s ApplyScores of `parts` through `gate` on a thread of
-  // its own, as a pass's write runs beside its scoring; into `created`.
-  static std::thread StartPass(SqliteLeadStore& store,
-                               const scoring::ScoredParts& parts,
-                               GatedProgress& gate, Result<int>* created) {
-    return std::thread([&store, &parts, &gate, created] {
-      *created = store.ApplyScores(parts, {}, kNow, &gate);
-    });
-  }
   // Small slices, and the pool index dropped once a pass will move more
   // than 100 leads, as a pass over most leads does.
   static SqliteLeadStoreOptions Options() {
@@ -124,52 +115,66 @@ class ScoredPartsWriteTest : public ::testing::Test {
     return o;
   }
 
+  // A pass's write of some parts through a gate, on a thread of its own
+  // as it runs beside the scoring.
+  struct GatedPass {
+    explicit GatedPass(Database* db) : store(db, Options()) {}
+    // Opens the parts after part 0 and waits for the write to end.
+    void Finish() {
+      for (size_t p = 1; p < kParts; ++p) gate.Open(p);
+      thread.join();
+    }
+    SqliteLeadStore store;
+    GatedProgress gate;
+    Result<int> created = 0;
+    std::thread thread;
+  };
+  // Starts the write of `parts` with part 0 filled, and returns once it
+  // waits for part 1.
+  std::unique_ptr<GatedPass> StartPass(const scoring::ScoredParts& parts) {
+    auto pass = std::make_unique<GatedPass>(db_.get());
+    pass->gate.Open(0);
+    pass->thread = std::thread([p = pass.get(), &parts] {
+      p->created = p->store.ApplyScores(parts, {}, kNow, &p->gate);
+    });
+    EXPECT_TRUE(pass->gate.AwaitWaitingFor(1));
+    return pass;
+  }
+
   TempDir dir_;
   std::unique_ptr<Database> db_;
   scoring::ScoredParts parts_;
 };
 
 TEST_F(ScoredPartsWriteTest, WritesEachPartOnceItIsScored) {
-  SqliteLeadStore store(db_.get(), Options());
-  GatedProgress gate;
-  gate.Open(0);
-  Result<int> created = 0;
-  std::thread pass = StartPass(store, parts_, gate, &created);
-  EXPECT_TRUE(gate.AwaitWaitingFor(1));
+  auto pass = StartPass(parts_);
   // Part 0 is stored while part 1 is still being scored, but for fewer
   // members than a slice (they wait to go with part 1's); nothing of
   // part 1.
   EXPECT_GT(Leads(1, kPerPart), kPerPart - kSlice);
   EXPECT_EQ(Leads(kPerPart + 1, kParts * kPerPart), 0);
-  gate.Open(1);
-  gate.Open(2);
-  pass.join();
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  EXPECT_EQ(*created, kParts * kPerPart);
+  pass->Finish();
+  ASSERT_TRUE(pass->created.ok()) << pass->created.status().ToString();
+  EXPECT_EQ(*pass->created, kParts * kPerPart);
   EXPECT_EQ(Leads(1, kParts * kPerPart), kParts * kPerPart);
   EXPECT_TRUE(PoolIndexExists(db_.get()));
   // Each part asked about before it was read, in order, none skipped.
-  std::vector<size_t> asked = gate.asked();
+  std::vector<size_t> asked = pass->gate.asked();
   EXPECT_TRUE(std::is_sorted(asked.begin(), asked.end()));
   asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
   EXPECT_EQ(asked, (std::vector<size_t>{0, 1, 2}));
 }
 
 TEST_F(ScoredPartsWriteTest, AScoringErrorEndsThePassWithWhatWasWritten) {
-  SqliteLeadStore store(db_.get(), Options());
-  GatedProgress gate;
-  gate.Open(0);
-  Result<int> created = 0;
-  std::thread pass = StartPass(store, parts_, gate, &created);
-  EXPECT_TRUE(gate.AwaitWaitingFor(1));
-  gate.Fail(Status(StatusCode::kUnavailable, "the model failed"));
-  pass.join();
-  ASSERT_FALSE(created.ok());
-  EXPECT_EQ(created.status().message(), "the model failed");
+  auto pass = StartPass(parts_);
+  pass->gate.Fail(Status(StatusCode::kUnavailable, "the model failed"));
+  pass->thread.join();
+  ASSERT_FALSE(pass->created.ok());
+  EXPECT_EQ(pass->created.status().message(), "the model failed");
   EXPECT_GT(Leads(1, kPerPart), kPerPart - kSlice);
   EXPECT_EQ(Leads(kPerPart + 1, kParts * kPerPart), 0);
-  EXPECT_TRUE(store.pool_index_rebuilt());  // Dropped for part 0,
-  EXPECT_TRUE(PoolIndexExists(db_.get()));  // and made again.
+  EXPECT_TRUE(pass->store.pool_index_rebuilt());  // Dropped for part 0,
+  EXPECT_TRUE(PoolIndexExists(db_.get()));        // and made again.
 }
 
 // Parts with a few members each (new weights: most leads unchanged) are
@@ -180,17 +185,10 @@ TEST_F(ScoredPartsWriteTest, FewMembersInEachPartWaitForASlicesWorth) {
     for (int k = 0; k < 10; ++k)
       sparse[p].members.push_back(parts_[p].members[k * 7]);
   }
-  SqliteLeadStore store(db_.get(), Options());
-  GatedProgress gate;
-  gate.Open(0);
-  Result<int> created = 0;
-  std::thread pass = StartPass(store, sparse, gate, &created);
-  EXPECT_TRUE(gate.AwaitWaitingFor(1));
+  auto pass = StartPass(sparse);
   EXPECT_EQ(Leads(1, kParts * kPerPart), 0);  // Part 0's ten wait.
-  gate.Open(1);
-  gate.Open(2);
-  pass.join();
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  pass->Finish();
+  ASSERT_TRUE(pass->created.ok()) << pass->created.status().ToString();
   EXPECT_EQ(Leads(1, kParts * kPerPart), kParts * 10);
 }
 
