@@ -462,8 +462,8 @@ Status LeadEngine::ScoreWith(
   }
   for (auto& th : pool) th.join();
   if (scored_at) {
-    *scored_at = queue.all_filled() ? queue.all_filled_at()
-                                    : std::chrono::steady_clock::now();
+    *scored_at =
+        queue.all_filled_at().value_or(std::chrono::steady_clock::now());
   }
   QY_RETURN_IF_ERROR(queue.status());
   for (auto& scorer : scorers) {

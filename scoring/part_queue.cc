@@ -49,12 +49,8 @@ Status PartQueue::status() const {
   return failed_;
 }
 
-bool PartQueue::all_filled() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return unfilled_ == 0;
-}
-
-std::chrono::steady_clock::time_point PartQueue::all_filled_at() const {
+std::optional<std::chrono::steady_clock::time_point> PartQueue::all_filled_at()
+    const {
   std::lock_guard<std::mutex> lock(mu_);
   return all_filled_at_;
 }

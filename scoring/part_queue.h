@@ -35,9 +35,8 @@ class PartQueue : public ScoringProgress {
 
   // The first error a worker finished with (Ok if none).
   Status status() const;
-  // Whether every part was filled, and when the last one was.
-  bool all_filled() const;
-  std::chrono::steady_clock::time_point all_filled_at() const;
+  // When the last part was filled; none while some part is not.
+  std::optional<std::chrono::steady_clock::time_point> all_filled_at() const;
 
  private:
   mutable std::mutex mu_;
@@ -47,7 +46,7 @@ class PartQueue : public ScoringProgress {
   size_t unfilled_ = 0;  // Parts not yet filled.
   bool stopped_ = false;
   Status failed_;
-  std::chrono::steady_clock::time_point all_filled_at_;
+  std::optional<std::chrono::steady_clock::time_point> all_filled_at_;
 };
 
 }  // namespace qunying::scoring

@@ -29,7 +29,7 @@ TEST(PartQueueTest, APartIsReadyOnlyOnceFilled) {
   auto second = queue.Ready(1, /*wait=*/false);
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(*second);
-  EXPECT_FALSE(queue.all_filled());
+  EXPECT_FALSE(queue.all_filled_at().has_value());
   EXPECT_FALSE(queue.Ready(3, false).ok());  // No such part.
 }
 
@@ -48,7 +48,7 @@ TEST(PartQueueTest, AReaderWaitsForThePartItAsksFor) {
   EXPECT_TRUE(*ready);
   EXPECT_TRUE(filled.load());  // Not before the worker filled it.
   worker.join();
-  EXPECT_TRUE(queue.all_filled());
+  EXPECT_TRUE(queue.all_filled_at().has_value());
 }
 
 // A worker's error answers a reader waiting for a part no one will fill,
