@@ -62,6 +62,19 @@ async function signIn(page, username, password) {
   await page.locator('[data-test=submit]').click();
 }
 
+// The number of elements `locator` matches once it shows `expected` (a list
+// being reloaded under new filters shows its old rows until the answer
+// comes), or what it matches after `ms` if it never does.
+async function settledCount(locator, expected, ms = 10000) {
+  const end = Date.now() + ms;
+  let n = await locator.count();
+  while (n !== expected && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    n = await locator.count();
+  }
+  return n;
+}
+
 async function pickOption(page, selectTest, label) {
   await page.locator(`[data-test=${selectTest}]`).click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
@@ -101,7 +114,7 @@ describe('console', () => {
       buffer: Buffer.from(rosterXlsx([[names[3], '46300.5'], [names[4], '46301.75']])),
     });
     await page.locator('[data-test=roster-preview] .el-table__row').first().waitFor();
-    assert.equal(await page.locator('[data-test=roster-preview] .el-table__row').count(), 2);
+    assert.equal(await settledCount(page.locator('[data-test=roster-preview] .el-table__row'), 2), 2);
     await page.locator('[data-test=roster-import]').click();
     await page.locator('[data-test=roster-result]', { hasText: '2' }).waitFor();
     assert.equal(Number(await page.locator('[data-test=roster-matched]').innerText()), 2);
@@ -142,7 +155,8 @@ describe('console', () => {
     assert.ok(missed.items.length > 0 && missed.items.length < 50, `a short list (${missed.items.length})`);
     await page.locator('[data-test=progress-table] .el-table__row',
                        { hasText: missed.items.at(-1).nickname }).waitFor();
-    assert.equal(await page.locator('[data-test=progress-table] .el-table__row').count(), missed.items.length);
+    assert.equal(await settledCount(page.locator('[data-test=progress-table] .el-table__row'), missed.items.length),
+                 missed.items.length);
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(shots, 'operator-campaign-progress.png'), fullPage: true });
     // One of them asks for a refund: gone from the list and counted apart.
@@ -153,7 +167,9 @@ describe('console', () => {
     await page.locator('[data-test=progress-refunded]').waitFor();
     assert.equal((await apiCall(server.base, 'GET', '/campaigns/4/summary', null, op.token)).refunded, 1);
     await page.locator('[data-test=progress-table] .el-table__row').nth(missed.items.length - 2).waitFor();
-    assert.equal(await page.locator(`[data-test=refund-${leaving.member_id}]`).count(), 0);
+    assert.equal(await settledCount(page.locator(`[data-test=refund-${leaving.member_id}]`), 0), 0);
+    assert.equal(await settledCount(page.locator('[data-test=progress-table] .el-table__row'), missed.items.length - 1),
+                 missed.items.length - 1);
 
     // Campaign edits: a new name is saved; the length is frozen by check-ins.
     await page.locator('[data-test=menu-campaigns]').click();
@@ -244,7 +260,7 @@ describe('console', () => {
       await page.locator(`[data-test=follow-up-${id}]`).waitFor();
       assert.equal(await page.locator(`[data-test=follow-up-${id}]`).innerText(),
                    scheduled.follow_up_at.slice(0, 16).replace('T', ' '));
-      assert.equal(await page.locator('[data-test=lead-table] .el-table__row').count(), 1);
+      assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), 1), 1);
       await page.screenshot({ path: path.join(shots, 'sales-due.png') });
       await page.locator(`[data-test=lead-${id}]`).click();
       await page.locator('[data-test=score]').waitFor();
