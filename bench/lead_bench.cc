@@ -21,7 +21,8 @@
 // write phase; POOL_REBUILD its rebuild_pool_index_leads (0: never drop
 // the pool index during a pass). TREE_SHAPES ("8:300:0.05") replaces the
 // trainer's candidate tree shapes, to time passes with a deeper model.
-// PASS5_RULES (weights, fit, intent) picks what pass 5's new rules change.
+// PASS5_RULES (weights, fit, fit_one, intent) picks what pass 5's new rules
+// change.
 // Usage: lead_bench [members=1000000] [db_members=200000] [train=20000]
 #include <sys/resource.h>
 #include <unistd.h>
@@ -353,9 +354,11 @@ class WriteProbe {
 // intent weight (every lead's words change).
 constexpr int64_t kBenchNow = 1'800'000'000'000;
 // Pass 5's new rules are new weights (the scores change, not the words
-// nor the probability); PASS5_RULES=fit changes a fit rule's points
-// instead (the words change too), PASS5_RULES=intent the intent
-// dictionary's weights (the words, the model's inputs and the probability).
+// nor the probability); PASS5_RULES=fit changes every fit rule's points
+// instead (the words change too); PASS5_RULES=fit_one the tier-1 city
+// rule's alone (only the members it scores change: here the eighth whose
+// photos show 上海); PASS5_RULES=intent the intent dictionary's weights
+// (the words, the model's inputs and the probability).
 scoring::ScoringRules BenchRules(bool from_pass5) {
   auto rules = scoring::ScoringRules::Defaults();
   rules.lead_threshold = 30;
@@ -364,6 +367,9 @@ scoring::ScoringRules BenchRules(bool from_pass5) {
   std::string_view what = change ? change : "weights";
   if (what == "fit") {
     for (auto& fit : rules.fit) fit.points += 5;
+  } else if (what == "fit_one") {
+    for (auto& fit : rules.fit)
+      if (fit.label == "一线城市") fit.points += 5;
   } else if (what == "intent") {
     for (auto& phrase : rules.intent) phrase.weight *= 1.5;
   } else {

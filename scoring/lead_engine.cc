@@ -125,6 +125,7 @@ LeadEngine::Setup LeadEngine::CurrentSetup() const {
           model_generation_,
           InputsFingerprint(rules_),
           TextsFingerprint(rules_),
+          OtherTextsFingerprint(rules_),
           ScoreFormula::Of(rules_)};
 }
 
@@ -252,7 +253,7 @@ class LeadEngine::ChunkScorer {
   // A block row: what it scored, and where it came from.
   struct Row {
     uint64_t points_key = 0, key = 0;
-    uint64_t inputs_key = 0;  // See PassMemory::Score.
+    uint64_t inputs_key = 0, content = 0;  // See PassMemory::Score.
     double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
     double total = 0;  // By the pass's formula.
     double probability = kNoProbability;
@@ -282,11 +283,13 @@ class LeadEngine::ChunkScorer {
       // or thresholds, which change only the total (and the tier).
       r.fit = last->fit, r.engagement = last->engagement;
       r.intent = last->intent, r.intent_raw = last->intent_raw;
+      r.content = last->content;
       if (!r.fresh) r.probability = last->probability;
     } else {
       PointsScore p = ScorePoints(f, setup_.rules, /*explain=*/false);
       r.fit = p.fit, r.engagement = p.engagement;
       r.intent = p.intent, r.intent_raw = p.intent_raw;
+      r.content = ContentKey(fingerprint, setup_.other_texts, p);
       // New fit rules or engagement settings: if the model's inputs are as
       // they were, so is its probability.
       if (last && last->inputs_key == r.inputs_key)
@@ -322,9 +325,9 @@ class LeadEngine::ChunkScorer {
     const MemberFeatures& f = features_[b + k];
     const Row& r = rows_[k];
     if (memory_ && r.fresh) {
-      memory_->scores[b + k] = {f.member_id,  r.points_key, r.key,
-                                r.inputs_key, r.fit,        r.engagement,
-                                r.intent,     r.intent_raw, r.probability};
+      memory_->scores[b + k] = {
+          f.member_id, r.points_key, r.key,    r.inputs_key, r.content,
+          r.fit,       r.engagement, r.intent, r.intent_raw, r.probability};
     }
     const ScoringRules& rules = setup_.rules;
     bool keep = r.has_lead || r.total >= rules.lead_threshold ||
@@ -333,8 +336,10 @@ class LeadEngine::ChunkScorer {
     if (!keep) return;
     ScoredMember sm;
     sm.member_id = f.member_id;
-    sm.content = r.points_key;
-    sm.inputs = r.key;  // The probability follows from the key's parts.
+    sm.content = r.content;
+    // The probability follows from the features, the model and the
+    // settings of its inputs.
+    sm.inputs = MixHash(r.content, r.inputs_key);
     if (setup_.model) {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;

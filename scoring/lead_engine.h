@@ -172,8 +172,9 @@ class LeadEngine {
     std::shared_ptr<const TrainedModel> model;
     int64_t model_id = 0;
     uint64_t rules_generation = 0, model_generation = 0;
-    // InputsFingerprint and TextsFingerprint of `rules`, once per pass.
-    uint64_t inputs = 0, texts = 0;
+    // InputsFingerprint, TextsFingerprint and OtherTextsFingerprint of
+    // `rules`, once per pass.
+    uint64_t inputs = 0, texts = 0, other_texts = 0;
     ScoreFormula formula;  // Of `rules`.
   };
   Setup CurrentSetup() const;
@@ -192,10 +193,12 @@ class LeadEngine {
     // for a member whose key is the same, the parts alone (predicting
     // again) for one whose points_key is, and the probability alone (after
     // new fit rules) for one whose inputs_key is. The total is not kept:
-    // each pass weighs the parts with its own formula.
+    // each pass weighs the parts with its own formula. `content` is the
+    // member's ContentKey (ScoredMember::content), narrower than
+    // points_key: new fit rules change it only where they score.
     struct Score {
       int64_t member_id = 0;
-      uint64_t points_key = 0, key = 0, inputs_key = 0;
+      uint64_t points_key = 0, key = 0, inputs_key = 0, content = 0;
       double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
       double probability = 0;
     };

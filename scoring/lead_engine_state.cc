@@ -4,7 +4,7 @@
 // Layout (native byte order; the store's file guards against a torn or
 // foreign file): a version; the rules' TextsFingerprint, the model's id,
 // and the model generation the keys were made with; the scores
-// (PassMemory::Score, 72 bytes each, as they lie in memory); then the
+// (PassMemory::Score, 80 bytes each, as they lie in memory); then the
 // written entries (member, content, inputs).
 #include "core/byte_codec.h"
 #include "scoring/lead_engine.h"
@@ -15,7 +15,10 @@ namespace {
 // 2: Score::inputs_key and Written::texts.
 // 3: Score keeps the parts instead of the total, keys follow the texts
 //    fingerprint instead of the rules' generation; no Written::texts.
-constexpr uint32_t kMemoryVersion = 3;
+// 4: Score::content; Written::content is a ContentKey (the fit rules a
+//    member hits instead of all of them), and Written::inputs mixes it
+//    with the inputs key.
+constexpr uint32_t kMemoryVersion = 4;
 
 }  // namespace
 

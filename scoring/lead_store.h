@@ -107,10 +107,11 @@ struct ScoredMember {
   // and attributes are left empty and the stored ones kept.
   bool probability_only = false;
   // What the scores came from: LeadEngine's hashes, to know next pass
-  // whether anything changed. `content` covers the features and the
-  // settings the parts, texts and attributes come from (TextsFingerprint:
-  // not the weights, tiers or thresholds, which change no stored value);
-  // `inputs` adds the model (and so the probability).
+  // whether anything changed. `content` (ContentKey) covers the features
+  // and the settings the parts, texts and attributes come from: the fit
+  // rules the member hits and OtherTextsFingerprint; not the weights,
+  // tiers or thresholds, which change no stored value. `inputs` adds the
+  // model and the settings of its inputs (and so the probability).
   uint64_t content = 0, inputs = 0;
   // ScoreDigest of the parts and texts, stored with the lead: a lead
   // whose stored digest equals it is not rewritten (unless its probability

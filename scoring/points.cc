@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "scoring/score_formula.h"
@@ -136,6 +137,10 @@ void AddFit(const MemberFeatures& f, const std::vector<FitRule>& rules,
     if (!hit) continue;
     if (n_done < 16) done[n_done++] = &r.field;
     s.fit += r.points;
+    uint64_t points;
+    std::memcpy(&points, &r.points, sizeof points);
+    s.fit_hits =
+        MixHash(HashText(HashText(s.fit_hits, r.field), r.label), points);
     if (!explain) continue;
     std::string value = r.field == "phone" ? "" : it->second;
     s.factors.push_back({"fit", r.field, value,
@@ -187,6 +192,11 @@ std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
   std::vector<IntentPhrase> out;
   ForEachIntent(texts, dict, [&](const IntentPhrase& p) { out.push_back(p); });
   return out;
+}
+
+uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
+                    const PointsScore& p) {
+  return MixHash(MixHash(fingerprint, other_texts), p.fit_hits);
 }
 
 PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,

@@ -29,12 +29,23 @@ struct PointsScore {
   double intent_raw = 0;              // Sum of intent weights before clamping.
   std::string tier;                   // "A1" … "C3".
   std::vector<PointsFactor> factors;  // Largest first.
+  // A hash of the fit rules that scored, in order: their fields, labels
+  // and points. With the member's facts, the fit part and its factors
+  // follow from these alone.
+  uint64_t fit_hits = 0;
 };
 
 // With `explain` false no factors are built (no strings): the fast path
 // for members who are not leads.
 PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
                         bool explain = true);
+
+// What a member's stored parts and texts come from: its features
+// (Fingerprint), the rules' OtherTextsFingerprint and the fit rules it hit
+// (`p.fit_hits`). Equal keys, equal parts and texts; new fit rules change
+// the key only of members whose hits they change.
+uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
+                    const PointsScore& p);
 
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

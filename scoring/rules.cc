@@ -96,7 +96,7 @@ void HashIntent(const std::vector<IntentPhrase>& intent, Hasher& h) {
   for (const IntentPhrase& p : intent) h.Text(p.phrase), h.Real(p.weight);
 }
 
-void HashFitAndEngagement(const ScoringRules& r, Hasher& h) {
+void HashFit(const ScoringRules& r, Hasher& h) {
   h.Mix(r.fit.size());
   for (const FitRule& f : r.fit) {
     h.Text(f.field);
@@ -105,6 +105,9 @@ void HashFitAndEngagement(const ScoringRules& r, Hasher& h) {
     h.Real(f.points);
     h.Text(f.label);
   }
+}
+
+void HashEngagement(const ScoringRules& r, Hasher& h) {
   const EngagementRules& e = r.engagement;
   for (double v :
        {e.completion, e.streak, e.dwell, e.reads, e.renewals, e.paid,
@@ -118,7 +121,8 @@ void HashFitAndEngagement(const ScoringRules& r, Hasher& h) {
 uint64_t RulesFingerprint(const ScoringRules& r) {
   Hasher h{0x13198A2E03707344ULL};
   h.Int(r.version);
-  HashFitAndEngagement(r, h);
+  HashFit(r, h);
+  HashEngagement(r, h);
   HashIntent(r.intent, h);
   for (double v :
        {r.weight_fit, r.weight_engagement, r.weight_intent, r.lead_threshold,
@@ -140,7 +144,16 @@ uint64_t TextsFingerprint(const ScoringRules& r) {
   // What ScorePoints' factors and ForEachAttribute read of the rules.
   Hasher h{0x082EFA98EC4E6C89ULL};
   h.Mix(kTextsVersion);
-  HashFitAndEngagement(r, h);
+  HashFit(r, h);
+  HashEngagement(r, h);
+  HashIntent(r.intent, h);
+  return h.h;
+}
+
+uint64_t OtherTextsFingerprint(const ScoringRules& r) {
+  Hasher h{0x452821E638D01377ULL};
+  h.Mix(kTextsVersion);
+  HashEngagement(r, h);
   HashIntent(r.intent, h);
   return h.h;
 }

@@ -166,6 +166,11 @@ uint64_t InputsFingerprint(const ScoringRules& r);
 // version (kTextsVersion in rules.cc). New weights, tiers or thresholds
 // leave it as it was, so a pass after them rewrites the scores alone.
 uint64_t TextsFingerprint(const ScoringRules& r);
+// TextsFingerprint without the fit rules. A member's stored parts and texts
+// read only the fit rules it hits, which PointsScore::fit_hits stands for
+// (ContentKey, points.h): so an edit to one fit rule changes the content of
+// the members that rule scores, and of no other.
+uint64_t OtherTextsFingerprint(const ScoringRules& r);
 
 }  // namespace qunying::scoring
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 #include "scoring/lead_store.h"
@@ -376,6 +377,57 @@ TEST(InputsFingerprintTest, ChangesExactlyWithTheModelInputs) {
 // The same for a lead's texts (factors and attributes) and TextsFingerprint.
 TEST(TextsFingerprintTest, ChangesExactlyWithTheTexts) {
   ExpectChangesExactlyWith(&TextsFingerprint, &SettingChange::texts, Texts);
+}
+
+// What a lead stores of a member's points: the parts and the texts.
+std::string Stored(const MemberFeatures& f, const ScoringRules& r) {
+  PointsScore p = ScorePoints(f, r);
+  char parts[96];
+  std::snprintf(parts, sizeof parts, "%.17g %.17g %.17g|", p.fit, p.engagement,
+                p.intent);
+  return parts + Texts(f, r);
+}
+
+uint64_t KeyOf(const MemberFeatures& f, const ScoringRules& r) {
+  return ContentKey(Fingerprint(f), OtherTextsFingerprint(r),
+                    ScorePoints(f, r, /*explain=*/false));
+}
+
+// A lead is not rewritten while its ContentKey stays: the key must change
+// whenever what is stored does. Where only fit rules changed, it changes
+// for exactly those members (the others' leads stay as written), and
+// such an edit leaves some members as they were.
+TEST(ContentKeyTest, ChangesExactlyWhereAFitRuleEditScores) {
+  const auto base = ScoringRules::Defaults();
+  const auto members = VariedMembers();
+  const auto changes = EverySettingChange();
+  size_t fit_edits = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto r = base;
+    changes[i].apply(r);
+    const bool fit_only =
+        OtherTextsFingerprint(r) == OtherTextsFingerprint(base);
+    fit_edits += fit_only && changes[i].texts;
+    size_t changed = 0;
+    for (const auto& f : members) {
+      const bool stored_differs = Stored(f, r) != Stored(f, base);
+      const bool key_differs = KeyOf(f, r) != KeyOf(f, base);
+      changed += stored_differs;
+      SCOPED_TRACE("change " + std::to_string(i) + ", member " +
+                   std::to_string(f.member_id));
+      if (stored_differs) {
+        EXPECT_TRUE(key_differs);
+      }
+      if (fit_only) {
+        EXPECT_EQ(key_differs, stored_differs);
+      }
+    }
+    EXPECT_EQ(changed > 0, changes[i].texts) << "change " << i;
+    if (fit_only && changes[i].texts) {
+      EXPECT_LT(changed, members.size()) << "change " << i;
+    }
+  }
+  EXPECT_EQ(fit_edits, 4u);
 }
 
 }  // namespace

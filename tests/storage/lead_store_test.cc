@@ -597,6 +597,56 @@ TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
             scoring::EncodeAttributes(before.attributes));
 }
 
+// An edit to one fit rule rewrites the leads that rule scores and no
+// other; the store then holds what an engine without memory would write.
+TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
+  Enroll(3, 2, 19900, /*add_member=*/true);  // C: no phone, no facts.
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  Checkin(2, 3, 2, 1, false, "想报下一期");
+  auto first = engine_->Rescore();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->created, 2);
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 2u);
+  int64_t b_lead = 0, c_lead = 0;
+  for (const auto& l : *leads) (l.member_id == 2 ? b_lead : c_lead) = l.id;
+  auto b = store_->Get(b_lead), c = store_->Get(c_lead);
+  ASSERT_TRUE(b.ok() && c.ok());
+
+  bool phone = false;
+  auto pass = RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) {
+      if (fit.field != "phone") continue;
+      fit.points += 5;
+      phone = true;
+    }
+  });
+  ASSERT_TRUE(phone) << "the default rules score a phone";
+  EXPECT_EQ(pass.unchanged, 1u);
+  auto b_after = store_->Get(b_lead), c_after = store_->Get(c_lead);
+  ASSERT_TRUE(b_after.ok() && c_after.ok());
+  EXPECT_EQ(b_after->fit, b->fit + 5);
+  EXPECT_EQ(b_after->updated_at_ms, kNow + 1000);
+  EXPECT_EQ(c_after->fit, c->fit);
+  EXPECT_EQ(c_after->updated_at_ms, c->updated_at_ms);
+  EXPECT_EQ(scoring::EncodeFactors(c_after->factors),
+            scoring::EncodeFactors(c->factors));
+
+  // A rule that scores neither (no school known) rewrites nothing.
+  pass = RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit)
+      if (fit.field == "school") fit.label += "（已核实）";
+  });
+  EXPECT_EQ(pass.unchanged, 2u);
+  auto b_kept = store_->Get(b_lead);
+  ASSERT_TRUE(b_kept.ok());
+  EXPECT_EQ(b_kept->updated_at_ms, kNow + 1000);
+
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, b_lead, kNow + 1000).second);
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, c_lead, c->updated_at_ms).second);
+}
+
 // The rows a statement wrote to lead_texts since the counting began.
 class LeadTextsWritesTest : public LeadStoreTest {
  protected:
