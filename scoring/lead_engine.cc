@@ -123,9 +123,9 @@ LeadEngine::Setup LeadEngine::CurrentSetup() const {
           model_id_,
           rules_generation_,
           model_generation_,
-          InputsFingerprint(rules_),
           TextsFingerprint(rules_),
           OtherTextsFingerprint(rules_),
+          OtherInputsFingerprint(rules_),
           ScoreFormula::Of(rules_)};
 }
 
@@ -253,7 +253,7 @@ class LeadEngine::ChunkScorer {
   // A block row: what it scored, and where it came from.
   struct Row {
     uint64_t points_key = 0, key = 0;
-    uint64_t inputs_key = 0, content = 0;  // See PassMemory::Score.
+    uint64_t inputs = 0, content = 0;  // See PassMemory::Score.
     double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
     double total = 0;  // By the pass's formula.
     double probability = kNoProbability;
@@ -269,8 +269,6 @@ class LeadEngine::ChunkScorer {
     const uint64_t fingerprint = Fingerprint(f);
     r.points_key = MixHash(fingerprint, setup_.texts);
     r.key = MixHash(r.points_key, setup_.model_generation);
-    r.inputs_key =
-        MixHash(MixHash(fingerprint, setup_.inputs), setup_.model_generation);
     r.has_lead = with_lead_.count(f.member_id) > 0;
     const PassMemory::Score* last =
         memory_ && memory_->scores[b + k].member_id == f.member_id
@@ -283,16 +281,19 @@ class LeadEngine::ChunkScorer {
       // or thresholds, which change only the total (and the tier).
       r.fit = last->fit, r.engagement = last->engagement;
       r.intent = last->intent, r.intent_raw = last->intent_raw;
-      r.content = last->content;
+      r.content = last->content, r.inputs = last->inputs;
       if (!r.fresh) r.probability = last->probability;
     } else {
       PointsScore p = ScorePoints(f, setup_.rules, /*explain=*/false);
       r.fit = p.fit, r.engagement = p.engagement;
       r.intent = p.intent, r.intent_raw = p.intent_raw;
       r.content = ContentKey(fingerprint, setup_.other_texts, p);
-      // New fit rules or engagement settings: if the model's inputs are as
-      // they were, so is its probability.
-      if (last && last->inputs_key == r.inputs_key)
+      r.inputs = InputsKey(fingerprint, setup_.other_inputs, p);
+      // New fit rules, engagement settings or weights of phrases the
+      // member did not write: if its model inputs are as they were, and
+      // the model too, so is its probability.
+      if (last && last->inputs == r.inputs &&
+          last->key == MixHash(last->points_key, setup_.model_generation))
         r.probability = last->probability;
     }
     r.total = setup_.formula.Total(r.fit, r.engagement, r.intent);
@@ -326,7 +327,7 @@ class LeadEngine::ChunkScorer {
     const Row& r = rows_[k];
     if (memory_ && r.fresh) {
       memory_->scores[b + k] = {
-          f.member_id, r.points_key, r.key,    r.inputs_key, r.content,
+          f.member_id, r.points_key, r.key,    r.inputs,     r.content,
           r.fit,       r.engagement, r.intent, r.intent_raw, r.probability};
     }
     const ScoringRules& rules = setup_.rules;
@@ -339,7 +340,7 @@ class LeadEngine::ChunkScorer {
     sm.content = r.content;
     // The probability follows from the features, the model and the
     // settings of its inputs.
-    sm.inputs = MixHash(r.content, r.inputs_key);
+    sm.inputs = MixHash(r.content, MixHash(r.inputs, setup_.model_generation));
     if (setup_.model) {
       sm.probability = r.probability;
       sm.model_id = setup_.model_id;

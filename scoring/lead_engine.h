@@ -172,9 +172,9 @@ class LeadEngine {
     std::shared_ptr<const TrainedModel> model;
     int64_t model_id = 0;
     uint64_t rules_generation = 0, model_generation = 0;
-    // InputsFingerprint, TextsFingerprint and OtherTextsFingerprint of
-    // `rules`, once per pass.
-    uint64_t inputs = 0, texts = 0, other_texts = 0;
+    // TextsFingerprint, OtherTextsFingerprint and OtherInputsFingerprint
+    // of `rules`, once per pass.
+    uint64_t texts = 0, other_texts = 0, other_inputs = 0;
     ScoreFormula formula;  // Of `rules`.
   };
   Setup CurrentSetup() const;
@@ -187,18 +187,18 @@ class LeadEngine {
   struct PassMemory {
     // By position in the features: the member, hashes of its features
     // with the rules' TextsFingerprint (`points_key`: what the parts and
-    // texts come from), with the model's generation too (`key`), and with
-    // the rules' InputsFingerprint and the model's generation
-    // (`inputs_key`), and the scores those gave. A pass reuses all of them
-    // for a member whose key is the same, the parts alone (predicting
+    // texts come from), with the model's generation too (`key`), its
+    // InputsKey and ContentKey (points.h: `inputs`, `content`, narrower
+    // than points_key: new fit rules or intent weights change them only
+    // where they score), and the scores those gave. A pass reuses all of
+    // them for a member whose key is the same, the parts alone (predicting
     // again) for one whose points_key is, and the probability alone (after
-    // new fit rules) for one whose inputs_key is. The total is not kept:
-    // each pass weighs the parts with its own formula. `content` is the
-    // member's ContentKey (ScoredMember::content), narrower than
-    // points_key: new fit rules change it only where they score.
+    // new fit rules, say) for one whose inputs are under the same model.
+    // The total is not kept: each pass weighs the parts with its own
+    // formula.
     struct Score {
       int64_t member_id = 0;
-      uint64_t points_key = 0, key = 0, inputs_key = 0, content = 0;
+      uint64_t points_key = 0, key = 0, inputs = 0, content = 0;
       double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
       double probability = 0;
     };

@@ -15,9 +15,10 @@ namespace {
 // 2: Score::inputs_key and Written::texts.
 // 3: Score keeps the parts instead of the total, keys follow the texts
 //    fingerprint instead of the rules' generation; no Written::texts.
-// 4: Score::content; Written::content is a ContentKey (the fit rules a
-//    member hits instead of all of them), and Written::inputs mixes it
-//    with the inputs key.
+// 4: Score::content, and Score::inputs (an InputsKey) for ::inputs_key;
+//    Written::content is a ContentKey (the fit rules a member hits and
+//    the weights of its phrases instead of all of them), and
+//    Written::inputs mixes it with the InputsKey and model generation.
 constexpr uint32_t kMemoryVersion = 4;
 
 }  // namespace

@@ -196,7 +196,13 @@ std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
 
 uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                     const PointsScore& p) {
-  return MixHash(MixHash(fingerprint, other_texts), p.fit_hits);
+  return MixHash(MixHash(MixHash(fingerprint, other_texts), p.fit_hits),
+                 p.intent_hits);
+}
+
+uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
+                   const PointsScore& p) {
+  return MixHash(MixHash(fingerprint, other_inputs), p.intent_hits);
 }
 
 PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
@@ -208,6 +214,9 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
   s.engagement = std::clamp(s.engagement, 0.0, 100.0);
   ForEachIntent(f, rules.intent, [&](const IntentPhrase& p) {
     s.intent_raw += p.weight;
+    uint64_t weight;
+    std::memcpy(&weight, &p.weight, sizeof weight);
+    s.intent_hits = MixHash(HashText(s.intent_hits, p.phrase), weight);
     if (!explain) return;
     s.factors.push_back(
         {"intent", p.phrase, p.phrase,

@@ -33,6 +33,8 @@ struct PointsScore {
   // and points. With the member's facts, the fit part and its factors
   // follow from these alone.
   uint64_t fit_hits = 0;
+  // The same for the intent phrases found: each phrase and its weight.
+  uint64_t intent_hits = 0;
 };
 
 // With `explain` false no factors are built (no strings): the fast path
@@ -41,11 +43,16 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
                         bool explain = true);
 
 // What a member's stored parts and texts come from: its features
-// (Fingerprint), the rules' OtherTextsFingerprint and the fit rules it hit
-// (`p.fit_hits`). Equal keys, equal parts and texts; new fit rules change
-// the key only of members whose hits they change.
+// (Fingerprint), the rules' OtherTextsFingerprint, the fit rules it hit
+// and the weights of the phrases it wrote (`p.fit_hits`, `p.intent_hits`).
+// Equal keys, equal parts and texts; new fit rules or intent weights
+// change the key only of members whose hits they change.
 uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                     const PointsScore& p);
+// The same for the member's model inputs (ToAttributes, MemberEncoder):
+// its features, OtherInputsFingerprint and the weights of its phrases.
+uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
+                   const PointsScore& p);
 
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

@@ -96,6 +96,13 @@ void HashIntent(const std::vector<IntentPhrase>& intent, Hasher& h) {
   for (const IntentPhrase& p : intent) h.Text(p.phrase), h.Real(p.weight);
 }
 
+// The phrases alone: a member reads the weights of those it wrote only
+// (PointsScore::intent_hits).
+void HashIntentPhrases(const std::vector<IntentPhrase>& intent, Hasher& h) {
+  h.Mix(intent.size());
+  for (const IntentPhrase& p : intent) h.Text(p.phrase);
+}
+
 void HashFit(const ScoringRules& r, Hasher& h) {
   h.Mix(r.fit.size());
   for (const FitRule& f : r.fit) {
@@ -154,7 +161,14 @@ uint64_t OtherTextsFingerprint(const ScoringRules& r) {
   Hasher h{0x452821E638D01377ULL};
   h.Mix(kTextsVersion);
   HashEngagement(r, h);
-  HashIntent(r.intent, h);
+  HashIntentPhrases(r.intent, h);
+  return h.h;
+}
+
+uint64_t OtherInputsFingerprint(const ScoringRules& r) {
+  Hasher h{0xBE5466CF34E90C6CULL};
+  h.Real(r.engagement.makeup_weight);
+  HashIntentPhrases(r.intent, h);
   return h.h;
 }
 

@@ -166,11 +166,16 @@ uint64_t InputsFingerprint(const ScoringRules& r);
 // version (kTextsVersion in rules.cc). New weights, tiers or thresholds
 // leave it as it was, so a pass after them rewrites the scores alone.
 uint64_t TextsFingerprint(const ScoringRules& r);
-// TextsFingerprint without the fit rules. A member's stored parts and texts
-// read only the fit rules it hits, which PointsScore::fit_hits stands for
-// (ContentKey, points.h): so an edit to one fit rule changes the content of
-// the members that rule scores, and of no other.
+// TextsFingerprint without the fit rules and the intent weights. A
+// member's stored parts and texts read only the fit rules it hits and the
+// weights of the phrases it wrote, which PointsScore::fit_hits and
+// ::intent_hits stand for (ContentKey, points.h): so an edit to one fit
+// rule or weight changes the content of the members it scores, and of no
+// other.
 uint64_t OtherTextsFingerprint(const ScoringRules& r);
+// InputsFingerprint without the intent weights, for the same reason
+// (InputsKey, points.h).
+uint64_t OtherInputsFingerprint(const ScoringRules& r);
 
 }  // namespace qunying::scoring
 

@@ -388,46 +388,73 @@ std::string Stored(const MemberFeatures& f, const ScoringRules& r) {
   return parts + Texts(f, r);
 }
 
-uint64_t KeyOf(const MemberFeatures& f, const ScoringRules& r) {
-  return ContentKey(Fingerprint(f), OtherTextsFingerprint(r),
-                    ScorePoints(f, r, /*explain=*/false));
-}
+using MemberView =
+    std::function<std::string(const MemberFeatures&, const ScoringRules&)>;
+using MemberKey =
+    std::function<uint64_t(const MemberFeatures&, const ScoringRules&)>;
 
-// A lead is not rewritten while its ContentKey stays: the key must change
-// whenever what is stored does. Where only fit rules changed, it changes
-// for exactly those members (the others' leads stay as written), and
-// such an edit leaves some members as they were.
-TEST(ContentKeyTest, ChangesExactlyWhereAFitRuleEditScores) {
+// A lead is not rewritten while its key stays: `key` must change for a
+// member whenever `stored` of it does. Where a change leaves `rest` (the
+// settings every member reads) as it was, `key` changes for exactly those
+// members, and such a change (there are `narrow` of those that reach
+// `stored`) leaves some member as it was.
+void ExpectKeyFollows(const MemberKey& key, const MemberView& stored,
+                      uint64_t (*rest)(const ScoringRules&),
+                      bool SettingChange::*reaches, size_t narrow) {
   const auto base = ScoringRules::Defaults();
   const auto members = VariedMembers();
   const auto changes = EverySettingChange();
-  size_t fit_edits = 0;
+  size_t narrow_seen = 0;
   for (size_t i = 0; i < changes.size(); ++i) {
     auto r = base;
     changes[i].apply(r);
-    const bool fit_only =
-        OtherTextsFingerprint(r) == OtherTextsFingerprint(base);
-    fit_edits += fit_only && changes[i].texts;
+    const bool same_rest = rest(r) == rest(base);
+    narrow_seen += same_rest && changes[i].*reaches;
     size_t changed = 0;
     for (const auto& f : members) {
-      const bool stored_differs = Stored(f, r) != Stored(f, base);
-      const bool key_differs = KeyOf(f, r) != KeyOf(f, base);
+      const bool stored_differs = stored(f, r) != stored(f, base);
+      const bool key_differs = key(f, r) != key(f, base);
       changed += stored_differs;
       SCOPED_TRACE("change " + std::to_string(i) + ", member " +
                    std::to_string(f.member_id));
       if (stored_differs) {
         EXPECT_TRUE(key_differs);
       }
-      if (fit_only) {
+      if (same_rest) {
         EXPECT_EQ(key_differs, stored_differs);
       }
     }
-    EXPECT_EQ(changed > 0, changes[i].texts) << "change " << i;
-    if (fit_only && changes[i].texts) {
+    EXPECT_EQ(changed > 0, changes[i].*reaches) << "change " << i;
+    if (same_rest && changes[i].*reaches) {
       EXPECT_LT(changed, members.size()) << "change " << i;
     }
   }
-  EXPECT_EQ(fit_edits, 4u);
+  EXPECT_EQ(narrow_seen, narrow);
+}
+
+// Four edits of a fit rule, and new intent weights, reach some members'
+// parts and texts only.
+TEST(ContentKeyTest, ChangesExactlyWhereAFitRuleOrWeightEditScores) {
+  ExpectKeyFollows(
+      [](const MemberFeatures& f, const ScoringRules& r) {
+        return ContentKey(Fingerprint(f), OtherTextsFingerprint(r),
+                          ScorePoints(f, r, /*explain=*/false));
+      },
+      Stored, &OtherTextsFingerprint, &SettingChange::texts, 5);
+}
+
+// New intent weights reach the model inputs of the members who wrote a
+// phrase only.
+TEST(InputsKeyTest, ChangesExactlyWhereNewIntentWeightsScore) {
+  ExpectKeyFollows(
+      [](const MemberFeatures& f, const ScoringRules& r) {
+        return InputsKey(Fingerprint(f), OtherInputsFingerprint(r),
+                         ScorePoints(f, r, /*explain=*/false));
+      },
+      [](const MemberFeatures& f, const ScoringRules& r) {
+        return AttributesText(f, r);
+      },
+      &OtherInputsFingerprint, &SettingChange::inputs, 1);
 }
 
 }  // namespace

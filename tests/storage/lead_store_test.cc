@@ -157,6 +157,9 @@ class LeadStoreTest : public ::testing::Test {
     return {*report, lead->updated_at_ms == written_at};
   }
 
+  std::pair<scoring::Lead, scoring::Lead> LeadsOfBAndC(
+      const std::string& b_text, const std::string& c_text);
+
   // A pass with the current rules changed by `change`, the clock a second
   // on (kNow + 1000 after LeadUnder); its report.
   scoring::RescoreReport RescoreWith(
@@ -597,22 +600,33 @@ TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
             scoring::EncodeAttributes(before.attributes));
 }
 
-// An edit to one fit rule rewrites the leads that rule scores and no
-// other; the store then holds what an engine without memory would write.
-TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
-  Enroll(3, 2, 19900, /*add_member=*/true);  // C: no phone, no facts.
-  Checkin(1, 2, 2, 1, false, "想报下一期");
-  Checkin(2, 3, 2, 1, false, "想报下一期");
+// Leads of member B (with a phone) and a new member C (no facts), each
+// having checked in once with `b_text` and `c_text`, after a first pass.
+std::pair<scoring::Lead, scoring::Lead> LeadStoreTest::LeadsOfBAndC(
+    const std::string& b_text, const std::string& c_text) {
+  Enroll(3, 2, 19900, /*add_member=*/true);
+  Checkin(1, 2, 2, 1, false, b_text);
+  Checkin(2, 3, 2, 1, false, c_text);
   auto first = engine_->Rescore();
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  ASSERT_EQ(first->created, 2);
+  EXPECT_TRUE(first.ok()) << first.status().ToString();
   auto leads = store_->List({});
-  ASSERT_TRUE(leads.ok());
-  ASSERT_EQ(leads->size(), 2u);
+  EXPECT_TRUE(leads.ok() && leads->size() == 2u);
+  if (!first.ok() || !leads.ok() || leads->size() != 2u) return {};
+  EXPECT_EQ(first->created, 2);
   int64_t b_lead = 0, c_lead = 0;
   for (const auto& l : *leads) (l.member_id == 2 ? b_lead : c_lead) = l.id;
   auto b = store_->Get(b_lead), c = store_->Get(c_lead);
-  ASSERT_TRUE(b.ok() && c.ok());
+  EXPECT_TRUE(b.ok() && c.ok());
+  if (!b.ok() || !c.ok()) return {};
+  return {*b, *c};
+}
+
+// An edit to one fit rule rewrites the leads that rule scores and no
+// other; the store then holds what an engine without memory would write.
+TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
+  const auto [b, c] = LeadsOfBAndC("想报下一期", "想报下一期");
+  ASSERT_NE(b.id, 0);
+  const int64_t b_lead = b.id, c_lead = c.id;
 
   bool phone = false;
   auto pass = RescoreWith([&](auto& r) {
@@ -626,12 +640,12 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
   EXPECT_EQ(pass.unchanged, 1u);
   auto b_after = store_->Get(b_lead), c_after = store_->Get(c_lead);
   ASSERT_TRUE(b_after.ok() && c_after.ok());
-  EXPECT_EQ(b_after->fit, b->fit + 5);
+  EXPECT_EQ(b_after->fit, b.fit + 5);
   EXPECT_EQ(b_after->updated_at_ms, kNow + 1000);
-  EXPECT_EQ(c_after->fit, c->fit);
-  EXPECT_EQ(c_after->updated_at_ms, c->updated_at_ms);
+  EXPECT_EQ(c_after->fit, c.fit);
+  EXPECT_EQ(c_after->updated_at_ms, c.updated_at_ms);
   EXPECT_EQ(scoring::EncodeFactors(c_after->factors),
-            scoring::EncodeFactors(c->factors));
+            scoring::EncodeFactors(c.factors));
 
   // A rule that scores neither (no school known) rewrites nothing.
   pass = RescoreWith([&](auto& r) {
@@ -644,7 +658,55 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
   EXPECT_EQ(b_kept->updated_at_ms, kNow + 1000);
 
   EXPECT_TRUE(FreshPassKeeps(nullptr, 0, b_lead, kNow + 1000).second);
-  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, c_lead, c->updated_at_ms).second);
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, c_lead, c.updated_at_ms).second);
+}
+
+// New fit rules keep a lead's probability only under the same model: with
+// a new one set since, the pass predicts again.
+TEST_F(LeadStoreTest, NewFitRulesAndANewModelPredictAgain) {
+  auto a = ModelFrom(3), other = ModelFrom(4);
+  ASSERT_TRUE(a && other);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  engine_->SetModel(other, 2);
+  auto pass = RescoreWith([](auto& r) {
+    for (auto& fit : r.fit) fit.points += 5;
+  });
+  EXPECT_EQ(pass.predicted, 1u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after->probability, before.probability);
+  EXPECT_TRUE(FreshPassKeeps(other, 2, before.id, kNow + 1000).second);
+}
+
+// New weight for a phrase rewrites the leads of those who wrote it, and
+// predicts their probability alone, again.
+TEST_F(LeadStoreTest, AnIntentWeightEditRewritesOnlyTheLeadsThatWroteIt) {
+  auto model = ModelFrom(3);
+  ASSERT_TRUE(model);
+  engine_->SetModel(model, 1);
+  const auto [b, c] = LeadsOfBAndC("想报下一期", "多少钱");
+  ASSERT_NE(b.id, 0);
+  bool found = false;
+  auto pass = RescoreWith([&](auto& r) {
+    for (auto& p : r.intent) {
+      if (p.phrase != "多少钱") continue;
+      p.weight += 10;
+      found = true;
+    }
+  });
+  ASSERT_TRUE(found) << "the default dictionary has 多少钱";
+  EXPECT_EQ(pass.unchanged, 1u);
+  EXPECT_EQ(pass.predicted, 1u);
+  auto b_after = store_->Get(b.id), c_after = store_->Get(c.id);
+  ASSERT_TRUE(b_after.ok() && c_after.ok());
+  EXPECT_EQ(b_after->updated_at_ms, b.updated_at_ms);
+  EXPECT_EQ(b_after->probability, b.probability);
+  EXPECT_EQ(c_after->updated_at_ms, kNow + 1000);
+  EXPECT_EQ(c_after->intent, c.intent + 10);
+  EXPECT_EQ(std::get<double>(c_after->attributes.at("intent")),
+            std::get<double>(c.attributes.at("intent")) + 10);
+  EXPECT_TRUE(FreshPassKeeps(model, 1, b.id, b.updated_at_ms).second);
+  EXPECT_TRUE(FreshPassKeeps(model, 1, c.id, kNow + 1000).second);
 }
 
 // The rows a statement wrote to lead_texts since the counting began.
