@@ -626,7 +626,6 @@ std::pair<scoring::Lead, scoring::Lead> LeadStoreTest::LeadsOfBAndC(
 TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
   const auto [b, c] = LeadsOfBAndC("想报下一期", "想报下一期");
   ASSERT_NE(b.id, 0);
-  const int64_t b_lead = b.id, c_lead = c.id;
 
   bool phone = false;
   auto pass = RescoreWith([&](auto& r) {
@@ -638,7 +637,7 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
   });
   ASSERT_TRUE(phone) << "the default rules score a phone";
   EXPECT_EQ(pass.unchanged, 1u);
-  auto b_after = store_->Get(b_lead), c_after = store_->Get(c_lead);
+  auto b_after = store_->Get(b.id), c_after = store_->Get(c.id);
   ASSERT_TRUE(b_after.ok() && c_after.ok());
   EXPECT_EQ(b_after->fit, b.fit + 5);
   EXPECT_EQ(b_after->updated_at_ms, kNow + 1000);
@@ -648,17 +647,22 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
             scoring::EncodeFactors(c.factors));
 
   // A rule that scores neither (no school known) rewrites nothing.
+  bool school = false;
   pass = RescoreWith([&](auto& r) {
-    for (auto& fit : r.fit)
-      if (fit.field == "school") fit.label += "（已核实）";
+    for (auto& fit : r.fit) {
+      if (fit.field != "school") continue;
+      fit.label += "（已核实）";
+      school = true;
+    }
   });
+  ASSERT_TRUE(school) << "the default rules score a known school";
   EXPECT_EQ(pass.unchanged, 2u);
-  auto b_kept = store_->Get(b_lead);
+  auto b_kept = store_->Get(b.id);
   ASSERT_TRUE(b_kept.ok());
   EXPECT_EQ(b_kept->updated_at_ms, kNow + 1000);
 
-  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, b_lead, kNow + 1000).second);
-  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, c_lead, c.updated_at_ms).second);
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, b.id, kNow + 1000).second);
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, c.id, c.updated_at_ms).second);
 }
 
 // New fit rules keep a lead's probability only under the same model: with
