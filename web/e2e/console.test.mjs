@@ -75,9 +75,25 @@ async function settledCount(locator, expected, ms = 10000) {
   return n;
 }
 
+// Picks `label` in the select `selectTest` and waits until the select shows
+// it. A click on an option can go unheard while its dropdown is still
+// opening (the dropdown then stays open, the option highlighted and not
+// picked: one run in four or five of this file); it is clicked again then.
 async function pickOption(page, selectTest, label) {
-  await page.locator(`[data-test=${selectTest}]`).click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+  const select = page.locator(`[data-test=${selectTest}]`);
+  const picked = select.filter({ hasText: label });
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: label }).first();
+  await select.click();
+  for (let attempt = 1; ; ++attempt) {
+    await option.click();
+    try {
+      await picked.waitFor({ timeout: 2000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;  // Says what it waited for.
+    }
+    if (!(await option.isVisible())) await select.click();  // Closed: open it.
+  }
 }
 
 describe('console', () => {
@@ -147,8 +163,17 @@ describe('console', () => {
     assert.equal(summary.state, 'running');
     assert.ok((await page.locator('[data-test=progress-today]').innerText())
       .includes(`${summary.checked_in_today} / ${summary.enrolled}`));
+    // Each pick waits for the list it reloads: a list that shrinks under
+    // the next click moves the page, and the click could land elsewhere.
+    const rows = page.locator('[data-test=progress-table] .el-table__row');
+    await rows.first().waitFor();
+    const byChannel = await apiCall(server.base, 'GET',
+      `/campaigns/4/enrollments?channel=${encodeURIComponent('抖音')}&limit=500`, null, op.token);
     await pickOption(page, 'progress-channel', '抖音');
-    await pickOption(page, 'progress-missed', `第 ${summary.today} 天未打卡`);
+    assert.equal(await settledCount(rows, byChannel.items.length), byChannel.items.length);
+    const missedLabel = `第 ${summary.today} 天未打卡`;
+    await pickOption(page, 'progress-missed', missedLabel);
+    await page.locator('[data-test=progress-channel]', { hasText: '抖音' }).waitFor();
     const missed = await apiCall(server.base, 'GET',
       `/campaigns/4/enrollments?channel=${encodeURIComponent('抖音')}&missed_day=${summary.today}&limit=500`,
       null, op.token);
