@@ -59,7 +59,7 @@ struct RescoreReport {
   // weights, tiers or thresholds keep both.
   size_t reused = 0;
   // Members the model predicted this pass. New weights or thresholds alone
-  // keep every probability (InputsFingerprint): none.
+  // keep every probability (InputsKey, points.h): none.
   size_t predicted = 0;
   // Whether this pass took up the memory a SaveState left (LeadEngine).
   bool memory_restored = false;

@@ -237,8 +237,8 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
 void ForEachAttribute(const MemberFeatures& f, const ScoringRules& rules,
                       const std::function<void(const AttributeView&)>& fn) {
   // Reads only the make-up weight and the intent dictionary of the rules:
-  // InputsFingerprint and TextsFingerprint hash those, and must follow any
-  // other read here.
+  // TextsFingerprint hashes those, OtherInputsFingerprint and InputsKey
+  // between them too, and both must follow any other read here.
   auto number = [&](std::string_view name, double v) { fn({name, v}); };
   auto fact = [&](std::string_view name) {
     auto it = f.facts.find(std::string(name));

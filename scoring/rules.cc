@@ -172,14 +172,6 @@ uint64_t OtherInputsFingerprint(const ScoringRules& r) {
   return h.h;
 }
 
-uint64_t InputsFingerprint(const ScoringRules& r) {
-  // What ForEachAttribute (points.cc) and MemberEncoder read of the rules.
-  Hasher h{0xA4093822299F31D0ULL};
-  h.Real(r.engagement.makeup_weight);
-  HashIntent(r.intent, h);
-  return h.h;
-}
-
 ScoringRules ScoringRules::Defaults() {
   ScoringRules r;
   r.fit = {

@@ -155,11 +155,6 @@ std::vector<IntentPhrase> DefaultIntentPhrases();
 // of a collision). LeadEngine keeps it with its saved memory, which holds
 // only for the rules it was computed with.
 uint64_t RulesFingerprint(const ScoringRules& r);
-// A hash of the settings a member's model inputs (ToAttributes,
-// MemberEncoder) depend on: the intent dictionary and the make-up weight.
-// New weights, thresholds or fit rules leave it as it was, so a pass after
-// them keeps each lead's probability.
-uint64_t InputsFingerprint(const ScoringRules& r);
 // A hash of the settings a lead's texts depend on (its factors and
 // attributes, EncodeFactors and AttributesText): the fit rules, the
 // engagement settings and the intent dictionary, with the texts' format
@@ -173,8 +168,11 @@ uint64_t TextsFingerprint(const ScoringRules& r);
 // rule or weight changes the content of the members it scores, and of no
 // other.
 uint64_t OtherTextsFingerprint(const ScoringRules& r);
-// InputsFingerprint without the intent weights, for the same reason
-// (InputsKey, points.h).
+// A hash of the settings every member's model inputs (ToAttributes,
+// MemberEncoder) depend on: the make-up weight and the intent phrases. The
+// weights reach a member only through the phrases it wrote (InputsKey,
+// points.h). New fit rules, weights or thresholds leave it as it was, so a
+// pass after them keeps each lead's probability.
 uint64_t OtherInputsFingerprint(const ScoringRules& r);
 
 }  // namespace qunying::scoring

@@ -364,16 +364,6 @@ void ExpectChangesExactlyWith(
   }
 }
 
-// A lead's stored probability is kept across new rules with the same
-// InputsFingerprint: it must change exactly when the attributes of some
-// member do.
-TEST(InputsFingerprintTest, ChangesExactlyWithTheModelInputs) {
-  ExpectChangesExactlyWith(&InputsFingerprint, &SettingChange::inputs,
-                           [](const MemberFeatures& f, const ScoringRules& r) {
-                             return AttributesText(f, r);
-                           });
-}
-
 // The same for a lead's texts (factors and attributes) and TextsFingerprint.
 TEST(TextsFingerprintTest, ChangesExactlyWithTheTexts) {
   ExpectChangesExactlyWith(&TextsFingerprint, &SettingChange::texts, Texts);

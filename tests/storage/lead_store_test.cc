@@ -157,6 +157,19 @@ class LeadStoreTest : public ::testing::Test {
     return {*report, lead->updated_at_ms == written_at};
   }
 
+  // Applies `edit` to each of `items` that `match` picks; returns whether
+  // any was (a test editing a default rule checks that it exists).
+  template <typename T, typename Match, typename Edit>
+  static bool EditWhere(std::vector<T>& items, Match match, Edit edit) {
+    bool any = false;
+    for (T& item : items) {
+      if (!match(item)) continue;
+      edit(item);
+      any = true;
+    }
+    return any;
+  }
+
   std::pair<scoring::Lead, scoring::Lead> LeadsOfBAndC(
       const std::string& b_text, const std::string& c_text);
 
@@ -629,11 +642,9 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
 
   bool phone = false;
   auto pass = RescoreWith([&](auto& r) {
-    for (auto& fit : r.fit) {
-      if (fit.field != "phone") continue;
-      fit.points += 5;
-      phone = true;
-    }
+    phone = EditWhere(
+        r.fit, [](auto& fit) { return fit.field == "phone"; },
+        [](auto& fit) { fit.points += 5; });
   });
   ASSERT_TRUE(phone) << "the default rules score a phone";
   EXPECT_EQ(pass.unchanged, 1u);
@@ -649,11 +660,9 @@ TEST_F(LeadStoreTest, AFitRuleEditRewritesOnlyTheLeadsItScores) {
   // A rule that scores neither (no school known) rewrites nothing.
   bool school = false;
   pass = RescoreWith([&](auto& r) {
-    for (auto& fit : r.fit) {
-      if (fit.field != "school") continue;
-      fit.label += "（已核实）";
-      school = true;
-    }
+    school = EditWhere(
+        r.fit, [](auto& fit) { return fit.field == "school"; },
+        [](auto& fit) { fit.label += "（已核实）"; });
   });
   ASSERT_TRUE(school) << "the default rules score a known school";
   EXPECT_EQ(pass.unchanged, 2u);
@@ -692,11 +701,9 @@ TEST_F(LeadStoreTest, AnIntentWeightEditRewritesOnlyTheLeadsThatWroteIt) {
   ASSERT_NE(b.id, 0);
   bool found = false;
   auto pass = RescoreWith([&](auto& r) {
-    for (auto& p : r.intent) {
-      if (p.phrase != "多少钱") continue;
-      p.weight += 10;
-      found = true;
-    }
+    found = EditWhere(
+        r.intent, [](auto& p) { return p.phrase == "多少钱"; },
+        [](auto& p) { p.weight += 10; });
   });
   ASSERT_TRUE(found) << "the default dictionary has 多少钱";
   EXPECT_EQ(pass.unchanged, 1u);
