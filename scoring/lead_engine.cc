@@ -148,27 +148,42 @@ Result<RescoreReport> LeadEngine::Rescore() {
       if (!completed) features.clear();
     }
   } guard{features, completed};
-  QY_RETURN_IF_ERROR(
-      store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features));
+  // The open leads are read beside the features, on a second thread:
+  // LoadFeatures keeps one core busy for most of a pass without news, and
+  // the read took a fifth of such a pass (docs/benchmarks.md). Whether to
+  // read their digests is known before the load, except on the first pass,
+  // whose load restores the memory that decides it.
+  std::optional<bool> compare;
+  if (restore_tried_) compare = memory_.written.empty();  // PassMemory::held.
+  Result<std::vector<HeldLead>> held = std::vector<HeldLead>{};
+  std::thread held_reader;
+  if (compare) {
+    held_reader = std::thread([&] { held = store_->HeldOpenLeads(*compare); });
+  }
+  Status loaded =
+      store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features);
+  if (held_reader.joinable()) held_reader.join();
+  QY_RETURN_IF_ERROR(loaded);
   if (!restore_tried_) {
     restore_tried_ = true;
     report.memory_restored =
         RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
+    compare = memory_.written.empty();
+    held = store_->HeldOpenLeads(*compare);
   }
-  const bool compare = memory_.written.empty();  // See PassMemory::held.
-  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads(compare));
+  QY_RETURN_IF_ERROR(held.status());
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
   std::unordered_set<int64_t> leads;
-  leads.reserve(held.size());
-  for (const HeldLead& h : held) leads.insert(h.member_id);
-  if (compare) {
-    memory_.held.reserve(held.size());
-    for (const HeldLead& h : held) memory_.held.emplace(h.member_id, h);
+  leads.reserve(held->size());
+  for (const HeldLead& h : *held) leads.insert(h.member_id);
+  if (*compare) {
+    memory_.held.reserve(held->size());
+    for (const HeldLead& h : *held) memory_.held.emplace(h.member_id, h);
   }
-  std::vector<HeldLead>().swap(held);
+  std::vector<HeldLead>().swap(*held);
   ScoredParts& scored = memory_.kept;
   // The store writes each part as soon as it is scored.
   Result<int> created = 0;

@@ -1050,6 +1050,34 @@ TEST_F(LeadStoreTest, APreviewWaitsForAPassToSucceed) {
   EXPECT_EQ(again->new_leads, 0u);  // The same rules: nothing new.
 }
 
+// A failed pass leaves some parts stored and some not, so the engine
+// forgets what it wrote; the next pass (whose open leads are read beside
+// the features) compares each lead with the store instead, and finds the
+// lead as stored and does not write it.
+TEST_F(LeadStoreTest, APassAfterAFailedOneFindsTheLeadsAsStored) {
+  FailingWriteStore store(db_.get());
+  scoring::LeadEngine engine(&store, &clock_, scoring::LeadEngineOptions{});
+  engine.SetRules(engine_->rules());
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  auto first = engine.Rescore();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->created, 1);
+  auto leads = store.List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 1u);
+  store.fail = true;
+  clock_.Advance(1000);
+  ASSERT_FALSE(engine.Rescore().ok());
+  store.fail = false;
+  clock_.Advance(1000);
+  auto after = engine.Rescore();
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->unchanged, 1u);
+  auto lead = store.Get(leads->front().id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->updated_at_ms, leads->front().updated_at_ms);
+}
+
 // Starts a rescoring pass on another thread when the engine asks for the
 // training rows, and notes whether the pass finished while training was
 // under way. Had Train held the pass lock from the start, the pass could
