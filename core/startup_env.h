@@ -5,6 +5,7 @@
 #ifndef QUNYING_CORE_STARTUP_ENV_H_
 #define QUNYING_CORE_STARTUP_ENV_H_
 
+#include <cstddef>
 #include <initializer_list>
 
 namespace qunying {
@@ -30,6 +31,17 @@ struct EnvDefault {
 // starts. Not thread-safe (it changes the environment).
 void ReexecWithEnvDefaults(char** argv,
                            std::initializer_list<EnvDefault> defaults);
+
+// glibc malloc's thresholds, for the whole process: a thread's arena gives
+// free memory at its top back to the kernel once it exceeds
+// `trim_threshold` (M_TRIM_THRESHOLD), and blocks of `mmap_threshold`
+// bytes or more are mapped on their own (M_MMAP_THRESHOLD); 0 keeps
+// glibc's own, which moves with the program's frees. The server sets the
+// defaults below (server/app.h, AppOptions) and so does bench/lead_bench,
+// so that the bench allocates as the server does. Not thread-safe.
+inline constexpr size_t kMallocTrimThreshold = size_t{4} << 20;
+inline constexpr size_t kMallocMmapThreshold = size_t{1} << 20;
+void TuneMalloc(size_t trim_threshold, size_t mmap_threshold);
 
 }  // namespace qunying
 

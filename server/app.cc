@@ -1,8 +1,5 @@
 #include "server/app.h"
 
-#include <malloc.h>
-
-#include <climits>
 #include <filesystem>
 
 #include "server/scoring_json.h"
@@ -15,24 +12,11 @@
 #include "storage/sqlite_ocr_job_store.h"
 
 namespace qunying::server {
-namespace {
-
-// See AppOptions::malloc_trim_threshold. mallopt only fails on a bad value.
-void TuneMalloc(const AppOptions& o) {
-  auto set = [](int param, size_t value) {
-    if (value > 0 && value <= static_cast<size_t>(INT_MAX))
-      (void)mallopt(param, static_cast<int>(value));
-  };
-  set(M_MMAP_THRESHOLD, o.malloc_mmap_threshold);
-  set(M_TRIM_THRESHOLD, o.malloc_trim_threshold);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<App>> App::Create(
     AppOptions options, const Clock* clock,
     std::unique_ptr<auth::WeChatClient> wechat) {
-  TuneMalloc(options);
+  TuneMalloc(options.malloc_trim_threshold, options.malloc_mmap_threshold);
   std::unique_ptr<App> app(new App());
   app->options_ = options;
   app->logger_ = std::make_unique<Logger>(options.log_path, options.log_level);

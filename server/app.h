@@ -12,6 +12,7 @@
 
 #include "auth/account_service.h"
 #include "core/clock.h"
+#include "core/startup_env.h"
 #include "server/api.h"
 #include "server/http_server.h"
 #include "server/lead_scheduler.h"
@@ -58,8 +59,9 @@ struct AppOptions {
   // back after nearly every claim (the freed SQLite savepoint) and faulted
   // it in again: an madvise and a TLB shootdown on every core each time,
   // which cost claims a third of their throughput (docs/benchmarks.md).
-  size_t malloc_trim_threshold = size_t{4} << 20;
-  size_t malloc_mmap_threshold = size_t{1} << 20;
+  // (core/startup_env.h: TuneMalloc.)
+  size_t malloc_trim_threshold = kMallocTrimThreshold;
+  size_t malloc_mmap_threshold = kMallocMmapThreshold;
 };
 
 class App {
