@@ -150,40 +150,39 @@ Result<RescoreReport> LeadEngine::Rescore() {
   } guard{features, completed};
   // The open leads are read beside the features, on a second thread:
   // LoadFeatures keeps one core busy for most of a pass without news, and
-  // the read took a fifth of such a pass (docs/benchmarks.md). Whether to
-  // read their digests is known before the load, except on the first pass,
-  // whose load restores the memory that decides it.
-  std::optional<bool> compare;
-  if (restore_tried_) compare = memory_.written.empty();  // PassMemory::held.
-  Result<std::vector<HeldLead>> held = std::vector<HeldLead>{};
-  std::thread held_reader;
-  if (compare) {
-    held_reader = std::thread([&] { held = store_->HeldOpenLeads(*compare); });
-  }
+  // the read took a fifth of such a pass (docs/benchmarks.md). Their
+  // digests are needed when the engine has no memory of what it wrote
+  // (PassMemory::held); on the first pass the load restores that memory,
+  // so that pass reads the digests whatever it finds.
+  const bool digests = !restore_tried_ || memory_.written.empty();
+  std::vector<HeldLead>& held = memory_.open;
+  Status held_read;
+  std::thread held_reader(
+      [&] { held_read = store_->HeldOpenLeads(digests, &held); });
   Status loaded =
       store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features);
-  if (held_reader.joinable()) held_reader.join();
+  held_reader.join();
   QY_RETURN_IF_ERROR(loaded);
   if (!restore_tried_) {
     restore_tried_ = true;
     report.memory_restored =
         RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
-    compare = memory_.written.empty();
-    held = store_->HeldOpenLeads(*compare);
   }
-  QY_RETURN_IF_ERROR(held.status());
+  QY_RETURN_IF_ERROR(held_read);
+  const bool compare = memory_.written.empty();
   report.load_ms = MsSince(t0);
   report.members = features.size();
 
   t0 = std::chrono::steady_clock::now();
-  std::unordered_set<int64_t> leads;
-  leads.reserve(held->size());
-  for (const HeldLead& h : *held) leads.insert(h.member_id);
-  if (*compare) {
-    memory_.held.reserve(held->size());
-    for (const HeldLead& h : *held) memory_.held.emplace(h.member_id, h);
+  MemberIdSet& leads = memory_.with_lead;
+  leads.Clear();
+  for (const HeldLead& h : held) leads.Add(h.member_id);
+  leads.Seal();
+  if (compare) {
+    memory_.held.reserve(held.size());
+    for (const HeldLead& h : held) memory_.held.emplace(h.member_id, h);
   }
-  std::vector<HeldLead>().swap(*held);
+  held.clear();
   ScoredParts& scored = memory_.kept;
   // The store writes each part as soon as it is scored.
   Result<int> created = 0;
@@ -221,7 +220,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
 
 Result<ScoredParts> LeadEngine::ScoreAll(
     const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead) const {
+    const MemberIdSet& with_lead) const {
   RescoreReport report;
   ScoredParts parts;
   QY_RETURN_IF_ERROR(
@@ -239,7 +238,7 @@ class LeadEngine::ChunkScorer {
  public:
   ChunkScorer(const Setup& setup, const MemberEncoder* encoder,
               const std::vector<MemberFeatures>& features,
-              const std::unordered_set<int64_t>& with_lead, PassMemory* memory)
+              const MemberIdSet& with_lead, PassMemory* memory)
       : setup_(setup),
         encoder_(encoder),
         features_(features),
@@ -284,7 +283,7 @@ class LeadEngine::ChunkScorer {
     const uint64_t fingerprint = Fingerprint(f);
     r.points_key = MixHash(fingerprint, setup_.texts);
     r.key = MixHash(r.points_key, setup_.model_generation);
-    r.has_lead = with_lead_.count(f.member_id) > 0;
+    r.has_lead = with_lead_.Contains(f.member_id);
     const PassMemory::Score* last =
         memory_ && memory_->scores[b + k].member_id == f.member_id
             ? &memory_->scores[b + k]
@@ -429,8 +428,8 @@ class LeadEngine::ChunkScorer {
   const Setup& setup_;
   const MemberEncoder* encoder_;  // Null without a model.
   const std::vector<MemberFeatures>& features_;
-  const std::unordered_set<int64_t>& with_lead_;
-  PassMemory* memory_;  // Null: nothing kept between passes.
+  MemberIdSet::Cursor with_lead_;  // Its parts come in ascending order.
+  PassMemory* memory_;             // Null: nothing kept between passes.
   size_t cols_;
   Matrix x_;
   std::vector<size_t> miss_;  // Rows of the block to predict.
@@ -439,8 +438,8 @@ class LeadEngine::ChunkScorer {
 
 Status LeadEngine::ScoreWith(
     const Setup& setup, const std::vector<MemberFeatures>& features,
-    const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-    RescoreReport* report, ScoredParts* out, const PartsReader& read,
+    const MemberIdSet& with_lead, PassMemory* memory, RescoreReport* report,
+    ScoredParts* out, const PartsReader& read,
     std::chrono::steady_clock::time_point* scored_at) const {
   std::optional<MemberEncoder> encoder;
   if (setup.model) encoder.emplace(setup.model->schema, setup.rules);

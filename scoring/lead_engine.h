@@ -12,10 +12,10 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/clock.h"
 #include "scoring/lead_store.h"
+#include "scoring/member_id_set.h"
 #include "scoring/trainer.h"
 
 namespace qunying::scoring {
@@ -162,7 +162,7 @@ class LeadEngine {
   // part per score_part_members features, each holding its members' texts.
   [[nodiscard]] Result<ScoredParts> ScoreAll(
       const std::vector<MemberFeatures>& features,
-      const std::unordered_set<int64_t>& with_lead) const;
+      const MemberIdSet& with_lead) const;
 
  private:
   std::shared_ptr<const TrainedModel> Current() const;
@@ -217,6 +217,12 @@ class LeadEngine {
     // explanations were most of such a pass's score phase (1.1 of 1.5 s
     // on a million members, docs/benchmarks.md). Emptied after the pass.
     std::unordered_map<int64_t, HeldLead> held;
+    // The open leads as the pass read them, and their members: cleared,
+    // not freed, between passes. Made afresh, the 300,000 leads' 24 MB
+    // vector and the set's buckets were memory faulted in on every pass
+    // (docs/benchmarks.md, "Twenty-second session").
+    std::vector<HeldLead> open;
+    MemberIdSet with_lead;
     // The last pass's scored members, in parts: cleared and
     // filled again each pass, so that a pass that rewrites every lead
     // (new rules) faults no memory in afresh. At 278,000 leads: 53 MB of
@@ -237,9 +243,8 @@ class LeadEngine {
   // scored (or when the reader gave up).
   Status ScoreWith(
       const Setup& setup, const std::vector<MemberFeatures>& features,
-      const std::unordered_set<int64_t>& with_lead, PassMemory* memory,
-      RescoreReport* report, ScoredParts* out,
-      const PartsReader& read = nullptr,
+      const MemberIdSet& with_lead, PassMemory* memory, RescoreReport* report,
+      ScoredParts* out, const PartsReader& read = nullptr,
       std::chrono::steady_clock::time_point* scored_at = nullptr) const;
 
   LeadStore* store_;

@@ -30,9 +30,12 @@ Result<RulesPreview> LeadEngine::PreviewRules(const ScoringRules& proposed) {
         "a preview keeps the intent phrases (their weights may change): a"
         " new phrase is matched only by a rescoring pass",
         "intent");
-  QY_ASSIGN_OR_RETURN(auto held, store_->HeldOpenLeads(/*digests=*/false));
-  std::unordered_set<int64_t> leads;
-  for (const HeldLead& h : held) leads.insert(h.member_id);
+  std::vector<HeldLead> held;
+  QY_RETURN_IF_ERROR(store_->HeldOpenLeads(/*digests=*/false, &held));
+  MemberIdSet leads;
+  for (const HeldLead& h : held) leads.Add(h.member_id);
+  leads.Seal();
+  MemberIdSet::Cursor lead_of(leads);
   const ScoreFormula after = ScoreFormula::Of(proposed);
   // New weights, tiers or thresholds alone keep every member's parts.
   const bool same_parts = TextsFingerprint(proposed) == now.texts;
@@ -54,7 +57,7 @@ Result<RulesPreview> LeadEngine::PreviewRules(const ScoringRules& proposed) {
     PointsScore will =
         same_parts ? was : ScorePoints(f, proposed, /*explain=*/false);
     const double total = after.Total(will.fit, will.engagement, will.intent);
-    const bool lead = leads.count(f.member_id) > 0;
+    const bool lead = lead_of.Contains(f.member_id);
     const bool kept = total >= proposed.lead_threshold;
     out.at_threshold += kept;
     out.new_leads += kept && !lead;

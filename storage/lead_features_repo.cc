@@ -77,6 +77,13 @@ Status ReadEnrollments(Connection& c, Builder& b) {
   });
 }
 
+// Hands `from`'s allocation, emptied, to `to` (empty).
+template <typename T>
+void KeepCapacity(T& from, T& to) {
+  from.clear();
+  to.swap(from);
+}
+
 // Enrollments in table order (no sort), then members numbered in id order.
 Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
   QY_ASSIGN_OR_RETURN(auto campaigns, LoadCampaigns(c, now));
@@ -87,12 +94,16 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
   b.index.Number(b.ids, &b.members);
   const auto& members = b.members;
   auto& out = *b.out;
-  // Reset in place: the array's pages are already there.
+  // Reset in place: the array's pages are already there, and so are
+  // the members' own allocations where a cleared container keeps them.
   out.resize(members.size());
   for (size_t i = 0; i < members.size(); ++i) {
-    out[i] = MemberFeatures{};
-    out[i].member_id = members[i];
-    out[i].intent_indexed = true;
+    MemberFeatures fresh;
+    fresh.member_id = members[i];
+    fresh.intent_indexed = true;
+    KeepCapacity(out[i].series, fresh.series);
+    KeepCapacity(out[i].intent_found, fresh.intent_found);
+    out[i] = std::move(fresh);
   }
   b.latest.assign(members.size(), Latest{});
   b.last_active.assign(members.size(), -1);
@@ -255,20 +266,23 @@ Status SqliteLeadStore::LoadFeatures(
   QY_RETURN_IF_ERROR(own);
   QY_RETURN_IF_ERROR(checkins);
   QY_RETURN_IF_ERROR(events);
-  // The profile facts on a second thread, the rest on this one: they
+  // The activity on a second thread, the profile facts on this one: they
   // fill different fields of each member, and one after the other they
   // took ~150 ms of a pass without news on one core (docs/benchmarks.md).
-  Status phones;
-  std::thread facts_thread([&] {
-    phones = db_->Read([&](Connection& c) { return LoadPhones(c, b); });
-    FillFromFacts(b);  // After the phones: a member's own phone comes first.
+  // The facts' map nodes, made afresh each pass, come from this thread's
+  // malloc arena, which the last pass's freed (a new thread may be given
+  // another arena, and fault all of them in again).
+  Status feedback;
+  std::thread activity_thread([&] {
+    FillFromDigest(b);
+    FillFromEvents(b);
+    // After the digest's phrases: it sorts and dedupes the members' lists.
+    feedback =
+        db_->Read([&](Connection& c) { return LoadFeedback(c, intent, b); });
   });
-  FillFromDigest(b);
-  FillFromEvents(b);
-  // After the digest's phrases: it sorts and dedupes the members' lists.
-  Status feedback =
-      db_->Read([&](Connection& c) { return LoadFeedback(c, intent, b); });
-  facts_thread.join();
+  Status phones = db_->Read([&](Connection& c) { return LoadPhones(c, b); });
+  FillFromFacts(b);  // After the phones: a member's own phone comes first.
+  activity_thread.join();
   QY_RETURN_IF_ERROR(feedback);
   QY_RETURN_IF_ERROR(phones);
   // Recency on campaign-relative time: the clock stops when the member's

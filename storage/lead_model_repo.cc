@@ -57,10 +57,10 @@ SqliteLeadStore::TrainingRows() {
   return out;
 }
 
-Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads(
-    bool digests) {
-  std::vector<scoring::HeldLead> out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+Status SqliteLeadStore::HeldOpenLeads(bool digests,
+                                      std::vector<scoring::HeldLead>* out) {
+  out->clear();
+  return db_->Read([&](Connection& c) -> Status {
     constexpr char kOpen[] =
         " FROM leads WHERE member_id IS NOT NULL AND status NOT IN ('won',"
         " 'lost')";
@@ -71,7 +71,7 @@ Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads(
                                       : "SELECT member_id") +
                   kOpen));
     return ForEachRow(st, [&](const Statement& s) {
-      scoring::HeldLead& h = out.emplace_back();
+      scoring::HeldLead& h = out->emplace_back();
       h.member_id = s.Int(0);
       if (!digests) return;
       h.digest = s.Int(1);
@@ -79,8 +79,7 @@ Result<std::vector<scoring::HeldLead>> SqliteLeadStore::HeldOpenLeads(
       if (!s.IsNull(3)) h.probability = s.Double(3);
       h.model_id = s.Int(4);
     });
-  }));
-  return out;
+  });
 }
 
 Result<std::vector<std::pair<int64_t, scoring::Attributes>>>

@@ -89,7 +89,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   // again (see rebuild_pool_index_leads, and a new formula). Call from the
   // pass's thread.
   bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
-  Result<std::vector<scoring::HeldLead>> HeldOpenLeads(bool digests) override;
+  Status HeldOpenLeads(bool digests,
+                       std::vector<scoring::HeldLead>* out) override;
   Result<std::pair<int, int>> Import(
       const std::vector<scoring::ImportRow>& rows, int64_t actor,
       int64_t now_ms) override;
