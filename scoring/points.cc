@@ -241,7 +241,7 @@ void ForEachAttribute(const MemberFeatures& f, const ScoringRules& rules,
   // between them too, and both must follow any other read here.
   auto number = [&](std::string_view name, double v) { fn({name, v}); };
   auto fact = [&](std::string_view name) {
-    auto it = f.facts.find(std::string(name));
+    auto it = f.facts.find(name);
     if (it != f.facts.end()) fn({name, 0, &it->second});
   };
   double done = f.checkins - f.makeups * (1 - rules.engagement.makeup_weight);

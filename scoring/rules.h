@@ -7,12 +7,12 @@
 #define QUNYING_SCORING_RULES_H_
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "scoring/profile_facts.h"
 
 namespace qunying::scoring {
 
@@ -36,7 +36,7 @@ struct MemberFeatures {
   int campaigns = 0;     // Campaigns enrolled in.
   int64_t paid_fen = 0;  // Paid over all of them.
   // Profile facts (accepted or confident OCR hints): field -> value.
-  std::map<std::string, std::string> facts;
+  ProfileFacts facts;
   // Check-in texts and feedback the member wrote, newest first.
   std::vector<std::string> texts;
   // Instead of `texts`, when set: the positions in the rules' intent

@@ -103,6 +103,7 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
     fresh.intent_indexed = true;
     KeepCapacity(out[i].series, fresh.series);
     KeepCapacity(out[i].intent_found, fresh.intent_found);
+    KeepCapacity(out[i].facts, fresh.facts);
     out[i] = std::move(fresh);
   }
   b.latest.assign(members.size(), Latest{});

@@ -282,9 +282,9 @@ TEST_F(LeadStoreTest, FeaturesComeFromTheLatestCampaignAndTheWholeHistory) {
   EXPECT_EQ(b.dwell_s_30d, 120);
   EXPECT_EQ(b.content_reads_30d, 1);       // The 40-day-old read is outside.
   EXPECT_NEAR(b.recency_days, 1.0, 1e-9);  // The page view yesterday.
-  EXPECT_EQ(b.facts.at("grade"), "三年级");
-  EXPECT_EQ(b.facts.count("city"), 0u);  // Weak: waits for review.
-  EXPECT_EQ(b.facts.at("phone"), "13812345678");
+  EXPECT_EQ(b.facts, (scoring::ProfileFacts{{"grade", "三年级"},
+                                            {"phone", "13812345678"}}))
+      << "no city: its hint is weak and waits for review";
   // From a check-in and from feedback, in dictionary order.
   EXPECT_EQ(Phrases(b), PhrasesIn({"孩子想报下一期", "有没有数学课"}));
 }
