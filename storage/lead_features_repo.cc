@@ -270,9 +270,10 @@ Status SqliteLeadStore::LoadFeatures(
   // The activity on a second thread, the profile facts on this one: they
   // fill different fields of each member, and one after the other they
   // took ~150 ms of a pass without news on one core (docs/benchmarks.md).
-  // The facts' map nodes, made afresh each pass, come from this thread's
-  // malloc arena, which the last pass's freed (a new thread may be given
-  // another arena, and fault all of them in again).
+  // What the facts must allocate (a member's first facts, long values)
+  // comes from this thread's malloc arena, where the last pass freed its
+  // own: a new thread may be given another arena, and fault it all in
+  // again (18,000 page faults a pass while facts were std::map nodes).
   Status feedback;
   std::thread activity_thread([&] {
     FillFromDigest(b);
