@@ -1050,6 +1050,43 @@ TEST_F(LeadStoreTest, APreviewWaitsForAPassToSucceed) {
   EXPECT_EQ(again->new_leads, 0u);  // The same rules: nothing new.
 }
 
+// After training, every open lead's probability, in slices of their own
+// transactions so that other writes wait for one slice: a scored lead gets
+// its probability, an imported one also its score (100 × p).
+TEST_F(LeadStoreTest, NewProbabilitiesAreWrittenInSlices) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  ASSERT_TRUE(engine_->Rescore().ok());
+  scoring::ImportRow row;
+  row.external_id = "crm-7";
+  row.attributes["checkins"] = 3.0;
+  ASSERT_TRUE(store_->Import({row}, 0, kNow).ok());
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 2u);
+  std::vector<std::pair<int64_t, double>> p;
+  for (const scoring::Lead& l : *leads)
+    p.push_back({l.id, 0.25 + 0.5 * static_cast<double>(p.size())});
+  SqliteLeadStoreOptions one_per_slice;
+  one_per_slice.write_slice_members = 1;
+  one_per_slice.write_slice_ms = 0;
+  SqliteLeadStore store(db_.get(), one_per_slice);
+  const uint64_t writes = db_->Stats().writes;
+  ASSERT_TRUE(store.SetProbabilities(p, 9).ok());
+  EXPECT_EQ(db_->Stats().writes - writes, 2u);
+  for (size_t i = 0; i < p.size(); ++i) {
+    const auto& [id, prob] = p[i];
+    auto lead = store.Get(id);
+    ASSERT_TRUE(lead.ok());
+    EXPECT_EQ(lead->model_id, 9);
+    EXPECT_EQ(lead->probability, prob);
+    if (lead->source == "import") {
+      EXPECT_DOUBLE_EQ(lead->score, std::round(prob * 1000) / 10);
+    } else {
+      EXPECT_EQ(lead->score, (*leads)[i].score) << "a points score";
+    }
+  }
+}
+
 // A failed pass leaves some parts stored and some not, so the engine
 // forgets what it wrote; the next pass (whose open leads are read beside
 // the features) compares each lead with the store instead, and finds the
