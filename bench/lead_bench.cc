@@ -401,6 +401,7 @@ void TrainedProbabilities(storage::Database* db,
   t0 = SteadyClock::now();
   std::vector<std::pair<int64_t, double>> updates;
   for (size_t i = 0; i < open->size(); ++i)
+    // × 0.9: every lead's probability changes, whatever the pass wrote.
     updates.push_back({(*open)[i].first, (*p)[i] * 0.9});
   Check(store.SetProbabilities(updates, 2));
   double write_ms = Ms(t0);

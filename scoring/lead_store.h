@@ -292,6 +292,9 @@ class LeadStore {
   // Open leads' ids and model inputs.
   virtual Result<std::vector<std::pair<int64_t, Attributes>>> OpenLeads() = 0;
   // Sets probability (and, for imports, score = 100 p) from `model_id`.
+  // Not atomic: SqliteLeadStore writes in slices, so that other writes
+  // wait for one slice, and after an error the leads before it keep the
+  // new probability (the next training or pass writes them again).
   virtual Status SetProbabilities(
       const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) = 0;
 

@@ -4,18 +4,10 @@
 
 namespace qunying::scoring {
 
-MemberIdSet::MemberIdSet(std::initializer_list<int64_t> ids) : ids_(ids) {
-  Seal();
-}
-
 void MemberIdSet::Seal() {
   if (!std::is_sorted(ids_.begin(), ids_.end()))
     std::sort(ids_.begin(), ids_.end());
   ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
-}
-
-bool MemberIdSet::Contains(int64_t id) const {
-  return std::binary_search(ids_.begin(), ids_.end(), id);
 }
 
 bool MemberIdSet::Cursor::Contains(int64_t id) {

@@ -5,23 +5,19 @@
 // as a std::unordered_set that took 50-100 ms of each pass to build (one
 // allocation per id), where sorting a vector that is nearly in order
 // already takes a few (docs/benchmarks.md, "Twenty-second session").
-// Not thread-safe while filled; Contains and Cursors may be used from
-// any number of threads at once after Seal().
+// Not thread-safe while filled; after Seal(), any number of threads may
+// each look up through a Cursor of their own.
 #ifndef QUNYING_SCORING_MEMBER_ID_SET_H_
 #define QUNYING_SCORING_MEMBER_ID_SET_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <initializer_list>
 #include <vector>
 
 namespace qunying::scoring {
 
 class MemberIdSet {
  public:
-  MemberIdSet() = default;
-  MemberIdSet(std::initializer_list<int64_t> ids);
-
   // Empties the set; its vector's capacity stays for the next fill.
   void Clear() { ids_.clear(); }
   // Adds `id`; Seal() must follow the last Add before any lookup.
@@ -30,7 +26,6 @@ class MemberIdSet {
   void Seal();
 
   size_t size() const { return ids_.size(); }
-  bool Contains(int64_t id) const;
 
   // Lookups that remember where the last one ended: ids looked up in
   // ascending order cost O(1) each, amortised (a gallop forward from the
