@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "core/startup_env.h"
+#include "scoring/inputs_predictor.h"
 #include "scoring/lead_engine.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
@@ -389,20 +390,19 @@ void TrainedProbabilities(storage::Database* db,
                           const scoring::TrainedModel& model, int64_t now) {
   WriteProbe probe(db, now);
   auto t0 = SteadyClock::now();
-  auto open = store.OpenLeads();
-  Check(open.status());
+  scoring::LeadInputs open;
+  Check(store.OpenLeadInputs(&open));
   double read_ms = Ms(t0);
   t0 = SteadyClock::now();
-  std::vector<scoring::Attributes> rows;
-  for (auto& [id, a] : *open) rows.push_back(std::move(a));
-  auto p = model.Predict(rows);
+  auto p = scoring::PredictStoredInputs(
+      model, open, {.threads = std::thread::hardware_concurrency()});
   Check(p.status());
   double predict_ms = Ms(t0);
   t0 = SteadyClock::now();
   std::vector<std::pair<int64_t, double>> updates;
-  for (size_t i = 0; i < open->size(); ++i)
+  for (size_t i = 0; i < open.size(); ++i)
     // × 0.9: every lead's probability changes, whatever the pass wrote.
-    updates.push_back({(*open)[i].first, (*p)[i] * 0.9});
+    updates.push_back({open.id(i), (*p)[i] * 0.9});
   Check(store.SetProbabilities(updates, 2));
   double write_ms = Ms(t0);
   std::printf(

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "scoring/inputs_predictor.h"
 #include "scoring/member_encoder.h"
 #include "scoring/part_queue.h"
 
@@ -534,13 +535,13 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
                      trained.settings,
                      trained.candidates};
   auto model = std::make_shared<const TrainedModel>(std::move(trained));
-  QY_ASSIGN_OR_RETURN(auto open, store_->OpenLeads());
-  std::vector<Attributes> open_rows;
-  for (auto& [lead_id, a] : open) open_rows.push_back(std::move(a));
-  QY_ASSIGN_OR_RETURN(auto p, model->Predict(open_rows));
-  std::vector<std::pair<int64_t, double>> updates;
-  for (size_t i = 0; i < open.size(); ++i)
-    updates.push_back({open[i].first, p[i]});
+  LeadInputs open;
+  QY_RETURN_IF_ERROR(store_->OpenLeadInputs(&open));
+  QY_ASSIGN_OR_RETURN(
+      auto p, PredictStoredInputs(*model, open,
+                                  {.threads = ParallelThreads(open.size())}));
+  std::vector<std::pair<int64_t, double>> updates(open.size());
+  for (size_t i = 0; i < open.size(); ++i) updates[i] = {open.id(i), p[i]};
   QY_RETURN_IF_ERROR(store_->SetProbabilities(updates, id));
   report.rescored = updates.size();
   std::lock_guard<std::mutex> lock(mu_);

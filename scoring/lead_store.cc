@@ -102,16 +102,18 @@ std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules) {
   return out;
 }
 
-Attributes DecodeAttributes(const std::string& text) {
+Attributes DecodeAttributes(std::string_view text) {
   Attributes a;
-  for (const auto& f : Lines(text)) {
-    if (f.size() != 3) continue;
-    if (f[1] == "n")
-      a[f[0]] = std::strtod(f[2].c_str(), nullptr);
-    else if (f[1] == "s")
-      a[f[0]] = f[2];
+  AttributeLineReader lines(text);
+  std::string_view name, kind, value;
+  while (lines.Next(&name, &kind, &value)) {
+    AttrValue& v = a[std::string(name)];
+    if (kind == "n")
+      v = std::strtod(std::string(value).c_str(), nullptr);
+    else if (kind == "s")
+      v = std::string(value);
     else
-      a[f[0]] = std::monostate{};
+      v = std::monostate{};
   }
   return a;
 }

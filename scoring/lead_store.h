@@ -15,6 +15,7 @@
 
 #include "core/result.h"
 #include "scoring/attributes.h"
+#include "scoring/lead_inputs.h"
 #include "scoring/points.h"
 #include "scoring/rules.h"
 #include "scoring/score_formula.h"
@@ -289,8 +290,9 @@ class LeadStore {
   virtual Result<int64_t> OutcomeCount() = 0;
   // Leads with an outcome (won or lost): their model inputs and result.
   virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
-  // Open leads' ids and model inputs.
-  virtual Result<std::vector<std::pair<int64_t, Attributes>>> OpenLeads() = 0;
+  // Open leads' ids and stored model inputs (EncodeAttributes), in id
+  // order, into `out` (cleared first; its memory is reused).
+  virtual Status OpenLeadInputs(LeadInputs* out) = 0;
   // Sets probability (and, for imports, score = 100 p) from `model_id`.
   // Not atomic: SqliteLeadStore writes in slices, so that other writes
   // wait for one slice, and after an error the leads before it keep the
@@ -319,7 +321,7 @@ class LeadStore {
 std::string EncodeAttributes(const Attributes& a);
 // EncodeAttributes(ToAttributes(f, rules)), without building the map.
 std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
-Attributes DecodeAttributes(const std::string& text);
+Attributes DecodeAttributes(std::string_view text);
 std::string EncodeFactors(std::span<const PointsFactor> f);
 inline std::string EncodeFactors(const std::vector<PointsFactor>& f) {
   return EncodeFactors(std::span<const PointsFactor>(f));

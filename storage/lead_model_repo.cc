@@ -83,20 +83,17 @@ Status SqliteLeadStore::HeldOpenLeads(bool digests,
   });
 }
 
-Result<std::vector<std::pair<int64_t, scoring::Attributes>>>
-SqliteLeadStore::OpenLeads() {
-  std::vector<std::pair<int64_t, scoring::Attributes>> out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+Status SqliteLeadStore::OpenLeadInputs(scoring::LeadInputs* out) {
+  out->Clear();
+  return db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT l.id, t.attributes FROM leads l JOIN lead_texts t"
                   " ON t.lead_id = l.id WHERE l.status NOT IN ('won', 'lost')"
                   " ORDER BY l.id"));
-    return ForEachRow(st, [&](const Statement& s) {
-      out.push_back({s.Int(0), scoring::DecodeAttributes(s.Text(1))});
-    });
-  }));
-  return out;
+    return ForEachRow(
+        st, [&](const Statement& s) { out->Add(s.Int(0), s.TextView(1)); });
+  });
 }
 
 // After training, every open lead's probability (LeadEngine::Train), in

@@ -113,8 +113,7 @@ class SqliteLeadStore : public scoring::LeadStore {
   Result<int64_t> OutcomeCount() override;
   Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
       override;
-  Result<std::vector<std::pair<int64_t, scoring::Attributes>>> OpenLeads()
-      override;
+  Status OpenLeadInputs(scoring::LeadInputs* out) override;
   Status SetProbabilities(const std::vector<std::pair<int64_t, double>>& p,
                           int64_t model_id) override;
   Result<int64_t> SaveModel(const scoring::StoredModel& m) override;

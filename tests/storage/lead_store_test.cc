@@ -916,10 +916,11 @@ TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
   ASSERT_TRUE(lead.ok()) << lead.status().ToString();
   EXPECT_EQ(scoring::EncodeAttributes(lead->attributes), attributes);
   EXPECT_EQ(scoring::EncodeFactors(lead->factors), factors);
-  auto open = store.OpenLeads();
-  ASSERT_TRUE(open.ok());
-  ASSERT_EQ(open->size(), 1u);
-  EXPECT_EQ(scoring::EncodeAttributes(open->front().second), attributes);
+  scoring::LeadInputs open;
+  ASSERT_TRUE(store.OpenLeadInputs(&open).ok());
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open.id(0), 5);
+  EXPECT_EQ(open.inputs(0), attributes);
 }
 
 // Migration 16 keeps the settings a model was trained with; a model saved

@@ -1,0 +1,80 @@
+#include "scoring/lead_inputs.h"
+
+namespace qunying::scoring {
+
+void LeadInputs::Add(int64_t lead_id, std::string_view inputs) {
+  ids_.push_back(lead_id);
+  text_.append(inputs);
+  ends_.push_back(text_.size());
+}
+
+void LeadInputs::Clear() {
+  ids_.clear();
+  ends_.clear();
+  text_.clear();
+}
+
+std::string_view LeadInputs::inputs(size_t i) const {
+  size_t begin = i == 0 ? 0 : ends_[i - 1];
+  return std::string_view(text_).substr(begin, ends_[i] - begin);
+}
+
+bool AttributeLineReader::Next(std::string_view* name, std::string_view* kind,
+                               std::string_view* value) {
+  while (!rest_.empty()) {
+    size_t end = rest_.find('\n');
+    std::string_view line = rest_.substr(0, end);
+    rest_ = end == std::string_view::npos ? std::string_view()
+                                          : rest_.substr(end + 1);
+    if (line.empty() || Split(line) != 3) continue;
+    *name = fields_[0];
+    *kind = fields_[1];
+    *value = fields_[2];
+    return true;
+  }
+  return false;
+}
+
+size_t AttributeLineReader::Split(std::string_view line) {
+  size_t n = 0;
+  size_t start = 0;
+  bool escaped = false;
+  auto finish = [&](size_t end) {
+    if (n < 4) {
+      std::string_view raw = line.substr(start, end - start);
+      if (escaped) {
+        // A backslash takes the next character: \t and \n stand for tab
+        // and newline, any other for itself; one at the end stays.
+        std::string& out = unescaped_[n];
+        out.clear();
+        for (size_t j = 0; j < raw.size(); ++j) {
+          char c = raw[j];
+          if (c == '\\' && j + 1 < raw.size()) {
+            char e = raw[++j];
+            out += e == 't' ? '\t' : e == 'n' ? '\n' : e;
+          } else {
+            out += c;
+          }
+        }
+        raw = out;
+      }
+      fields_[n] = raw;
+    }
+    ++n;
+  };
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\t') {
+      finish(i);
+      start = i + 1;
+      escaped = false;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      escaped = true;
+      ++i;
+    }
+  }
+  finish(line.size());
+  return n;
+}
+
+}  // namespace qunying::scoring
