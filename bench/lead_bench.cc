@@ -403,7 +403,7 @@ void TrainedProbabilities(storage::Database* db,
   for (size_t i = 0; i < open.size(); ++i)
     // × 0.9: every lead's probability changes, whatever the pass wrote.
     updates.push_back({open.id(i), (*p)[i] * 0.9});
-  Check(store.SetProbabilities(updates, 2));
+  Check(store.SetProbabilities(updates, 2, now));
   double write_ms = Ms(t0);
   std::printf(
       "after training: %zu open leads' probabilities from their inputs; read"
@@ -417,8 +417,8 @@ void ClearProbabilities(storage::Database& db) {
   auto at = SteadyClock::now();
   Check(db.Write([](storage::Connection& c) -> Status {
     return c.Exec(
-        "UPDATE leads SET probability = NULL, model_id = NULL"
-        " WHERE source = 'score'");
+        "DELETE FROM lead_probabilities WHERE lead_id IN (SELECT id FROM"
+        " leads WHERE source = 'score')");
   }));
   std::printf("  before pass 2: stored probabilities cleared in %.0f ms\n",
               Ms(at));

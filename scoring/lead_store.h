@@ -293,12 +293,15 @@ class LeadStore {
   // Open leads' ids and stored model inputs (EncodeAttributes), in id
   // order, into `out` (cleared first; its memory is reused).
   virtual Status OpenLeadInputs(LeadInputs* out) = 0;
-  // Sets probability (and, for imports, score = 100 p) from `model_id`.
+  // Sets probability (and, for imports, score = 100 p) from `model_id`,
+  // changed at `now_ms` (a lead's updated_at is the later of it and its
+  // other changes).
   // Not atomic: SqliteLeadStore writes in slices, so that other writes
   // wait for one slice, and after an error the leads before it keep the
   // new probability (the next training or pass writes them again).
   virtual Status SetProbabilities(
-      const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) = 0;
+      const std::vector<std::pair<int64_t, double>>& p, int64_t model_id,
+      int64_t now_ms) = 0;
 
   // Saves a model (audited, in the same transaction, when by_user_id).
   virtual Result<int64_t> SaveModel(const StoredModel& m) = 0;

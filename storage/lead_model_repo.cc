@@ -1,10 +1,12 @@
 // SqliteLeadStore: training rows, probabilities, stored models and rules,
 // and the sales KPIs.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
 
 #include "storage/audit.h"
+#include "storage/lead_rows.h"
 #include "storage/sqlite_lead_store.h"
 
 namespace qunying::storage {
@@ -63,13 +65,16 @@ Status SqliteLeadStore::HeldOpenLeads(bool digests,
   out->clear();
   return db_->Read([&](Connection& c) -> Status {
     constexpr char kOpen[] =
-        " FROM leads WHERE member_id IS NOT NULL AND status NOT IN ('won',"
-        " 'lost')";
+        " WHERE l.member_id IS NOT NULL AND l.status NOT IN ('won', 'lost')";
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare(std::string(digests ? "SELECT member_id, digest, frozen,"
-                                        " probability, COALESCE(model_id, 0)"
-                                      : "SELECT member_id") +
+        c.Prepare(std::string(digests
+                                  ? "SELECT l.member_id, l.digest, l.frozen,"
+                                    " p.probability, COALESCE(p.model_id, 0)"
+                                    " FROM leads l LEFT JOIN"
+                                    " lead_probabilities p ON p.lead_id ="
+                                    " l.id"
+                                  : "SELECT l.member_id FROM leads l") +
                   kOpen));
     return ForEachRow(st, [&](const Statement& s) {
       scoring::HeldLead& h = out->emplace_back();
@@ -99,13 +104,22 @@ Status SqliteLeadStore::OpenLeadInputs(scoring::LeadInputs* out) {
 // After training, every open lead's probability (LeadEngine::Train), in
 // slices as ApplyScores writes: one transaction for 303,000 leads held the
 // writer for 1.65 s, and a check-in or claim queued meanwhile waited that
-// long (docs/benchmarks.md). A scored lead's probability is in no index;
-// only an imported lead's score (import_score) is in the pool's. Named in
-// the SET clause of every row, even set to itself, it made SQLite move
-// each lead's entry in that index: 1.8-3.0 s against 0.7 s for the same
-// update in sqlite3.
+// long (docs/benchmarks.md). Probabilities live in lead_probabilities; an
+// imported lead's score (import_score, 100 p) in its row, where the pool's
+// index orders by it.
 Status SqliteLeadStore::SetProbabilities(
-    const std::vector<std::pair<int64_t, double>>& p, int64_t model_id) {
+    const std::vector<std::pair<int64_t, double>>& p, int64_t model_id,
+    int64_t now_ms) {
+  // Imported leads are few (an index of their own): their ids, to give
+  // them their score too.
+  std::vector<int64_t> imported;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT id FROM leads WHERE source ="
+                                  " 'import' ORDER BY id"));
+    QY_ASSIGN_OR_RETURN(imported, Ids(st));
+    return Status::Ok();
+  }));
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
   size_t next = 0;
@@ -113,27 +127,21 @@ Status SqliteLeadStore::SetProbabilities(
     size_t written = next;
     QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
       QY_ASSIGN_OR_RETURN(
-          Statement * scored,
-          c.Prepare("UPDATE leads SET probability = ?1, model_id = ?2"
-                    " WHERE id = ?3 AND source = 'score'"));
-      QY_ASSIGN_OR_RETURN(
-          Statement * imported,
-          c.Prepare("UPDATE leads SET probability = ?1, model_id = ?2,"
-                    " import_score = ?3 WHERE id = ?4 AND source = 'import'"));
+          Statement * score,
+          c.Prepare("UPDATE leads SET import_score = ?1 WHERE id = ?2 AND"
+                    " source = 'import'"));
       auto start = std::chrono::steady_clock::now();
       size_t i = next;
       do {
         const size_t end = std::min(p.size(), i + slice);
         for (; i < end; ++i) {
           const auto& [id, prob] = p[i];
-          scored->Reset();
-          scored->Bind(1, prob).Bind(2, model_id).Bind(3, id);
-          QY_RETURN_IF_ERROR(scored->Run());
-          if (c.Changes() > 0) continue;
-          imported->Reset();
-          imported->Bind(1, prob).Bind(2, model_id);
-          imported->Bind(3, std::round(prob * 1000) / 10).Bind(4, id);
-          QY_RETURN_IF_ERROR(imported->Run());
+          QY_RETURN_IF_ERROR(PutProbability(c, id, prob, model_id, now_ms));
+          if (!std::binary_search(imported.begin(), imported.end(), id))
+            continue;
+          score->Reset();
+          score->Bind(1, std::round(prob * 1000) / 10).Bind(2, id);
+          QY_RETURN_IF_ERROR(score->Run());
         }
       } while (i < p.size() &&
                std::chrono::steady_clock::now() - start < budget);

@@ -109,30 +109,17 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
   QY_ASSIGN_OR_RETURN(
       Statement * ins,
       c.Prepare("INSERT INTO leads (member_id, source, fit, engagement,"
-                " intent, probability, created_at_ms, updated_at_ms, digest,"
-                " model_id, fit_factors, texts_digest) VALUES (?, 'score',"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                " intent, created_at_ms, updated_at_ms, digest, fit_factors,"
+                " texts_digest) VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins->Bind(1, m.member_id).Bind(2, p.fit).Bind(3, p.engagement);
-  ins->Bind(4, p.intent).Bind(6, now).Bind(7, now).Bind(8, m.digest);
-  ins->Bind(10, m.fit_factors_text).Bind(11, m.texts_digest);
-  if (m.probability)
-    ins->Bind(5, *m.probability).Bind(9, m.model_id);
-  else
-    ins->BindNull(5).BindNull(9);
+  ins->Bind(4, p.intent).Bind(5, now).Bind(6, now).Bind(7, m.digest);
+  ins->Bind(8, m.fit_factors_text).Bind(9, m.texts_digest);
   QY_RETURN_IF_ERROR(ins->Run());
   int64_t id = c.LastInsertId();
+  if (m.probability)
+    QY_RETURN_IF_ERROR(PutProbability(c, id, *m.probability, m.model_id, now));
   QY_RETURN_IF_ERROR(PutLeadTexts(c, id, m.attributes_text, m.factors_text));
   return AddEvent(c, id, now, 0, "created", "", "new", ScoreNote(p.total));
-}
-
-Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
-                         int64_t lead_id, int64_t now) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * up,
-      c.Prepare("UPDATE leads SET probability = ?, model_id = ?,"
-                " updated_at_ms = ? WHERE id = ?"));
-  up->Bind(1, *m.probability).Bind(2, m.model_id).Bind(3, now);
-  return up->Bind(4, lead_id).Run();
 }
 
 // Frozen leads keep their model inputs and probability as of contact.
@@ -141,20 +128,20 @@ Status UpdateProbability(Connection& c, const scoring::ScoredMember& m,
 Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                         const KnownLead& k, int64_t now) {
   const auto& p = m.points;
-  QY_ASSIGN_OR_RETURN(
-      Statement * up,
-      c.Prepare("UPDATE leads SET fit = ?, engagement = ?, intent = ?,"
-                " updated_at_ms = ?, probability = COALESCE(?, probability),"
-                " model_id = COALESCE(?, model_id), digest = ?,"
-                " fit_factors = ?, texts_digest = ? WHERE id = ?"));
-  up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
-  up->Bind(4, now).Bind(7, m.digest).Bind(8, m.fit_factors_text);
-  up->Bind(9, k.frozen ? 0 : m.texts_digest);
-  if (m.probability && !k.frozen)
-    up->Bind(5, *m.probability).Bind(6, m.model_id);
-  else
-    up->BindNull(5).BindNull(6);
-  QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
+  if (k.digest != m.digest) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE leads SET fit = ?, engagement = ?, intent = ?,"
+                  " updated_at_ms = ?, digest = ?, fit_factors = ?,"
+                  " texts_digest = ? WHERE id = ?"));
+    up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
+    up->Bind(4, now).Bind(5, m.digest).Bind(6, m.fit_factors_text);
+    up->Bind(7, k.frozen ? 0 : m.texts_digest);
+    QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
+  }
+  if (k.ProbabilityChanges(m))
+    QY_RETURN_IF_ERROR(PutProbability(c, k.id, *m.probability, m.model_id, now));
+  if (k.digest == m.digest) return Status::Ok();
   if (k.frozen) return PutLeadTexts(c, k.id, std::nullopt, m.factors_text);
   if (k.texts_digest == m.texts_digest) return Status::Ok();
   return PutLeadTexts(c, k.id, m.attributes_text, m.factors_text);
@@ -184,7 +171,7 @@ Status ApplyScore(Connection& c,
   if (!k.open) return Status::Ok();
   if (m.probability_only) {
     if (!k.ProbabilityChanges(m)) return Status::Ok();
-    return UpdateProbability(c, m, k.id, now);
+    return PutProbability(c, k.id, *m.probability, m.model_id, now);
   }
   if (k.digest == m.digest && !k.ProbabilityChanges(m)) return Status::Ok();
   ++counts->scored;
@@ -204,11 +191,12 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
   known.reserve(n);
   QY_ASSIGN_OR_RETURN(
       Statement * sel,
-      c.Prepare(std::string("SELECT member_id, id, status NOT IN ('won',"
-                            " 'lost'), frozen, digest, probability,"
-                            " COALESCE(model_id, 0), texts_digest FROM leads"
-                            " WHERE"
-                            " member_id ") +
+      c.Prepare(std::string("SELECT l.member_id, l.id, l.status NOT IN"
+                            " ('won', 'lost'), l.frozen, l.digest,"
+                            " p.probability, COALESCE(p.model_id, 0),"
+                            " l.texts_digest FROM leads l LEFT JOIN"
+                            " lead_probabilities p ON p.lead_id = l.id WHERE"
+                            " l.member_id ") +
                 (scattered ? "= ?" : "BETWEEN ? AND ?")));
   auto read = [&](const Statement& s) {
     KnownLead& k = known[s.Int(0)];

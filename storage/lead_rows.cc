@@ -8,15 +8,17 @@ namespace qunying::storage {
 const char kLeadCols[] =
     "SELECT l.id, COALESCE(l.member_id, 0), COALESCE(l.external_id, ''),"
     " l.source, l.import_score, l.fit, l.engagement, l.intent,"
-    " l.probability, l.status, COALESCE(l.owner_id, 0),"
+    " p.probability, l.status, COALESCE(l.owner_id, 0),"
     " COALESCE(m.nickname, ''), COALESCE(m.phone, ''),"
     " COALESCE(t.attributes, ''), COALESCE(t.factors, ''), l.lost_reason,"
     " l.amount_fen, l.created_at_ms, COALESCE(l.assigned_at_ms, 0),"
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
-    " l.updated_at_ms, l.frozen, COALESCE(l.model_id, 0),"
+    " MAX(l.updated_at_ms, COALESCE(p.updated_at_ms, 0)), l.frozen,"
+    " COALESCE(p.model_id, 0),"
     " COALESCE(l.follow_up_at_ms, 0), l.fit_factors"
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
-    " LEFT JOIN lead_texts t ON t.lead_id = l.id ";
+    " LEFT JOIN lead_texts t ON t.lead_id = l.id"
+    " LEFT JOIN lead_probabilities p ON p.lead_id = l.id ";
 
 scoring::Lead LeadFromRow(const Statement& s,
                           const scoring::ScoreFormula& formula) {
@@ -68,6 +70,18 @@ Status AddEvent(Connection& c, int64_t lead, int64_t at, int64_t actor,
   else
     st->BindNull(3);
   return st->Run();
+}
+
+Status PutProbability(Connection& c, int64_t lead, double probability,
+                      int64_t model_id, int64_t now) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO lead_probabilities (lead_id, probability,"
+                " model_id, updated_at_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT"
+                " (lead_id) DO UPDATE SET probability = ?2, model_id = ?3,"
+                " updated_at_ms = ?4"));
+  return st->Bind(1, lead).Bind(2, probability).Bind(3, model_id).Bind(4, now)
+      .Run();
 }
 
 Result<scoring::Lead> GetIn(Connection& c, int64_t id,

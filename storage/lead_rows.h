@@ -27,6 +27,10 @@ Result<scoring::Lead> GetIn(Connection& c, int64_t id,
                             const scoring::ScoreFormula& formula);
 // The first column of every row of `st`.
 Result<std::vector<int64_t>> Ids(Statement* st);
+// Sets a lead's probability and the model behind it (lead_probabilities),
+// changed at `now`.
+Status PutProbability(Connection& c, int64_t lead, double probability,
+                      int64_t model_id, int64_t now);
 // Hands a pool lead to `rep` (status assigned, SLA clock started) and
 // records it as `kind` ("claim", "assign") by `actor`.
 Status AssignTo(Connection& c, int64_t lead, int64_t rep, int64_t actor,

@@ -115,7 +115,7 @@ class SqliteLeadStore : public scoring::LeadStore {
       override;
   Status OpenLeadInputs(scoring::LeadInputs* out) override;
   Status SetProbabilities(const std::vector<std::pair<int64_t, double>>& p,
-                          int64_t model_id) override;
+                          int64_t model_id, int64_t now_ms) override;
   Result<int64_t> SaveModel(const scoring::StoredModel& m) override;
   Result<std::optional<scoring::StoredModel>> LatestModel() override;
   Result<std::vector<scoring::StoredModel>> Models(int limit) override;

@@ -960,6 +960,40 @@ TEST(ModelSettingsMigrationTest, OldModelsHaveNoSettingsAndNewOnesKeepTheirs) {
   EXPECT_EQ((*latest)->settings, m.settings);
 }
 
+// Migration 22 moves probabilities out of the leads' rows: a lead with
+// one keeps it, its model and its time; a lead without one has none.
+TEST(LeadProbabilitiesMigrationTest, StoredProbabilitiesMoveWithTheirModel) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    auto conn = Connection::Open(path, false, true, 1000, true);
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    auto v = ApplyMigrationsUpTo(**conn, 21);
+    ASSERT_TRUE(v.ok() && *v == 21);
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO leads (id, external_id, source,"
+                           " probability, model_id, created_at_ms,"
+                           " updated_at_ms) VALUES (4, 'a', 'import', 0.375,"
+                           " 6, 10, 20), (5, 'b', 'import', NULL, NULL, 10,"
+                           " 30)")
+                    .ok());
+  }
+  auto db = OpenTestDb(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_GE(db->SchemaVersion(), 22);
+  SqliteLeadStore store(db.get());
+  auto with = store.Get(4);
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  EXPECT_EQ(with->probability, 0.375);
+  EXPECT_EQ(with->model_id, 6);
+  EXPECT_EQ(with->updated_at_ms, 20);
+  auto without = store.Get(5);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_FALSE(without->probability);
+  EXPECT_EQ(without->model_id, 0);
+  EXPECT_EQ(without->updated_at_ms, 30);
+}
+
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
   Checkin(1, 2, 2, 1, false, "想报下一期");
   auto rep = engine_->Rescore();
@@ -1072,7 +1106,7 @@ TEST_F(LeadStoreTest, NewProbabilitiesAreWrittenInSlices) {
   one_per_slice.write_slice_ms = 0;
   SqliteLeadStore store(db_.get(), one_per_slice);
   const uint64_t writes = db_->Stats().writes;
-  ASSERT_TRUE(store.SetProbabilities(p, 9).ok());
+  ASSERT_TRUE(store.SetProbabilities(p, 9, kNow + 5000).ok());
   EXPECT_EQ(db_->Stats().writes - writes, 2u);
   for (size_t i = 0; i < p.size(); ++i) {
     const auto& [id, prob] = p[i];
@@ -1080,6 +1114,7 @@ TEST_F(LeadStoreTest, NewProbabilitiesAreWrittenInSlices) {
     ASSERT_TRUE(lead.ok());
     EXPECT_EQ(lead->model_id, 9);
     EXPECT_EQ(lead->probability, prob);
+    EXPECT_EQ(lead->updated_at_ms, kNow + 5000) << "changed with it";
     if (lead->source == "import") {
       EXPECT_DOUBLE_EQ(lead->score, std::round(prob * 1000) / 10);
     } else {
