@@ -4,7 +4,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <limits>
-#include <thread>
+
+#include "core/parallel.h"
 
 namespace qunying::scoring {
 namespace {
@@ -109,8 +110,7 @@ Result<std::vector<double>> PredictStoredInputs(
   const StoredInputsEncoder encoder(model.schema);
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  std::vector<Status> errors(threads);
-  auto work = [&](size_t t) {
+  QY_RETURN_IF_ERROR(RunOnThreads(threads, [&](size_t) -> Status {
     Matrix x;
     x.cols = model.schema.size();
     for (size_t p; !failed && (p = next.fetch_add(1)) < parts;) {
@@ -122,19 +122,14 @@ Result<std::vector<double>> PredictStoredInputs(
         encoder.Encode(inputs.inputs(i), x.data.data() + (i - begin) * x.cols);
       Result<std::vector<double>> p_won = model.model->Predict(x);
       if (!p_won.ok()) {
-        errors[t] = p_won.status();
-        failed = true;
-        return;
+        failed = true;  // The other threads stop after their part.
+        return p_won.status();
       }
       std::copy(p_won->begin(), p_won->end(),
                 out.begin() + static_cast<std::ptrdiff_t>(begin));
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-  for (const Status& s : errors) QY_RETURN_IF_ERROR(s);
+    return Status::Ok();
+  }));
   return out;
 }
 

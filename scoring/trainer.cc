@@ -8,6 +8,8 @@
 #include <thread>
 #include <tuple>
 
+#include "core/parallel.h"
+
 namespace qunying::scoring {
 namespace {
 
@@ -87,10 +89,10 @@ Result<std::vector<std::vector<double>>> CrossValidate(
                        ? static_cast<size_t>(o.threads)
                        : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, tasks);
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& th : pool) th.join();
+  QY_RETURN_IF_ERROR(RunOnThreads(threads, [&](size_t) {
+    work();
+    return Status::Ok();
+  }));
   for (const auto& st : status) QY_RETURN_IF_ERROR(st);
   return oof;
 }

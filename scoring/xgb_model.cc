@@ -8,6 +8,7 @@
 #include <limits>
 #include <thread>
 
+#include "core/parallel.h"
 #include "scoring/model.h"
 
 namespace qunying::scoring {
@@ -77,18 +78,12 @@ class XgbModel : public Model {
     size_t threads = std::max(1u, std::thread::hardware_concurrency());
     if (x.rows < kParallelRows) threads = 1;
     size_t chunk = (x.rows + threads - 1) / std::max<size_t>(threads, 1);
-    std::vector<Status> status(threads);
-    auto part = [&](size_t t) {
+    QY_RETURN_IF_ERROR(RunOnThreads(threads, [&](size_t t) -> Status {
       size_t begin = t * chunk, end = std::min(x.rows, begin + chunk);
-      if (begin >= end) return;
-      status[t] = Inplace(x.data.data() + begin * x.cols, end - begin,
-                          out.data() + begin);
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(part, t);
-    part(0);
-    for (auto& th : pool) th.join();
-    for (const auto& st : status) QY_RETURN_IF_ERROR(st);
+      if (begin >= end) return Status::Ok();
+      return Inplace(x.data.data() + begin * x.cols, end - begin,
+                     out.data() + begin);
+    }));
     return out;
   }
 

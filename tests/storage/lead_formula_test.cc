@@ -113,13 +113,10 @@ TEST(LeadFormulaMigrationTest, StoredTotalsGiveWayToTheFormula) {
   TempDir dir;
   const std::string path = dir.File("old.db");
   {
-    auto conn = Connection::Open(path, false, true, 1000, true);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    auto v = ApplyMigrationsUpTo(**conn, 19);
-    ASSERT_TRUE(v.ok() && *v == 19);
+    auto conn = OpenAtVersion(path, 19);
+    ASSERT_NE(conn, nullptr);
     ASSERT_TRUE(
-        (*conn)
-            ->Exec("INSERT INTO members (id, openid, nickname, created_at_ms,"
+        conn->Exec("INSERT INTO members (id, openid, nickname, created_at_ms,"
                    " updated_at_ms) VALUES (1, 'o1', 'A', 0, 0);"
                    "INSERT INTO leads (id, member_id, source, score, fit,"
                    " engagement, intent, tier, created_at_ms, updated_at_ms)"

@@ -897,11 +897,9 @@ TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
   const std::string factors = scoring::EncodeFactors(
       {{"intent", "想报下一期", "想报下一期", "说过“想报下一期”", 12}});
   {
-    auto conn = Connection::Open(path, false, true, 1000, true);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    auto v = ApplyMigrationsUpTo(**conn, 11);
-    ASSERT_TRUE(v.ok() && *v == 11);
-    auto ins = (*conn)->Prepare(
+    auto conn = OpenAtVersion(path, 11);
+    ASSERT_NE(conn, nullptr);
+    auto ins = conn->Prepare(
         "INSERT INTO leads (id, external_id, source, attributes, factors,"
         " created_at_ms, updated_at_ms) VALUES (5, 'x1', 'import', ?, ?, 0,"
         " 0)");
@@ -927,20 +925,11 @@ TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
 // before it reads back with none, and a new one with its own.
 TEST(ModelSettingsMigrationTest, OldModelsHaveNoSettingsAndNewOnesKeepTheirs) {
   TempDir dir;
-  const std::string path = dir.File("old.db");
-  {
-    auto conn = Connection::Open(path, false, true, 1000, true);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    auto v = ApplyMigrationsUpTo(**conn, 15);
-    ASSERT_TRUE(v.ok() && *v == 15);
-    ASSERT_TRUE((*conn)
-                    ->Exec("INSERT INTO scoring_models (kind, schema, bytes,"
+  auto db = UpgradedTestDb(dir.File("old.db"), 15,
+                           "INSERT INTO scoring_models (kind, schema, bytes,"
                            " calibration, n_train, n_won, auc_cv,"
                            " created_at_ms) VALUES ('logistic', '', 'b', '',"
-                           " 40, 20, 0.7, 0)")
-                    .ok());
-  }
-  auto db = OpenTestDb(path);
+                           " 40, 20, 0.7, 0)");
   ASSERT_NE(db, nullptr);
   SqliteLeadStore store(db.get());
   scoring::StoredModel m;
@@ -964,21 +953,12 @@ TEST(ModelSettingsMigrationTest, OldModelsHaveNoSettingsAndNewOnesKeepTheirs) {
 // one keeps it, its model and its time; a lead without one has none.
 TEST(LeadProbabilitiesMigrationTest, StoredProbabilitiesMoveWithTheirModel) {
   TempDir dir;
-  const std::string path = dir.File("old.db");
-  {
-    auto conn = Connection::Open(path, false, true, 1000, true);
-    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
-    auto v = ApplyMigrationsUpTo(**conn, 21);
-    ASSERT_TRUE(v.ok() && *v == 21);
-    ASSERT_TRUE((*conn)
-                    ->Exec("INSERT INTO leads (id, external_id, source,"
+  auto db = UpgradedTestDb(dir.File("old.db"), 21,
+                           "INSERT INTO leads (id, external_id, source,"
                            " probability, model_id, created_at_ms,"
                            " updated_at_ms) VALUES (4, 'a', 'import', 0.375,"
                            " 6, 10, 20), (5, 'b', 'import', NULL, NULL, 10,"
-                           " 30)")
-                    .ok());
-  }
-  auto db = OpenTestDb(path);
+                           " 30)");
   ASSERT_NE(db, nullptr);
   EXPECT_GE(db->SchemaVersion(), 22);
   SqliteLeadStore store(db.get());

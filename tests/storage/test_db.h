@@ -10,6 +10,8 @@
 #include <string>
 
 #include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/sqlite.h"
 
 namespace qunying::storage {
 
@@ -37,6 +39,35 @@ inline std::unique_ptr<Database> OpenTestDb(const std::string& path) {
   auto db = Database::Open(o);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return db.ok() ? std::move(db).value() : nullptr;
+}
+
+// A connection to a new database at `path` migrated only up to `version`:
+// the old form a migration test fills in. Null (with a failure recorded)
+// if opening or migrating fails.
+inline std::unique_ptr<Connection> OpenAtVersion(const std::string& path,
+                                                 int version) {
+  auto conn = Connection::Open(path, false, true, 1000, true);
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return nullptr;
+  auto v = ApplyMigrationsUpTo(**conn, version);
+  EXPECT_TRUE(v.ok() && *v == version) << v.status().ToString();
+  if (!v.ok() || *v != version) return nullptr;
+  return std::move(conn).value();
+}
+
+// The database at `path` made at schema `version`, filled in with `sql`
+// there, then opened as the server opens it (so migrated to the latest).
+inline std::unique_ptr<Database> UpgradedTestDb(const std::string& path,
+                                                int version,
+                                                const std::string& sql) {
+  {
+    auto conn = OpenAtVersion(path, version);
+    if (!conn) return nullptr;
+    Status s = conn->Exec(sql);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok()) return nullptr;
+  }
+  return OpenTestDb(path);
 }
 
 // The number `sql` (a SELECT COUNT(*) or the like, no parameters) answers
