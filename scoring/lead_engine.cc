@@ -542,7 +542,8 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
                                   {.threads = ParallelThreads(open.size())}));
   std::vector<std::pair<int64_t, double>> updates(open.size());
   for (size_t i = 0; i < open.size(); ++i) updates[i] = {open.id(i), p[i]};
-  QY_RETURN_IF_ERROR(store_->SetProbabilities(updates, id, clock_->NowMillis()));
+  QY_RETURN_IF_ERROR(
+      store_->SetProbabilities(updates, id, clock_->NowMillis()));
   report.rescored = updates.size();
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);

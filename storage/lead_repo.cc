@@ -140,7 +140,8 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
     QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
   }
   if (k.ProbabilityChanges(m))
-    QY_RETURN_IF_ERROR(PutProbability(c, k.id, *m.probability, m.model_id, now));
+    QY_RETURN_IF_ERROR(
+        PutProbability(c, k.id, *m.probability, m.model_id, now));
   if (k.digest == m.digest) return Status::Ok();
   if (k.frozen) return PutLeadTexts(c, k.id, std::nullopt, m.factors_text);
   if (k.texts_digest == m.texts_digest) return Status::Ok();

@@ -80,7 +80,10 @@ Status PutProbability(Connection& c, int64_t lead, double probability,
                 " model_id, updated_at_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT"
                 " (lead_id) DO UPDATE SET probability = ?2, model_id = ?3,"
                 " updated_at_ms = ?4"));
-  return st->Bind(1, lead).Bind(2, probability).Bind(3, model_id).Bind(4, now)
+  return st->Bind(1, lead)
+      .Bind(2, probability)
+      .Bind(3, model_id)
+      .Bind(4, now)
       .Run();
 }
 
