@@ -11,7 +11,7 @@ namespace qunying::scoring {
 namespace {
 
 constexpr char kOther[] = "*other";
-constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+constexpr float kMissing = kMissingValue;
 
 }  // namespace
 
@@ -30,7 +30,7 @@ std::string Column::Name() const {
   return attribute + "=" + (category == kOther ? "other" : category);
 }
 
-bool ParseNumber(const std::string& text, double* out) {
+bool ParseNumber(std::string_view text, double* out) {
   if (text.empty()) return false;
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, *out);
@@ -99,15 +99,23 @@ void FeatureSchema::EncodeRow(const Attributes& row, float* out) const {
     size_t end = i;
     while (end < columns_.size() && columns_[end].attribute == col.attribute)
       ++end;
-    std::string text = missing ? "" : AttrText(it->second);
-    bool hit = false;
-    for (size_t j = i; j < end; ++j) {
-      bool other = columns_[j].category == kOther;
-      bool match = other ? !hit : columns_[j].category == text;
-      hit = hit || match;
-      out[j] = missing ? kMissing : (match ? 1.0f : 0.0f);
-    }
+    if (missing)
+      std::fill(out + i, out + end, kMissing);
+    else
+      EncodeCategory(i, end, AttrText(it->second), out);
     i = end;
+  }
+}
+
+void FeatureSchema::EncodeCategory(size_t begin, size_t end,
+                                   std::string_view category,
+                                   float* row) const {
+  bool hit = false;
+  for (size_t j = begin; j < end; ++j) {
+    bool other = columns_[j].category == kOther;
+    bool match = other ? !hit : columns_[j].category == category;
+    hit = hit || match;
+    row[j] = match ? 1.0f : 0.0f;
   }
 }
 

@@ -7,8 +7,10 @@
 #define QUNYING_SCORING_ATTRIBUTES_H_
 
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -23,6 +25,8 @@ using Attributes = std::map<std::string, AttrValue>;
 // The largest magnitude an imported number may have: models read columns
 // as floats and standardise them, and ±1e308 came out as NaN predictions.
 inline constexpr double kMaxAttributeMagnitude = 1e15;
+// A missing value in a model column.
+inline constexpr float kMissingValue = std::numeric_limits<float>::quiet_NaN();
 
 // The value as text: the string, the number as "3" or "0.25", or "" when
 // missing. Categories and explanations use it.
@@ -72,6 +76,12 @@ class FeatureSchema {
   // go to "other"; a number where a category is expected is read as text.
   Matrix Encode(const std::vector<Attributes>& rows) const;
 
+  // Writes the one-hot of `category` over a categorical attribute's run
+  // of columns [begin, end) ("other" last): 1 in its category's column,
+  // or in "other" when it has none; 0 elsewhere.
+  void EncodeCategory(size_t begin, size_t end, std::string_view category,
+                      float* row) const;
+
   // "attribute\tcategory\tcategorical" lines, and back.
   std::string Serialize() const;
   [[nodiscard]] static Result<FeatureSchema> Parse(const std::string& text);
@@ -83,7 +93,7 @@ class FeatureSchema {
 
 // "12", "3.5" as a number when the whole text is one; else nullopt-like
 // false. Used to read CSV-ish attribute text consistently.
-bool ParseNumber(const std::string& text, double* out);
+bool ParseNumber(std::string_view text, double* out);
 
 }  // namespace qunying::scoring
 

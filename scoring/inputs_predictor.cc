@@ -2,31 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
-#include <limits>
 
 #include "core/parallel.h"
 
 namespace qunying::scoring {
-namespace {
-
-constexpr char kOther[] = "*other";
-constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
-
-// strtod of a view, as DecodeAttributes reads a number: up to the first
-// character that is not part of one (or an embedded NUL).
-double ToDouble(std::string_view s) {
-  char buf[64];
-  if (s.size() < sizeof buf) {
-    s.copy(buf, s.size());
-    buf[s.size()] = '\0';
-    return std::strtod(buf, nullptr);
-  }
-  return std::strtod(std::string(s).c_str(), nullptr);
-}
-
-}  // namespace
-
 StoredInputsEncoder::StoredInputsEncoder(const FeatureSchema& schema)
     : schema_(schema) {
   // The same runs as FeatureSchema::Encode walks.
@@ -50,17 +29,17 @@ StoredInputsEncoder::StoredInputsEncoder(const FeatureSchema& schema)
 }
 
 void StoredInputsEncoder::Encode(std::string_view text, float* row) const {
-  std::fill(row, row + schema_.size(), kMissing);
-  AttributeLineReader lines(text);
-  std::string_view name, kind, value;
+  std::fill(row, row + schema_.size(), kMissingValue);
+  EscapedLineReader lines(text, 3);
   // A later line of the same name replaces an earlier one, as in the map
   // DecodeAttributes builds: each line writes all of its runs' columns.
-  while (lines.Next(&name, &kind, &value)) {
+  while (lines.Next()) {
+    std::string_view name = lines.field(0);
     auto it = std::lower_bound(
         by_attribute_.begin(), by_attribute_.end(), name,
         [&](size_t r, std::string_view n) { return runs_[r].attribute < n; });
     for (; it != by_attribute_.end() && runs_[*it].attribute == name; ++it)
-      EncodeRun(runs_[*it], kind, value, row);
+      EncodeRun(runs_[*it], lines.field(1), lines.field(2), row);
   }
 }
 
@@ -71,31 +50,24 @@ void StoredInputsEncoder::EncodeRun(const Run& run, std::string_view kind,
   if (!run.categorical) {
     double v = 0;
     if (number)
-      row[run.begin] = static_cast<float>(ToDouble(value));
-    else if (text && ParseNumber(std::string(value), &v))
+      row[run.begin] = static_cast<float>(ReadNumber(value));
+    else if (text && ParseNumber(value, &v))
       row[run.begin] = static_cast<float>(v);
     else
-      row[run.begin] = kMissing;
+      row[run.begin] = kMissingValue;
     return;
   }
   if (!number && !text) {
-    std::fill(row + run.begin, row + run.end, kMissing);
+    std::fill(row + run.begin, row + run.end, kMissingValue);
     return;
   }
   // A number in a categorical column is read as its text (AttrText).
   std::string as_text;
   if (number) {
-    as_text = AttrText(ToDouble(value));
+    as_text = AttrText(ReadNumber(value));
     value = as_text;
   }
-  const auto& columns = schema_.columns();
-  bool hit = false;
-  for (size_t j = run.begin; j < run.end; ++j) {
-    bool other = columns[j].category == kOther;
-    bool match = other ? !hit : columns[j].category == value;
-    hit = hit || match;
-    row[j] = match ? 1.0f : 0.0f;
-  }
+  schema_.EncodeCategory(run.begin, run.end, value, row);
 }
 
 Result<std::vector<double>> PredictStoredInputs(

@@ -1,5 +1,7 @@
 #include "scoring/lead_inputs.h"
 
+#include <cstdlib>
+
 namespace qunying::scoring {
 
 void LeadInputs::Add(int64_t lead_id, std::string_view inputs) {
@@ -19,32 +21,25 @@ std::string_view LeadInputs::inputs(size_t i) const {
   return std::string_view(text_).substr(begin, ends_[i] - begin);
 }
 
-bool AttributeLineReader::Next(std::string_view* name, std::string_view* kind,
-                               std::string_view* value) {
+bool EscapedLineReader::Next() {
   while (!rest_.empty()) {
     size_t end = rest_.find('\n');
     std::string_view line = rest_.substr(0, end);
     rest_ = end == std::string_view::npos ? std::string_view()
                                           : rest_.substr(end + 1);
-    if (line.empty() || Split(line) != 3) continue;
-    *name = fields_[0];
-    *kind = fields_[1];
-    *value = fields_[2];
-    return true;
+    if (!line.empty() && Split(line) == want_) return true;
   }
   return false;
 }
 
-size_t AttributeLineReader::Split(std::string_view line) {
+size_t EscapedLineReader::Split(std::string_view line) {
   size_t n = 0;
   size_t start = 0;
   bool escaped = false;
   auto finish = [&](size_t end) {
-    if (n < 4) {
+    if (n <= kMaxFields) {
       std::string_view raw = line.substr(start, end - start);
       if (escaped) {
-        // A backslash takes the next character: \t and \n stand for tab
-        // and newline, any other for itself; one at the end stays.
         std::string& out = unescaped_[n];
         out.clear();
         for (size_t j = 0; j < raw.size(); ++j) {
@@ -75,6 +70,16 @@ size_t AttributeLineReader::Split(std::string_view line) {
   }
   finish(line.size());
   return n;
+}
+
+double ReadNumber(std::string_view text) {
+  char buf[64];
+  if (text.size() < sizeof buf) {
+    text.copy(buf, text.size());
+    buf[text.size()] = '\0';
+    return std::strtod(buf, nullptr);
+  }
+  return std::strtod(std::string(text).c_str(), nullptr);
 }
 
 }  // namespace qunying::scoring

@@ -1,7 +1,7 @@
 // Leads' stored model inputs as text (EncodeAttributes: one "name\tkind\t
 // value" line per attribute, escaped), read without building an
 // Attributes map per lead: the open leads' inputs in one buffer
-// (LeadInputs), and a reader of their lines (AttributeLineReader).
+// (LeadInputs), and a reader of their lines (EscapedLineReader).
 // After training, every open lead's probability comes from these; decoding
 // 303,000 leads into maps took 2.6 s of the 2.9 s read (docs/leads.md).
 // Value types; thread-compatible.
@@ -34,27 +34,41 @@ class LeadInputs {
   std::string text_;
 };
 
-// The well-formed lines (three fields) of attribute text, in order, as
-// DecodeAttributes reads them: a field with an escape (\t, \n, \\) is
-// unescaped into the reader's own buffer, the others are views into the
-// text. Lines of another number of fields are skipped. Not thread-safe.
-class AttributeLineReader {
+// The lines of a lead's stored text (EncodeAttributes: name, kind, value;
+// EncodeFactors: five fields) that have exactly `fields` tab-separated
+// fields, in order, with AppendEscaped undone: a backslash takes the next
+// character (\t and \n stand for tab and newline, any other for itself;
+// one at the end of a line stays). A field with an escape is unescaped
+// into the reader's own buffer, the others are views into the text. Lines
+// of another number of fields, and empty ones, are skipped. The one
+// parser of these texts (DecodeAttributes, DecodeFactors,
+// StoredInputsEncoder). Not thread-safe.
+class EscapedLineReader {
  public:
-  explicit AttributeLineReader(std::string_view text) : rest_(text) {}
+  static constexpr size_t kMaxFields = 5;
+  // `fields` from 1 to kMaxFields.
+  EscapedLineReader(std::string_view text, size_t fields)
+      : rest_(text), want_(fields) {}
 
-  // The next line's fields, valid until the next call; false at the end.
-  bool Next(std::string_view* name, std::string_view* kind,
-            std::string_view* value);
+  // Moves to the next line of `fields` fields; false at the end.
+  bool Next();
+  // Field `i` of the current line, valid until the next call of Next.
+  std::string_view field(size_t i) const { return fields_[i]; }
 
  private:
-  // Splits `line` at unescaped tabs into fields_ (at most four are
-  // kept: a fourth means the line is not an attribute).
+  // Splits `line` at unescaped tabs; returns how many fields it has (only
+  // the first kMaxFields + 1 are kept).
   size_t Split(std::string_view line);
 
   std::string_view rest_;
-  std::string_view fields_[4];
-  std::string unescaped_[4];
+  size_t want_;
+  std::string_view fields_[kMaxFields + 1];
+  std::string unescaped_[kMaxFields + 1];
 };
+
+// strtod of a view, as the stored texts' numbers are read: up to the first
+// character that is not part of one.
+double ReadNumber(std::string_view text);
 
 }  // namespace qunying::scoring
 

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
-#include <sstream>
 #include <string_view>
 
 namespace qunying::scoring {
@@ -32,32 +30,6 @@ void AppendNumber(std::string& out, double d) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
   out.append(buf, ec == std::errc() ? end : buf);
-}
-
-// Splits one line on tabs, undoing AppendEscaped in each part.
-std::vector<std::string> Fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '\t') {
-      out.emplace_back();
-    } else if (c == '\\' && i + 1 < line.size()) {
-      char n = line[++i];
-      out.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n;
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-std::vector<std::vector<std::string>> Lines(const std::string& text) {
-  std::vector<std::vector<std::string>> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) out.push_back(Fields(line));
-  return out;
 }
 
 // One attribute's line: name, kind ("n" number, "s" text, "-" missing)
@@ -104,14 +76,13 @@ std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules) {
 
 Attributes DecodeAttributes(std::string_view text) {
   Attributes a;
-  AttributeLineReader lines(text);
-  std::string_view name, kind, value;
-  while (lines.Next(&name, &kind, &value)) {
-    AttrValue& v = a[std::string(name)];
-    if (kind == "n")
-      v = std::strtod(std::string(value).c_str(), nullptr);
-    else if (kind == "s")
-      v = std::string(value);
+  EscapedLineReader lines(text, 3);  // Name, kind, value.
+  while (lines.Next()) {
+    AttrValue& v = a[std::string(lines.field(0))];
+    if (lines.field(1) == "n")
+      v = ReadNumber(lines.field(2));
+    else if (lines.field(1) == "s")
+      v = std::string(lines.field(2));
     else
       v = std::monostate{};
   }
@@ -155,9 +126,11 @@ int64_t ScoreDigest(const PointsScore& p, uint64_t content) {
 
 std::vector<PointsFactor> DecodeFactors(const std::string& text) {
   std::vector<PointsFactor> out;
-  for (const auto& f : Lines(text)) {
-    if (f.size() != 5) continue;
-    out.push_back({f[0], f[1], f[2], f[3], std::strtod(f[4].c_str(), nullptr)});
+  EscapedLineReader lines(text, 5);  // Part, name, value, label, points.
+  while (lines.Next()) {
+    out.push_back({std::string(lines.field(0)), std::string(lines.field(1)),
+                   std::string(lines.field(2)), std::string(lines.field(3)),
+                   ReadNumber(lines.field(4))});
   }
   return out;
 }

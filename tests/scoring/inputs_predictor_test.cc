@@ -106,6 +106,24 @@ TEST(StoredInputsEncoderTest, RandomAttributesEncodeAsTheirMaps) {
   }
 }
 
+TEST(EscapedLineReaderTest, KeepsLinesOfItsFieldCountAndUndoesEscapes) {
+  EscapedLineReader lines(
+      "a\\tb\tx\\\\y\tz\n\nskip\tme\n1\t2\t3\t4\nc\td\\n\te\\", 3);
+  ASSERT_TRUE(lines.Next());
+  EXPECT_EQ(lines.field(0), "a\tb");  // An escaped tab is no separator.
+  EXPECT_EQ(lines.field(1), "x\\y");
+  EXPECT_EQ(lines.field(2), "z");
+  ASSERT_TRUE(lines.Next());  // Two and four fields skipped.
+  EXPECT_EQ(lines.field(0), "c");
+  EXPECT_EQ(lines.field(1), "d\n");
+  EXPECT_EQ(lines.field(2), "e\\");  // A backslash at the end stays.
+  EXPECT_FALSE(lines.Next());
+  EscapedLineReader four("1\t2\t3\t4\n5\t6\t7\n", 4);
+  ASSERT_TRUE(four.Next());
+  EXPECT_EQ(four.field(3), "4");
+  EXPECT_FALSE(four.Next());
+}
+
 TEST(PredictStoredInputsTest, PredictsEachLeadAsTheModelDoesItsMap) {
   auto rules = ScoringRules::Defaults();
   std::vector<Attributes> rows;
