@@ -157,19 +157,23 @@ Result<RescoreReport> LeadEngine::Rescore() {
   // so that pass reads the digests whatever it finds.
   const bool digests = !restore_tried_ || memory_.written.empty();
   std::vector<HeldLead>& held = memory_.open;
+  int64_t moved = memory_.leads_moved;
   Status held_read;
   std::thread held_reader(
-      [&] { held_read = store_->HeldOpenLeads(digests, &held); });
+      [&] { held_read = store_->HeldOpenLeads(digests, &moved, &held); });
   Status loaded =
       store_->LoadFeatures(clock_->NowMillis(), setup.rules.intent, &features);
   held_reader.join();
   QY_RETURN_IF_ERROR(loaded);
+  QY_RETURN_IF_ERROR(held_read);
+  // The store read the digests if a lead moved: compare with them.
+  if (moved != memory_.leads_moved) memory_.written.clear();
+  memory_.leads_moved = moved;
   if (!restore_tried_) {
     restore_tried_ = true;
     report.memory_restored =
         RestoreMemory(store_->TakeRestoredEngineState().bytes, &setup);
   }
-  QY_RETURN_IF_ERROR(held_read);
   const bool compare = memory_.written.empty();
   report.load_ms = MsSince(t0);
   report.members = features.size();

@@ -209,6 +209,12 @@ class LeadEngine {
       uint64_t content = 0, inputs = 0;
     };
     std::unordered_map<int64_t, Written> written;
+    // How many times a lead had moved to another member (or gone) when
+    // the last pass read the open leads (LeadStore::HeldOpenLeads; -1:
+    // before the first). When it changes, `written` is forgotten: it may
+    // say what a member's lead was written from when that lead was
+    // another member's (a merge, then its undo).
+    int64_t leads_moved = -1;
     // For a pass that starts with `written` empty (the first after a start
     // without the engine's saved memory, or after a failed write): the
     // open leads as the store holds them, by member. A lead whose digest

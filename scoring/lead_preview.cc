@@ -31,7 +31,8 @@ Result<RulesPreview> LeadEngine::PreviewRules(const ScoringRules& proposed) {
         " new phrase is matched only by a rescoring pass",
         "intent");
   std::vector<HeldLead> held;
-  QY_RETURN_IF_ERROR(store_->HeldOpenLeads(/*digests=*/false, &held));
+  QY_RETURN_IF_ERROR(
+      store_->HeldOpenLeads(/*digests=*/false, /*moved=*/nullptr, &held));
   MemberIdSet leads;
   for (const HeldLead& h : held) leads.Add(h.member_id);
   leads.Seal();

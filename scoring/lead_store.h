@@ -228,8 +228,13 @@ class LeadStore {
   // in place of *out's contents (its capacity stays: a caller that keeps
   // one vector allocates nothing afresh from pass to pass); without
   // `digests`, their member_id alone (a narrower read: the digests are
-  // ~40 ms more of every pass on 300,000 leads).
-  [[nodiscard]] virtual Status HeldOpenLeads(bool digests,
+  // ~40 ms more of every pass on 300,000 leads). `*moved` (unless null)
+  // is, in, how many times a lead had moved to another member or gone (a
+  // merge of members or its undo) when the caller last read, -1 if never,
+  // and out, how many times now. When they differ the digests are read
+  // whatever `digests` says: a member's lead may be one the caller wrote
+  // for another member.
+  [[nodiscard]] virtual Status HeldOpenLeads(bool digests, int64_t* moved,
                                              std::vector<HeldLead>* out) = 0;
   // Keeps what the store has read for a restarted server (SqliteLeadStore:
   // its state file), with `engine`, the engine's memory of its last pass

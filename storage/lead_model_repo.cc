@@ -60,10 +60,15 @@ SqliteLeadStore::TrainingRows() {
   return out;
 }
 
-Status SqliteLeadStore::HeldOpenLeads(bool digests,
+Status SqliteLeadStore::HeldOpenLeads(bool digests, int64_t* moved,
                                       std::vector<scoring::HeldLead>* out) {
   out->clear();
   return db_->Read([&](Connection& c) -> Status {
+    if (moved) {
+      QY_ASSIGN_OR_RETURN(int64_t now_moved, TableEpoch(c, "lead_members"));
+      digests = digests || now_moved != *moved;
+      *moved = now_moved;
+    }
     constexpr char kOpen[] =
         " WHERE l.member_id IS NOT NULL AND l.status NOT IN ('won', 'lost')";
     QY_ASSIGN_OR_RETURN(

@@ -524,6 +524,23 @@ ALTER TABLE leads DROP COLUMN probability;
 ALTER TABLE leads DROP COLUMN model_id;
 CREATE INDEX leads_imported ON leads (id) WHERE source = 'import';
 )sql"},
+      // A lead moved to another member (a merge of members moves the
+      // merged record's lead, its undo moves it back) or deleted: counted
+      // in 'lead_members', so that the rescoring engine forgets what it
+      // wrote for each member (LeadStore::HeldOpenLeads), and in
+      // 'lead_scores', so that a restart does not take up that memory.
+      {23, "lead_members_epoch", R"sql(
+INSERT INTO table_epochs (name, epoch) VALUES ('lead_members', 0);
+CREATE TRIGGER leads_member_moved AFTER UPDATE OF member_id ON leads
+  WHEN OLD.member_id IS NOT NEW.member_id BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1
+    WHERE name IN ('lead_members', 'lead_scores');
+END;
+CREATE TRIGGER leads_deleted AFTER DELETE ON leads BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1
+    WHERE name IN ('lead_members', 'lead_scores');
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -89,7 +89,7 @@ class SqliteLeadStore : public scoring::LeadStore {
   // again (see rebuild_pool_index_leads, and a new formula). Call from the
   // pass's thread.
   bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
-  Status HeldOpenLeads(bool digests,
+  Status HeldOpenLeads(bool digests, int64_t* moved,
                        std::vector<scoring::HeldLead>* out) override;
   Result<std::pair<int, int>> Import(
       const std::vector<scoring::ImportRow>& rows, int64_t actor,

@@ -413,6 +413,28 @@ TEST_F(EngineStateTest, OtherRulesOrALaterPassLeaveTheMemoryUnused) {
   EXPECT_FALSE(again.store->digest_rebuilt());
 }
 
+// A merge of members after the save moves a lead to another member: what
+// the saved memory says the engine wrote for each member may now be of
+// another member's lead, so it is not taken up.
+TEST_F(EngineStateTest, ALeadMovedSinceTheSaveLeavesTheMemoryUnused) {
+  Server before = Start(state_);
+  Pass(before);
+  Save(before);
+  ASSERT_TRUE(db_->Write([](Connection& c) {
+                   return c.Exec(
+                       "UPDATE leads SET member_id = (SELECT MIN(id) FROM"
+                       " members WHERE id NOT IN (SELECT member_id FROM leads"
+                       " WHERE member_id IS NOT NULL)) WHERE id = (SELECT"
+                       " MIN(id) FROM leads)");
+                 })
+                  .ok());
+  Server after = Start(state_);
+  auto r = Pass(after);
+  EXPECT_EQ(after.store->state_outcome(),
+            "restored, without the engine's memory");
+  EXPECT_FALSE(r.memory_restored);
+}
+
 TEST(StateFileTest, ReadsBackWhatWasWrittenAndRefusesToReadPastTheEnd) {
   TempDir dir;
   StateWriter w;

@@ -585,6 +585,43 @@ TEST_F(LeadStoreTest, ALeadDeletedBehindTheEnginesBackIsCreatedAgain) {
             scoring::EncodeFactors(before.factors));
 }
 
+// A member merge moves a lead to the member merged into, and its undo moves
+// it back (storage/identity_admin_repo.cc). The engine wrote member B's
+// lead, then member A's scores into it: back with B, whose features are as
+// they were, it must not be taken for what the engine last wrote for B.
+TEST_F(LeadStoreTest, ALeadMovedToAnotherMemberAndBackIsWrittenAgain) {
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto leads = store_->List({});
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 1u);
+  const int64_t id = leads->front().id;
+  auto before = store_->Get(id);
+  ASSERT_TRUE(before.ok());
+  auto move_to = [&](int member) {
+    std::string m = std::to_string(member), id_text = std::to_string(id);
+    Exec("UPDATE checkins SET member_id = " + m + " WHERE id = 1");
+    Exec("UPDATE leads SET member_id = " + m + " WHERE id = " + id_text);
+  };
+  move_to(1);  // Merged into A (one campaign, less paid).
+  clock_.Advance(1000);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto merged = store_->Get(id);
+  ASSERT_TRUE(merged.ok());
+  ASSERT_NE(merged->engagement, before->engagement);
+  move_to(2);  // The merge undone.
+  clock_.Advance(1000);
+  ASSERT_TRUE(engine_->Rescore().ok());
+  auto after = store_->Get(id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->engagement, before->engagement);
+  EXPECT_EQ(scoring::EncodeFactors(after->factors),
+            scoring::EncodeFactors(before->factors));
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before->attributes));
+  EXPECT_TRUE(FreshPassKeeps(nullptr, 0, id, after->updated_at_ms).second);
+}
+
 TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
