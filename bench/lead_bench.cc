@@ -528,7 +528,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
     double total = r->load_ms + r->score_ms + r->write_ms;
     std::printf(
         "database pass %d (%s): %zu members (%zu scores reused), %d leads"
-        " created, %zu unchanged, %zu probability only, %zu predicted; load "
+        " created, %zu unchanged, %zu probability only, %zu with their other"
+        " texts kept, %zu predicted; load "
         "%.0f ms + score %.0f ms + write %.0f ms = %.0f ms "
         "(%.2f"
         " µs/member); baseline scan of %lld check-ins %.0f ms (%.1fx)\n",
@@ -541,8 +542,8 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         : pass == 6 ? "after a restart, with the state file"
                     : "after a restart, without a state file",
         r->members, r->reused, r->created, r->unchanged, r->probability_only,
-        r->predicted, r->load_ms, r->score_ms, r->write_ms, total,
-        total * 1000 / r->members, static_cast<long long>(n), scan_ms,
+        r->texts_kept, r->predicted, r->load_ms, r->score_ms, r->write_ms,
+        total, total * 1000 / r->members, static_cast<long long>(n), scan_ms,
         total / scan_ms);
     probe.Report();
     std::printf(

@@ -211,7 +211,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   for (auto& part : scored) {
     if (status.ok()) {
       for (const ScoredMember& m : part.members)
-        memory_.written[m.member_id] = {m.content, m.inputs};
+        memory_.written[m.member_id] = {m.content, m.inputs, m.texts};
     }
     report.text_bytes += part.texts.reserved_bytes();
     part.members.clear();  // The parts' capacity stays,
@@ -265,14 +265,17 @@ class LeadEngine::ChunkScorer {
     return Status::Ok();
   }
 
-  size_t unchanged = 0, reused = 0, probability_only = 0, predicted = 0;
+  size_t unchanged = 0, reused = 0, probability_only = 0, texts_kept = 0,
+         predicted = 0;
 
  private:
   static constexpr size_t kBlock = 4096;
   // A block row: what it scored, and where it came from.
   struct Row {
+    uint64_t fingerprint = 0;  // Of the member's features.
     uint64_t points_key = 0, key = 0;
     uint64_t inputs = 0, content = 0;  // See PassMemory::Score.
+    uint64_t texts = 0;  // TextsKey when the points were computed; else 0.
     double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
     double total = 0;  // By the pass's formula.
     double probability = kNoProbability;
@@ -286,6 +289,8 @@ class LeadEngine::ChunkScorer {
     const MemberFeatures& f = features_[b + k];
     Row& r = rows_[k];
     const uint64_t fingerprint = Fingerprint(f);
+    r.fingerprint = fingerprint;
+    r.texts = 0;
     r.points_key = MixHash(fingerprint, setup_.texts);
     r.key = MixHash(r.points_key, setup_.model_generation);
     r.has_lead = with_lead_.Contains(f.member_id);
@@ -308,6 +313,7 @@ class LeadEngine::ChunkScorer {
       r.intent = p.intent, r.intent_raw = p.intent_raw;
       r.content = ContentKey(fingerprint, setup_.other_texts, p);
       r.inputs = InputsKey(fingerprint, setup_.other_inputs, p);
+      r.texts = TextsKey(fingerprint, setup_.other_texts, p);
       // New fit rules, engagement settings or weights of phrases the
       // member did not write: if its model inputs are as they were, and
       // the model too, so is its probability.
@@ -374,8 +380,13 @@ class LeadEngine::ChunkScorer {
         ++unchanged;
         return;
       }
+      sm.texts = written->texts;
       if (written->content == sm.content) {
         KeepProbabilityOnly(std::move(sm));
+        return;
+      }
+      if (r.texts != 0 && written->texts == r.texts) {
+        KeepOtherTexts(f, r, std::move(sm));
         return;
       }
     } else if (memory_ && r.has_lead && AsHeld(r, &sm)) {
@@ -383,6 +394,7 @@ class LeadEngine::ChunkScorer {
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.digest = ScoreDigest(sm.points, sm.content);
+    sm.texts = TextsKey(r.fingerprint, setup_.other_texts, sm.points);
     std::span<PointsFactor> fit = SplitFactors(sm.points.factors);
     sm.fit_factors_text = kept_->texts.Add(EncodeFactors(fit));
     sm.factors_text = kept_->texts.Add(EncodeFactors(
@@ -401,6 +413,23 @@ class LeadEngine::ChunkScorer {
     kept_->members.push_back(std::move(sm));
   }
 
+  // A lead whose texts other than the fit factors are as last written
+  // (new fit rules that it meets): its parts and fit factors alone. The
+  // other factors and the attributes were two thirds of a fit-rule pass's
+  // scoring (docs/benchmarks.md).
+  void KeepOtherTexts(const MemberFeatures& f, const Row& r,
+                      ScoredMember&& sm) {
+    sm.points.fit = r.fit, sm.points.engagement = r.engagement;
+    sm.points.intent = r.intent, sm.points.intent_raw = r.intent_raw;
+    sm.points.total = r.total;
+    sm.digest = ScoreDigest(sm.points, sm.content);
+    sm.fit_factors_text =
+        kept_->texts.Add(EncodeFactors(FitFactors(f, setup_.rules)));
+    sm.texts_kept = true;
+    ++texts_kept;
+    kept_->members.push_back(std::move(sm));
+  }
+
   // Whether the store holds `sm`'s open lead with the digest row `r`
   // gives (the same parts from the same features and settings, so the
   // same texts): then it is unchanged, or its probability alone changed,
@@ -413,11 +442,12 @@ class LeadEngine::ChunkScorer {
     PointsScore parts;
     parts.fit = r.fit, parts.engagement = r.engagement, parts.intent = r.intent;
     if (ScoreDigest(parts, sm->content) != h.digest) return false;
+    sm->texts = r.texts;
     if (h.ProbabilityChanges(*sm)) {
       KeepProbabilityOnly(std::move(*sm));
       return true;
     }
-    adopted.push_back({sm->member_id, {sm->content, sm->inputs}});
+    adopted.push_back({sm->member_id, {sm->content, sm->inputs, r.texts}});
     ++unchanged;
     return true;
   }
@@ -499,6 +529,7 @@ Status LeadEngine::ScoreWith(
     report->unchanged += scorer->unchanged;
     report->reused += scorer->reused;
     report->probability_only += scorer->probability_only;
+    report->texts_kept += scorer->texts_kept;
     report->predicted += scorer->predicted;
   }
   return read_status;

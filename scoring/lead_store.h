@@ -107,6 +107,11 @@ struct ScoredMember {
   // lead (a new model, the same features and rules): the points, texts
   // and attributes are left empty and the stored ones kept.
   bool probability_only = false;
+  // The texts other than the fit factors are as the engine last wrote
+  // them for this lead (equal `texts` keys): `factors_text`,
+  // `attributes_text` and `texts_digest` are left empty and the stored
+  // ones kept. The parts, digest and fit factors are set.
+  bool texts_kept = false;
   // What the scores came from: LeadEngine's hashes, to know next pass
   // whether anything changed. `content` (ContentKey) covers the features
   // and the settings the parts, texts and attributes come from: the fit
@@ -114,6 +119,9 @@ struct ScoredMember {
   // tiers or thresholds, which change no stored value. `inputs` adds the
   // model and the settings of its inputs (and so the probability).
   uint64_t content = 0, inputs = 0;
+  // TextsKey (points.h): what the texts other than the fit factors come
+  // from. 0: not known.
+  uint64_t texts = 0;
   // ScoreDigest of the parts and texts, stored with the lead: a lead
   // whose stored digest equals it is not rewritten (unless its probability
   // changed), across restarts too.

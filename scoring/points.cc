@@ -177,6 +177,14 @@ void ForEachIntent(const MemberFeatures& f,
   ForEachIntent(f.texts, dict, fn);
 }
 
+// Largest first by points (a penalty by its size); ties keep their order.
+void SortFactors(std::vector<PointsFactor>& factors) {
+  std::stable_sort(factors.begin(), factors.end(),
+                   [](const auto& a, const auto& b) {
+                     return std::abs(a.points) > std::abs(b.points);
+                   });
+}
+
 }  // namespace
 
 void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,
@@ -198,6 +206,11 @@ uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                     const PointsScore& p) {
   return MixHash(MixHash(MixHash(fingerprint, other_texts), p.fit_hits),
                  p.intent_hits);
+}
+
+uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts,
+                  const PointsScore& p) {
+  return MixHash(MixHash(fingerprint, other_texts), p.intent_hits);
 }
 
 uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
@@ -227,11 +240,18 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
   ScoreFormula formula = ScoreFormula::Of(rules);
   s.total = formula.Total(s.fit, s.engagement, s.intent);
   s.tier = formula.Tier(s.fit, s.engagement, s.intent);
-  std::stable_sort(s.factors.begin(), s.factors.end(),
-                   [](const auto& a, const auto& b) {
-                     return std::abs(a.points) > std::abs(b.points);
-                   });
+  SortFactors(s.factors);
   return s;
+}
+
+std::vector<PointsFactor> FitFactors(const MemberFeatures& f,
+                                     const ScoringRules& rules) {
+  PointsScore s;
+  AddFit(f, rules.fit, /*explain=*/true, s);
+  // Sorted alone, they keep the order they have among all of ScorePoints'
+  // (a stable sort, and SplitFactors' stable partition).
+  SortFactors(s.factors);
+  return std::move(s.factors);
 }
 
 void ForEachAttribute(const MemberFeatures& f, const ScoringRules& rules,

@@ -49,10 +49,21 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
 // change the key only of members whose hits they change.
 uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                     const PointsScore& p);
+// ContentKey without the fit rules: what a member's texts other than its
+// fit factors come from (the engagement and intent factors, and the model
+// inputs as AttributesText writes them). Equal keys, equal texts, whatever
+// fit rules the member hits.
+uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts,
+                  const PointsScore& p);
 // The same for the member's model inputs (ToAttributes, MemberEncoder):
 // its features, OtherInputsFingerprint and the weights of its phrases.
 uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
                    const PointsScore& p);
+
+// The fit factors of ScorePoints(f, rules), in its order, without the
+// others: what a pass builds for a lead whose other texts are as written.
+std::vector<PointsFactor> FitFactors(const MemberFeatures& f,
+                                     const ScoringRules& rules);
 
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

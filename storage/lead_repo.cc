@@ -103,6 +103,29 @@ Status PutLeadTexts(Connection& c, int64_t lead_id,
   return st->Run();
 }
 
+// A lead stored before the fit factors had a column of their own
+// (migration 21) holds every factor in lead_texts. When a pass writes its
+// fit factors alone (ScoredMember::texts_kept), the stored ones go: they
+// would show twice. A lead's texts_digest says it was split (0: not
+// known); a frozen lead's is always 0.
+Status DropStoredFitFactors(Connection& c, int64_t lead_id) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * sel,
+      c.Prepare("SELECT factors FROM lead_texts WHERE lead_id = ?"));
+  sel->Bind(1, lead_id);
+  QY_ASSIGN_OR_RETURN(bool found, sel->Step());
+  if (!found) return Status::Ok();
+  std::vector<scoring::PointsFactor> factors =
+      scoring::DecodeFactors(sel->Text(0));
+  sel->Reset();
+  const size_t fit = scoring::SplitFactors(factors).size();
+  if (fit == 0) return Status::Ok();
+  return PutLeadTexts(
+      c, lead_id, std::nullopt,
+      scoring::EncodeFactors(
+          std::span<const scoring::PointsFactor>(factors).subspan(fit)));
+}
+
 Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
                         int64_t now) {
   const auto& p = m.points;
@@ -124,10 +147,13 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
 
 // Frozen leads keep their model inputs and probability as of contact.
 // The texts are written when their digest differs from the stored one (a
-// frozen lead's is 0: its model inputs are not the pass's).
+// frozen lead's is 0: its model inputs are not the pass's), and not when
+// the engine kept them (ScoredMember::texts_kept).
 Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                         const KnownLead& k, int64_t now) {
   const auto& p = m.points;
+  if (m.texts_kept && (k.frozen || k.texts_digest == 0))
+    QY_RETURN_IF_ERROR(DropStoredFitFactors(c, k.id));
   if (k.digest != m.digest) {
     QY_ASSIGN_OR_RETURN(
         Statement * up,
@@ -136,13 +162,13 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                   " texts_digest = ? WHERE id = ?"));
     up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
     up->Bind(4, now).Bind(5, m.digest).Bind(6, m.fit_factors_text);
-    up->Bind(7, k.frozen ? 0 : m.texts_digest);
+    up->Bind(7, k.frozen ? 0 : m.texts_kept ? k.texts_digest : m.texts_digest);
     QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
   }
   if (k.ProbabilityChanges(m))
     QY_RETURN_IF_ERROR(
         PutProbability(c, k.id, *m.probability, m.model_id, now));
-  if (k.digest == m.digest) return Status::Ok();
+  if (k.digest == m.digest || m.texts_kept) return Status::Ok();
   if (k.frozen) return PutLeadTexts(c, k.id, std::nullopt, m.factors_text);
   if (k.texts_digest == m.texts_digest) return Status::Ok();
   return PutLeadTexts(c, k.id, m.attributes_text, m.factors_text);
@@ -163,7 +189,8 @@ Status ApplyScore(Connection& c,
   ++counts->members;
   auto it = known.find(m.member_id);
   if (it == known.end()) {
-    if (m.probability_only) return Status::Ok();  // Its lead has gone since.
+    // Its lead has gone since (and a new one needs every text).
+    if (m.probability_only || m.texts_kept) return Status::Ok();
     QY_RETURN_IF_ERROR(InsertScoredLead(c, m, now));
     ++counts->created, ++counts->scored;
     return Status::Ok();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <span>
 
 #include "scoring/lead_store.h"
 #include "scoring/points.h"
@@ -275,10 +276,11 @@ TEST(RulesTest, AbsurdSizesAndRangesAreRefused) {
 }
 
 // One change to each setting of the rules, and whether it reaches the
-// model's inputs (ToAttributes) and a lead's texts (factors, attributes).
+// model's inputs (ToAttributes), a lead's texts (factors, attributes) and
+// those texts other than the fit factors.
 struct SettingChange {
   std::function<void(ScoringRules&)> apply;
-  bool inputs = false, texts = false;
+  bool inputs = false, texts = false, others = false;
 };
 
 std::vector<SettingChange> EverySettingChange() {
@@ -288,20 +290,20 @@ std::vector<SettingChange> EverySettingChange() {
       {[](auto& r) { r.fit[0].values.pop_back(); }, false, true},
       {[](auto& r) { r.fit[0].points += 1; }, false, true},
       {[](auto& r) { r.fit[0].label += "!"; }, false, true},
-      {[](auto& r) { r.engagement.completion += 1; }, false, true},
-      {[](auto& r) { r.engagement.half_life_days += 1; }, false, true},
-      {[](auto& r) { r.engagement.makeup_weight += 0.1; }, true, true},
+      {[](auto& r) { r.engagement.completion += 1; }, false, true, true},
+      {[](auto& r) { r.engagement.half_life_days += 1; }, false, true, true},
+      {[](auto& r) { r.engagement.makeup_weight += 0.1; }, true, true, true},
       // The first phrase of the dictionary changed and a new one added
       // (a phrase no member wrote would leave every attribute alone).
       {[](auto& r) {
          r.intent[0].phrase += "吗";
          r.intent.push_back({"读", 5});
        },
-       true, true},
+       true, true, true},
       {[](auto& r) {
          for (auto& p : r.intent) p.weight += 1;
        },
-       true, true},
+       true, true, true},
       {[](auto& r) { r.weight_fit += 0.1; }},
       {[](auto& r) { r.weight_engagement += 0.1; }},
       {[](auto& r) { r.weight_intent += 0.1; }},
@@ -431,6 +433,42 @@ TEST(ContentKeyTest, ChangesExactlyWhereAFitRuleOrWeightEditScores) {
                           ScorePoints(f, r, /*explain=*/false));
       },
       Stored, &OtherTextsFingerprint, &SettingChange::texts, 5);
+}
+
+// A lead's texts other than its fit factors: the engagement and intent
+// factors, and the model inputs.
+std::string OtherTexts(const MemberFeatures& f, const ScoringRules& r) {
+  std::vector<PointsFactor> factors = ScorePoints(f, r).factors;
+  const size_t fit = SplitFactors(factors).size();
+  return EncodeFactors(std::span<const PointsFactor>(factors).subspan(fit)) +
+         "|" + AttributesText(f, r);
+}
+
+// Fit rule edits reach no member's other texts; new intent weights those
+// of the members who wrote a phrase only.
+TEST(TextsKeyTest, ChangesExactlyWhereTheOtherTextsDo) {
+  ExpectKeyFollows(
+      [](const MemberFeatures& f, const ScoringRules& r) {
+        return TextsKey(Fingerprint(f), OtherTextsFingerprint(r),
+                        ScorePoints(f, r, /*explain=*/false));
+      },
+      OtherTexts, &OtherTextsFingerprint, &SettingChange::others, 1);
+}
+
+// The fit factors alone are those ScorePoints explains, in its order.
+TEST(FitFactorsTest, AreTheFitPartOfEveryFactor) {
+  auto rules = ScoringRules::Defaults();
+  // Equal points on two rules: ties keep the rules' order.
+  rules.fit.push_back({"school", {"*"}, rules.fit[0].points, "已知学校"});
+  size_t with_two = 0;
+  for (const auto& f : VariedMembers()) {
+    std::vector<PointsFactor> all = ScorePoints(f, rules).factors;
+    std::span<PointsFactor> fit = SplitFactors(all);
+    with_two += fit.size() >= 2;
+    EXPECT_EQ(EncodeFactors(FitFactors(f, rules)), EncodeFactors(fit))
+        << "member " << f.member_id;
+  }
+  EXPECT_GT(with_two, 10u);
 }
 
 // New intent weights reach the model inputs of the members who wrote a

@@ -326,6 +326,42 @@ TEST_F(EngineStateTest, APassInManyPartsStoresWhatOnePartDoes) {
   EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
 }
 
+// New fit rules rewrite the leads they score. Where a lead's other texts
+// (engagement and intent factors, model inputs) are as the engine wrote
+// them, it builds the parts and fit factors alone: the store must then
+// hold, texts and all, what an engine without that memory writes.
+TEST_F(EngineStateTest, AFitRuleEditStoresWhatAFullRewriteDoes) {
+  auto other = OpenTestDb(dir_.File("other.db"));
+  ASSERT_NE(other, nullptr);
+  seq_ = 0;
+  Populate(other.get());
+  Server kept = Start(state_);
+  Server full = Start("", nullptr, other.get());
+  Pass(kept), Pass(full);
+  ASSERT_EQ(Leads(other.get(), true), Leads(nullptr, true));
+
+  // Member 12 (a lead, in a grade the fit rules score) checks in again
+  // meanwhile: its other texts change too.
+  for (Database* db : {db_.get(), other.get()}) AddCheckin(db, 12, 2, 3);
+  clock_.Advance(1000);
+  auto refit = [](scoring::ScoringRules& r) {
+    for (auto& rule : r.fit) {
+      rule.points += 3;
+      rule.label += "（新）";
+    }
+  };
+  scoring::ScoringRules rules = kept.engine->rules();
+  refit(rules);
+  kept.engine->SetRules(rules);
+  Server fresh = Start("", refit, other.get());  // No memory of the pass.
+  auto k = Pass(kept), f = Pass(fresh);
+  EXPECT_GT(k.texts_kept, 0u);
+  EXPECT_EQ(f.texts_kept, 0u);
+  EXPECT_EQ(k.unchanged, f.unchanged);
+  EXPECT_LT(k.unchanged, Leads().size());  // Some leads were rewritten.
+  EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
+}
+
 TEST_F(EngineStateTest, ARestartedEngineReusesItsScoresAndRewritesNothing) {
   Server before = Start(state_);
   EXPECT_GT(Pass(before).created, 0);

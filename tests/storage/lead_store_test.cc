@@ -650,6 +650,45 @@ TEST_F(LeadStoreTest, NewFitRulesRewriteTheFactorsAndKeepTheProbability) {
             scoring::EncodeAttributes(before.attributes));
 }
 
+// A contacted lead keeps its model inputs; new fit rules it meets rewrite
+// its parts and fit factors, and keep its other factors as written.
+TEST_F(LeadStoreTest, NewFitRulesOnAContactedLeadKeepItsOtherFactors) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/true);
+  ASSERT_TRUE(before.frozen);
+  bool phone = false;
+  auto pass = RescoreWith([&](auto& r) {
+    phone = EditWhere(
+        r.fit, [](auto& fit) { return fit.field == "phone"; },
+        [](auto& fit) {
+          fit.points += 5;
+          fit.label = "有手机号";
+        });
+  });
+  ASSERT_TRUE(phone) << "the default rules score a phone";
+  EXPECT_EQ(pass.texts_kept, 1u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->fit, before.fit + 5);
+  std::vector<scoring::PointsFactor> fit, others;
+  for (const auto& f : after->factors)
+    (f.part == "fit" ? fit : others).push_back(f);
+  std::vector<scoring::PointsFactor> others_before;
+  for (const auto& f : before.factors)
+    if (f.part != "fit") others_before.push_back(f);
+  EXPECT_EQ(scoring::EncodeFactors(others),
+            scoring::EncodeFactors(others_before));
+  bool relabelled = false;
+  for (const auto& f : fit)
+    relabelled = relabelled || (f.name == "phone" && f.label == "有手机号");
+  EXPECT_TRUE(relabelled) << scoring::EncodeFactors(after->factors);
+  EXPECT_EQ(after->probability, before.probability);
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before.attributes));
+  EXPECT_TRUE(FreshPassKeeps(a, 1, before.id, after->updated_at_ms).second);
+}
+
 // Leads of member B (with a phone) and a new member C (no facts), each
 // having checked in once with `b_text` and `c_text`, after a first pass.
 std::pair<scoring::Lead, scoring::Lead> LeadStoreTest::LeadsOfBAndC(
@@ -856,6 +895,37 @@ TEST_F(LeadTextsWritesTest, ALeadStoredBeforeTheSplitReadsWholeUntilRewritten) {
     for (auto& fit : r.fit) fit.points += 1;
   });
   EXPECT_EQ(TextWrites(), 1);
+}
+
+// The same for a contacted lead, whose texts_digest is always 0: new fit
+// rules that leave its other texts as written drop the stored fit factors.
+TEST_F(LeadTextsWritesTest, AContactedLeadStoredBeforeTheSplitShowsFitOnce) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/true);
+  ASSERT_TRUE(before.frozen);
+  Exec("UPDATE leads SET fit_factors = ''");
+  ASSERT_TRUE(
+      db_->Write([&](Connection& c) -> Status {
+           QY_ASSIGN_OR_RETURN(Statement * st,
+                               c.Prepare("UPDATE lead_texts SET factors = ?"));
+           return st->Bind(1, scoring::EncodeFactors(before.factors)).Run();
+         })
+          .ok());
+  auto pass = RescoreWith([&](auto& r) {
+    for (auto& fit : r.fit) fit.points += 7;
+  });
+  EXPECT_EQ(pass.texts_kept, 1u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->factors.size(), before.factors.size())
+      << scoring::EncodeFactors(after->factors);
+  for (size_t i = 0; i < after->factors.size(); ++i) {
+    EXPECT_EQ(after->factors[i].name, before.factors[i].name);
+    EXPECT_EQ(
+        after->factors[i].points,
+        before.factors[i].points + (after->factors[i].part == "fit" ? 7 : 0));
+  }
 }
 
 TEST_F(LeadStoreTest, ANewIntentDictionaryRewritesAttributesAndProbability) {
