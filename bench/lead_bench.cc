@@ -284,6 +284,15 @@ long MinorFaults() {
   return u.ru_minflt;
 }
 
+// CPU time this process has used, user and system, in ms: steadier than
+// a pass's wall time on a machine whose other load comes and goes.
+double CpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
 // Bytes this process has passed to write calls (/proc/self/io's wchar:
 // the WAL, the checkpoints into the database, SQLite's temporary files),
 // or -1. Its write_bytes, counted at writeback, lands in whichever pass
@@ -306,14 +315,17 @@ class WriteProbe {
   explicit WriteProbe(storage::Database* db, int64_t now)
       : faults_at_start_(MinorFaults()),
         disk_at_start_(WrittenBytes()),
+        cpu_at_start_(CpuMs()),
         thread_([this, db, now] { Run(db, now); }) {}
   // Stops and prints how long the writes waited.
   void Report() {
     stop_ = true;
     thread_.join();
-    std::printf("  %.0f MB through write calls, %ld minor page faults\n",
-                (WrittenBytes() - disk_at_start_) / 1e6,
-                MinorFaults() - faults_at_start_);
+    std::printf(
+        "  %.0f MB through write calls, %ld minor page faults, %.0f ms of"
+        " CPU (the process)\n",
+        (WrittenBytes() - disk_at_start_) / 1e6,
+        MinorFaults() - faults_at_start_, CpuMs() - cpu_at_start_);
     std::sort(ms_.begin(), ms_.end());
     auto at = [&](double q) {
       return ms_.empty() ? 0.0 : ms_[static_cast<size_t>(q * (ms_.size() - 1))];
@@ -348,6 +360,7 @@ class WriteProbe {
   }
   const long faults_at_start_;
   const int64_t disk_at_start_;
+  const double cpu_at_start_;
   std::atomic<bool> stop_{false};
   static inline int64_t sent_ = 0;  // Unique client ids across probes.
   std::vector<double> ms_;
