@@ -43,8 +43,8 @@
 #include <vector>
 
 #include "core/startup_env.h"
-#include "scoring/inputs_predictor.h"
 #include "scoring/lead_engine.h"
+#include "scoring/open_lead_predictions.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
 #include "scoring/trainer.h"
@@ -396,33 +396,23 @@ scoring::ScoringRules BenchRules(bool from_pass5) {
 }
 
 // What LeadEngine::Train does once a model is trained: every open lead's
-// probability from its stored model inputs, written before the call
-// returns, while check-ins and claims keep writing (the probe).
+// probability from its stored model inputs (PredictOpenLeads, as model 2),
+// written before the call returns, while check-ins and claims keep
+// writing (the probe). PART_LEADS sets its part size.
 void TrainedProbabilities(storage::Database* db,
                           storage::SqliteLeadStore& store,
                           const scoring::TrainedModel& model, int64_t now) {
+  scoring::OpenLeadPredictionOptions options;
+  if (const char* v = std::getenv("PART_LEADS"))
+    options.part_leads = std::atoi(v);
   WriteProbe probe(db, now);
   auto t0 = SteadyClock::now();
-  scoring::LeadInputs open;
-  Check(store.OpenLeadInputs(&open));
-  double read_ms = Ms(t0);
-  t0 = SteadyClock::now();
-  auto p = scoring::PredictStoredInputs(
-      model, open, {.threads = std::thread::hardware_concurrency()});
-  Check(p.status());
-  double predict_ms = Ms(t0);
-  t0 = SteadyClock::now();
-  std::vector<std::pair<int64_t, double>> updates;
-  for (size_t i = 0; i < open.size(); ++i)
-    // × 0.9: every lead's probability changes, whatever the pass wrote.
-    updates.push_back({open.id(i), (*p)[i] * 0.9});
-  Check(store.SetProbabilities(updates, 2, now));
-  double write_ms = Ms(t0);
+  auto n = scoring::PredictOpenLeads(store, model, 2, now, options);
+  Check(n.status());
   std::printf(
-      "after training: %zu open leads' probabilities from their inputs; read"
-      " %.0f ms + predict %.0f ms + write %.0f ms = %.0f ms\n",
-      updates.size(), read_ms, predict_ms, write_ms,
-      read_ms + predict_ms + write_ms);
+      "after training: %zu open leads' probabilities from their inputs, in"
+      " parts of %zu: %.0f ms\n",
+      *n, options.part_leads, Ms(t0));
   probe.Report();
 }
 

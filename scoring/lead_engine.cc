@@ -11,8 +11,8 @@
 #include <sstream>
 #include <thread>
 
-#include "scoring/inputs_predictor.h"
 #include "scoring/member_encoder.h"
+#include "scoring/open_lead_predictions.h"
 #include "scoring/part_queue.h"
 
 namespace qunying::scoring {
@@ -570,16 +570,10 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
                      trained.settings,
                      trained.candidates};
   auto model = std::make_shared<const TrainedModel>(std::move(trained));
-  LeadInputs open;
-  QY_RETURN_IF_ERROR(store_->OpenLeadInputs(&open));
   QY_ASSIGN_OR_RETURN(
-      auto p, PredictStoredInputs(*model, open,
-                                  {.threads = ParallelThreads(open.size())}));
-  std::vector<std::pair<int64_t, double>> updates(open.size());
-  for (size_t i = 0; i < open.size(); ++i) updates[i] = {open.id(i), p[i]};
-  QY_RETURN_IF_ERROR(
-      store_->SetProbabilities(updates, id, clock_->NowMillis()));
-  report.rescored = updates.size();
+      report.rescored,
+      PredictOpenLeads(*store_, *model, id, clock_->NowMillis(),
+                       {.part_leads = options_.train_part_leads}));
   std::lock_guard<std::mutex> lock(mu_);
   model_ = std::move(model);
   model_id_ = id;

@@ -34,6 +34,9 @@ struct LeadEngineOptions {
   // and share the work between the threads more evenly; each holds a text
   // arena of 1 MiB blocks, so a pass holds up to a MiB unused per part.
   size_t score_part_members = 32768;
+  // Open leads read, predicted and written at a time after training
+  // (PredictOpenLeads, scoring/open_lead_predictions.h).
+  size_t train_part_leads = 32768;
   // The nice value the threads a pass starts to score take, above their
   // process's: a pass is background work, and the requests (and the
   // database writer, at -5) that arrive meanwhile run first. 0 leaves it.

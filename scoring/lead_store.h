@@ -304,8 +304,10 @@ class LeadStore {
   // Leads with an outcome (won or lost): their model inputs and result.
   virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
   // Open leads' ids and stored model inputs (EncodeAttributes), in id
-  // order, into `out` (cleared first; its memory is reused).
-  virtual Status OpenLeadInputs(LeadInputs* out) = 0;
+  // order: those with ids above `after_id`, at most `limit` (0: all), into
+  // `out` (cleared first; its memory is reused).
+  virtual Status OpenLeadInputs(int64_t after_id, size_t limit,
+                                LeadInputs* out) = 0;
   // Sets probability (and, for imports, score = 100 p) from `model_id`,
   // changed at `now_ms` (a lead's updated_at is the later of it and its
   // other changes).

@@ -93,14 +93,17 @@ Status SqliteLeadStore::HeldOpenLeads(bool digests, int64_t* moved,
   });
 }
 
-Status SqliteLeadStore::OpenLeadInputs(scoring::LeadInputs* out) {
+Status SqliteLeadStore::OpenLeadInputs(int64_t after_id, size_t limit,
+                                       scoring::LeadInputs* out) {
   out->Clear();
   return db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT l.id, t.attributes FROM leads l JOIN lead_texts t"
-                  " ON t.lead_id = l.id WHERE l.status NOT IN ('won', 'lost')"
-                  " ORDER BY l.id"));
+                  " ON t.lead_id = l.id WHERE l.id > ? AND l.status NOT IN"
+                  " ('won', 'lost') ORDER BY l.id LIMIT ?"));
+    st->Bind(1, after_id);
+    st->Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
     return ForEachRow(
         st, [&](const Statement& s) { out->Add(s.Int(0), s.TextView(1)); });
   });

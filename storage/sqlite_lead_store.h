@@ -113,7 +113,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   Result<int64_t> OutcomeCount() override;
   Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
       override;
-  Status OpenLeadInputs(scoring::LeadInputs* out) override;
+  Status OpenLeadInputs(int64_t after_id, size_t limit,
+                        scoring::LeadInputs* out) override;
   Status SetProbabilities(const std::vector<std::pair<int64_t, double>>& p,
                           int64_t model_id, int64_t now_ms) override;
   Result<int64_t> SaveModel(const scoring::StoredModel& m) override;

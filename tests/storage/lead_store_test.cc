@@ -9,7 +9,9 @@
 #include <future>
 
 #include "community/campaign.h"
+#include "scoring/inputs_predictor.h"
 #include "scoring/lead_engine.h"
+#include "scoring/open_lead_predictions.h"
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
 #include "storage/migrations.h"
@@ -1022,7 +1024,7 @@ TEST(LeadTextsMigrationTest, LeadsStoredBeforeTheTextsMovedKeepThem) {
   EXPECT_EQ(scoring::EncodeAttributes(lead->attributes), attributes);
   EXPECT_EQ(scoring::EncodeFactors(lead->factors), factors);
   scoring::LeadInputs open;
-  ASSERT_TRUE(store.OpenLeadInputs(&open).ok());
+  ASSERT_TRUE(store.OpenLeadInputs(0, 0, &open).ok());
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open.id(0), 5);
   EXPECT_EQ(open.inputs(0), attributes);
@@ -1207,6 +1209,87 @@ TEST_F(LeadStoreTest, NewProbabilitiesAreWrittenInSlices) {
     } else {
       EXPECT_EQ(lead->score, (*leads)[i].score) << "a points score";
     }
+  }
+}
+
+// A store whose reads of open leads' inputs, or writes of probabilities,
+// fail from the `fail_at`-th call on (0: the first).
+class FailingStageStore : public SqliteLeadStore {
+ public:
+  using SqliteLeadStore::SqliteLeadStore;
+  Status OpenLeadInputs(int64_t after_id, size_t limit,
+                        scoring::LeadInputs* out) override {
+    if (read_fail_at >= 0 && reads++ >= read_fail_at)
+      return Status::Unavailable("read failed");
+    return SqliteLeadStore::OpenLeadInputs(after_id, limit, out);
+  }
+  Status SetProbabilities(const std::vector<std::pair<int64_t, double>>& p,
+                          int64_t model_id, int64_t now_ms) override {
+    if (write_fail_at >= 0 && writes++ >= write_fail_at)
+      return Status::Unavailable("write failed");
+    return SqliteLeadStore::SetProbabilities(p, model_id, now_ms);
+  }
+  int read_fail_at = -1, write_fail_at = -1;
+  int reads = 0, writes = 0;
+};
+
+// After training, the open leads are read, predicted and written in parts
+// that overlap (PredictOpenLeads). In small parts, every open lead gets
+// the probability the model predicts from all of them at once; a failed
+// read or write ends the work with its error.
+TEST_F(LeadStoreTest, OpenLeadsArePredictedInPartsAsAllAtOnce) {
+  for (int m = 3; m <= 9; ++m) {
+    Enroll(m, 2, 19900, /*add_member=*/true);
+    Checkin(100 + m, m, 2, 1, false, m % 2 ? "想报下一期" : "多少钱");
+    if (m % 3 == 0) Checkin(200 + m, m, 2, 2);
+  }
+  Checkin(1, 2, 2, 1, false, "想报下一期");
+  ASSERT_TRUE(engine_->Rescore().ok());
+  scoring::LeadInputs all, part;
+  ASSERT_TRUE(store_->OpenLeadInputs(0, 0, &all).ok());
+  ASSERT_GE(all.size(), 7u);
+  // Read in parts of three, the same leads in the same order.
+  std::vector<int64_t> ids;
+  for (int64_t after = 0;;) {
+    ASSERT_TRUE(store_->OpenLeadInputs(after, 3, &part).ok());
+    for (size_t i = 0; i < part.size(); ++i) {
+      ASSERT_LT(ids.size(), all.size());
+      EXPECT_EQ(part.inputs(i), all.inputs(ids.size()));
+      ids.push_back(part.id(i));
+    }
+    if (part.size() < 3) break;
+    after = part.id(part.size() - 1);
+  }
+  ASSERT_EQ(ids.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(ids[i], all.id(i));
+
+  auto model = ModelFrom(3);
+  ASSERT_TRUE(model);
+  auto want = scoring::PredictStoredInputs(*model, all);
+  ASSERT_TRUE(want.ok());
+  // A last part shorter than the others.
+  const size_t part_leads = all.size() % 2 ? 2 : 3;
+  ASSERT_NE(all.size() % part_leads, 0u);
+  auto n = scoring::PredictOpenLeads(*store_, *model, 9, kNow + 5000,
+                                     {.part_leads = part_leads});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    auto lead = store_->Get(all.id(i));
+    ASSERT_TRUE(lead.ok());
+    EXPECT_EQ(lead->probability, (*want)[i]) << "lead " << all.id(i);
+    EXPECT_EQ(lead->model_id, 9);
+  }
+
+  for (auto [read_at, write_at] :
+       {std::pair{0, -1}, {2, -1}, {-1, 0}, {-1, 1}}) {
+    FailingStageStore failing(db_.get());
+    failing.read_fail_at = read_at, failing.write_fail_at = write_at;
+    auto r = scoring::PredictOpenLeads(failing, *model, 10, kNow + 6000,
+                                       {.part_leads = 2});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message(),
+              read_at >= 0 ? "read failed" : "write failed");
   }
 }
 
