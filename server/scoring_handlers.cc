@@ -51,6 +51,8 @@ Result<Reply> RescoreLeads(Services& s, Request&) {
                 {"created", rep.created},
                 {"reused", rep.reused},
                 {"unchanged", rep.unchanged},
+                {"probability_only", rep.probability_only},
+                {"texts_kept", rep.texts_kept},
                 {"predicted", rep.predicted},
                 {"memory_restored", rep.memory_restored},
                 {"load_ms", std::round(rep.load_ms)},

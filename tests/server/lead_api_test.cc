@@ -748,6 +748,8 @@ TEST_F(LeadApiTest, NewWeightsRescoreALeadWithoutRewritingIt) {
   auto pass = client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
   ASSERT_EQ(pass.status, 200) << pass.body.dump();
   EXPECT_EQ(pass.data()["unchanged"], 1) << pass.body.dump();
+  EXPECT_EQ(pass.data()["probability_only"], 0);
+  EXPECT_EQ(pass.data()["texts_kept"], 0);
   EXPECT_EQ(pass.data()["predicted"], 0);  // No model yet.
   auto after = client_->Get("/api/v1/leads/" + id, admin_);
   ASSERT_EQ(after.status, 200);
