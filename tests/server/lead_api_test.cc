@@ -502,9 +502,8 @@ TEST_F(LeadApiTest, ANoteOnALostLeadKeepsItsReason) {
 
 TEST_F(LeadApiTest, ALeadFollowsItsMemberIntoAMergeAndBackOnUndo) {
   std::string id = EngagedMemberLead();
-  std::string member = client_->Get("/api/v1/leads/" + id, admin_)
-                           .data()["member_id"]
-                           .get<std::string>();
+  const json before = client_->Get("/api/v1/leads/" + id, admin_).data();
+  std::string member = before["member_id"].get<std::string>();
   // The same parent's second WeChat account.
   std::string other = client_
                           ->Post("/api/v1/mp/login",
@@ -522,6 +521,9 @@ TEST_F(LeadApiTest, ALeadFollowsItsMemberIntoAMergeAndBackOnUndo) {
   auto leads = client_->Get("/api/v1/leads?source=score", admin_);
   ASSERT_EQ(leads.data()["items"].size(), 1u) << leads.body.dump();
   EXPECT_EQ(leads.data()["items"][0]["member_id"], other);
+  // Scored as the record it joined (whose phone the merge did not take).
+  const json merged_lead = client_->Get("/api/v1/leads/" + id, admin_).data();
+  ASSERT_NE(merged_lead["factors"], before["factors"]);
   std::string merge_id = merged.data()["merge_id"];
   ASSERT_EQ(
       client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
@@ -529,6 +531,14 @@ TEST_F(LeadApiTest, ALeadFollowsItsMemberIntoAMergeAndBackOnUndo) {
       200);
   EXPECT_EQ(client_->Get("/api/v1/leads/" + id, admin_).data()["member_id"],
             member);
+  // Back with its member, the next pass scores it as before the merge.
+  ASSERT_EQ(
+      client_->Post("/api/v1/scoring/rescore", json::object(), admin_).status,
+      200);
+  const json after = client_->Get("/api/v1/leads/" + id, admin_).data();
+  EXPECT_EQ(after["factors"], before["factors"]) << after.dump();
+  for (const char* part : {"fit", "engagement", "intent", "score"})
+    EXPECT_EQ(after[part], before[part]) << part;
 }
 
 TEST_F(LeadApiTest, UncontactedLeadsGoBackToThePoolAfterTheSla) {
