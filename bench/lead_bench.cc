@@ -549,6 +549,11 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
         total, total * 1000 / r->members, static_cast<long long>(n), scan_ms,
         total / scan_ms);
     probe.Report();
+    const auto w = store->last_write_stats();
+    std::printf(
+        "  the writer: %d transactions; reading their leads %.0f ms, writing"
+        " what changed %.0f ms, the pool index %.0f ms\n",
+        w.transactions, w.read_ms, w.apply_ms, w.index_ms);
     std::printf(
         "  %.0f MB of lead texts held for the next pass%s\n",
         r->text_bytes / 1e6,

@@ -173,12 +173,19 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
   return PutLeadTexts(c, k.id, m.attributes_text, m.factors_text);
 }
 
-// What a pass has written so far.
+// What a pass has written so far, and the time it took.
 struct PassCounts {
-  int created = 0;      // New leads.
-  int64_t scored = 0;   // Leads inserted or given a new score.
-  int64_t members = 0;  // Scored members looked at.
+  int created = 0;                   // New leads.
+  int64_t scored = 0;                // Leads inserted or given a new score.
+  int64_t members = 0;               // Scored members looked at.
+  double read_ms = 0, apply_ms = 0;  // See SqliteLeadStore::WriteStats.
 };
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - t)
+      .count();
+}
 
 // Writes what changed of one scored member's lead (see ApplyScores),
 // `known` as stored (null: the member has none).
@@ -213,6 +220,7 @@ Status ApplyScore(Connection& c, const KnownLead* known,
 // them took a third of the reading on 240,000 leads).
 Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
                   int64_t now, PassCounts* counts) {
+  auto t0 = std::chrono::steady_clock::now();
   const int64_t lo = m[0].member_id, hi = m[n - 1].member_id;  // In order.
   const bool scattered = static_cast<uint64_t>(hi - lo) >= 8 * n;
   std::vector<KnownLead> known;
@@ -247,6 +255,8 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
     sel->Bind(1, lo).Bind(2, hi);
     QY_RETURN_IF_ERROR(ForEachRow(sel, read));
   }
+  counts->read_ms += MsSince(t0);
+  t0 = std::chrono::steady_clock::now();
   size_t at = 0;
   for (size_t i = 0; i < n; ++i) {
     while (at < known.size() && known[at].member_id < m[i].member_id) ++at;
@@ -255,6 +265,7 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
     QY_RETURN_IF_ERROR(
         ApplyScore(c, found ? &known[at] : nullptr, m[i], now, counts));
   }
+  counts->apply_ms += MsSince(t0);
   return Status::Ok();
 }
 
@@ -403,6 +414,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
   Status status;
   bool counted = false;  // The pass bumped the lead_scores epoch.
+  int transactions = 0;
   while (status.ok()) {
     // Outside a transaction: waiting for a part holds up no other write.
     Result<bool> more = next.AwaitMembers(slice);
@@ -419,6 +431,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
       if (!status.ok()) break;
       dropped = true;
     }
+    ++transactions;
     status = db_->Write([&](Connection& c) -> Status {
       auto start = std::chrono::steady_clock::now();
       // With the first slice: a pass wrote leads since any engine state
@@ -444,6 +457,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   // Also after a failed slice. If the creation itself fails (a full disk),
   // the pass fails with it, and the store's next use (EnsureFormula) makes
   // the index again.
+  const auto index_start = std::chrono::steady_clock::now();
   if (dropped || new_formula) {
     Status rebuilt = db_->Write([&](Connection& c) -> Status {
       QY_RETURN_IF_ERROR(c.Exec(kDropPoolIndex));  // Unless dropped above.
@@ -467,6 +481,12 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     if (status.ok()) status = rebuilt;
   }
   pool_index_rebuilt_ = dropped || new_formula;
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    write_stats_ = {counts.read_ms, counts.apply_ms,
+                    dropped || new_formula ? MsSince(index_start) : 0.0,
+                    transactions};
+  }
   if (!status.ok()) return status;
   return counts.created;
 }

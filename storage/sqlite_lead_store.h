@@ -89,6 +89,17 @@ class SqliteLeadStore : public scoring::LeadStore {
   // again (see rebuild_pool_index_leads, and a new formula). Call from the
   // pass's thread.
   bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
+  // Where the last ApplyScores spent its time, for benchmarks: reading
+  // the slices' leads, writing what changed of them, in how many
+  // transactions, and making the pool index again (0 if it did not).
+  struct WriteStats {
+    double read_ms = 0, apply_ms = 0, index_ms = 0;
+    int transactions = 0;
+  };
+  WriteStats last_write_stats() const {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    return write_stats_;
+  }
   Status HeldOpenLeads(bool digests, int64_t* moved,
                        std::vector<scoring::HeldLead>* out) override;
   Result<std::pair<int, int>> Import(
@@ -143,6 +154,8 @@ class SqliteLeadStore : public scoring::LeadStore {
   mutable std::mutex load_mu_;            // One LoadFeatures at a time.
   std::unique_ptr<LoadScratch> scratch_;  // Guarded by load_mu_.
   std::atomic<bool> pool_index_rebuilt_{false};
+  mutable std::mutex stats_mu_;
+  WriteStats write_stats_;      // Guarded by stats_mu_.
   std::mutex formula_load_mu_;  // One EnsureFormula at a time.
   std::atomic<bool> formula_loaded_{false};
   mutable std::mutex formula_mu_;  // Guards formula_ (held only to copy).

@@ -1369,6 +1369,8 @@ TEST_F(LeadStoreTest, APassWritesInSlicesOfItsOwnTransactions) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->created, 2);
   EXPECT_EQ(db_->Stats().commits - before, 2u);  // One member each.
+  EXPECT_EQ(sliced.last_write_stats().transactions, 2);
+  EXPECT_EQ(sliced.last_write_stats().index_ms, 0.0);  // Not made again.
   // A pass by the unsliced store finds both written as it would write
   // them: nothing to rewrite.
   auto leads = store_->List({});
@@ -1388,6 +1390,7 @@ TEST_F(LeadStoreTest, APassWritesInSlicesOfItsOwnTransactions) {
   r = engine_->Rescore();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(db_->Stats().commits - before, 1u);
+  EXPECT_EQ(store_->last_write_stats().transactions, 1);
 }
 
 // Members far apart in id (a pass after a few check-ins) are read one by
