@@ -551,9 +551,11 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
     probe.Report();
     const auto w = store->last_write_stats();
     std::printf(
-        "  the writer: %d transactions; reading their leads %.0f ms, writing"
-        " what changed %.0f ms, the pool index %.0f ms\n",
-        w.transactions, w.read_ms, w.apply_ms, w.index_ms);
+        "  the writer: %d transactions, %.0f ms (reading their leads %.0f ms,"
+        " writing what changed %.0f ms); the pool index %.0f ms; waiting"
+        " for scored parts %.0f ms\n",
+        w.transactions, w.transactions_ms, w.read_ms, w.apply_ms, w.index_ms,
+        w.wait_ms);
     std::printf(
         "  %.0f MB of lead texts held for the next pass%s\n",
         r->text_bytes / 1e6,

@@ -415,9 +415,12 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   Status status;
   bool counted = false;  // The pass bumped the lead_scores epoch.
   int transactions = 0;
+  double wait_ms = 0, transactions_ms = 0;
   while (status.ok()) {
     // Outside a transaction: waiting for a part holds up no other write.
+    const auto wait_start = std::chrono::steady_clock::now();
     Result<bool> more = next.AwaitMembers(slice);
+    wait_ms += MsSince(wait_start);
     if (!more.ok()) status = more.status();
     if (!more.ok() || !*more) break;
     // A new formula makes the index again at the end: leads written before
@@ -432,6 +435,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
       dropped = true;
     }
     ++transactions;
+    const auto write_start = std::chrono::steady_clock::now();
     status = db_->Write([&](Connection& c) -> Status {
       auto start = std::chrono::steady_clock::now();
       // With the first slice: a pass wrote leads since any engine state
@@ -453,6 +457,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
       } while (std::chrono::steady_clock::now() - start < budget);
       return Status::Ok();
     });
+    transactions_ms += MsSince(write_start);
   }
   // Also after a failed slice. If the creation itself fails (a full disk),
   // the pass fails with it, and the store's next use (EnsureFormula) makes
@@ -483,8 +488,11 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   pool_index_rebuilt_ = dropped || new_formula;
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
-    write_stats_ = {counts.read_ms, counts.apply_ms,
+    write_stats_ = {counts.read_ms,
+                    counts.apply_ms,
                     dropped || new_formula ? MsSince(index_start) : 0.0,
+                    wait_ms,
+                    transactions_ms,
                     transactions};
   }
   if (!status.ok()) return status;

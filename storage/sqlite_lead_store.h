@@ -90,10 +90,13 @@ class SqliteLeadStore : public scoring::LeadStore {
   // pass's thread.
   bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
   // Where the last ApplyScores spent its time, for benchmarks: reading
-  // the slices' leads, writing what changed of them, in how many
-  // transactions, and making the pool index again (0 if it did not).
+  // the slices' leads, writing what changed of them, making the pool
+  // index again (0 if it did not), waiting for scored parts outside any
+  // transaction, and the slices' transactions in all (reading and
+  // writing, the commits, and the wait for the writer), and how many.
   struct WriteStats {
     double read_ms = 0, apply_ms = 0, index_ms = 0;
+    double wait_ms = 0, transactions_ms = 0;
     int transactions = 0;
   };
   WriteStats last_write_stats() const {
