@@ -217,7 +217,7 @@ Status ApplyScore(Connection& c, const KnownLead* known,
 // a few check-ins) one by one, or a slice of 512 would read every lead in
 // between: tens of thousands of rows. Either way the leads come in the
 // members' order, and are matched to them by walking both (a hash map of
-// them took a third of the reading on 240,000 leads).
+// them cost ~70 of ~290 ms of reading on 240,000 leads).
 Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
                   int64_t now, PassCounts* counts) {
   auto t0 = std::chrono::steady_clock::now();
