@@ -4,9 +4,17 @@
 #define QUNYING_CORE_CLOCK_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 namespace qunying {
+
+// Milliseconds of the steady clock since `t`: for timing work, not dates.
+inline double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - t)
+      .count();
+}
 
 class Clock {
  public:

@@ -36,12 +36,6 @@ void LowerPriority(int by) {
 // A member's probability not computed (not needed, or no model yet).
 constexpr double kNoProbability = -1;
 
-double MsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now() - t)
-      .count();
-}
-
 }  // namespace
 
 std::string EncodeCalibration(const std::vector<CalibrationBin>& bins) {

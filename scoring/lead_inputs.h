@@ -1,7 +1,8 @@
 // Leads' stored model inputs as text (EncodeAttributes: one "name\tkind\t
 // value" line per attribute, escaped), read without building an
-// Attributes map per lead: the open leads' inputs in one buffer
-// (LeadInputs), and a reader of their lines (EscapedLineReader).
+// Attributes map per lead: a part of the open leads' inputs in one buffer
+// (LeadInputs; PredictOpenLeads reads them in parts), and a reader of
+// their lines (EscapedLineReader).
 // After training, every open lead's probability comes from these; decoding
 // 303,000 leads into maps took 2.6 s of the 2.9 s read (docs/leads.md).
 // Value types; thread-compatible.

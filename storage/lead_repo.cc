@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/clock.h"
 #include "core/time_util.h"
 #include "storage/lead_formula.h"
 #include "storage/lead_rows.h"
@@ -180,12 +181,6 @@ struct PassCounts {
   int64_t members = 0;               // Scored members looked at.
   double read_ms = 0, apply_ms = 0;  // See SqliteLeadStore::WriteStats.
 };
-
-double MsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now() - t)
-      .count();
-}
 
 // Writes what changed of one scored member's lead (see ApplyScores),
 // `known` as stored (null: the member has none).
