@@ -205,7 +205,7 @@ Result<RescoreReport> LeadEngine::Rescore() {
   for (auto& part : scored) {
     if (status.ok()) {
       for (const ScoredMember& m : part.members)
-        memory_.written[m.member_id] = {m.content, m.inputs, m.texts};
+        memory_.written[m.member_id] = {m.content, m.inputs, m.texts, m.intent};
     }
     report.text_bytes += part.texts.reserved_bytes();
     part.members.clear();  // The parts' capacity stays,
@@ -269,7 +269,8 @@ class LeadEngine::ChunkScorer {
     uint64_t fingerprint = 0;  // Of the member's features.
     uint64_t points_key = 0, key = 0;
     uint64_t inputs = 0, content = 0;  // See PassMemory::Score.
-    uint64_t texts = 0;  // TextsKey when the points were computed; else 0.
+    uint64_t texts = 0;                // TextsKey.
+    uint64_t intent_key = 0;  // IntentKey if the points were computed; else 0.
     double fit = 0, engagement = 0, intent = 0, intent_raw = 0;
     double total = 0;  // By the pass's formula.
     double probability = kNoProbability;
@@ -284,7 +285,8 @@ class LeadEngine::ChunkScorer {
     Row& r = rows_[k];
     const uint64_t fingerprint = Fingerprint(f);
     r.fingerprint = fingerprint;
-    r.texts = 0;
+    r.texts = TextsKey(fingerprint, setup_.other_texts);
+    r.intent_key = 0;
     r.points_key = MixHash(fingerprint, setup_.texts);
     r.key = MixHash(r.points_key, setup_.model_generation);
     r.has_lead = with_lead_.Contains(f.member_id);
@@ -307,7 +309,7 @@ class LeadEngine::ChunkScorer {
       r.intent = p.intent, r.intent_raw = p.intent_raw;
       r.content = ContentKey(fingerprint, setup_.other_texts, p);
       r.inputs = InputsKey(fingerprint, setup_.other_inputs, p);
-      r.texts = TextsKey(fingerprint, setup_.other_texts, p);
+      r.intent_key = IntentKey(setup_.other_texts, p);
       // New fit rules, engagement settings or weights of phrases the
       // member did not write: if its model inputs are as they were, and
       // the model too, so is its probability.
@@ -375,12 +377,13 @@ class LeadEngine::ChunkScorer {
         return;
       }
       sm.texts = written->texts;
+      sm.intent = written->intent;
       if (written->content == sm.content) {
         KeepProbabilityOnly(std::move(sm));
         return;
       }
-      if (r.texts != 0 && written->texts == r.texts) {
-        KeepOtherTexts(f, r, std::move(sm));
+      if (written->texts == r.texts) {
+        KeepOtherTexts(f, r, written->intent, std::move(sm));
         return;
       }
     } else if (memory_ && r.has_lead && AsHeld(r, &sm)) {
@@ -388,11 +391,14 @@ class LeadEngine::ChunkScorer {
     }
     sm.points = ScorePoints(f, rules, /*explain=*/true);
     sm.digest = ScoreDigest(sm.points, sm.content);
-    sm.texts = TextsKey(r.fingerprint, setup_.other_texts, sm.points);
-    std::span<PointsFactor> fit = SplitFactors(sm.points.factors);
-    sm.fit_factors_text = kept_->texts.Add(EncodeFactors(fit));
-    sm.factors_text = kept_->texts.Add(EncodeFactors(
-        std::span<const PointsFactor>(sm.points.factors).subspan(fit.size())));
+    sm.texts = r.texts;
+    sm.intent = IntentKey(setup_.other_texts, sm.points);
+    sm.intent_input = sm.points.intent_raw;
+    StoredFactors parts = SplitFactors(sm.points.factors);
+    sm.fit_factors_text = kept_->texts.Add(parts.fit);
+    sm.intent_factors_text = kept_->texts.Add(parts.intent);
+    sm.intent_digest = FactorsDigest(sm.intent_factors_text);
+    sm.factors_text = kept_->texts.Add(parts.engagement);
     // Freed, not kept: `= {}` would clear the factors but keep their
     // capacity, ~1.6 KB in every kept member until the pass ends.
     sm.points.factors = std::vector<PointsFactor>();
@@ -407,18 +413,30 @@ class LeadEngine::ChunkScorer {
     kept_->members.push_back(std::move(sm));
   }
 
-  // A lead whose texts other than the fit factors are as last written
-  // (new fit rules that it meets): its parts and fit factors alone. The
-  // other factors and the attributes were two thirds of a fit-rule pass's
-  // scoring (docs/benchmarks.md).
+  // A lead whose texts other than the fit and intent factors are as last
+  // written (new fit rules that it meets, new weights of phrases it
+  // wrote): its parts, those factors and its intent input alone. The engagement
+  // factors and the attributes were two thirds of a fit-rule pass's scoring
+  // (docs/benchmarks.md).
+  // Where the intent factors are as written too (`written_intent`, new
+  // fit rules), they are not built either (ScoredMember::intent_kept).
   void KeepOtherTexts(const MemberFeatures& f, const Row& r,
-                      ScoredMember&& sm) {
+                      uint64_t written_intent, ScoredMember&& sm) {
     sm.points.fit = r.fit, sm.points.engagement = r.engagement;
     sm.points.intent = r.intent, sm.points.intent_raw = r.intent_raw;
     sm.points.total = r.total;
     sm.digest = ScoreDigest(sm.points, sm.content);
     sm.fit_factors_text =
         kept_->texts.Add(EncodeFactors(FitFactors(f, setup_.rules)));
+    sm.intent = r.intent_key;
+    sm.intent_input = r.intent_raw;
+    if (r.intent_key != 0 && r.intent_key == written_intent) {
+      sm.intent_kept = true;
+    } else {
+      sm.intent_factors_text =
+          kept_->texts.Add(EncodeFactors(IntentFactors(f, setup_.rules)));
+      sm.intent_digest = FactorsDigest(sm.intent_factors_text);
+    }
     sm.texts_kept = true;
     ++texts_kept;
     kept_->members.push_back(std::move(sm));
@@ -441,7 +459,8 @@ class LeadEngine::ChunkScorer {
       KeepProbabilityOnly(std::move(*sm));
       return true;
     }
-    adopted.push_back({sm->member_id, {sm->content, sm->inputs, r.texts}});
+    adopted.push_back(
+        {sm->member_id, {sm->content, sm->inputs, r.texts, r.intent_key}});
     ++unchanged;
     return true;
   }

@@ -55,9 +55,11 @@ struct RescoreReport {
   // but whose probability changed (a new model): the probability alone
   // was written, without words.
   size_t probability_only = 0;
-  // Open leads whose texts other than the fit factors are as the last pass
-  // wrote them (TextsKey, points.h), but not their parts (new fit rules
-  // they meet): their parts and fit factors alone were built and written.
+  // Open leads whose texts other than the fit and intent factors are as
+  // the last pass wrote them (TextsKey, points.h), but not their parts
+  // (new fit rules they meet, new weights of phrases they wrote): their
+  // parts, fit and intent factors and intent input alone were built and
+  // written.
   size_t texts_kept = 0;
   // Members whose features were as in the last pass: their scores and
   // probability were taken from it instead of computed again. After new
@@ -211,9 +213,10 @@ class LeadEngine {
     };
     std::vector<Score> scores;
     // What the last successful write held, by member: the
-    // ScoredMember::content, ::inputs and ::texts it was written from.
+    // ScoredMember::content, ::inputs, ::texts and ::intent it was written
+    // from.
     struct Written {
-      uint64_t content = 0, inputs = 0, texts = 0;
+      uint64_t content = 0, inputs = 0, texts = 0, intent = 0;
     };
     std::unordered_map<int64_t, Written> written;
     // How many times a lead had moved to another member (or gone) when

@@ -5,7 +5,7 @@
 // foreign file): a version; the rules' TextsFingerprint, the model's id,
 // and the model generation the keys were made with; the scores
 // (PassMemory::Score, 80 bytes each, as they lie in memory); then the
-// written entries (member, content, inputs, texts).
+// written entries (member, content, inputs, texts, intent).
 #include "core/byte_codec.h"
 #include "scoring/lead_engine.h"
 
@@ -20,7 +20,9 @@ namespace {
 //    the weights of its phrases instead of all of them), and
 //    Written::inputs mixes it with the InputsKey and model generation.
 // 5: Written::texts.
-constexpr uint32_t kMemoryVersion = 5;
+// 6: Written::texts is a TextsKey without the intent weights (the intent
+//    factors and input are stored apart), and Written::intent.
+constexpr uint32_t kMemoryVersion = 6;
 
 }  // namespace
 
@@ -38,6 +40,7 @@ std::string LeadEngine::EncodeMemory(const Setup& setup) const {
     w.Put(wr.content);
     w.Put(wr.inputs);
     w.Put(wr.texts);
+    w.Put(wr.intent);
   }
   return w.Take();
 }
@@ -62,14 +65,14 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
   std::vector<PassMemory::Score> scores(n);
   if (!r.GetArray(scores.data(), n)) return false;
   std::unordered_map<int64_t, PassMemory::Written> written;
-  constexpr size_t kWrittenBytes = sizeof(int64_t) + 3 * sizeof(uint64_t);
+  constexpr size_t kWrittenBytes = sizeof(int64_t) + 4 * sizeof(uint64_t);
   if (!r.GetCount(&n, kWrittenBytes)) return false;
   written.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     int64_t member = 0;
     PassMemory::Written w;
     if (!r.Get(&member) || !r.Get(&w.content) || !r.Get(&w.inputs) ||
-        !r.Get(&w.texts)) {
+        !r.Get(&w.texts) || !r.Get(&w.intent)) {
       return false;
     }
     written[member] = w;

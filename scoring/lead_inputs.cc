@@ -4,9 +4,12 @@
 
 namespace qunying::scoring {
 
-void LeadInputs::Add(int64_t lead_id, std::string_view inputs) {
+void LeadInputs::Add(int64_t lead_id, std::string_view inputs,
+                     std::string_view more) {
   ids_.push_back(lead_id);
   text_.append(inputs);
+  if (!more.empty() && !inputs.empty() && inputs.back() != '\n') text_ += '\n';
+  text_.append(more);
   ends_.push_back(text_.size());
 }
 

@@ -20,7 +20,10 @@ namespace qunying::scoring {
 // Many leads' ids and input texts, packed one after another.
 class LeadInputs {
  public:
-  void Add(int64_t lead_id, std::string_view inputs);
+  // `more` (lines of the same form) follows `inputs` on a line of its own:
+  // a lead's stored inputs and its row's intent input (AppendIntentInput).
+  void Add(int64_t lead_id, std::string_view inputs,
+           std::string_view more = {});
   // Forgets every lead; keeps the memory for the next ones.
   void Clear();
 

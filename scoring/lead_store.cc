@@ -68,10 +68,15 @@ std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules) {
   std::string out;
   out.reserve(384);
   ForEachAttribute(f, rules, [&](const AttributeView& v) {
+    if (v.name == kIntentInput) return;  // Kept in the lead's row.
     AppendAttribute(out, v.name,
                     v.text ? AttrValue(*v.text) : AttrValue(v.number));
   });
   return out;
+}
+
+void AppendIntentInput(std::string& text, double intent) {
+  AppendAttribute(text, kIntentInput, AttrValue(intent));
 }
 
 Attributes DecodeAttributes(std::string_view text) {
@@ -124,39 +129,61 @@ int64_t ScoreDigest(const PointsScore& p, uint64_t content) {
   return static_cast<int64_t>(h);
 }
 
-std::vector<PointsFactor> DecodeFactors(const std::string& text) {
-  std::vector<PointsFactor> out;
+namespace {
+void AppendDecoded(std::string_view text, std::vector<PointsFactor>& out) {
   EscapedLineReader lines(text, 5);  // Part, name, value, label, points.
   while (lines.Next()) {
     out.push_back({std::string(lines.field(0)), std::string(lines.field(1)),
                    std::string(lines.field(2)), std::string(lines.field(3)),
                    ReadNumber(lines.field(4))});
   }
-  return out;
 }
 
-namespace {
-bool Larger(const PointsFactor& a, const PointsFactor& b) {
-  return std::abs(a.points) > std::abs(b.points);
+// Ties keep ScorePoints' order of the parts: fit, engagement, intent.
+int PartRank(const PointsFactor& f) {
+  if (f.part == "fit") return 0;
+  if (f.part == "engagement") return 1;
+  return f.part == "intent" ? 2 : 3;
 }
 }  // namespace
 
-std::span<PointsFactor> SplitFactors(std::vector<PointsFactor>& factors) {
-  auto end = std::stable_partition(
-      factors.begin(), factors.end(),
-      [](const PointsFactor& f) { return f.part == "fit"; });
-  return {factors.begin(), end};
+std::vector<PointsFactor> DecodeFactors(std::string_view text) {
+  std::vector<PointsFactor> out;
+  AppendDecoded(text, out);
+  return out;
 }
 
-std::vector<PointsFactor> JoinFactors(const std::string& fit,
-                                      const std::string& others) {
-  std::vector<PointsFactor> out = DecodeFactors(fit);
-  size_t n = out.size();
-  for (PointsFactor& f : DecodeFactors(others)) out.push_back(std::move(f));
-  // Each part is in ScorePoints' order already: merging keeps it.
-  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n),
-                     out.end(), Larger);
+StoredFactors SplitFactors(std::span<const PointsFactor> factors) {
+  std::vector<PointsFactor> fit, intent, engagement;
+  for (const PointsFactor& f : factors) {
+    (f.part == "fit"      ? fit
+     : f.part == "intent" ? intent
+                          : engagement)
+        .push_back(f);
+  }
+  return {EncodeFactors(fit), EncodeFactors(intent), EncodeFactors(engagement)};
+}
+
+std::vector<PointsFactor> JoinFactors(
+    std::initializer_list<std::string_view> texts) {
+  std::vector<PointsFactor> out;
+  for (std::string_view text : texts) AppendDecoded(text, out);
+  // Each part is in ScorePoints' order already, and all in one text: a
+  // stable sort by size, then part, puts them back in its order.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PointsFactor& a, const PointsFactor& b) {
+                     const double x = std::abs(a.points);
+                     const double y = std::abs(b.points);
+                     if (x != y) return x > y;
+                     return PartRank(a) < PartRank(b);
+                   });
   return out;
+}
+
+int64_t FactorsDigest(std::string_view factors) {
+  if (factors.empty()) return 0;
+  const uint64_t h = HashText(0x9E3779B97F4A7C15ULL, factors);
+  return static_cast<int64_t>(h == 0 ? 1 : h);
 }
 
 int64_t TextsDigest(std::string_view attributes, std::string_view factors) {

@@ -6,6 +6,7 @@
 #define QUNYING_SCORING_LEAD_STORE_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -95,10 +96,14 @@ struct ScoredMember {
   // Parts, total and tier (the store keeps the parts: ScoreFormula);
   // `factors` left empty.
   PointsScore points;
-  // EncodeFactors of the points' factors, split (SplitFactors): the fit
-  // factors, and the others.
-  std::string_view fit_factors_text, factors_text;
-  std::string_view attributes_text;  // EncodeAttributes(model inputs).
+  // EncodeFactors of the points' factors, split by part (SplitFactors):
+  // the fit, the intent and the engagement factors.
+  std::string_view fit_factors_text, intent_factors_text, factors_text;
+  int64_t intent_digest = 0;  // FactorsDigest(intent_factors_text).
+  // AttributesText: the model inputs but kIntentInput, which is
+  // `intent_input` (the row's, kept as of contact once the lead is frozen).
+  std::string_view attributes_text;
+  double intent_input = 0;
   // TextsDigest(attributes_text, factors_text).
   int64_t texts_digest = 0;
   std::optional<double> probability;
@@ -107,11 +112,16 @@ struct ScoredMember {
   // lead (a new model, the same features and rules): the points, texts
   // and attributes are left empty and the stored ones kept.
   bool probability_only = false;
-  // The texts other than the fit factors are as the engine last wrote
-  // them for this lead (equal `texts` keys): `factors_text`,
+  // The texts other than the fit and intent factors are as the engine
+  // last wrote them for this lead (equal `texts` keys): `factors_text`,
   // `attributes_text` and `texts_digest` are left empty and the stored
-  // ones kept. The parts, digest and fit factors are set.
+  // ones kept. The parts, digest, fit and intent factors and intent input
+  // are set.
   bool texts_kept = false;
+  // With `texts_kept`: the intent factors are as the engine last wrote
+  // them too (equal `intent` keys; new fit rules): `intent_factors_text`
+  // and `intent_digest` are left empty and the stored ones kept.
+  bool intent_kept = false;
   // What the scores came from: LeadEngine's hashes, to know next pass
   // whether anything changed. `content` (ContentKey) covers the features
   // and the settings the parts, texts and attributes come from: the fit
@@ -119,9 +129,10 @@ struct ScoredMember {
   // tiers or thresholds, which change no stored value. `inputs` adds the
   // model and the settings of its inputs (and so the probability).
   uint64_t content = 0, inputs = 0;
-  // TextsKey (points.h): what the texts other than the fit factors come
-  // from. 0: not known.
-  uint64_t texts = 0;
+  // TextsKey (points.h): what the texts other than the fit and intent
+  // factors come from. 0: not known. `intent`: the same for the intent
+  // factors and input (IntentKey).
+  uint64_t texts = 0, intent = 0;
   // ScoreDigest of the parts and texts, stored with the lead: a lead
   // whose stored digest equals it is not rewritten (unless its probability
   // changed), across restarts too.
@@ -303,7 +314,8 @@ class LeadStore {
   virtual Result<int64_t> OutcomeCount() = 0;
   // Leads with an outcome (won or lost): their model inputs and result.
   virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
-  // Open leads' ids and stored model inputs (EncodeAttributes), in id
+  // Open leads' ids and stored model inputs (EncodeAttributes, with the
+  // row's intent input appended where it holds one), in id
   // order: those with ids above `after_id`, at most `limit` (0: all), into
   // `out` (cleared first; its memory is reused).
   virtual Status OpenLeadInputs(int64_t after_id, size_t limit,
@@ -337,8 +349,17 @@ class LeadStore {
 // Attributes and points factors as text for storage (tab-separated,
 // escaped), and back.
 std::string EncodeAttributes(const Attributes& a);
-// EncodeAttributes(ToAttributes(f, rules)), without building the map.
+// The model input a scored lead keeps in its row, not in its stored
+// inputs: the sum of the weights of its phrases (PointsScore::intent_raw),
+// which new intent weights change alone.
+inline constexpr std::string_view kIntentInput = "intent";
+// EncodeAttributes(ToAttributes(f, rules)) without kIntentInput, without
+// building the map: a scored lead's stored inputs (ScoredMember).
 std::string AttributesText(const MemberFeatures& f, const ScoringRules& rules);
+// Appends kIntentInput's line, as EncodeAttributes writes it, to stored
+// inputs: a line after another of the same name replaces it when read
+// (DecodeAttributes, StoredInputsEncoder).
+void AppendIntentInput(std::string& text, double intent);
 Attributes DecodeAttributes(std::string_view text);
 std::string EncodeFactors(std::span<const PointsFactor> f);
 inline std::string EncodeFactors(const std::vector<PointsFactor>& f) {
@@ -351,21 +372,32 @@ inline std::string EncodeFactors(const std::vector<PointsFactor>& f) {
 // the probability, which is compared on its own so that a new model changes
 // it alone. Stable across builds and restarts: stored.
 int64_t ScoreDigest(const PointsScore& p, uint64_t content);
-std::vector<PointsFactor> DecodeFactors(const std::string& text);
+std::vector<PointsFactor> DecodeFactors(std::string_view text);
 
-// A scored lead's factors are stored in two texts: the fit factors (with
-// the lead's row) and the others (with its model inputs), so that new fit
-// rules, which change the fit factors alone, leave the larger texts as
-// they were. SplitFactors puts the fit factors first (each part in its
-// order); JoinFactors decodes both and orders them as ScorePoints does
-// (largest first, fit before the others on a tie): the factors read back
-// are those scored, in the same order.
-std::span<PointsFactor> SplitFactors(std::vector<PointsFactor>& factors);
-std::vector<PointsFactor> JoinFactors(const std::string& fit,
-                                      const std::string& others);
-// A 64-bit hash of a lead's stored texts (model inputs and the factors
-// other than fit), stored with them: the store rewrites them only when
-// the hash differs. Stable across builds: stored.
+// A scored lead's factors are stored in three texts by part: the fit
+// factors (in the lead's row), the intent factors (lead_intent) and the
+// engagement factors (lead_texts, with the model inputs), so that new fit
+// rules or intent weights, which change one part each, leave the larger
+// texts as they were. SplitFactors encodes each part's factors in their
+// order; JoinFactors decodes any number of such texts and orders them as
+// ScorePoints does (largest first; on a tie fit, engagement, intent): the
+// factors read back are those scored, in the same order, whichever text
+// holds a part (a lead stored before migration 21 has every factor in its
+// lead_texts, one stored before migration 24 its intent factors there).
+struct StoredFactors {
+  std::string fit, intent, engagement;
+};
+StoredFactors SplitFactors(std::span<const PointsFactor> factors);
+std::vector<PointsFactor> JoinFactors(
+    std::initializer_list<std::string_view> texts);
+// Of a text SplitFactors gives: stored with a lead's row, so that the
+// text is written only when it changes. 0 for no factors (which SQLite
+// stores in no bytes: most leads have no intent factors), else not 0.
+// Stable across builds: stored.
+int64_t FactorsDigest(std::string_view factors);
+// A 64-bit hash of a lead's stored texts (model inputs but kIntentInput,
+// and the engagement factors), stored with them: the store rewrites them
+// only when the hash differs. Stable across builds: stored.
 int64_t TextsDigest(std::string_view attributes, std::string_view factors);
 
 }  // namespace qunying::scoring

@@ -177,6 +177,24 @@ void ForEachIntent(const MemberFeatures& f,
   ForEachIntent(f.texts, dict, fn);
 }
 
+// The intent part: the phrases `f` wrote, their weights' sum and hash,
+// and (with `explain`) a factor each.
+void AddIntent(const MemberFeatures& f, const std::vector<IntentPhrase>& dict,
+               bool explain, PointsScore& s) {
+  ForEachIntent(f, dict, [&](const IntentPhrase& p) {
+    s.intent_raw += p.weight;
+    uint64_t weight;
+    std::memcpy(&weight, &p.weight, sizeof weight);
+    s.intent_hits = MixHash(HashText(s.intent_hits, p.phrase), weight);
+    if (!explain) return;
+    s.factors.push_back(
+        {"intent", p.phrase, p.phrase,
+         std::string(p.weight >= 0 ? "说过" : "提到") + "“" + p.phrase + "”",
+         p.weight});
+  });
+  s.intent = std::clamp(s.intent_raw, 0.0, 100.0);
+}
+
 // Largest first by points (a penalty by its size); ties keep their order.
 void SortFactors(std::vector<PointsFactor>& factors) {
   std::stable_sort(factors.begin(), factors.end(),
@@ -208,9 +226,12 @@ uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                  p.intent_hits);
 }
 
-uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts,
-                  const PointsScore& p) {
-  return MixHash(MixHash(fingerprint, other_texts), p.intent_hits);
+uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts) {
+  return MixHash(fingerprint, other_texts);
+}
+
+uint64_t IntentKey(uint64_t other_texts, const PointsScore& p) {
+  return MixHash(other_texts, p.intent_hits);
 }
 
 uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
@@ -225,18 +246,7 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
   AddFit(f, rules.fit, explain, s);
   AddEngagement(f, rules.engagement, explain, s);
   s.engagement = std::clamp(s.engagement, 0.0, 100.0);
-  ForEachIntent(f, rules.intent, [&](const IntentPhrase& p) {
-    s.intent_raw += p.weight;
-    uint64_t weight;
-    std::memcpy(&weight, &p.weight, sizeof weight);
-    s.intent_hits = MixHash(HashText(s.intent_hits, p.phrase), weight);
-    if (!explain) return;
-    s.factors.push_back(
-        {"intent", p.phrase, p.phrase,
-         std::string(p.weight >= 0 ? "说过" : "提到") + "“" + p.phrase + "”",
-         p.weight});
-  });
-  s.intent = std::clamp(s.intent_raw, 0.0, 100.0);
+  AddIntent(f, rules.intent, explain, s);
   ScoreFormula formula = ScoreFormula::Of(rules);
   s.total = formula.Total(s.fit, s.engagement, s.intent);
   s.tier = formula.Tier(s.fit, s.engagement, s.intent);
@@ -249,8 +259,16 @@ std::vector<PointsFactor> FitFactors(const MemberFeatures& f,
   PointsScore s;
   AddFit(f, rules.fit, /*explain=*/true, s);
   // Sorted alone, they keep the order they have among all of ScorePoints'
-  // (a stable sort, and SplitFactors' stable partition).
+  // (a stable sort).
   SortFactors(s.factors);
+  return std::move(s.factors);
+}
+
+std::vector<PointsFactor> IntentFactors(const MemberFeatures& f,
+                                        const ScoringRules& rules) {
+  PointsScore s;
+  AddIntent(f, rules.intent, /*explain=*/true, s);
+  SortFactors(s.factors);  // As FitFactors.
   return std::move(s.factors);
 }
 

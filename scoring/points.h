@@ -49,21 +49,28 @@ PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,
 // change the key only of members whose hits they change.
 uint64_t ContentKey(uint64_t fingerprint, uint64_t other_texts,
                     const PointsScore& p);
-// ContentKey without the fit rules: what a member's texts other than its
-// fit factors come from (the engagement and intent factors, and the model
-// inputs as AttributesText writes them). Equal keys, equal texts, whatever
-// fit rules the member hits.
-uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts,
-                  const PointsScore& p);
+// ContentKey without the fit rules and the intent weights: what a member's
+// texts other than its fit and intent factors come from (the engagement
+// factors, and the model inputs but `intent` as AttributesText writes
+// them). Equal keys, equal texts, whatever fit rules the member hits and
+// whatever the weights of the phrases it wrote.
+uint64_t TextsKey(uint64_t fingerprint, uint64_t other_texts);
+// What a member's intent factors and intent input come from: the phrases
+// it wrote and their weights (`p.intent_hits`), and the texts' settings.
+uint64_t IntentKey(uint64_t other_texts, const PointsScore& p);
 // The same for the member's model inputs (ToAttributes, MemberEncoder):
 // its features, OtherInputsFingerprint and the weights of its phrases.
 uint64_t InputsKey(uint64_t fingerprint, uint64_t other_inputs,
                    const PointsScore& p);
 
 // The fit factors of ScorePoints(f, rules), in its order, without the
-// others: what a pass builds for a lead whose other texts are as written.
+// others; and the same for the intent factors. What a pass builds for a
+// lead whose other texts are as written (SplitFactors: each part is
+// stored apart from the engagement factors).
 std::vector<PointsFactor> FitFactors(const MemberFeatures& f,
                                      const ScoringRules& rules);
+std::vector<PointsFactor> IntentFactors(const MemberFeatures& f,
+                                        const ScoringRules& rules);
 
 // The intent phrases found in `texts` (each once), in dictionary order.
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

@@ -87,8 +87,10 @@ static_assert(sizeof(ScoringRules) == 256 && sizeof(EngagementRules) == 104 &&
 namespace {
 
 // Bump when the words of a factor or the form of an attribute change, so
-// that every lead's texts are written again (TextsFingerprint).
-constexpr uint64_t kTextsVersion = 1;
+// that every lead's texts are written again (TextsFingerprint, and through
+// OtherTextsFingerprint every stored digest). 2: the intent factors and
+// input moved to the lead's row (storage migration 24).
+constexpr uint64_t kTextsVersion = 2;
 
 // The parts of the rules the fingerprints below share.
 void HashIntent(const std::vector<IntentPhrase>& intent, Hasher& h) {

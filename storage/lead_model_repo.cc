@@ -50,11 +50,14 @@ SqliteLeadStore::TrainingRows() {
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT t.attributes, l.status = 'won' FROM leads l JOIN"
-                  " lead_texts t ON t.lead_id = l.id WHERE l.status IN"
-                  " ('won', 'lost') ORDER BY l.id"));
+        c.Prepare("SELECT t.attributes, l.status = 'won', l.intent_input"
+                  " FROM leads l JOIN lead_texts t ON t.lead_id = l.id WHERE"
+                  " l.status IN ('won', 'lost') ORDER BY l.id"));
     return ForEachRow(st, [&](const Statement& s) {
-      out.push_back({scoring::DecodeAttributes(s.Text(0)), s.Int(1) != 0});
+      auto& row =
+          out.emplace_back(scoring::DecodeAttributes(s.Text(0)), s.Int(1) != 0);
+      if (!s.IsNull(2))
+        row.first[std::string(scoring::kIntentInput)] = s.Double(2);
     });
   }));
   return out;
@@ -99,13 +102,17 @@ Status SqliteLeadStore::OpenLeadInputs(int64_t after_id, size_t limit,
   return db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT l.id, t.attributes FROM leads l JOIN lead_texts t"
-                  " ON t.lead_id = l.id WHERE l.id > ? AND l.status NOT IN"
-                  " ('won', 'lost') ORDER BY l.id LIMIT ?"));
+        c.Prepare("SELECT l.id, t.attributes, l.intent_input FROM leads l"
+                  " JOIN lead_texts t ON t.lead_id = l.id WHERE l.id > ? AND"
+                  " l.status NOT IN ('won', 'lost') ORDER BY l.id LIMIT ?"));
     st->Bind(1, after_id);
     st->Bind(2, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
-    return ForEachRow(
-        st, [&](const Statement& s) { out->Add(s.Int(0), s.TextView(1)); });
+    std::string intent;
+    return ForEachRow(st, [&](const Statement& s) {
+      intent.clear();
+      if (!s.IsNull(2)) scoring::AppendIntentInput(intent, s.Double(2));
+      out->Add(s.Int(0), s.TextView(1), intent);
+    });
   });
 }
 

@@ -79,6 +79,9 @@ struct KnownLead : scoring::HeldLead {
   int64_t id = 0;
   bool open = false;
   int64_t texts_digest = 0;  // Of the stored texts (0: not known).
+  // Of the stored intent factors: 0 for none in lead_intent (none at all,
+  // or a lead stored before migration 24, with them in lead_texts).
+  int64_t intent_digest = 0;
 };
 
 // Stores a lead's texts, leaving any that is null as it was ('' when new).
@@ -103,27 +106,41 @@ Status PutLeadTexts(Connection& c, int64_t lead_id,
   return st->Run();
 }
 
-// A lead stored before the fit factors had a column of their own
-// (migration 21) holds every factor in lead_texts. When a pass writes its
-// fit factors alone (ScoredMember::texts_kept), the stored ones go: they
+// Stores a lead's intent factors (none: no row).
+Status PutIntentFactors(Connection& c, int64_t lead_id,
+                        std::string_view factors) {
+  if (factors.empty()) {
+    QY_ASSIGN_OR_RETURN(Statement * del,
+                        c.Prepare("DELETE FROM lead_intent WHERE lead_id = ?"));
+    return del->Bind(1, lead_id).Run();
+  }
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("INSERT INTO lead_intent (lead_id, factors) VALUES (?1, ?2)"
+                " ON CONFLICT (lead_id) DO UPDATE SET factors = ?2"));
+  return st->Bind(1, lead_id).Bind(2, factors).Run();
+}
+
+// A lead stored before its fit factors (migration 21) or its intent
+// factors (24) were kept apart holds them in lead_texts. When a pass
+// writes those alone (ScoredMember::texts_kept), the stored ones go: they
 // would show twice. A lead's texts_digest says it was split (0: not
-// known); a frozen lead's is always 0.
-Status DropStoredFitFactors(Connection& c, int64_t lead_id) {
+// known); a frozen lead's is always 0. Returns the intent factors taken
+// out ('' if none).
+Result<std::string> DropMovedFactors(Connection& c, int64_t lead_id) {
   QY_ASSIGN_OR_RETURN(
       Statement * sel,
       c.Prepare("SELECT factors FROM lead_texts WHERE lead_id = ?"));
   sel->Bind(1, lead_id);
   QY_ASSIGN_OR_RETURN(bool found, sel->Step());
-  if (!found) return Status::Ok();
-  std::vector<scoring::PointsFactor> factors =
-      scoring::DecodeFactors(sel->Text(0));
+  if (!found) return std::string();
+  const std::string stored = sel->Text(0);
   sel->Reset();
-  const size_t fit = scoring::SplitFactors(factors).size();
-  if (fit == 0) return Status::Ok();
-  return PutLeadTexts(
-      c, lead_id, std::nullopt,
-      scoring::EncodeFactors(
-          std::span<const scoring::PointsFactor>(factors).subspan(fit)));
+  scoring::StoredFactors parts =
+      scoring::SplitFactors(scoring::DecodeFactors(stored));
+  if (parts.engagement == stored) return std::string();
+  QY_RETURN_IF_ERROR(PutLeadTexts(c, lead_id, std::nullopt, parts.engagement));
+  return std::move(parts.intent);
 }
 
 Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
@@ -133,37 +150,59 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
       Statement * ins,
       c.Prepare("INSERT INTO leads (member_id, source, fit, engagement,"
                 " intent, created_at_ms, updated_at_ms, digest, fit_factors,"
-                " texts_digest) VALUES (?, 'score', ?, ?, ?, ?, ?, ?, ?, ?)"));
+                " texts_digest, intent_input, intent_digest) VALUES (?,"
+                " 'score', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins->Bind(1, m.member_id).Bind(2, p.fit).Bind(3, p.engagement);
   ins->Bind(4, p.intent).Bind(5, now).Bind(6, now).Bind(7, m.digest);
   ins->Bind(8, m.fit_factors_text).Bind(9, m.texts_digest);
+  ins->Bind(10, m.intent_input).Bind(11, m.intent_digest);
   QY_RETURN_IF_ERROR(ins->Run());
   int64_t id = c.LastInsertId();
+  if (!m.intent_factors_text.empty())
+    QY_RETURN_IF_ERROR(PutIntentFactors(c, id, m.intent_factors_text));
   if (m.probability)
     QY_RETURN_IF_ERROR(PutProbability(c, id, *m.probability, m.model_id, now));
   QY_RETURN_IF_ERROR(PutLeadTexts(c, id, m.attributes_text, m.factors_text));
   return AddEvent(c, id, now, 0, "created", "", "new", ScoreNote(p.total));
 }
 
-// Frozen leads keep their model inputs and probability as of contact.
-// The texts are written when their digest differs from the stored one (a
-// frozen lead's is 0: its model inputs are not the pass's), and not when
-// the engine kept them (ScoredMember::texts_kept).
+// Frozen leads keep their model inputs (the intent input in the row too)
+// and probability as of contact. The texts are written when their digest
+// differs from the stored one (a frozen lead's is 0: its model inputs are
+// not the pass's), and not when the engine kept them
+// (ScoredMember::texts_kept); the intent factors when theirs does.
 Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
                         const KnownLead& k, int64_t now) {
   const auto& p = m.points;
-  if (m.texts_kept && (k.frozen || k.texts_digest == 0))
-    QY_RETURN_IF_ERROR(DropStoredFitFactors(c, k.id));
+  int64_t intent_digest = m.intent_kept ? k.intent_digest : m.intent_digest;
+  if (m.texts_kept && (k.frozen || k.texts_digest == 0)) {
+    QY_ASSIGN_OR_RETURN(std::string intent, DropMovedFactors(c, k.id));
+    // Kept by the engine, but still in lead_texts: they move. (The
+    // upgrade to migration 24 rewrites every open lead before the engine
+    // remembers writing it; this keeps the words if one was not.)
+    if (m.intent_kept && !intent.empty()) {
+      QY_RETURN_IF_ERROR(PutIntentFactors(c, k.id, intent));
+      intent_digest = scoring::FactorsDigest(intent);
+    }
+  }
   if (k.digest != m.digest) {
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare("UPDATE leads SET fit = ?, engagement = ?, intent = ?,"
                   " updated_at_ms = ?, digest = ?, fit_factors = ?,"
-                  " texts_digest = ? WHERE id = ?"));
+                  " texts_digest = ?, intent_input = COALESCE(?, intent_input),"
+                  " intent_digest = ? WHERE id = ?"));
     up->Bind(1, p.fit).Bind(2, p.engagement).Bind(3, p.intent);
     up->Bind(4, now).Bind(5, m.digest).Bind(6, m.fit_factors_text);
     up->Bind(7, k.frozen ? 0 : m.texts_kept ? k.texts_digest : m.texts_digest);
-    QY_RETURN_IF_ERROR(up->Bind(8, k.id).Run());
+    if (k.frozen)
+      up->BindNull(8);
+    else
+      up->Bind(8, m.intent_input);
+    up->Bind(9, intent_digest);
+    QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
+    if (!m.intent_kept && k.intent_digest != m.intent_digest)
+      QY_RETURN_IF_ERROR(PutIntentFactors(c, k.id, m.intent_factors_text));
   }
   if (k.ProbabilityChanges(m))
     QY_RETURN_IF_ERROR(
@@ -225,7 +264,8 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
       c.Prepare(std::string("SELECT l.member_id, l.id, l.status NOT IN"
                             " ('won', 'lost'), l.frozen, l.digest,"
                             " p.probability, COALESCE(p.model_id, 0),"
-                            " l.texts_digest FROM leads l LEFT JOIN"
+                            " l.texts_digest, l.intent_digest FROM leads l"
+                            " LEFT JOIN"
                             " lead_probabilities p ON p.lead_id = l.id WHERE"
                             " l.member_id ") +
                 (scattered ? "= ?" : "BETWEEN ? AND ? ORDER BY l.member_id")));
@@ -239,6 +279,7 @@ Status ApplySlice(Connection& c, const scoring::ScoredMember* m, size_t n,
     if (!s.IsNull(5)) k.probability = s.Double(5);
     k.model_id = s.Int(6);
     k.texts_digest = s.Int(7);
+    k.intent_digest = s.Int(8);
   };
   if (scattered) {
     for (size_t i = 0; i < n; ++i) {

@@ -15,9 +15,11 @@ const char kLeadCols[] =
     " COALESCE(l.contacted_at_ms, 0), COALESCE(l.closed_at_ms, 0),"
     " MAX(l.updated_at_ms, COALESCE(p.updated_at_ms, 0)), l.frozen,"
     " COALESCE(p.model_id, 0),"
-    " COALESCE(l.follow_up_at_ms, 0), l.fit_factors"
+    " COALESCE(l.follow_up_at_ms, 0), l.fit_factors, l.intent_input,"
+    " COALESCE(i.factors, '')"
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
     " LEFT JOIN lead_texts t ON t.lead_id = l.id"
+    " LEFT JOIN lead_intent i ON i.lead_id = l.id"
     " LEFT JOIN lead_probabilities p ON p.lead_id = l.id ";
 
 scoring::Lead LeadFromRow(const Statement& s,
@@ -42,7 +44,10 @@ scoring::Lead LeadFromRow(const Statement& s,
   l.nickname = s.Text(11);
   l.phone = s.Text(12);
   l.attributes = scoring::DecodeAttributes(s.Text(13));
-  l.factors = scoring::JoinFactors(s.Text(25), s.Text(14));
+  if (!s.IsNull(26))
+    l.attributes[std::string(scoring::kIntentInput)] = s.Double(26);
+  l.factors =
+      scoring::JoinFactors({s.TextView(25), s.TextView(14), s.TextView(27)});
   l.lost_reason = s.Text(15);
   l.amount_fen = s.Int(16);
   l.created_at_ms = s.Int(17);

@@ -541,6 +541,22 @@ CREATE TRIGGER leads_deleted AFTER DELETE ON leads BEGIN
     WHERE name IN ('lead_members', 'lead_scores');
 END;
 )sql"},
+      // What new intent weights change of a scored lead leaves lead_texts,
+      // as the fit factors did (migration 21): its intent model input goes
+      // to its row (NULL: the stored inputs hold it: a lead written before,
+      // or imported; a frozen lead's stays as of contact), and its intent
+      // factors to a narrow table of their own (no row: none, or still in
+      // lead_texts), written when their digest in the row changes. In the
+      // row itself they would make every row longer that a fit-rule pass
+      // rewrites (docs/benchmarks.md).
+      {24, "lead_intent", R"sql(
+ALTER TABLE leads ADD COLUMN intent_input REAL;
+ALTER TABLE leads ADD COLUMN intent_digest INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE lead_intent (
+  lead_id INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+  factors TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -11,6 +11,8 @@
 namespace qunying::scoring {
 namespace {
 
+// AttributesText writes a lead's stored inputs: all but the intent
+// input, which the lead keeps in its row.
 TEST(LeadTextsTest, AttributesTextIsTheEncodedMapWithoutBuildingIt) {
   ScoringRules rules = ScoringRules::Defaults();
   auto members = GenerateCommunity(2000, 11);
@@ -23,9 +25,17 @@ TEST(LeadTextsTest, AttributesTextIsTheEncodedMapWithoutBuildingIt) {
     if (i % 4 == 0) f.recency_days = -1;       // Never active.
     if (i % 11 == 0) f.paid_fen = 12345678;    // 123,456.78 yuan.
     if (i % 13 == 0) f.dwell_s_30d = 6000000;  // 100,000 minutes.
-    ASSERT_EQ(AttributesText(f, rules),
-              EncodeAttributes(ToAttributes(f, rules)))
-        << "member " << i;
+    // The intent input is the row's: the text holds the others, and with
+    // it appended reads back as every input.
+    Attributes inputs = ToAttributes(f, rules);
+    const double intent = std::get<double>(inputs.at("intent"));
+    ASSERT_EQ(intent, ScorePoints(f, rules, false).intent_raw);
+    Attributes others = inputs;
+    others.erase("intent");
+    std::string text = AttributesText(f, rules);
+    ASSERT_EQ(text, EncodeAttributes(others)) << "member " << i;
+    AppendIntentInput(text, intent);
+    ASSERT_EQ(DecodeAttributes(text), inputs) << "member " << i;
   }
 }
 
@@ -66,9 +76,9 @@ TEST(LeadTextsTest, EscapedTextsReadBackWhole) {
   }
 }
 
-// A lead's factors are stored in two texts (the fit factors, and the
-// rest) and read back joined: as ScorePoints explained them, in its order,
-// ties between a fit factor and another included.
+// A lead's factors are stored in three texts by part and read back
+// joined: as ScorePoints explained them, in its order, ties between parts
+// included; so are the texts of leads stored before the parts were split.
 TEST(LeadTextsTest, SplitFactorsReadBackJoinedInTheirOrder) {
   ScoringRules rules = ScoringRules::Defaults();
   // Fit points that tie with intent phrases' (a fifth of the generated
@@ -83,25 +93,70 @@ TEST(LeadTextsTest, SplitFactorsReadBackJoinedInTheirOrder) {
     if (i % 5 == 0) f.facts["phone"] = "13800138000";
     PointsScore p = ScorePoints(f, rules, /*explain=*/true);
     const std::string whole = EncodeFactors(p.factors);
-    std::vector<PointsFactor> split = p.factors;
-    std::span<PointsFactor> fit = SplitFactors(split);
-    for (const PointsFactor& x : fit) ASSERT_EQ(x.part, "fit");
-    std::span<const PointsFactor> rest =
-        std::span<const PointsFactor>(split).subspan(fit.size());
-    for (const PointsFactor& x : rest) ASSERT_NE(x.part, "fit");
-    mixed += !fit.empty() && !rest.empty();
-    for (const PointsFactor& x : fit) {
-      for (const PointsFactor& y : rest) ties += x.points == y.points;
+    StoredFactors parts = SplitFactors(p.factors);
+    for (const auto& [text, part] : {std::pair{&parts.fit, "fit"},
+                                     {&parts.intent, "intent"},
+                                     {&parts.engagement, "engagement"}}) {
+      for (const PointsFactor& x : DecodeFactors(*text))
+        ASSERT_EQ(x.part, part);
+    }
+    mixed += !parts.fit.empty() && !parts.intent.empty();
+    for (const PointsFactor& x : p.factors) {
+      for (const PointsFactor& y : p.factors)
+        ties += x.part < y.part && x.points == y.points;
     }
     EXPECT_EQ(
-        EncodeFactors(JoinFactors(EncodeFactors(fit), EncodeFactors(rest))),
+        EncodeFactors(JoinFactors({parts.fit, parts.engagement, parts.intent})),
         whole)
         << "member " << i;
-    // A lead stored before the split: every factor in the second text.
-    EXPECT_EQ(EncodeFactors(JoinFactors("", whole)), whole);
+    // A lead stored before any split: every factor in lead_texts.
+    EXPECT_EQ(EncodeFactors(JoinFactors({"", whole})), whole);
+    // Stored under schema 21: the fit factors apart, the others together.
+    std::vector<PointsFactor> others;
+    for (const PointsFactor& x : p.factors)
+      if (x.part != "fit") others.push_back(x);
+    EXPECT_EQ(EncodeFactors(JoinFactors({parts.fit, EncodeFactors(others)})),
+              whole);
   }
-  EXPECT_GT(mixed, members.size() / 4);
+  EXPECT_GT(mixed, members.size() / 20);
   EXPECT_GT(ties, 50u);
+}
+
+// Ties between factors of every part, each part in a text of its own,
+// come back in ScorePoints' order: by size, then fit, engagement, intent.
+TEST(LeadTextsTest, JoinedFactorsTieAsScorePointsOrdersThem) {
+  std::vector<PointsFactor> scored;  // In ScorePoints' order of adding.
+  for (const char* part : {"fit", "engagement", "intent"}) {
+    for (int i = 0; i < 4; ++i) {
+      scored.push_back(
+          {part, part + std::to_string(i), "v", "l", i % 2 == 0 ? 10.0 : -5.0});
+    }
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const PointsFactor& a, const PointsFactor& b) {
+                     return std::abs(a.points) > std::abs(b.points);
+                   });
+  StoredFactors parts = SplitFactors(scored);
+  // In any order of the texts.
+  EXPECT_EQ(
+      EncodeFactors(JoinFactors({parts.intent, parts.fit, parts.engagement})),
+      EncodeFactors(scored));
+  EXPECT_EQ(
+      EncodeFactors(JoinFactors({parts.fit, parts.engagement, parts.intent})),
+      EncodeFactors(scored));
+}
+
+// No factors: 0, which the store keeps in no bytes; any: not 0, and
+// another text another digest.
+TEST(LeadTextsTest, FactorsDigestIsZeroForNoFactorsAlone) {
+  EXPECT_EQ(FactorsDigest(""), 0);
+  const std::string one = EncodeFactors(
+      {{"intent", "想报下一期", "想报下一期", "说过“想报下一期”", 45}});
+  const std::string two = EncodeFactors(
+      {{"intent", "想报下一期", "想报下一期", "说过“想报下一期”", 67.5}});
+  EXPECT_NE(FactorsDigest(one), 0);
+  EXPECT_NE(FactorsDigest(one), FactorsDigest(two));
+  EXPECT_EQ(FactorsDigest(one), FactorsDigest(std::string(one)));
 }
 
 TEST(LeadTextsTest, TextsDigestCoversBothTextsAndWhereOneEnds) {

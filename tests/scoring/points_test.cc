@@ -277,7 +277,8 @@ TEST(RulesTest, AbsurdSizesAndRangesAreRefused) {
 
 // One change to each setting of the rules, and whether it reaches the
 // model's inputs (ToAttributes), a lead's texts (factors, attributes) and
-// those texts other than the fit factors.
+// those texts other than the fit and intent factors (the engagement
+// factors and the stored inputs).
 struct SettingChange {
   std::function<void(ScoringRules&)> apply;
   bool inputs = false, texts = false, others = false;
@@ -295,15 +296,17 @@ std::vector<SettingChange> EverySettingChange() {
       {[](auto& r) { r.engagement.makeup_weight += 0.1; }, true, true, true},
       // The first phrase of the dictionary changed and a new one added
       // (a phrase no member wrote would leave every attribute alone).
+      // Neither reaches the engagement factors or the stored inputs: the
+      // intent factors and input are the row's.
       {[](auto& r) {
          r.intent[0].phrase += "吗";
          r.intent.push_back({"读", 5});
        },
-       true, true, true},
+       true, true, false},
       {[](auto& r) {
          for (auto& p : r.intent) p.weight += 1;
        },
-       true, true, true},
+       true, true, false},
       {[](auto& r) { r.weight_fit += 0.1; }},
       {[](auto& r) { r.weight_engagement += 0.1; }},
       {[](auto& r) { r.weight_intent += 0.1; }},
@@ -375,8 +378,8 @@ TEST(TextsFingerprintTest, ChangesExactlyWithTheTexts) {
 std::string Stored(const MemberFeatures& f, const ScoringRules& r) {
   PointsScore p = ScorePoints(f, r);
   char parts[96];
-  std::snprintf(parts, sizeof parts, "%.17g %.17g %.17g|", p.fit, p.engagement,
-                p.intent);
+  std::snprintf(parts, sizeof parts, "%.17g %.17g %.17g %.17g|", p.fit,
+                p.engagement, p.intent, p.intent_raw);
   return parts + Texts(f, r);
 }
 
@@ -435,40 +438,43 @@ TEST(ContentKeyTest, ChangesExactlyWhereAFitRuleOrWeightEditScores) {
       Stored, &OtherTextsFingerprint, &SettingChange::texts, 5);
 }
 
-// A lead's texts other than its fit factors: the engagement and intent
-// factors, and the model inputs.
+// A lead's texts other than its fit and intent factors: the engagement
+// factors, and the model inputs but the intent input.
 std::string OtherTexts(const MemberFeatures& f, const ScoringRules& r) {
-  std::vector<PointsFactor> factors = ScorePoints(f, r).factors;
-  const size_t fit = SplitFactors(factors).size();
-  return EncodeFactors(std::span<const PointsFactor>(factors).subspan(fit)) +
-         "|" + AttributesText(f, r);
+  return SplitFactors(ScorePoints(f, r).factors).engagement + "|" +
+         AttributesText(f, r);
 }
 
-// Fit rule edits reach no member's other texts; new intent weights those
-// of the members who wrote a phrase only.
+// Neither fit rule edits nor new intent weights reach any member's other
+// texts, nor change its key; the settings every member reads do.
 TEST(TextsKeyTest, ChangesExactlyWhereTheOtherTextsDo) {
   ExpectKeyFollows(
       [](const MemberFeatures& f, const ScoringRules& r) {
-        return TextsKey(Fingerprint(f), OtherTextsFingerprint(r),
-                        ScorePoints(f, r, /*explain=*/false));
+        return TextsKey(Fingerprint(f), OtherTextsFingerprint(r));
       },
-      OtherTexts, &OtherTextsFingerprint, &SettingChange::others, 1);
+      OtherTexts, &OtherTextsFingerprint, &SettingChange::others, 0);
 }
 
-// The fit factors alone are those ScorePoints explains, in its order.
-TEST(FitFactorsTest, AreTheFitPartOfEveryFactor) {
+// The fit factors alone, and the intent factors alone, are those
+// ScorePoints explains, in its order.
+TEST(FitFactorsTest, AreTheFitAndIntentPartsOfEveryFactor) {
   auto rules = ScoringRules::Defaults();
-  // Equal points on two rules: ties keep the rules' order.
+  // Equal points on two rules, and on every phrase: ties keep the order
+  // of the rules and of the phrases.
   rules.fit.push_back({"school", {"*"}, rules.fit[0].points, "已知学校"});
-  size_t with_two = 0;
+  for (auto& p : rules.intent) p.weight = rules.fit[0].points;
+  size_t with_two = 0, with_two_phrases = 0;
   for (const auto& f : VariedMembers()) {
-    std::vector<PointsFactor> all = ScorePoints(f, rules).factors;
-    std::span<PointsFactor> fit = SplitFactors(all);
+    StoredFactors parts = SplitFactors(ScorePoints(f, rules).factors);
+    const std::vector<PointsFactor> fit = FitFactors(f, rules);
+    const std::vector<PointsFactor> intent = IntentFactors(f, rules);
     with_two += fit.size() >= 2;
-    EXPECT_EQ(EncodeFactors(FitFactors(f, rules)), EncodeFactors(fit))
-        << "member " << f.member_id;
+    with_two_phrases += intent.size() >= 2;
+    EXPECT_EQ(EncodeFactors(fit), parts.fit) << "member " << f.member_id;
+    EXPECT_EQ(EncodeFactors(intent), parts.intent) << "member " << f.member_id;
   }
   EXPECT_GT(with_two, 10u);
+  EXPECT_GT(with_two_phrases, 0u);
 }
 
 // New intent weights reach the model inputs of the members who wrote a
@@ -480,7 +486,7 @@ TEST(InputsKeyTest, ChangesExactlyWhereNewIntentWeightsScore) {
                          ScorePoints(f, r, /*explain=*/false));
       },
       [](const MemberFeatures& f, const ScoringRules& r) {
-        return AttributesText(f, r);
+        return EncodeAttributes(ToAttributes(f, r));
       },
       &OtherInputsFingerprint, &SettingChange::inputs, 1);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <initializer_list>
 
 #include <cstring>
 #include <filesystem>
@@ -270,8 +271,11 @@ class EngineStateTest : public LeadStateTest {
           Statement * st,
           c.Prepare("SELECT member_id, fit, engagement, intent, digest,"
                     " updated_at_ms, fit_factors, t.factors, t.attributes,"
-                    " texts_digest FROM leads LEFT JOIN lead_texts t ON"
-                    " t.lead_id = leads.id ORDER BY member_id"));
+                    " texts_digest, quote(intent_input) || ' ' ||"
+                    " intent_digest || char(10) || COALESCE(i.factors, '')"
+                    " FROM leads LEFT JOIN lead_texts t ON t.lead_id ="
+                    " leads.id LEFT JOIN lead_intent i ON i.lead_id ="
+                    " leads.id ORDER BY member_id"));
       return ForEachRow(st, [&](const Statement& r) {
         out.push_back(
             std::to_string(r.Int(0)) + " " + std::to_string(r.Double(1)) + " " +
@@ -279,13 +283,16 @@ class EngineStateTest : public LeadStateTest {
             " " + std::to_string(r.Int(4)) + " " + std::to_string(r.Int(5)));
         if (texts) {
           out.back() += "\n" + r.Text(6) + "\n" + r.Text(7) + "\n" + r.Text(8) +
-                        "\n" + std::to_string(r.Int(9));
+                        "\n" + std::to_string(r.Int(9)) + " " + r.Text(10);
         }
       });
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return out;
   }
+  void ExpectEditStoresWhatAFullRewriteDoes(
+      std::initializer_list<int> members,
+      const std::function<void(scoring::ScoringRules&)>& edit);
   // Saves `s`'s state as a stopping server would.
   void Save(Server& s) {
     auto bytes = s.engine->SaveState();
@@ -326,11 +333,13 @@ TEST_F(EngineStateTest, APassInManyPartsStoresWhatOnePartDoes) {
   EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
 }
 
-// New fit rules rewrite the leads they score. Where a lead's other texts
-// (engagement and intent factors, model inputs) are as the engine wrote
-// them, it builds the parts and fit factors alone: the store must then
-// hold, texts and all, what an engine without that memory writes.
-TEST_F(EngineStateTest, AFitRuleEditStoresWhatAFullRewriteDoes) {
+// Two twin databases after a pass each, one engine remembering it and one
+// not; `members` check in again on both meanwhile, then `edit` of the
+// rules: the engine with memory keeps some leads' texts, and must store
+// what the other writes, texts and all.
+void EngineStateTest::ExpectEditStoresWhatAFullRewriteDoes(
+    std::initializer_list<int> members,
+    const std::function<void(scoring::ScoringRules&)>& edit) {
   auto other = OpenTestDb(dir_.File("other.db"));
   ASSERT_NE(other, nullptr);
   seq_ = 0;
@@ -340,26 +349,45 @@ TEST_F(EngineStateTest, AFitRuleEditStoresWhatAFullRewriteDoes) {
   Pass(kept), Pass(full);
   ASSERT_EQ(Leads(other.get(), true), Leads(nullptr, true));
 
-  // Member 12 (a lead, in a grade the fit rules score) checks in again
-  // meanwhile: its other texts change too.
-  for (Database* db : {db_.get(), other.get()}) AddCheckin(db, 12, 2, 3);
+  int day = 3;
+  for (int m : members) {
+    for (Database* db : {db_.get(), other.get()}) AddCheckin(db, m, 2, day);
+    ++day;
+  }
   clock_.Advance(1000);
-  auto refit = [](scoring::ScoringRules& r) {
-    for (auto& rule : r.fit) {
-      rule.points += 3;
-      rule.label += "（新）";
-    }
-  };
   scoring::ScoringRules rules = kept.engine->rules();
-  refit(rules);
+  edit(rules);
   kept.engine->SetRules(rules);
-  Server fresh = Start("", refit, other.get());  // No memory of the pass.
+  Server fresh = Start("", edit, other.get());  // No memory of the pass.
   auto k = Pass(kept), f = Pass(fresh);
   EXPECT_GT(k.texts_kept, 0u);
   EXPECT_EQ(f.texts_kept, 0u);
   EXPECT_EQ(k.unchanged, f.unchanged);
   EXPECT_LT(k.unchanged, Leads().size());  // Some leads were rewritten.
   EXPECT_EQ(Leads(other.get(), true), Leads(nullptr, true));
+}
+
+// New fit rules rewrite the leads they score. Where a lead's other texts
+// (engagement factors, model inputs) are as the engine wrote them, it
+// builds the parts and fit factors alone (and the intent factors not even
+// those). Member 12 (a lead, in a grade the fit rules score) checks in
+// meanwhile: its other texts change too.
+TEST_F(EngineStateTest, AFitRuleEditStoresWhatAFullRewriteDoes) {
+  ExpectEditStoresWhatAFullRewriteDoes({12}, [](scoring::ScoringRules& r) {
+    for (auto& rule : r.fit) {
+      rule.points += 3;
+      rule.label += "（新）";
+    }
+  });
+}
+
+// The same for new intent weights: the intent part and input (the row's)
+// and intent factors (lead_intent) are written, the other texts kept.
+// Members 12 and 15 (who wrote a phrase) check in meanwhile.
+TEST_F(EngineStateTest, AnIntentWeightEditStoresWhatAFullRewriteDoes) {
+  ExpectEditStoresWhatAFullRewriteDoes({12, 15}, [](scoring::ScoringRules& r) {
+    for (auto& phrase : r.intent) phrase.weight *= 1.5;
+  });
 }
 
 TEST_F(EngineStateTest, ARestartedEngineReusesItsScoresAndRewritesNothing) {

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -691,6 +692,40 @@ TEST_F(LeadStoreTest, NewFitRulesOnAContactedLeadKeepItsOtherFactors) {
   EXPECT_TRUE(FreshPassKeeps(a, 1, before.id, after->updated_at_ms).second);
 }
 
+// A contacted lead keeps its model inputs as of contact, the intent input
+// kept in its row too: new intent weights rewrite its intent part and
+// factors alone.
+TEST_F(LeadStoreTest, NewIntentWeightsOnAContactedLeadKeepItsInputs) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/true);
+  ASSERT_TRUE(before.frozen);
+  ASSERT_GT(before.intent, 0);
+  auto pass = RescoreWith([](auto& r) {
+    for (auto& phrase : r.intent) phrase.weight *= 0.5;
+  });
+  EXPECT_EQ(pass.texts_kept, 1u);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_DOUBLE_EQ(after->intent, before.intent * 0.5);
+  EXPECT_EQ(scoring::EncodeAttributes(after->attributes),
+            scoring::EncodeAttributes(before.attributes));
+  EXPECT_EQ(after->probability, before.probability);
+  ASSERT_EQ(after->factors.size(), before.factors.size());
+  size_t intent = 0;
+  for (const auto& f : before.factors) {
+    auto same = std::find_if(
+        after->factors.begin(), after->factors.end(),
+        [&](const auto& g) { return g.part == f.part && g.name == f.name; });
+    ASSERT_NE(same, after->factors.end()) << f.name;
+    intent += f.part == "intent";
+    EXPECT_EQ(same->points, f.part == "intent" ? f.points * 0.5 : f.points)
+        << f.name;
+  }
+  EXPECT_GT(intent, 0u);
+  EXPECT_TRUE(FreshPassKeeps(a, 1, before.id, after->updated_at_ms).second);
+}
+
 // Leads of member B (with a phone) and a new member C (no facts), each
 // having checked in once with `b_text` and `c_text`, after a first pass.
 std::pair<scoring::Lead, scoring::Lead> LeadStoreTest::LeadsOfBAndC(
@@ -798,20 +833,29 @@ TEST_F(LeadStoreTest, AnIntentWeightEditRewritesOnlyTheLeadsThatWroteIt) {
   EXPECT_TRUE(FreshPassKeeps(model, 1, c.id, kNow + 1000).second);
 }
 
-// The rows a statement wrote to lead_texts since the counting began.
+// The rows a statement updated in lead_texts, and wrote in lead_intent,
+// since the counting began.
 class LeadTextsWritesTest : public LeadStoreTest {
  protected:
   void CountTextWrites() {
-    Exec("CREATE TABLE texts_written (lead_id INTEGER)");
+    Exec("CREATE TABLE texts_written (lead_id INTEGER, tbl TEXT)");
     Exec(
         "CREATE TRIGGER texts_updated AFTER UPDATE ON lead_texts BEGIN"
-        " INSERT INTO texts_written VALUES (NEW.lead_id); END");
+        " INSERT INTO texts_written VALUES (NEW.lead_id, 'texts'); END");
+    for (const char* what : {"INSERT", "UPDATE", "DELETE"}) {
+      Exec(std::string("CREATE TRIGGER intent_") + what + " AFTER " + what +
+           " ON lead_intent BEGIN INSERT INTO texts_written VALUES (0,"
+           " 'intent'); END");
+    }
   }
-  int64_t TextWrites() {
+  int64_t TextWrites(const char* table = "texts") {
     int64_t n = -1;
     EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
                      QY_ASSIGN_OR_RETURN(
-                         n, QueryInt(c, "SELECT COUNT(*) FROM texts_written"));
+                         n, QueryInt(c, std::string("SELECT COUNT(*) FROM"
+                                                    " texts_written WHERE"
+                                                    " tbl = '") +
+                                            table + "'"));
                      return Status::Ok();
                    })
                     .ok());
@@ -837,6 +881,7 @@ TEST_F(LeadTextsWritesTest, NewFitRulesLeaveTheOtherFactorsAndInputsUnwritten) {
   auto after = store_->Get(before.id);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(TextWrites(), 0);
+  EXPECT_EQ(TextWrites("intent"), 0);
   EXPECT_GT(after->fit, before.fit);
   EXPECT_EQ(after->updated_at_ms, kNow + 1000);
   ASSERT_EQ(after->factors.size(), before.factors.size());
@@ -863,16 +908,59 @@ TEST_F(LeadTextsWritesTest, NewFitRulesLeaveTheOtherFactorsAndInputsUnwritten) {
   EXPECT_EQ(TextWrites(), 1);
 }
 
-// A lead written before the fit factors moved to its row keeps every
-// factor in lead_texts and reads as it did; the next pass that rewrites it
-// splits them.
+// New intent weights change the intent part and input (in the lead's
+// row) and its intent factors (lead_intent): the larger texts are not
+// written, and the lead reads as an engine without memory would write it.
+TEST_F(LeadTextsWritesTest, NewIntentWeightsLeaveTheOtherTextsUnwritten) {
+  auto a = ModelFrom(3);
+  ASSERT_TRUE(a);
+  const scoring::Lead before = LeadUnder(a, /*contact=*/false);
+  const double intent = std::get<double>(before.attributes.at("intent"));
+  ASSERT_GT(intent, 0);
+  CountTextWrites();
+  auto pass = RescoreWith([](auto& r) {
+    for (auto& phrase : r.intent) phrase.weight *= 0.5;
+  });
+  EXPECT_EQ(pass.texts_kept, 1u);
+  EXPECT_EQ(TextWrites(), 0);
+  EXPECT_EQ(TextWrites("intent"), 1);
+  auto after = store_->Get(before.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_DOUBLE_EQ(std::get<double>(after->attributes.at("intent")),
+                   intent * 0.5);
+  EXPECT_EQ(after->attributes.size(), before.attributes.size());
+  EXPECT_TRUE(LargestFirst(after->factors));
+  size_t halved = 0;
+  for (const auto& f : after->factors) {
+    if (f.part != "intent") continue;
+    auto was = std::find_if(
+        before.factors.begin(), before.factors.end(),
+        [&](const auto& g) { return g.part == f.part && g.name == f.name; });
+    ASSERT_NE(was, before.factors.end()) << f.name;
+    halved += f.points == was->points * 0.5;
+  }
+  EXPECT_GT(halved, 0u);
+  EXPECT_EQ(after->factors.size(), before.factors.size());
+  auto expected = a->Predict({after->attributes});
+  ASSERT_TRUE(expected.ok());
+  ASSERT_TRUE(after->probability);
+  EXPECT_NEAR(*after->probability, expected->front(), 1e-6);
+  EXPECT_TRUE(FreshPassKeeps(a, 1, before.id, after->updated_at_ms).second);
+}
+
+// A lead written before its fit factors (migration 21) and intent factors
+// (24) were kept apart has every factor in lead_texts and reads as it
+// did; the next pass that rewrites it splits them.
 TEST_F(LeadTextsWritesTest, ALeadStoredBeforeTheSplitReadsWholeUntilRewritten) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
   const scoring::Lead before = LeadUnder(a, /*contact=*/false);
   const std::string whole = scoring::EncodeFactors(before.factors);
   ASSERT_NE(whole.find("fit\t"), std::string::npos) << whole;
-  Exec("UPDATE leads SET fit_factors = '', texts_digest = 0");
+  Exec(
+      "UPDATE leads SET fit_factors = '', texts_digest = 0, intent_digest = 0,"
+      " intent_input = NULL");
+  Exec("DELETE FROM lead_intent");
   ASSERT_TRUE(db_->Write([&](Connection& c) -> Status {
                    QY_ASSIGN_OR_RETURN(
                        Statement * st,
@@ -900,13 +988,15 @@ TEST_F(LeadTextsWritesTest, ALeadStoredBeforeTheSplitReadsWholeUntilRewritten) {
 }
 
 // The same for a contacted lead, whose texts_digest is always 0: new fit
-// rules that leave its other texts as written drop the stored fit factors.
+// rules that leave its other texts as written drop the stored fit and
+// intent factors from lead_texts (and store the intent factors apart).
 TEST_F(LeadTextsWritesTest, AContactedLeadStoredBeforeTheSplitShowsFitOnce) {
   auto a = ModelFrom(3);
   ASSERT_TRUE(a);
   const scoring::Lead before = LeadUnder(a, /*contact=*/true);
   ASSERT_TRUE(before.frozen);
-  Exec("UPDATE leads SET fit_factors = ''");
+  Exec("UPDATE leads SET fit_factors = '', intent_digest = 0");
+  Exec("DELETE FROM lead_intent");
   ASSERT_TRUE(
       db_->Write([&](Connection& c) -> Status {
            QY_ASSIGN_OR_RETURN(Statement * st,
@@ -1081,6 +1171,58 @@ TEST(LeadProbabilitiesMigrationTest, StoredProbabilitiesMoveWithTheirModel) {
   EXPECT_FALSE(without->probability);
   EXPECT_EQ(without->model_id, 0);
   EXPECT_EQ(without->updated_at_ms, 30);
+}
+
+// Migration 24 moves a scored lead's intent factors and input to its row.
+// A lead stored before keeps them in lead_texts and reads as it did; one
+// whose row holds the input reads it from there, wherever inputs are read.
+TEST(LeadIntentMigrationTest, InputsReadTheSameBeforeAndAfterTheMove) {
+  TempDir dir;
+  const std::string fit =
+      scoring::EncodeFactors({{"fit", "grade", "三年级", "三至六年级", 40}});
+  const std::string others = scoring::EncodeFactors(
+      {{"intent", "想报下一期", "想报下一期", "说过“想报下一期”", 12},
+       {"engagement", "checkins", "3", "打卡 3 次", 5}});
+  const std::string old_inputs =
+      scoring::EncodeAttributes({{"checkins", 3.0}, {"intent", 12.0}});
+  auto db = UpgradedTestDb(
+      dir.File("old.db"), 23,
+      "INSERT INTO leads (id, external_id, source, status, fit_factors,"
+      " created_at_ms, updated_at_ms) VALUES (4, 'a', 'import', 'won', '" +
+          fit + "', 0, 0), (5, 'b', 'import', 'new', '" + fit +
+          "', 0, 0); INSERT INTO lead_texts (lead_id, attributes, factors)"
+          " VALUES (4, '" +
+          old_inputs + "', '" + others + "'), (5, '" + old_inputs + "', '" +
+          others + "')");
+  ASSERT_NE(db, nullptr);
+  EXPECT_GE(db->SchemaVersion(), 24);
+  SqliteLeadStore store(db.get());
+  auto old = store.Get(5);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(std::get<double>(old->attributes.at("intent")), 12.0);
+  ASSERT_EQ(old->factors.size(), 3u);
+  EXPECT_EQ(old->factors[0].part, "fit");
+  EXPECT_EQ(old->factors[1].part, "intent");
+
+  // Written again: the input in the row (over any left in the texts).
+  ASSERT_TRUE(db->Write([](Connection& c) -> Status {
+                  return c.Exec(
+                      "UPDATE leads SET intent_input = 7.25 WHERE id = 5;"
+                      " UPDATE leads SET intent_input = 3.5 WHERE id = 4");
+                }).ok());
+  auto moved = store.Get(5);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(std::get<double>(moved->attributes.at("intent")), 7.25);
+  EXPECT_EQ(std::get<double>(moved->attributes.at("checkins")), 3.0);
+  scoring::LeadInputs open;
+  ASSERT_TRUE(store.OpenLeadInputs(0, 0, &open).ok());
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(scoring::DecodeAttributes(open.inputs(0)), moved->attributes);
+  auto rows = store.TrainingRows();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(std::get<double>(rows->front().first.at("intent")), 3.5);
+  EXPECT_TRUE(rows->front().second);
 }
 
 TEST_F(LeadStoreTest, ContactFreezesModelInputsButNotTheLiveScore) {
