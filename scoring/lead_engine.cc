@@ -393,7 +393,6 @@ class LeadEngine::ChunkScorer {
     sm.digest = ScoreDigest(sm.points, sm.content);
     sm.texts = r.texts;
     sm.intent = IntentKey(setup_.other_texts, sm.points);
-    sm.intent_input = sm.points.intent_raw;
     StoredFactors parts = SplitFactors(sm.points.factors);
     sm.fit_factors_text = kept_->texts.Add(parts.fit);
     sm.intent_factors_text = kept_->texts.Add(parts.intent);
@@ -429,7 +428,6 @@ class LeadEngine::ChunkScorer {
     sm.fit_factors_text =
         kept_->texts.Add(EncodeFactors(FitFactors(f, setup_.rules)));
     sm.intent = r.intent_key;
-    sm.intent_input = r.intent_raw;
     if (r.intent_key != 0 && r.intent_key == written_intent) {
       sm.intent_kept = true;
     } else {

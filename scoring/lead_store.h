@@ -101,9 +101,9 @@ struct ScoredMember {
   std::string_view fit_factors_text, intent_factors_text, factors_text;
   int64_t intent_digest = 0;  // FactorsDigest(intent_factors_text).
   // AttributesText: the model inputs but kIntentInput, which is
-  // `intent_input` (the row's, kept as of contact once the lead is frozen).
+  // `points.intent_raw` (stored in the row; kept as of contact once the
+  // lead is frozen).
   std::string_view attributes_text;
-  double intent_input = 0;
   // TextsDigest(attributes_text, factors_text).
   int64_t texts_digest = 0;
   std::optional<double> probability;

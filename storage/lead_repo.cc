@@ -155,7 +155,7 @@ Status InsertScoredLead(Connection& c, const scoring::ScoredMember& m,
   ins->Bind(1, m.member_id).Bind(2, p.fit).Bind(3, p.engagement);
   ins->Bind(4, p.intent).Bind(5, now).Bind(6, now).Bind(7, m.digest);
   ins->Bind(8, m.fit_factors_text).Bind(9, m.texts_digest);
-  ins->Bind(10, m.intent_input).Bind(11, m.intent_digest);
+  ins->Bind(10, p.intent_raw).Bind(11, m.intent_digest);
   QY_RETURN_IF_ERROR(ins->Run());
   int64_t id = c.LastInsertId();
   if (!m.intent_factors_text.empty())
@@ -198,7 +198,7 @@ Status UpdateScoredLead(Connection& c, const scoring::ScoredMember& m,
     if (k.frozen)
       up->BindNull(8);
     else
-      up->Bind(8, m.intent_input);
+      up->Bind(8, p.intent_raw);
     up->Bind(9, intent_digest);
     QY_RETURN_IF_ERROR(up->Bind(10, k.id).Run());
     if (!m.intent_kept && k.intent_digest != m.intent_digest)
