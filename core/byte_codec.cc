@@ -1,7 +1,26 @@
-// ByteReader's length-prefixed reads (see the header).
+// ByteWriter's hand-over to a sink and ByteReader's length-prefixed reads
+// (see the header).
 #include "core/byte_codec.h"
 
 namespace qunying {
+
+void ByteWriter::PutRaw(std::string_view s) {
+  if (sink_ && s.size() >= buffer_) {
+    Flush();
+    sink_->Append(s);
+    handed_ += s.size();
+    return;
+  }
+  bytes_.append(s);
+  if (sink_ && bytes_.size() >= buffer_) Flush();
+}
+
+void ByteWriter::Flush() {
+  if (!sink_ || bytes_.empty()) return;
+  sink_->Append(bytes_);
+  handed_ += bytes_.size();
+  bytes_.clear();
+}
 
 bool ByteReader::GetBytes(std::string* s) {
   std::string_view v;
@@ -15,6 +34,13 @@ bool ByteReader::GetView(std::string_view* s) {
   if (!GetCount(&n, 1)) return false;
   *s = bytes_.substr(at_, n);
   at_ += n;
+  return true;
+}
+
+bool ByteReader::GetRest(std::string_view* s) {
+  if (!ok_) return false;
+  *s = bytes_.substr(at_);
+  at_ = bytes_.size();
   return true;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace qunying {
@@ -84,6 +85,53 @@ TEST(ByteCodecTest, ACountTheRestCannotHoldFails) {
   ByteReader views(bytes);
   std::string_view v;
   EXPECT_FALSE(views.GetView(&v));
+}
+
+// Collects what a writer hands on, and the most it ever held at once.
+class Collect : public ByteSink {
+ public:
+  void Append(std::string_view bytes) override {
+    bytes_.append(bytes);
+    ++calls_;
+  }
+  std::string bytes_;
+  int calls_ = 0;
+};
+
+TEST(ByteCodecTest, AWriterWithASinkHandsOnWhatItWouldHaveKept) {
+  auto put = [](ByteWriter& w, size_t* most_held) {
+    std::string big(100, 'z');
+    for (int i = 0; i < 50; ++i) {
+      w.Put(int64_t{i});
+      w.PutBytes("王小明");
+      if (i % 10 == 0) w.PutRaw(big);  // Past the buffer: straight through.
+      *most_held = std::max(*most_held, w.bytes().size());
+    }
+    Pair items[2] = {{1, 0.5}, {-3, 1e9}};
+    w.PutArray(items, 2);
+  };
+  ByteWriter kept;
+  size_t unused = 0;
+  put(kept, &unused);
+  Collect sink;
+  ByteWriter handed(&sink, 64);
+  size_t most_held = 0;
+  put(handed, &most_held);
+  EXPECT_EQ(handed.size(), kept.bytes().size());
+  EXPECT_LT(sink.bytes_.size(), kept.bytes().size());  // Some still held.
+  handed.Flush();
+  EXPECT_EQ(sink.bytes_, kept.bytes());
+  EXPECT_EQ(handed.size(), kept.bytes().size());
+  EXPECT_TRUE(handed.bytes().empty());
+  EXPECT_LT(most_held, size_t{64});
+  EXPECT_GT(sink.calls_, 10);
+  ByteReader rest(sink.bytes_);
+  int64_t first = -1;
+  std::string_view all;
+  ASSERT_TRUE(rest.Get(&first) && rest.GetRest(&all));
+  EXPECT_EQ(first, 0);
+  EXPECT_EQ(all.size(), sink.bytes_.size() - 8);
+  EXPECT_TRUE(rest.at_end());
 }
 
 }  // namespace
