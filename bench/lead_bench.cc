@@ -511,10 +511,13 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
       // the state file pass 5's store saved; pass 7 has none.
       if (pass == 6) {
         auto at = SteadyClock::now();
+        long faults = MinorFaults();
         auto bytes = engine->SaveState();
         Check(bytes.status());
-        std::printf("  state file saved after pass 5: %.0f MB in %.0f ms\n",
-                    *bytes / 1e6, Ms(at));
+        std::printf(
+            "  state file saved after pass 5: %.0f MB in %.0f ms, %ld minor"
+            " page faults\n",
+            *bytes / 1e6, Ms(at), MinorFaults() - faults);
       } else {
         so.state_path.clear();
       }
@@ -596,9 +599,11 @@ void RestartOnly(std::shared_ptr<scoring::TrainedModel> model) {
       r->load_ms + r->score_ms + r->write_ms, MinorFaults() - faults,
       store.state_outcome().c_str());
   auto at = SteadyClock::now();
+  faults = MinorFaults();
   auto bytes = engine.SaveState();
   Check(bytes.status());
-  std::printf("  state file saved: %.0f MB in %.0f ms\n", *bytes / 1e6, Ms(at));
+  std::printf("  state file saved: %.0f MB in %.0f ms, %ld minor page faults\n",
+              *bytes / 1e6, Ms(at), MinorFaults() - faults);
 }
 
 }  // namespace

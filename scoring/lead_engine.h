@@ -188,7 +188,7 @@ class LeadEngine {
   };
   Setup CurrentSetup() const;
   // PassMemory as SaveState hands it over, and back (lead_engine_state.cc).
-  std::string EncodeMemory(const Setup& setup) const;
+  void PutMemory(const Setup& setup, ByteWriter& w) const;
   // Takes up `bytes` when they were saved with `setup`'s rules and model,
   // adopting their generations (in `setup` too). Returns whether it did.
   bool RestoreMemory(std::string_view bytes, Setup* setup);

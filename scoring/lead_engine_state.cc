@@ -26,8 +26,7 @@ constexpr uint32_t kMemoryVersion = 6;
 
 }  // namespace
 
-std::string LeadEngine::EncodeMemory(const Setup& setup) const {
-  ByteWriter w;
+void LeadEngine::PutMemory(const Setup& setup, ByteWriter& w) const {
   w.Put(kMemoryVersion);
   w.Put(setup.texts);
   w.Put(setup.model ? setup.model_id : int64_t{-1});
@@ -42,7 +41,6 @@ std::string LeadEngine::EncodeMemory(const Setup& setup) const {
     w.Put(wr.texts);
     w.Put(wr.intent);
   }
-  return w.Take();
 }
 
 bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
@@ -95,7 +93,8 @@ bool LeadEngine::RestoreMemory(std::string_view bytes, Setup* setup) {
 
 Result<size_t> LeadEngine::SaveState() {
   std::lock_guard<std::mutex> pass(pass_mu_);
-  return store_->SaveState(EncodeMemory(last_setup_));
+  return store_->SaveState(
+      [this](ByteWriter& w) { PutMemory(last_setup_, w); });
 }
 
 }  // namespace qunying::scoring

@@ -6,6 +6,7 @@
 #define QUNYING_SCORING_LEAD_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_codec.h"
 #include "core/result.h"
 #include "scoring/attributes.h"
 #include "scoring/lead_inputs.h"
@@ -256,10 +258,12 @@ class LeadStore {
   [[nodiscard]] virtual Status HeldOpenLeads(bool digests, int64_t* moved,
                                              std::vector<HeldLead>* out) = 0;
   // Keeps what the store has read for a restarted server (SqliteLeadStore:
-  // its state file), with `engine`, the engine's memory of its last pass
-  // (opaque here). Returns the bytes written: 0 for a store that keeps
-  // nothing (the default).
-  virtual Result<size_t> SaveState(std::string_view engine) {
+  // its state file), followed by what `engine` puts: the engine's memory
+  // of its last pass (opaque here), which TakeRestoredEngineState gives
+  // back. Returns the bytes written: 0 for a store that keeps nothing (the
+  // default, which does not call `engine`).
+  virtual Result<size_t> SaveState(
+      const std::function<void(ByteWriter&)>& engine) {
     (void)engine;
     return size_t{0};
   }

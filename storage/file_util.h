@@ -4,7 +4,6 @@
 #ifndef QUNYING_STORAGE_FILE_UTIL_H_
 #define QUNYING_STORAGE_FILE_UTIL_H_
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -14,16 +13,15 @@ namespace qunying::storage {
 
 // Unavailable with `what` and strerror(errno).
 Status Errno(const std::string& what);
+// Writes all of `bytes` to `fd` (named `path` in an error), retrying short
+// writes.
+[[nodiscard]] Status WriteAll(int fd, std::string_view bytes,
+                              const std::string& path);
 // fsyncs a directory, so that a rename into it survives a crash.
 [[nodiscard]] Status SyncDir(const std::string& dir);
 // Creates or truncates `path`, writes `bytes` and fsyncs the file.
 [[nodiscard]] Status WriteFileDurably(const std::string& path,
                                       std::string_view bytes);
-// Writes `parts`, one after another, to `path` + ".tmp", fsyncs it, renames
-// it over `path` and fsyncs the directory: a reader sees the old file or
-// the new, whole.
-[[nodiscard]] Status ReplaceFileDurably(
-    const std::string& path, std::initializer_list<std::string_view> parts);
 
 }  // namespace qunying::storage
 

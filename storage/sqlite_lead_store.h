@@ -5,6 +5,7 @@
 #define QUNYING_STORAGE_SQLITE_LEAD_STORE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -68,10 +69,13 @@ class SqliteLeadStore : public scoring::LeadStore {
   // (FactsDigest): all with hints the first time, then those changed.
   size_t facts_members_rebuilt() const;
   // Writes the state file (options' state_path) from what the last
-  // LoadFeatures read, with `engine`, and returns its size in bytes: 0,
-  // writing nothing, without a state path or before a pass. Waits for a
-  // LoadFeatures in progress. On a million members: ~140 MB.
-  Result<size_t> SaveState(std::string_view engine) override;
+  // LoadFeatures read, then what `engine` puts, and returns its size in
+  // bytes: 0, writing nothing, without a state path or before a pass.
+  // Waits for a LoadFeatures in progress; `engine` runs after, without
+  // holding up the next. Streams the file: holds ~1 MB of it in memory.
+  // On a million members: ~235 MB.
+  Result<size_t> SaveState(
+      const std::function<void(ByteWriter&)>& engine) override;
   SavedBytes TakeRestoredEngineState() override;
   // How the first LoadFeatures used the state file: "" before it ran,
   // "none" (no path, or no file), "restored", "restored, without the

@@ -5,14 +5,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 #include "storage/file_util.h"
 
 namespace qunying::storage {
 namespace {
 
-constexpr char kMagic[8] = {'Q', 'Y', 'S', 'T', 'A', 'T', 'E', '1'};
+constexpr char kMagic[8] = {'Q', 'Y', 'S', 'T', 'A', 'T', 'E', '2'};
+constexpr char kOldMagic[8] = {'Q', 'Y', 'S', 'T', 'A', 'T', 'E', '1'};
 constexpr size_t kHeader = sizeof(kMagic) + 2 * sizeof(uint64_t);
 
 uint64_t Load64(const char* p) {
@@ -21,32 +25,110 @@ uint64_t Load64(const char* p) {
   return v;
 }
 
+std::string Header(uint64_t length, uint64_t hash) {
+  std::string header(kMagic, sizeof kMagic);
+  header.append(reinterpret_cast<const char*>(&length), sizeof length);
+  header.append(reinterpret_cast<const char*>(&hash), sizeof hash);
+  return header;
+}
+
 }  // namespace
 
-uint64_t StateHash(std::string_view body) {
-  // Eight bytes a step, each mixed by a multiply and a rotation: enough to
-  // catch a torn or altered file, at memory speed (~100 MB per pass).
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ body.size();
-  size_t i = 0;
-  for (; i + 8 <= body.size(); i += 8) {
-    h = (h ^ Load64(body.data() + i)) * 0xff51afd7ed558ccdULL;
-    h = (h << 31) | (h >> 33);
+void StateHasher::Mix(const char* word) {
+  h_ = (h_ ^ Load64(word)) * 0xff51afd7ed558ccdULL;
+  h_ = (h_ << 31) | (h_ >> 33);
+}
+
+void StateHasher::Update(std::string_view bytes) {
+  length_ += bytes.size();
+  if (carried_ > 0) {
+    size_t take = std::min(bytes.size(), sizeof carry_ - carried_);
+    std::memcpy(carry_ + carried_, bytes.data(), take);
+    carried_ += take;
+    bytes.remove_prefix(take);
+    if (carried_ < sizeof carry_) return;
+    Mix(carry_);
+    carried_ = 0;
   }
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) Mix(bytes.data() + i);
+  carried_ = bytes.size() - i;
+  std::memcpy(carry_, bytes.data() + i, carried_);
+}
+
+uint64_t StateHasher::Finish() const {
   uint64_t tail = 0;
-  if (i < body.size()) std::memcpy(&tail, body.data() + i, body.size() - i);
-  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+  std::memcpy(&tail, carry_, carried_);
+  uint64_t h = (h_ ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+  h = (h ^ length_) * 0xff51afd7ed558ccdULL;
   return h ^ (h >> 29);
 }
 
-Status StateWriter::WriteTo(const std::string& path) const {
-  std::string header(kMagic, sizeof kMagic);
-  const std::string& body = bytes();
-  uint64_t len = body.size(), hash = StateHash(body);
-  header.append(reinterpret_cast<const char*>(&len), sizeof len);
-  header.append(reinterpret_cast<const char*>(&hash), sizeof hash);
-  // The body is not copied after the header: on a million members it is
-  // ~200 MB.
-  return ReplaceFileDurably(path, {header, body});
+uint64_t StateHash(std::string_view body) {
+  StateHasher h;
+  h.Update(body);
+  return h.Finish();
+}
+
+Result<std::unique_ptr<StateWriter>> StateWriter::Create(
+    const std::string& path) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return Errno("create " + tmp);
+  std::unique_ptr<StateWriter> w(new StateWriter(path, fd));
+  // Room for the header, written once the body's length and hash are known.
+  QY_RETURN_IF_ERROR(WriteAll(fd, std::string(kHeader, '\0'), tmp));
+  return w;
+}
+
+StateWriter::StateWriter(std::string path, int fd)
+    : ByteWriter(this, kBuffer),
+      path_(std::move(path)),
+      tmp_(path_ + ".tmp"),
+      fd_(fd) {}
+
+StateWriter::~StateWriter() { Abandon(); }
+
+void StateWriter::Append(std::string_view bytes) {
+  if (!status_.ok()) return;
+  hash_.Update(bytes);
+  status_ = WriteAll(fd_, bytes, tmp_);
+}
+
+void StateWriter::Abandon() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+  fd_ = -1;
+}
+
+Status StateWriter::Commit() {
+  if (fd_ < 0) return Status::Internal("state file " + path_ + " committed");
+  Flush();
+  Status s = status_;
+  if (s.ok()) {
+    std::string header = Header(size(), hash_.Finish());
+    if (::pwrite(fd_, header.data(), header.size(), 0) !=
+        static_cast<ssize_t>(header.size())) {
+      s = Errno("write " + tmp_);
+    }
+  }
+  if (s.ok() && ::fsync(fd_) != 0) s = Errno("fsync " + tmp_);
+  if (s.ok()) {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) s = Errno("close " + tmp_);
+  }
+  if (s.ok() && ::rename(tmp_.c_str(), path_.c_str()) != 0)
+    s = Errno("rename " + tmp_);
+  if (!s.ok()) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(tmp_.c_str());
+    return s;
+  }
+  std::string dir = std::filesystem::path(path_).parent_path().string();
+  return SyncDir(dir.empty() ? "." : dir);
 }
 
 StateReader::StateReader(std::string body) {
@@ -80,6 +162,8 @@ Result<StateReader> StateReader::Open(const std::string& path) {
   std::shared_ptr<const void> owner(
       map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
   const char* bytes = static_cast<const char*>(map);
+  if (std::memcmp(bytes, kOldMagic, sizeof kOldMagic) == 0)
+    return Status::InvalidArgument(path + " is of an older layout");
   if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0)
     return Status::InvalidArgument(path + " is not a state file");
   uint64_t len = Load64(bytes + sizeof kMagic);

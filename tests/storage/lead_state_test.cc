@@ -135,10 +135,11 @@ class LeadStateTest : public ::testing::Test {
   void SaveFrom(Database* db) {
     auto first = Store(db, state_);
     Load(*first);
-    auto bytes = first->SaveState("engine bytes");
+    auto bytes = first->SaveState(PutEngine);
     ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
     ASSERT_GT(*bytes, 0u);
   }
+  static void PutEngine(ByteWriter& w) { w.PutRaw("engine bytes"); }
 
   TempDir dir_;
   std::unique_ptr<Database> db_;
@@ -177,9 +178,20 @@ TEST_F(LeadStateTest, WithoutAFileEveryRowIsRead) {
   EXPECT_EQ(loaded, Truth(db_.get()));
   auto none = Store(db_.get(), "");
   Load(*none);
-  auto bytes = none->SaveState("engine bytes");
+  auto bytes = none->SaveState(PutEngine);
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(*bytes, 0u);  // No path, nothing written.
+}
+
+TEST_F(LeadStateTest, GivesBackTheEngineBytesSavedAfterItsOwn) {
+  SaveFrom(db_.get());
+  auto restarted = Store(db_.get(), state_);
+  Load(*restarted);
+  ASSERT_EQ(restarted->state_outcome(), "restored");
+  auto saved = restarted->TakeRestoredEngineState();
+  EXPECT_EQ(saved.bytes, "engine bytes");
+  EXPECT_NE(saved.owner, nullptr);
+  EXPECT_FALSE(std::filesystem::exists(state_ + ".tmp"));
 }
 
 TEST_F(LeadStateTest, IgnoresTheFileOfAnotherDatabase) {
@@ -499,14 +511,24 @@ TEST_F(EngineStateTest, ALeadMovedSinceTheSaveLeavesTheMemoryUnused) {
   EXPECT_FALSE(r.memory_restored);
 }
 
+// Writes a state file at `path` through StateWriter.
+void WriteState(const std::string& path,
+                const std::function<void(StateWriter&)>& put) {
+  auto w = StateWriter::Create(path);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  put(**w);
+  Status s = (*w)->Commit();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
 TEST(StateFileTest, ReadsBackWhatWasWrittenAndRefusesToReadPastTheEnd) {
   TempDir dir;
-  StateWriter w;
-  w.Put<int64_t>(-5);
-  w.Put<uint16_t>(65000);
-  w.PutBytes("三年级");
-  w.Put<double>(0.25);
-  ASSERT_TRUE(w.WriteTo(dir.File("s")).ok());
+  WriteState(dir.File("s"), [](StateWriter& w) {
+    w.Put<int64_t>(-5);
+    w.Put<uint16_t>(65000);
+    w.PutBytes("三年级");
+    w.Put<double>(0.25);
+  });
   auto r = StateReader::Open(dir.File("s"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   int64_t a = 0;
@@ -524,6 +546,92 @@ TEST(StateFileTest, ReadsBackWhatWasWrittenAndRefusesToReadPastTheEnd) {
   EXPECT_EQ(a, -5);  // Unchanged by the failed read.
   EXPECT_EQ(StateReader::Open(dir.File("none")).status().code(),
             StatusCode::kNotFound);
+}
+
+// A body several buffers long, put as small values and large runs, as the
+// digests and the engine's memory put theirs: it reaches the file whole
+// and in order, and the hash taken piece by piece is the whole body's.
+TEST(StateFileTest, ABodyLargerThanTheBufferReadsBackWhole) {
+  TempDir dir;
+  std::string run(StateWriter::kBuffer + 3, 'x');
+  for (size_t i = 0; i < run.size(); ++i) run[i] = static_cast<char>(i * 7);
+  const int64_t kValues = 300000;  // 2.4 MB of them.
+  size_t put = 0;
+  WriteState(dir.File("s"), [&](StateWriter& w) {
+    w.Put<uint8_t>(1);  // Every later write misaligned by one.
+    for (int64_t i = 0; i < kValues; ++i) w.Put<int64_t>(i * 31);
+    w.PutBytes(run);
+    w.PutRaw("tail");
+    put = w.size();
+  });
+  EXPECT_EQ(put, 1 + 8 * kValues + 8 + run.size() + 4);
+  auto r = StateReader::Open(dir.File("s"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  uint8_t first = 0;
+  ASSERT_TRUE(r->Get(&first));
+  EXPECT_EQ(first, 1);
+  int64_t v = 0;
+  for (int64_t i = 0; i < kValues; ++i) {
+    ASSERT_TRUE(r->Get(&v));
+    ASSERT_EQ(v, i * 31) << i;
+  }
+  std::string_view back, rest;
+  ASSERT_TRUE(r->GetView(&back));
+  EXPECT_EQ(back, run);
+  ASSERT_TRUE(r->GetRest(&rest));
+  EXPECT_EQ(rest, "tail");
+  EXPECT_TRUE(r->at_end());
+  EXPECT_EQ(std::filesystem::file_size(dir.File("s")), 24 + put);
+}
+
+TEST(StateFileTest, HashInPiecesIsTheHashOfTheWhole) {
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += static_cast<char>(i * 13 + 1);
+  const uint64_t whole = StateHash(body);
+  for (size_t a = 0; a <= body.size(); ++a) {
+    for (size_t b = a; b <= body.size(); b += 3) {
+      StateHasher h;
+      h.Update(std::string_view(body).substr(0, a));
+      h.Update(std::string_view(body).substr(a, b - a));
+      h.Update(std::string_view(body).substr(b));
+      ASSERT_EQ(h.Finish(), whole) << a << " " << b;
+    }
+  }
+  // The length counts: a body and the same with a zero byte more differ.
+  EXPECT_NE(StateHash(std::string(8, '\0')), StateHash(std::string(9, '\0')));
+}
+
+TEST(StateFileTest, AWriterDroppedWithoutCommitLeavesTheOldFile) {
+  TempDir dir;
+  const std::string path = dir.File("s");
+  WriteState(path, [](StateWriter& w) { w.Put<int64_t>(1); });
+  {
+    auto w = StateWriter::Create(path);
+    ASSERT_TRUE(w.ok());
+    (*w)->PutRaw(std::string(3 * StateWriter::kBuffer, 'y'));
+    EXPECT_TRUE(std::filesystem::exists(path + ".tmp"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  auto r = StateReader::Open(path);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  int64_t v = 0;
+  EXPECT_TRUE(r->Get(&v) && r->at_end());
+  EXPECT_EQ(v, 1);
+  EXPECT_FALSE(StateWriter::Create(dir.File("no/such/dir/s")).ok());
+}
+
+TEST(StateFileTest, AFileOfTheFirstLayoutIsRefusedAsSuch) {
+  TempDir dir;
+  const std::string path = dir.File("s");
+  WriteState(path, [](StateWriter& w) { w.Put<int64_t>(1); });
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(7);
+    f.put('1');  // "QYSTATE1"
+  }
+  auto r = StateReader::Open(path);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), path + " is of an older layout");
 }
 
 TEST(StateFileTest, ACountLargerThanTheRestFailsWithoutAllocating) {
