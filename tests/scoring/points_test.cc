@@ -377,7 +377,7 @@ TEST(TextsFingerprintTest, ChangesExactlyWithTheTexts) {
 // What a lead stores of a member's points: the parts and the texts.
 std::string Stored(const MemberFeatures& f, const ScoringRules& r) {
   PointsScore p = ScorePoints(f, r);
-  char parts[96];
+  char parts[128];  // Four %.17g of up to 24 characters.
   std::snprintf(parts, sizeof parts, "%.17g %.17g %.17g %.17g|", p.fit,
                 p.engagement, p.intent, p.intent_raw);
   return parts + Texts(f, r);
