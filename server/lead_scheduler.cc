@@ -70,7 +70,8 @@ void LeadScheduler::Rescore(int64_t tick) {
   int every = options_.save_state_s;
   // The pass at start that took up the saved state: the file is as good
   // as new (the rows since are few), and writing it again would cost
-  // seconds on a million members at every start. The hour starts now.
+  // ~0.5 s and 235 MB of disk writes on a million members at every
+  // start. The hour starts now.
   if (tick == 0 && rep->memory_restored) {
     last_save_tick_ = 0;
     return;

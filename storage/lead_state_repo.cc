@@ -82,13 +82,13 @@ Result<std::string> CheckHeader(Connection& c, const std::string& instance,
 Result<size_t> SqliteLeadStore::SaveState(
     const std::function<void(ByteWriter&)>& engine) {
   if (options_.state_path.empty()) return size_t{0};
-  QY_ASSIGN_OR_RETURN(std::unique_ptr<StateWriter> file,
-                      StateWriter::Create(options_.state_path));
-  StateWriter& w = *file;
+  std::unique_ptr<StateWriter> file;
   {
     std::lock_guard lock(load_mu_);
     const LoadScratch& b = *scratch_;
-    if (!b.loaded) return size_t{0};  // Removes the temporary file.
+    if (!b.loaded) return size_t{0};
+    QY_ASSIGN_OR_RETURN(file, StateWriter::Create(options_.state_path));
+    StateWriter& w = *file;
     std::vector<Watermark> marks = Watermarks(b);
     std::string instance;
     int64_t scored = 0;
@@ -120,9 +120,9 @@ Result<size_t> SqliteLeadStore::SaveState(
     w.Put<int64_t>(scored);
   }
   // The engine's part and the sync without holding up the next load.
-  if (engine) engine(w);
-  QY_RETURN_IF_ERROR(w.Commit());
-  return w.size();
+  if (engine) engine(*file);
+  QY_RETURN_IF_ERROR(file->Commit());
+  return file->size();
 }
 
 scoring::LeadStore::SavedBytes SqliteLeadStore::TakeRestoredEngineState() {
