@@ -53,7 +53,7 @@ void StateHasher::Update(std::string_view bytes) {
   size_t i = 0;
   for (; i + 8 <= bytes.size(); i += 8) Mix(bytes.data() + i);
   carried_ = bytes.size() - i;
-  std::memcpy(carry_, bytes.data() + i, carried_);
+  if (carried_ > 0) std::memcpy(carry_, bytes.data() + i, carried_);
 }
 
 uint64_t StateHasher::Finish() const {

@@ -78,8 +78,8 @@ class StateWriter : private ByteSink, public ByteWriter {
   StateHasher hash_;
 };
 
-// The body is read through ByteReader's Get, GetBytes, GetView, GetRest (views
-// valid while this reader, or one moved from it, lives), GetCount and
+// The body is read through ByteReader's Get, GetBytes, GetView and GetRest
+// (views valid while this reader, or one moved from it, lives), GetCount and
 // GetArray.
 class StateReader : public ByteReader {
  public:

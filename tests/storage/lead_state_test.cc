@@ -597,6 +597,9 @@ TEST(StateFileTest, HashInPiecesIsTheHashOfTheWhole) {
       ASSERT_EQ(h.Finish(), whole) << a << " " << b;
     }
   }
+  StateHasher nothing;
+  nothing.Update(std::string_view());  // No bytes, not even a pointer.
+  EXPECT_EQ(nothing.Finish(), StateHash(""));
   // The length counts: a body and the same with a zero byte more differ.
   EXPECT_NE(StateHash(std::string(8, '\0')), StateHash(std::string(9, '\0')));
 }
