@@ -107,8 +107,13 @@ TEST(ByteCodecTest, AWriterWithASinkHandsOnWhatItWouldHaveKept) {
       if (i % 10 == 0) w.PutRaw(big);  // Past the buffer: straight through.
       *most_held = std::max(*most_held, w.bytes().size());
     }
+    for (int i = 0; i < 40; ++i) {  // Values alone, past the buffer.
+      w.Put(int32_t{i});
+      *most_held = std::max(*most_held, w.bytes().size());
+    }
     Pair items[2] = {{1, 0.5}, {-3, 1e9}};
     w.PutArray(items, 2);
+    w.Put(uint8_t{9});  // Held until Flush.
   };
   ByteWriter kept;
   size_t unused = 0;
