@@ -43,14 +43,11 @@ Result<std::string> BlobStore::Put(std::string_view bytes) {
   std::string tmp = sub + "/.tmp-" + std::to_string(::getpid()) + "-" +
                     std::to_string(counter++);
   Status s = WriteFileDurably(tmp, bytes);
-  if (s.ok() && ::rename(tmp.c_str(), PathFor(sha).c_str()) != 0) {
-    s = Errno("rename " + tmp);
-  }
   if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;
   }
-  QY_RETURN_IF_ERROR(SyncDir(sub));
+  QY_RETURN_IF_ERROR(RenameDurably(tmp, PathFor(sha)));
   return sha;
 }
 

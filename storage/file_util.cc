@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace qunying::storage {
 
@@ -29,6 +30,16 @@ Status SyncDir(const std::string& dir) {
   int rc = ::fsync(fd);
   ::close(fd);
   return rc == 0 ? Status::Ok() : Errno("fsync " + dir);
+}
+
+Status RenameDurably(const std::string& tmp, const std::string& path) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = Errno("rename " + tmp);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return SyncDir(dir.empty() ? "." : dir);
 }
 
 Status WriteFileDurably(const std::string& path, std::string_view bytes) {

@@ -19,6 +19,11 @@ Status Errno(const std::string& what);
                               const std::string& path);
 // fsyncs a directory, so that a rename into it survives a crash.
 [[nodiscard]] Status SyncDir(const std::string& dir);
+// Renames `tmp` (written and fsynced) over `path` and fsyncs `path`'s
+// directory, so that a reader sees the old file or the new, whole, also
+// after a crash. If the rename fails, `tmp` is removed.
+[[nodiscard]] Status RenameDurably(const std::string& tmp,
+                                   const std::string& path);
 // Creates or truncates `path`, writes `bytes` and fsyncs the file.
 [[nodiscard]] Status WriteFileDurably(const std::string& path,
                                       std::string_view bytes);

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "storage/file_util.h"
 
@@ -87,7 +86,11 @@ StateWriter::StateWriter(std::string path, int fd)
       tmp_(path_ + ".tmp"),
       fd_(fd) {}
 
-StateWriter::~StateWriter() { Abandon(); }
+StateWriter::~StateWriter() {
+  if (done_) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
 
 void StateWriter::Append(std::string_view bytes) {
   if (!status_.ok()) return;
@@ -95,15 +98,9 @@ void StateWriter::Append(std::string_view bytes) {
   status_ = WriteAll(fd_, bytes, tmp_);
 }
 
-void StateWriter::Abandon() {
-  if (fd_ < 0) return;
-  ::close(fd_);
-  ::unlink(tmp_.c_str());
-  fd_ = -1;
-}
-
 Status StateWriter::Commit() {
-  if (fd_ < 0) return Status::Internal("state file " + path_ + " committed");
+  if (done_) return Status::Internal("state file " + path_ + " committed");
+  done_ = true;
   Flush();
   Status s = status_;
   if (s.ok()) {
@@ -114,21 +111,12 @@ Status StateWriter::Commit() {
     }
   }
   if (s.ok() && ::fsync(fd_) != 0) s = Errno("fsync " + tmp_);
-  if (s.ok()) {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    if (rc != 0) s = Errno("close " + tmp_);
-  }
-  if (s.ok() && ::rename(tmp_.c_str(), path_.c_str()) != 0)
-    s = Errno("rename " + tmp_);
+  if (::close(fd_) != 0 && s.ok()) s = Errno("close " + tmp_);
   if (!s.ok()) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
     ::unlink(tmp_.c_str());
     return s;
   }
-  std::string dir = std::filesystem::path(path_).parent_path().string();
-  return SyncDir(dir.empty() ? "." : dir);
+  return RenameDurably(tmp_, path_);
 }
 
 StateReader::StateReader(std::string body) {

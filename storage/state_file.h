@@ -70,11 +70,11 @@ class StateWriter : private ByteSink, public ByteWriter {
  private:
   StateWriter(std::string path, int fd);
   void Append(std::string_view bytes) override;
-  void Abandon();
 
   std::string path_, tmp_;
   int fd_;
-  Status status_;  // The first failed write.
+  bool done_ = false;  // Commit ran (the file is closed, renamed or gone).
+  Status status_;      // The first failed write.
   StateHasher hash_;
 };
 
