@@ -14,7 +14,7 @@ std::string NewToken();
 // Lower-case hex SHA-256 of the token, the only form that is stored.
 std::string TokenHash(std::string_view token);
 
-// 16 random bytes as hex, for request ids and generated passwords.
+// `bytes` random bytes as hex, for generated passwords.
 std::string RandomHex(size_t bytes);
 
 }  // namespace qunying::auth

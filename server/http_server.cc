@@ -8,8 +8,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "auth/unique_ids.h"
 #include "server/http_status.h"
-#include "server/request_id.h"
 
 namespace qunying::server {
 namespace {
@@ -24,7 +24,7 @@ std::string RequestIdFor(const httplib::Request& http) {
     ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
                 c == '_' || c == '.');
   }
-  return ok ? id : RequestIdSource::Process().Next();
+  return ok ? id : auth::UniqueIds::Process().Next();
 }
 
 std::string BearerToken(const httplib::Request& http) {
