@@ -52,7 +52,9 @@ TEST(ProfileFactsTest, BehavesAsTheMapItReplaced) {
           auto next = facts.erase(it);
           auto wnext = want.erase(wit);
           ASSERT_EQ(next == facts.end(), wnext == want.end());
-          if (wnext != want.end()) ASSERT_EQ(next->first, wnext->first);
+          if (wnext != want.end()) {
+            ASSERT_EQ(next->first, wnext->first);
+          }
         }
         break;
       }
