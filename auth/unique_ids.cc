@@ -22,6 +22,11 @@ uint32_t Round(const UniqueIds::Key& key, uint32_t round, uint32_t half) {
 
 }  // namespace
 
+UniqueIds::UniqueIds(const Key& key, uint64_t start) : key_(key), next_(start) {
+  // Before any other libsodium call (idempotent and thread-safe).
+  if (sodium_init() < 0) std::abort();
+}
+
 UniqueIds& UniqueIds::Process() {
   static UniqueIds source = [] {
     if (sodium_init() < 0) std::abort();  // No randomness: nothing is safe.

@@ -28,7 +28,7 @@ class UniqueIds {
  public:
   using Key = std::array<unsigned char, 16>;
   // Counts from `start` under `key`.
-  UniqueIds(const Key& key, uint64_t start) : key_(key), next_(start) {}
+  UniqueIds(const Key& key, uint64_t start);
   // The process's source: key and start from the system's randomness.
   static UniqueIds& Process();
 
