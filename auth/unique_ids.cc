@@ -54,10 +54,12 @@ uint64_t UniqueIds::Permute(uint64_t x) const {
 
 std::string UniqueIds::Next() {
   uint64_t v = Permute(next_.fetch_add(1, std::memory_order_relaxed));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 15];
-  return out;
+  unsigned char raw[8];  // Most significant first.
+  for (int i = 7; i >= 0; --i, v >>= 8) raw[i] = static_cast<unsigned char>(v);
+  // As RandomHex writes its bytes (token.cc).
+  char hex[2 * sizeof raw + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return std::string(hex, 2 * sizeof raw);
 }
 
 }  // namespace qunying::auth
