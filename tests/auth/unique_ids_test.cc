@@ -40,6 +40,7 @@ TEST(UniqueIdsTest, NoIdRepeatsAcrossThreadsOfOneSource) {
   constexpr int kThreads = 4, kEach = 50000;
   std::vector<std::vector<std::string>> got(kThreads);
   std::vector<std::thread> pool;
+  pool.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     pool.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) got[t].push_back(ids.Next());
