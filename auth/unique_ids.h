@@ -33,10 +33,10 @@ class UniqueIds {
   static UniqueIds& Process();
 
   std::string Next();
-  // The permutation itself, exposed for tests.
-  uint64_t Permute(uint64_t x) const;
 
  private:
+  uint64_t Permute(uint64_t x) const;
+
   const Key key_;
   std::atomic<uint64_t> next_;
 };
