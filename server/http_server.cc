@@ -43,6 +43,25 @@ bool RoleAllowed(const Route& route, auth::Role role) {
   return false;
 }
 
+// What to tell a client whose request httplib refused before any handler.
+std::string ProtocolErrorMessage(int status, size_t max_body_bytes) {
+  switch (status) {
+    case 404:
+      return "no such route";
+    case 413:
+      return "request body is larger than " + std::to_string(max_body_bytes) +
+             " bytes";
+    case 414:
+      return "request URL is too long: at most " +
+             std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) +
+             " bytes with its query";
+    case 416:
+      return "requested range is not satisfiable";
+    default:
+      return "malformed HTTP request";
+  }
+}
+
 }  // namespace
 
 void WriteEnvelope(httplib::Response& res, int http_status, int code,
@@ -123,16 +142,13 @@ HttpServer::HttpServer(ServerOptions options, const Router* router,
       [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
-        Status s = res.status == 413
-                       ? Status::TooLarge(
-                             "request body is larger than " +
-                             std::to_string(options_.max_body_bytes) + " bytes")
-                   : res.status == 404
-                       ? Status::NotFound("no such route")
-                       : Status::InvalidArgument("malformed HTTP request");
         int status = res.status;
-        WriteError(res, s, RequestIdFor(req));
-        res.status = status;
+        // The contract's code is the HTTP status × 100 + 1 for every status
+        // httplib sets itself (400, 404, 413, 414, 416, …), so the code
+        // never contradicts the status line.
+        WriteEnvelope(res, status, status * 100 + 1,
+                      ProtocolErrorMessage(status, options_.max_body_bytes),
+                      nullptr, RequestIdFor(req));
         metrics_->ObserveRequest("unmatched", req.method, status, 0);
         return httplib::Server::HandlerResponse::Handled;
       };

@@ -308,6 +308,17 @@ TEST_F(AuthApiTest, OversizeBodyIs413AndTheServerStaysUp) {
   EXPECT_EQ(client_->Get("/healthz").status, 200);
 }
 
+TEST_F(AuthApiTest, OverlongUrlIs414WithTheMatchingCode) {
+  // httplib refuses it before any handler; the envelope still follows the
+  // status line (the code's first three digits are the status).
+  auto r = client_->Get("/api/v1/auth/me?q=" + std::string(9000, 'a'));
+  EXPECT_EQ(r.status, 414);
+  EXPECT_EQ(r.code(), 41401) << r.body.dump();
+  EXPECT_NE(r.body["msg"].get<std::string>().find("too long"),
+            std::string::npos);
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+}
+
 TEST_F(AuthApiTest, RequestIdFromTheCallerIsEchoed) {
   auto res = client_->raw().Get("/healthz", {{"X-Request-Id", "abc-123"}});
   ASSERT_TRUE(res);
