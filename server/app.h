@@ -86,6 +86,8 @@ class App {
   // Lead scoring: rescoring, training, claims.
   scoring::LeadEngine& leads() { return *lead_engine_; }
   Logger& logger() { return *logger_; }
+  // Every route the server answers (tests sweep them all).
+  const Router& router() const { return router_; }
   int port() const { return port_; }
 
  private:

@@ -1,0 +1,370 @@
+// Every route of the real server, on the demo community, against malformed
+// JSON, wrong types, unknown and unparsable ids, garbage queries and an
+// over-long URL: each answer must be an honest envelope (no 5xx, the code's
+// first three digits equal to the status, a message on every error), the
+// server must keep serving, and what was acknowledged before must still be
+// there. The route list is read from the server's own table, so a new route
+// is swept without touching this test.
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <random>
+#include <set>
+
+#include "server/demo.h"
+#include "tests/server/test_server.h"
+
+namespace qunying::server {
+namespace {
+
+using nlohmann::json;
+
+// Names the replies may not show but request bodies use.
+const char* const kInputOnlyFields[] = {"password",     "current_password",
+                                        "new_password", "username",
+                                        "role",         "rows",
+                                        "csv",          "format",
+                                        "decision",     "into",
+                                        "weights",      "tiers",
+                                        "enrollments",  "events",
+                                        "code",         "openid",
+                                        "unionid",      "client_id",
+                                        "makeup_day",   "outcome",
+                                        "lost_reason",  "limit",
+                                        "cursor",       "q"};
+
+std::vector<json> GarbageValues() {
+  return {nullptr,
+          true,
+          false,
+          0,
+          -1,
+          1.5,
+          1e300,
+          std::numeric_limits<int64_t>::min(),
+          std::numeric_limits<uint64_t>::max(),
+          "",
+          "x",
+          "-1",
+          "1e3",
+          "2026-13-45",
+          std::string("a\0b", 3),
+          std::string(5000, 'A'),
+          json::array(),
+          json::object(),
+          json::array({1, "a"}),
+          json{{"a", {{"b", json::array()}}}},
+          "王小明妈妈🌸",
+          "2026-03-01T20:15:00+08:00",
+          1000000,
+          "1"};
+}
+
+std::string UrlEncode(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+void CollectKeys(const json& j, std::set<std::string>* keys) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (!k.empty() && k.size() <= 32 &&
+          k.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+              std::string::npos) {
+        keys->insert(k);
+      }
+      CollectKeys(v, keys);
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j) CollectKeys(v, keys);
+  }
+}
+
+class HostileInputTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    options_.dev_login = true;
+    Start();
+    ASSERT_FALSE(HasFatalFailure());
+    auto seeded = SeedDemo(*app_, clock_);
+    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
+    if (const char* s = std::getenv("QY_SWEEP_SEED")) seed_ = std::atoi(s);
+    rng_.seed(seed_);
+    staff_ = AdminToken();
+    participant_ = ParticipantToken("demo-openid-1", "sweep");
+  }
+
+  const std::string& TokenFor(const Route& route) {
+    static const std::string kNone;
+    if (route.access == Access::kStaff) return staff_;
+    if (route.access == Access::kParticipant) return participant_;
+    return kNone;
+  }
+
+  // The first item's id of the list at `prefix`, or "1".
+  std::string RealId(const Route& route, const std::string& prefix,
+                     const std::string& param) {
+    auto r = client_->Get(prefix + "?limit=1", TokenFor(route));
+    if (r.status == 200 && r.data().is_object() && r.data().contains("items") &&
+        !r.data()["items"].empty()) {
+      const json& item = r.data()["items"][0];
+      for (const char* key : {param.c_str(), "id"}) {
+        if (item.contains(key) && item[key].is_string())
+          return item[key].get<std::string>();
+      }
+    }
+    return "1";
+  }
+
+  // The route's path with its parameters filled: first with ids that exist
+  // (so handlers go on to read the body), then with unknown and unparsable
+  // ones.
+  std::vector<std::string> Paths(const Route& route) {
+    std::vector<std::string> segments = SplitPath(route.pattern);
+    bool has_param = std::any_of(segments.begin(), segments.end(),
+                                 [](auto& s) { return s[0] == '{'; });
+    std::vector<std::string> out;
+    for (const char* variant :
+         {"", "999999999", "abc", "-1", "99999999999999999999999"}) {
+      std::string path;
+      for (const std::string& s : segments) {
+        std::string part = s;
+        if (s[0] == '{') {
+          std::string param = s.substr(1, s.size() - 2);
+          if (*variant) {
+            part = variant;
+          } else if (path.rfind("/api/v1/users", 0) == 0) {
+            part = throwaway_user_;  // Never the admin the sweep signs in as.
+          } else {
+            part = RealId(route, path, param);
+          }
+        }
+        path += "/" + part;
+      }
+      out.push_back(path);
+      if (!has_param) break;
+    }
+    return out;
+  }
+
+  json RandomObject() {
+    json o = json::object();
+    std::uniform_int_distribution<size_t> count(1, 10);
+    std::uniform_int_distribution<size_t> field(0, fields_.size() - 1);
+    std::uniform_int_distribution<size_t> value(0, garbage_.size() - 1);
+    for (size_t n = count(rng_); n > 0; --n)
+      o[fields_[field(rng_)]] = garbage_[value(rng_)];
+    return o;
+  }
+
+  std::vector<std::string> Queries() {
+    std::vector<std::string> qs = {"",
+                                   "?limit=abc",
+                                   "?limit=-5&cursor=%FF%FE",
+                                   "?limit=100000",
+                                   "?limit=0&cursor=abc",
+                                   "?format=xml&q=%00",
+                                   "?q=" + std::string(9000, 'A')};
+    for (int i = 0; i < 8; ++i) {
+      std::string q;
+      json o = RandomObject();
+      for (const auto& [k, v] : o.items()) {
+        q += (q.empty() ? "?" : "&") + k + "=" +
+             UrlEncode(v.is_string() ? v.get<std::string>() : v.dump());
+      }
+      qs.push_back(q);
+    }
+    return qs;
+  }
+
+  std::vector<std::pair<std::string, std::string>> Bodies() {
+    std::vector<std::pair<std::string, std::string>> bodies;
+    const std::string kJson = "application/json";
+    for (std::string b : std::vector<std::string>{
+             "", "{", "[]", "null", "\"s\"", "{}", "{\"a\":1,}", "1",
+             "{\"name\":\"\xff\xfe\"}", "{\"limit\": 1e999}",
+             std::string(3000, '[')}) {
+      bodies.emplace_back(b, kJson);
+    }
+    for (const json& v : garbage_) {
+      json all = json::object();
+      for (const auto& f : fields_) all[f] = v;
+      bodies.emplace_back(all.dump(), kJson);
+    }
+    for (int i = 0; i < 8; ++i)
+      bodies.emplace_back(RandomObject().dump(), kJson);
+    bodies.emplace_back("名字,手机\n\"unclosed,1\n", "text/csv");
+    bodies.emplace_back("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n",
+                        "multipart/form-data; boundary=x");
+    return bodies;
+  }
+
+  struct Probe {
+    std::string target, body, type;
+  };
+  // What the sweep sends to one path: garbage queries to a GET, garbage
+  // bodies to anything else.
+  std::vector<Probe> Probes(const Route& route, const std::string& path) {
+    std::vector<Probe> probes;
+    if (route.method == "GET") {
+      for (const std::string& q : Queries())
+        probes.push_back({path + q, "", ""});
+    } else {
+      for (auto& [body, type] : Bodies()) probes.push_back({path, body, type});
+    }
+    return probes;
+  }
+
+  // Checks one answer; returns what is wrong with it, or "".
+  static std::string Problem(const Route& route, const httplib::Result& res) {
+    if (!res) return "no answer: " + httplib::to_string(res.error());
+    int status = res->status;
+    if (status >= 500 &&
+        !(status == 503 && route.pattern == "/api/v1/mp/login")) {
+      return "status " + std::to_string(status) + ": " +
+             res->body.substr(0, 200);
+    }
+    if (res->get_header_value("Content-Type").find("json") ==
+        std::string::npos) {
+      return status >= 400 ? "an error without the JSON envelope" : "";
+    }
+    json body = json::parse(res->body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("code") ||
+        !body["code"].is_number_integer() || !body.contains("msg") ||
+        !body["msg"].is_string() || !body.contains("request_id")) {
+      return "not an envelope: " + res->body.substr(0, 200);
+    }
+    int code = body["code"].get<int>();
+    if (status >= 400 &&
+        (code / 100 != status || body["msg"].get<std::string>().empty())) {
+      return "status " + std::to_string(status) + " with " + body.dump();
+    }
+    if (status < 400 && code != 0) return "success with code " + body.dump();
+    return "";
+  }
+
+  // "checkins 17", "members 3", …: the rows no route may delete.
+  std::set<std::string> AcknowledgedRows() {
+    std::set<std::string> rows;
+    Status read = app_->db().Read([&](storage::Connection& c) -> Status {
+      for (const char* table : {"checkins", "members", "campaigns"}) {
+        QY_ASSIGN_OR_RETURN(auto* st,
+                            c.Prepare(std::string("SELECT id FROM ") + table));
+        while (true) {
+          QY_ASSIGN_OR_RETURN(bool row, st->Step());
+          if (!row) break;
+          rows.insert(std::string(table) + " " + std::to_string(st->Int(0)));
+        }
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.ToString();
+    return rows;
+  }
+
+  httplib::Result Send(const Route& route, const std::string& path,
+                       const std::string& body, const std::string& type) {
+    httplib::Headers headers;
+    const std::string& token = TokenFor(route);
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    auto& http = client_->raw();
+    if (route.method == "GET") return http.Get(path, headers);
+    if (route.method == "POST") return http.Post(path, headers, body, type);
+    if (route.method == "PUT") return http.Put(path, headers, body, type);
+    if (route.method == "PATCH") return http.Patch(path, headers, body, type);
+    return http.Delete(path, headers, body, type);
+  }
+
+  int seed_ = 20261206;
+  std::mt19937 rng_;
+  std::string staff_, participant_, throwaway_user_ = "1";
+  std::vector<std::string> fields_;
+  std::vector<json> garbage_ = GarbageValues();
+};
+
+TEST_F(HostileInputTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
+  // What was acknowledged before the sweep: no route deletes check-ins,
+  // members or campaigns, so every one of them must still be there after it.
+  std::set<std::string> before = AcknowledgedRows();
+  ASSERT_GT(before.size(), 4000u);
+  auto user = client_->Post(
+      "/api/v1/users",
+      {{"username", "sweep"}, {"password", "sweep-pass-1"}, {"role", "sales"}},
+      staff_);
+  ASSERT_EQ(user.status, 201) << user.body.dump();
+  throwaway_user_ = user.data()["id"].get<std::string>();
+
+  // Field names: every key the replies show, and those only requests use.
+  std::set<std::string> keys(std::begin(kInputOnlyFields),
+                             std::end(kInputOnlyFields));
+  const auto& routes = app_->router().routes();
+  for (const Route& route : routes) {
+    if (route.method != "GET" || route.pattern.find('{') != std::string::npos)
+      continue;
+    auto r = client_->Get(route.pattern, TokenFor(route));
+    if (r.status == 200) CollectKeys(r.body, &keys);
+  }
+  fields_.assign(keys.begin(), keys.end());
+  ASSERT_GT(fields_.size(), 60u) << "the replies show too few field names";
+
+  std::map<std::string, std::string> problems;
+  size_t requests = 0;
+  for (const Route& route : routes) {
+    // Signing out or changing the password would end the sweep's session.
+    if (route.pattern == "/api/v1/auth/logout" ||
+        route.pattern == "/api/v1/auth/password") {
+      continue;
+    }
+    for (const std::string& path : Paths(route)) {
+      for (const auto& [target, body, type] : Probes(route, path)) {
+        auto res = Send(route, target, body, type);
+        ++requests;
+        std::string problem = Problem(route, res);
+        if (!problem.empty()) {
+          // One example per route and status.
+          problems.emplace(route.method + " " + route.pattern + " " +
+                               std::to_string(res ? res->status : -1),
+                           problem + " [" + target.substr(0, 80) + " body " +
+                               body.substr(0, 80) + "]");
+        }
+        if (res && res->status == 401 && route.access != Access::kPublic) {
+          problems.emplace(route.method + " " + route.pattern + " 401",
+                           "the sweep's session ended");
+          staff_ = AdminToken();
+          participant_ = ParticipantToken("demo-openid-1", "sweep");
+        }
+      }
+    }
+  }
+  std::cout << "swept " << routes.size() << " routes with " << requests
+            << " requests (seed " << seed_ << ", " << fields_.size()
+            << " field names)\n";
+  EXPECT_GT(requests, routes.size() * 15);
+  size_t shown = 0;
+  for (const auto& [where, what] : problems) {
+    if (++shown > 25) break;
+    ADD_FAILURE() << where << ": " << what;
+  }
+  EXPECT_TRUE(problems.empty()) << problems.size() << " problems";
+
+  EXPECT_EQ(client_->Get("/healthz").status, 200);
+  std::set<std::string> after = AcknowledgedRows();
+  std::vector<std::string> lost;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(lost));
+  EXPECT_TRUE(lost.empty()) << lost.size() << " rows lost, first " << lost[0];
+}
+
+}  // namespace
+}  // namespace qunying::server
