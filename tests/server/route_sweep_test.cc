@@ -1,16 +1,21 @@
-// Every route of the real server, on the demo community, against malformed
-// JSON, wrong types, unknown and unparsable ids, garbage queries and an
-// over-long URL: each answer must be an honest envelope (no 5xx, the code's
-// first three digits equal to the status, a message on every error), the
-// server must keep serving, and what was acknowledged before must still be
-// there. The route list is read from the server's own table, so a new route
-// is swept without touching this test.
+// Sweeps of every route of the real server on the demo community. The route
+// list is read from the server's own table, so a new route is swept without
+// touching these tests.
+// - Garbage: malformed JSON, wrong types, unknown and unparsable ids,
+//   garbage queries and an over-long URL. Each answer must be an honest
+//   envelope (no 5xx, the code's first three digits equal to the status, a
+//   message on every error), the server must keep serving, and what was
+//   acknowledged before must still be there.
+// - Privacy: every GET, as each role, must show a member's phone only to
+//   whom it is for (admins; a rep on their own leads), and the log none.
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "server/demo.h"
 #include "tests/server/test_server.h"
@@ -91,7 +96,7 @@ void CollectKeys(const json& j, std::set<std::string>* keys) {
   }
 }
 
-class HostileInputTest : public ServerTest {
+class DemoSweepTest : public ServerTest {
  protected:
   void SetUp() override {
     options_.dev_login = true;
@@ -146,6 +151,8 @@ class HostileInputTest : public ServerTest {
             part = variant;
           } else if (path.rfind("/api/v1/users", 0) == 0) {
             part = throwaway_user_;  // Never the admin the sweep signs in as.
+          } else if (ids_.count(path)) {
+            part = ids_[path];
           } else {
             part = RealId(route, path, param);
           }
@@ -254,6 +261,18 @@ class HostileInputTest : public ServerTest {
     return "";
   }
 
+  // The first column of every row `sql` returns, as text.
+  std::set<std::string> Column(const std::string& sql) {
+    std::set<std::string> out;
+    Status read = app_->db().Read([&](storage::Connection& c) -> Status {
+      QY_ASSIGN_OR_RETURN(auto* st, c.Prepare(sql));
+      return storage::ForEachRow(
+          st, [&](const storage::Statement& row) { out.insert(row.Text(0)); });
+    });
+    EXPECT_TRUE(read.ok()) << read.ToString();
+    return out;
+  }
+
   // "checkins 17", "members 3", …: the rows no route may delete.
   std::set<std::string> AcknowledgedRows() {
     std::set<std::string> rows;
@@ -261,11 +280,11 @@ class HostileInputTest : public ServerTest {
       for (const char* table : {"checkins", "members", "campaigns"}) {
         QY_ASSIGN_OR_RETURN(auto* st,
                             c.Prepare(std::string("SELECT id FROM ") + table));
-        while (true) {
-          QY_ASSIGN_OR_RETURN(bool row, st->Step());
-          if (!row) break;
-          rows.insert(std::string(table) + " " + std::to_string(st->Int(0)));
-        }
+        QY_RETURN_IF_ERROR(
+            storage::ForEachRow(st, [&](const storage::Statement& row) {
+              rows.insert(std::string(table) + " " +
+                          std::to_string(row.Int(0)));
+            }));
       }
       return Status::Ok();
     });
@@ -290,10 +309,12 @@ class HostileInputTest : public ServerTest {
   std::mt19937 rng_;
   std::string staff_, participant_, throwaway_user_ = "1";
   std::vector<std::string> fields_;
+  // Ids to fill in after a path prefix ("/api/v1/members" → "17").
+  std::map<std::string, std::string> ids_;
   std::vector<json> garbage_ = GarbageValues();
 };
 
-TEST_F(HostileInputTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
+TEST_F(DemoSweepTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
   // What was acknowledged before the sweep: no route deletes check-ins,
   // members or campaigns, so every one of them must still be there after it.
   std::set<std::string> before = AcknowledgedRows();
@@ -364,6 +385,85 @@ TEST_F(HostileInputTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
                       std::back_inserter(lost));
   EXPECT_TRUE(lost.empty()) << lost.size() << " rows lost, first " << lost[0];
+}
+
+// Who sees a member's phone (docs/leads.md, docs/community.md): admins, and
+// a rep on their own leads. Operators, other reps and participants see it
+// masked, and the log never holds one.
+TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
+  std::set<std::string> phones =
+      Column("SELECT phone FROM members WHERE phone <> ''");
+  ASSERT_GT(phones.size(), 50u);
+  std::string rep = CreateStaff("rep-sweep", "sales");
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 3}}, rep);
+  ASSERT_EQ(claim.status, 200) << claim.body.dump();
+  std::set<std::string> own = Column(
+      "SELECT m.phone FROM leads l JOIN members m ON m.id = l.member_id "
+      "JOIN users u ON u.id = l.owner_id "
+      "WHERE u.username = 'rep-sweep' AND m.phone <> ''");
+  ASSERT_FALSE(own.empty()) << "the claimed leads have no phone";
+  const std::string probe = *own.begin();
+  // Member routes show the member with that phone.
+  ids_["/api/v1/members"] =
+      *Column("SELECT id FROM members WHERE phone = '" + probe + "'").begin();
+
+  struct Viewer {
+    std::string name, token;
+    std::set<std::string> allowed;
+    size_t allowed_shown = 0;
+  };
+  std::vector<Viewer> viewers = {
+      {"admin", AdminToken(), phones},
+      {"operator", LoginAs("operator", "demo-operator-1"), {}},
+      {"rep", rep, own},
+  };
+  std::map<std::string, std::string> leaks;
+  size_t requests = 0;
+  for (Viewer& v : viewers) {
+    staff_ = v.token;  // Participant routes go as the demo participant.
+    for (const Route& route : app_->router().routes()) {
+      if (route.method != "GET") continue;
+      for (const std::string& path : Paths(route)) {
+        for (const std::string& q :
+             {std::string(), std::string("?format=csv"),
+              std::string("?limit=500"), "?q=" + probe}) {
+          auto res = Send(route, path + q, "", "");
+          ++requests;
+          if (!res) continue;
+          for (const std::string& phone : phones) {
+            if (res->body.find(phone) == std::string::npos) continue;
+            bool allowed =
+                route.access == Access::kStaff && v.allowed.count(phone) > 0;
+            if (allowed) {
+              ++v.allowed_shown;
+            } else {
+              leaks.emplace(v.name + " " + route.pattern,
+                            phone.substr(0, 3) + "****" + phone.substr(7) +
+                                " at " + path + q);
+            }
+          }
+        }
+      }
+    }
+  }
+  std::cout << "privacy sweep: " << requests << " requests, phones shown to "
+            << "admin " << viewers[0].allowed_shown << " times, to the rep "
+            << viewers[2].allowed_shown << " times\n";
+  for (const auto& [where, what] : leaks)
+    ADD_FAILURE() << where << ": " << what;
+  // Controls: the sweep does find phones where they may be shown.
+  EXPECT_GT(viewers[0].allowed_shown, 0u);
+  EXPECT_GT(viewers[2].allowed_shown, 0u);
+
+  app_->Stop();
+  std::ifstream in(options_.log_path);
+  std::stringstream log;
+  log << in.rdbuf();
+  ASSERT_GT(log.str().size(), 1000u);
+  for (const std::string& phone : phones) {
+    EXPECT_EQ(log.str().find(phone), std::string::npos)
+        << "the log holds " << phone.substr(0, 3) << "****";
+  }
 }
 
 }  // namespace
