@@ -1,6 +1,8 @@
 // Participants' check-ins and events over real HTTP.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "ocr/photo_renderer.h"
@@ -267,6 +269,69 @@ TEST_F(CheckinApiTest, EventsAreBatchedDeduplicatedAndChecked) {
   for (int i = 0; i < 501; ++i) many.push_back(batch[0]);
   EXPECT_EQ(client_->Post("/api/v1/mp/events", {{"events", many}}, me_).status,
             413);
+}
+
+// A phone on a bad network retries while the first try is still in flight:
+// the same check-in and the same event batch arrive at once on eight
+// connections. One check-in is stored and every try gets its id; each
+// event is counted new once.
+TEST_F(CheckinApiTest, SimultaneousRetriesStoreOneCheckinAndEachEventOnce) {
+  constexpr int kTries = 8;
+  std::string now = FormatRfc3339(clock_.NowMillis());
+  json events = json::array();
+  for (int i = 0; i < 20; ++i) {
+    events.push_back({{"type", "page_view"},
+                      {"dwell_ms", 1000},
+                      {"ts", now},
+                      {"client_id", "retry-e" + std::to_string(i)}});
+  }
+  std::vector<ApiReply> checkins(kTries), batches(kTries);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kTries; ++t) {
+    threads.emplace_back([&, t] {
+      ApiClient client(client_->port());
+      checkins[t] = client.Post("/api/v1/mp/checkins",
+                                {{"campaign_id", campaign_},
+                                 {"text", "读完了"},
+                                 {"client_id", "retry-1"}},
+                                me_);
+      batches[t] = client.Post("/api/v1/mp/events", {{"events", events}}, me_);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0, repeated = 0, fresh_events = 0;
+  for (int t = 0; t < kTries; ++t) {
+    ASSERT_TRUE(checkins[t].status == 201 || checkins[t].status == 200)
+        << checkins[t].body.dump();
+    (checkins[t].status == 201 ? created : repeated)++;
+    EXPECT_EQ(checkins[t].data()["id"], checkins[0].data()["id"]);
+    ASSERT_EQ(batches[t].status, 202) << batches[t].body.dump();
+    EXPECT_EQ(batches[t].data()["new"].get<int>() +
+                  batches[t].data()["duplicates"].get<int>(),
+              20);
+    fresh_events += batches[t].data()["new"].get<int>();
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(repeated, kTries - 1);
+  EXPECT_EQ(fresh_events, 20);
+  int64_t rows = -1, event_rows = -1;
+  ASSERT_TRUE(app_->db()
+                  .Read([&](storage::Connection& c) -> Status {
+                    QY_ASSIGN_OR_RETURN(
+                        rows,
+                        storage::QueryInt(c,
+                                          "SELECT COUNT(*) FROM checkins WHERE "
+                                          "client_id = 'retry-1'"));
+                    QY_ASSIGN_OR_RETURN(
+                        event_rows,
+                        storage::QueryInt(c,
+                                          "SELECT COUNT(*) FROM events WHERE "
+                                          "client_id LIKE 'retry-e%'"));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(rows, 1);
+  EXPECT_EQ(event_rows, 20);
 }
 
 }  // namespace
