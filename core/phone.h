@@ -18,6 +18,15 @@ bool IsMainlandMobile(std::string_view digits);
 // mobile number.
 Result<std::string> NormalizeMobile(std::string_view text);
 
+// `text` with the middle four digits of every mainland mobile number in it
+// masked, as MaskPhone shows a phone: "电话 138 1234 5678" → "电话 138 ****
+// 5678", "13812345678" → "138****5678", "+86 13812345678" → "+86
+// 138****5678". A number may be written in groups of ASCII digits split by
+// up to three spaces or dashes (as FindPhones reads them on photos); digits
+// that are no mobile number ("订单 213812345678", "读了 30 分钟") stay as
+// they are. Full-width digits are not read.
+std::string MaskMobilesInText(std::string_view text);
+
 }  // namespace qunying
 
 #endif  // QUNYING_CORE_PHONE_H_

@@ -17,5 +17,31 @@ TEST(PhoneTest, ReadsANumberAsPeopleAndExportsWriteIt) {
     EXPECT_FALSE(NormalizeMobile(bad).ok()) << bad;
 }
 
+TEST(MaskMobilesInTextTest, MasksEveryWayAPhoneIsWrittenInText) {
+  struct Case {
+    const char* text;
+    const char* masked;
+  } cases[] = {
+      {"联系电话13812345678", "联系电话138****5678"},
+      {"电话 138 1234 5678，谢谢", "电话 138 **** 5678，谢谢"},
+      {"138-1234-5678", "138-****-5678"},
+      {"135 - 6258 - 2256", "135 - **** - 2256"},
+      {"+86 13812345678", "+86 138****5678"},
+      {"8613812345678", "86138****5678"},
+      {"1381234 5678", "138**** 5678"},
+      {"2026-12-06 13812345678 打卡", "2026-12-06 138****5678 打卡"},
+      {"妈妈13812345678爸爸13987654321", "妈妈138****5678爸爸139****4321"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(MaskMobilesInText(c.text), c.masked);
+}
+
+TEST(MaskMobilesInTextTest, LeavesOtherDigitsAlone) {
+  for (const char* text :
+       {"读了 30 分钟", "订单 213812345678", "12012345678", "1381234567",
+        "2026-12-06", "1.38123E+10", "138    1234 5678", ""}) {
+    EXPECT_EQ(MaskMobilesInText(text), text);
+  }
+}
+
 }  // namespace
 }  // namespace qunying
