@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include "core/phone.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -155,6 +157,10 @@ std::string CsvField(const std::string& s) {
 std::string MaskPhone(const std::string& phone) {
   if (phone.size() != 11) return phone.empty() ? "" : "****";
   return phone.substr(0, 3) + "****" + phone.substr(7);
+}
+
+std::string MemberText(const std::string& text, bool unmask) {
+  return unmask ? text : MaskMobilesInText(text);
 }
 
 Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask) {

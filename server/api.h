@@ -166,6 +166,11 @@ Json CampaignJson(const community::Campaign& c);
 // "138****5678": the contract's mask for phones.
 std::string MaskPhone(const std::string& phone);
 
+// Free text from a member or about one (check-in text, a photo's OCR text,
+// feedback, a timeline entry) with the phones written in it masked unless
+// `unmask` (admins): the same rule as for a member's phone field.
+std::string MemberText(const std::string& text, bool unmask);
+
 // Profile hints as the contract shows them; phones masked unless `unmask`.
 Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask);
 

@@ -214,16 +214,19 @@ Result<Reply> MpEvents(Services& s, Request& r) {
 Result<Reply> GetCheckin(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(auto k, s.community->GetCheckin(id));
+  bool admin = r.principal.role == auth::Role::kAdmin;
   Json j = CheckinJson(k);
+  j["text"] = MemberText(k.text, admin);
   if (!k.photo_sha256.empty()) {
     j["photo_url"] = "/api/v1/checkins/" + IdString(k.id) + "/photo";
   }
-  j["ocr_text"] = k.ocr_status == "done" ? Json(k.ocr_text) : Json(nullptr);
+  j["ocr_text"] = k.ocr_status == "done" ? Json(MemberText(k.ocr_text, admin))
+                                         : Json(nullptr);
   if (k.ocr_status == "done")
     j["ocr_confidence"] = std::round(k.ocr_confidence * 10) / 10;
   if (k.ocr_status == "failed") j["ocr_error"] = k.ocr_error;
   QY_ASSIGN_OR_RETURN(auto hints, s.ocr_jobs->HintsFor(k.id, 0));
-  j["hints"] = HintsJson(hints, r.principal.role == auth::Role::kAdmin);
+  j["hints"] = HintsJson(hints, admin);
   return Reply{200, j};
 }
 

@@ -19,16 +19,18 @@ Json ContentJson(const community::Content& c) {
           {"published_at", FormatRfc3339(c.published_at_ms)}};
 }
 
-Json FeedbackJson(const community::Feedback& f) {
+// Phones in the texts are masked unless `unmask` (the participant's own
+// feedback; admins).
+Json FeedbackJson(const community::Feedback& f, bool unmask) {
   Json replies = Json::array();
   for (const auto& r : f.replies) {
     replies.push_back({{"user_id", IdString(r.user_id)},
-                       {"text", r.text},
+                       {"text", MemberText(r.text, unmask)},
                        {"at", FormatRfc3339(r.at_ms)}});
   }
   Json j = {
       {"id", IdString(f.id)}, {"member_id", IdString(f.member_id)},
-      {"kind", f.kind},       {"text", f.text},
+      {"kind", f.kind},       {"text", MemberText(f.text, unmask)},
       {"status", f.status},   {"created_at", FormatRfc3339(f.created_at_ms)},
       {"replies", replies}};
   j["response_s"] = f.first_reply_at_ms
@@ -200,7 +202,7 @@ Result<Reply> MpListFeedback(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.engagement->ListFeedback("", r.principal.id, 0, 100));
   Json items = Json::array();
-  for (const auto& f : rows) items.push_back(FeedbackJson(f));
+  for (const auto& f : rows) items.push_back(FeedbackJson(f, true));
   return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
 }
 
@@ -210,7 +212,7 @@ Result<Reply> MpGetFeedback(Services& s, Request& r) {
   if (!f.ok() || f->member_id != r.principal.id) {
     return Status::NotFound("feedback not found");  // Another's: not found.
   }
-  return Reply{200, FeedbackJson(*f)};
+  return Reply{200, FeedbackJson(*f, true)};
 }
 
 Result<Reply> ListFeedback(Services& s, Request& r) {
@@ -223,13 +225,17 @@ Result<Reply> ListFeedback(Services& s, Request& r) {
   }
   QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ListFeedback(
                                      status, 0, page.after_id, page.limit + 1));
-  return Reply{200, PageJson(rows, page.limit, FeedbackJson)};
+  bool admin = r.principal.role == auth::Role::kAdmin;
+  return Reply{
+      200, PageJson(rows, page.limit, [admin](const community::Feedback& f) {
+        return FeedbackJson(f, admin);
+      })};
 }
 
 Result<Reply> GetFeedback(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(auto f, s.engagement->GetFeedback(id));
-  return Reply{200, FeedbackJson(f)};
+  return Reply{200, FeedbackJson(f, r.principal.role == auth::Role::kAdmin)};
 }
 
 Result<Reply> ReplyFeedback(Services& s, Request& r) {
@@ -249,7 +255,7 @@ Result<Reply> ReplyFeedback(Services& s, Request& r) {
   QY_RETURN_IF_ERROR(s.engagement->ReplyFeedback(id, r.principal.id, text,
                                                  close, s.clock->NowMillis()));
   QY_ASSIGN_OR_RETURN(auto f, s.engagement->GetFeedback(id));
-  return Reply{200, FeedbackJson(f)};
+  return Reply{200, FeedbackJson(f, r.principal.role == auth::Role::kAdmin)};
 }
 
 Result<Reply> FeedbackStatsReply(Services& s, Request&) {

@@ -115,11 +115,12 @@ Result<Reply> UndoMerge(Services& s, Request& r) {
 Result<Reply> MemberTimeline(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(auto rows, s.identity->Timeline(id, 200));
+  bool admin = r.principal.role == auth::Role::kAdmin;
   Json items = Json::array();
   for (const auto& e : rows) {
     items.push_back({{"at", FormatRfc3339(e.at_ms)},
                      {"kind", e.kind},
-                     {"detail", e.detail}});
+                     {"detail", MemberText(e.detail, admin)}});
   }
   return Reply{200, {{"member_id", IdString(id)}, {"items", items}}};
 }

@@ -2,6 +2,7 @@
 // real Tesseract, over real HTTP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
@@ -95,6 +96,14 @@ TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
       << profile.body.dump();
   auto as_admin = client_->Get("/api/v1/members/" + member, AdminToken());
   EXPECT_EQ(phone_of(as_admin.data()["hints"]), "13812345678");
+  // So is the phone in the photo's text (read with or without spaces).
+  EXPECT_EQ(compact.find("13812345678"), std::string::npos) << text;
+  EXPECT_NE(compact.find("138****5678"), std::string::npos) << text;
+  auto admin_view = client_->Get("/api/v1/checkins/" + id, AdminToken());
+  std::string admin_text = admin_view.data()["ocr_text"];
+  admin_text.erase(std::remove(admin_text.begin(), admin_text.end(), ' '),
+                   admin_text.end());
+  EXPECT_NE(admin_text.find("13812345678"), std::string::npos) << admin_text;
   auto metrics = client_->raw().Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("qunying_ocr_queue_depth 0"), std::string::npos);

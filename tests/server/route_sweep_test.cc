@@ -389,7 +389,7 @@ TEST_F(DemoSweepTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
 
 // Who sees a member's phone (docs/leads.md, docs/community.md): admins, and
 // a rep on their own leads. Operators, other reps and participants see it
-// masked, and the log never holds one.
+// masked, in fields and in what members wrote, and the log never holds one.
 TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
   std::set<std::string> phones =
       Column("SELECT phone FROM members WHERE phone <> ''");
@@ -403,9 +403,35 @@ TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
       "WHERE u.username = 'rep-sweep' AND m.phone <> ''");
   ASSERT_FALSE(own.empty()) << "the claimed leads have no phone";
   const std::string probe = *own.begin();
-  // Member routes show the member with that phone.
+
+  // A participant with a phone who also writes phones into a check-in and
+  // a feedback; the member routes show this member.
+  std::string op = LoginAs("operator", "demo-operator-1");
+  std::string campaign = CreateRunningCampaign(op, 2);
+  auto enrolled =
+      client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
+                    {{"enrollments",
+                      {{{"openid", "privacy-kid"},
+                        {"nickname", "小红妈妈"},
+                        {"phone", "13700001111"}}}}},
+                    op);
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body.dump();
+  std::string kid = ParticipantToken("privacy-kid", "小红妈妈");
+  auto checkin = client_->Post("/api/v1/mp/checkins",
+                               {{"campaign_id", campaign},
+                                {"client_id", "privacy-1"},
+                                {"text", "想报下一期，电话13700001111"}},
+                               kid);
+  ASSERT_EQ(checkin.status, 201) << checkin.body.dump();
+  auto feedback = client_->Post(
+      "/api/v1/mp/feedback",
+      {{"kind", "question"}, {"text", "多少钱？请回电13700002222"}}, kid);
+  ASSERT_EQ(feedback.status, 201) << feedback.body.dump();
+  phones.insert({"13700001111", "13700002222"});
   ids_["/api/v1/members"] =
-      *Column("SELECT id FROM members WHERE phone = '" + probe + "'").begin();
+      *Column("SELECT id FROM members WHERE phone = '13700001111'").begin();
+  ids_["/api/v1/checkins"] = checkin.data()["id"];
+  ids_["/api/v1/feedback"] = feedback.data()["id"];
 
   struct Viewer {
     std::string name, token;
@@ -414,7 +440,7 @@ TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
   };
   std::vector<Viewer> viewers = {
       {"admin", AdminToken(), phones},
-      {"operator", LoginAs("operator", "demo-operator-1"), {}},
+      {"operator", op, {}},
       {"rep", rep, own},
   };
   std::map<std::string, std::string> leaks;
