@@ -9,6 +9,7 @@
 
 #include "community/roster_csv.h"
 #include "core/time_util.h"
+#include "ocr/profile.h"
 #include "server/api.h"
 #include "server/json_body.h"
 #include "server/scoring_json.h"
@@ -80,27 +81,51 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
   return f;
 }
 
-Json FactorsJson(const scoring::Lead& l) {
+// Whether a factor's value tells a child's grade, school or age (the fit
+// factors are named by their profile field, the model's by their attribute,
+// "grade" or "grade=三年级").
+bool AboutChild(const std::string& name) {
+  return ocr::IsAboutChild(name.substr(0, name.find('=')));
+}
+
+// A card a rep sees before claiming the lead (`unmask` false) says which
+// ideal-customer rules the child meets ("三至六年级") but not the child's
+// grade, school or age, as it shows the phone masked.
+Json FactorsJson(const scoring::Lead& l, bool unmask) {
   Json out = Json::array();
-  for (const auto& f : l.factors)
+  for (const auto& f : l.factors) {
+    std::string value = f.value, label = f.label;
+    if (!unmask && f.part == "fit" && AboutChild(f.name)) {
+      std::string suffix = "：" + value;  // As scoring/points.cc writes it.
+      if (label.size() > suffix.size() &&
+          label.compare(label.size() - suffix.size(), suffix.size(), suffix) ==
+              0) {
+        label.resize(label.size() - suffix.size());
+      }
+      value.clear();
+    }
     out.push_back({{"name", f.name},
-                   {"value", f.value},
+                   {"value", value},
                    {"contribution", std::round(f.points * 10) / 10},
                    {"part", f.part},
-                   {"label", f.label}});
+                   {"label", label}});
+  }
   return out;
 }
 
-Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors) {
+Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors,
+                      bool unmask) {
   Json out = Json::array();
   for (const auto& f : factors) {
     std::string dir = f.contribution >= 0 ? "提高" : "降低";
-    out.push_back(
-        {{"name", f.name},
-         {"value", f.value},
-         {"contribution", std::round(f.contribution * 1000) / 1000},
-         {"label", f.name + (f.value.empty() ? "（未知）" : " = " + f.value) +
-                       "，" + dir + "成交可能"}});
+    bool hide = !unmask && AboutChild(f.name) && !f.value.empty();
+    std::string shown = hide              ? "（认领后可见）"
+                        : f.value.empty() ? "（未知）"
+                                          : " = " + f.value;
+    out.push_back({{"name", f.name},
+                   {"value", hide ? "" : f.value},
+                   {"contribution", std::round(f.contribution * 1000) / 1000},
+                   {"label", f.name + shown + "，" + dir + "成交可能"}});
   }
   return out;
 }
@@ -225,10 +250,12 @@ Result<Reply> GetLead(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(scoring::Lead l, VisibleLead(s, r));
   QY_ASSIGN_OR_RETURN(auto model_factors, s.lead_engine->Explain(l));
   QY_ASSIGN_OR_RETURN(auto history, s.leads->History(l.id));
-  Json j = LeadJson(l, Unmask(r, l));
-  j["model_factors"] = ModelFactorsJson(model_factors);
+  bool unmask = Unmask(r, l);
+  Json j = LeadJson(l, unmask);
+  j["model_factors"] = ModelFactorsJson(model_factors, unmask);
   // An imported lead's score is the model's: its factors are the model's.
-  j["factors"] = l.factors.empty() ? j["model_factors"] : FactorsJson(l);
+  j["factors"] =
+      l.factors.empty() ? j["model_factors"] : FactorsJson(l, unmask);
   j["model_id"] = l.model_id ? Json(IdString(l.model_id)) : Json();
   // An imported lead's own columns, as the CRM exported them: for its owner
   // and admins only, as its phone (a CRM's columns may hold personal data).

@@ -717,6 +717,29 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   EXPECT_NE(
       card.data()["factors"][0]["label"].get<std::string>().find("成交可能"),
       std::string::npos);
+  // A rep who has not claimed a lead sees the model's factors without the
+  // child's grade; everything else as the admin sees it.
+  std::string rep = CreateStaff("rep-view", "sales");
+  int hidden = 0;
+  for (const auto& l : open.data()["items"]) {
+    std::string path = "/api/v1/leads/" + l["id"].get<std::string>();
+    json whole = client_->Get(path, admin_).data()["model_factors"];
+    json pool = client_->Get(path, rep).data()["model_factors"];
+    ASSERT_EQ(whole.size(), pool.size());
+    for (size_t i = 0; i < whole.size(); ++i) {
+      std::string value = whole[i]["value"];
+      if (whole[i]["name"] != "grade" || value.empty()) {
+        EXPECT_EQ(pool[i], whole[i]);
+        continue;
+      }
+      ++hidden;
+      EXPECT_EQ(pool[i]["value"], "");
+      EXPECT_EQ(pool[i]["label"].get<std::string>().find(value),
+                std::string::npos)
+          << pool[i].dump();
+    }
+  }
+  EXPECT_GT(hidden, 0) << "no open lead is explained by its grade";
   std::string audit = client_->Get("/api/v1/audit", admin_).body.dump();
   EXPECT_NE(audit.find("scoring.train"), std::string::npos) << audit;
   auto models = client_->Get("/api/v1/scoring/models", admin_);

@@ -118,6 +118,57 @@ TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
   EXPECT_LE(gauge("qunying_ocr_workers_ready"), gauge("qunying_ocr_workers"));
 }
 
+// A rep deciding on a pool lead sees which ideal-customer rules the child
+// meets, not the child's grade or school: those, like the phone, are for
+// the rep who claims the lead.
+TEST_F(OcrApiTest, APoolLeadsCardHidesTheChildsGradeAndSchoolUntilClaimed) {
+  auto jpeg =
+      ocr::RenderPhotoJpeg({"北京市海淀区实验小学", "三年级二班", "想报下一期"},
+                           ocr::RenderOptions{});
+  ASSERT_TRUE(jpeg.ok());
+  ASSERT_EQ(WaitForOcr(PhotoCheckin("p1", *jpeg, "image/jpeg"))["ocr_status"],
+            "done");
+  std::string admin = AdminToken();
+  ASSERT_EQ(client_
+                ->Call("PUT", "/api/v1/scoring/rules",
+                       json{{"lead_threshold", 5}}.dump(), admin)
+                .status,
+            200);
+  auto rescore =
+      client_->Post("/api/v1/scoring/rescore", json::object(), admin);
+  ASSERT_EQ(rescore.status, 200) << rescore.body.dump();
+  auto list = client_->Get("/api/v1/leads", admin);
+  ASSERT_EQ(list.data()["items"].size(), 1u) << list.body.dump();
+  std::string lead = list.data()["items"][0]["id"];
+  auto child_factors = [](const json& card) {
+    std::string out;
+    for (const auto& f : card["factors"]) {
+      if (f["name"] == "grade" || f["name"] == "school")
+        out += f["label"].get<std::string>() + "|" +
+               f["value"].get<std::string>() + ";";
+    }
+    return out;
+  };
+  auto as_admin = client_->Get("/api/v1/leads/" + lead, admin);
+  std::string whole = child_factors(as_admin.data());
+  ASSERT_NE(whole.find("三年级"), std::string::npos) << as_admin.body.dump();
+  ASSERT_NE(whole.find("实验小学"), std::string::npos) << as_admin.body.dump();
+
+  std::string rep = CreateStaff("rep", "sales");
+  auto pool = client_->Get("/api/v1/leads/" + lead, rep);
+  ASSERT_EQ(pool.status, 200) << pool.body.dump();
+  std::string hidden = child_factors(pool.data());
+  EXPECT_FALSE(hidden.empty()) << "the rules met are still shown";
+  EXPECT_EQ(hidden.find("三年级"), std::string::npos) << hidden;
+  EXPECT_EQ(hidden.find("实验小学"), std::string::npos) << hidden;
+  EXPECT_EQ(pool.data()["fit"], as_admin.data()["fit"]);
+
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  auto owned = client_->Get("/api/v1/leads/" + lead, rep);
+  EXPECT_EQ(child_factors(owned.data()), whole);
+}
+
 TEST_F(OcrApiTest, APhotoTheCodecRefusesEndsFailedWithAReason) {
   cv::Mat img(200, 300, CV_8UC3, cv::Scalar(240, 240, 240));
   std::vector<uchar> png;
