@@ -1,8 +1,9 @@
 // Fuzz target for the parsers that read untrusted input: roster and
 // enrollment CSV (with charset and delimiter detection), amounts in yuan and
 // phones as exports write them, JSON request bodies, RFC 3339 times,
-// nicknames, and image headers, scoring rules and intent phrases, and the
-// stored forms of lead attributes, factors, model schemas and calibration.
+// nicknames, and image headers, scoring rules and intent phrases, the
+// stored forms of lead attributes, factors, model schemas and calibration,
+// and the phones masked in free text (whose invariants it checks).
 // Built as a libFuzzer target with clang (-DQUNYING_FUZZ=ON), and as a
 // replay driver run by ctest otherwise.
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include "community/nickname.h"
 #include "community/roster_csv.h"
 #include "community/roster_xlsx.h"
+#include "core/phone.h"
 #include "core/time_util.h"
 #include "ocr/image_sniff.h"
 #include "scoring/lead_engine.h"
@@ -51,5 +53,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)qunying::community::ParseRosterTime(in);
   (void)qunying::ocr::SniffImage(in);
   (void)qunying::community::NormalizeNickname(in);
+  // Masking only turns digits into '*', and masking again changes nothing.
+  std::string masked = qunying::MaskMobilesInText(in);
+  if (masked.size() != in.size()) __builtin_trap();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (masked[i] != in[i] &&
+        !(masked[i] == '*' && in[i] >= '0' && in[i] <= '9'))
+      __builtin_trap();
+  }
+  if (qunying::MaskMobilesInText(masked) != masked) __builtin_trap();
   return 0;
 }
