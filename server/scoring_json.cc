@@ -251,7 +251,7 @@ Json LeadJson(const scoring::Lead& l, bool unmask) {
           {"fit", std::round(l.fit * 10) / 10},
           {"engagement", std::round(l.engagement * 10) / 10},
           {"intent", std::round(l.intent * 10) / 10},
-          {"nickname", l.nickname},
+          {"nickname", MemberText(l.nickname, unmask)},
           {"phone", unmask ? l.phone : MaskPhone(l.phone)},
           {"lost_reason", l.lost_reason},
           {"amount_fen", l.amount_fen},

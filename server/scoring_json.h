@@ -22,7 +22,8 @@ Result<scoring::ScoringRules> RulesFromJson(const Json& j,
                                             scoring::ScoringRules base);
 
 // The contract's lead fields plus fit/engagement/intent, nickname, source
-// and times; the phone masked unless `unmask`.
+// and times; the phone, and any phone written in the nickname, masked
+// unless `unmask`.
 Json LeadJson(const scoring::Lead& lead, bool unmask);
 
 }  // namespace qunying::server

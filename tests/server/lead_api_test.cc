@@ -43,17 +43,17 @@ class LeadApiTest : public ServerTest {
 
   // A member enrolled with a phone who checked in today saying they want
   // the next campaign; rescored into a lead. Returns the lead id.
-  std::string EngagedMemberLead() {
+  std::string EngagedMemberLead(const std::string& nickname = "王小明妈妈") {
     std::string campaign = CreateRunningCampaign(op_, 3);
     auto e = client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
                            {{"enrollments",
                              {{{"openid", "o-lead"},
-                               {"nickname", "王小明妈妈"},
+                               {"nickname", nickname},
                                {"phone", "13812345678"},
                                {"paid_fen", 9900}}}}},
                            op_);
     EXPECT_EQ(e.status, 200) << e.body.dump();
-    std::string mp = ParticipantToken("o-lead", "王小明妈妈");
+    std::string mp = ParticipantToken("o-lead", nickname);
     auto c = client_->Post("/api/v1/mp/checkins",
                            {{"campaign_id", campaign},
                             {"text", "今天读完了，想报下一期，多少钱？"},
@@ -235,18 +235,24 @@ TEST_F(LeadApiTest, OwnerSeesTheMembersCheckinsAndPhotosOthersDoNot) {
 }
 
 TEST_F(LeadApiTest, RepSeesOwnLeadsAndThePoolOnlyWithPhonesMaskedInThePool) {
-  std::string id = EngagedMemberLead();
+  // Some put their number in their nickname: masked there too.
+  std::string id = EngagedMemberLead("王小明妈妈13812345678");
   std::string a = CreateStaff("rep-a", "sales"),
               b = CreateStaff("rep-b", "sales");
   auto pool = client_->Get("/api/v1/leads/" + id, b);
   ASSERT_EQ(pool.status, 200);
   EXPECT_EQ(pool.data()["phone"], "138****5678");
+  EXPECT_EQ(pool.data()["nickname"], "王小明妈妈138****5678");
+  EXPECT_EQ(client_->Get("/api/v1/leads", b).data()["items"][0]["nickname"],
+            "王小明妈妈138****5678");
   auto claim = client_->Post("/api/v1/leads/claim", {{"count", 5}}, a);
   ASSERT_EQ(claim.status, 200) << claim.body.dump();
   ASSERT_EQ(claim.data()["items"].size(), 1u);
   EXPECT_EQ(claim.data()["items"][0]["phone"], "13812345678");
   EXPECT_EQ(client_->Get("/api/v1/leads/" + id, a).data()["phone"],
             "13812345678");
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + id, a).data()["nickname"],
+            "王小明妈妈13812345678");
   // Rep B: 404 for A's lead, not in the list, cannot change it.
   EXPECT_EQ(client_->Get("/api/v1/leads/" + id, b).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/leads", b).data()["items"].size(), 0u);
