@@ -1,10 +1,10 @@
 #include "server/api.h"
 
-#include "core/phone.h"
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#include "core/phone.h"
 
 namespace qunying::server {
 

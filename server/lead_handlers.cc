@@ -277,7 +277,8 @@ Result<Reply> GetLead(Services& s, Request& r) {
                  {"kind", e.kind},
                  {"from", e.from_status},
                  {"to", e.to_status},
-                 {"note", e.note}});
+                 // A note from an earlier owner may hold a phone.
+                 {"note", MemberText(e.note, unmask)}});
   j["history"] = h;
   return Reply{200, j};
 }

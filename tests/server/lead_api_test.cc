@@ -1073,6 +1073,8 @@ TEST_F(LeadApiTest, TheScheduleReturnsOverdueLeadsWithoutAnyClaim) {
   auto claim = client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep);
   ASSERT_EQ(claim.data()["items"].size(), 1u);
   std::string id = claim.data()["items"][0]["id"];
+  ASSERT_EQ(Patch(id, {{"note", "家长电话 139 8765 4321，晚上打"}}, rep).status,
+            200);
   clock_.Advance(25 * 3600 * 1000LL);
   admin_ = AdminToken();
   std::string status;
@@ -1081,6 +1083,21 @@ TEST_F(LeadApiTest, TheScheduleReturnsOverdueLeadsWithoutAnyClaim) {
     status = client_->Get("/api/v1/leads/" + id, admin_).data()["status"];
   }
   EXPECT_EQ(status, "new");
+  // Back in the pool with its history: a phone in the note is masked for
+  // the next rep until they claim the lead.
+  std::string next = CreateStaff("rep-y", "sales");
+  auto notes = [&](const std::string& token) {
+    auto card = client_->Get("/api/v1/leads/" + id, token);
+    EXPECT_EQ(card.status, 200) << card.body.dump();
+    std::string all;
+    for (const auto& h : card.data()["history"])
+      all += h["note"].get<std::string>() + ";";
+    return all;
+  };
+  std::string pool = notes(next);
+  EXPECT_NE(pool.find("139 **** 4321"), std::string::npos) << pool;
+  EXPECT_EQ(pool.find("8765"), std::string::npos) << pool;
+  EXPECT_NE(notes(admin_).find("139 8765 4321"), std::string::npos);
 }
 
 TEST_F(LeadApiTest, ModelProbabilityCanMakeALeadBelowThePointsThreshold) {
