@@ -1,46 +1,40 @@
-// Sweeps of every route of the real server on the demo community. The route
-// list is read from the server's own table, so a new route is swept without
-// touching these tests.
-// - Garbage: malformed JSON, wrong types, unknown and unparsable ids,
-//   garbage queries and an over-long URL. Each answer must be an honest
-//   envelope (no 5xx, the code's first three digits equal to the status, a
-//   message on every error), the server must keep serving, and what was
-//   acknowledged before must still be there.
-// - Privacy: every GET, as each role, must show a member's phone only to
-//   whom it is for (admins; a rep on their own leads), and the log none.
+// The fixture of the route sweeps (route_garbage_test.cc,
+// route_privacy_test.cc): the real server on loopback with the demo
+// community, and helpers that fill a route's ids, make garbage queries and
+// bodies, send them and judge the answers. The route list is read from the
+// server's own table, so a new route is swept without touching the tests.
+#ifndef QUNYING_TESTS_SERVER_DEMO_SWEEP_H_
+#define QUNYING_TESTS_SERVER_DEMO_SWEEP_H_
+
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 
 #include "server/demo.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
-namespace {
-
-using nlohmann::json;
 
 // Names the replies may not show but request bodies use.
-const char* const kInputOnlyFields[] = {"password",     "current_password",
-                                        "new_password", "username",
-                                        "role",         "rows",
-                                        "csv",          "format",
-                                        "decision",     "into",
-                                        "weights",      "tiers",
-                                        "enrollments",  "events",
-                                        "code",         "openid",
-                                        "unionid",      "client_id",
-                                        "makeup_day",   "outcome",
-                                        "lost_reason",  "limit",
-                                        "cursor",       "q"};
+inline constexpr const char* kInputOnlyFields[] = {
+    "password",     "current_password",
+    "new_password", "username",
+    "role",         "rows",
+    "csv",          "format",
+    "decision",     "into",
+    "weights",      "tiers",
+    "enrollments",  "events",
+    "code",         "openid",
+    "unionid",      "client_id",
+    "makeup_day",   "outcome",
+    "lost_reason",  "limit",
+    "cursor",       "q"};
 
-std::vector<json> GarbageValues() {
+inline std::vector<nlohmann::json> GarbageValues() {
   return {nullptr,
           true,
           false,
@@ -57,17 +51,17 @@ std::vector<json> GarbageValues() {
           "2026-13-45",
           std::string("a\0b", 3),
           std::string(5000, 'A'),
-          json::array(),
-          json::object(),
-          json::array({1, "a"}),
-          json{{"a", {{"b", json::array()}}}},
+          nlohmann::json::array(),
+          nlohmann::json::object(),
+          nlohmann::json::array({1, "a"}),
+          nlohmann::json{{"a", {{"b", nlohmann::json::array()}}}},
           "王小明妈妈🌸",
           "2026-03-01T20:15:00+08:00",
           1000000,
           "1"};
 }
 
-std::string UrlEncode(const std::string& s) {
+inline std::string UrlEncode(const std::string& s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
@@ -82,7 +76,7 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-void CollectKeys(const json& j, std::set<std::string>* keys) {
+inline void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
   if (j.is_object()) {
     for (const auto& [k, v] : j.items()) {
       if (!k.empty() && k.size() <= 32 &&
@@ -99,6 +93,8 @@ void CollectKeys(const json& j, std::set<std::string>* keys) {
 
 class DemoSweepTest : public ServerTest {
  protected:
+  using json = nlohmann::json;
+
   void SetUp() override {
     options_.dev_login = true;
     Start();
@@ -357,164 +353,6 @@ class DemoSweepTest : public ServerTest {
   std::vector<json> garbage_ = GarbageValues();
 };
 
-TEST_F(DemoSweepTest, EveryRouteAnswersGarbageHonestlyAndLosesNothing) {
-  // What was acknowledged before the sweep: no route deletes check-ins,
-  // members or campaigns, so every one of them must still be there after it.
-  std::set<std::string> before = AcknowledgedRows();
-  ASSERT_GT(before.size(), 4000u);
-  auto user = client_->Post(
-      "/api/v1/users",
-      {{"username", "sweep"}, {"password", "sweep-pass-1"}, {"role", "sales"}},
-      staff_);
-  ASSERT_EQ(user.status, 201) << user.body.dump();
-  throwaway_user_ = user.data()["id"].get<std::string>();
-
-  // Field names: every key the replies show, and those only requests use.
-  std::set<std::string> keys(std::begin(kInputOnlyFields),
-                             std::end(kInputOnlyFields));
-  const auto& routes = app_->router().routes();
-  for (const Route& route : routes) {
-    if (route.method != "GET" || route.pattern.find('{') != std::string::npos)
-      continue;
-    auto r = client_->Get(route.pattern, TokenFor(route));
-    if (r.status == 200) CollectKeys(r.body, &keys);
-  }
-  fields_.assign(keys.begin(), keys.end());
-  ASSERT_GT(fields_.size(), 60u) << "the replies show too few field names";
-
-  // As an admin every route; as a rep again those a rep may call, whose
-  // handlers take other branches for a rep.
-  std::map<std::string, std::string> problems;
-  size_t requests = Sweep(
-      auth::Role::kAdmin, [&] { return AdminToken(); }, &problems);
-  std::string rep = CreateStaff("rep-sweep", "sales");
-  staff_ = rep;
-  requests += Sweep(
-      auth::Role::kSales,
-      [&] { return LoginAs("rep-sweep", "rep-sweep-pass-1"); }, &problems);
-  std::cout << "swept " << routes.size() << " routes with " << requests
-            << " requests (seed " << seed_ << ", " << fields_.size()
-            << " field names)\n";
-  EXPECT_GT(requests, routes.size() * 15);
-  size_t shown = 0;
-  for (const auto& [where, what] : problems) {
-    if (++shown > 25) break;
-    ADD_FAILURE() << where << ": " << what;
-  }
-  EXPECT_TRUE(problems.empty()) << problems.size() << " problems";
-
-  EXPECT_EQ(client_->Get("/healthz").status, 200);
-  std::set<std::string> after = AcknowledgedRows();
-  std::vector<std::string> lost;
-  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
-                      std::back_inserter(lost));
-  EXPECT_TRUE(lost.empty()) << lost.size() << " rows lost, first " << lost[0];
-}
-
-// Who sees a member's phone (docs/leads.md, docs/community.md): admins, and
-// a rep on their own leads. Operators, other reps and participants see it
-// masked, in fields and in what members wrote, and the log never holds one.
-TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
-  std::set<std::string> phones =
-      Column("SELECT phone FROM members WHERE phone <> ''");
-  ASSERT_GT(phones.size(), 50u);
-  std::string rep = CreateStaff("rep-sweep", "sales");
-  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 3}}, rep);
-  ASSERT_EQ(claim.status, 200) << claim.body.dump();
-  std::set<std::string> own = Column(
-      "SELECT m.phone FROM leads l JOIN members m ON m.id = l.member_id "
-      "JOIN users u ON u.id = l.owner_id "
-      "WHERE u.username = 'rep-sweep' AND m.phone <> ''");
-  ASSERT_FALSE(own.empty()) << "the claimed leads have no phone";
-  const std::string probe = *own.begin();
-
-  // A participant with a phone who also writes phones into a check-in and
-  // a feedback; the member routes show this member.
-  std::string op = LoginAs("operator", "demo-operator-1");
-  std::string campaign = CreateRunningCampaign(op, 2);
-  auto enrolled =
-      client_->Post("/api/v1/campaigns/" + campaign + "/enrollments",
-                    {{"enrollments",
-                      {{{"openid", "privacy-kid"},
-                        {"nickname", "小红妈妈"},
-                        {"phone", "13700001111"}}}}},
-                    op);
-  ASSERT_EQ(enrolled.status, 200) << enrolled.body.dump();
-  std::string kid = ParticipantToken("privacy-kid", "小红妈妈");
-  auto checkin = client_->Post("/api/v1/mp/checkins",
-                               {{"campaign_id", campaign},
-                                {"client_id", "privacy-1"},
-                                {"text", "想报下一期，电话13700001111"}},
-                               kid);
-  ASSERT_EQ(checkin.status, 201) << checkin.body.dump();
-  auto feedback = client_->Post(
-      "/api/v1/mp/feedback",
-      {{"kind", "question"}, {"text", "多少钱？请回电13700002222"}}, kid);
-  ASSERT_EQ(feedback.status, 201) << feedback.body.dump();
-  phones.insert({"13700001111", "13700002222"});
-  ids_["/api/v1/members"] =
-      *Column("SELECT id FROM members WHERE phone = '13700001111'").begin();
-  ids_["/api/v1/checkins"] = checkin.data()["id"];
-  ids_["/api/v1/feedback"] = feedback.data()["id"];
-
-  struct Viewer {
-    std::string name, token;
-    std::set<std::string> allowed;
-    size_t allowed_shown = 0;
-  };
-  std::vector<Viewer> viewers = {
-      {"admin", AdminToken(), phones},
-      {"operator", op, {}},
-      {"rep", rep, own},
-  };
-  std::map<std::string, std::string> leaks;
-  size_t requests = 0;
-  for (Viewer& v : viewers) {
-    staff_ = v.token;  // Participant routes go as the demo participant.
-    for (const Route& route : app_->router().routes()) {
-      if (route.method != "GET") continue;
-      for (const std::string& path : Paths(route)) {
-        for (const std::string& q :
-             {std::string(), std::string("?format=csv"),
-              std::string("?limit=500"), "?q=" + probe}) {
-          auto res = Send(route, path + q, "", "");
-          ++requests;
-          if (!res) continue;
-          for (const std::string& phone : phones) {
-            if (res->body.find(phone) == std::string::npos) continue;
-            bool allowed =
-                route.access == Access::kStaff && v.allowed.count(phone) > 0;
-            if (allowed) {
-              ++v.allowed_shown;
-            } else {
-              leaks.emplace(v.name + " " + route.pattern,
-                            phone.substr(0, 3) + "****" + phone.substr(7) +
-                                " at " + path + q);
-            }
-          }
-        }
-      }
-    }
-  }
-  std::cout << "privacy sweep: " << requests << " requests, phones shown to "
-            << "admin " << viewers[0].allowed_shown << " times, to the rep "
-            << viewers[2].allowed_shown << " times\n";
-  for (const auto& [where, what] : leaks)
-    ADD_FAILURE() << where << ": " << what;
-  // Controls: the sweep does find phones where they may be shown.
-  EXPECT_GT(viewers[0].allowed_shown, 0u);
-  EXPECT_GT(viewers[2].allowed_shown, 0u);
-
-  app_->Stop();
-  std::ifstream in(options_.log_path);
-  std::stringstream log;
-  log << in.rdbuf();
-  ASSERT_GT(log.str().size(), 1000u);
-  for (const std::string& phone : phones) {
-    EXPECT_EQ(log.str().find(phone), std::string::npos)
-        << "the log holds " << phone.substr(0, 3) << "****";
-  }
-}
-
-}  // namespace
 }  // namespace qunying::server
+
+#endif  // QUNYING_TESTS_SERVER_DEMO_SWEEP_H_
