@@ -5,32 +5,34 @@
 namespace qunying {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// A run of digits in the text: [begin, end).
-struct DigitRun {
+// A run of digits and '*' in the text: [begin, end). A run holding a '*'
+// (a number masked already) is no phone, but still counts in a written
+// number's length, so that masking again finds nothing new.
+struct Run {
   size_t begin, end;
+  bool clean;  // Digits only.
 };
 
-// Masks the phone among runs[first..last], whose digits are `digits`, if it
-// is one (11 digits, or 13 starting with 86); true if it did.
-bool MaskIfMobile(const std::vector<DigitRun>& runs, size_t first, size_t last,
-                  const std::string& digits, std::string* text) {
-  size_t skip = 0;
-  if (digits.size() == 13 && digits.compare(0, 2, "86") == 0) skip = 2;
-  if (!IsMainlandMobile(std::string_view(digits).substr(skip))) return false;
-  // Digits skip+3 … skip+6 of the chain become '*'.
-  size_t n = 0;
-  for (size_t r = first; r <= last; ++r) {
-    for (size_t at = runs[r].begin; at < runs[r].end; ++at, ++n) {
-      if (n >= skip + 3 && n < skip + 7) (*text)[at] = '*';
+bool InRun(char c) { return (c >= '0' && c <= '9') || c == '*'; }
+
+std::vector<Run> Runs(std::string_view text) {
+  std::vector<Run> runs;
+  for (size_t at = 0; at < text.size();) {
+    if (!InRun(text[at])) {
+      ++at;
+      continue;
     }
+    Run run{at, at, true};
+    for (; run.end < text.size() && InRun(text[run.end]); ++run.end)
+      run.clean = run.clean && text[run.end] != '*';
+    runs.push_back(run);
+    at = run.end;
   }
-  return true;
+  return runs;
 }
 
 // Runs joined by 1–3 spaces or dashes belong to one written number.
-bool Joined(std::string_view text, const DigitRun& a, const DigitRun& b) {
+bool Joined(std::string_view text, const Run& a, const Run& b) {
   size_t gap = b.begin - a.end;
   if (gap < 1 || gap > 3) return false;
   for (size_t at = a.end; at < b.begin; ++at) {
@@ -39,20 +41,21 @@ bool Joined(std::string_view text, const DigitRun& a, const DigitRun& b) {
   return true;
 }
 
-// Finds the phones in one chain of joined runs: from each run on, the runs
-// whose digits add up to 11 or 13.
-void MaskChain(const std::vector<DigitRun>& runs, size_t first, size_t last,
-               std::string_view original, std::string* text) {
-  for (size_t i = first; i <= last; ++i) {
-    std::string digits;
-    for (size_t j = i; j <= last && digits.size() < 13; ++j) {
-      digits.append(
-          original.substr(runs[j].begin, runs[j].end - runs[j].begin));
-      if ((digits.size() == 11 || digits.size() == 13) &&
-          MaskIfMobile(runs, i, j, digits, text)) {
-        i = j;
-        break;
-      }
+// Marks in `mask` digits 3–6 of runs[i..j] (after a leading 86) if their
+// digits are a mobile number: 11 digits, or 13 starting with 86.
+void MarkIfMobile(std::string_view text, const std::vector<Run>& runs, size_t i,
+                  size_t j, std::vector<bool>* mask) {
+  std::string digits;
+  for (size_t r = i; r <= j; ++r) {
+    if (!runs[r].clean) return;
+    digits.append(text.substr(runs[r].begin, runs[r].end - runs[r].begin));
+  }
+  size_t skip = digits.size() == 13 && digits.compare(0, 2, "86") == 0 ? 2 : 0;
+  if (!IsMainlandMobile(std::string_view(digits).substr(skip))) return;
+  size_t n = 0;
+  for (size_t r = i; r <= j; ++r) {
+    for (size_t at = runs[r].begin; at < runs[r].end; ++at, ++n) {
+      if (n >= skip + 3 && n < skip + 7) (*mask)[at] = true;
     }
   }
 }
@@ -99,24 +102,27 @@ Result<std::string> NormalizeMobile(std::string_view text) {
 }
 
 std::string MaskMobilesInText(std::string_view text) {
-  std::vector<DigitRun> runs;
-  for (size_t at = 0; at < text.size();) {
-    if (!IsDigit(text[at])) {
-      ++at;
-      continue;
-    }
-    size_t end = at;
-    while (end < text.size() && IsDigit(text[end])) ++end;
-    runs.push_back({at, end});
-    at = end;
-  }
-  std::string out(text);
+  std::vector<Run> runs = Runs(text);
+  // Every way of reading a chain of joined runs as one number is tried, and
+  // each that is a mobile number masked: when readings overlap ("13891234
+  // 138 1234 5678"), more is masked rather than a phone left whole.
+  std::vector<bool> mask(text.size(), false);
   for (size_t first = 0; first < runs.size();) {
     size_t last = first;
     while (last + 1 < runs.size() && Joined(text, runs[last], runs[last + 1]))
       ++last;
-    MaskChain(runs, first, last, text, &out);
+    for (size_t i = first; i <= last; ++i) {
+      size_t length = 0;
+      for (size_t j = i; j <= last && length < 13; ++j) {
+        length += runs[j].end - runs[j].begin;
+        if (length == 11 || length == 13) MarkIfMobile(text, runs, i, j, &mask);
+      }
+    }
     first = last + 1;
+  }
+  std::string out(text);
+  for (size_t at = 0; at < out.size(); ++at) {
+    if (mask[at]) out[at] = '*';
   }
   return out;
 }

@@ -24,7 +24,9 @@ Result<std::string> NormalizeMobile(std::string_view text);
 // 138****5678". A number may be written in groups of ASCII digits split by
 // up to three spaces or dashes (as FindPhones reads them on photos); digits
 // that are no mobile number ("订单 213812345678", "读了 30 分钟") stay as
-// they are. Full-width digits are not read.
+// they are. When groups can be read as more than one number, every reading
+// that is a mobile number is masked. Digits touching a '*' are left as they
+// are, so masking twice changes nothing. Full-width digits are not read.
 std::string MaskMobilesInText(std::string_view text);
 
 }  // namespace qunying

@@ -35,6 +35,21 @@ TEST(MaskMobilesInTextTest, MasksEveryWayAPhoneIsWrittenInText) {
   for (const Case& c : cases) EXPECT_EQ(MaskMobilesInText(c.text), c.masked);
 }
 
+// Found by libFuzzer: "13891234 138****5678" masked again read the leftover
+// 138 with the group before it as a new number. Groups that can be read two
+// ways are both masked, and a masked text stays as it is.
+TEST(MaskMobilesInTextTest, MasksEveryReadingAndMaskingTwiceChangesNothing) {
+  EXPECT_EQ(MaskMobilesInText("13891234 138 1234 5678"),
+            "138****4 138 **** 5678");
+  for (const char* text :
+       {"8623812345678 138123812345678 13891234 13812345678\x94 1234 5675",
+        "1391 1381 2345 678", "13891234 138 1234 5678", "+86 138 1234 5678",
+        "138****5678", "1381234 5678 13987654321"}) {
+    std::string once = MaskMobilesInText(text);
+    EXPECT_EQ(MaskMobilesInText(once), once) << text;
+  }
+}
+
 TEST(MaskMobilesInTextTest, LeavesOtherDigitsAlone) {
   for (const char* text :
        {"读了 30 分钟", "订单 213812345678", "12012345678", "1381234567",
