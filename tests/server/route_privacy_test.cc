@@ -87,9 +87,9 @@ TEST_F(DemoSweepTest, NoRouteShowsAPhoneToWhomItIsNotFor) {
             if (allowed) {
               ++v.allowed_shown;
             } else {
-              leaks.emplace(v.name + " " + route.pattern,
-                            phone.substr(0, 3) + "****" + phone.substr(7) +
-                                " at " + path + q);
+              std::string where = phone.substr(0, 3);
+              where.append("****").append(phone.substr(7)).append(" at ");
+              leaks.emplace(v.name + " " + route.pattern, where + path + q);
             }
           }
         }
