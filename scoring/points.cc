@@ -13,6 +13,8 @@ namespace qunying::scoring {
 namespace {
 
 constexpr size_t kMaxGapBytes = 30;  // "*": up to 10 Han characters.
+// Between a fit rule's label and the member's value: "三至六年级：四年级".
+constexpr std::string_view kValueSeparator = "：";
 
 // Whether 不 or 没 is among the three characters before `pos`
 // ("不想报下一期" negates 想报下一期, 报下一期 and 下一期 alike).
@@ -143,9 +145,9 @@ void AddFit(const MemberFeatures& f, const std::vector<FitRule>& rules,
         MixHash(HashText(HashText(s.fit_hits, r.field), r.label), points);
     if (!explain) continue;
     std::string value = r.field == "phone" ? "" : it->second;
-    s.factors.push_back({"fit", r.field, value,
-                         r.label + (value.empty() ? "" : "：" + value),
-                         r.points});
+    std::string label = r.label;
+    if (!value.empty()) label.append(kValueSeparator).append(value);
+    s.factors.push_back({"fit", r.field, value, std::move(label), r.points});
   }
   s.fit = std::clamp(s.fit, 0.0, 100.0);
 }
@@ -311,6 +313,16 @@ Attributes ToAttributes(const MemberFeatures& f, const ScoringRules& rules) {
               v.text ? AttrValue(*v.text) : AttrValue(v.number));
   });
   return a;
+}
+
+std::string LabelWithoutValue(const PointsFactor& f) {
+  std::string suffix = std::string(kValueSeparator) + f.value;
+  if (f.part != "fit" || f.value.empty() || f.label.size() <= suffix.size() ||
+      f.label.compare(f.label.size() - suffix.size(), suffix.size(), suffix) !=
+          0) {
+    return f.label;
+  }
+  return f.label.substr(0, f.label.size() - suffix.size());
 }
 
 }  // namespace qunying::scoring

@@ -37,6 +37,11 @@ struct PointsScore {
   uint64_t intent_hits = 0;
 };
 
+// A fit factor's label without the member's value: the rule it met
+// ("三至六年级" from "三至六年级：四年级"), for whom may not see the value.
+// Other factors' labels, and labels without a value, whole.
+std::string LabelWithoutValue(const PointsFactor& f);
+
 // With `explain` false no factors are built (no strings): the fast path
 // for members who are not leads.
 PointsScore ScorePoints(const MemberFeatures& f, const ScoringRules& rules,

@@ -96,12 +96,7 @@ Json FactorsJson(const scoring::Lead& l, bool unmask) {
   for (const auto& f : l.factors) {
     std::string value = f.value, label = f.label;
     if (!unmask && f.part == "fit" && AboutChild(f.name)) {
-      std::string suffix = "：" + value;  // As scoring/points.cc writes it.
-      if (label.size() > suffix.size() &&
-          label.compare(label.size() - suffix.size(), suffix.size(), suffix) ==
-              0) {
-        label.resize(label.size() - suffix.size());
-      }
+      label = scoring::LabelWithoutValue(f);
       value.clear();
     }
     out.push_back({{"name", f.name},

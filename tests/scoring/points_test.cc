@@ -477,6 +477,26 @@ TEST(FitFactorsTest, AreTheFitAndIntentPartsOfEveryFactor) {
   EXPECT_GT(with_two_phrases, 0u);
 }
 
+// What a rep sees of a pool lead's fit factor about the child: the rule
+// without the value, as ScorePoints wrote the label.
+TEST(FitFactorsTest, LabelWithoutValueIsTheRuleMet) {
+  auto rules = ScoringRules::Defaults();
+  size_t with_value = 0;
+  for (const auto& f : VariedMembers()) {
+    for (const PointsFactor& factor : ScorePoints(f, rules).factors) {
+      std::string rule = LabelWithoutValue(factor);
+      if (factor.part != "fit" || factor.value.empty()) {
+        EXPECT_EQ(rule, factor.label);
+        continue;
+      }
+      ++with_value;
+      // (The rule may name the value itself: 三至六年级 holds 六年级.)
+      EXPECT_EQ(rule + "：" + factor.value, factor.label);
+    }
+  }
+  EXPECT_GT(with_value, 10u);
+}
+
 // New intent weights reach the model inputs of the members who wrote a
 // phrase only.
 TEST(InputsKeyTest, ChangesExactlyWhereNewIntentWeightsScore) {
