@@ -13,7 +13,8 @@ struct Run {
   bool clean;  // Digits only.
 };
 
-bool InRun(char c) { return (c >= '0' && c <= '9') || c == '*'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool InRun(char c) { return IsDigit(c) || c == '*'; }
 
 std::vector<Run> Runs(std::string_view text) {
   std::vector<Run> runs;
@@ -41,23 +42,19 @@ bool Joined(std::string_view text, const Run& a, const Run& b) {
   return true;
 }
 
-// Marks in `mask` digits 3–6 of runs[i..j] (after a leading 86) if their
-// digits are a mobile number: 11 digits, or 13 starting with 86.
-void MarkIfMobile(std::string_view text, const std::vector<Run>& runs, size_t i,
-                  size_t j, std::vector<bool>* mask) {
+// Adds runs[i..j] to `out` if their digits are a mobile number: 11 digits,
+// or 13 starting with 86.
+void AddIfMobile(std::string_view text, const std::vector<Run>& runs, size_t i,
+                 size_t j, bool whole, std::vector<MobileInText>* out) {
   std::string digits;
   for (size_t r = i; r <= j; ++r) {
     if (!runs[r].clean) return;
     digits.append(text.substr(runs[r].begin, runs[r].end - runs[r].begin));
   }
-  size_t skip = digits.size() == 13 && digits.compare(0, 2, "86") == 0 ? 2 : 0;
-  if (!IsMainlandMobile(std::string_view(digits).substr(skip))) return;
-  size_t n = 0;
-  for (size_t r = i; r <= j; ++r) {
-    for (size_t at = runs[r].begin; at < runs[r].end; ++at, ++n) {
-      if (n >= skip + 3 && n < skip + 7) (*mask)[at] = true;
-    }
-  }
+  if (digits.size() == 13 && digits.compare(0, 2, "86") == 0)
+    digits.erase(0, 2);
+  if (!IsMainlandMobile(digits)) return;
+  out->push_back({runs[i].begin, runs[j].end, std::move(digits), whole});
 }
 
 }  // namespace
@@ -101,28 +98,41 @@ Result<std::string> NormalizeMobile(std::string_view text) {
   return digits;
 }
 
-std::string MaskMobilesInText(std::string_view text) {
+std::vector<MobileInText> FindMobilesInText(std::string_view text) {
   std::vector<Run> runs = Runs(text);
-  // Every way of reading a chain of joined runs as one number is tried, and
-  // each that is a mobile number masked: when readings overlap ("13891234
-  // 138 1234 5678"), more is masked rather than a phone left whole.
-  std::vector<bool> mask(text.size(), false);
+  std::vector<MobileInText> out;
   for (size_t first = 0; first < runs.size();) {
     size_t last = first;
     while (last + 1 < runs.size() && Joined(text, runs[last], runs[last + 1]))
       ++last;
+    // Every way of reading the joined runs as one number.
     for (size_t i = first; i <= last; ++i) {
       size_t length = 0;
       for (size_t j = i; j <= last && length < 13; ++j) {
         length += runs[j].end - runs[j].begin;
-        if (length == 11 || length == 13) MarkIfMobile(text, runs, i, j, &mask);
+        if (length == 11 || length == 13)
+          AddIfMobile(text, runs, i, j, i == first && j == last, &out);
       }
     }
     first = last + 1;
   }
+  return out;
+}
+
+std::string MaskMobilesInText(std::string_view text) {
   std::string out(text);
-  for (size_t at = 0; at < out.size(); ++at) {
-    if (mask[at]) out[at] = '*';
+  // Overlapping readings ("13891234 138 1234 5678") are all masked: more
+  // is masked rather than a phone left whole.
+  for (const MobileInText& m : FindMobilesInText(text)) {
+    size_t digits = 0;
+    for (size_t at = m.begin; at < m.end; ++at) digits += IsDigit(text[at]);
+    size_t skip = digits - 11;  // A leading 86.
+    size_t n = 0;
+    for (size_t at = m.begin; at < m.end; ++at) {
+      if (!IsDigit(text[at])) continue;
+      if (n >= skip + 3 && n < skip + 7) out[at] = '*';
+      ++n;
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -18,15 +19,29 @@ bool IsMainlandMobile(std::string_view digits);
 // mobile number.
 Result<std::string> NormalizeMobile(std::string_view text);
 
-// `text` with the middle four digits of every mainland mobile number in it
-// masked, as MaskPhone shows a phone: "电话 138 1234 5678" → "电话 138 ****
-// 5678", "13812345678" → "138****5678", "+86 13812345678" → "+86
-// 138****5678". A number may be written in groups of ASCII digits split by
-// up to three spaces or dashes (as FindPhones reads them on photos); digits
-// that are no mobile number ("订单 213812345678", "读了 30 分钟") stay as
-// they are. When groups can be read as more than one number, every reading
-// that is a mobile number is masked. Digits touching a '*' are left as they
-// are, so masking twice changes nothing. Full-width digits are not read.
+// A mainland mobile number as written in free text.
+struct MobileInText {
+  size_t begin = 0, end = 0;  // From its first digit to its last, [begin, end).
+  std::string digits;         // Its 11 digits, a leading 86 dropped.
+  bool whole = false;         // It takes every digit group written with it.
+};
+
+// Every reading of `text`'s digits that is a mainland mobile number, in
+// order. A number may be written in groups of ASCII digits joined by up to
+// three spaces or dashes ("138 1234 5678", "135- 6258-2256", OCR sets spaces
+// beside dashes), after 86 or +86. Groups that can be read more than one way
+// give every reading that is a number ("13891234 138 1234 5678": two);
+// `whole` marks a reading that takes all the groups joined together, as the
+// OCR hints want. Groups touching a '*' (a number masked already) are no
+// number. Full-width digits are not read.
+std::vector<MobileInText> FindMobilesInText(std::string_view text);
+
+// `text` with the middle four digits of every number FindMobilesInText
+// reads masked, as MaskPhone shows a phone: "电话 138 1234 5678" → "电话 138
+// **** 5678", "13812345678" → "138****5678", "+86 13812345678" → "+86
+// 138****5678". Readings that overlap are all masked; other digits ("订单
+// 213812345678", "读了 30 分钟") stay as they are. Masking twice changes
+// nothing.
 std::string MaskMobilesInText(std::string_view text);
 
 }  // namespace qunying

@@ -168,37 +168,13 @@ void FindGrades(const std::string& s, const OcrLine& line, int i,
   }
 }
 
-bool IsPhoneSeparator(char c) { return c == ' ' || c == '-'; }
-
 void FindPhones(const std::string& s, const OcrLine& line, int i,
                 std::vector<Hint>& out) {
-  // Digits with up to three spaces or dashes between groups ("138 1234
-  // 5678", "135- 6258-2256", "135 - 6258": OCR sets spaces beside dashes).
-  std::string digits;
-  auto flush = [&] {
-    if (digits.size() == 11 && IsMainlandMobile(digits))
-      Add(out, "phone", digits, 0.98, line, i);
-    digits.clear();
-  };
-  for (size_t k = 0; k < s.size(); ++k) {
-    char c = s[k];
-    if (std::isdigit(static_cast<unsigned char>(c))) {
-      digits += c;
-    } else if (IsPhoneSeparator(c) && !digits.empty()) {
-      size_t next = k + 1;
-      while (next < s.size() && next < k + 3 && IsPhoneSeparator(s[next]))
-        ++next;
-      if (next < s.size() &&
-          std::isdigit(static_cast<unsigned char>(s[next]))) {
-        k = next - 1;  // The loop's ++k lands on the digit.
-        continue;
-      }
-      flush();
-    } else {
-      flush();
-    }
+  // Only a number that takes all the digit groups written together: "138
+  // 1234 5678", "135- 6258-2256", "+86 138…" (core/phone.h).
+  for (const MobileInText& m : FindMobilesInText(s)) {
+    if (m.whole) Add(out, "phone", m.digits, 0.98, line, i);
   }
-  flush();
 }
 
 // A school's or company's name is whatever characters precede its suffix,

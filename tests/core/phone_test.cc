@@ -17,6 +17,26 @@ TEST(PhoneTest, ReadsANumberAsPeopleAndExportsWriteIt) {
     EXPECT_FALSE(NormalizeMobile(bad).ok()) << bad;
 }
 
+TEST(FindMobilesInTextTest, GivesEveryReadingAndMarksTheWholeOnes) {
+  auto found = FindMobilesInText("电话 +86 138 1234 5678，备用135- 6258-2256");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].digits, "13812345678");  // 86 138 1234 5678
+  EXPECT_TRUE(found[0].whole);
+  EXPECT_EQ(found[1].digits, "13812345678");  // 138 1234 5678
+  EXPECT_FALSE(found[1].whole);
+  EXPECT_EQ(found[2].digits, "13562582256");
+  EXPECT_TRUE(found[2].whole);
+  std::string_view text = "QQ 13891234 138 1234 5678";
+  found = FindMobilesInText(text);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(text.substr(found[0].begin, found[0].end - found[0].begin),
+            "13891234 138");
+  EXPECT_EQ(text.substr(found[1].begin, found[1].end - found[1].begin),
+            "138 1234 5678");
+  EXPECT_FALSE(found[0].whole || found[1].whole);
+  EXPECT_TRUE(FindMobilesInText("138****5678 *13812345678").empty());
+}
+
 TEST(MaskMobilesInTextTest, MasksEveryWayAPhoneIsWrittenInText) {
   struct Case {
     const char* text;

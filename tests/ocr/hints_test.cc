@@ -63,6 +63,11 @@ TEST(HintsTest, PhonesNeedAValidMobilePrefix) {
             "13562582256");
   EXPECT_EQ(ValueOf(ExtractHints(Lines({"电话 135 -- 6258 2256"})), "phone"),
             "");
+  // With the country code; and not from a longer run of groups.
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"Tel: +86 138 1234 5678"})), "phone"),
+            "13812345678");
+  EXPECT_EQ(
+      ValueOf(ExtractHints(Lines({"QQ 13891234 138 1234 5678"})), "phone"), "");
 }
 
 TEST(HintsTest, AnAgeWhoseSuiWasMisreadIsWeak) {
