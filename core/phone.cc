@@ -42,8 +42,8 @@ bool Joined(std::string_view text, const Run& a, const Run& b) {
   return true;
 }
 
-// Adds runs[i..j] to `out` if their digits are a mobile number: 11 digits,
-// or 13 starting with 86.
+// Adds runs[i..j] to `out` if their digits are a mobile number, as
+// NormalizeMobile reads one (11 digits, or 13 starting with 86).
 void AddIfMobile(std::string_view text, const std::vector<Run>& runs, size_t i,
                  size_t j, bool whole, std::vector<MobileInText>* out) {
   std::string digits;
@@ -51,10 +51,9 @@ void AddIfMobile(std::string_view text, const std::vector<Run>& runs, size_t i,
     if (!runs[r].clean) return;
     digits.append(text.substr(runs[r].begin, runs[r].end - runs[r].begin));
   }
-  if (digits.size() == 13 && digits.compare(0, 2, "86") == 0)
-    digits.erase(0, 2);
-  if (!IsMainlandMobile(digits)) return;
-  out->push_back({runs[i].begin, runs[j].end, std::move(digits), whole});
+  auto phone = NormalizeMobile(digits);  // Drops a leading 86.
+  if (!phone.ok()) return;
+  out->push_back({runs[i].begin, runs[j].end, std::move(*phone), whole});
 }
 
 }  // namespace
