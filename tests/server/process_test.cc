@@ -1,5 +1,5 @@
 // The real `qunying` binary as a process: graceful SIGTERM, and acknowledged
-// writes surviving kill -9.
+// writes surviving kill -9 (check-ins under load: checkin_kill_test.cc).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,83 +8,13 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <regex>
-#include <sstream>
 
 #include "core/startup_env.h"
+#include "tests/server/server_process.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
 namespace {
-
-// A running `qunying serve` child whose stdout we read for its port.
-class ServerProcess {
- public:
-  ServerProcess(const std::string& db, const std::string& dir) {
-    int out[2];
-    EXPECT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      std::string log = dir + "/proc.log";
-      setenv("QUNYING_ADMIN_PASSWORD", "admin-pass-123", 1);
-      setenv("QUNYING_LOG_FILE", log.c_str(), 1);
-      unsetenv("GLIBC_TUNABLES");  // As on a fresh machine.
-      execl(QUNYING_BINARY, QUNYING_BINARY, "serve", "--db", db.c_str(),
-            "--data-dir", (dir + "/data").c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-    char line[512];
-    std::regex serving("serving on http://127.0.0.1:([0-9]+)/");
-    while (fgets(line, sizeof line, stdout_)) {
-      std::cmatch m;
-      if (std::regex_search(line, m, serving)) {
-        port_ = std::stoi(m[1]);
-        break;
-      }
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_) fclose(stdout_);
-  }
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  // Sends `sig` and returns the wait status.
-  int Signal(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return status;
-  }
-  std::string RestOfStdout() {
-    std::string s;
-    char buf[256];
-    while (fgets(buf, sizeof buf, stdout_)) s += buf;
-    return s;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* stdout_ = nullptr;
-  int port_ = 0;
-  bool reaped_ = false;
-};
-
-std::string Login(ApiClient& c) {
-  auto r = c.Post("/api/v1/auth/login",
-                  {{"username", "admin"}, {"password", "admin-pass-123"}});
-  EXPECT_EQ(r.status, 200) << r.body.dump();
-  return r.status == 200 ? r.data()["token"].get<std::string>() : "";
-}
 
 TEST(ProcessTest, SigtermShutsDownGracefully) {
   storage::TempDir dir;
