@@ -23,24 +23,26 @@ class ServerProcess {
   // `extra` goes after the command line's own flags.
   ServerProcess(const std::string& db, const std::string& dir,
                 std::vector<std::string> extra = {}) {
+    // The command line is built before the fork: the child only sets its
+    // environment and execs.
+    std::vector<std::string> args = {
+        QUNYING_BINARY, "serve",       "--db",     db,
+        "--data-dir",   dir + "/data", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::string log = dir + "/proc.log";
     int out[2];
     EXPECT_EQ(pipe(out), 0);
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      std::string log = dir + "/proc.log";
       setenv("QUNYING_ADMIN_PASSWORD", "admin-pass-123", 1);
       setenv("QUNYING_LOG_FILE", log.c_str(), 1);
       unsetenv("GLIBC_TUNABLES");  // As on a fresh machine.
-      std::vector<std::string> args = {
-          QUNYING_BINARY, "serve",       "--db",     db,
-          "--data-dir",   dir + "/data", "--listen", "127.0.0.1:0"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      argv.reserve(args.size() + 1);
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
       execv(QUNYING_BINARY, argv.data());
       _exit(127);
     }
