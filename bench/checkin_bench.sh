@@ -14,6 +14,10 @@
 # server with `perf record -g` during the check-in run and prints the share
 # of time per library (kernel, libc, SQLite, qunying …); needs perf
 # (Debian package linux-perf).
+# PHOTO=1: every check-in is multipart with a 720x960 JPEG of Chinese text
+# (each made unique), stored on disk and synced before its commit as the
+# server does; OCR is off (--ocr-workers 0) so that the figure is ingest,
+# not recognition (bench/ocr_bench for that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-8}"; conns="${2:-32}"; people="${3:-200000}"; rounds="${ROUNDS:-3}"
@@ -21,7 +25,15 @@ scripts/setup
 scripts/build release >/dev/null
 tmp=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people" "$rounds"
+photo_env=(); ocr_flags=()
+if [ "${PHOTO:-0}" = 1 ]; then
+  photo_env=(PHOTO="$tmp/photo.jpg"); ocr_flags=(--ocr-workers 0)
+fi
+env "${photo_env[@]/#PHOTO=/PHOTO_OUT=}" \
+  build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people" "$rounds"
+if [ "${PHOTO:-0}" = 1 ]; then
+  echo "photo check-ins: $(stat -c %s "$tmp/photo.jpg") bytes of JPEG each"
+fi
 # The setup's writes on disk now: written back by the kernel half a
 # minute later, they stalled the commits of the second round (p99 50 ms).
 sync
@@ -29,7 +41,7 @@ build/release/server/qunying serve --db "$tmp/c.db" --data-dir "$tmp/data" \
   --listen 127.0.0.1:0 --log-file "$tmp/log" --log-level "${LOG_LEVEL:-info}" --db-sync "${DB_SYNC:-full}" \
   --threads "$((conns + 8))" --db-readers "${DB_READERS:-4}" \
   --db-writer-nice "${DB_WRITER_NICE:--5}" \
-  --admin-password bench-admin-1 >"$tmp/out" &
+  --admin-password bench-admin-1 "${ocr_flags[@]}" >"$tmp/out" &
 pid=$!
 for _ in $(seq 100); do grep -q "serving on" "$tmp/out" && break; sleep 0.1; done
 port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out")
@@ -72,7 +84,7 @@ for r in $(seq "$rounds"); do
   fi
   w0=$(gauge qunying_db_writes_total); c0=$(gauge qunying_db_commits_total)
   t0=$(ticks)
-  out=$(TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
+  out=$(env "${photo_env[@]}" TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
     -d"${secs}s" --latency -s bench/checkin.lua "$base")
   row checkin "$out" "$(($(ticks) - t0))"
   awk -v w="$(gauge qunying_db_writes_total)" -v w0="$w0" \

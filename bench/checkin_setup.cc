@@ -2,14 +2,18 @@
 // campaigns (ids 1..K, one per measuring round, since a participant checks
 // in once a day per campaign), N participants enrolled in all of them, and
 // a signed-in session for each, whose tokens are written one per line to
-// TOKENS_FILE.
+// TOKENS_FILE. With PHOTO_OUT set, also writes a check-in photo there (a
+// phone-sized JPEG of Chinese text, as ocr::RenderPhotoJpeg makes them) for
+// the photo round of bench/checkin_bench.sh.
 // Usage: checkin_setup DB TOKENS_FILE [participants=150000] [campaigns=1]
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "auth/token.h"
 #include "core/clock.h"
+#include "ocr/photo_renderer.h"
 #include "storage/database.h"
 
 using namespace qunying;
@@ -25,6 +29,18 @@ int main(int argc, char** argv) {
                  "usage: checkin_setup DB TOKENS_FILE [participants]"
                  " [campaigns]\n");
     return 2;
+  }
+  if (const char* out = std::getenv("PHOTO_OUT")) {
+    ocr::RenderOptions r;
+    r.width = 720;
+    r.height = 960;
+    auto jpeg = ocr::RenderPhotoJpeg(
+        {"第12天打卡", "今天和孩子读了二十分钟", "三年级二班 王小明"}, r);
+    if (!jpeg.ok()) {
+      std::fprintf(stderr, "%s\n", jpeg.status().ToString().c_str());
+      return 1;
+    }
+    std::ofstream(out, std::ios::binary) << *jpeg;
   }
   int n = argc > 3 ? std::atoi(argv[3]) : 150000;
   int campaigns = argc > 4 ? std::atoi(argv[4]) : 1;
