@@ -3,7 +3,7 @@
 -- TOKENS names the file of participant tokens (bench/checkin_setup);
 -- CAMPAIGN the campaign to check in to (default 1), one per run so that a
 -- later run's participants have not checked in yet. With PHOTO (a JPEG
--- file) each check-in is multipart with that photo, made unique by its
+-- file; empty: none) each check-in is multipart with that photo, made unique by its
 -- client_id appended after the image (the store keeps photos by content).
 local counter = 0
 local threads = {}
@@ -53,8 +53,9 @@ function init(args)
   for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
   local nthreads = tonumber(os.getenv("WRK_THREADS") or "2")
   campaign = os.getenv("CAMPAIGN") or "1"
-  if os.getenv("PHOTO") then
-    local f = assert(io.open(os.getenv("PHOTO"), "rb"))
+  local photo_file = os.getenv("PHOTO")
+  if photo_file and photo_file ~= "" then
+    local f = assert(io.open(photo_file, "rb"))
     photo = f:read("*a")
     f:close()
   end

@@ -25,15 +25,11 @@ scripts/setup
 scripts/build release >/dev/null
 tmp=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-photo_env=(); ocr_flags=()
-if [ "${PHOTO:-0}" = 1 ]; then
-  photo_env=(PHOTO="$tmp/photo.jpg"); ocr_flags=(--ocr-workers 0)
-fi
-env "${photo_env[@]/#PHOTO=/PHOTO_OUT=}" \
-  build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" "$people" "$rounds"
-if [ "${PHOTO:-0}" = 1 ]; then
-  echo "photo check-ins: $(stat -c %s "$tmp/photo.jpg") bytes of JPEG each"
-fi
+photo=""; ocr_flags=()  # The photo file (PHOTO=1), or none.
+if [ "${PHOTO:-0}" = 1 ]; then photo="$tmp/photo.jpg"; ocr_flags=(--ocr-workers 0); fi
+PHOTO_OUT="$photo" build/release/bench/checkin_setup "$tmp/c.db" "$tmp/tokens" \
+  "$people" "$rounds"
+[ -z "$photo" ] || echo "photo check-ins: $(stat -c %s "$photo") bytes of JPEG each"
 # The setup's writes on disk now: written back by the kernel half a
 # minute later, they stalled the commits of the second round (p99 50 ms).
 sync
@@ -84,7 +80,7 @@ for r in $(seq "$rounds"); do
   fi
   w0=$(gauge qunying_db_writes_total); c0=$(gauge qunying_db_commits_total)
   t0=$(ticks)
-  out=$(env "${photo_env[@]}" TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
+  out=$(PHOTO="$photo" TOKENS="$tmp/tokens" WRK_THREADS=2 CAMPAIGN="$r" wrk -t2 -c"$conns" \
     -d"${secs}s" --latency -s bench/checkin.lua "$base")
   row checkin "$out" "$(($(ticks) - t0))"
   awk -v w="$(gauge qunying_db_writes_total)" -v w0="$w0" \

@@ -2,9 +2,9 @@
 // campaigns (ids 1..K, one per measuring round, since a participant checks
 // in once a day per campaign), N participants enrolled in all of them, and
 // a signed-in session for each, whose tokens are written one per line to
-// TOKENS_FILE. With PHOTO_OUT set, also writes a check-in photo there (a
-// phone-sized JPEG of Chinese text, as ocr::RenderPhotoJpeg makes them) for
-// the photo round of bench/checkin_bench.sh.
+// TOKENS_FILE. With PHOTO_OUT set (not empty), also writes a check-in photo
+// there (a phone-sized JPEG of Chinese text, as ocr::RenderPhotoJpeg makes
+// them) for PHOTO=1 bench/checkin_bench.sh.
 // Usage: checkin_setup DB TOKENS_FILE [participants=150000] [campaigns=1]
 #include <cstdio>
 #include <cstdlib>
@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
                  " [campaigns]\n");
     return 2;
   }
-  if (const char* out = std::getenv("PHOTO_OUT")) {
+  const char* out = std::getenv("PHOTO_OUT");
+  if (out != nullptr && *out != '\0') {
     ocr::RenderOptions r;
     r.width = 720;
     r.height = 960;
