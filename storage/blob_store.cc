@@ -32,13 +32,31 @@ bool BlobStore::Contains(const std::string& sha256) const {
   return IsSha256Hex(sha256) && std::filesystem::exists(PathFor(sha256), ec);
 }
 
-Result<std::string> BlobStore::Put(std::string_view bytes) {
-  std::string sha = Sha256Hex(bytes);
-  if (Contains(sha)) return sha;
-  std::string sub = dir_ + "/" + sha.substr(0, 2);
+Status BlobStore::EnsureDurableDir(const std::string& sub) {
+  {
+    std::lock_guard lock(mu_);
+    if (durable_dirs_.count(sub)) return Status::Ok();
+  }
   std::error_code ec;
   std::filesystem::create_directories(sub, ec);
   if (ec) return Status::Unavailable("mkdir " + sub + ": " + ec.message());
+  std::string parent = std::filesystem::path(dir_).parent_path().string();
+  QY_RETURN_IF_ERROR(sync_dir_(parent.empty() ? "." : parent));
+  QY_RETURN_IF_ERROR(sync_dir_(dir_));
+  // Only once synced: a concurrent Put that finds it missing syncs too.
+  std::lock_guard lock(mu_);
+  durable_dirs_.insert(sub);
+  return Status::Ok();
+}
+
+Result<std::string> BlobStore::Put(std::string_view bytes) {
+  std::string sha = Sha256Hex(bytes);
+  std::string sub = dir_ + "/" + sha.substr(0, 2);
+  QY_RETURN_IF_ERROR(EnsureDurableDir(sub));
+  if (Contains(sha)) {
+    QY_RETURN_IF_ERROR(sync_dir_(sub));
+    return sha;
+  }
   static std::atomic<uint64_t> counter{0};
   std::string tmp = sub + "/.tmp-" + std::to_string(::getpid()) + "-" +
                     std::to_string(counter++);
@@ -47,7 +65,7 @@ Result<std::string> BlobStore::Put(std::string_view bytes) {
     ::unlink(tmp.c_str());
     return s;
   }
-  QY_RETURN_IF_ERROR(RenameDurably(tmp, PathFor(sha)));
+  QY_RETURN_IF_ERROR(RenameDurably(tmp, PathFor(sha), sync_dir_));
   return sha;
 }
 

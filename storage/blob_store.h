@@ -1,23 +1,34 @@
 // Content-addressed files on disk (check-in photos): a blob is stored once
 // under its SHA-256, written to a temporary file, fsynced and renamed into
-// place, so a blob that Put() acknowledged is complete and durable.
+// place, so a blob that Put() acknowledged is complete and durable: its
+// directory is synced after the rename, and the entries of the store's
+// directory and of each subdirectory in their parents once per process,
+// before the first blob goes into that subdirectory.
 // Thread-safe (concurrent Puts of the same bytes are harmless).
 #ifndef QUNYING_STORAGE_BLOB_STORE_H_
 #define QUNYING_STORAGE_BLOB_STORE_H_
 
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "core/result.h"
+#include "storage/file_util.h"
 
 namespace qunying::storage {
 
 class BlobStore {
  public:
-  // `dir` is created on first Put.
-  explicit BlobStore(std::string dir) : dir_(std::move(dir)) {}
+  // `dir` is created on first Put. `sync_dir` syncs a directory (tests
+  // pass one that records the directories).
+  explicit BlobStore(std::string dir, DirSyncFn sync_dir = SyncDir)
+      : dir_(std::move(dir)), sync_dir_(std::move(sync_dir)) {}
 
   // Stores `bytes` durably; returns their SHA-256 (hex), the blob's name.
+  // Bytes already stored are not written again, but their directory is
+  // synced before Put returns: the file may have been renamed in by a Put
+  // still syncing, or by a process killed before it synced.
   Result<std::string> Put(std::string_view bytes);
   // NotFound for an unknown or malformed name.
   Result<std::string> Get(const std::string& sha256) const;
@@ -27,7 +38,16 @@ class BlobStore {
   std::string PathFor(const std::string& sha256) const;
 
  private:
+  // Creates `sub` (a directory in dir_) if missing and, the first time in
+  // this process, syncs dir_'s parent and dir_, so that the entries of
+  // dir_ and `sub` survive a power loss: a directory that exists may have
+  // been made by a process killed before it synced it.
+  Status EnsureDurableDir(const std::string& sub);
+
   std::string dir_;
+  DirSyncFn sync_dir_;
+  std::mutex mu_;
+  std::unordered_set<std::string> durable_dirs_;  // Under mu_.
 };
 
 }  // namespace qunying::storage

@@ -32,14 +32,15 @@ Status SyncDir(const std::string& dir) {
   return rc == 0 ? Status::Ok() : Errno("fsync " + dir);
 }
 
-Status RenameDurably(const std::string& tmp, const std::string& path) {
+Status RenameDurably(const std::string& tmp, const std::string& path,
+                     const DirSyncFn& sync_dir) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     Status s = Errno("rename " + tmp);
     ::unlink(tmp.c_str());
     return s;
   }
   std::string dir = std::filesystem::path(path).parent_path().string();
-  return SyncDir(dir.empty() ? "." : dir);
+  return sync_dir(dir.empty() ? "." : dir);
 }
 
 Status WriteFileDurably(const std::string& path, std::string_view bytes) {

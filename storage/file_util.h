@@ -4,6 +4,7 @@
 #ifndef QUNYING_STORAGE_FILE_UTIL_H_
 #define QUNYING_STORAGE_FILE_UTIL_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,11 +20,15 @@ Status Errno(const std::string& what);
                               const std::string& path);
 // fsyncs a directory, so that a rename into it survives a crash.
 [[nodiscard]] Status SyncDir(const std::string& dir);
+// How a directory is synced: SyncDir, or in tests a wrapper that records
+// which directories were.
+using DirSyncFn = std::function<Status(const std::string& dir)>;
 // Renames `tmp` (written and fsynced) over `path` and fsyncs `path`'s
 // directory, so that a reader sees the old file or the new, whole, also
 // after a crash. If the rename fails, `tmp` is removed.
 [[nodiscard]] Status RenameDurably(const std::string& tmp,
-                                   const std::string& path);
+                                   const std::string& path,
+                                   const DirSyncFn& sync_dir = SyncDir);
 // Creates or truncates `path`, writes `bytes` and fsyncs the file.
 [[nodiscard]] Status WriteFileDurably(const std::string& path,
                                       std::string_view bytes);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -44,6 +45,81 @@ TEST(BlobStoreTest, SameBytesTwiceIsOneFileAndNoTempFilesRemain) {
     }
   }
   EXPECT_EQ(files, 1);
+}
+
+// Syncs for real and remembers which directories, in order.
+class SyncRecorder {
+ public:
+  DirSyncFn Fn() {
+    return [this](const std::string& dir) {
+      std::lock_guard lock(mu_);
+      dirs_.push_back(std::filesystem::path(dir).lexically_normal().string());
+      return SyncDir(dir);
+    };
+  }
+  std::vector<std::string> Take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(dirs_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+};
+
+std::string Norm(const std::string& p) {
+  return std::filesystem::path(p).lexically_normal().string();
+}
+
+TEST(BlobStoreTest, FirstPutSyncsEachNewDirectoryIntoItsParent) {
+  TempDir dir;
+  SyncRecorder synced;
+  std::string root = dir.File("data/blobs");
+  BlobStore blobs(root, synced.Fn());
+  auto sha = blobs.Put("a photo");
+  ASSERT_TRUE(sha.ok()) << sha.status().ToString();
+  std::string sub = root + "/" + sha->substr(0, 2);
+  // data/ holds blobs/'s entry, blobs/ holds the subdirectory's, and the
+  // subdirectory the photo's: without the first two a power loss could
+  // take the directories, photo and all, after Put answered.
+  EXPECT_EQ(synced.Take(), (std::vector<std::string>{Norm(dir.File("data")),
+                                                     Norm(root), Norm(sub)}));
+}
+
+TEST(BlobStoreTest, StoringBytesAlreadyThereStillSyncsTheirDirectory) {
+  TempDir dir;
+  SyncRecorder synced;
+  BlobStore blobs(dir.File("blobs"), synced.Fn());
+  auto first = blobs.Put("same photo");
+  ASSERT_TRUE(first.ok());
+  (void)synced.Take();
+  auto again = blobs.Put("same photo");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+  // The file was there, but its rename may not have been synced yet (a
+  // Put in progress, or a process killed after the rename).
+  EXPECT_EQ(synced.Take(),
+            (std::vector<std::string>{
+                Norm(dir.File("blobs") + "/" + first->substr(0, 2))}));
+}
+
+TEST(BlobStoreTest, ParentsAreSyncedOncePerDirectory) {
+  TempDir dir;
+  SyncRecorder synced;
+  BlobStore blobs(dir.File("blobs"), synced.Fn());
+  // Two contents whose names share the subdirectory.
+  std::string a = "photo 0";
+  std::string b;
+  for (int i = 1; b.empty(); ++i) {
+    std::string c = "photo " + std::to_string(i);
+    if (Sha256Hex(c).substr(0, 2) == Sha256Hex(a).substr(0, 2)) b = c;
+  }
+  ASSERT_TRUE(blobs.Put(a).ok());
+  EXPECT_EQ(synced.Take().size(), 3u);
+  ASSERT_TRUE(blobs.Put(b).ok());
+  EXPECT_EQ(synced.Take(),
+            (std::vector<std::string>{
+                Norm(dir.File("blobs") + "/" + Sha256Hex(b).substr(0, 2))}));
 }
 
 TEST(BlobStoreTest, UnknownOrMalformedNamesAreNotFound) {
