@@ -1,8 +1,7 @@
 #include "server/app.h"
 
-#include <filesystem>
-
 #include "server/scoring_json.h"
+#include "storage/file_util.h"
 #include "storage/sqlite_account_store.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_engagement_store.h"
@@ -21,12 +20,8 @@ Result<std::unique_ptr<App>> App::Create(
   app->options_ = options;
   app->logger_ = std::make_unique<Logger>(options.log_path, options.log_level);
   QY_RETURN_IF_ERROR(auth::InitCrypto());
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) {
-    return Status::Unavailable("cannot create data dir " + options.data_dir +
-                               ": " + ec.message());
-  }
+  if (Status made = storage::CreateDirsDurably(options.data_dir); !made.ok())
+    return Status::Unavailable("cannot create data dir: " + made.message());
   QY_ASSIGN_OR_RETURN(app->db_, storage::Database::Open(options.db));
   app->blobs_ =
       std::make_unique<storage::BlobStore>(options.data_dir + "/blobs");

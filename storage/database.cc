@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "storage/file_util.h"
 #include "storage/migrations.h"
 
 namespace qunying::storage {
@@ -33,9 +34,8 @@ void SetAndWakeAll(uint32_t& word) {
 Result<std::unique_ptr<Database>> Database::Open(
     const DatabaseOptions& options) {
   std::unique_ptr<Database> db(new Database(options));
-  std::error_code ec;
   auto parent = std::filesystem::path(options.path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (!parent.empty()) QY_RETURN_IF_ERROR(CreateDirsDurably(parent.string()));
   QY_ASSIGN_OR_RETURN(db->writer_,
                       Connection::Open(options.path, /*read_only=*/false,
                                        /*create=*/true, options.busy_timeout_ms,

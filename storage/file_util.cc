@@ -1,11 +1,13 @@
 #include "storage/file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 namespace qunying::storage {
 
@@ -30,6 +32,26 @@ Status SyncDir(const std::string& dir) {
   int rc = ::fsync(fd);
   ::close(fd);
   return rc == 0 ? Status::Ok() : Errno("fsync " + dir);
+}
+
+Status CreateDirsDurably(const std::string& dir, const DirSyncFn& sync_dir) {
+  namespace fs = std::filesystem;
+  // The missing ones, deepest first.
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).lexically_normal();
+       !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0750) != 0 && errno != EEXIST)
+      return Errno("mkdir " + it->string());
+    // Also when another process made it first: it may not have synced yet.
+    std::string parent = it->parent_path().string();
+    QY_RETURN_IF_ERROR(sync_dir(parent.empty() ? "." : parent));
+  }
+  return Status::Ok();
 }
 
 Status RenameDurably(const std::string& tmp, const std::string& path,

@@ -23,6 +23,12 @@ Status Errno(const std::string& what);
 // How a directory is synced: SyncDir, or in tests a wrapper that records
 // which directories were.
 using DirSyncFn = std::function<Status(const std::string& dir)>;
+// Creates `dir` and its missing parents, syncing the parent of each one
+// it creates, so that the new directories survive a power loss. A
+// directory that exists already is left alone. Unavailable (with the
+// path) if one cannot be made or synced.
+[[nodiscard]] Status CreateDirsDurably(const std::string& dir,
+                                       const DirSyncFn& sync_dir = SyncDir);
 // Renames `tmp` (written and fsynced) over `path` and fsyncs `path`'s
 // directory, so that a reader sees the old file or the new, whole, also
 // after a crash. If the rename fails, `tmp` is removed.
