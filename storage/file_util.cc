@@ -39,13 +39,16 @@ Status CreateDirsDurably(const std::string& dir, const DirSyncFn& sync_dir) {
   // The missing ones, deepest first.
   std::vector<fs::path> missing;
   std::error_code ec;
-  for (fs::path p = fs::path(dir).lexically_normal();
-       !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+  fs::path start = fs::path(dir).lexically_normal();
+  if (!start.has_filename()) start = start.parent_path();  // "a/b/" is "a/b".
+  for (fs::path p = start; !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
     missing.push_back(p);
     if (p == p.parent_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0750) != 0 && errno != EEXIST)
+    // 0777 less the umask, as std::filesystem::create_directories makes it.
+    if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST)
       return Errno("mkdir " + it->string());
     // Also when another process made it first: it may not have synced yet.
     std::string parent = it->parent_path().string();

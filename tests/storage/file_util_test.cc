@@ -15,13 +15,18 @@ std::string Norm(const std::string& p) {
   return std::filesystem::path(p).lexically_normal().string();
 }
 
+// Syncs for real and appends each directory to `synced`.
+DirSyncFn Recorder(std::vector<std::string>* synced) {
+  return [synced](const std::string& d) {
+    synced->push_back(Norm(d));
+    return SyncDir(d);
+  };
+}
+
 TEST(CreateDirsDurablyTest, SyncsTheParentOfEachDirectoryItMakes) {
   TempDir dir;
   std::vector<std::string> synced;
-  DirSyncFn record = [&](const std::string& d) {
-    synced.push_back(Norm(d));
-    return SyncDir(d);
-  };
+  DirSyncFn record = Recorder(&synced);
   std::string deep = dir.File("var/db/x");
   ASSERT_TRUE(CreateDirsDurably(deep, record).ok());
   EXPECT_TRUE(std::filesystem::is_directory(deep));
@@ -33,6 +38,16 @@ TEST(CreateDirsDurablyTest, SyncsTheParentOfEachDirectoryItMakes) {
   synced.clear();
   ASSERT_TRUE(CreateDirsDurably(deep, record).ok());
   EXPECT_TRUE(synced.empty()) << "an existing directory costs no sync";
+}
+
+TEST(CreateDirsDurablyTest, ATrailingSlashNamesTheSameDirectory) {
+  TempDir dir;
+  std::vector<std::string> synced;
+  DirSyncFn record = Recorder(&synced);
+  ASSERT_TRUE(CreateDirsDurably(dir.File("data") + "/", record).ok());
+  EXPECT_TRUE(std::filesystem::is_directory(dir.File("data")));
+  ASSERT_EQ(synced.size(), 1u) << "one directory made, one parent synced";
+  EXPECT_EQ(synced[0] + "/data", Norm(dir.File("data")));
 }
 
 TEST(CreateDirsDurablyTest, AFileInTheWayIsAClearError) {
