@@ -32,20 +32,29 @@ bool BlobStore::Contains(const std::string& sha256) const {
   return IsSha256Hex(sha256) && std::filesystem::exists(PathFor(sha256), ec);
 }
 
+bool BlobStore::Synced(const std::string& dir) {
+  std::lock_guard lock(mu_);
+  return durable_dirs_.count(dir) > 0;
+}
+
+void BlobStore::MarkSynced(const std::string& dir) {
+  std::lock_guard lock(mu_);
+  durable_dirs_.insert(dir);
+}
+
 Status BlobStore::EnsureDurableDir(const std::string& sub) {
-  {
-    std::lock_guard lock(mu_);
-    if (durable_dirs_.count(sub)) return Status::Ok();
-  }
+  if (Synced(sub)) return Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(sub, ec);
   if (ec) return Status::Unavailable("mkdir " + sub + ": " + ec.message());
-  std::string parent = std::filesystem::path(dir_).parent_path().string();
-  QY_RETURN_IF_ERROR(sync_dir_(parent.empty() ? "." : parent));
+  if (!Synced(dir_)) {  // dir_'s own entry, once.
+    std::string parent = std::filesystem::path(dir_).parent_path().string();
+    QY_RETURN_IF_ERROR(sync_dir_(parent.empty() ? "." : parent));
+    MarkSynced(dir_);
+  }
   QY_RETURN_IF_ERROR(sync_dir_(dir_));
   // Only once synced: a concurrent Put that finds it missing syncs too.
-  std::lock_guard lock(mu_);
-  durable_dirs_.insert(sub);
+  MarkSynced(sub);
   return Status::Ok();
 }
 

@@ -3,7 +3,7 @@
 // place, so a blob that Put() acknowledged is complete and durable: its
 // directory is synced after the rename, and the entries of the store's
 // directory and of each subdirectory in their parents once per process,
-// before the first blob goes into that subdirectory.
+// before the first blob goes in.
 // Thread-safe (concurrent Puts of the same bytes are harmless).
 #ifndef QUNYING_STORAGE_BLOB_STORE_H_
 #define QUNYING_STORAGE_BLOB_STORE_H_
@@ -39,14 +39,18 @@ class BlobStore {
 
  private:
   // Creates `sub` (a directory in dir_) if missing and, the first time in
-  // this process, syncs dir_'s parent and dir_, so that the entries of
-  // dir_ and `sub` survive a power loss: a directory that exists may have
-  // been made by a process killed before it synced it.
+  // this process, syncs dir_ (and, for the first of them, dir_'s parent),
+  // so that the entries of `sub` and dir_ survive a power loss: a
+  // directory that exists may have been made by a process killed before
+  // it synced it.
   Status EnsureDurableDir(const std::string& sub);
+  bool Synced(const std::string& dir);  // Its entry synced by this process.
+  void MarkSynced(const std::string& dir);
 
   std::string dir_;
   DirSyncFn sync_dir_;
   std::mutex mu_;
+  // dir_ and the subdirectories whose entries this process has synced.
   std::unordered_set<std::string> durable_dirs_;  // Under mu_.
 };
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -47,30 +46,6 @@ TEST(BlobStoreTest, SameBytesTwiceIsOneFileAndNoTempFilesRemain) {
   EXPECT_EQ(files, 1);
 }
 
-// Syncs for real and remembers which directories, in order.
-class SyncRecorder {
- public:
-  DirSyncFn Fn() {
-    return [this](const std::string& dir) {
-      std::lock_guard lock(mu_);
-      dirs_.push_back(std::filesystem::path(dir).lexically_normal().string());
-      return SyncDir(dir);
-    };
-  }
-  std::vector<std::string> Take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(dirs_, {});
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> dirs_;
-};
-
-std::string Norm(const std::string& p) {
-  return std::filesystem::path(p).lexically_normal().string();
-}
-
 TEST(BlobStoreTest, FirstPutSyncsEachNewDirectoryIntoItsParent) {
   TempDir dir;
   SyncRecorder synced;
@@ -82,8 +57,9 @@ TEST(BlobStoreTest, FirstPutSyncsEachNewDirectoryIntoItsParent) {
   // data/ holds blobs/'s entry, blobs/ holds the subdirectory's, and the
   // subdirectory the photo's: without the first two a power loss could
   // take the directories, photo and all, after Put answered.
-  EXPECT_EQ(synced.Take(), (std::vector<std::string>{Norm(dir.File("data")),
-                                                     Norm(root), Norm(sub)}));
+  EXPECT_EQ(synced.Take(),
+            (std::vector<std::string>{NormalPath(dir.File("data")),
+                                      NormalPath(root), NormalPath(sub)}));
 }
 
 TEST(BlobStoreTest, StoringBytesAlreadyThereStillSyncsTheirDirectory) {
@@ -100,7 +76,7 @@ TEST(BlobStoreTest, StoringBytesAlreadyThereStillSyncsTheirDirectory) {
   // Put in progress, or a process killed after the rename).
   EXPECT_EQ(synced.Take(),
             (std::vector<std::string>{
-                Norm(dir.File("blobs") + "/" + first->substr(0, 2))}));
+                NormalPath(dir.File("blobs") + "/" + first->substr(0, 2))}));
 }
 
 TEST(BlobStoreTest, ParentsAreSyncedOncePerDirectory) {
@@ -118,8 +94,20 @@ TEST(BlobStoreTest, ParentsAreSyncedOncePerDirectory) {
   EXPECT_EQ(synced.Take().size(), 3u);
   ASSERT_TRUE(blobs.Put(b).ok());
   EXPECT_EQ(synced.Take(),
-            (std::vector<std::string>{
-                Norm(dir.File("blobs") + "/" + Sha256Hex(b).substr(0, 2))}));
+            (std::vector<std::string>{NormalPath(dir.File("blobs") + "/" +
+                                                 Sha256Hex(b).substr(0, 2))}));
+  // Another subdirectory: its entry in blobs/, then the photo's rename;
+  // blobs/'s own entry was synced with the first.
+  std::string c;
+  for (int i = 1; c.empty(); ++i) {
+    std::string d = "other " + std::to_string(i);
+    if (Sha256Hex(d).substr(0, 2) != Sha256Hex(a).substr(0, 2)) c = d;
+  }
+  ASSERT_TRUE(blobs.Put(c).ok());
+  EXPECT_EQ(synced.Take(),
+            (std::vector<std::string>{NormalPath(dir.File("blobs")),
+                                      NormalPath(dir.File("blobs") + "/" +
+                                                 Sha256Hex(c).substr(0, 2))}));
 }
 
 TEST(BlobStoreTest, UnknownOrMalformedNamesAreNotFound) {

@@ -6,10 +6,14 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "storage/database.h"
+#include "storage/file_util.h"
 #include "storage/migrations.h"
 #include "storage/sqlite.h"
 
@@ -31,6 +35,32 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+inline std::string NormalPath(const std::string& p) {
+  return std::filesystem::path(p).lexically_normal().string();
+}
+
+// A DirSyncFn that syncs for real and remembers which directories it
+// synced, in order (as NormalPath gives them).
+class SyncRecorder {
+ public:
+  DirSyncFn Fn() {
+    return [this](const std::string& dir) {
+      std::lock_guard lock(mu_);
+      dirs_.push_back(NormalPath(dir));
+      return SyncDir(dir);
+    };
+  }
+  // The directories synced since the last call.
+  std::vector<std::string> Take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(dirs_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
 };
 
 inline std::unique_ptr<Database> OpenTestDb(const std::string& path) {
