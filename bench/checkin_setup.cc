@@ -41,7 +41,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", jpeg.status().ToString().c_str());
       return 1;
     }
-    std::ofstream(out, std::ios::binary) << *jpeg;
+    std::ofstream file(out, std::ios::binary);
+    file << *jpeg;
+    if (!file.flush()) {
+      std::fprintf(stderr, "cannot write the photo to %s\n", out);
+      return 1;
+    }
   }
   int n = argc > 3 ? std::atoi(argv[3]) : 150000;
   int campaigns = argc > 4 ? std::atoi(argv[4]) : 1;

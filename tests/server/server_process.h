@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/server/test_server.h"
@@ -23,27 +24,34 @@ class ServerProcess {
   // `extra` goes after the command line's own flags.
   ServerProcess(const std::string& db, const std::string& dir,
                 std::vector<std::string> extra = {}) {
-    // The command line is built before the fork: the child only sets its
-    // environment and execs.
+    // The command line and the environment are built before the fork: the
+    // child only redirects its output and execs (a child of a threaded
+    // process must not allocate, which setenv does).
     std::vector<std::string> args = {
         QUNYING_BINARY, "serve",       "--db",     db,
         "--data-dir",   dir + "/data", "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::string log = dir + "/proc.log";
+    std::vector<std::string> env = {"QUNYING_ADMIN_PASSWORD=admin-pass-123",
+                                    "QUNYING_LOG_FILE=" + dir + "/proc.log"};
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string_view var(*e);
+      // GLIBC_TUNABLES left out as on a fresh machine; ours set above.
+      if (var.starts_with("GLIBC_TUNABLES=") ||
+          var.starts_with("QUNYING_ADMIN_PASSWORD=") ||
+          var.starts_with("QUNYING_LOG_FILE=")) {
+        continue;
+      }
+      env.emplace_back(var);
+    }
+    std::vector<char*> argv = Pointers(args);
+    std::vector<char*> envp = Pointers(env);
     int out[2];
     EXPECT_EQ(pipe(out), 0);
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      setenv("QUNYING_ADMIN_PASSWORD", "admin-pass-123", 1);
-      setenv("QUNYING_LOG_FILE", log.c_str(), 1);
-      unsetenv("GLIBC_TUNABLES");  // As on a fresh machine.
-      execv(QUNYING_BINARY, argv.data());
+      execve(QUNYING_BINARY, argv.data(), envp.data());
       _exit(127);
     }
     close(out[1]);
@@ -83,6 +91,15 @@ class ServerProcess {
   }
 
  private:
+  // Null-terminated pointers into `strings`, for execve.
+  static std::vector<char*> Pointers(std::vector<std::string>& strings) {
+    std::vector<char*> p;
+    p.reserve(strings.size() + 1);
+    for (auto& s : strings) p.push_back(s.data());
+    p.push_back(nullptr);
+    return p;
+  }
+
   pid_t pid_ = -1;
   FILE* stdout_ = nullptr;
   int port_ = 0;
