@@ -36,23 +36,29 @@ Status SyncDir(const std::string& dir) {
 
 Status CreateDirsDurably(const std::string& dir, const DirSyncFn& sync_dir) {
   namespace fs = std::filesystem;
-  // The missing ones, deepest first.
-  std::vector<fs::path> missing;
-  std::error_code ec;
   fs::path start = fs::path(dir).lexically_normal();
   if (!start.has_filename()) start = start.parent_path();  // "a/b/" is "a/b".
-  for (fs::path p = start; !p.empty() && !fs::exists(p, ec);
+  std::vector<fs::path> levels;  // Deepest first; not "/" (no parent).
+  for (fs::path p = start; !p.empty() && p != p.parent_path();
        p = p.parent_path()) {
-    missing.push_back(p);
-    if (p == p.parent_path()) break;
+    levels.push_back(p);
   }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+  for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
+    std::error_code ec;
+    const bool existed = fs::is_directory(*it, ec);
     // 0777 less the umask, as std::filesystem::create_directories makes it.
-    if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST)
-      return Errno("mkdir " + it->string());
-    // Also when another process made it first: it may not have synced yet.
+    if (!existed && ::mkdir(it->c_str(), 0777) != 0) {
+      if (errno != EEXIST) return Errno("mkdir " + it->string());
+      // Made by a racer since (fine), or a file in the way.
+      if (!fs::is_directory(*it, ec))
+        return Status::Unavailable(it->string() + " is not a directory");
+    }
+    // Also when it was there: another process, killed since, may have made
+    // it (or raced us to it) and not synced it. Such a sync is best effort:
+    // an old parent may not be ours to open.
     std::string parent = it->parent_path().string();
-    QY_RETURN_IF_ERROR(sync_dir(parent.empty() ? "." : parent));
+    Status synced = sync_dir(parent.empty() ? "." : parent);
+    if (!synced.ok() && !existed) return synced;
   }
   return Status::Ok();
 }

@@ -23,10 +23,13 @@ Status Errno(const std::string& what);
 // How a directory is synced: SyncDir, or in tests a wrapper that records
 // which directories were.
 using DirSyncFn = std::function<Status(const std::string& dir)>;
-// Creates `dir` and its missing parents, syncing the parent of each one
-// it creates, so that the new directories survive a power loss. A
-// directory that exists already is left alone. Unavailable (with the
-// path) if one cannot be made or synced.
+// Creates `dir` and its missing parents, and syncs each level's entry in
+// its parent (top down, up to the root), so that the directories survive
+// a power loss: also those that exist already, which a process killed
+// before its sync may have made. A few fsyncs of clean directories, for a
+// start-up. Unavailable (with the path) if a directory cannot be made, or
+// a new one's parent cannot be synced; syncing an existing one's parent is
+// best effort (an old parent may not be ours to open).
 [[nodiscard]] Status CreateDirsDurably(const std::string& dir,
                                        const DirSyncFn& sync_dir = SyncDir);
 // Renames `tmp` (written and fsynced) over `path` and fsyncs `path`'s
