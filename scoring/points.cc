@@ -29,14 +29,17 @@ bool NegatedAt(std::string_view text, size_t pos) {
          before.find("没") != std::string_view::npos;
 }
 
-// Whether `pattern` (parts separated by '*') occurs in `text`, not negated.
-// Allocation-free: it runs for every phrase and text of every member.
-bool Matches(std::string_view text, std::string_view pattern) {
+// Calls fn(begin, end, negated) for each occurrence of `pattern` (parts
+// separated by '*') in `text`, its bytes [begin, end), until fn returns
+// true; returns whether one did. Allocation-free: it runs for every phrase
+// and text of every member.
+template <typename Fn>
+bool ForEachOccurrence(std::string_view text, std::string_view pattern,
+                       Fn&& fn) {
   size_t star = pattern.find('*');
   std::string_view first = pattern.substr(0, star);
   for (size_t at = text.find(first); at != std::string::npos;
        at = text.find(first, at + 1)) {
-    if (NegatedAt(text, at)) continue;
     size_t pos = at + first.size();
     bool ok = true;
     for (size_t s = star; ok && s != std::string_view::npos;) {
@@ -47,9 +50,62 @@ bool Matches(std::string_view text, std::string_view pattern) {
       if (ok) pos = next + part.size();
       s = next_star;
     }
-    if (ok) return true;
+    if (ok && fn(at, pos, NegatedAt(text, at))) return true;
   }
   return false;
+}
+
+// One occurrence of dictionary phrase `phrase` in a text.
+struct Occurrence {
+  size_t phrase, begin, end;
+  bool negated;
+};
+
+// Of the phrases at `cand` (ascending positions in `dict`, each occurring
+// in `text`), appends to `found` those with an occurrence that is neither
+// negated nor covered: inside another phrase's occurrence (negated or not)
+// that is longer, or the same bytes and earlier in the dictionary.
+// O(n log n) in the occurrences, as a long text may repeat a phrase.
+void KeepUncovered(std::string_view text, const std::vector<IntentPhrase>& dict,
+                   const std::vector<size_t>& cand,
+                   std::vector<uint16_t>* found) {
+  std::vector<Occurrence> all;
+  for (size_t i : cand) {
+    ForEachOccurrence(text, dict[i].phrase, [&](size_t b, size_t e, bool n) {
+      all.push_back({i, b, e, n});
+      return false;
+    });
+  }
+  // In this order, what may cover an occurrence comes before it: those
+  // starting earlier, or at it and ending later, or the same bytes and an
+  // earlier phrase. One of another phrase covers it iff it ends at or
+  // after it.
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end > b.end;
+    return a.phrase < b.phrase;
+  });
+  // The furthest end so far and its phrase, and the furthest end of the
+  // other phrases (has1, has2: whether there is one).
+  size_t end1 = 0, phrase1 = 0, end2 = 0;
+  bool has1 = false, has2 = false;
+  std::vector<bool> counts(cand.back() + 1);
+  for (const Occurrence& o : all) {
+    bool covered =
+        has1 && o.phrase != phrase1 ? end1 >= o.end : has2 && end2 >= o.end;
+    if (!o.negated && !covered) counts[o.phrase] = true;
+    if (has1 && o.phrase == phrase1) {
+      end1 = std::max(end1, o.end);
+    } else if (!has1 || o.end > end1) {
+      // end1's phrase is not o's: it becomes the furthest of the others.
+      end2 = end1, has2 = has1;
+      end1 = o.end, phrase1 = o.phrase, has1 = true;
+    } else {
+      end2 = has2 ? std::max(end2, o.end) : o.end, has2 = true;
+    }
+  }
+  for (size_t i : cand)
+    if (counts[i]) found->push_back(static_cast<uint16_t>(i));
 }
 
 std::string Percent(double x) {
@@ -152,18 +208,16 @@ void AddFit(const MemberFeatures& f, const std::vector<FitRule>& rules,
   s.fit = std::clamp(s.fit, 0.0, 100.0);
 }
 
-// Calls fn(phrase) for each dictionary phrase found in any text (once).
+// Calls fn(phrase) for each dictionary phrase found in any text (once),
+// in dictionary order.
 template <typename Fn>
 void ForEachIntent(const std::vector<std::string>& texts,
                    const std::vector<IntentPhrase>& dict, Fn&& fn) {
-  for (const auto& p : dict) {
-    for (const auto& t : texts) {
-      if (Matches(t, p.phrase)) {
-        fn(p);
-        break;
-      }
-    }
-  }
+  std::vector<uint16_t> found;
+  for (const auto& t : texts) FindIntentIn(t, dict, &found);
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  for (uint16_t i : found) fn(dict[i]);
 }
 
 // The same for a member's features: for indexed ones, each phrase the
@@ -209,10 +263,31 @@ void SortFactors(std::vector<PointsFactor>& factors) {
 
 void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,
                   std::vector<uint16_t>* found) {
-  for (size_t i = 0; i < dict.size() && i <= UINT16_MAX; ++i) {
-    if (Matches(text, dict[i].phrase))
-      found->push_back(static_cast<uint16_t>(i));
+  // Phrases occurring at all, negated or not, and whether one occurrence is
+  // not negated. Most texts hold none or one: then no occurrence can cover
+  // another's, and nothing is allocated.
+  size_t occurring = 0, first = 0;
+  bool first_live = false;
+  std::vector<size_t> cand;  // From the second phrase occurring on.
+  const size_t n = std::min<size_t>(dict.size(), size_t{UINT16_MAX} + 1);
+  for (size_t i = 0; i < n; ++i) {
+    bool any = false, live = false;
+    ForEachOccurrence(text, dict[i].phrase, [&](size_t, size_t, bool neg) {
+      any = true;
+      live = live || !neg;
+      return live;
+    });
+    if (!any) continue;
+    if (++occurring == 1) {
+      first = i, first_live = live;
+      continue;
+    }
+    if (occurring == 2) cand.push_back(first);
+    cand.push_back(i);
   }
+  if (occurring == 1 && first_live)
+    found->push_back(static_cast<uint16_t>(first));
+  if (occurring > 1) KeepUncovered(text, dict, cand, found);
 }
 
 std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,

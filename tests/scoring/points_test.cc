@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -72,6 +73,145 @@ TEST(PointsTest, IntentPhrasesMatchWithWildcardsButNotNegated) {
   // "有没有" with the 课 too far away is not a course question.
   EXPECT_TRUE(
       names({"有没有人知道今天的作业是什么意思呀我还是没弄懂这节课"}).empty());
+}
+
+// The phrases FindIntent finds in `texts` with `dict`, by name.
+std::vector<std::string> PhraseNames(const std::vector<std::string>& texts,
+                                     const std::vector<IntentPhrase>& dict) {
+  std::vector<std::string> out;
+  for (const auto& p : FindIntent(texts, dict)) out.push_back(p.phrase);
+  return out;
+}
+
+using Names = std::vector<std::string>;
+
+TEST(PointsTest, APhraseInsideALongerOneCountsAsTheLongerAlone) {
+  // A graded dictionary: the longer phrase is the stronger reading of the
+  // same words, not three phrases said.
+  std::vector<IntentPhrase> dict = {
+      {"想报下一期", 45}, {"报下一期", 35}, {"下一期", 20}};
+  EXPECT_EQ(PhraseNames({"孩子想报下一期"}, dict), Names{"想报下一期"});
+  MemberFeatures f;
+  f.texts = {"孩子想报下一期"};
+  ScoringRules rules = ScoringRules::Defaults();
+  rules.intent = dict;
+  EXPECT_EQ(ScorePoints(f, rules).intent_raw, 45);
+  // Said apart as well, the shorter one counts too (once per member).
+  EXPECT_EQ(PhraseNames({"想报下一期，下一期几号开始？"}, dict),
+            (Names{"想报下一期", "下一期"}));
+  EXPECT_EQ(PhraseNames({"想报下一期", "下一期几号开始？"}, dict),
+            (Names{"想报下一期", "下一期"}));
+  // Starting at the same character: the longer.
+  std::vector<IntentPhrase> fee = {{"报名", 15}, {"报名费", 25}};
+  EXPECT_EQ(PhraseNames({"报名费多少"}, fee), Names{"报名费"});
+  // Overlapping without one inside the other: both count.
+  std::vector<IntentPhrase> overlap = {{"报下一期", 35}, {"下一期课", 10}};
+  EXPECT_EQ(PhraseNames({"报下一期课"}, overlap),
+            (Names{"报下一期", "下一期课"}));
+}
+
+TEST(PointsTest, ANegatedLongerPhraseStillCoversTheShorterOnes) {
+  std::vector<IntentPhrase> dict = {
+      {"想报下一期", 45}, {"报下一期", 35}, {"下一期", 20}};
+  // 不 is within three characters of 想 but not of 下: 下一期 alone would
+  // count, though the sentence says the opposite.
+  EXPECT_TRUE(PhraseNames({"我不是很想报下一期"}, dict).empty());
+  EXPECT_TRUE(PhraseNames({"暂时不想报下一期"}, dict).empty());
+}
+
+TEST(PointsTest, AWildcardPhraseCoversTheWordsInItsGap) {
+  std::vector<IntentPhrase> dict = {{"数学课", 10}, {"有没有*课", 25}};
+  EXPECT_EQ(PhraseNames({"有没有数学课"}, dict), Names{"有没有*课"});
+  // The same bytes matched by two phrases: the earlier in the dictionary.
+  std::vector<IntentPhrase> same = {{"有没有*课", 25}, {"有没有数学课", 30}};
+  EXPECT_EQ(PhraseNames({"有没有数学课"}, same), Names{"有没有*课"});
+  std::reverse(same.begin(), same.end());
+  EXPECT_EQ(PhraseNames({"有没有数学课"}, same), Names{"有没有数学课"});
+}
+
+TEST(PointsTest, ARepeatedPhraseCountsWhereverOneOccurrenceIsFree) {
+  std::vector<IntentPhrase> dict = {{"想报下一期", 45}, {"下一期", 20}};
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "想报下一期";
+  EXPECT_EQ(PhraseNames({text}, dict), Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({text + "下一期"}, dict),
+            (Names{"想报下一期", "下一期"}));
+  EXPECT_EQ(PhraseNames({"下一期" + text}, dict),
+            (Names{"想报下一期", "下一期"}));
+}
+
+// The rule, by brute force over every pair of occurrences, in texts
+// without 不 or 没: a phrase counts if one of its occurrences is inside no
+// occurrence of another phrase that is longer, or the same bytes and
+// earlier in the dictionary. An occurrence of "a*b" runs from an `a` to the
+// first `b` at most 30 bytes (10 Han characters) after it.
+Names CoveredByBruteForce(const std::string& text,
+                          const std::vector<IntentPhrase>& dict) {
+  struct Occ {
+    size_t phrase, begin, end;
+  };
+  std::vector<Occ> all;
+  for (size_t i = 0; i < dict.size(); ++i) {
+    const std::string& p = dict[i].phrase;
+    size_t star = p.find('*');
+    std::string a = p.substr(0, star);
+    for (size_t at = text.find(a); at != std::string::npos;
+         at = text.find(a, at + 1)) {
+      if (star == std::string::npos) {
+        all.push_back({i, at, at + a.size()});
+        continue;
+      }
+      std::string b = p.substr(star + 1);
+      size_t from = at + a.size(), next = text.find(b, from);
+      if (next != std::string::npos && next - from <= 30)
+        all.push_back({i, at, next + b.size()});
+    }
+  }
+  Names out;
+  for (size_t i = 0; i < dict.size(); ++i) {
+    bool counts = false;
+    for (const Occ& o : all) {
+      if (o.phrase != i) continue;
+      bool covered = false;
+      for (const Occ& c : all) {
+        if (c.phrase == i || c.begin > o.begin || c.end < o.end) continue;
+        covered = covered || c.end - c.begin > o.end - o.begin || c.phrase < i;
+      }
+      counts = counts || !covered;
+    }
+    if (counts) out.push_back(dict[i].phrase);
+  }
+  return out;
+}
+
+TEST(PointsTest, CoveringAgreesWithBruteForceOnRandomTexts) {
+  const std::vector<std::string> chars = {"想", "报", "下", "一", "期"};
+  uint64_t seed = 12345;
+  auto next = [&](size_t n) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>((seed >> 33) % n);
+  };
+  auto word = [&](size_t len) {
+    std::string w;
+    for (size_t k = 0; k < len; ++k) w += chars[next(chars.size())];
+    return w;
+  };
+  int with_several = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<IntentPhrase> dict;
+    for (size_t k = 0, n = 2 + next(5); k < n; ++k) {
+      std::string p = word(1 + next(3));
+      if (next(3) == 0) p = word(1 + next(2)) + "*" + word(1 + next(2));
+      bool dup = std::any_of(dict.begin(), dict.end(),
+                             [&](const auto& d) { return d.phrase == p; });
+      if (!dup) dict.push_back({p, 10});
+    }
+    std::string text = word(next(40));
+    Names want = CoveredByBruteForce(text, dict);
+    with_several += want.size() > 1;
+    ASSERT_EQ(PhraseNames({text}, dict), want) << "text " << text;
+  }
+  EXPECT_GT(with_several, 200) << "the cases should often find several";
 }
 
 TEST(PointsTest, IntentIsClampedAndNegativePhrasesLower) {
@@ -168,9 +308,9 @@ TEST(PointsTest, TotalWeighsThePartsAndTiersFollowRules) {
   auto rules = ScoringRules::Defaults();
   MemberFeatures f = Diligent();
   f.facts = {{"grade", "三年级"}, {"city", "北京"}};
-  f.texts = {"想报下一期"};
+  f.texts = {"想报下一期"};  // 45 (报下一期 and 下一期 are inside it).
   auto s = ScorePoints(f, rules);
-  EXPECT_NEAR(s.total, std::round((0.4 * 70 + 0.4 * 100 + 0.2 * 100) * 10) / 10,
+  EXPECT_NEAR(s.total, std::round((0.4 * 70 + 0.4 * 100 + 0.2 * 45) * 10) / 10,
               1e-9);
   EXPECT_EQ(s.tier, "A1");
   rules.tier_a = 80;
