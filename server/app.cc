@@ -150,6 +150,7 @@ Status App::InitLeads(const Clock* clock) {
 App::~App() { Stop(); }
 
 community::CommunityStore& App::community() { return *community_store_; }
+ocr::OcrJobStore& App::ocr_jobs() { return *ocr_jobs_; }
 
 Result<int> App::Start() {
   QY_RETURN_IF_ERROR(ocr_workers_->Start());

@@ -83,6 +83,8 @@ class App {
   // Uploaded photos, under data_dir/blobs.
   storage::BlobStore& blobs() { return *blobs_; }
   community::CommunityStore& community();
+  // The OCR job queue the workers take photos from.
+  ocr::OcrJobStore& ocr_jobs();
   // Lead scoring: rescoring, training, claims.
   scoring::LeadEngine& leads() { return *lead_engine_; }
   Logger& logger() { return *logger_; }

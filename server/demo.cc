@@ -1,5 +1,8 @@
 #include "server/demo.h"
 
+#include <chrono>
+#include <thread>
+
 #include "community/demo_community.h"
 #include "ocr/photo_renderer.h"
 #include "storage/demo_loader.h"
@@ -7,7 +10,7 @@
 namespace qunying::server {
 
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
-  int64_t today = (clock.NowSeconds() + 8 * 3600) / 86400;  // China date.
+  int64_t today = (clock.NowSeconds() + int64_t{8} * 3600) / 86400;  // China date.
   community::DemoOptions options;
   options.today = today;
   community::DemoCommunity demo = community::GenerateDemoCommunity(options);
@@ -48,6 +51,24 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
   QY_ASSIGN_OR_RETURN(auto rescored, app.leads().Rescore());
   summary.leads = rescored.created;
   return summary;
+}
+
+Result<scoring::RescoreReport> RescoreWhenOcrIsDone(
+    App& app, const std::atomic<bool>& stop, int poll_ms, int64_t timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    if (stop.load()) return Status::Unavailable("stopped before OCR was done");
+    QY_ASSIGN_OR_RETURN(ocr::OcrQueueStats q, app.ocr_jobs().Stats());
+    if (q.queued == 0 && q.running == 0) break;
+    if (Clock::now() >= deadline) {
+      return Status::Unavailable(std::to_string(q.queued + q.running) +
+                                 " photos still unread after " +
+                                 std::to_string(timeout_ms / 1000) + " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+  }
+  return app.leads().Rescore();
 }
 
 }  // namespace qunying::server

@@ -4,6 +4,7 @@
 #ifndef QUNYING_SERVER_DEMO_H_
 #define QUNYING_SERVER_DEMO_H_
 
+#include <atomic>
 #include <string>
 
 #include "core/clock.h"
@@ -32,6 +33,18 @@ inline constexpr DemoStaff kDemoStaff[] = {
 };
 
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock);
+
+// After SeedDemo, on a thread of the caller's: waits until the OCR workers
+// have read every photo queued (polling the queue every `poll_ms`), then
+// rescores once, so that the demo's leads carry the grades, schools and
+// cities read from its photos within seconds of the start rather than at
+// the next scheduled pass (LeadSchedulerOptions::rescore_s: 10 minutes).
+// Unavailable, without rescoring, when `stop` is set or `timeout_ms`
+// passes first (e.g. the server runs with no OCR workers). Thread-safe as
+// App and LeadEngine are.
+Result<scoring::RescoreReport> RescoreWhenOcrIsDone(
+    App& app, const std::atomic<bool>& stop, int poll_ms = 200,
+    int64_t timeout_ms = 10 * 60 * 1000);
 
 }  // namespace qunying::server
 

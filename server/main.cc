@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -175,7 +176,28 @@ int Serve(Flags& f, bool demo) {
         "{\"openid\":\"demo-openid-1\",\"nickname\":\"...\"}\n");
   }
   std::fflush(stdout);
+  // The demo's photos are read after the start; its leads take up the
+  // facts read from them as soon as that is done.
+  std::atomic<bool> stop_demo{false};
+  std::thread demo_ocr;
+  if (demo) {
+    demo_ocr = std::thread([&app, &stop_demo] {
+      auto r = qy::server::RescoreWhenOcrIsDone(**app, stop_demo);
+      if (r.ok()) {
+        std::printf(
+            "Demo photos read; leads rescored with the facts found in them "
+            "(%d new leads).\n",
+            r->created);
+      } else if (!stop_demo.load()) {
+        std::printf("Demo leads not rescored after OCR: %s\n",
+                    r.status().message().c_str());
+      }
+      std::fflush(stdout);
+    });
+  }
   WaitForSignal();
+  stop_demo = true;
+  if (demo_ocr.joinable()) demo_ocr.join();
   std::printf("Shutting down: finishing requests, closing the database.\n");
   (*app)->Stop();
   return 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
@@ -10,6 +11,7 @@
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "ocr/photo_renderer.h"
+#include "server/demo.h"
 #include "storage/sqlite_ocr_job_store.h"
 #include "tests/server/test_server.h"
 
@@ -42,6 +44,14 @@ class OcrApiTest : public ServerTest {
                                    {{"Authorization", "Bearer " + me_}}, items);
     EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
     return res ? json::parse(res->body)["data"]["id"].get<std::string>() : "";
+  }
+  // Any member with a check-in becomes a lead at the next pass.
+  void LowerLeadThreshold(const std::string& admin) {
+    ASSERT_EQ(client_
+                  ->Call("PUT", "/api/v1/scoring/rules",
+                         json{{"lead_threshold", 5}}.dump(), admin)
+                  .status,
+              200);
   }
   // Polls the check-in until OCR settles (or 90 s pass).
   json WaitForOcr(const std::string& id) {
@@ -118,6 +128,49 @@ TEST_F(OcrApiTest, APhotoBecomesTextWithoutDelayingTheCheckin) {
   EXPECT_LE(gauge("qunying_ocr_workers_ready"), gauge("qunying_ocr_workers"));
 }
 
+// `qunying demo` reads its photos after its first pass; its leads take up
+// what the photos tell as soon as the queue is empty, not 10 minutes later.
+TEST_F(OcrApiTest, RescoringWhenOcrIsDoneGivesLeadsThePhotosFacts) {
+  std::string admin = AdminToken();
+  ASSERT_NO_FATAL_FAILURE(LowerLeadThreshold(admin));
+  auto jpeg = ocr::RenderPhotoJpeg({"北京市海淀区实验小学", "三年级二班"},
+                                   ocr::RenderOptions{});
+  ASSERT_TRUE(jpeg.ok());
+  PhotoCheckin("p1", *jpeg, "image/jpeg");  // Queued, not waited for.
+  std::atomic<bool> stop{false};
+  auto r = RescoreWhenOcrIsDone(*app_, stop, /*poll_ms=*/20,
+                                /*timeout_ms=*/120000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->created, 1);
+  auto q = app_->ocr_jobs().Stats();
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->queued + q->running, 0);
+  EXPECT_EQ(q->done, 1);
+  auto list = client_->Get("/api/v1/leads", admin);
+  ASSERT_EQ(list.data()["items"].size(), 1u) << list.body.dump();
+  std::string lead = list.data()["items"][0]["id"];
+  auto card = client_->Get("/api/v1/leads/" + lead, admin);
+  std::string fit;
+  for (const auto& f : card.data()["factors"]) {
+    if (f["part"] == "fit") fit += f["label"].get<std::string>() + ";";
+  }
+  EXPECT_NE(fit.find("三至六年级：三年级"), std::string::npos)
+      << card.body.dump();
+}
+
+TEST_F(OcrApiTest, RescoringWhenOcrIsDoneGivesUpWhenStopped) {
+  std::string admin = AdminToken();
+  ASSERT_NO_FATAL_FAILURE(LowerLeadThreshold(admin));
+  auto jpeg = ocr::RenderPhotoJpeg({"三年级二班"}, ocr::RenderOptions{});
+  ASSERT_TRUE(jpeg.ok());
+  PhotoCheckin("p1", *jpeg, "image/jpeg");
+  std::atomic<bool> stop{true};
+  auto r = RescoreWhenOcrIsDone(*app_, stop, 20, 120000);
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(client_->Get("/api/v1/leads", admin).data()["items"].empty())
+      << "no pass ran";
+}
+
 // A rep deciding on a pool lead sees which ideal-customer rules the child
 // meets, not the child's grade or school: those, like the phone, are for
 // the rep who claims the lead.
@@ -129,11 +182,7 @@ TEST_F(OcrApiTest, APoolLeadsCardHidesTheChildsGradeAndSchoolUntilClaimed) {
   ASSERT_EQ(WaitForOcr(PhotoCheckin("p1", *jpeg, "image/jpeg"))["ocr_status"],
             "done");
   std::string admin = AdminToken();
-  ASSERT_EQ(client_
-                ->Call("PUT", "/api/v1/scoring/rules",
-                       json{{"lead_threshold", 5}}.dump(), admin)
-                .status,
-            200);
+  ASSERT_NO_FATAL_FAILURE(LowerLeadThreshold(admin));
   auto rescore =
       client_->Post("/api/v1/scoring/rescore", json::object(), admin);
   ASSERT_EQ(rescore.status, 200) << rescore.body.dump();
