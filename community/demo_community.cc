@@ -280,6 +280,21 @@ DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
     if (u(rng) < diligence[m] * 0.7) enroll(m, 3);
   }
   for (int m = 230; m < options.members; ++m) enroll(m, 3);
+  if (kDemoParticipant < options.members) {
+    const int running = 3;
+    bool enrolled = std::any_of(
+        c.enrollments.begin(), c.enrollments.end(), [&](const auto& e) {
+          return e.member == kDemoParticipant && e.campaign == running;
+        });
+    if (!enrolled) enroll(kDemoParticipant, running);
+    // Today's check-in is the visitor's to make.
+    const int today_day =
+        static_cast<int>(t - c.campaigns[running].starts_on + 1);
+    std::erase_if(c.checkins, [&](const DemoCheckin& k) {
+      return k.member == kDemoParticipant && k.campaign == running &&
+             k.day == today_day;
+    });
+  }
   AddRosters(rng, c, t);
   return c;
 }

@@ -76,6 +76,12 @@ struct DemoCommunity {
   std::vector<DemoEvent> events;
 };
 
+// The member whose openid the README and the participant page offer
+// ("demo-openid-1"). Besides their reading campaign they are enrolled in the
+// one running today, without a check-in for today, so that a visitor
+// signing in as them can check in.
+inline constexpr int kDemoParticipant = 1;
+
 struct DemoOptions {
   // "Today" in days since the epoch (China time); check-ins end here.
   int64_t today = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "community/demo_community.h"
@@ -32,6 +33,37 @@ TEST(DemoCommunityTest, IsDeterministicForASeed) {
     EXPECT_EQ(a.members[i].nickname, b.members[i].nickname);
   }
   EXPECT_EQ(a.checkins.size(), b.checkins.size());
+}
+
+TEST(DemoCommunityTest, TheOfferedParticipantCanCheckInToday) {
+  const int64_t today = 20000;
+  int others_today = 0;  // The generator does make check-ins for today.
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    DemoCommunity c = GenerateDemoCommunity({today, seed, 300});
+    EXPECT_EQ(c.members[kDemoParticipant].openid, "demo-openid-1");
+    int running = -1;
+    for (size_t i = 0; i < c.campaigns.size(); ++i) {
+      const auto& k = c.campaigns[i];
+      if (k.starts_on <= today && today < k.starts_on + k.days)
+        running = static_cast<int>(i);
+    }
+    ASSERT_GE(running, 0) << "the demo has a campaign running today";
+    EXPECT_TRUE(std::any_of(c.enrollments.begin(), c.enrollments.end(),
+                            [&](const DemoEnrollment& e) {
+                              return e.member == kDemoParticipant &&
+                                     e.campaign == running;
+                            }))
+        << "seed " << seed;
+    const int day =
+        static_cast<int>(today - c.campaigns[running].starts_on + 1);
+    for (const auto& k : c.checkins) {
+      if (k.campaign != running || k.day != day) continue;
+      EXPECT_NE(k.member, kDemoParticipant)
+          << "seed " << seed << ": today's check-in is left to the visitor";
+      ++others_today;
+    }
+  }
+  EXPECT_GT(others_today, 20 * 10);
 }
 
 TEST(DemoCommunityTest, HasTheShapeTheReadmePromises) {
