@@ -16,8 +16,29 @@ constexpr size_t kMaxGapBytes = 30;  // "*": up to 10 Han characters.
 // Between a fit rule's label and the member's value: "三至六年级：四年级".
 constexpr std::string_view kValueSeparator = "：";
 
-// Whether 不 or 没 is among the three characters before `pos`
-// ("不想报下一期" negates 想报下一期, 报下一期 and 下一期 alike).
+// Punctuation that ends a clause: a 不 or 没 before it negates nothing after.
+constexpr std::string_view kClauseEnds[] = {"，", "。", "！", "？", "；",
+                                            "：", "、", ",",  ".",  "!",
+                                            "?",  ";",  ":",  "\n"};
+// Words with 不 or 没 that do not negate what follows
+// ("孩子读得不错想报下一期", "不知道怎么报名").
+constexpr std::string_view kNotNegations[] = {"不错", "不知",   "不过",  "不仅",
+                                              "不少", "没问题", "差不多"};
+
+// Whether the 不 or 没 at `at` is part of one of kNotNegations.
+bool InNotNegation(std::string_view text, size_t at, std::string_view neg) {
+  for (std::string_view w : kNotNegations) {
+    for (size_t o = w.find(neg); o != std::string_view::npos;
+         o = w.find(neg, o + 1)) {
+      if (o <= at && text.substr(at - o, w.size()) == w) return true;
+    }
+  }
+  return false;
+}
+
+// Whether 不 or 没 is among the three characters before `pos`, in the same
+// clause, other than in kNotNegations ("不想报下一期" negates 想报下一期,
+// 报下一期 and 下一期 alike; "不错，想报下一期" does not).
 bool NegatedAt(std::string_view text, size_t pos) {
   size_t from = pos, chars = 0;
   while (from > 0 && chars < 3) {
@@ -25,8 +46,21 @@ bool NegatedAt(std::string_view text, size_t pos) {
     if ((static_cast<unsigned char>(text[from]) & 0xC0) != 0x80) ++chars;
   }
   std::string_view before(text.data() + from, pos - from);
-  return before.find("不") != std::string_view::npos ||
-         before.find("没") != std::string_view::npos;
+  for (std::string_view end : kClauseEnds) {
+    size_t at = before.rfind(end);
+    if (at != std::string_view::npos) {
+      from += at + end.size();
+      before.remove_prefix(at + end.size());
+    }
+  }
+  for (std::string_view neg :
+       {std::string_view("不"), std::string_view("没")}) {
+    for (size_t at = before.find(neg); at != std::string_view::npos;
+         at = before.find(neg, at + 1)) {
+      if (!InNotNegation(text, from + at, neg)) return true;
+    }
+  }
+  return false;
 }
 
 // Calls fn(begin, end, negated) for each occurrence of `pattern` (parts

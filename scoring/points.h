@@ -84,7 +84,8 @@ std::vector<IntentPhrase> FindIntent(const std::vector<std::string>& texts,
 // Appends to `found` the positions in `dict` of the phrases `text`
 // contains, ascending (MemberFeatures::intent_found is a union of these).
 // A phrase counts where it occurs neither negated (不/没 in the three
-// characters before) nor inside an occurrence of another phrase, negated or
+// characters before, in the same clause, not in 不错, 不知 …: see
+// docs/leads.md) nor inside an occurrence of another phrase, negated or
 // not, that is longer, or the same bytes and earlier in `dict`: "想报下一期"
 // finds 想报下一期, not also 报下一期 and 下一期.
 void FindIntentIn(std::string_view text, const std::vector<IntentPhrase>& dict,

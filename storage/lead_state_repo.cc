@@ -21,9 +21,9 @@ namespace {
 
 // 2: the engine's memory runs to the end of the body, without a length
 //    (it is written straight to the file, its length not known before).
-// 3: a phrase inside a longer phrase's match no longer counts
-//    (scoring::FindIntentIn), so the check-in digest's phrases found in a
-//    file of 2 may be too many: such a file is not used.
+// 3: a phrase inside a longer phrase's match no longer counts, and a
+//    negation stays in its clause (scoring::FindIntentIn), so the check-in
+//    digest's phrases found in a file of 2 differ: such a file is not used.
 constexpr uint32_t kStateVersion = 3;
 
 struct Watermark {

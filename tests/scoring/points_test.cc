@@ -214,6 +214,24 @@ TEST(PointsTest, CoveringAgreesWithBruteForceOnRandomTexts) {
   EXPECT_GT(with_several, 200) << "the cases should often find several";
 }
 
+TEST(PointsTest, NegationStaysInItsClauseAndSkipsWordsThatDoNotNegate) {
+  auto dict = ScoringRules::Defaults().intent;
+  // Praise with 不 before the intent: 不错 is "good", and a comma ends the
+  // clause.
+  EXPECT_EQ(PhraseNames({"孩子表现不错，想报下一期"}, dict),
+            Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({"读得不错想报下一期"}, dict), Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({"没问题！想报下一期"}, dict), Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({"坚持不懈，想报下一期"}, dict), Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({"不知道怎么报名"}, dict), Names{"怎么报名"});
+  // Still negated in its own clause.
+  EXPECT_TRUE(PhraseNames({"不错，但不想报下一期"}, dict).empty());
+  EXPECT_TRUE(PhraseNames({"还没报名"}, dict).empty());
+  EXPECT_TRUE(PhraseNames({"暂时不报名"}, dict).empty());
+  // 不 in 不错 does not hide a second 不 that negates.
+  EXPECT_TRUE(PhraseNames({"不错不报名"}, dict).empty());
+}
+
 TEST(PointsTest, IntentIsClampedAndNegativePhrasesLower) {
   MemberFeatures f;
   f.texts = {"想报下一期多少钱，有没有英语课，怎么报名，学费优惠"};
