@@ -424,6 +424,11 @@ describe('console', () => {
     const saved = await apiCall(server.base, 'GET', '/scoring/rules', null, admin.token);
     assert.equal(saved.version, before.version + 1);
     assert.deepEqual(saved.auto_assign.map((a) => [a.rule, a.count]), [['round_robin', 50]]);
+    // Everything else is saved as it was shown, penalties (退款 −40) too.
+    assert.ok(before.intent.some((p) => p.weight < 0), 'the shipped phrases include penalties');
+    assert.deepEqual(saved.intent, before.intent);
+    assert.deepEqual(saved.fit, before.fit);
+    assert.deepEqual(saved.engagement, before.engagement);
     await page.screenshot({ path: path.join(shots, 'admin-rules.png'), fullPage: true });
     await page.locator('[data-test=auto-assign] .el-button--danger').click();
     await page.locator('[data-test=save-rules]').click();

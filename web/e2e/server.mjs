@@ -14,8 +14,13 @@ export async function startServer({ bin, dir, webDir, timeoutMs = 120000 }) {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), timeoutMs);
     child.stdout.on('data', (d) => {
       out += d;
+      // The demo rescores once its photos are read (server/demo.h): wait
+      // for it, so that no pass of its lands in the middle of a test.
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m && /Demo (photos read|leads not rescored)/.test(out)) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
     child.stderr.on('data', () => {});  // Tesseract's chatter.
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
