@@ -87,6 +87,11 @@ struct LeadFilter {
   int64_t follow_up_before_ms = 0;  // > 0: follow-ups due by then only.
   int64_t after_id = 0;             // Paging: ids above this.
   int limit = 50;
+  // Best score first (ties by id), as claims take them, instead of by id.
+  // Paging then continues after (after_score, after_id) in that order;
+  // after_id 0: from the start.
+  bool by_score = false;
+  double after_score = 0;
 };
 
 // A member's scores from one rescoring pass, with the factors and model

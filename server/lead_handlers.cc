@@ -3,7 +3,9 @@
 // the reps' KPIs. A rep sees only their own leads and the pool; anything
 // else answers 404. Phones unmask for the lead's owner and admins.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
@@ -40,11 +42,48 @@ Result<scoring::Lead> VisibleLead(Services& s, Request& r) {
   return l;
 }
 
+// A page cursor in score order: "<score>_<id>" of the page's last lead,
+// the score to the bit ("%.17g"), so that the next page starts right
+// after it.
+std::string ScoreCursor(const scoring::Lead& l) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g_%lld", l.score,
+                static_cast<long long>(l.id));
+  return buf;
+}
+
+Status ParseScoreCursor(const std::string& cursor, scoring::LeadFilter* f) {
+  const char* end = cursor.data() + cursor.size();
+  auto [sep, ec] = std::from_chars(cursor.data(), end, f->after_score);
+  bool ok = ec == std::errc() && std::isfinite(f->after_score) && sep != end &&
+            *sep == '_';
+  if (ok) {
+    auto [last, ec2] = std::from_chars(sep + 1, end, f->after_id);
+    ok = ec2 == std::errc() && last == end && f->after_id > 0;
+  }
+  if (!ok) {
+    return Status::InvalidArgument("cursor is not one this server issued",
+                                   "cursor");
+  }
+  return Status::Ok();
+}
+
 Result<scoring::LeadFilter> FilterFrom(const Request& r) {
   scoring::LeadFilter f;
-  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
-  f.limit = page.limit + 1;
-  f.after_id = page.after_id;
+  std::string sort = r.Query("sort");
+  if (!sort.empty() && sort != "id" && sort != "score")
+    return Status::InvalidArgument("sort must be id or score", "sort");
+  f.by_score = sort == "score";
+  if (f.by_score) {
+    QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", 50, 1, 500));
+    f.limit = static_cast<int>(limit) + 1;
+    std::string cursor = r.Query("cursor");
+    if (!cursor.empty()) QY_RETURN_IF_ERROR(ParseScoreCursor(cursor, &f));
+  } else {
+    QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+    f.limit = page.limit + 1;
+    f.after_id = page.after_id;
+  }
   f.status = r.Query("status");
   if (!f.status.empty() && !scoring::IsLeadStatus(f.status)) {
     return Status::InvalidArgument(
@@ -234,9 +273,12 @@ Result<Json> ImportRowsFromCsv(const std::string& bytes) {
 Result<Reply> ListLeads(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(scoring::LeadFilter f, FilterFrom(r));
   QY_ASSIGN_OR_RETURN(auto leads, s.leads->List(f));
-  return Reply{200, PageJson(leads, f.limit - 1, [&](const scoring::Lead& l) {
-                 return LeadJson(l, Unmask(r, l));
-               })};
+  Json page = PageJson(leads, f.limit - 1, [&](const scoring::Lead& l) {
+    return LeadJson(l, Unmask(r, l));
+  });
+  if (f.by_score && !page["next_cursor"].is_null())
+    page["next_cursor"] = ScoreCursor(leads[f.limit - 2]);
+  return Reply{200, page};
 }
 
 // GET /leads/{id}: the card: scores, factors in words, the model's

@@ -599,22 +599,31 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
   QY_RETURN_IF_ERROR(EnsureFormula());
   const scoring::ScoreFormula formula = this->formula();
   // The score filter only when asked: it weighs every row it passes.
+  const std::string score = ScoreSql(formula, "l.");
   const std::string min_score =
-      f.min_score < 0 ? "" : " AND " + ScoreSql(formula, "l.") + " >= ?3";
+      f.min_score < 0 ? "" : " AND " + score + " >= ?3";
+  // Keyset paging in the list's order: after the last lead of the page.
+  const std::string after = f.by_score ? "(?1 = 0 OR " + score + " < ?9 OR (" +
+                                             score + " = ?9 AND l.id > ?1))"
+                                       : "l.id > ?1";
+  const std::string order =
+      f.by_score ? PoolOrderSql(formula, "l.") : std::string("l.id");
   std::vector<Lead> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare(std::string(kLeadCols) +
-                  "WHERE l.id > ?1 AND (?2 = '' OR l.status = ?2)" + min_score +
+        c.Prepare(std::string(kLeadCols) + "WHERE " + after +
+                  " AND (?2 = '' OR l.status = ?2)" + min_score +
                   " AND (?4 = '' OR l.source = ?4)"
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
                   " AND (?8 = 0 OR l.follow_up_at_ms <= ?8)"
-                  " ORDER BY l.id LIMIT ?7"));
+                  " ORDER BY " +
+                  order + " LIMIT ?7"));
     st->Bind(1, f.after_id).Bind(2, f.status).Bind(3, f.min_score);
     st->Bind(4, f.source).Bind(5, f.owner_id).Bind(6, f.include_pool ? 1 : 0);
     st->Bind(7, f.limit).Bind(8, f.follow_up_before_ms);
+    if (f.by_score) st->Bind(9, f.after_score);
     return ForEachRow(st, [&](const Statement& s) {
       out.push_back(LeadFromRow(s, formula));
     });
