@@ -10,7 +10,8 @@
 namespace qunying::server {
 
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
-  int64_t today = (clock.NowSeconds() + int64_t{8} * 3600) / 86400;  // China date.
+  int64_t today =
+      (clock.NowSeconds() + int64_t{8} * 3600) / 86400;  // China date.
   community::DemoOptions options;
   options.today = today;
   community::DemoCommunity demo = community::GenerateDemoCommunity(options);
