@@ -608,12 +608,19 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
                                        : "l.id > ?1";
   const std::string order =
       f.by_score ? PoolOrderSql(formula, "l.") : std::string("l.id");
+  // New leads best first (the pool tab): a new lead has no owner (a lead
+  // handed back loses it), so saying so lets the pool's index give the
+  // order instead of a sort of every pool lead.
+  const bool pool =
+      f.by_score && f.status == "new" && (f.owner_id == 0 || f.include_pool);
+  const std::string no_owner =
+      pool ? " AND l.status = 'new' AND l.owner_id IS NULL" : "";
   std::vector<Lead> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(std::string(kLeadCols) + "WHERE " + after +
-                  " AND (?2 = '' OR l.status = ?2)" + min_score +
+                  " AND (?2 = '' OR l.status = ?2)" + no_owner + min_score +
                   " AND (?4 = '' OR l.source = ?4)"
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"

@@ -344,6 +344,18 @@ TEST_F(LeadApiTest, LeadsListBestFirstPageByPageWithSortScore) {
   ASSERT_EQ(mine.size(), 3u);
   for (size_t i = 0; i < mine.size(); ++i)
     EXPECT_EQ(mine[i]["id"], all[i]["id"]) << "claims took the best";
+  // The pool tab (status=new, which the pool's index serves): the rest, in
+  // order, for the rep and for an admin; one handed back joins it.
+  for (const std::string& token : {rep, admin_}) {
+    std::vector<json> rest = pages("&status=new", token);
+    ASSERT_EQ(rest.size(), all.size() - 3);
+    for (size_t i = 0; i < rest.size(); ++i)
+      EXPECT_EQ(rest[i]["id"], all[i + 3]["id"]);
+  }
+  ASSERT_EQ(Patch(all[1]["id"], {{"status", "new"}}, rep).status, 200);
+  std::vector<json> back = pages("&status=new", rep);
+  ASSERT_EQ(back.size(), all.size() - 2);
+  EXPECT_EQ(back[0]["id"], all[1]["id"]);
   // Bad input.
   EXPECT_EQ(client_->Get("/api/v1/leads?sort=name", admin_).status, 400);
   for (const char* bad : {"12", "x_3", "12.5_", "12.5_0", "nan_3", "1_2_3"}) {
