@@ -202,10 +202,15 @@ Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
   return v;
 }
 
+Result<int> ParseLimit(const Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t limit,
+                      IntQuery(r, "limit", Page().limit, 1, 500));
+  return static_cast<int>(limit);
+}
+
 Result<Page> ParsePage(const Request& r) {
   Page page;
-  QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", page.limit, 1, 500));
-  page.limit = static_cast<int>(limit);
+  QY_ASSIGN_OR_RETURN(page.limit, ParseLimit(r));
   std::string cursor = r.Query("cursor");
   if (!cursor.empty() &&
       (!ParseInt(cursor, &page.after_id) || page.after_id < 0)) {

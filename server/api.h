@@ -134,6 +134,8 @@ struct Page {
   int64_t after_id = 0;
 };
 Result<Page> ParsePage(const Request& r);
+// ParsePage's `limit` alone, for lists with a cursor of their own.
+Result<int> ParseLimit(const Request& r);
 // The integer query parameter `name`: `fallback` when absent, else it must
 // be within [lo, hi] (InvalidArgument naming it otherwise).
 Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,

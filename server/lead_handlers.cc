@@ -75,8 +75,8 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
     return Status::InvalidArgument("sort must be id or score", "sort");
   f.by_score = sort == "score";
   if (f.by_score) {
-    QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", 50, 1, 500));
-    f.limit = static_cast<int>(limit) + 1;
+    QY_ASSIGN_OR_RETURN(int limit, ParseLimit(r));
+    f.limit = limit + 1;
     std::string cursor = r.Query("cursor");
     if (!cursor.empty()) QY_RETURN_IF_ERROR(ParseScoreCursor(cursor, &f));
   } else {
