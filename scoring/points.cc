@@ -46,6 +46,10 @@ bool NegatedAt(std::string_view text, size_t pos) {
     if ((static_cast<unsigned char>(text[from]) & 0xC0) != 0x80) ++chars;
   }
   std::string_view before(text.data() + from, pos - from);
+  if (before.find("不") == std::string_view::npos &&
+      before.find("没") == std::string_view::npos) {
+    return false;  // Most windows: nothing to look into.
+  }
   for (std::string_view end : kClauseEnds) {
     size_t at = before.rfind(end);
     if (at != std::string_view::npos) {
