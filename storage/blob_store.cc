@@ -44,14 +44,13 @@ void BlobStore::MarkSynced(const std::string& dir) {
 
 Status BlobStore::EnsureDurableDir(const std::string& sub) {
   if (Synced(sub)) return Status::Ok();
-  std::error_code ec;
-  std::filesystem::create_directories(sub, ec);
-  if (ec) return Status::Unavailable("mkdir " + sub + ": " + ec.message());
-  if (!Synced(dir_)) {  // dir_'s own entry, once.
-    std::string parent = std::filesystem::path(dir_).parent_path().string();
-    QY_RETURN_IF_ERROR(sync_dir_(parent.empty() ? "." : parent));
+  if (!Synced(dir_)) {  // dir_ and its parents' entries, once.
+    QY_RETURN_IF_ERROR(CreateDirsDurably(dir_, sync_dir_));
     MarkSynced(dir_);
   }
+  std::error_code ec;
+  std::filesystem::create_directory(sub, ec);
+  if (ec) return Status::Unavailable("mkdir " + sub + ": " + ec.message());
   QY_RETURN_IF_ERROR(sync_dir_(dir_));
   // Only once synced: a concurrent Put that finds it missing syncs too.
   MarkSynced(sub);

@@ -39,10 +39,9 @@ class BlobStore {
 
  private:
   // Creates `sub` (a directory in dir_) if missing and, the first time in
-  // this process, syncs dir_ (and, for the first of them, dir_'s parent),
-  // so that the entries of `sub` and dir_ survive a power loss: a
+  // this process, syncs dir_, so that its entry survives a power loss: a
   // directory that exists may have been made by a process killed before
-  // it synced it.
+  // it synced it. dir_ itself goes through CreateDirsDurably, once.
   Status EnsureDurableDir(const std::string& sub);
   bool Synced(const std::string& dir);  // Its entry synced by this process.
   void MarkSynced(const std::string& dir);

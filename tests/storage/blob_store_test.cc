@@ -54,12 +54,15 @@ TEST(BlobStoreTest, FirstPutSyncsEachNewDirectoryIntoItsParent) {
   auto sha = blobs.Put("a photo");
   ASSERT_TRUE(sha.ok()) << sha.status().ToString();
   std::string sub = root + "/" + sha->substr(0, 2);
-  // data/ holds blobs/'s entry, blobs/ holds the subdirectory's, and the
-  // subdirectory the photo's: without the first two a power loss could
-  // take the directories, photo and all, after Put answered.
-  EXPECT_EQ(synced.Take(),
-            (std::vector<std::string>{NormalPath(dir.File("data")),
-                                      NormalPath(root), NormalPath(sub)}));
+  // Each parent up to data/ holds the next level's entry (data/ holds
+  // blobs/'s), blobs/ holds the subdirectory's, and the subdirectory the
+  // photo's: without the first ones a power loss could take the
+  // directories, photo and all, after Put answered.
+  std::vector<std::string> want = ParentsOfEachLevel(root);
+  ASSERT_EQ(want.back(), NormalPath(dir.File("data")));
+  want.push_back(NormalPath(root));
+  want.push_back(NormalPath(sub));
+  EXPECT_EQ(synced.Take(), want);
 }
 
 TEST(BlobStoreTest, StoringBytesAlreadyThereStillSyncsTheirDirectory) {
@@ -91,7 +94,8 @@ TEST(BlobStoreTest, ParentsAreSyncedOncePerDirectory) {
     if (Sha256Hex(c).substr(0, 2) == Sha256Hex(a).substr(0, 2)) b = c;
   }
   ASSERT_TRUE(blobs.Put(a).ok());
-  EXPECT_EQ(synced.Take().size(), 3u);
+  EXPECT_EQ(synced.Take().size(),
+            ParentsOfEachLevel(dir.File("blobs")).size() + 2);
   ASSERT_TRUE(blobs.Put(b).ok());
   EXPECT_EQ(synced.Take(),
             (std::vector<std::string>{NormalPath(dir.File("blobs") + "/" +

@@ -11,16 +11,6 @@
 namespace qunying::storage {
 namespace {
 
-// The parent of every level of `dir` but the root, top down.
-std::vector<std::string> ParentsOfEachLevel(const std::string& dir) {
-  std::vector<std::string> out;
-  for (std::filesystem::path p = NormalPath(dir); p != p.parent_path();
-       p = p.parent_path()) {
-    out.insert(out.begin(), p.parent_path().string());
-  }
-  return out;
-}
-
 TEST(CreateDirsDurablyTest, SyncsTheParentOfEachDirectoryItMakes) {
   TempDir dir;
   SyncRecorder recorder;

@@ -41,6 +41,16 @@ inline std::string NormalPath(const std::string& p) {
   return std::filesystem::path(p).lexically_normal().string();
 }
 
+// The parent of every level of `dir` but the root, top down.
+inline std::vector<std::string> ParentsOfEachLevel(const std::string& dir) {
+  std::vector<std::string> out;
+  for (std::filesystem::path p = NormalPath(dir); p != p.parent_path();
+       p = p.parent_path()) {
+    out.insert(out.begin(), p.parent_path().string());
+  }
+  return out;
+}
+
 // A DirSyncFn that syncs for real and remembers which directories it
 // synced, in order (as NormalPath gives them).
 class SyncRecorder {
