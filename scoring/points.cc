@@ -74,6 +74,13 @@ bool NegatedAt(std::string_view text, size_t pos) {
 template <typename Fn>
 bool ForEachOccurrence(std::string_view text, std::string_view pattern,
                        Fn&& fn) {
+  // A `*` at either end adds nothing to what is said, but at the start it
+  // would match from any byte up to ten characters before the rest and so
+  // cover every phrase there. Validate refuses both; rules stored before
+  // it did match as without them.
+  while (!pattern.empty() && pattern.front() == '*') pattern.remove_prefix(1);
+  while (!pattern.empty() && pattern.back() == '*') pattern.remove_suffix(1);
+  if (pattern.empty()) return false;
   size_t star = pattern.find('*');
   std::string_view first = pattern.substr(0, star);
   for (size_t at = text.find(first); at != std::string::npos;

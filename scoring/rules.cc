@@ -257,8 +257,13 @@ Status ScoringRules::Validate() const {
                "at most " + std::to_string(kMaxIntentPhrases) + " phrases");
   }
   for (const auto& p : intent) {
-    if (p.phrase.empty() || p.phrase == "*")
+    if (p.phrase.find_first_not_of('*') == std::string::npos)
       return bad("intent", "phrases must not be empty");
+    if (p.phrase.front() == '*' || p.phrase.back() == '*') {
+      return bad("intent", "\"" + p.phrase +
+                               "\": * stands between words (有没有*课), not"
+                               " at the start or end of a phrase");
+    }
     if (p.phrase.size() > kMaxRuleTextBytes)
       return bad("intent", "phrases are at most " +
                                std::to_string(kMaxRuleTextBytes) + " bytes");

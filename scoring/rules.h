@@ -68,7 +68,8 @@ struct FitRule {
 };
 
 // A phrase in the member's writing and its weight (may be negative). `*`
-// stands for up to 10 characters: "有没有*课". A match with 不 or 没 in
+// stands for up to 10 characters between words: "有没有*课" (not at
+// either end; Validate). A match with 不 or 没 in
 // the three characters before it, in the same clause, does not count
 // (FindIntentIn, points.h, for the rest of the rule).
 struct IntentPhrase {

@@ -24,7 +24,10 @@ namespace {
 // 3: a phrase inside a longer phrase's match no longer counts, and a
 //    negation stays in its clause (scoring::FindIntentIn), so the check-in
 //    digest's phrases found in a file of 2 differ: such a file is not used.
-constexpr uint32_t kStateVersion = 3;
+// 4: a `*` at either end of a phrase is ignored (a leading one matched
+//    from up to ten characters before), so a set that has one finds other
+//    phrases than a file of 3 holds.
+constexpr uint32_t kStateVersion = 4;
 
 struct Watermark {
   const char* table;

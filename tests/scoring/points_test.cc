@@ -129,6 +129,20 @@ TEST(PointsTest, AWildcardPhraseCoversTheWordsInItsGap) {
   EXPECT_EQ(PhraseNames({"有没有数学课"}, same), Names{"有没有数学课"});
 }
 
+TEST(PointsTest, AWildcardAtAPhrasesEndMatchesAsWithoutIt) {
+  // Validate refuses "*课" now, but a set saved before may hold one. Read
+  // as written, it matched from any byte up to ten characters before 课 and
+  // so covered the phrase said there.
+  std::vector<IntentPhrase> dict = {{"想报下一期", 45}, {"*课", 10}};
+  EXPECT_EQ(PhraseNames({"想报下一期的课"}, dict),
+            (Names{"想报下一期", "*课"}));
+  std::vector<IntentPhrase> trailing = {{"想报下一期", 45}, {"下一期*", 10}};
+  EXPECT_EQ(PhraseNames({"想报下一期的课"}, trailing), Names{"想报下一期"});
+  EXPECT_EQ(PhraseNames({"下一期的课"}, trailing), Names{"下一期*"});
+  std::vector<IntentPhrase> stars = {{"**", 10}};
+  EXPECT_TRUE(PhraseNames({"想报下一期"}, stars).empty());
+}
+
 TEST(PointsTest, ARepeatedPhraseCountsWhereverOneOccurrenceIsFree) {
   std::vector<IntentPhrase> dict = {{"想报下一期", 45}, {"下一期", 20}};
   std::string text;
@@ -376,6 +390,18 @@ TEST(RulesTest, ValidateNamesTheBadSetting) {
   rules = ScoringRules::Defaults();
   rules.intent.push_back({"*", 5});
   EXPECT_EQ(rules.Validate().field(), "intent");
+  for (const char* phrase : {"**", "*课", "有没有*", "*有没有*课*"}) {
+    rules = ScoringRules::Defaults();
+    rules.intent.push_back({phrase, 5});
+    Status s = rules.Validate();
+    EXPECT_EQ(s.field(), "intent") << phrase;
+    if (std::string(phrase) != "**") {
+      EXPECT_NE(s.message().find(phrase), std::string::npos) << s.message();
+    }
+  }
+  rules = ScoringRules::Defaults();
+  rules.intent.push_back({"有没有*班", 5});
+  EXPECT_TRUE(rules.Validate().ok());
   rules = ScoringRules::Defaults();
   rules.engagement.half_life_days = 0;
   EXPECT_EQ(rules.Validate().field(), "engagement");
