@@ -24,8 +24,13 @@ struct EnrollmentInput {
   int64_t paid_fen = 0;
 };
 struct EnrollResult {
-  int64_t created = 0;           // New members created.
-  int64_t matched_existing = 0;  // Matched by openid, then phone.
+  int64_t created = 0;  // New members created.
+  // Matched by openid, then phone, then nickname: the one member going by
+  // it (now, or else before), when the nickname is on one row of the
+  // batch and no phone or openid of the row contradicts the member's.
+  int64_t matched_existing = 0;
+  // Rows (matched_existing or already_enrolled) found by nickname alone.
+  int64_t matched_by_nickname = 0;
   // Enrolled before: left as they were, but for a group_id given, which
   // assigns them to that group (an order list first, groups later).
   int64_t already_enrolled = 0;

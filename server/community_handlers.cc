@@ -382,6 +382,7 @@ Result<Reply> Enroll(Services& s, Request& r) {
   return Reply{200,
                {{"created", result.created},
                 {"matched_existing", result.matched_existing},
+                {"matched_by_nickname", result.matched_by_nickname},
                 {"already_enrolled", result.already_enrolled},
                 {"regrouped", result.regrouped}}};
 }

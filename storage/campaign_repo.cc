@@ -1,4 +1,7 @@
 // SqliteCommunityStore: campaigns, groups and enrollments.
+#include <string_view>
+#include <unordered_map>
+
 #include "storage/audit.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_member_store.h"
@@ -42,12 +45,80 @@ Group GroupFromRow(const Statement& st) {
   return g;
 }
 
-// Finds the member an enrollment row belongs to (openid, then phone), or
-// creates one. Sets *created when it did.
+// How many rows of a batch carry each nickname. A member is found by
+// nickname alone only for a nickname on one row: two rows "王芳" without a
+// phone are two payers as likely as one, and a member the batch itself
+// made (for a row of the same nickname) is never another row's match.
+using NicknameCounts = std::unordered_map<std::string_view, int>;
+
+NicknameCounts CountNicknames(
+    const std::vector<community::EnrollmentInput>& rows) {
+  NicknameCounts n;
+  for (const auto& e : rows) ++n[e.nickname];
+  return n;
+}
+
+// The one member that goes by `e.nickname` — now, or if none does now,
+// earlier — and whose phone and openid do not contradict the row's; 0
+// when there is none or more than one (precision before recall: an
+// operator can merge a duplicate, not untangle two payers).
+Result<int64_t> MemberByNickname(Connection& c,
+                                 const community::EnrollmentInput& e,
+                                 const NicknameCounts& batch) {
+  if (e.nickname.empty() || batch.at(e.nickname) != 1) return 0;
+  static constexpr const char* kByName[] = {
+      "SELECT id, COALESCE(phone, ''), COALESCE(openid, '') FROM members"
+      " WHERE nickname = ? AND merged_into IS NULL LIMIT 2",
+      "SELECT DISTINCT m.id, COALESCE(m.phone, ''), COALESCE(m.openid, '')"
+      " FROM nickname_history h JOIN members m ON m.id = h.member_id"
+      " WHERE h.nickname = ? AND m.merged_into IS NULL LIMIT 2"};
+  struct Candidate {
+    int64_t id;
+    std::string phone, openid;
+  };
+  for (const char* sql : kByName) {
+    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+    st->Bind(1, e.nickname);
+    std::vector<Candidate> found;
+    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+      found.push_back({s.Int(0), s.Text(1), s.Text(2)});
+    }));
+    if (found.empty()) continue;
+    if (found.size() > 1) return 0;
+    const Candidate& m = found[0];
+    bool contradicts =
+        (!e.phone.empty() && !m.phone.empty() && e.phone != m.phone) ||
+        (!e.openid.empty() && !m.openid.empty() && e.openid != m.openid);
+    return contradicts ? 0 : m.id;
+  }
+  return 0;
+}
+
+// Adds the row's identifiers the member `id` did not have.
+Status LearnIdentifiers(Connection& c, const community::EnrollmentInput& e,
+                        int64_t id) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * up,
+      c.Prepare("UPDATE members SET openid = COALESCE(openid, ?),"
+                " phone = COALESCE(phone, ?) WHERE id = ?"));
+  up->BindOptional(1, e.openid).BindOptional(2, e.phone).Bind(3, id);
+  Status learned = up->Run();
+  // Another member holds it (a phone two WeChat accounts share; see
+  // MemberForEnrollment): it stays theirs.
+  if (!learned.ok() && learned.code() != StatusCode::kConflict) return learned;
+  return Status::Ok();
+}
+
+// How MemberForEnrollment found a row's member.
+enum class EnrollMatch { kCreated, kIdentifier, kNickname };
+
+// Finds the member an enrollment row belongs to — by openid, then phone,
+// then nickname (MemberByNickname) — or creates one, and says which.
 Result<int64_t> MemberForEnrollment(Connection& c,
                                     const community::EnrollmentInput& e,
-                                    int64_t now_ms, bool* created) {
-  *created = false;
+                                    const NicknameCounts& batch, int64_t now_ms,
+                                    EnrollMatch* how) {
+  *how = EnrollMatch::kIdentifier;
   for (auto [column, value] :
        {std::pair{"openid", &e.openid}, std::pair{"phone", &e.phone}}) {
     if (value->empty()) continue;
@@ -64,24 +135,24 @@ Result<int64_t> MemberForEnrollment(Connection& c,
     if (row) {
       // A record an operator merged away enrolls the member it joined.
       QY_ASSIGN_OR_RETURN(int64_t id, SurvivorOf(c, st->Int(0)));
-      // Learn the identifier we did not have.
-      QY_ASSIGN_OR_RETURN(
-          Statement * up,
-          c.Prepare("UPDATE members SET openid = COALESCE(openid, ?),"
-                    " phone = COALESCE(phone, ?) WHERE id = ?"));
-      up->BindOptional(1, e.openid).BindOptional(2, e.phone).Bind(3, id);
-      Status learned = up->Run();
-      if (!learned.ok() && learned.code() != StatusCode::kConflict) {
-        return learned;
-      }
+      QY_RETURN_IF_ERROR(LearnIdentifiers(c, e, id));
       return id;
     }
+  }
+  // An order list often has only the buyer's WeChat nickname: without
+  // this, each import of it made the renewing member anew (a renewal
+  // uncounted) and importing the same list again doubled it.
+  QY_ASSIGN_OR_RETURN(int64_t by_name, MemberByNickname(c, e, batch));
+  if (by_name) {
+    *how = EnrollMatch::kNickname;
+    QY_RETURN_IF_ERROR(LearnIdentifiers(c, e, by_name));
+    return by_name;
   }
   community::Member m;
   m.openid = e.openid;
   m.phone = e.phone;
   m.nickname = e.nickname;
-  *created = true;
+  *how = EnrollMatch::kCreated;
   return InsertMember(c, m, now_ms);
 }
 
@@ -338,6 +409,7 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
     result = {};
     QY_RETURN_IF_ERROR(LoadCampaign(c, campaign_id).status());
+    const NicknameCounts batch = CountNicknames(rows);
     QY_ASSIGN_OR_RETURN(
         Statement * ins,
         c.Prepare(
@@ -361,9 +433,10 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
               at);
         }
       }
-      bool created = false;
+      EnrollMatch how = EnrollMatch::kCreated;
       QY_ASSIGN_OR_RETURN(int64_t member,
-                          MemberForEnrollment(c, e, now_ms, &created));
+                          MemberForEnrollment(c, e, batch, now_ms, &how));
+      if (how == EnrollMatch::kNickname) ++result.matched_by_nickname;
       ins->Reset();
       ins->Bind(1, campaign_id)
           .Bind(2, member)
@@ -389,7 +462,7 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
                                  .Run());
           result.regrouped += c.Changes();
         }
-      } else if (created)
+      } else if (how == EnrollMatch::kCreated)
         ++result.created;
       else
         ++result.matched_existing;

@@ -209,6 +209,84 @@ TEST_F(CommunityApiTest, AnOrderListIsEnrolledFromCsvOrRefusedWhole) {
   EXPECT_EQ(dormant.data()["items"][0]["nickname"], "小明妈妈");
 }
 
+TEST_F(CommunityApiTest, AnOrderRowWithANicknameAloneFindsItsOneMember) {
+  std::string a = CreateCampaign("第1期", -40, 21);
+  std::string b = CreateCampaign("第2期", -10, 21);
+  ASSERT_EQ(Enroll(a, {{{"openid", "o1"}, {"nickname", "王小明妈妈"}},
+                       {{"openid", "o2"}, {"nickname", "小红妈妈"}},
+                       {{"openid", "o3"}, {"nickname", "小红妈妈"}},
+                       {{"phone", "13800000001"}, {"nickname", "张三爸爸"}},
+                       {{"openid", "o5"}, {"nickname", "旧名"}},
+                       {{"openid", "o6"}, {"nickname", "赵六妈妈"}}})
+                .data()["created"],
+            6);
+  std::string renamed = ParticipantToken("o5", "旧名");
+  ASSERT_EQ(client_
+                ->Call("PUT", "/api/v1/mp/me",
+                       json{{"nickname", "新名"}}.dump(), renamed)
+                .status,
+            200);
+  // The shop's order list has the WeChat nickname and, at most, a phone.
+  std::string csv =
+      "微信昵称,手机号,实付金额\n"
+      "王小明妈妈,,99\n"           // the one 王小明妈妈: a renewal
+      "小红妈妈,,99\n"             // two go by it: a new member
+      "张三爸爸,13900000009,99\n"  // another phone: another person
+      "旧名,13900000010,99\n"      // what o5 went by before
+      "李四妈妈,,99\n"             // nobody: a new member
+      "新朋友,,99\n"               // nobody: a new member...
+      "新朋友,,99\n"               // ...and one more, not the first again
+      "赵六妈妈,,99\n"             // on two rows: which of them is o6?
+      "赵六妈妈,,99\n";
+  auto path = "/api/v1/campaigns/" + b + "/enrollments";
+  auto r = client_->Call("POST", path, csv, op_, "text/csv");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.data()["matched_existing"], 2) << r.body.dump();
+  EXPECT_EQ(r.data()["matched_by_nickname"], 2);
+  EXPECT_EQ(r.data()["created"], 7);
+  auto retention =
+      client_->Get("/api/v1/campaigns/" + a + "/retention?next=" + b, op_);
+  EXPECT_EQ(retention.data()["renewed"], 2) << retention.body.dump();
+  // o5 learned the phone of its order.
+  auto found = client_->Get("/api/v1/members?q=13900000010", op_);
+  ASSERT_EQ(found.data()["items"].size(), 1u) << found.body.dump();
+  EXPECT_EQ(found.data()["items"][0]["nickname"], "新名");
+  // Rows of the list imported again enroll nobody twice, the new
+  // member made for a nickname included.
+  auto again = client_->Call("POST", path,
+                             "微信昵称,实付金额\n王小明妈妈,99\n李四妈妈,99\n",
+                             op_, "text/csv");
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(again.data()["created"], 0) << again.body.dump();
+  EXPECT_EQ(again.data()["already_enrolled"], 2);
+  auto summary = client_->Get("/api/v1/campaigns/" + b + "/summary", op_);
+  EXPECT_EQ(summary.data()["enrolled"], 9) << summary.body.dump();
+  // Another openid is another WeChat account.
+  auto other = Enroll(b, {{{"openid", "o9"}, {"nickname", "王小明妈妈"}}});
+  EXPECT_EQ(other.data()["created"], 1) << other.body.dump();
+  // A record merged away is not a candidate: the two 张三爸爸 turn out to
+  // be one person who changed phones.
+  auto id_of = [&](const std::string& q) {
+    auto f = client_->Get("/api/v1/members?q=" + q, op_);
+    EXPECT_EQ(f.data()["items"].size(), 1u) << f.body.dump();
+    return f.data()["items"].empty()
+               ? std::string()
+               : f.data()["items"][0]["id"].get<std::string>();
+  };
+  std::string old = id_of("13800000001"), now = id_of("13900000009");
+  auto merge = client_->Post("/api/v1/members/" + old + "/merge",
+                             {{"into", now}, {"reason", "换了手机号"}}, op_);
+  ASSERT_EQ(merge.status, 201) << merge.body.dump();
+  std::string c = CreateCampaign("第3期", 10, 21);
+  path = "/api/v1/campaigns/" + c + "/enrollments";
+  auto merged =
+      client_->Call("POST", path, "微信昵称\n张三爸爸\n", op_, "text/csv");
+  EXPECT_EQ(merged.data()["matched_by_nickname"], 1) << merged.body.dump();
+  auto list = client_->Get(path, op_);
+  ASSERT_EQ(list.data()["items"].size(), 1u) << list.body.dump();
+  EXPECT_EQ(list.data()["items"][0]["member_id"], now);
+}
+
 TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);

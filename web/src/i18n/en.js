@@ -18,7 +18,7 @@ export default {
     members: 'Members', active7d: 'Active (7 d)', checkinRate: 'Check-in rate (7 d)',
   },
   campaigns: {
-    enroll: 'Import enrollments', enrolled: '“{name}”: {created} new members, {matched} matched to existing ones, {already} enrolled before ({regrouped} moved to another group)',
+    enroll: 'Import enrollments', enrolled: '“{name}”: {created} new members, {matched} matched to existing ones, {already} enrolled before ({regrouped} moved to another group); {nickname} of the rows found by nickname alone',
     edit: 'Edit', editTitle: 'Edit “{name}”', datesFreeze: 'Once someone has checked in, the start, length and time zone are fixed.',
     title: 'Campaigns', create: 'New campaign', name: 'Name', theme: 'Theme', series: 'Series', startsOn: 'Starts on',
     endsOn: 'Ends on', days: 'Days', price: 'Price', priceYuan: 'Price (yuan)', timezone: 'Time zone',

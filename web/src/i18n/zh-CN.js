@@ -17,7 +17,7 @@ export default {
     members: '成员', active7d: '7 天活跃', checkinRate: '7 天打卡率',
   },
   campaigns: {
-    enroll: '导入报名', enrolled: '「{name}」：新建成员 {created}，匹配已有成员 {matched}，此前已报名 {already}（其中改群 {regrouped}）',
+    enroll: '导入报名', enrolled: '「{name}」：新建成员 {created}，匹配已有成员 {matched}，此前已报名 {already}（其中改群 {regrouped}）；仅凭昵称找到 {nickname} 行',
     edit: '编辑', editTitle: '编辑「{name}」', datesFreeze: '有打卡后，开始日期、天数和时区不能再改。',
     title: '活动', create: '新建活动', name: '名称', theme: '主题', series: '系列', startsOn: '开始日期',
     endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',
