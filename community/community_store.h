@@ -20,6 +20,9 @@ namespace qunying::community {
 
 struct EnrollmentInput {
   std::string openid, phone, nickname, channel;
+  // The shop's order number (empty: none). A row whose order was imported
+  // before goes to the member it went to then.
+  std::string order_no;
   int64_t group_id = 0;  // 0: none.
   int64_t paid_fen = 0;
 };

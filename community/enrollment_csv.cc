@@ -21,7 +21,8 @@ enum class Field {
   kGroup,
   kChannel,
   kPaidYuan,
-  kPaidFen
+  kPaidFen,
+  kOrder
 };
 
 std::string Trim(const std::string& s) {
@@ -61,7 +62,9 @@ Field FieldFor(std::string h) {
       {"channel", Field::kChannel},   {"实付金额", Field::kPaidYuan},
       {"支付金额", Field::kPaidYuan}, {"金额", Field::kPaidYuan},
       {"paid", Field::kPaidYuan},     {"paid_yuan", Field::kPaidYuan},
-      {"paid_fen", Field::kPaidFen},
+      {"paid_fen", Field::kPaidFen},  {"订单号", Field::kOrder},
+      {"订单编号", Field::kOrder},    {"order_no", Field::kOrder},
+      {"order_id", Field::kOrder},
   };
   for (const Name& n : kNames)
     if (h == n.header) return n.field;
@@ -114,6 +117,12 @@ Status ReadCell(Field f, const std::string& v, EnrollmentInput& in) {
       in.paid_fen = *fen;
       return Status::Ok();
     }
+    case Field::kOrder:
+      if (v.size() > 64 || HasControlChars(v))
+        return Status::InvalidArgument(
+            "an order number is at most 64 bytes of plain text");
+      in.order_no = v;
+      return Status::Ok();
     case Field::kIgnore:
       return Status::Ok();
   }

@@ -26,7 +26,8 @@ Result<int64_t> YuanToFen(std::string_view cell);
 
 // Headers (Chinese or English): 昵称/微信昵称/nickname (required),
 // openid, 手机号/手机/电话/phone, 群/group_id (a group's id),
-// 渠道/来源/channel, and the amount paid either in yuan
+// 渠道/来源/channel, 订单号/订单编号/order_no/order_id (at most 64
+// bytes), and the amount paid either in yuan
 // (实付金额/支付金额/金额/paid) or in fen (paid_fen). Other columns are
 // ignored.
 Result<std::vector<EnrollmentInput>> ParseEnrollmentCsv(

@@ -137,6 +137,7 @@ Result<community::EnrollmentInput> EnrollmentFromJson(const Json& e, size_t i) {
   QY_RETURN_IF_ERROR(str("openid", &in.openid, false, 128));
   QY_RETURN_IF_ERROR(str("phone", &in.phone, false, 32));
   QY_RETURN_IF_ERROR(str("channel", &in.channel, false, 64));
+  QY_RETURN_IF_ERROR(str("order_no", &in.order_no, false, 64));
   if (!in.phone.empty() && !IsMainlandMobile(in.phone)) {
     return Status::InvalidArgument(
         at + ".phone must be an 11-digit mainland mobile number",

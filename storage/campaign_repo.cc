@@ -112,13 +112,33 @@ Status LearnIdentifiers(Connection& c, const community::EnrollmentInput& e,
 // How MemberForEnrollment found a row's member.
 enum class EnrollMatch { kCreated, kIdentifier, kNickname };
 
-// Finds the member an enrollment row belongs to — by openid, then phone,
-// then nickname (MemberByNickname) — or creates one, and says which.
-Result<int64_t> MemberForEnrollment(Connection& c,
+// The member (followed through merges) that order `order_no` of campaign
+// `campaign` went to when imported before; 0 if it was not.
+Result<int64_t> MemberOfOrder(Connection& c, int64_t campaign,
+                              const std::string& order_no) {
+  if (order_no.empty()) return 0;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT member_id FROM enrollment_orders WHERE campaign_id = ?"
+                " AND order_no = ?"));
+  st->Bind(1, campaign).Bind(2, order_no);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  int64_t member = row ? st->Int(0) : 0;
+  st->Reset();
+  if (!member) return 0;
+  return SurvivorOf(c, member);
+}
+
+// Finds the member an enrollment row belongs to — by its order imported
+// before, openid, phone, then nickname (MemberByNickname) — or creates
+// one, and says which.
+Result<int64_t> MemberForEnrollment(Connection& c, int64_t campaign,
                                     const community::EnrollmentInput& e,
                                     const NicknameCounts& batch, int64_t now_ms,
                                     EnrollMatch* how) {
   *how = EnrollMatch::kIdentifier;
+  QY_ASSIGN_OR_RETURN(int64_t ordered, MemberOfOrder(c, campaign, e.order_no));
+  if (ordered) return ordered;
   for (auto [column, value] :
        {std::pair{"openid", &e.openid}, std::pair{"phone", &e.phone}}) {
     if (value->empty()) continue;
@@ -411,6 +431,10 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
     QY_RETURN_IF_ERROR(LoadCampaign(c, campaign_id).status());
     const NicknameCounts batch = CountNicknames(rows);
     QY_ASSIGN_OR_RETURN(
+        Statement * order,
+        c.Prepare("INSERT INTO enrollment_orders (campaign_id, order_no,"
+                  " member_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+    QY_ASSIGN_OR_RETURN(
         Statement * ins,
         c.Prepare(
             "INSERT INTO enrollments (campaign_id, member_id, group_id,"
@@ -434,8 +458,16 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
         }
       }
       EnrollMatch how = EnrollMatch::kCreated;
-      QY_ASSIGN_OR_RETURN(int64_t member,
-                          MemberForEnrollment(c, e, batch, now_ms, &how));
+      QY_ASSIGN_OR_RETURN(
+          int64_t member,
+          MemberForEnrollment(c, campaign_id, e, batch, now_ms, &how));
+      if (!e.order_no.empty()) {
+        order->Reset();
+        QY_RETURN_IF_ERROR(order->Bind(1, campaign_id)
+                               .Bind(2, e.order_no)
+                               .Bind(3, member)
+                               .Run());
+      }
       if (how == EnrollMatch::kNickname) ++result.matched_by_nickname;
       ins->Reset();
       ins->Bind(1, campaign_id)

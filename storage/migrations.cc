@@ -557,6 +557,18 @@ CREATE TABLE lead_intent (
   factors TEXT NOT NULL
 );
 )sql"},
+      // The shop's order numbers an enrollment list carried, and the member
+      // each went to: the same order imported again is that member's,
+      // whatever else its row says (storage/campaign_repo.cc). A member
+      // merged since is followed to the one it joined.
+      {25, "enrollment_orders", R"sql(
+CREATE TABLE enrollment_orders (
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+  order_no TEXT NOT NULL,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  PRIMARY KEY (campaign_id, order_no)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

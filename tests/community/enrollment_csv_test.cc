@@ -18,6 +18,8 @@ TEST(EnrollmentCsvTest, ReadsAnOrderExportWithChineseHeadersAndYuan) {
   EXPECT_EQ((*rows)[0].paid_fen, 9900);
   EXPECT_EQ((*rows)[0].channel, "抖音");
   EXPECT_EQ((*rows)[0].group_id, 7);
+  EXPECT_EQ((*rows)[0].order_no, "A001");
+  EXPECT_EQ((*rows)[2].order_no, "A003");
   EXPECT_EQ((*rows)[1].nickname, "李, 欣怡妈妈");
   EXPECT_EQ((*rows)[1].phone, "13900001111");
   EXPECT_EQ((*rows)[1].paid_fen, 129950);
@@ -50,6 +52,13 @@ TEST(EnrollmentCsvTest, ABadCellIsNamedByRowAndColumn) {
             std::string::npos);
   EXPECT_NE(where("手机号\n13812345678\n").find("no nickname column"),
             std::string::npos);
+  EXPECT_NE(
+      where(("昵称,order_id\n小明妈妈," + std::string(65, '7') + "\n").c_str())
+          .find("row 2, column 2"),
+      std::string::npos);
+  EXPECT_EQ(
+      where(("昵称,订单编号\n小明妈妈," + std::string(64, '7') + "\n").c_str()),
+      "ok");
 }
 
 TEST(EnrollmentCsvTest, YuanAndPhoneCellsAreReadAsExportsWriteThem) {

@@ -287,6 +287,60 @@ TEST_F(CommunityApiTest, AnOrderRowWithANicknameAloneFindsItsOneMember) {
   EXPECT_EQ(list.data()["items"][0]["member_id"], now);
 }
 
+TEST_F(CommunityApiTest, AnOrderImportedAgainGoesToItsMemberOnce) {
+  std::string a = CreateCampaign("第1期", -10, 21);
+  // Two buyers named 小红妈妈, neither with a phone: only their order
+  // numbers tell them apart when the list comes again.
+  std::string csv =
+      "订单号,微信昵称,实付金额\n"
+      "T1,小红妈妈,99\n"
+      "T2,小红妈妈,99\n"
+      "T3,王芳,99\n"
+      "T3,王芳,99\n";  // an export that repeats a line
+  auto path = "/api/v1/campaigns/" + a + "/enrollments";
+  auto first = client_->Call("POST", path, csv, op_, "text/csv");
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(first.data()["created"], 3) << first.body.dump();
+  EXPECT_EQ(first.data()["already_enrolled"], 1);
+  // This week's export overlaps last week's, and the shop's nickname for
+  // T3 has changed since.
+  auto again = client_->Call(
+      "POST", path,
+      "订单号,微信昵称,实付金额\nT2,小红妈妈,99\nT1,小红妈妈,99\nT3,芳芳,99\n"
+      "T4,小红妈妈,99\n",
+      op_, "text/csv");
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(again.data()["already_enrolled"], 3) << again.body.dump();
+  EXPECT_EQ(again.data()["created"], 1);
+  auto summary = client_->Get("/api/v1/campaigns/" + a + "/summary", op_);
+  EXPECT_EQ(summary.data()["enrolled"], 4) << summary.body.dump();
+  // JSON rows carry it as order_no; its bounds are checked.
+  auto json_row = Enroll(a, {{{"nickname", "别名"}, {"order_no", "T4"}}});
+  EXPECT_EQ(json_row.data()["already_enrolled"], 1) << json_row.body.dump();
+  auto bad =
+      Enroll(a, {{{"nickname", "x"}, {"order_no", std::string(65, '9')}}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.data()["field"], "enrollments[0].order_no") << bad.body.dump();
+  // T4's buyer turns out to be o7 of another campaign: merged, the order
+  // is o7's.
+  auto list = client_->Get(path, op_);
+  ASSERT_EQ(list.data()["items"].size(), 4u) << list.body.dump();
+  std::string t4 = list.data()["items"][3]["member_id"];
+  std::string b = CreateCampaign("第2期", 20, 21);
+  ASSERT_EQ(Enroll(b, {{{"openid", "o7"}, {"nickname", "小红妈妈-北京"}}})
+                .data()["created"],
+            1);
+  std::string o7 = client_->Get("/api/v1/campaigns/" + b + "/enrollments", op_)
+                       .data()["items"][0]["member_id"];
+  auto merge = client_->Post("/api/v1/members/" + t4 + "/merge",
+                             {{"into", o7}, {"reason", "同一个人"}}, op_);
+  ASSERT_EQ(merge.status, 201) << merge.body.dump();
+  auto after = Enroll(a, {{{"nickname", "小红妈妈"}, {"order_no", "T4"}}});
+  EXPECT_EQ(after.data()["already_enrolled"], 1) << after.body.dump();
+  summary = client_->Get("/api/v1/campaigns/" + a + "/summary", op_);
+  EXPECT_EQ(summary.data()["enrolled"], 4) << summary.body.dump();
+}
+
 TEST_F(CommunityApiTest, AnXlsxThatIsNotAWorkbookIs415) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);
