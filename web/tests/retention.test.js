@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cohortCells, laterCampaigns, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
+import { activeWindow, cohortCells, laterCampaigns, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
 
 const camps = [
   { id: '1', series: '阅读', starts_on: '2026-09-26' },
@@ -21,10 +21,24 @@ describe('retention shaping', () => {
     expect(laterCampaigns(camps[2], camps)).toEqual([]);
     expect(laterCampaigns(null, camps)).toEqual([]);
   });
+  const window = { active_from: '2026-12-14T00:00:00+08:00', active_to: '2027-01-03T23:59:59+08:00' };
   test('the funnel narrows from the base to the renewed', () => {
-    const f = renewalFunnel({ base: 177, active: 120, renewed: 60, stayed: 87 });
+    const f = renewalFunnel({ base: 177, active: 120, renewed: 60, stayed: 87, ...window,
+                              as_of: '2027-01-04T09:00:00+08:00' });
     expect(f.map((s) => s.key)).toEqual(['base', 'active', 'kept', 'renewed']);
     expect(f.map((s) => s.value)).toEqual([177, 120, 147, 60]);
+  });
+  test('before the activity window begins, activity is not a stage of the funnel', () => {
+    const r = { base: 114, active: 0, renewed: 1, stayed: 103, ...window };
+    // The next campaign starts in a week: nobody could be active in it yet.
+    const early = { ...r, as_of: '2026-12-07T14:35:40+08:00' };
+    expect(activeWindow(early)).toBe('upcoming');
+    expect(renewalFunnel(early).map((s) => s.key)).toEqual(['base', 'kept', 'renewed']);
+    // Zones count: 23:59 in Shanghai on the 13th is before midnight there.
+    expect(activeWindow({ ...r, as_of: '2026-12-13T15:59:59Z' })).toBe('upcoming');
+    expect(activeWindow({ ...r, as_of: '2026-12-13T16:00:00Z' })).toBe('open');
+    expect(activeWindow({ ...r, as_of: '2027-01-03T23:59:59+08:00' })).toBe('open');
+    expect(activeWindow({ ...r, as_of: '2027-01-04T00:00:00+08:00' })).toBe('closed');
   });
   test('cohorts become heat-map cells in percent', () => {
     const { rows, cols, cells } = cohortCells([

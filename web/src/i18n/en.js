@@ -29,6 +29,7 @@ export default {
     daily: 'Check-ins per campaign day', onTime: 'On the day', makeups: 'Make-ups', rate: 'Check-in rate', day: 'day',
     next: 'Renewal into', base: 'Members', renewed: 'Renewed', stayed: 'Stayed', churned: 'Churned (resolved)',
     churnedExact: 'Churned (exact match only)', active: 'Active in app',
+    activeFrom: 'from {date}, when the next campaign starts', soFar: '{rate} (next campaign under way)',
     churnCompare: 'Churn: exact match vs identity resolution', matchedBy: 'How roster rows matched',
     churnHelp: 'Matching nicknames exactly counts {exact} members as churned; after identity resolution (renames, decorated and earlier nicknames) {resolved} really left.',
     cohorts: 'Series retention (campaign k → later ones)', dwell: 'Daily active members and dwell', leaderboard: 'Check-in leaderboard',

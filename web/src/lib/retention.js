@@ -14,12 +14,24 @@ export function nextInSeries(c, all) {
   return laterCampaigns(c, all).find((o) => o.series === c.series) ?? null;
 }
 
-// The renewal funnel: the base, those still active in the mini-program,
-// those kept (renewed or still in a group), those who renewed.
+// Where the report's activity window [active_from, active_to] stands at
+// its as_of: 'upcoming' (not begun: `active` is 0 because nothing could
+// have happened yet, not because members left), 'open' (counted so far)
+// or 'closed'. The default window is the next campaign's period, so a
+// report on a running campaign is 'upcoming' until that one starts.
+export function activeWindow(r) {
+  const at = Date.parse(r.as_of);
+  if (at < Date.parse(r.active_from)) return 'upcoming';
+  return at <= Date.parse(r.active_to) ? 'open' : 'closed';
+}
+
+// The renewal funnel: the base, those still active in the mini-program
+// (left out while the activity window has not begun), those kept
+// (renewed or still in a group), those who renewed.
 export function renewalFunnel(r) {
   return [
     { key: 'base', value: r.base },
-    { key: 'active', value: r.active },
+    ...(activeWindow(r) === 'upcoming' ? [] : [{ key: 'active', value: r.active }]),
     { key: 'kept', value: r.renewed + r.stayed },
     { key: 'renewed', value: r.renewed },
   ];
