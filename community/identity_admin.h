@@ -36,10 +36,22 @@ struct MergeRecord {
   int64_t rows_moved = 0;
 };
 
+// One thing that happened to a member. Besides `detail` (one line in
+// English), its parts, so that a page can say it in the reader's language:
+//   enrolled   ref_id, name: the campaign; number: paid fen
+//   refunded   ref_id, name: the campaign; text: the reason
+//   checkin    ref_id, name: the campaign; number: the campaign day;
+//              makeup; item_id: the check-in
+//   joined, left  ref_id, name: the group
+//   renamed    text: the nickname the member had until then
+//   feedback   item_id: the ticket; name: its kind; text: its start
 struct TimelineEntry {
   int64_t at_ms = 0;
-  std::string kind;    // enrolled, checkin, joined, left, renamed, feedback
-  std::string detail;  // Human-readable.
+  std::string kind;
+  std::string detail;
+  int64_t ref_id = 0, item_id = 0, number = 0;
+  std::string name, text;
+  bool makeup = false;
 };
 
 struct AuditEntry {

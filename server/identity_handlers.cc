@@ -112,16 +112,44 @@ Result<Reply> UndoMerge(Services& s, Request& r) {
   return Reply{200, {{"merge_id", IdString(id)}, {"undone", true}}};
 }
 
+// A timeline entry: `detail` in English, and its parts by kind (for a page
+// to word in its own language). Free text may hold a phone: masked but
+// for admins.
+Json TimelineJson(const community::TimelineEntry& e, bool admin) {
+  Json j = {{"at", FormatRfc3339(e.at_ms)},
+            {"kind", e.kind},
+            {"detail", MemberText(e.detail, admin)}};
+  const std::string& k = e.kind;
+  if (k == "enrolled" || k == "refunded" || k == "checkin") {
+    j["campaign_id"] = IdString(e.ref_id);
+    j["campaign"] = e.name;
+  }
+  if (k == "enrolled") j["paid_fen"] = e.number;
+  if (k == "refunded") j["reason"] = MemberText(e.text, admin);
+  if (k == "checkin") {
+    j["day"] = e.number;
+    j["makeup"] = e.makeup;
+    j["checkin_id"] = IdString(e.item_id);
+  }
+  if (k == "joined" || k == "left") {
+    j["group_id"] = IdString(e.ref_id);
+    j["group"] = e.name;
+  }
+  if (k == "renamed") j["nickname"] = MemberText(e.text, admin);
+  if (k == "feedback") {
+    j["feedback_id"] = IdString(e.item_id);
+    j["feedback_kind"] = e.name;
+    j["text"] = MemberText(e.text, admin);
+  }
+  return j;
+}
+
 Result<Reply> MemberTimeline(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(auto rows, s.identity->Timeline(id, 200));
   bool admin = r.principal.role == auth::Role::kAdmin;
   Json items = Json::array();
-  for (const auto& e : rows) {
-    items.push_back({{"at", FormatRfc3339(e.at_ms)},
-                     {"kind", e.kind},
-                     {"detail", MemberText(e.detail, admin)}});
-  }
+  for (const auto& e : rows) items.push_back(TimelineJson(e, admin));
   return Reply{200, {{"member_id", IdString(id)}, {"items", items}}};
 }
 

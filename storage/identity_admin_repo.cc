@@ -385,44 +385,69 @@ Result<community::MergeRecord> SqliteIdentityAdminStore::GetMerge(
   return m;
 }
 
+namespace {
+
+// Every branch of the timeline gives: at, kind, ref_id, item_id, number,
+// makeup, name, text (community::TimelineEntry says what each holds).
+constexpr char kTimelineSql[] =
+    "SELECT * FROM ("
+    " SELECT e.enrolled_at_ms AS at, 'enrolled', k.id, 0, e.paid_fen, 0,"
+    "  k.name, '' FROM enrollments e JOIN campaigns k ON k.id = e.campaign_id"
+    "  WHERE e.member_id = ?1"
+    " UNION ALL SELECT e.refunded_at_ms, 'refunded', k.id, 0, 0, 0, k.name,"
+    "  e.refund_reason FROM enrollments e JOIN campaigns k"
+    "  ON k.id = e.campaign_id"
+    "  WHERE e.member_id = ?1 AND e.refunded_at_ms IS NOT NULL"
+    " UNION ALL SELECT c.created_at_ms, 'checkin', k.id, c.id, c.day,"
+    "  c.makeup, k.name, '' FROM checkins c JOIN campaigns k"
+    "  ON k.id = c.campaign_id WHERE c.member_id = ?1"
+    " UNION ALL SELECT g.at_ms, CASE g.kind WHEN 'join' THEN 'joined'"
+    "  ELSE 'left' END, cg.id, 0, 0, 0, cg.name, '' FROM group_events g"
+    "  JOIN chat_groups cg ON cg.id = g.group_id WHERE g.member_id = ?1"
+    " UNION ALL SELECT h.changed_at_ms, 'renamed', 0, 0, 0, 0, '',"
+    "  h.nickname FROM nickname_history h WHERE h.member_id = ?1"
+    " UNION ALL SELECT f.created_at_ms, 'feedback', 0, f.id, 0, 0, f.kind,"
+    "  substr(f.text, 1, 60) FROM feedback f WHERE f.member_id = ?1"
+    ") ORDER BY at DESC LIMIT ?2";
+
+// The entry's one line in English, as the API has always answered it.
+std::string TimelineDetail(const community::TimelineEntry& e) {
+  const std::string& k = e.kind;
+  if (k == "enrolled") {
+    return e.name +
+           (e.number > 0 ? " (" + std::to_string(e.number) + " fen)" : "");
+  }
+  if (k == "refunded") return e.name + (e.text.empty() ? "" : ": " + e.text);
+  if (k == "checkin") {
+    return e.name + " day " + std::to_string(e.number) +
+           (e.makeup ? " (make-up)" : "");
+  }
+  if (k == "renamed") return "was " + e.text;
+  if (k == "feedback") return e.name + ": " + e.text;
+  return e.name;  // joined, left
+}
+
+}  // namespace
+
 Result<std::vector<community::TimelineEntry>>
 SqliteIdentityAdminStore::Timeline(int64_t member_id, int limit) {
   std::vector<community::TimelineEntry> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_RETURN_IF_ERROR(LoadMember(c, "id", "", member_id).status());
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare(
-            "SELECT at, kind, detail FROM ("
-            " SELECT e.enrolled_at_ms AS at, 'enrolled' AS kind, k.name ||"
-            "  CASE WHEN e.paid_fen > 0 THEN ' (' || e.paid_fen || ' fen)' "
-            "ELSE '' END AS detail"
-            "  FROM enrollments e JOIN campaigns k ON k.id = e.campaign_id "
-            "WHERE e.member_id = ?1"
-            " UNION ALL SELECT e.refunded_at_ms, 'refunded', k.name ||"
-            "  CASE WHEN e.refund_reason <> '' THEN ': ' || e.refund_reason"
-            "  ELSE '' END FROM enrollments e JOIN campaigns k ON k.id ="
-            "  e.campaign_id WHERE e.member_id = ?1 AND e.refunded_at_ms IS"
-            "  NOT NULL"
-            " UNION ALL SELECT c.created_at_ms, 'checkin', k.name || ' day ' "
-            "|| c.day ||"
-            "  CASE WHEN c.makeup = 1 THEN ' (make-up)' ELSE '' END"
-            "  FROM checkins c JOIN campaigns k ON k.id = c.campaign_id WHERE "
-            "c.member_id = ?1"
-            " UNION ALL SELECT g.at_ms, CASE g.kind WHEN 'join' THEN 'joined' "
-            "ELSE 'left' END,"
-            "  cg.name FROM group_events g JOIN chat_groups cg ON cg.id = "
-            "g.group_id"
-            "  WHERE g.member_id = ?1"
-            " UNION ALL SELECT h.changed_at_ms, 'renamed', 'was ' || h.nickname"
-            "  FROM nickname_history h WHERE h.member_id = ?1"
-            " UNION ALL SELECT f.created_at_ms, 'feedback', f.kind || ': ' || "
-            "substr(f.text, 1, 60)"
-            "  FROM feedback f WHERE f.member_id = ?1"
-            ") ORDER BY at DESC LIMIT ?2"));
+    QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(kTimelineSql));
     st->Bind(1, member_id).Bind(2, limit);
     return ForEachRow(st, [&](const Statement& s) {
-      out.push_back({s.Int(0), s.Text(1), s.Text(2)});
+      community::TimelineEntry e;
+      e.at_ms = s.Int(0);
+      e.kind = s.Text(1);
+      e.ref_id = s.Int(2);
+      e.item_id = s.Int(3);
+      e.number = s.Int(4);
+      e.makeup = s.Int(5) != 0;
+      e.name = s.Text(6);
+      e.text = s.Text(7);
+      e.detail = TimelineDetail(e);
+      out.push_back(std::move(e));
     });
   }));
   return out;

@@ -125,6 +125,83 @@ TEST_F(IdentityApiTest, AmbiguousRowsWaitForAnOperatorWhoSettlesThem) {
   EXPECT_EQ(client_->Get("/api/v1/audit", op_).status, 403);
 }
 
+TEST_F(IdentityApiTest, ATimelineEntryCarriesItsPartsForThePageToWord) {
+  // Each kind with its parts, so the console can say "第 3 天（补卡）" and
+  // "¥99.00" rather than the English detail.
+  std::string run = CreateRunningCampaign(op_, 5);
+  auto e = client_->Post(
+      "/api/v1/campaigns/" + run + "/enrollments",
+      {{"enrollments",
+        {{{"openid", "o9"}, {"nickname", "张老师"}, {"paid_fen", 9900}}}}},
+      op_);
+  ASSERT_EQ(e.status, 200) << e.body.dump();
+  std::string p = ParticipantToken("o9", "张老师");
+  ASSERT_EQ(Roster({{{"nickname", "张老师"}}}).data()["matched"], 1);
+  auto today = client_->Post(
+      "/api/v1/mp/checkins",
+      {{"campaign_id", run}, {"text", "读完了"}, {"client_id", "c1"}}, p);
+  ASSERT_EQ(today.status, 201) << today.body.dump();
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/checkins",
+                 {{"campaign_id", run}, {"client_id", "c2"}, {"makeup_day", 3}},
+                 p)
+          .status,
+      201);
+  ASSERT_EQ(client_
+                ->Call("PUT", "/api/v1/mp/me",
+                       json{{"nickname", "张老师-13812345678"}}.dump(), p)
+                .status,
+            200);
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/feedback",
+                 {{"kind", "question"}, {"text", "请回电 13812345678"}}, p)
+          .status,
+      201);
+  std::string member = MemberIdOf("o9", "张老师");
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + run + "/enrollments/" + member +
+                           "/refund",
+                       {{"reason", "重复购买"}}, op_)
+                .status,
+            200);
+  auto t = client_->Get("/api/v1/members/" + member + "/timeline", op_);
+  ASSERT_EQ(t.status, 200) << t.body.dump();
+  std::map<std::string, json> by_kind;
+  json makeup;
+  for (const auto& item : t.data()["items"]) {
+    if (item["kind"] == "checkin" && item["makeup"] == true)
+      makeup = item;
+    else
+      by_kind.emplace(item["kind"], item);
+  }
+  json enrolled = by_kind["enrolled"];
+  EXPECT_EQ(enrolled["campaign_id"], run) << enrolled.dump();
+  EXPECT_EQ(enrolled["campaign"], "第1期");
+  EXPECT_EQ(enrolled["paid_fen"], 9900);
+  EXPECT_EQ(enrolled["detail"], "第1期 (9900 fen)");
+  EXPECT_EQ(by_kind["checkin"]["day"], 6) << by_kind["checkin"].dump();
+  EXPECT_EQ(by_kind["checkin"]["checkin_id"], today.data()["id"]);
+  EXPECT_EQ(makeup["day"], 3) << t.body.dump();
+  EXPECT_EQ(makeup["detail"], "第1期 day 3 (make-up)");
+  EXPECT_EQ(by_kind["refunded"]["reason"], "重复购买");
+  EXPECT_EQ(by_kind["refunded"]["campaign_id"], run);
+  EXPECT_EQ(by_kind["joined"]["group_id"], group_) << t.body.dump();
+  EXPECT_EQ(by_kind["joined"]["group"], "群");
+  EXPECT_EQ(by_kind["feedback"]["feedback_kind"], "question");
+  // A phone in free text is masked for the operator, in the parts too.
+  EXPECT_EQ(by_kind["feedback"]["text"], "请回电 138****5678");
+  EXPECT_EQ(by_kind["renamed"]["nickname"], "张老师");
+  auto admin =
+      client_->Get("/api/v1/members/" + member + "/timeline", AdminToken());
+  for (const auto& item : admin.data()["items"]) {
+    if (item["kind"] == "feedback") {
+      EXPECT_EQ(item["text"], "请回电 13812345678");
+    }
+  }
+}
+
 TEST_F(IdentityApiTest, MergeJoinsTwoRecordsOfOnePersonAndUndoSplitsThem) {
   // The roster row did not match (a nickname nobody knew), so a new member
   // was created; the operator knows it is 王小明妈妈.

@@ -97,6 +97,8 @@ export default {
     into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
     mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',
     kind: { enrolled: 'Enrolled', refunded: 'Refunded', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
+    line: { enrolledPaid: '{campaign} · {paid}', refunded: '{campaign}: {reason}', checkin: '{campaign}, day {day}',
+            makeup: '{campaign}, day {day} (make-up)', renamed: 'was {nickname}', feedback: '{kind}: {text}' },
   },
   users: {
     resetPassword: 'Reset password', newPassword: 'New password for {name} (at least 10 characters of two kinds: letters, digits, symbols)',

@@ -93,6 +93,8 @@ export default {
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
     undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
     kind: { enrolled: '报名', refunded: '退款', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
+    line: { enrolledPaid: '{campaign} · {paid}', refunded: '{campaign}：{reason}', checkin: '{campaign} 第 {day} 天',
+            makeup: '{campaign} 第 {day} 天（补卡）', renamed: '原昵称：{nickname}', feedback: '{kind}：{text}' },
   },
   users: {
     resetPassword: '重置密码', newPassword: '{name} 的新密码（至少 10 位，字母、数字、符号中至少两种）',
