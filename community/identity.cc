@@ -60,6 +60,60 @@ std::string_view MatchMethodName(MatchMethod m) {
   return "none";
 }
 
+namespace {
+constexpr std::string_view kFits = " fits ", kMembers = " members";
+constexpr std::string_view kPointAt =
+    " rows of this snapshot point at one member";
+
+// The whole of `s` as a count from 1 to 10^6, or 0.
+int CountIn(std::string_view s) {
+  if (s.empty() || s.size() > 7 ||
+      s.find_first_not_of("0123456789") != std::string_view::npos)
+    return 0;
+  int n = std::stoi(std::string(s));
+  return n <= 1'000'000 ? n : 0;
+}
+}  // namespace
+
+std::string ReviewReasonText(const ReviewReason& r) {
+  switch (r.kind) {
+    case ReviewReason::Kind::kAmbiguous:
+      return std::string(MatchMethodName(r.method)) + std::string(kFits) +
+             std::to_string(r.count) + std::string(kMembers);
+    case ReviewReason::Kind::kContested:
+      return std::to_string(r.count) + std::string(kPointAt);
+    case ReviewReason::Kind::kOther:
+      break;
+  }
+  return "";
+}
+
+ReviewReason ParseReviewReason(std::string_view text) {
+  ReviewReason r;
+  if (text.size() > kPointAt.size() &&
+      text.substr(text.size() - kPointAt.size()) == kPointAt) {
+    int n = CountIn(text.substr(0, text.size() - kPointAt.size()));
+    if (n) r = {ReviewReason::Kind::kContested, MatchMethod::kNone, n};
+    return r;
+  }
+  size_t fits = text.find(kFits);
+  if (fits == std::string_view::npos || text.size() <= kMembers.size() ||
+      text.substr(text.size() - kMembers.size()) != kMembers)
+    return r;
+  std::string_view method = text.substr(0, fits);
+  size_t from = fits + kFits.size();
+  int n = from <= text.size() - kMembers.size()
+              ? CountIn(text.substr(from, text.size() - kMembers.size() - from))
+              : 0;
+  for (MatchMethod m :
+       {MatchMethod::kUnionid, MatchMethod::kWechatId, MatchMethod::kNickname,
+        MatchMethod::kNicknameHistory, MatchMethod::kFuzzy}) {
+    if (n && method == MatchMethodName(m))
+      r = {ReviewReason::Kind::kAmbiguous, m, n};
+  }
+  return r;
+}
+
 IdentityIndex::IdentityIndex(std::vector<KnownMember> members)
     : members_(std::move(members)) {
   for (size_t i = 0; i < members_.size(); ++i) {
@@ -146,8 +200,8 @@ std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
       } else if (c.size() > 1) {
         out[r].review = true;  // Several equally good people: ask.
         out[r].candidates = c;
-        out[r].evidence = std::string(MatchMethodName(pass)) + " fits " +
-                          std::to_string(c.size()) + " members";
+        out[r].evidence = ReviewReasonText(
+            {ReviewReason::Kind::kAmbiguous, pass, static_cast<int>(c.size())});
         settled[r] = true;
       }
     }
@@ -156,8 +210,9 @@ std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
         for (size_t r : competing) {
           out[r].review = true;
           out[r].candidates = {member_id};
-          out[r].evidence = std::to_string(competing.size()) +
-                            " rows of this snapshot point at one member";
+          out[r].evidence = ReviewReasonText(
+              {ReviewReason::Kind::kContested, MatchMethod::kNone,
+               static_cast<int>(competing.size())});
           settled[r] = true;
         }
         continue;

@@ -50,6 +50,20 @@ struct RosterRow {
   int64_t joined_at_ms = 0;  // 0 when unknown.
 };
 
+// Why a row went to review, as the review's stored text says it (in
+// English) and in parts for a page to word: kAmbiguous, `count` members
+// fit by `method`; kContested, `count` rows of the snapshot point at one
+// member. ReviewReasonText and ParseReviewReason are inverses.
+struct ReviewReason {
+  enum class Kind { kOther, kAmbiguous, kContested };
+  Kind kind = Kind::kOther;
+  MatchMethod method = MatchMethod::kNone;  // kAmbiguous only.
+  int count = 0;
+};
+std::string ReviewReasonText(const ReviewReason& r);
+// kOther for text neither form of ReviewReasonText.
+ReviewReason ParseReviewReason(std::string_view text);
+
 struct RowMatch {
   int64_t member_id = 0;  // 0: unmatched or under review.
   MatchMethod method = MatchMethod::kNone;

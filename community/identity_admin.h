@@ -13,14 +13,20 @@
 
 namespace qunying::community {
 
+// A member a review row may be, with what tells two of one nickname apart.
 struct ReviewCandidate {
   int64_t member_id = 0;
   std::string nickname;
+  std::string phone;                   // Personal data: mask on output.
+  std::string wechat_id;               // May be empty.
+  std::vector<std::string> campaigns;  // Enrolled, latest start first (≤ 3).
+  int64_t last_checkin_ms = 0;         // 0: never.
 };
 
 struct IdentityReview {
   int64_t id = 0;
   int64_t group_id = 0, snapshot_id = 0, entry_id = 0;
+  std::string group_name;
   int64_t as_of_ms = 0;
   std::string nickname, wechat_id, unionid;  // The roster row.
   std::string reason, status;                // open | resolved | dismissed

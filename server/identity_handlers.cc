@@ -6,26 +6,53 @@
 namespace qunying::server {
 namespace {
 
-Json ReviewJson(const community::IdentityReview& v) {
+// Adds why the row is in review, in parts, to `j`: `reason_code`
+// "ambiguous" (`reason_count` members fit by `reason_method`), "contested"
+// (`reason_count` rows of the snapshot point at one member) or "other"
+// (`reason` alone says it).
+void AddReason(const std::string& reason, Json& j) {
+  using Kind = community::ReviewReason::Kind;
+  community::ReviewReason r = community::ParseReviewReason(reason);
+  j["reason_code"] = r.kind == Kind::kAmbiguous   ? "ambiguous"
+                     : r.kind == Kind::kContested ? "contested"
+                                                  : "other";
+  if (r.kind == Kind::kAmbiguous)
+    j["reason_method"] = community::MatchMethodName(r.method);
+  if (r.kind != Kind::kOther) j["reason_count"] = r.count;
+}
+
+Json CandidateJson(const community::ReviewCandidate& c, bool admin) {
+  return {{"member_id", IdString(c.member_id)},
+          {"nickname", c.nickname},
+          {"phone", admin ? c.phone : MaskPhone(c.phone)},
+          {"wechat_id", c.wechat_id},
+          {"campaigns", c.campaigns},
+          {"last_checkin_at", c.last_checkin_ms
+                                  ? Json(FormatRfc3339(c.last_checkin_ms))
+                                  : Json(nullptr)}};
+}
+
+Json ReviewJson(const community::IdentityReview& v, bool admin) {
   Json candidates = Json::array();
-  for (const auto& c : v.candidates) {
-    candidates.push_back(
-        {{"member_id", IdString(c.member_id)}, {"nickname", c.nickname}});
-  }
-  return {{"id", IdString(v.id)},
-          {"group_id", IdString(v.group_id)},
-          {"snapshot_id", IdString(v.snapshot_id)},
-          {"as_of", FormatRfc3339(v.as_of_ms)},
-          {"row",
-           {{"nickname", v.nickname},
-            {"wechat_id", v.wechat_id},
-            {"unionid", v.unionid}}},
-          {"reason", v.reason},
-          {"status", v.status},
-          {"resolved_member_id", v.resolved_member_id
-                                     ? Json(IdString(v.resolved_member_id))
-                                     : Json(nullptr)},
-          {"candidates", candidates}};
+  for (const auto& c : v.candidates)
+    candidates.push_back(CandidateJson(c, admin));
+  Json j = {{"id", IdString(v.id)},
+            {"group_id", IdString(v.group_id)},
+            {"group_name", v.group_name},
+            {"snapshot_id", IdString(v.snapshot_id)},
+            {"as_of", FormatRfc3339(v.as_of_ms)},
+            {"row",
+             {{"nickname", v.nickname},
+              {"wechat_id", v.wechat_id},
+              {"unionid", v.unionid}}},
+            {"reason", v.reason},
+            {"status", v.status},
+            {"resolved_member_id", v.resolved_member_id
+                                       ? Json(IdString(v.resolved_member_id))
+                                       : Json(nullptr)},
+            {"candidates", candidates}};
+  AddReason(v.reason, j);
+  return j;
 }
 
 Json AuditJson(const community::AuditEntry& e) {
@@ -52,7 +79,10 @@ Result<Reply> ListReviews(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(auto rows,
                       s.identity->ListReviews(status == "all" ? "" : status,
                                               page.after_id, page.limit + 1));
-  return Reply{200, PageJson(rows, page.limit, ReviewJson)};
+  bool admin = r.principal.role == auth::Role::kAdmin;
+  return Reply{200, PageJson(rows, page.limit, [&](const auto& v) {
+                 return ReviewJson(v, admin);
+               })};
 }
 
 Result<Reply> ResolveReview(Services& s, Request& r) {

@@ -54,6 +54,40 @@ const char* KeyOf(const Moved& m) {
 
 }  // namespace
 
+namespace {
+
+// Member `id` as a review candidate: what tells two of one nickname apart.
+// A member since gone (never: members are not deleted) is just its id.
+Result<community::ReviewCandidate> LoadCandidate(Connection& c, int64_t id) {
+  community::ReviewCandidate out;
+  out.member_id = id;
+  auto m = LoadMember(c, "id", "", id);
+  if (!m.ok()) return out;
+  out.nickname = m->nickname;
+  out.phone = m->phone;
+  out.wechat_id = m->wechat_id;
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT k.name FROM enrollments e JOIN campaigns k"
+                " ON k.id = e.campaign_id WHERE e.member_id = ?"
+                " AND e.refunded_at_ms IS NULL"
+                " ORDER BY k.starts_on DESC, k.id DESC LIMIT 3"));
+  st->Bind(1, id);
+  QY_RETURN_IF_ERROR(ForEachRow(
+      st, [&](const Statement& s) { out.campaigns.push_back(s.Text(0)); }));
+  QY_ASSIGN_OR_RETURN(
+      Statement * last,
+      c.Prepare("SELECT COALESCE(MAX(created_at_ms), 0) FROM checkins"
+                " WHERE member_id = ?"));
+  last->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, last->Step());
+  if (row) out.last_checkin_ms = last->Int(0);
+  last->Reset();
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
     const std::string& status, int64_t after_id, int limit) {
   std::vector<IdentityReview> out;
@@ -63,10 +97,11 @@ Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
         c.Prepare("SELECT r.id, s.group_id, s.id, e.id, s.as_of_ms, e.nickname,"
                   " COALESCE(e.wechat_id, ''), COALESCE(e.unionid, ''), "
                   "r.reason, r.status,"
-                  " COALESCE(r.resolved_member_id, 0), r.candidates"
+                  " COALESCE(r.resolved_member_id, 0), r.candidates, g.name"
                   " FROM identity_reviews r JOIN roster_entries e ON e.id = "
                   "r.entry_id"
                   " JOIN roster_snapshots s ON s.id = e.snapshot_id"
+                  " JOIN chat_groups g ON g.id = s.group_id"
                   " WHERE (?1 = '' OR r.status = ?1) AND r.id > ?2 ORDER BY "
                   "r.id LIMIT ?3"));
     st->Bind(1, status).Bind(2, after_id).Bind(3, limit);
@@ -85,12 +120,13 @@ Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
       r.status = s.Text(9);
       r.resolved_member_id = s.Int(10);
       candidates.push_back(s.Text(11));
+      r.group_name = s.Text(12);
       out.push_back(std::move(r));
     }));
     for (size_t i = 0; i < out.size(); ++i) {
       for (int64_t id : ParseIds(candidates[i])) {
-        auto m = LoadMember(c, "id", "", id);
-        out[i].candidates.push_back({id, m.ok() ? m->nickname : ""});
+        QY_ASSIGN_OR_RETURN(auto candidate, LoadCandidate(c, id));
+        out[i].candidates.push_back(std::move(candidate));
       }
     }
     return Status::Ok();

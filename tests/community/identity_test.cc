@@ -67,6 +67,34 @@ TEST(IdentityResolverTest, NeverTwoRowsToOneMember) {
   EXPECT_TRUE(m[1].review);
 }
 
+TEST(IdentityResolverTest, AReviewsReasonReadsBackIntoItsParts) {
+  IdentityIndex index({M(1, "小雨"), M(2, "小雨"), M(3, "王小明妈妈")});
+  auto m = index.ResolveSnapshot(
+      {R("小雨"), R("王小明妈妈🌸"), R("A王小明妈妈"), R("★王小明妈妈")});
+  ReviewReason ambiguous = ParseReviewReason(m[0].evidence);
+  EXPECT_EQ(ambiguous.kind, ReviewReason::Kind::kAmbiguous) << m[0].evidence;
+  EXPECT_EQ(ambiguous.method, MatchMethod::kNickname);
+  EXPECT_EQ(ambiguous.count, 2);
+  ReviewReason contested = ParseReviewReason(m[1].evidence);
+  EXPECT_EQ(contested.kind, ReviewReason::Kind::kContested) << m[1].evidence;
+  EXPECT_EQ(contested.count, 3);
+  for (MatchMethod method :
+       {MatchMethod::kUnionid, MatchMethod::kWechatId, MatchMethod::kNickname,
+        MatchMethod::kNicknameHistory, MatchMethod::kFuzzy}) {
+    ReviewReason r{ReviewReason::Kind::kAmbiguous, method, 12};
+    ReviewReason back = ParseReviewReason(ReviewReasonText(r));
+    EXPECT_EQ(back.method, method);
+    EXPECT_EQ(back.count, 12);
+  }
+  for (const char* other :
+       {"", "fits", "nickname fits  members", "nickname fits x members",
+        "cousin fits 2 members", " rows of this snapshot point at one member",
+        "-1 rows of this snapshot point at one member", "nickname fits 2"}) {
+    EXPECT_EQ(ParseReviewReason(other).kind, ReviewReason::Kind::kOther)
+        << other;
+  }
+}
+
 TEST(IdentityResolverTest, AnExactRowBeatsAFuzzyCompetitor) {
   IdentityIndex index({M(1, "王小明妈妈")});
   auto m = index.ResolveSnapshot({R("王小明妈妈🌸"), R("王小明妈妈")});

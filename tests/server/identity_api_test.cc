@@ -97,6 +97,8 @@ TEST_F(IdentityApiTest, AmbiguousRowsWaitForAnOperatorWhoSettlesThem) {
   ASSERT_EQ(queue.data()["items"].size(), 2u);
   const auto& first = queue.data()["items"][0];
   EXPECT_EQ(first["candidates"][0]["nickname"], "王小明妈妈");
+  EXPECT_EQ(first["reason_code"], "contested") << first.dump();
+  EXPECT_EQ(first["reason_count"], 2);
   std::string member = first["candidates"][0]["member_id"];
   std::string r1 = first["id"], r2 = queue.data()["items"][1]["id"];
   auto settled =
@@ -123,6 +125,47 @@ TEST_F(IdentityApiTest, AmbiguousRowsWaitForAnOperatorWhoSettlesThem) {
   ASSERT_EQ(audit.status, 200);
   EXPECT_EQ(audit.data()["items"].size(), 2u);
   EXPECT_EQ(client_->Get("/api/v1/audit", op_).status, 403);
+}
+
+TEST_F(IdentityApiTest, AReviewShowsWhatTellsItsCandidatesApart) {
+  // Two members called 小雨: the operator needs more than the nickname.
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + campaigns_[0] + "/enrollments",
+                       {{"enrollments",
+                         {{{"openid", "o3"},
+                           {"nickname", "小雨"},
+                           {"phone", "13800000003"}}}}},
+                       op_)
+                .status,
+            200);
+  std::string p4 = EnrollAndSignIn(op_, campaigns_[1], "o4", "小雨");
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/checkins",
+                 {{"campaign_id", campaigns_[1]}, {"client_id", "c1"}}, p4)
+          .status,
+      201);
+  ASSERT_EQ(Roster({{{"nickname", "小雨"}}}).data()["review"], 1);
+  auto queue = client_->Get("/api/v1/identity/reviews", op_);
+  ASSERT_EQ(queue.data()["items"].size(), 1u) << queue.body.dump();
+  const json& r = queue.data()["items"][0];
+  EXPECT_EQ(r["reason_code"], "ambiguous") << r.dump();
+  EXPECT_EQ(r["reason_method"], "nickname");
+  EXPECT_EQ(r["reason_count"], 2);
+  EXPECT_EQ(r["reason"], "nickname fits 2 members");
+  EXPECT_EQ(r["group_name"], "群");
+  std::map<std::string, json> by_campaign;
+  for (const auto& c : r["candidates"]) by_campaign[c["campaigns"][0]] = c;
+  ASSERT_EQ(by_campaign.size(), 2u) << r.dump();
+  EXPECT_EQ(by_campaign["第1期"]["phone"], "138****0003");
+  EXPECT_TRUE(by_campaign["第1期"]["last_checkin_at"].is_null());
+  EXPECT_EQ(by_campaign["第2期"]["phone"], "");
+  EXPECT_TRUE(by_campaign["第2期"]["last_checkin_at"].is_string());
+  auto admin = client_->Get("/api/v1/identity/reviews", AdminToken());
+  bool unmasked = false;
+  for (const auto& c : admin.data()["items"][0]["candidates"])
+    unmasked |= c["phone"] == "13800000003";
+  EXPECT_TRUE(unmasked) << admin.body.dump();
 }
 
 TEST_F(IdentityApiTest, ATimelineEntryCarriesItsPartsForThePageToWord) {

@@ -73,6 +73,8 @@ export default {
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',
     confidence: 'confidence {c}, {n} pieces of evidence', member: 'member #{id}', conflicts: 'Conflicting values',
     accept: 'Accept', reject: 'Reject', editTo: 'Change to…', edit: 'Accept edited', noPhoto: 'No photo',
+    ambiguous: '{method} fits {count} members', contested: '{count} rows of this roster point at one member', wechatId: 'WeChat ID {id}',
+    noCampaign: 'no campaign', lastCheckin: 'last check-in {at}', neverCheckedIn: 'never checked in',
   },
   field: { grade: 'Grade', school: 'School', city: 'City', district: 'District', phone: 'Phone', occupation: 'Occupation', company: 'Company', age: 'Age' },
   members: {

@@ -69,6 +69,8 @@ export default {
     title: '待审核', identity: '身份识别', hints: '照片线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
     member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片',
+    ambiguous: '{method}同时对上 {count} 位成员', contested: '本次名单有 {count} 行指向同一位成员', wechatId: '微信号 {id}',
+    noCampaign: '未报名活动', lastCheckin: '最近打卡 {at}', neverCheckedIn: '从未打卡',
   },
   field: { grade: '年级', school: '学校', city: '城市', district: '区县', phone: '手机号', occupation: '职业', company: '单位', age: '年龄' },
   members: {
