@@ -592,13 +592,22 @@ Result<TrainReport> LeadEngine::Train(int64_t actor) {
   return report;
 }
 
-Result<std::vector<Lead>> LeadEngine::Claim(int64_t user, int count) {
-  int64_t now = clock_->NowMillis();
+int64_t LeadEngine::LocalDayStart(int64_t now) const {
   constexpr int64_t kDayMs = 86400000;
   int64_t offset = int64_t{options_.utc_offset_minutes} * 60000;
-  int64_t day_start = (now + offset) / kDayMs * kDayMs - offset;
-  return store_->Claim(user, count, options_.claim, day_start,
+  return (now + offset) / kDayMs * kDayMs - offset;
+}
+
+Result<std::vector<Lead>> LeadEngine::Claim(int64_t user, int count) {
+  int64_t now = clock_->NowMillis();
+  return store_->Claim(user, count, options_.claim, LocalDayStart(now),
                        now - options_.sla_ms, now);
+}
+
+Result<Lead> LeadEngine::ClaimLead(int64_t user, int64_t lead_id) {
+  int64_t now = clock_->NowMillis();
+  return store_->ClaimLead(user, lead_id, options_.claim, LocalDayStart(now),
+                           now - options_.sla_ms, now);
 }
 
 Result<int> LeadEngine::ReleaseOverdue() {

@@ -155,6 +155,8 @@ class LeadEngine {
   [[nodiscard]] Result<RulesPreview> PreviewRules(const ScoringRules& proposed);
 
   [[nodiscard]] Result<std::vector<Lead>> Claim(int64_t user, int count);
+  // LeadStore::ClaimLead, within the same caps and SLA as Claim.
+  [[nodiscard]] Result<Lead> ClaimLead(int64_t user, int64_t lead_id);
   [[nodiscard]] Result<int> ReleaseOverdue();
   // Applies the rules' standing assignment (ScoringRules::auto_assign) to
   // the pool; returns how many leads went to reps.
@@ -174,6 +176,8 @@ class LeadEngine {
       const MemberIdSet& with_lead) const;
 
  private:
+  // The start of the local day (options_.utc_offset_minutes) holding `now`.
+  int64_t LocalDayStart(int64_t now) const;
   std::shared_ptr<const TrainedModel> Current() const;
   // The rules and model one pass scores with, taken together.
   struct Setup {

@@ -299,6 +299,13 @@ class LeadStore {
                                           int64_t day_start_ms,
                                           int64_t overdue_before_ms,
                                           int64_t now_ms) = 0;
+  // The same for one lead a rep chose (from the pool's list): theirs if it
+  // is in the pool, or already theirs. NotFound if it is not (another
+  // rep's: a rep learns nothing of other reps' leads), Conflict at a cap.
+  virtual Result<Lead> ClaimLead(int64_t user, int64_t lead_id,
+                                 const ClaimLimits& limits,
+                                 int64_t day_start_ms,
+                                 int64_t overdue_before_ms, int64_t now_ms) = 0;
   // Assigns the best-scored matching pool leads to reps by `req.rule`,
   // never past a rep's open cap; returns (lead id, rep id) pairs. Atomic.
   // InvalidArgument naming `reps` if one is not an active sales rep.

@@ -92,6 +92,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/leads/import", Access::kStaff, kAdmin, h(ImportLeads)});
   router.Add({"POST", "/api/v1/leads/assign", Access::kStaff, kAdmin, h(AssignLeads)});
   router.Add({"GET",  "/api/v1/leads/{id}",   Access::kStaff, kSales, h(GetLead)});
+  router.Add({"POST", "/api/v1/leads/{id}/claim", Access::kStaff, kSales, h(ClaimLead)});
   router.Add({"PATCH", "/api/v1/leads/{id}",  Access::kStaff, kSales, h(PatchLead)});
   router.Add({"GET",  "/api/v1/leads/{id}/activity", Access::kStaff, kSales, h(LeadActivity)});
   router.Add({"GET",  "/api/v1/leads/{id}/photos/{checkin_id}", Access::kStaff, kSales, h(LeadPhoto)});

@@ -116,6 +116,7 @@ Result<Reply> GetLead(Services& s, Request& r);
 Result<Reply> LeadActivity(Services& s, Request& r);
 Result<Reply> LeadPhoto(Services& s, Request& r);
 Result<Reply> ClaimLeads(Services& s, Request& r);
+Result<Reply> ClaimLead(Services& s, Request& r);
 Result<Reply> PatchLead(Services& s, Request& r);
 Result<Reply> ImportLeads(Services& s, Request& r);
 Result<Reply> AssignLeads(Services& s, Request& r);

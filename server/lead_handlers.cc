@@ -336,6 +336,13 @@ Result<Reply> ClaimLeads(Services& s, Request& r) {
   return Reply{200, {{"items", items}}};
 }
 
+// One pool lead the rep chose, by id: the lead as a claim answers it.
+Result<Reply> ClaimLead(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(auto lead, s.lead_engine->ClaimLead(r.principal.id, id));
+  return Reply{200, LeadJson(lead, true)};
+}
+
 // PATCH's "follow_up_at": unset when absent, 0 for null (cleared), else a
 // time from now to a year ahead.
 Result<std::optional<int64_t>> FollowUpFrom(const Json& body, int64_t now) {

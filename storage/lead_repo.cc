@@ -666,6 +666,42 @@ Result<std::vector<scoring::LeadEvent>> SqliteLeadStore::History(int64_t id) {
   return out;
 }
 
+namespace {
+
+// How many leads `user` may claim now: what is left of the day's cap
+// (`day_start` on) and of the open cap; Conflict saying which is reached
+// when none.
+Result<int64_t> ClaimRoom(Connection& c, int64_t user,
+                          const scoring::ClaimLimits& limits,
+                          int64_t day_start) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * today,
+      c.Prepare("SELECT COUNT(*) FROM lead_events WHERE actor_user_id = ?"
+                " AND kind = 'claim' AND at_ms >= ?"));
+  today->Bind(1, user).Bind(2, day_start);
+  QY_ASSIGN_OR_RETURN(bool r1, today->Step());
+  int64_t claimed = r1 ? today->Int(0) : 0;
+  today->Reset();
+  QY_ASSIGN_OR_RETURN(
+      Statement * open,
+      c.Prepare("SELECT COUNT(*) FROM leads WHERE owner_id = ? AND status"
+                " NOT IN ('won', 'lost')"));
+  open->Bind(1, user);
+  QY_ASSIGN_OR_RETURN(bool r2, open->Step());
+  int64_t held = r2 ? open->Int(0) : 0;
+  open->Reset();
+  int64_t n = std::min(limits.daily_cap - claimed, limits.open_cap - held);
+  if (n > 0) return n;
+  return Status::Conflict(
+      claimed >= limits.daily_cap
+          ? "daily claim cap of " + std::to_string(limits.daily_cap) +
+                " leads reached; claim again tomorrow"
+          : "you hold " + std::to_string(held) +
+                " open leads, the cap; close some before claiming more");
+}
+
+}  // namespace
+
 Result<std::vector<Lead>> SqliteLeadStore::Claim(
     int64_t user, int count, const scoring::ClaimLimits& limits,
     int64_t day_start, int64_t overdue_before, int64_t now) {
@@ -675,32 +711,8 @@ Result<std::vector<Lead>> SqliteLeadStore::Claim(
     // Read in the writer: the formula that the pool index was made with.
     const scoring::ScoreFormula formula = this->formula();
     QY_RETURN_IF_ERROR(ReleaseIn(c, overdue_before, now).status());
-    QY_ASSIGN_OR_RETURN(
-        Statement * today,
-        c.Prepare("SELECT COUNT(*) FROM lead_events WHERE actor_user_id = ?"
-                  " AND kind = 'claim' AND at_ms >= ?"));
-    today->Bind(1, user).Bind(2, day_start);
-    QY_ASSIGN_OR_RETURN(bool r1, today->Step());
-    int64_t claimed = r1 ? today->Int(0) : 0;
-    today->Reset();
-    QY_ASSIGN_OR_RETURN(
-        Statement * open,
-        c.Prepare("SELECT COUNT(*) FROM leads WHERE owner_id = ? AND status"
-                  " NOT IN ('won', 'lost')"));
-    open->Bind(1, user);
-    QY_ASSIGN_OR_RETURN(bool r2, open->Step());
-    int64_t held = r2 ? open->Int(0) : 0;
-    open->Reset();
-    int64_t n = std::min<int64_t>(
-        {count, limits.daily_cap - claimed, limits.open_cap - held});
-    if (n <= 0) {
-      return Status::Conflict(
-          claimed >= limits.daily_cap
-              ? "daily claim cap of " + std::to_string(limits.daily_cap) +
-                    " leads reached; claim again tomorrow"
-              : "you hold " + std::to_string(held) +
-                    " open leads, the cap; close some before claiming more");
-    }
+    QY_ASSIGN_OR_RETURN(int64_t room, ClaimRoom(c, user, limits, day_start));
+    int64_t n = std::min<int64_t>(count, room);
     QY_ASSIGN_OR_RETURN(
         Statement * pick,
         c.Prepare("SELECT id FROM leads WHERE status = 'new' AND owner_id IS"
@@ -713,6 +725,35 @@ Result<std::vector<Lead>> SqliteLeadStore::Claim(
       QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id, formula));
       out.push_back(std::move(l));
     }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Lead> SqliteLeadStore::ClaimLead(int64_t user, int64_t lead_id,
+                                        const scoring::ClaimLimits& limits,
+                                        int64_t day_start,
+                                        int64_t overdue_before, int64_t now) {
+  QY_RETURN_IF_ERROR(EnsureFormula());
+  Lead out;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    const scoring::ScoreFormula formula = this->formula();
+    QY_RETURN_IF_ERROR(ReleaseIn(c, overdue_before, now).status());
+    auto lead = GetIn(c, lead_id, formula);
+    if (lead.ok() && lead->owner_id == user &&
+        scoring::IsOpenStatus(lead->status)) {
+      out = std::move(*lead);  // Claimed twice (a double click): still yours.
+      return Status::Ok();
+    }
+    if (!lead.ok() || lead->status != "new" || lead->owner_id != 0) {
+      if (!lead.ok() && lead.status().code() != StatusCode::kNotFound)
+        return lead.status();
+      return Status::NotFound(
+          "lead not found in the pool: another rep may have claimed it");
+    }
+    QY_RETURN_IF_ERROR(ClaimRoom(c, user, limits, day_start).status());
+    QY_RETURN_IF_ERROR(AssignTo(c, lead_id, user, user, "claim", "", now));
+    QY_ASSIGN_OR_RETURN(out, GetIn(c, lead_id, formula));
     return Status::Ok();
   }));
   return out;

@@ -121,6 +121,11 @@ class SqliteLeadStore : public scoring::LeadStore {
                                            int64_t day_start_ms,
                                            int64_t overdue_before_ms,
                                            int64_t now_ms) override;
+  Result<scoring::Lead> ClaimLead(int64_t user, int64_t lead_id,
+                                  const scoring::ClaimLimits& limits,
+                                  int64_t day_start_ms,
+                                  int64_t overdue_before_ms,
+                                  int64_t now_ms) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> Assign(
       const scoring::AssignRequest& req, const scoring::ClaimLimits& limits,
       int64_t actor, int64_t now_ms) override;

@@ -427,6 +427,62 @@ TEST_F(LeadApiTest, ClaimsStopAtTheDailyCap) {
             400);
 }
 
+TEST_F(LeadApiTest, ARepClaimsTheLeadTheyChoseFromThePool) {
+  app_->Stop();
+  options_.leads.claim.daily_cap = 2;
+  Start();
+  admin_ = AdminToken();
+  ImportOpen(4);
+  std::string a = CreateStaff("rep-a", "sales"),
+              b = CreateStaff("rep-b", "sales");
+  auto pool = client_->Get("/api/v1/leads?status=new&sort=score", a);
+  ASSERT_EQ(pool.data()["items"].size(), 4u) << pool.body.dump();
+  // Not the best: the one the rep read about and wants.
+  std::string chosen = pool.data()["items"][3]["id"];
+  std::string best = pool.data()["items"][0]["id"];
+  auto claim =
+      client_->Post("/api/v1/leads/" + chosen + "/claim", json::object(), a);
+  ASSERT_EQ(claim.status, 200) << claim.body.dump();
+  EXPECT_EQ(claim.data()["id"], chosen);
+  EXPECT_EQ(claim.data()["status"], "assigned");
+  auto mine = client_->Get("/api/v1/leads?mine=true", a);
+  ASSERT_EQ(mine.data()["items"].size(), 1u);
+  EXPECT_EQ(mine.data()["items"][0]["id"], chosen);
+  auto left = client_->Get("/api/v1/leads?status=new&sort=score", b);
+  EXPECT_EQ(left.data()["items"].size(), 3u);
+  EXPECT_EQ(left.data()["items"][0]["id"], best);
+  // A double click is still the rep's, and counts once against the cap.
+  EXPECT_EQ(
+      client_->Post("/api/v1/leads/" + chosen + "/claim", json::object(), a)
+          .status,
+      200);
+  // Another rep, too late: the pool no longer has it, and they learn no
+  // more about it than about any other rep's lead.
+  auto late =
+      client_->Post("/api/v1/leads/" + chosen + "/claim", json::object(), b);
+  EXPECT_EQ(late.status, 404) << late.body.dump();
+  EXPECT_EQ(
+      client_->Post("/api/v1/leads/99999/claim", json::object(), b).status,
+      404);
+  EXPECT_EQ(client_->Post("/api/v1/leads/x/claim", json::object(), b).status,
+            404);
+  EXPECT_EQ(
+      client_->Post("/api/v1/leads/" + best + "/claim", json::object(), op_)
+          .status,
+      403);
+  // The daily cap holds for chosen leads as for the best ones.
+  EXPECT_EQ(client_->Post("/api/v1/leads/" + best + "/claim", json::object(), a)
+                .status,
+            200);
+  auto over = client_->Post(
+      "/api/v1/leads/" + left.data()["items"][1]["id"].get<std::string>() +
+          "/claim",
+      json::object(), a);
+  EXPECT_EQ(over.status, 409) << over.body.dump();
+  EXPECT_NE(over.body["msg"].get<std::string>().find("daily claim cap"),
+            std::string::npos);
+}
+
 TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
   std::string id = EngagedMemberLead();
   std::string rep = CreateStaff("rep-x", "sales");

@@ -306,6 +306,23 @@ describe('console', () => {
     assert.equal(lead.status, 'won');
     assert.equal(lead.amount_fen, 128000);
 
+    // From the pool: the rep reads a lead (not the best) and claims that one.
+    await page.locator('[data-test=menu-leads]').click();
+    await page.locator('.el-tabs__item', { hasText: '公海' }).click();
+    const poolRows = page.locator('[data-test=lead-table] .el-table__row');
+    await poolRows.nth(2).waitFor();
+    await poolRows.nth(2).click();
+    await page.waitForURL(/#\/leads\/\d+/);
+    const chosen = page.url().split('/').pop();
+    await page.locator('[data-test=claim-this-button]').click();
+    await page.locator('[data-test=save-status]').waitFor();  // Now the rep's to work on.
+    const claimed = await apiCall(server.base, 'GET', `/leads/${chosen}`, null, rep.token);
+    assert.equal(claimed.status, 'assigned');
+    assert.equal(claimed.owner_id, rep.user_id);
+    // Shown whole now, as the server gives it to the owner (if there is one).
+    assert.doesNotMatch(claimed.phone, /\*/);
+    assert.equal(await page.locator('[data-test=phone]').innerText(), claimed.phone || '—');
+
     await page.locator('[data-test=menu-kpis]').click();
     const me = page.locator('[data-test=kpi-table] .el-table__row', { hasText: '销售小李' });
     await me.waitFor();

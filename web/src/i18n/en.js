@@ -64,10 +64,12 @@ export default {
     probability: 'Win probability', status: 'Status', claimed: 'Claimed {n} leads', amount: 'Amount', factors: 'Why this score',
     modelFactors: 'Model explanation', update: 'Follow-up', lostReason: 'Lost reason', amountYuan: 'Amount (yuan)', note: 'Note',
     history: 'History', badAmount: 'The amount must be a number such as 1280 or 1280.50',
+    claimThis: 'Claim this lead', claimedThis: 'Claimed: yours to follow up', claimThisHelp: 'This lead is in the pool: claim it to follow up, see the whole phone number and the check-in photos.',
     due: 'Due today', followUp: 'Next follow-up', noFollowUp: 'None',
   },
   status: { new: 'In pool', assigned: 'Assigned', contacted: 'Contacted', qualified: 'Qualified', won: 'Won', lost: 'Lost' },
-  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)' },
+  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)',
+           scoredAt: 'score {score}', assignedBy: 'by {rule}' },
   review: {
     title: 'Reviews', identity: 'Identity', hints: 'Photo hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',

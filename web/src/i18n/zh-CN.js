@@ -61,10 +61,12 @@ export default {
     probability: '成交概率', status: '状态', claimed: '领取了 {n} 条线索', amount: '成交金额', factors: '评分依据',
     modelFactors: '模型解释', update: '跟进', lostReason: '流失原因', amountYuan: '金额（元）', note: '备注', history: '历史',
     badAmount: '金额须为数字，如 1280 或 1280.50',
+    claimThis: '领取这条线索', claimedThis: '已领取，可以开始跟进', claimThisHelp: '这条线索在公海中，领取后才能跟进、查看完整手机号和打卡照片。',
     due: '今日待跟进', followUp: '下次跟进', noFollowUp: '不安排',
   },
   status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
-  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海' },
+  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海',
+           scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}' },
   review: {
     title: '待审核', identity: '身份识别', hints: '照片线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
