@@ -510,7 +510,10 @@ describe('console', () => {
     assert.ok(renewed.token);
 
     await page.locator('[data-test=menu-audit]').click();
-    await page.locator('[data-test=audit-table] .el-table__row', { hasText: 'scoring.train' }).waitFor();
+    // Worded in Chinese: the training, and the password reset above.
+    await page.locator('[data-test=audit-table] .el-table__row', { hasText: '训练模型' }).waitFor();
+    assert.match(await page.locator('[data-test=audit-table] .el-table__row', { hasText: '修改用户' }).first().innerText(),
+                 /用户 #\d+\s+密码/);
     await page.screenshot({ path: path.join(shots, 'admin-audit.png') });
     page.assertNoErrors();
   });

@@ -124,7 +124,22 @@ export default {
     members: 'Members', created: 'New leads', reused: 'Scores kept (unchanged members)', unchanged: 'Leads not rewritten', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
     observed: 'Observed win rate', perfect: 'Perfect calibration', current: 'current', plot: 'Plot',
   },
-  audit: { title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail' },
+  audit: {
+    title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail',
+    actions: {
+      campaign_update: 'Campaign edited', group_update: 'Group edited', content_update: 'Content edited',
+      content_delete: 'Content withdrawn', enrollment_refund: 'Refund', enrollment_restore: 'Refund undone',
+      identity_review_resolved: 'Identity review settled', identity_review_dismissed: 'Identity review dismissed',
+      member_merge: 'Members merged', member_unmerge: 'Merge undone', scoring_train: 'Model trained',
+      scoring_rules: 'Scoring rules saved', user_update: 'User edited',
+    },
+    of: { campaign: 'campaign #{id}', group: 'group #{id}', content: 'content #{id}', user: 'user #{id}', model: 'model #{id}',
+          rules: 'rules v{id}', member: 'member #{id}', review: 'review #{id}', merge: 'merge #{id}' },
+    fields: { name: 'name', theme: 'theme', series: 'series', starts_on: 'start date', days: 'days', price_fen: 'price',
+              timezone: 'time zone', title: 'title', body: 'body', disabled: 'disabled', enabled: 'enabled',
+              display_name: 'display name', password: 'password' },
+    roleChange: 'role {from}→{to}', mergedInto: 'into member #{id} ({rows} records moved)', unmerged: 'member #{from} back out of member #{into}',
+  },
   kpis: {
     title: 'Sales KPIs', rep: 'Rep', claimed: 'Claimed', open: 'Open', contacted: 'Contacted', sla: 'Contacted within {h} h',
     won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue', disabled: 'Disabled', overdue: 'Overdue follow-ups',

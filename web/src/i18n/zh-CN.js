@@ -118,7 +118,21 @@ export default {
     calibrationError: '校准误差', rescored: '已更新线索', settings: '模型设置（交叉验证选定）', members: '成员', created: '新线索', reused: '沿用评分（成员无变化）', unchanged: '未重写的线索', ms: '耗时（毫秒）',
     calibration: '校准图', predicted: '预测概率', observed: '实际成交率', perfect: '完美校准', current: '当前', plot: '校准图',
   },
-  audit: { title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情' },
+  audit: {
+    title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情',
+    actions: {
+      campaign_update: '修改活动', group_update: '修改群', content_update: '修改内容', content_delete: '撤回内容',
+      enrollment_refund: '退款', enrollment_restore: '撤销退款', identity_review_resolved: '身份审核：已认定',
+      identity_review_dismissed: '身份审核：已忽略', member_merge: '合并成员', member_unmerge: '撤销合并',
+      scoring_train: '训练模型', scoring_rules: '修改评分规则', user_update: '修改用户',
+    },
+    of: { campaign: '活动 #{id}', group: '群 #{id}', content: '内容 #{id}', user: '用户 #{id}', model: '模型 #{id}',
+          rules: '规则第 {id} 版', member: '成员 #{id}', review: '审核 #{id}', merge: '合并 #{id}' },
+    fields: { name: '名称', theme: '主题', series: '系列', starts_on: '开始日期', days: '天数', price_fen: '价格',
+              timezone: '时区', title: '标题', body: '正文', disabled: '停用', enabled: '启用', display_name: '显示名',
+              password: '密码' },
+    roleChange: '角色 {from}→{to}', mergedInto: '并入成员 #{id}（迁移 {rows} 条记录）', unmerged: '成员 #{from} 从成员 #{into} 拆回',
+  },
   kpis: {
     title: '销售业绩', rep: '销售', claimed: '领取', open: '跟进中', contacted: '已联系', sla: '{h} 小时内联系',
     won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额', disabled: '已停用', overdue: '逾期未跟进',
