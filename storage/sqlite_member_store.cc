@@ -62,6 +62,34 @@ Result<int64_t> InsertMember(Connection& c, const Member& m, int64_t now_ms) {
   return c.LastInsertId();
 }
 
+namespace {
+
+// The member a first sign-in with `unionid` joins: the one member (at the
+// end of its merges) whose records carry it, if it has no openid yet; 0
+// when there is none, more than one, or it signs in with another openid
+// (another mini-program of the company's: kept apart).
+Result<int64_t> MemberToSignInByUnionid(Connection& c,
+                                        const std::string& unionid) {
+  if (unionid.empty()) return 0;
+  QY_ASSIGN_OR_RETURN(Statement * st,
+                      c.Prepare("SELECT id FROM members WHERE unionid = ?"));
+  st->Bind(1, unionid);
+  std::vector<int64_t> ids;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(st, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
+  int64_t one = 0;
+  for (int64_t id : ids) {
+    QY_ASSIGN_OR_RETURN(int64_t survivor, SurvivorOf(c, id));
+    if (one && survivor != one) return 0;
+    one = survivor;
+  }
+  if (!one) return 0;
+  QY_ASSIGN_OR_RETURN(Member m, LoadMember(c, "id", "", one));
+  return m.openid.empty() ? one : 0;
+}
+
+}  // namespace
+
 Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
     const std::string& openid, const std::string& unionid,
     const std::string& nickname, int64_t now_ms) {
@@ -88,6 +116,18 @@ Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
       return Status::Ok();
     }
     if (found.status().code() != StatusCode::kNotFound) return found.status();
+    // First sign-in of someone known by unionid (a group roster's): the
+    // same person, so the same member, not a second one that would split
+    // their record and make every later roster row by unionid ambiguous.
+    QY_ASSIGN_OR_RETURN(int64_t known, MemberToSignInByUnionid(c, unionid));
+    if (known) {
+      QY_ASSIGN_OR_RETURN(
+          Statement * up,
+          c.Prepare("UPDATE members SET openid = ? WHERE id = ?"));
+      QY_RETURN_IF_ERROR(up->Bind(1, openid).Bind(2, known).Run());
+      QY_ASSIGN_OR_RETURN(member, LoadMember(c, "id", "", known));
+      return Status::Ok();
+    }
     member.openid = openid;
     member.unionid = unionid;
     member.nickname = nickname;

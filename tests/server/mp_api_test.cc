@@ -24,6 +24,10 @@ class WeChatStub {
         body = {{"openid", "wx-openid-" + code.substr(5)},
                 {"session_key", "SECRET_SESSION_KEY"},
                 {"unionid", "wx-union-" + code.substr(5)}};
+      } else if (code.rfind("other-", 0) == 0) {  // Another app, same person.
+        body = {{"openid", "wx-other-openid-" + code.substr(6)},
+                {"session_key", "SECRET_SESSION_KEY"},
+                {"unionid", "wx-union-" + code.substr(6)}};
       } else if (code == "busy") {
         body = {{"errcode", 45011}, {"errmsg", "api minute-quota reach limit"}};
       } else {
@@ -76,6 +80,53 @@ TEST_F(MpApiTest, CodeLoginCreatesTheMemberOnceAndReturnsAToken) {
   auto me = client_->Get("/api/v1/mp/me", first.data()["token"]);
   EXPECT_EQ(me.status, 200);
   EXPECT_EQ(me.data()["member_id"], first.data()["member_id"]);
+}
+
+TEST_F(MpApiTest, AFirstSignInJoinsTheMemberARosterKnewByUnionid) {
+  // The group's roster came first: 王小明妈妈 with her unionid, a member
+  // the mini-program has not seen.
+  std::string op = CreateStaff("yunying", "operator");
+  std::string group = client_
+                          ->Post("/api/v1/groups",
+                                 {{"name", "长期群"},
+                                  {"campaign_id", nullptr},
+                                  {"theme", "阅读"},
+                                  {"series", "阅读"}},
+                                 op)
+                          .data()["id"];
+  auto roster = client_->Post(
+      "/api/v1/groups/" + group + "/rosters",
+      {{"members",
+        {{{"nickname", "王小明妈妈"}, {"unionid", "wx-union-abc"}},
+         {{"nickname", "李欣怡妈妈"}, {"unionid", "wx-union-xyz"}}}}},
+      op);
+  ASSERT_EQ(roster.status, 200) << roster.body.dump();
+  auto found =
+      client_->Get("/api/v1/members?q=%E7%8E%8B%E5%B0%8F%E6%98%8E", op);
+  ASSERT_EQ(found.data()["items"].size(), 1u) << found.body.dump();
+  std::string known = found.data()["items"][0]["id"];
+  auto login = client_->Post("/api/v1/mp/login", {{"code", "good-abc"}});
+  ASSERT_EQ(login.status, 200) << login.body.dump();
+  EXPECT_EQ(login.data()["member_id"], known);
+  auto me = client_->Get("/api/v1/mp/me", login.data()["token"]);
+  EXPECT_EQ(me.data()["nickname"], "王小明妈妈");
+  // Signed in again: the same; another roster row of hers still finds her.
+  EXPECT_EQ(client_->Post("/api/v1/mp/login", {{"code", "good-abc"}})
+                .data()["member_id"],
+            known);
+  auto again = client_->Post(
+      "/api/v1/groups/" + group + "/rosters",
+      {{"members", {{{"nickname", "小明妈妈🌸"}, {"unionid", "wx-union-abc"}}}}},
+      op);
+  EXPECT_EQ(again.data()["matched_by"]["unionid"], 1) << again.body.dump();
+  EXPECT_EQ(again.data()["review"], 0);
+  // Another openid with her unionid does not take her record over.
+  auto other = client_->Post("/api/v1/mp/login", {{"code", "other-abc"}});
+  ASSERT_EQ(other.status, 200) << other.body.dump();
+  EXPECT_NE(other.data()["member_id"], known);
+  EXPECT_EQ(client_->Post("/api/v1/mp/login", {{"code", "good-abc"}})
+                .data()["member_id"],
+            known);
 }
 
 TEST_F(MpApiTest, InvalidCodeIs401) {
