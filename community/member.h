@@ -77,6 +77,16 @@ class MemberStore {
   virtual Result<std::vector<MemberMatch>> SearchMembers(const MemberQuery& q,
                                                          int64_t after_id,
                                                          int limit) = 0;
+  // The record a participant who proved `phone` (11 digits) is: the one
+  // member (at the end of its merges) holding it that does not sign in —
+  // made by an order list or an operator before they did. 0 when there is
+  // none, more than one, or it signs in (an openid on it or on a record
+  // merged into it: another WeChat account sharing the number, as families
+  // do; or the participant's own).
+  virtual Result<int64_t> RecordOfPhone(const std::string& phone) = 0;
+  // Records `phone` as the member's own (verified: it replaces any other).
+  virtual Status SetPhone(int64_t id, const std::string& phone,
+                          int64_t now_ms) = 0;
 };
 
 }  // namespace qunying::community

@@ -31,6 +31,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/mp/login",     Access::kPublic,      {}, h(MpLogin)});
   router.Add({"GET",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpGetMe)});
   router.Add({"PUT",  "/api/v1/mp/me",        Access::kParticipant, {}, h(MpPutMe)});
+  router.Add({"POST", "/api/v1/mp/phone",     Access::kParticipant, {}, h(MpBindPhone)});
   router.Add({"POST", "/api/v1/mp/checkins",  Access::kParticipant, {}, h(MpCheckin)});
   router.Add({"POST", "/api/v1/mp/events",    Access::kParticipant, {}, h(MpEvents)});
   router.Add({"POST", "/api/v1/campaigns",    Access::kStaff, kOps, h(CreateCampaign)});

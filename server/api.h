@@ -60,6 +60,7 @@ Result<Reply> SearchMembers(Services& s, Request& r);
 Result<Reply> MpLogin(Services& s, Request& r);
 Result<Reply> MpGetMe(Services& s, Request& r);
 Result<Reply> MpPutMe(Services& s, Request& r);
+Result<Reply> MpBindPhone(Services& s, Request& r);
 Result<Reply> CreateCampaign(Services& s, Request& r);
 Result<Reply> ListCampaigns(Services& s, Request& r);
 Result<Reply> GetCampaign(Services& s, Request& r);

@@ -45,7 +45,7 @@ Result<std::unique_ptr<App>> App::Create(
   QY_ASSIGN_OR_RETURN(size_t warm, app->accounts_->WarmSessionCache());
   app->logger_->Info("sessions_cached", {{"count", warm}});
   app->wechat_ = wechat ? std::move(wechat)
-                        : std::make_unique<WeChatHttpClient>(options.wechat);
+                        : std::make_unique<WeChatHttpClient>(options.wechat, clock);
   Services& s = app->services_;
   s.db = app->db_.get();
   s.accounts = app->accounts_.get();

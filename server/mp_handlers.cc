@@ -1,4 +1,5 @@
-// The mini-program's account endpoints: login and the participant's profile.
+// The mini-program's account endpoints: login, the participant's profile
+// and their verified phone.
 #include "core/time_util.h"
 #include "server/api.h"
 
@@ -36,6 +37,31 @@ Result<community::Member> DevLogin(Services& s, const Json& body) {
                                          s.clock->NowMillis());
 }
 
+// The verified phone of POST /mp/phone: from WeChat for {"code"} (a
+// getPhoneNumber code), or {"phone"} as typed when the server runs with
+// --dev-login (demos and tests; never trusted otherwise).
+Result<std::string> PhoneToBind(Services& s, const Json& body,
+                                const community::Member& me) {
+  if (body.contains("code") && !body["code"].is_null()) {
+    QY_ASSIGN_OR_RETURN(std::string code, RequireString(body, "code", 256));
+    if (code.empty())
+      return Status::InvalidArgument("field 'code' is empty", "code");
+    return s.wechat->PhoneNumber(code, me.openid);
+  }
+  if (!s.dev_login) {
+    return Status::InvalidArgument(
+        "field 'code' is required: a typed phone is only accepted when the "
+        "server runs with --dev-login",
+        "code");
+  }
+  QY_ASSIGN_OR_RETURN(std::string typed, RequireString(body, "phone", 32));
+  auto phone = NormalizeMobile(typed);
+  if (!phone.ok())
+    return Status::InvalidArgument("phone " + phone.status().message(),
+                                   "phone");
+  return *phone;
+}
+
 }  // namespace
 
 Result<Reply> MpLogin(Services& s, Request& r) {
@@ -62,6 +88,44 @@ Result<Json> MyCampaigns(Services& s, int64_t member) {
     out.push_back(std::move(j));
   }
   return out;
+}
+
+// A participant proves their phone. If an order list or an operator made a
+// record with it before they signed in (one without an openid), that record
+// is them: their sign-in record is merged into it (audited, undoable by an
+// operator), so the campaigns they paid for are theirs to check in to. A
+// merge the records refuse (both checked in to one campaign, say) leaves
+// them apart for an operator (409 saying so); otherwise the phone is
+// recorded on their own record.
+Result<Reply> MpBindPhone(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_ASSIGN_OR_RETURN(community::Member me,
+                      s.members->FindMember(r.principal.id));
+  QY_ASSIGN_OR_RETURN(std::string phone, PhoneToBind(s, body, me));
+  const int64_t now = s.clock->NowMillis();
+  QY_ASSIGN_OR_RETURN(int64_t record, s.members->RecordOfPhone(phone));
+  int64_t member = me.id;
+  if (record) {
+    auto merge = s.identity->Merge(me.id, record, /*user_id=*/0,
+                                   "手机号验证（小程序）", now);
+    if (!merge.ok()) {
+      if (merge.status().code() != StatusCode::kConflict) return merge.status();
+      return Status::Conflict(
+          "this phone belongs to another record that cannot be joined to "
+          "yours automatically (" +
+          merge.status().message() + "); ask the operators to merge them");
+    }
+    // The merge moved the participant's session to `record`.
+    s.accounts->ForgetSessionsOf(auth::SessionKind::kParticipant, me.id);
+    member = record;
+  }
+  QY_RETURN_IF_ERROR(s.members->SetPhone(member, phone, now));
+  QY_ASSIGN_OR_RETURN(Json campaigns, MyCampaigns(s, member));
+  return Reply{200,
+               {{"member_id", IdString(member)},
+                {"phone", MaskPhone(phone)},
+                {"joined_record", record != 0},
+                {"campaigns", campaigns}}};
 }
 
 Result<Reply> MpGetMe(Services& s, Request& r) {

@@ -1,12 +1,18 @@
-// WeChatClient over HTTP(S): calls WeChat's /sns/jscode2session. The base
-// URL is configurable so tests (and staging) point it at a loopback stub.
-// Thread-safe: each call uses its own connection.
+// WeChatClient over HTTP(S): calls WeChat's /sns/jscode2session and
+// /wxa/business/getuserphonenumber, the latter with an access token from
+// /cgi-bin/token kept until shortly before it expires (and fetched again
+// once when WeChat says it is stale). The base URL is configurable so tests
+// (and staging) point it at a loopback stub. Thread-safe: each call uses
+// its own connection; the token is behind a mutex.
 #ifndef QUNYING_SERVER_WECHAT_HTTP_CLIENT_H_
 #define QUNYING_SERVER_WECHAT_HTTP_CLIENT_H_
 
+#include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "auth/wechat_client.h"
+#include "core/clock.h"
 
 namespace qunying::server {
 
@@ -23,12 +29,22 @@ struct WeChatOptions {
 
 class WeChatHttpClient : public auth::WeChatClient {
  public:
-  explicit WeChatHttpClient(WeChatOptions options)
-      : options_(std::move(options)) {}
+  // `clock` (not owned, outlives this) times the access token.
+  WeChatHttpClient(WeChatOptions options, const Clock* clock)
+      : options_(std::move(options)), clock_(clock) {}
   Result<auth::WeChatSession> CodeToSession(const std::string& code) override;
+  Result<std::string> PhoneNumber(const std::string& code,
+                                  const std::string& openid) override;
 
  private:
+  // The access token, fetched if none is kept or `stale` is the one kept.
+  Result<std::string> AccessToken(const std::string& stale);
+
   WeChatOptions options_;
+  const Clock* clock_;
+  std::mutex token_mu_;
+  std::string token_;           // Guarded by token_mu_.
+  int64_t token_until_ms_ = 0;  // Guarded by token_mu_.
 };
 
 }  // namespace qunying::server

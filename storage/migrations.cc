@@ -569,6 +569,12 @@ CREATE TABLE enrollment_orders (
   PRIMARY KEY (campaign_id, order_no)
 ) WITHOUT ROWID;
 )sql"},
+      // The records merged into a member, for whether it signs in already
+      // (storage/sqlite_member_store.cc): few rows, so a small index.
+      {26, "members_merged_into", R"sql(
+CREATE INDEX members_merged_into ON members (merged_into)
+  WHERE merged_into IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

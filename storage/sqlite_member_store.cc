@@ -64,16 +64,35 @@ Result<int64_t> InsertMember(Connection& c, const Member& m, int64_t now_ms) {
 
 namespace {
 
-// The member a first sign-in with `unionid` joins: the one member (at the
-// end of its merges) whose records carry it, if it has no openid yet; 0
-// when there is none, more than one, or it signs in with another openid
-// (another mini-program of the company's: kept apart).
-Result<int64_t> MemberToSignInByUnionid(Connection& c,
-                                        const std::string& unionid) {
-  if (unionid.empty()) return 0;
+// Whether member `id` already signs in to the mini-program: it, or a record
+// merged into it (at any depth), has an openid.
+Result<bool> SignsIn(Connection& c, int64_t id) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("WITH RECURSIVE tree(id) AS (SELECT ?1 UNION"
+                " SELECT m.id FROM members m JOIN tree t ON m.merged_into ="
+                " t.id) SELECT EXISTS (SELECT 1 FROM members WHERE id IN"
+                " tree AND openid IS NOT NULL)"));
+  st->Bind(1, id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  bool signs_in = row && st->Int(0) != 0;
+  st->Reset();
+  return signs_in;
+}
+
+// The one member (at the end of its merges) whose records have `value` in
+// `column` (unionid or phone) and which does not sign in yet (SignsIn): the
+// record a roster, an order list or an operator made before its person
+// opened the mini-program. 0 when there is none, more than one, or it
+// signs in (another WeChat account: the company's other mini-program, or a
+// family sharing a phone).
+Result<int64_t> RecordToJoin(Connection& c, const char* column,
+                             const std::string& value) {
+  if (value.empty()) return 0;
   QY_ASSIGN_OR_RETURN(Statement * st,
-                      c.Prepare("SELECT id FROM members WHERE unionid = ?"));
-  st->Bind(1, unionid);
+                      c.Prepare(std::string("SELECT id FROM members WHERE ") +
+                                column + " = ?"));
+  st->Bind(1, value);
   std::vector<int64_t> ids;
   QY_RETURN_IF_ERROR(
       ForEachRow(st, [&](const Statement& s) { ids.push_back(s.Int(0)); }));
@@ -84,8 +103,8 @@ Result<int64_t> MemberToSignInByUnionid(Connection& c,
     one = survivor;
   }
   if (!one) return 0;
-  QY_ASSIGN_OR_RETURN(Member m, LoadMember(c, "id", "", one));
-  return m.openid.empty() ? one : 0;
+  QY_ASSIGN_OR_RETURN(bool signs_in, SignsIn(c, one));
+  return signs_in ? 0 : one;
 }
 
 }  // namespace
@@ -119,7 +138,7 @@ Result<Member> SqliteMemberStore::FindOrCreateByOpenid(
     // First sign-in of someone known by unionid (a group roster's): the
     // same person, so the same member, not a second one that would split
     // their record and make every later roster row by unionid ambiguous.
-    QY_ASSIGN_OR_RETURN(int64_t known, MemberToSignInByUnionid(c, unionid));
+    QY_ASSIGN_OR_RETURN(int64_t known, RecordToJoin(c, "unionid", unionid));
     if (known) {
       QY_ASSIGN_OR_RETURN(
           Statement * up,
@@ -150,6 +169,28 @@ Result<Member> SqliteMemberStore::FindMember(int64_t id) {
   });
   if (!s.ok()) return s;
   return m;
+}
+
+Result<int64_t> SqliteMemberStore::RecordOfPhone(const std::string& phone) {
+  int64_t found = 0;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(found, RecordToJoin(c, "phone", phone));
+    return Status::Ok();
+  }));
+  return found;
+}
+
+Status SqliteMemberStore::SetPhone(int64_t id, const std::string& phone,
+                                   int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(
+            "UPDATE members SET phone = ?, updated_at_ms = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(st->Bind(1, phone).Bind(2, now_ms).Bind(3, id).Run());
+    if (c.Changes() == 0) return Status::NotFound("member not found");
+    return Status::Ok();
+  });
 }
 
 Status SqliteMemberStore::RenameMember(int64_t id, const std::string& nickname,

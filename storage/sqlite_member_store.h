@@ -22,6 +22,9 @@ class SqliteMemberStore : public community::MemberStore {
   Result<std::vector<community::NicknameChange>> NicknameHistory(
       int64_t id) override;
   // storage/member_search.cc.
+  Result<int64_t> RecordOfPhone(const std::string& phone) override;
+  Status SetPhone(int64_t id, const std::string& phone,
+                  int64_t now_ms) override;
   Result<std::vector<community::MemberMatch>> SearchMembers(
       const community::MemberQuery& q, int64_t after_id, int limit) override;
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "tests/server/test_server.h"
@@ -9,7 +10,9 @@
 namespace qunying::server {
 namespace {
 
-// Plays WeChat's jscode2session on 127.0.0.1. js_code decides the answer.
+// Plays WeChat on 127.0.0.1: jscode2session (js_code decides the answer),
+// /cgi-bin/token and getuserphonenumber ("phone-<11 digits>" is that
+// number, "phone-foreign" a US one, anything else refused).
 class WeChatStub {
  public:
   WeChatStub() {
@@ -35,6 +38,46 @@ class WeChatStub {
       }
       res.set_content(body.dump(), "application/json");
     });
+    server_.Get("/cgi-bin/token", [this](const httplib::Request& req,
+                                         httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++token_calls_;
+      nlohmann::json body = {{"errcode", 40013}, {"errmsg", "invalid appid"}};
+      if (req.get_param_value("grant_type") == "client_credential" &&
+          req.get_param_value("secret") == "test-secret") {
+        token_ = "tok-" + std::to_string(token_calls_);
+        body = {{"access_token", token_}, {"expires_in", 7200}};
+      }
+      res.set_content(body.dump(), "application/json");
+    });
+    server_.Post(
+        "/wxa/business/getuserphonenumber",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          std::lock_guard<std::mutex> lock(mu_);
+          auto in = nlohmann::json::parse(req.body, nullptr, false);
+          std::string code = in.value("code", "");
+          last_phone_openid_ = in.value("openid", "");
+          nlohmann::json body;
+          if (req.get_param_value("access_token") != token_ || revoke_token_) {
+            revoke_token_ = false;
+            token_.clear();
+            body = {{"errcode", 40001}, {"errmsg", "access_token is invalid"}};
+          } else if (code == "phone-foreign") {
+            body = {
+                {"errcode", 0},
+                {"phone_info",
+                 {{"purePhoneNumber", "2025550123"}, {"countryCode", "1"}}}};
+          } else if (code.rfind("phone-", 0) == 0) {
+            body = {{"errcode", 0},
+                    {"phone_info",
+                     {{"phoneNumber", code.substr(6)},
+                      {"purePhoneNumber", code.substr(6)},
+                      {"countryCode", 86}}}};
+          } else {
+            body = {{"errcode", 40029}, {"errmsg", "invalid code"}};
+          }
+          res.set_content(body.dump(), "application/json");
+        });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -47,6 +90,19 @@ class WeChatStub {
   }
   int calls() const { return calls_; }
   std::string last_appid() const { return last_appid_; }
+  int token_calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return token_calls_;
+  }
+  std::string last_phone_openid() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_phone_openid_;
+  }
+  // WeChat revokes the token it gave (another server fetched a new one).
+  void RevokeToken() {
+    std::lock_guard<std::mutex> lock(mu_);
+    revoke_token_ = true;
+  }
 
  private:
   httplib::Server server_;
@@ -54,6 +110,11 @@ class WeChatStub {
   int port_ = 0;
   std::atomic<int> calls_{0};
   std::string last_appid_;
+  std::mutex mu_;
+  int token_calls_ = 0;            // Guarded by mu_.
+  std::string token_;              // Guarded by mu_.
+  std::string last_phone_openid_;  // Guarded by mu_.
+  bool revoke_token_ = false;      // Guarded by mu_.
 };
 
 class MpApiTest : public ServerTest {
@@ -127,6 +188,103 @@ TEST_F(MpApiTest, AFirstSignInJoinsTheMemberARosterKnewByUnionid) {
   EXPECT_EQ(client_->Post("/api/v1/mp/login", {{"code", "good-abc"}})
                 .data()["member_id"],
             known);
+}
+
+TEST_F(MpApiTest, APhoneFromWeChatJoinsTheRecordTheOrderListMade) {
+  // The shop's order list came first: 王小明妈妈 paid, with her phone.
+  std::string op = CreateStaff("yunying", "operator");
+  std::string campaign = CreateRunningCampaign(op, 3);
+  auto orders = client_->Call(
+      "POST", "/api/v1/campaigns/" + campaign + "/enrollments",
+      "微信昵称,手机号,实付金额\n王小明妈妈,13800000001,99\n", op, "text/csv");
+  ASSERT_EQ(orders.data()["created"], 1) << orders.body.dump();
+  // She opens the mini-program: a record of her WeChat account, which the
+  // campaign does not know.
+  auto login = client_->Post("/api/v1/mp/login", {{"code", "good-abc"}});
+  ASSERT_EQ(login.status, 200) << login.body.dump();
+  std::string token = login.data()["token"];
+  nlohmann::json checkin = {{"campaign_id", campaign}, {"client_id", "c1"}};
+  EXPECT_EQ(client_->Post("/api/v1/mp/checkins", checkin, token).status, 403);
+  // She shares her phone.
+  auto bound =
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-13800000001"}}, token);
+  ASSERT_EQ(bound.status, 200) << bound.body.dump();
+  EXPECT_EQ(stub_.last_phone_openid(), "wx-openid-abc");
+  EXPECT_TRUE(bound.data()["joined_record"].get<bool>());
+  EXPECT_EQ(bound.data()["phone"], "138****0001");
+  ASSERT_EQ(bound.data()["campaigns"].size(), 1u);
+  std::string record = bound.data()["member_id"];
+  EXPECT_NE(record, login.data()["member_id"]);
+  // The same session now checks in to what she paid for, and signing in
+  // again finds the record.
+  EXPECT_EQ(client_->Post("/api/v1/mp/checkins", checkin, token).status, 201);
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", token).data()["member_id"], record);
+  EXPECT_EQ(client_->Post("/api/v1/mp/login", {{"code", "good-abc"}})
+                .data()["member_id"],
+            record);
+  // The join is an audited merge an operator can undo.
+  bool audited = false;
+  auto audit =
+      client_->Get("/api/v1/audit", AdminToken());  // Held: read below.
+  for (const auto& a : audit.data()["items"])
+    audited |= a["action"] == "member.merge" && a["actor_user_id"].is_null();
+  EXPECT_TRUE(audited);
+  EXPECT_EQ(stub_.token_calls(), 1);
+
+  // Her husband shares the number from his own WeChat: the record already
+  // signs in (her account was merged into it), so he is not joined to it.
+  std::string husband =
+      client_->Post("/api/v1/mp/login", {{"code", "good-dad"}}).data()["token"];
+  auto shared = client_->Post("/api/v1/mp/phone",
+                              {{"code", "phone-13800000001"}}, husband);
+  ASSERT_EQ(shared.status, 200) << shared.body.dump();
+  EXPECT_FALSE(shared.data()["joined_record"].get<bool>());
+  EXPECT_NE(shared.data()["member_id"], record);
+
+  // Someone the order list does not know: the phone is recorded as theirs,
+  // with the token kept from before.
+  std::string other =
+      client_->Post("/api/v1/mp/login", {{"code", "good-xyz"}}).data()["token"];
+  auto own =
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-13900000002"}}, other);
+  ASSERT_EQ(own.status, 200) << own.body.dump();
+  EXPECT_FALSE(own.data()["joined_record"].get<bool>());
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", other).data()["phone"],
+            "139****0002");
+  auto twice =  // Shared again: still theirs, nobody to join.
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-13900000002"}}, other);
+  EXPECT_EQ(twice.status, 200) << twice.body.dump();
+  EXPECT_FALSE(twice.data()["joined_record"].get<bool>());
+  EXPECT_EQ(stub_.token_calls(), 1);  // Kept since the first phone.
+  // A token WeChat revoked is fetched again, once.
+  stub_.RevokeToken();
+  EXPECT_EQ(
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-13900000003"}}, other)
+          .status,
+      200);
+  EXPECT_EQ(stub_.token_calls(), 2);
+  // Codes WeChat refuses, numbers outside the mainland, wrong types.
+  auto refused = client_->Post("/api/v1/mp/phone", {{"code", "used"}}, other);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.data()["field"], "code");
+  EXPECT_EQ(
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-foreign"}}, other)
+          .status,
+      400);
+  EXPECT_EQ(client_->Post("/api/v1/mp/phone", {{"code", 12}}, other).status,
+            400);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/mp/phone", {{"code", "phone-13900000004"}},
+                       "no-such-token")
+                .status,
+            401);
+  // With --dev-login (this fixture), a typed phone is taken as verified.
+  auto typed =
+      client_->Post("/api/v1/mp/phone", {{"phone", "139 0000 0005"}}, other);
+  EXPECT_EQ(typed.data()["phone"], "139****0005") << typed.body.dump();
+  EXPECT_EQ(
+      client_->Post("/api/v1/mp/phone", {{"phone", "12345"}}, other).status,
+      400);
 }
 
 TEST_F(MpApiTest, InvalidCodeIs401) {
