@@ -165,7 +165,7 @@ std::vector<int64_t> IdentityIndex::Candidates(
     case MatchMethod::kNone:
       return {};
   }
-  if (key.empty()) return {};
+  if (key.empty() || key == kPlaceholderNickname) return {};
   auto it = index->find(key);
   if (it == index->end()) return {};
   std::vector<int64_t> ids;

@@ -27,6 +27,11 @@ namespace qunying::community {
 // Returns "" when nothing meaningful is left.
 std::string NormalizeNickname(std::string_view nickname);
 
+// What WeChat calls a user who shares no nickname: the name of thousands,
+// so it identifies nobody. A member who signs in without a nickname gets
+// it; nickname matching (rosters, order lists) never uses it.
+inline constexpr std::string_view kPlaceholderNickname = "微信用户";
+
 }  // namespace qunying::community
 
 #endif  // QUNYING_COMMUNITY_NICKNAME_H_

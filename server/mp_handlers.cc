@@ -1,5 +1,6 @@
 // The mini-program's account endpoints: login, the participant's profile
 // and their verified phone.
+#include "community/nickname.h"
 #include "core/time_util.h"
 #include "server/api.h"
 
@@ -12,8 +13,10 @@ Result<community::Member> LoginByCode(Services& s, const Json& body) {
     return Status::InvalidArgument("field 'code' is empty", "code");
   }
   QY_ASSIGN_OR_RETURN(auth::WeChatSession wx, s.wechat->CodeToSession(code));
-  QY_ASSIGN_OR_RETURN(std::string nickname,
-                      GetStringOr(body, "nickname", "微信用户", 256));
+  QY_ASSIGN_OR_RETURN(
+      std::string nickname,
+      GetStringOr(body, "nickname",
+                  std::string(community::kPlaceholderNickname), 256));
   QY_RETURN_IF_ERROR(community::CheckNickname(nickname));
   return s.members->FindOrCreateByOpenid(wx.openid, wx.unionid, nickname,
                                          s.clock->NowMillis());

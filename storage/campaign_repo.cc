@@ -2,6 +2,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "community/nickname.h"
 #include "storage/audit.h"
 #include "storage/sqlite_community_store.h"
 #include "storage/sqlite_member_store.h"
@@ -65,7 +66,9 @@ NicknameCounts CountNicknames(
 Result<int64_t> MemberByNickname(Connection& c,
                                  const community::EnrollmentInput& e,
                                  const NicknameCounts& batch) {
-  if (e.nickname.empty() || batch.at(e.nickname) != 1) return 0;
+  if (e.nickname.empty() || e.nickname == community::kPlaceholderNickname ||
+      batch.at(e.nickname) != 1)
+    return 0;
   static constexpr const char* kByName[] = {
       "SELECT id, COALESCE(phone, ''), COALESCE(openid, '') FROM members"
       " WHERE nickname = ? AND merged_into IS NULL LIMIT 2",

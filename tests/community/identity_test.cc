@@ -67,6 +67,18 @@ TEST(IdentityResolverTest, NeverTwoRowsToOneMember) {
   EXPECT_TRUE(m[1].review);
 }
 
+TEST(IdentityResolverTest, WeChatsPlaceholderNicknameIdentifiesNobody) {
+  // Signed in without sharing a nickname: "微信用户", like thousands.
+  IdentityIndex index({M(1, "微信用户"), M(2, "王小明妈妈")});
+  auto m =
+      index.ResolveSnapshot({R("微信用户"), R("微信用户🌸"), R("王小明妈妈")});
+  for (int i : {0, 1}) {
+    EXPECT_EQ(m[i].member_id, 0) << i;
+    EXPECT_FALSE(m[i].review) << i;
+  }
+  EXPECT_EQ(m[2].member_id, 2);
+}
+
 TEST(IdentityResolverTest, AReviewsReasonReadsBackIntoItsParts) {
   IdentityIndex index({M(1, "小雨"), M(2, "小雨"), M(3, "王小明妈妈")});
   auto m = index.ResolveSnapshot(

@@ -217,9 +217,10 @@ TEST_F(CommunityApiTest, AnOrderRowWithANicknameAloneFindsItsOneMember) {
                        {{"openid", "o3"}, {"nickname", "小红妈妈"}},
                        {{"phone", "13800000001"}, {"nickname", "张三爸爸"}},
                        {{"openid", "o5"}, {"nickname", "旧名"}},
-                       {{"openid", "o6"}, {"nickname", "赵六妈妈"}}})
+                       {{"openid", "o6"}, {"nickname", "赵六妈妈"}},
+                       {{"openid", "o7"}, {"nickname", "微信用户"}}})
                 .data()["created"],
-            6);
+            7);
   std::string renamed = ParticipantToken("o5", "旧名");
   ASSERT_EQ(client_
                 ->Call("PUT", "/api/v1/mp/me",
@@ -237,13 +238,14 @@ TEST_F(CommunityApiTest, AnOrderRowWithANicknameAloneFindsItsOneMember) {
       "新朋友,,99\n"               // nobody: a new member...
       "新朋友,,99\n"               // ...and one more, not the first again
       "赵六妈妈,,99\n"             // on two rows: which of them is o6?
-      "赵六妈妈,,99\n";
+      "赵六妈妈,,99\n"
+      "微信用户,,99\n";  // WeChat's name for anyone: nobody in particular
   auto path = "/api/v1/campaigns/" + b + "/enrollments";
   auto r = client_->Call("POST", path, csv, op_, "text/csv");
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.data()["matched_existing"], 2) << r.body.dump();
   EXPECT_EQ(r.data()["matched_by_nickname"], 2);
-  EXPECT_EQ(r.data()["created"], 7);
+  EXPECT_EQ(r.data()["created"], 8);
   auto retention =
       client_->Get("/api/v1/campaigns/" + a + "/retention?next=" + b, op_);
   EXPECT_EQ(retention.data()["renewed"], 2) << retention.body.dump();
@@ -260,7 +262,7 @@ TEST_F(CommunityApiTest, AnOrderRowWithANicknameAloneFindsItsOneMember) {
   EXPECT_EQ(again.data()["created"], 0) << again.body.dump();
   EXPECT_EQ(again.data()["already_enrolled"], 2);
   auto summary = client_->Get("/api/v1/campaigns/" + b + "/summary", op_);
-  EXPECT_EQ(summary.data()["enrolled"], 9) << summary.body.dump();
+  EXPECT_EQ(summary.data()["enrolled"], 10) << summary.body.dump();
   // Another openid is another WeChat account.
   auto other = Enroll(b, {{{"openid", "o9"}, {"nickname", "王小明妈妈"}}});
   EXPECT_EQ(other.data()["created"], 1) << other.body.dump();
