@@ -109,6 +109,24 @@ const char* Pick(std::mt19937& rng, const char* const (&arr)[N]) {
   return arr[std::uniform_int_distribution<size_t>(0, N - 1)(rng)];
 }
 
+// Member `b` as kDemoBuyer describes: no openid or unionid (in the
+// rosters too), kDemoBuyerPhone (nobody else's), nothing done in the
+// mini-program.
+void MakeShopBuyer(DemoCommunity& c, int b) {
+  DemoMember& m = c.members[b];
+  for (auto& roster : c.rosters)
+    for (auto& row : roster.rows)
+      if (!m.unionid.empty() && row.unionid == m.unionid) row.unionid.clear();
+  m.openid.clear();
+  m.unionid.clear();
+  for (auto& other : c.members)
+    if (other.phone == kDemoBuyerPhone) other.phone.clear();
+  m.phone = kDemoBuyerPhone;
+  std::erase_if(c.checkins,
+                [&](const DemoCheckin& k) { return k.member == b; });
+  std::erase_if(c.events, [&](const DemoEvent& e) { return e.member == b; });
+}
+
 DemoMember MakeMember(std::mt19937& rng, int index) {
   std::uniform_real_distribution<double> u(0, 1);
   DemoMember m;
@@ -296,6 +314,8 @@ DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
     });
   }
   AddRosters(rng, c, t);
+  if (kDemoBuyer < options.members && kDemoBuyer != kDemoParticipant)
+    MakeShopBuyer(c, kDemoBuyer);
   return c;
 }
 

@@ -82,6 +82,14 @@ struct DemoCommunity {
 // signing in as them can check in.
 inline constexpr int kDemoParticipant = 1;
 
+// A member who paid in the shop and has not opened the mini-program: the
+// order list's record (nickname, phone, no openid), enrolled in the
+// campaign running today, in its group's roster, without a check-in. A
+// visitor who signs in to the participant page under any new openid and
+// gives this phone becomes them (POST /mp/phone).
+inline constexpr int kDemoBuyer = 299;
+inline constexpr char kDemoBuyerPhone[] = "13900002026";
+
 struct DemoOptions {
   // "Today" in days since the epoch (China time); check-ins end here.
   int64_t today = 0;

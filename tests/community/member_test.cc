@@ -66,6 +66,41 @@ TEST(DemoCommunityTest, TheOfferedParticipantCanCheckInToday) {
   EXPECT_GT(others_today, 20 * 10);
 }
 
+TEST(DemoCommunityTest, TheShopBuyerHasOnlyWhatAnOrderListGives) {
+  for (uint32_t seed : {20261122u, 7u, 99u}) {
+    DemoCommunity c = GenerateDemoCommunity({20000, seed, 300});
+    const DemoMember& b = c.members[kDemoBuyer];
+    EXPECT_TRUE(b.openid.empty()) << seed;
+    EXPECT_TRUE(b.unionid.empty()) << seed;
+    EXPECT_EQ(b.phone, kDemoBuyerPhone);
+    int holders = 0;
+    for (const auto& m : c.members) holders += m.phone == kDemoBuyerPhone;
+    EXPECT_EQ(holders, 1) << seed;
+    const int running = 3;
+    EXPECT_TRUE(std::any_of(c.enrollments.begin(), c.enrollments.end(),
+                            [&](const auto& e) {
+                              return e.member == kDemoBuyer &&
+                                     e.campaign == running;
+                            }))
+        << seed;
+    for (const auto& k : c.checkins) EXPECT_NE(k.member, kDemoBuyer) << seed;
+    for (const auto& e : c.events) EXPECT_NE(e.member, kDemoBuyer) << seed;
+    bool in_group = false;
+    for (const auto& roster : c.rosters) {
+      for (const auto& row : roster.rows) {
+        in_group |= row.nickname.find(b.nickname) != std::string::npos;
+        EXPECT_TRUE(
+            row.unionid.empty() ||
+            row.unionid.find("demo-unionid-" + std::to_string(kDemoBuyer)) ==
+                std::string::npos);
+      }
+    }
+    EXPECT_TRUE(in_group) << seed << ": the buyer joined the WeChat group";
+    // Before, the buyer was an ordinary member who had checked in.
+    EXPECT_GT(c.checkins.size(), 1000u);
+  }
+}
+
 TEST(DemoCommunityTest, HasTheShapeTheReadmePromises) {
   DemoCommunity c = GenerateDemoCommunity({20000, 20261122, 300});
   EXPECT_EQ(c.campaigns.size(), 4u);

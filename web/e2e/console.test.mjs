@@ -385,6 +385,26 @@ describe('console', () => {
     await page.locator('.el-tabs__item', { hasText: '反馈' }).click();
     await page.locator('[data-test=fb-reply]', { hasText: '点日历上没打卡的那天' }).waitFor();
     page.assertNoErrors();
+
+    // The demo's shop buyer (13900002026) opens the page for the first time:
+    // no campaign, until the phone finds the order's record.
+    const buyer = await newPage({ width: 375, height: 740 });
+    await buyer.goto(`${server.base}/#/h5/login`);
+    await buyer.locator('input[data-test=openid]').fill('e2e-shop-buyer');
+    await buyer.locator('input[data-test=nickname]').fill('网店买家');
+    await buyer.locator('[data-test=h5-login]').click();
+    await buyer.locator('[data-test=h5-no-campaign]').waitFor();
+    await buyer.locator('input[data-test=h5-phone]').fill('139 0000 2026');
+    await buyer.locator('[data-test=h5-phone-find]').click();
+    await buyer.locator('[data-test=streak]').waitFor();
+    const found = await apiCall(server.base, 'POST', '/mp/login', { openid: 'e2e-shop-buyer', nickname: '网店买家' });
+    const mine = await apiCall(server.base, 'GET', '/mp/me', null, found.token);
+    assert.ok(mine.campaigns.some((c) => c.id === running.id), 'the paid campaign is theirs now');
+    assert.equal(mine.phone, '139****2026');
+    await buyer.locator('[data-test=h5-submit]').click();
+    await buyer.locator('[data-test=h5-result]').waitFor();
+    await buyer.screenshot({ path: path.join(shots, 'participant-found-by-phone.png'), fullPage: true });
+    buyer.assertNoErrors();
   });
 
   test('an admin trains the model on outcomes and finds it in the audit log', async () => {

@@ -146,6 +146,7 @@ export default {
   },
   h5: {
     myRank: 'My place',
+    findByPhone: 'Paid in the shop? Find it with the phone you paid with', phone: 'Phone', find: 'Find', phoneSaved: 'Phone saved, but no campaign was paid for with it',
     welcome: 'Welcome', nickname: 'Nickname', login: 'Enter', devHint: 'Demo mode: an openid stands in for the WeChat sign-in.',
     needOpenid: 'Enter an openid', state: { upcoming: 'upcoming', running: 'running', ended: 'ended' },
     noCampaign: 'You are not enrolled in a campaign yet', checkin: 'Check in', streak: '{n}-day streak',
