@@ -44,8 +44,9 @@ Result<std::unique_ptr<App>> App::Create(
   // Signed-in users cost no session read per request after a restart.
   QY_ASSIGN_OR_RETURN(size_t warm, app->accounts_->WarmSessionCache());
   app->logger_->Info("sessions_cached", {{"count", warm}});
-  app->wechat_ = wechat ? std::move(wechat)
-                        : std::make_unique<WeChatHttpClient>(options.wechat, clock);
+  app->wechat_ =
+      wechat ? std::move(wechat)
+             : std::make_unique<WeChatHttpClient>(options.wechat, clock);
   Services& s = app->services_;
   s.db = app->db_.get();
   s.accounts = app->accounts_.get();

@@ -7,11 +7,29 @@
 namespace qunying::server {
 namespace {
 
-Result<community::Member> LoginByCode(Services& s, const Json& body) {
-  QY_ASSIGN_OR_RETURN(std::string code, RequireString(body, "code", 128));
-  if (code.empty()) {
-    return Status::InvalidArgument("field 'code' is empty", "code");
+// A required string field that must not be empty either.
+Result<std::string> NonEmptyString(const Json& body, const char* field,
+                                   size_t max_bytes) {
+  QY_ASSIGN_OR_RETURN(std::string v, RequireString(body, field, max_bytes));
+  if (v.empty()) {
+    return Status::InvalidArgument(
+        "field '" + std::string(field) + "' is empty", field);
   }
+  return v;
+}
+
+// Ok on a --dev-login server, where `what` stands in for WeChat's code;
+// elsewhere the code is required.
+Status RequireDevLogin(const Services& s, const std::string& what) {
+  if (s.dev_login) return Status::Ok();
+  return Status::InvalidArgument("field 'code' is required: " + what +
+                                     " is only accepted when the server runs "
+                                     "with --dev-login",
+                                 "code");
+}
+
+Result<community::Member> LoginByCode(Services& s, const Json& body) {
+  QY_ASSIGN_OR_RETURN(std::string code, NonEmptyString(body, "code", 128));
   QY_ASSIGN_OR_RETURN(auth::WeChatSession wx, s.wechat->CodeToSession(code));
   QY_ASSIGN_OR_RETURN(
       std::string nickname,
@@ -23,16 +41,8 @@ Result<community::Member> LoginByCode(Services& s, const Json& body) {
 }
 
 Result<community::Member> DevLogin(Services& s, const Json& body) {
-  if (!s.dev_login) {
-    return Status::InvalidArgument(
-        "field 'code' is required: openid login is only accepted when the "
-        "server runs with --dev-login",
-        "code");
-  }
-  QY_ASSIGN_OR_RETURN(std::string openid, RequireString(body, "openid", 128));
-  if (openid.empty()) {
-    return Status::InvalidArgument("field 'openid' is empty", "openid");
-  }
+  QY_RETURN_IF_ERROR(RequireDevLogin(s, "openid login"));
+  QY_ASSIGN_OR_RETURN(std::string openid, NonEmptyString(body, "openid", 128));
   QY_ASSIGN_OR_RETURN(std::string nickname,
                       RequireString(body, "nickname", 256));
   QY_RETURN_IF_ERROR(community::CheckNickname(nickname));
@@ -46,17 +56,10 @@ Result<community::Member> DevLogin(Services& s, const Json& body) {
 Result<std::string> PhoneToBind(Services& s, const Json& body,
                                 const community::Member& me) {
   if (body.contains("code") && !body["code"].is_null()) {
-    QY_ASSIGN_OR_RETURN(std::string code, RequireString(body, "code", 256));
-    if (code.empty())
-      return Status::InvalidArgument("field 'code' is empty", "code");
+    QY_ASSIGN_OR_RETURN(std::string code, NonEmptyString(body, "code", 256));
     return s.wechat->PhoneNumber(code, me.openid);
   }
-  if (!s.dev_login) {
-    return Status::InvalidArgument(
-        "field 'code' is required: a typed phone is only accepted when the "
-        "server runs with --dev-login",
-        "code");
-  }
+  QY_RETURN_IF_ERROR(RequireDevLogin(s, "a typed phone"));
   QY_ASSIGN_OR_RETURN(std::string typed, RequireString(body, "phone", 32));
   auto phone = NormalizeMobile(typed);
   if (!phone.ok())

@@ -32,7 +32,7 @@ bool IsStaleToken(int64_t errcode) {
 httplib::Client ClientFor(const WeChatOptions& o) {
   httplib::Client client(o.base_url);
   time_t sec = o.timeout_ms / 1000;
-  time_t usec = (o.timeout_ms % 1000) * 1000;
+  time_t usec = static_cast<time_t>(o.timeout_ms % 1000) * 1000;
   client.set_connection_timeout(sec, usec);
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);

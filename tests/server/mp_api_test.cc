@@ -287,6 +287,28 @@ TEST_F(MpApiTest, APhoneFromWeChatJoinsTheRecordTheOrderListMade) {
       400);
 }
 
+TEST_F(MpApiTest, TypedOpenidsAndPhonesNeedDevLogin) {
+  std::string token =
+      client_->Post("/api/v1/mp/login", {{"code", "good-abc"}}).data()["token"];
+  app_->Stop();
+  options_.dev_login = false;  // As in production.
+  Start();
+  auto openid = client_->Post("/api/v1/mp/login",
+                              {{"openid", "dev-9"}, {"nickname", "小明妈妈"}});
+  EXPECT_EQ(openid.status, 400);
+  EXPECT_EQ(openid.data()["field"], "code");
+  // The session survived the restart; a typed phone does not pass.
+  auto typed =
+      client_->Post("/api/v1/mp/phone", {{"phone", "13900000005"}}, token);
+  EXPECT_EQ(typed.status, 400) << typed.body.dump();
+  EXPECT_EQ(typed.data()["field"], "code");
+  EXPECT_EQ(client_->Get("/api/v1/mp/me", token).data()["phone"], "");
+  EXPECT_EQ(
+      client_->Post("/api/v1/mp/phone", {{"code", "phone-13900000005"}}, token)
+          .status,
+      200);
+}
+
 TEST_F(MpApiTest, InvalidCodeIs401) {
   auto r = client_->Post("/api/v1/mp/login", {{"code", "expired"}});
   EXPECT_EQ(r.status, 401);
