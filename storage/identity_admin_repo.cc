@@ -57,12 +57,16 @@ const char* KeyOf(const Moved& m) {
 namespace {
 
 // Member `id` as a review candidate: what tells two of one nickname apart.
-// A member since gone (never: members are not deleted) is just its id.
+// One not found (members are not deleted, so never in practice) is just
+// its id, as the list showed it before.
 Result<community::ReviewCandidate> LoadCandidate(Connection& c, int64_t id) {
   community::ReviewCandidate out;
   out.member_id = id;
   auto m = LoadMember(c, "id", "", id);
-  if (!m.ok()) return out;
+  if (!m.ok()) {  // A failed read is an error, not an anonymous candidate.
+    if (m.status().code() == StatusCode::kNotFound) return out;
+    return m.status();
+  }
   out.nickname = m->nickname;
   out.phone = m->phone;
   out.wechat_id = m->wechat_id;
