@@ -79,14 +79,11 @@ Result<community::ReviewCandidate> LoadCandidate(Connection& c, int64_t id) {
   st->Bind(1, id);
   QY_RETURN_IF_ERROR(ForEachRow(
       st, [&](const Statement& s) { out.campaigns.push_back(s.Text(0)); }));
-  QY_ASSIGN_OR_RETURN(
-      Statement * last,
-      c.Prepare("SELECT COALESCE(MAX(created_at_ms), 0) FROM checkins"
-                " WHERE member_id = ?"));
-  last->Bind(1, id);
-  QY_ASSIGN_OR_RETURN(bool row, last->Step());
-  if (row) out.last_checkin_ms = last->Int(0);
-  last->Reset();
+  QY_ASSIGN_OR_RETURN(out.last_checkin_ms,
+                      QueryInt(c,
+                               "SELECT COALESCE(MAX(created_at_ms), 0) FROM"
+                               " checkins WHERE member_id = ?",
+                               id, true));
   return out;
 }
 

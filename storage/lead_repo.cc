@@ -682,14 +682,11 @@ Result<int64_t> ClaimRoom(Connection& c, int64_t user,
   QY_ASSIGN_OR_RETURN(bool r1, today->Step());
   int64_t claimed = r1 ? today->Int(0) : 0;
   today->Reset();
-  QY_ASSIGN_OR_RETURN(
-      Statement * open,
-      c.Prepare("SELECT COUNT(*) FROM leads WHERE owner_id = ? AND status"
-                " NOT IN ('won', 'lost')"));
-  open->Bind(1, user);
-  QY_ASSIGN_OR_RETURN(bool r2, open->Step());
-  int64_t held = r2 ? open->Int(0) : 0;
-  open->Reset();
+  QY_ASSIGN_OR_RETURN(int64_t held,
+                      QueryInt(c,
+                               "SELECT COUNT(*) FROM leads WHERE owner_id = ?"
+                               " AND status NOT IN ('won', 'lost')",
+                               user, true));
   int64_t n = std::min(limits.daily_cap - claimed, limits.open_cap - held);
   if (n > 0) return n;
   return Status::Conflict(

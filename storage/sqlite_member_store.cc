@@ -68,16 +68,14 @@ namespace {
 // merged into it (at any depth), has an openid.
 Result<bool> SignsIn(Connection& c, int64_t id) {
   QY_ASSIGN_OR_RETURN(
-      Statement * st,
-      c.Prepare("WITH RECURSIVE tree(id) AS (SELECT ?1 UNION"
-                " SELECT m.id FROM members m JOIN tree t ON m.merged_into ="
-                " t.id) SELECT EXISTS (SELECT 1 FROM members WHERE id IN"
-                " tree AND openid IS NOT NULL)"));
-  st->Bind(1, id);
-  QY_ASSIGN_OR_RETURN(bool row, st->Step());
-  bool signs_in = row && st->Int(0) != 0;
-  st->Reset();
-  return signs_in;
+      int64_t signs_in,
+      QueryInt(c,
+               "WITH RECURSIVE tree(id) AS (SELECT ?1 UNION"
+               " SELECT m.id FROM members m JOIN tree t ON m.merged_into ="
+               " t.id) SELECT EXISTS (SELECT 1 FROM members WHERE id IN"
+               " tree AND openid IS NOT NULL)",
+               id, true));
+  return signs_in != 0;
 }
 
 // The one member (at the end of its merges) whose records have `value` in
