@@ -77,41 +77,54 @@ Status ReadEnrollments(Connection& c, Builder& b) {
   });
 }
 
-// Hands `from`'s allocation, emptied, to `to` (empty).
-template <typename T>
-void KeepCapacity(T& from, T& to) {
-  from.clear();
-  to.swap(from);
+// `f` as a fresh MemberFeatures for `member`, with the intent to be
+// indexed, keeping what its containers had allocated.
+void ResetFeatures(int64_t member, MemberFeatures* f) {
+  auto series = std::move(f->series);
+  auto facts = std::move(f->facts);
+  auto texts = std::move(f->texts);
+  auto found = std::move(f->intent_found);
+  *f = MemberFeatures();
+  series.clear(), facts.clear(), texts.clear(), found.clear();
+  f->series = std::move(series);
+  f->facts = std::move(facts);
+  f->texts = std::move(texts);
+  f->intent_found = std::move(found);
+  f->member_id = member;
+  f->intent_indexed = true;
 }
 
 // Enrollments in table order (no sort), then members numbered in id order.
-Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
-  QY_ASSIGN_OR_RETURN(auto campaigns, LoadCampaigns(c, now));
+// The members' features are filled afterwards, by slot range (FillRange).
+Status NumberMembers(Connection& c, int64_t now, Builder& b,
+                     std::unordered_map<int64_t, CampaignInfo>* campaigns) {
+  QY_ASSIGN_OR_RETURN(*campaigns, LoadCampaigns(c, now));
   QY_RETURN_IF_ERROR(ReadEnrollments(c, b));
-  const auto& rows = b.rows;
   b.ids.clear();
-  for (const EnrollmentRow& r : rows) b.ids.push_back(r.member);
+  for (const EnrollmentRow& r : b.rows) b.ids.push_back(r.member);
   b.index.Number(b.ids, &b.members);
-  const auto& members = b.members;
+  b.out->resize(b.members.size());
+  b.latest.resize(b.members.size());
+  b.last_active.resize(b.members.size());
+  return Status::Ok();
+}
+
+// Members in slots [lo, hi) of b.out: fresh features with the enrollment
+// fields, each member's latest campaign and no activity yet.
+void EnrollRange(Builder& b,
+                 const std::unordered_map<int64_t, CampaignInfo>& campaigns,
+                 size_t lo, size_t hi) {
   auto& out = *b.out;
   // Reset in place: the array's pages are already there, and so are
   // the members' own allocations where a cleared container keeps them.
-  out.resize(members.size());
-  for (size_t i = 0; i < members.size(); ++i) {
-    MemberFeatures fresh;
-    fresh.member_id = members[i];
-    fresh.intent_indexed = true;
-    KeepCapacity(out[i].series, fresh.series);
-    KeepCapacity(out[i].intent_found, fresh.intent_found);
-    KeepCapacity(out[i].facts, fresh.facts);
-    out[i] = std::move(fresh);
-  }
-  b.latest.assign(members.size(), Latest{});
-  b.last_active.assign(members.size(), -1);
-  for (const EnrollmentRow& r : rows) {
+  for (size_t i = lo; i < hi; ++i) ResetFeatures(b.members[i], &out[i]);
+  std::fill(b.latest.begin() + lo, b.latest.begin() + hi, Latest{});
+  std::fill(b.last_active.begin() + lo, b.last_active.begin() + hi, -1);
+  for (const EnrollmentRow& r : b.rows) {
+    size_t slot = static_cast<size_t>(b.index.Get(r.member));
+    if (slot < lo || slot >= hi) continue;
     auto k = campaigns.find(r.campaign);
     if (k == campaigns.end()) continue;
-    size_t slot = static_cast<size_t>(b.index.Get(r.member));
     MemberFeatures& f = out[slot];
     f.campaigns++;
     f.paid_fen += r.paid;
@@ -125,37 +138,70 @@ Status LoadEnrollments(Connection& c, int64_t now, Builder& b) {
     f.series = k->second.series;
     f.campaign_days = k->second.campaign_days;
   }
-  return Status::Ok();
 }
 
-// The check-in features of every member in `b`, from the digest: count,
-// make-ups and longest streak in their latest campaign, last check-in,
-// and the intent phrases in their last kMaxTexts texts.
-void FillFromDigest(Builder& b) {
-  for (size_t i = 0; i < b.out->size(); ++i) {
-    MemberFeatures& f = (*b.out)[i];
-    const CheckinDigest::Member* m = b.digest.Find(f.member_id);
-    if (!m) continue;
-    b.last_active[i] = m->last_ms;
-    m->IntentIn(kMaxTexts, &f.intent_found);
-    const Latest& l = b.latest[i];
-    const CheckinDigest::Campaign* k = m->Find(l.campaign_id);
-    if (!k) continue;
-    f.checkins = k->checkins;
-    f.makeups = k->makeups;
-    f.longest_streak = k->LongestRun(l.days);
+// The check-in features of member `i`, from the digest: count, make-ups
+// and longest streak in their latest campaign, last check-in, and the
+// intent phrases in their last kMaxTexts texts.
+void FillFromDigest(Builder& b, size_t i) {
+  MemberFeatures& f = (*b.out)[i];
+  const CheckinDigest::Member* m = b.digest.Find(f.member_id);
+  if (!m) return;
+  b.last_active[i] = m->last_ms;
+  m->IntentIn(kMaxTexts, &f.intent_found);
+  const Latest& l = b.latest[i];
+  const CheckinDigest::Campaign* k = m->Find(l.campaign_id);
+  if (!k) return;
+  f.checkins = k->checkins;
+  f.makeups = k->makeups;
+  f.longest_streak = k->LongestRun(l.days);
+}
+
+// Member `i`'s dwell and content reads over the last 30 days, and latest
+// event, from the event digest.
+void FillFromEvents(Builder& b, size_t i) {
+  MemberFeatures& f = (*b.out)[i];
+  const EventDigest::Member* m = b.events.Find(f.member_id);
+  f.dwell_s_30d = m ? m->dwell_ms / 1000 : 0;
+  f.content_reads_30d = m ? static_cast<int>(m->reads) : 0;
+  if (m) b.last_active[i] = std::max(b.last_active[i], m->last_ms);
+}
+
+// Member `i`'s profile facts (accepted, or confident and uncontested) from
+// OCR hints and operators' decisions, through the same rules as
+// GET /members/{id}, from the facts digest; after the member's own phone.
+void FillFromFacts(Builder& b, size_t i) {
+  MemberFeatures& f = (*b.out)[i];
+  const FactsDigest::Facts* facts = b.facts.Find(f.member_id);
+  if (!facts) return;
+  for (const auto& [field, value] : *facts) f.facts.emplace(field, value);
+}
+
+// Every feature of the members in slots [lo, hi) but feedback's intent.
+void FillRange(Builder& b,
+               const std::unordered_map<int64_t, CampaignInfo>& campaigns,
+               int64_t now, size_t lo, size_t hi) {
+  EnrollRange(b, campaigns, lo, hi);
+  for (const auto& [id, phone] : b.phones) {
+    int64_t slot = b.index.Get(id);
+    if (slot < 0 || static_cast<size_t>(slot) < lo ||
+        static_cast<size_t>(slot) >= hi) {
+      continue;
+    }
+    (*b.out)[slot].facts["phone"] = phone;
   }
-}
-
-// Dwell and content reads over the last 30 days, and the latest event,
-// from the event digest.
-void FillFromEvents(Builder& b) {
-  for (size_t i = 0; i < b.out->size(); ++i) {
-    MemberFeatures& f = (*b.out)[i];
-    const EventDigest::Member* m = b.events.Find(f.member_id);
-    f.dwell_s_30d = m ? m->dwell_ms / 1000 : 0;
-    f.content_reads_30d = m ? static_cast<int>(m->reads) : 0;
-    if (m) b.last_active[i] = std::max(b.last_active[i], m->last_ms);
+  for (size_t i = lo; i < hi; ++i) {
+    FillFromFacts(b, i);  // After the phone: a member's own comes first.
+    FillFromDigest(b, i);
+    FillFromEvents(b, i);
+    if (b.last_active[i] < 0) continue;
+    // Recency on campaign-relative time: the clock stops when the member's
+    // latest campaign ends, so the quiet weeks before the next one do not
+    // count against them. Whole days: scores then move once a day, not on
+    // every pass, and an unchanged lead is not rewritten (ApplyScores).
+    int64_t ref = std::min(now, b.latest[i].end_ms);
+    (*b.out)[i].recency_days =
+        std::max<int64_t>(0, ref - b.last_active[i]) / kDayMs;
   }
 }
 
@@ -181,7 +227,9 @@ Status LoadFeedback(Connection& c,
   return Status::Ok();
 }
 
-Status LoadPhones(Connection& c, Builder& b) {
+// Every member's phone, into b.phones (applied by FillRange).
+Status ReadPhones(Connection& c, Builder& b) {
+  b.phones.clear();
   QY_ASSIGN_OR_RETURN(
       Statement * ph,
       // The same members as "IS NOT NULL AND != ''", but as a range of
@@ -189,19 +237,8 @@ Status LoadPhones(Connection& c, Builder& b) {
       // 333,333 phones among 1M members (docs/benchmarks.md).
       c.Prepare("SELECT id, phone FROM members WHERE phone > ''"));
   return ForEachRow(ph, [&](const Statement& s) {
-    if (MemberFeatures* f = b.Find(s.Int(0))) f->facts["phone"] = s.Text(1);
+    b.phones.emplace_back(s.Int(0), s.TextView(1));
   });
-}
-
-// Profile facts (accepted, or confident and uncontested) from OCR hints
-// and operators' decisions, through the same rules as GET /members/{id},
-// from the facts digest.
-void FillFromFacts(Builder& b) {
-  for (MemberFeatures& f : *b.out) {
-    const FactsDigest::Facts* facts = b.facts.Find(f.member_id);
-    if (!facts) continue;
-    for (const auto& [field, value] : *facts) f.facts.emplace(field, value);
-  }
 }
 
 }  // namespace
@@ -243,8 +280,9 @@ Status SqliteLeadStore::LoadFeatures(
   // (the first pass after a start) they read 5M check-ins and 6.7M events,
   // which took 3.0 and 1.6 s one after the other on a second thread while
   // this one read enrollments and facts in 2.4 s (docs/benchmarks.md). The
-  // three threads touch disjoint parts of `b`.
-  Status checkins, events;
+  // phones, on a fourth, took as long as the enrollments (~60 ms for 333,000
+  // among 1M members). The threads touch disjoint parts of `b`.
+  Status checkins, events, phones;
   std::thread checkins_thread([&] {
     checkins = db_->Read(
         [&](Connection& c) -> Status { return b.digest.Update(c, intent); });
@@ -254,50 +292,37 @@ Status SqliteLeadStore::LoadFeatures(
       return b.events.Update(c, now_ms - 30 * kDayMs);
     });
   });
+  std::thread phones_thread([&] {
+    phones = db_->Read([&](Connection& c) { return ReadPhones(c, b); });
+  });
+  std::unordered_map<int64_t, CampaignInfo> campaigns;
   Status own = db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         int64_t max_id,
         QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM members"));
     b.index.Reset(max_id);
-    QY_RETURN_IF_ERROR(LoadEnrollments(c, now_ms, b));
+    QY_RETURN_IF_ERROR(NumberMembers(c, now_ms, b, &campaigns));
     return b.facts.Update(c);
   });
   checkins_thread.join();
   events_thread.join();
+  phones_thread.join();
   QY_RETURN_IF_ERROR(own);
   QY_RETURN_IF_ERROR(checkins);
   QY_RETURN_IF_ERROR(events);
-  // The activity on a second thread, the profile facts on this one: they
-  // fill different fields of each member, and one after the other they
-  // took ~150 ms of a pass without news on one core (docs/benchmarks.md).
-  // What the facts must allocate (a member's first facts, long values)
-  // comes from this thread's malloc arena, where the last pass freed its
-  // own: a new thread may be given another arena, and fault it all in
-  // again (18,000 page faults a pass while facts were std::map nodes).
-  Status feedback;
-  std::thread activity_thread([&] {
-    FillFromDigest(b);
-    FillFromEvents(b);
-    // After the digest's phrases: it sorts and dedupes the members' lists.
-    feedback =
-        db_->Read([&](Connection& c) { return LoadFeedback(c, intent, b); });
-  });
-  Status phones = db_->Read([&](Connection& c) { return LoadPhones(c, b); });
-  FillFromFacts(b);  // After the phones: a member's own phone comes first.
-  activity_thread.join();
-  QY_RETURN_IF_ERROR(feedback);
   QY_RETURN_IF_ERROR(phones);
-  // Recency on campaign-relative time: the clock stops when the member's
-  // latest campaign ends, so the quiet weeks before the next one do not
-  // count against them.
-  for (size_t i = 0; i < out->size(); ++i) {
-    if (b.last_active[i] < 0) continue;
-    int64_t ref = std::min(now_ms, b.latest[i].end_ms);
-    // Whole days: scores then move once a day, not on every pass, and an
-    // unchanged lead is not rewritten (see ApplyScores).
-    (*out)[i].recency_days =
-        std::max<int64_t>(0, ref - b.last_active[i]) / kDayMs;
-  }
+  // Every member's features but feedback's, in two halves at once: one
+  // after the other they took ~100 ms of a pass without news
+  // (docs/benchmarks.md). What the first half's facts allocate (a member's
+  // first facts, long values) comes from this thread's malloc arena, where
+  // the last pass freed its own.
+  const size_t n = out->size(), mid = n / 2;
+  std::thread upper([&] { FillRange(b, campaigns, now_ms, mid, n); });
+  FillRange(b, campaigns, now_ms, 0, mid);
+  upper.join();
+  // After the digest's phrases: it sorts and dedupes the members' lists.
+  QY_RETURN_IF_ERROR(
+      db_->Read([&](Connection& c) { return LoadFeedback(c, intent, b); }));
   b.loaded = true;
   return Status::Ok();
 }

@@ -99,6 +99,8 @@ struct SqliteLeadStore::LoadScratch {
   int64_t rows_high_id = 0, rows_epoch = -1;
   bool rows_reread = false;  // The last pass read every enrollment.
   std::vector<int64_t> ids, members;
+  // Members' phones (id, phone), read by every pass.
+  std::vector<std::pair<int64_t, std::string>> phones;
   CheckinDigest digest;
   EventDigest events;
   FactsDigest facts;
