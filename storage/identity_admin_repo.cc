@@ -31,6 +31,9 @@ constexpr Moved kMovedTables[] = {
     // written afresh after a merge or its undo (storage/group_events.h).
     // Merges recorded before list theirs, which an undo now skips.
     {"feedback", "member_id", ""},
+    // An operator's decisions on the person's facts. (Hints are not listed:
+    // they follow their check-ins, HintsFollowCheckins.)
+    {"hint_reviews", "member_id", ""},
     {"sessions", "subject_id", " AND kind = 'participant'"},
     // The merged record's lead goes with it, so that one person is not two
     // leads, unless the member it joins is a lead already.
@@ -45,6 +48,19 @@ std::vector<int64_t> ParseIds(const std::string& s) {
     if (!item.empty()) ids.push_back(std::stoll(item));
   }
   return ids;
+}
+
+// Gives the hints of members `a` and `b` the member of the check-in each
+// was read from, once check-ins have moved between them: a merge's facts
+// are the survivor's, and an undo takes them back. Returns the hints moved.
+Result<int64_t> HintsFollowCheckins(Connection& c, int64_t a, int64_t b) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("UPDATE hints SET member_id = k.member_id FROM checkins k"
+                " WHERE k.id = hints.checkin_id AND hints.member_id IN (?, ?)"
+                " AND k.member_id != hints.member_id"));
+  QY_RETURN_IF_ERROR(st->Bind(1, a).Bind(2, b).Run());
+  return c.Changes();
 }
 
 // sessions' key is token_hash, the rest have integer ids.
@@ -284,6 +300,8 @@ Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
       }
       QY_RETURN_IF_ERROR(s);
     }
+    QY_ASSIGN_OR_RETURN(int64_t hints, HintsFollowCheckins(c, from, into));
+    rows += hints;
     QY_ASSIGN_OR_RETURN(community::Member from_member,
                         LoadMember(c, "id", "", from));
     QY_ASSIGN_OR_RETURN(
@@ -384,6 +402,7 @@ Status SqliteIdentityAdminStore::Unmerge(int64_t merge_id, int64_t user_id,
         }
       }
     }
+    QY_RETURN_IF_ERROR(HintsFollowCheckins(c, from, into).status());
     QY_RETURN_IF_ERROR(RecomputeGroupEventsOfMembers(c, {from, into}));
     QY_ASSIGN_OR_RETURN(
         Statement * clear,

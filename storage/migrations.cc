@@ -575,6 +575,13 @@ CREATE TABLE enrollment_orders (
 CREATE INDEX members_merged_into ON members (merged_into)
   WHERE merged_into IS NOT NULL;
 )sql"},
+      // Merges before this one moved a member's check-ins but not the hints
+      // read from their photos, so the survivor's profile lacked them. A
+      // hint now always goes with its check-in (identity_admin_repo.cc).
+      {27, "hints_follow_checkins", R"sql(
+UPDATE hints SET member_id = k.member_id FROM checkins k
+  WHERE k.id = hints.checkin_id AND k.member_id != hints.member_id;
+)sql"},
   };
   return kMigrations;
 }

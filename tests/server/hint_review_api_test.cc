@@ -44,8 +44,11 @@ class HintReviewApiTest : public ServerTest {
     complete(1, {{"grade", "三年级", 0.85, 0}, {"city", "湖州", 0.55, 1}});
     complete(2, {{"grade", "四年级", 0.3, 0}});
   }
-  json Fact(const std::string& field, const std::string& token) {
-    ApiReply member = client_->Get("/api/v1/members/" + member_, token);
+  // `field`'s fact of member_ (or of `id`), null when there is none.
+  json Fact(const std::string& field, const std::string& token,
+            const std::string& id = "") {
+    ApiReply member =
+        client_->Get("/api/v1/members/" + (id.empty() ? member_ : id), token);
     for (const auto& f : member.data()["profile"]) {
       if (f["field"] == field) return f;
     }
@@ -141,6 +144,40 @@ TEST_F(HintReviewApiTest, BadDecisionsAreRefusedWithReasons) {
   std::string kid = ParticipantToken("kid", "小明妈妈");
   EXPECT_EQ(client_->Post("/api/v1/hints/review", base, kid).status, 401);
   EXPECT_EQ(Fact("city", op_)["status"], "review");  // Nothing applied.
+}
+
+TEST_F(HintReviewApiTest, FactsFollowTheirCheckinsIntoAMergeAndBackOnUndo) {
+  auto accepted = client_->Post("/api/v1/hints/review",
+                                {{"member_id", member_},
+                                 {"field", "city"},
+                                 {"value", "杭州"},
+                                 {"decision", "accept"}},
+                                op_);
+  ASSERT_EQ(accepted.status, 200) << accepted.body.dump();
+  // The same person signed in under a second WeChat account, which an
+  // operator merges into: the first record's check-ins and facts go there.
+  std::string other = client_
+                          ->Post("/api/v1/mp/login",
+                                 {{"openid", "kid-2"}, {"nickname", "小明妈"}})
+                          .data()["member_id"];
+  auto merged = client_->Post("/api/v1/members/" + member_ + "/merge",
+                              {{"into", other}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  json grade = Fact("grade", op_, other);
+  ASSERT_FALSE(grade.is_null()) << "the survivor lost the photos' facts";
+  EXPECT_EQ(grade["value"], "三年级");
+  EXPECT_EQ(grade["evidence"], 2);
+  EXPECT_EQ(Fact("city", op_, other)["status"], "accepted");
+  EXPECT_TRUE(Fact("grade", op_).is_null());
+  auto hints = client_->Get("/api/v1/members/" + other, op_).data()["hints"];
+  EXPECT_EQ(hints.size(), 6u) << hints.dump();
+  // Undone: each record has its own again.
+  std::string undo = "/api/v1/merges/" +
+                     merged.data()["merge_id"].get<std::string>() + "/undo";
+  ASSERT_EQ(client_->Post(undo, json::object(), op_).status, 200);
+  EXPECT_TRUE(Fact("grade", op_, other).is_null());
+  EXPECT_EQ(Fact("grade", op_)["value"], "三年级");
+  EXPECT_EQ(Fact("city", op_)["status"], "accepted");
 }
 
 }  // namespace
