@@ -21,8 +21,11 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   }
 }
 
+// Also false past the end: std::string::compare with a string_view is
+// noexcept in libstdc++ 12, so its out_of_range for a `pos` past the end
+// ended the process (a line ending in a city's name, "我们住在杭州").
 bool StartsWith(const std::string& s, size_t pos, std::string_view prefix) {
-  return s.compare(pos, prefix.size(), prefix) == 0;
+  return pos <= s.size() && s.compare(pos, prefix.size(), prefix) == 0;
 }
 
 // What may follow a name that is then not a city: a district or county of

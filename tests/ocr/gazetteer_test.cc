@@ -87,6 +87,16 @@ TEST(GazetteerTest, StreetsParksAndCommonWordsAreNotCities) {
   EXPECT_TRUE(Has(Gazetteer::Default().Find("我在中山市"), "city", "中山"));
 }
 
+// A line that ends in a city's name: the look for a district after it
+// once read past the end, which ended the process (a noexcept compare).
+TEST(GazetteerTest, ALineEndingInACityNameIsRead) {
+  const Gazetteer& g = Gazetteer::Default();
+  auto m = g.Find("我们住在杭州");
+  EXPECT_TRUE(Has(m, "city", "杭州"));
+  EXPECT_TRUE(Has(g.Find("杭州"), "city", "杭州"));
+  EXPECT_TRUE(Has(g.Find("江苏常德青山区唐山"), "district", "青山区"));
+}
+
 TEST(GazetteerTest, ParseNamesTheBadLine) {
   auto bad = Gazetteer::Parse("# comment\n浙江\t杭州\t西湖区\n只有一列\n");
   ASSERT_FALSE(bad.ok());
