@@ -116,7 +116,39 @@ Result<Gazetteer> Gazetteer::Parse(std::string_view tsv) {
     if (cols.size() == 3 && !cols[2].empty()) c.districts = Split(cols[2], ',');
     g.cities_.push_back(std::move(c));
   }
+  g.Index();
   return g;
+}
+
+namespace {
+
+// The bytes of the UTF-8 character that starts at `pos` (at most 4), packed.
+uint32_t FirstChar(std::string_view s, size_t pos, size_t* len) {
+  unsigned char b = static_cast<unsigned char>(s[pos]);
+  size_t n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+  n = std::min(n, s.size() - pos);
+  uint32_t key = 0;
+  for (size_t i = 0; i < n; ++i)
+    key = key << 8 | static_cast<unsigned char>(s[pos + i]);
+  *len = n;
+  return key;
+}
+
+}  // namespace
+
+void Gazetteer::Index() {
+  size_t len = 0;
+  for (size_t ci = 0; ci < cities_.size(); ++ci) {
+    const GazetteerCity& c = cities_[ci];
+    if (!c.name.empty())
+      by_first_[FirstChar(c.name, 0, &len)].push_back({int(ci), -1});
+    for (size_t di = 0; di < c.districts.size(); ++di) {
+      const std::string& d = c.districts[di];
+      if (d.empty()) continue;
+      by_first_[FirstChar(d, 0, &len)].push_back({int(ci), int(di)});
+      district_owners_[d].push_back(int(ci));
+    }
+  }
 }
 
 const Gazetteer& Gazetteer::Default() {
@@ -129,9 +161,29 @@ const Gazetteer& Gazetteer::Default() {
 
 std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
   std::vector<PlaceMatch> out;
+  // Which names occur in `s`: each character's candidates compared there.
+  std::vector<char> city_in(cities_.size(), 0);
+  std::set<std::string> districts_in;
+  for (size_t pos = 0; pos < s.size(); ++pos) {
+    if ((static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) continue;
+    size_t len = 0;
+    auto it = by_first_.find(FirstChar(s, pos, &len));
+    if (it == by_first_.end()) continue;
+    for (const auto& [ci, di] : it->second) {
+      const std::string& name =
+          di < 0 ? cities_[ci].name : cities_[ci].districts[di];
+      if (s.compare(pos, name.size(), name) != 0) continue;
+      if (di < 0)
+        city_in[ci] = 1;
+      else
+        districts_in.insert(name);
+    }
+  }
   std::set<std::string> cities_named;
   std::map<const GazetteerCity*, size_t> city_end;  // Where its name ends.
-  for (const GazetteerCity& c : cities_) {
+  for (size_t ci = 0; ci < cities_.size(); ++ci) {
+    if (!city_in[ci]) continue;
+    const GazetteerCity& c = cities_[ci];
     for (size_t pos = s.find(c.name); pos != std::string::npos;
          pos = s.find(c.name, pos + 1)) {
       size_t after = pos + c.name.size();
@@ -167,10 +219,8 @@ std::vector<PlaceMatch> Gazetteer::Find(const std::string& s) const {
   // Districts: where a name belongs to several cities, the city named in the
   // same text decides; a unique name implies its city.
   std::map<std::string, std::vector<const GazetteerCity*>> owners;
-  for (const GazetteerCity& c : cities_) {
-    for (const std::string& d : c.districts) {
-      if (s.find(d) != std::string::npos) owners[d].push_back(&c);
-    }
+  for (const std::string& d : districts_in) {
+    for (int ci : district_owners_.at(d)) owners[d].push_back(&cities_[ci]);
   }
   for (const auto& [district, cities] : owners) {
     const GazetteerCity* city = nullptr;

@@ -4,8 +4,12 @@
 #ifndef QUNYING_OCR_GAZETTEER_H_
 #define QUNYING_OCR_GAZETTEER_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -45,7 +49,17 @@ class Gazetteer {
   std::vector<PlaceMatch> Find(const std::string& text) const;
 
  private:
+  // Fills by_first_ and district_owners_ from cities_.
+  void Index();
+
   std::vector<GazetteerCity> cities_;
+  // Every city and district name (city index, district index or -1) by
+  // the bytes of its first character: Find looks up each character of a
+  // line rather than searching the line for each of ~3,000 names, which
+  // took ~95% of the time of reading hints from a typed text (5-20 µs).
+  std::unordered_map<uint32_t, std::vector<std::pair<int, int>>> by_first_;
+  // A district's name -> the cities that have one of that name, in order.
+  std::map<std::string, std::vector<int>> district_owners_;
 };
 
 }  // namespace qunying::ocr

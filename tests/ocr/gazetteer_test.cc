@@ -97,6 +97,22 @@ TEST(GazetteerTest, ALineEndingInACityNameIsRead) {
   EXPECT_TRUE(Has(g.Find("江苏常德青山区唐山"), "district", "青山区"));
 }
 
+// Only a name's first character is looked up in a line; what is found is
+// what a search of the whole line for each name finds.
+TEST(GazetteerTest, FindsEveryNameWhereverItStarts) {
+  const Gazetteer& g = Gazetteer::Default();
+  size_t cities = 0;
+  for (const GazetteerCity& c : g.cities()) {
+    std::string line = "住在" + c.name + "市";
+    auto m = g.Find(line);
+    if (Has(m, "city", c.name)) ++cities;
+    for (const std::string& d : c.districts) {
+      EXPECT_TRUE(Has(g.Find("x" + d + "y"), "district", d)) << d;
+    }
+  }
+  EXPECT_EQ(cities, g.cities().size());
+}
+
 TEST(GazetteerTest, ParseNamesTheBadLine) {
   auto bad = Gazetteer::Parse("# comment\n浙江\t杭州\t西湖区\n只有一列\n");
   ASSERT_FALSE(bad.ok());
