@@ -27,7 +27,7 @@ constexpr const char* kReadingTexts[] = {
     "今天和孩子读了《小王子》第三章，孩子说最喜欢狐狸。",
     "坚持打卡第{d}天，孩子自己读完了绘本。",
     "今天读得有点慢，但孩子很认真，还做了读书笔记。",
-    "孩子三年级了，读《夏洛的网》很投入。",
+    "孩子{grade}了，读《夏洛的网》很投入。",
     "打卡！今天一起读了十五分钟，讲了自己的想法。",
     "这期快结束了，想报下一期，请问什么时候开始？",
     "孩子今天在学校写了读后感，老师表扬了。",
@@ -36,7 +36,7 @@ constexpr const char* kEnglishTexts[] = {
     "Day {d}: read the dialogue aloud three times. 今天跟读很顺。",
     "今天练了自我介绍，孩子敢开口了。",
     "打卡，背了十个单词，发音还要加强。",
-    "孩子五年级，口语比以前流利多了。",
+    "孩子{grade}，口语比以前流利多了。",
     "请问有没有一对一的外教课？多少钱？",
     "今天的 shadowing 练习完成，录了音。",
 };
@@ -173,7 +173,9 @@ void AddCheckins(std::mt19937& rng, DemoCommunity& c, const DemoEnrollment& e,
     ck.makeup = u(rng) < 0.05 && date < today;
     std::string text =
         reading ? Pick(rng, kReadingTexts) : Pick(rng, kEnglishTexts);
-    ck.text = Replace(text, "{d}", std::to_string(day));
+    // The child's grade as the member's photos show it (PhotoLines).
+    ck.text = Replace(Replace(text, "{d}", std::to_string(day)), "{grade}",
+                      kGrades[e.member % 6]);
     ck.duration_s = std::uniform_int_distribution<int>(300, 2400)(rng);
     int64_t minute = std::uniform_int_distribution<int>(19 * 60, 22 * 60)(rng);
     ck.at_ms = DayStartMs(date + (ck.makeup ? 1 : 0)) + minute * 60000;

@@ -137,6 +137,19 @@ void FindMisreadGrades(const std::string& s, const OcrLine& line, int i,
   }
 }
 
+// Whether 初一…初三 or 高一…高三 at `pos` is a day of a lunar month (大年初一,
+// 正月初二) or a degree (声音高一点, 高一些) rather than a grade.
+bool IsDateOrDegree(const std::string& s, size_t pos) {
+  if (pos >= 3 &&
+      (s.compare(pos - 3, 3, "年") == 0 || s.compare(pos - 3, 3, "月") == 0)) {
+    return true;
+  }
+  for (const char* after : {"点", "些", "倍", "度"}) {
+    if (s.compare(pos + 6, 3, after) == 0) return true;
+  }
+  return false;
+}
+
 void FindGrades(const std::string& s, const OcrLine& line, int i,
                 std::vector<Hint>& out) {
   for (size_t pos = s.find("年级"); pos != std::string::npos;
@@ -148,7 +161,8 @@ void FindGrades(const std::string& s, const OcrLine& line, int i,
     for (size_t pos = s.find(stage); pos != std::string::npos;
          pos = s.find(stage, pos + 3)) {
       std::string g = CanonicalGrade(s.substr(pos, 6));
-      if (!g.empty()) Add(out, "grade", g, 0.8, line, i);
+      if (g.empty() || IsDateOrDegree(s, pos)) continue;
+      Add(out, "grade", g, 0.8, line, i);
     }
   }
   for (const char* k : {"小班", "中班", "大班"}) {
@@ -311,6 +325,24 @@ std::vector<Hint> ExtractHints(const OcrText& text) {
     return a.field != b.field ? a.field < b.field : a.confidence > b.confidence;
   });
   return out;
+}
+
+std::vector<Hint> HintsInTypedText(const std::string& text) {
+  OcrText lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.lines.push_back(
+        {text.substr(start, end - start), kTypedLineConfidence});
+    start = end + 1;
+  }
+  std::vector<Hint> hints = ExtractHints(lines);
+  constexpr double kLine = kTypedLineConfidence / 100.0;
+  std::erase_if(hints, [&](const Hint& h) {
+    return h.confidence < kMinTypedStrength * kLine - 1e-9;
+  });
+  return hints;
 }
 
 }  // namespace qunying::ocr

@@ -30,6 +30,19 @@ std::string CanonicalGrade(const std::string& phrase);
 // All hints in the text, strongest first per field, duplicates merged.
 std::vector<Hint> ExtractHints(const OcrText& text);
 
+// The confidence a typed line counts as (an OCR line's is its words'
+// mean). Nothing is misread in it, but what a sentence says of its writer
+// is less sure than a form or a name label in a photo.
+inline constexpr float kTypedLineConfidence = 85;
+// Patterns weaker than this are left out of typed text: they stand for
+// OCR's misreadings (三年猎(2)班, a district one character off) or lean on
+// context a sentence does not give (a big city named alone, "去北京玩"; an
+// occupation the writer does not claim, "老师表扬了"; 大班 or "今年8了").
+inline constexpr double kMinTypedStrength = 0.76;
+// Hints in text a participant typed (a check-in's text): ExtractHints
+// over its lines at kTypedLineConfidence, patterns of kMinTypedStrength up.
+std::vector<Hint> HintsInTypedText(const std::string& text);
+
 }  // namespace qunying::ocr
 
 #endif  // QUNYING_OCR_HINTS_H_

@@ -26,6 +26,9 @@ struct OcrJob {
 struct StoredHint {
   Hint hint;
   int64_t checkin_id = 0, member_id = 0;
+  // "photo": read from the check-in's photo by OCR; "text": found in the
+  // text the participant typed (HintsInTypedText).
+  std::string source = "photo";
 };
 
 // An operator's decision on one hinted value of a member's field.
@@ -78,6 +81,11 @@ class OcrJobStore {
   // Members who have hints, id > after_id, ascending, at most `limit`.
   virtual Result<std::vector<int64_t>> MembersWithHints(int64_t after_id,
                                                         int limit) = 0;
+  // Finds the hints in the typed text of up to `limit` check-ins not read
+  // yet, oldest first, on the calling thread (HintsInTypedText), and stores
+  // them with source "text" for each check-in's member. Returns how many
+  // check-ins it read: 0 once every one has been. One caller at a time.
+  virtual Result<size_t> ReadTypedTexts(size_t limit, int64_t now_ms) = 0;
 };
 
 }  // namespace qunying::ocr

@@ -31,9 +31,17 @@ namespace {
 
 // `s` without white space at its ends, ideographic spaces (U+3000) counted
 // as spaces (and made ASCII ones inside).
-std::string Trim(std::string s) {
-  for (size_t at; (at = s.find("\u3000")) != std::string::npos;)
-    s.replace(at, 3, " ");
+std::string Trim(const std::string& in) {
+  std::string s;  // Built afresh: GCC 12 warned (-Wrestrict) of replace().
+  s.reserve(in.size());
+  for (size_t at = 0; at < in.size();) {
+    if (in.compare(at, 3, "\u3000") == 0) {
+      s += ' ';
+      at += 3;
+    } else {
+      s += in[at++];
+    }
+  }
   const char* kSpace = " \t\n\r\v\f";
   size_t b = s.find_first_not_of(kSpace);
   if (b == std::string::npos) return "";
@@ -92,18 +100,22 @@ Result<std::string> CanonicalFactValue(const std::string& field,
 namespace {
 
 // Per field, per value: the best confidence each check-in gave it.
-using Evidence =
-    std::map<std::string, std::map<std::string, std::map<int64_t, double>>>;
+// One value's sightings: the strongest per check-in, and where they were.
+struct Sightings {
+  std::map<int64_t, double> by_checkin;
+  std::set<std::string> sources;
+};
+using Evidence = std::map<std::string, std::map<std::string, Sightings>>;
 
-ProfileValue Combine(const std::string& value,
-                     const std::map<int64_t, double>& by_checkin) {
-  ProfileValue v{value, 0, {}};
+ProfileValue Combine(const std::string& value, const Sightings& seen) {
+  ProfileValue v{value, 0, {}, {}};
   double miss = 1;  // Noisy-OR: the chance every sighting is wrong.
-  for (const auto& [checkin, conf] : by_checkin) {
+  for (const auto& [checkin, conf] : seen.by_checkin) {
     miss *= 1 - std::clamp(conf, 0.0, 0.99);
     v.checkin_ids.push_back(checkin);
   }
   v.confidence = 1 - miss;
+  v.sources.assign(seen.sources.begin(), seen.sources.end());
   return v;
 }
 
@@ -114,8 +126,10 @@ std::vector<ProfileFact> BuildProfile(const std::vector<StoredHint>& hints,
                                       const ProfileOptions& o) {
   Evidence evidence;
   for (const auto& h : hints) {
-    double& c = evidence[h.hint.field][h.hint.value][h.checkin_id];
+    Sightings& seen = evidence[h.hint.field][h.hint.value];
+    double& c = seen.by_checkin[h.checkin_id];
     c = std::max(c, h.hint.confidence);
+    seen.sources.insert(h.source);
   }
   std::map<std::string, const HintDecision*> accepted;
   std::set<std::pair<std::string, std::string>> rejected;
@@ -146,10 +160,11 @@ std::vector<ProfileFact> BuildProfile(const std::vector<StoredHint>& hints,
     auto acc = accepted.find(field);
     if (acc != accepted.end()) {
       f.status = FactStatus::kAccepted;
-      f.best = {acc->second->final_value, 1.0, {}};
+      f.best = {acc->second->final_value, 1.0, {}, {}};
       for (auto& v : values) {
         if (v.value == acc->second->value || v.value == f.best.value) {
           f.best.checkin_ids = v.checkin_ids;
+          f.best.sources = v.sources;
         } else {
           f.conflicts.push_back(std::move(v));
         }

@@ -19,6 +19,9 @@ struct ProfileValue {
   std::string value;
   double confidence = 0;             // Combined over the evidence, 0–1.
   std::vector<int64_t> checkin_ids;  // The evidence, oldest first.
+  // Where the evidence was found (StoredHint::source): "photo", "text" or
+  // both, in that order.
+  std::vector<std::string> sources;
 };
 
 enum class FactStatus {

@@ -171,12 +171,13 @@ Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask) {
     std::string value = h.hint.field == "phone" && !unmask
                             ? MaskPhone(h.hint.value)
                             : h.hint.value;
-    out.push_back(
-        {{"field", h.hint.field},
-         {"value", value},
-         {"confidence", std::round(h.hint.confidence * 100) / 100},
-         {"source",
-          {{"checkin_id", IdString(h.checkin_id)}, {"line", h.hint.line}}}});
+    out.push_back({{"field", h.hint.field},
+                   {"value", value},
+                   {"confidence", std::round(h.hint.confidence * 100) / 100},
+                   {"source",
+                    {{"checkin_id", IdString(h.checkin_id)},
+                     {"line", h.hint.line},
+                     {"kind", h.source}}}});
   }
   return out;
 }

@@ -39,6 +39,8 @@ Result<std::unique_ptr<App>> App::Create(
   app->ocr_workers_ = std::make_unique<OcrWorkerPool>(
       options.ocr, app->ocr_jobs_.get(), app->blobs_.get(), app->logger_.get(),
       clock);
+  app->text_hints_ = std::make_unique<TextHintScanner>(
+      options.text_hints, app->ocr_jobs_.get(), app->logger_.get(), clock);
   app->accounts_ = std::make_unique<auth::AccountService>(
       app->account_store_.get(), clock, options.accounts);
   // Signed-in users cost no session read per request after a restart.
@@ -155,6 +157,7 @@ ocr::OcrJobStore& App::ocr_jobs() { return *ocr_jobs_; }
 
 Result<int> App::Start() {
   QY_RETURN_IF_ERROR(ocr_workers_->Start());
+  text_hints_->Start();
   lead_scheduler_->Start();
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });
@@ -172,6 +175,7 @@ void App::Stop() {
     logger_->Info("stopped", {{"port", port_}});
   }
   if (ocr_workers_) ocr_workers_->Stop();
+  if (text_hints_) text_hints_->Stop();
   if (lead_scheduler_) lead_scheduler_->Stop();
   if (db_) db_->Close();
   logger_->Flush();

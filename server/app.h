@@ -18,6 +18,7 @@
 #include "server/lead_scheduler.h"
 #include "server/logger.h"
 #include "server/ocr_worker.h"
+#include "server/text_hint_scanner.h"
 #include "server/wechat_http_client.h"
 #include "storage/blob_store.h"
 #include "storage/database.h"
@@ -43,6 +44,9 @@ struct AppOptions {
   std::string data_dir = "var/data";
   // OCR of check-in photos (workers: 0 turns it off).
   OcrWorkerOptions ocr;
+  // Hints from what participants type into check-ins (poll_ms: 0 turns
+  // it off).
+  TextHintScannerOptions text_hints;
   // Lead scoring, claims and SLA, and when the loop runs by itself.
   scoring::LeadEngineOptions leads;
   LeadSchedulerOptions lead_schedule;
@@ -108,6 +112,7 @@ class App {
   std::unique_ptr<storage::SqliteIdentityAdminStore> identity_store_;
   std::unique_ptr<storage::SqliteOcrJobStore> ocr_jobs_;
   std::unique_ptr<OcrWorkerPool> ocr_workers_;
+  std::unique_ptr<TextHintScanner> text_hints_;
   std::unique_ptr<storage::SqliteLeadStore> lead_store_;
   std::unique_ptr<scoring::LeadEngine> lead_engine_;
   std::unique_ptr<LeadScheduler> lead_scheduler_;

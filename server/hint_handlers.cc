@@ -1,5 +1,7 @@
 // Profile facts merged from OCR hints, and the operator's review queue for
 // the weak or contested ones (accept, reject, edit).
+#include <sstream>
+
 #include "ocr/profile.h"
 #include "server/api.h"
 #include "server/json_body.h"
@@ -17,7 +19,8 @@ Json ValueJson(const ocr::ProfileValue& v, const std::string& field,
   return {{"value", field == "phone" && !unmask ? MaskPhone(v.value) : v.value},
           {"confidence", std::round(v.confidence * 100) / 100},
           {"evidence", ids.size()},
-          {"checkin_ids", ids}};
+          {"checkin_ids", ids},
+          {"sources", v.sources}};
 }
 
 Json FactJson(const ocr::ProfileFact& f, bool unmask) {
@@ -38,6 +41,36 @@ Result<std::vector<ocr::ProfileFact>> ProfileOf(
   return ocr::BuildProfile(hints, decided);
 }
 
+// What an operator sees of the latest sighting of `f`'s value: the photo
+// it was read from (`photo_url`), or else the line of the check-in's text
+// it was written in (`evidence_text`, phones masked unless `unmask`).
+Status AddLatestEvidence(Services& s, const ocr::ProfileFact& f,
+                         const std::vector<ocr::StoredHint>& hints, bool unmask,
+                         Json& j) {
+  const ocr::StoredHint* latest = nullptr;
+  for (const auto& h : hints) {
+    if (h.hint.field != f.field || h.hint.value != f.best.value) continue;
+    if (!latest || h.checkin_id > latest->checkin_id ||
+        (h.checkin_id == latest->checkin_id && h.source == "photo")) {
+      latest = &h;
+    }
+  }
+  if (!latest) return Status::Ok();
+  std::string checkin = IdString(latest->checkin_id);
+  if (latest->source == "photo") {
+    j["photo_url"] = "/api/v1/checkins/" + checkin + "/photo";
+    return Status::Ok();
+  }
+  QY_ASSIGN_OR_RETURN(auto k, s.community->GetCheckin(latest->checkin_id));
+  std::istringstream lines(k.text);
+  std::string line;
+  for (int i = 0; i <= latest->hint.line && std::getline(lines, line); ++i) {
+  }
+  j["evidence_text"] = MemberText(line, unmask);
+  j["evidence_checkin_id"] = checkin;
+  return Status::Ok();
+}
+
 // Appends a member's facts that wait for review to `items`.
 Status AppendReviewItems(Services& s, int64_t member, bool unmask,
                          Json& items) {
@@ -47,8 +80,7 @@ Status AppendReviewItems(Services& s, int64_t member, bool unmask,
     if (f.status != ocr::FactStatus::kReview) continue;
     Json j = FactJson(f, unmask);
     j["member_id"] = IdString(member);
-    j["photo_url"] =
-        "/api/v1/checkins/" + IdString(f.best.checkin_ids.back()) + "/photo";
+    QY_RETURN_IF_ERROR(AddLatestEvidence(s, f, hints, unmask, j));
     items.push_back(std::move(j));
   }
   return Status::Ok();

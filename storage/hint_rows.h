@@ -12,13 +12,14 @@ namespace qunying::storage {
 // "SELECT <hint columns> FROM hints ": append WHERE / ORDER BY; read each
 // row with HintFromRow.
 inline constexpr char kHintCols[] =
-    "SELECT field, value, confidence, line_no, checkin_id, member_id FROM"
-    " hints ";
+    "SELECT field, value, confidence, line_no, checkin_id, member_id, source"
+    " FROM hints ";
 inline ocr::StoredHint HintFromRow(const Statement& s) {
   ocr::StoredHint h;
   h.hint = {s.Text(0), s.Text(1), s.Double(2), static_cast<int>(s.Int(3))};
   h.checkin_id = s.Int(4);
   h.member_id = s.Int(5);
+  h.source = s.Text(6);
   return h;
 }
 

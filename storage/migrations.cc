@@ -582,6 +582,19 @@ CREATE INDEX members_merged_into ON members (merged_into)
 UPDATE hints SET member_id = k.member_id FROM checkins k
   WHERE k.id = hints.checkin_id AND k.member_id != hints.member_id;
 )sql"},
+      // Hints found in what participants type (a check-in's text) beside
+      // those read from photos, and how far the scan of the texts has come
+      // (SqliteOcrJobStore::ReadTypedTexts): on an existing database it
+      // starts with the first check-in, so earlier texts count too.
+      {28, "text_hints", R"sql(
+ALTER TABLE hints ADD COLUMN source TEXT NOT NULL DEFAULT 'photo'
+  CHECK (source IN ('photo', 'text'));
+CREATE TABLE text_hint_scan (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  through_id INTEGER NOT NULL
+);
+INSERT INTO text_hint_scan (id, through_id) VALUES (1, 0);
+)sql"},
   };
   return kMigrations;
 }

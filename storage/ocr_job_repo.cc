@@ -5,6 +5,36 @@
 #include "storage/hint_rows.h"
 
 namespace qunying::storage {
+namespace {
+
+// Stores `hints` found in check-in `checkin_id` (from its `source`) for the
+// check-in's member, as it is now.
+Status InsertHints(Connection& c, int64_t checkin_id,
+                   const std::vector<ocr::Hint>& hints, const char* source,
+                   int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * hint,
+      c.Prepare("INSERT INTO hints (checkin_id, member_id, field, value,"
+                " confidence, line_no, created_at_ms, subject, source)"
+                " SELECT id, member_id, ?, ?, ?, ?, ?, ?, ? FROM checkins"
+                " WHERE id = ?"));
+  for (const auto& h : hints) {
+    hint->Reset();
+    QY_RETURN_IF_ERROR(
+        hint->Bind(1, h.field)
+            .Bind(2, h.value)
+            .Bind(3, h.confidence)
+            .Bind(4, h.line)
+            .Bind(5, now_ms)
+            .Bind(6, ocr::IsAboutChild(h.field) ? "child" : "guardian")
+            .Bind(7, source)
+            .Bind(8, checkin_id)
+            .Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status QueueOcrJob(Connection& c, int64_t checkin_id, int64_t now_ms) {
   QY_ASSIGN_OR_RETURN(
@@ -50,27 +80,13 @@ Status SqliteOcrJobStore::Complete(const ocr::OcrJob& job,
                                    const std::vector<ocr::Hint>& hints,
                                    int64_t now_ms) {
   return db_->Write([&](Connection& c) -> Status {
+    // A photo read again replaces what was read from it, not what was
+    // found in the check-in's text.
     QY_ASSIGN_OR_RETURN(Statement * clear,
-                        c.Prepare("DELETE FROM hints WHERE checkin_id = ?"));
+                        c.Prepare("DELETE FROM hints WHERE checkin_id = ? AND"
+                                  " source = 'photo'"));
     QY_RETURN_IF_ERROR(clear->Bind(1, job.checkin_id).Run());
-    QY_ASSIGN_OR_RETURN(
-        Statement * hint,
-        c.Prepare("INSERT INTO hints (checkin_id, member_id, "
-                  "field, value, confidence, line_no,"
-                  " created_at_ms, subject) SELECT id, member_id,"
-                  " ?, ?, ?, ?, ?, ? FROM checkins WHERE id = ?"));
-    for (const auto& h : hints) {
-      hint->Reset();
-      QY_RETURN_IF_ERROR(
-          hint->Bind(1, h.field)
-              .Bind(2, h.value)
-              .Bind(3, h.confidence)
-              .Bind(4, h.line)
-              .Bind(5, now_ms)
-              .Bind(6, ocr::IsAboutChild(h.field) ? "child" : "guardian")
-              .Bind(7, job.checkin_id)
-              .Run());
-    }
+    QY_RETURN_IF_ERROR(InsertHints(c, job.checkin_id, hints, "photo", now_ms));
     QY_ASSIGN_OR_RETURN(
         Statement * res,
         c.Prepare("INSERT INTO ocr_results (checkin_id, text, confidence,"
@@ -233,6 +249,49 @@ Result<std::vector<int64_t>> SqliteOcrJobStore::MembersWithHints(
     return ForEachRow(st, [&](const Statement& s) { out.push_back(s.Int(0)); });
   }));
   return out;
+}
+
+// Reads in a pooled transaction, finds the hints on this thread, and
+// writes them with the scan's new position in one write (if the position
+// is still where the read found it), so that the writer thread, which
+// every check-in waits on, does none of the matching.
+Result<size_t> SqliteOcrJobStore::ReadTypedTexts(size_t limit, int64_t now_ms) {
+  struct Typed {
+    int64_t id;
+    std::string text;
+  };
+  std::vector<Typed> rows;
+  int64_t from = 0;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(from, QueryInt(c,
+                                       "SELECT through_id FROM"
+                                       " text_hint_scan WHERE id = 1"));
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT id, text FROM checkins WHERE id > ?"
+                                  " ORDER BY id LIMIT ?"));
+    st->Bind(1, from).Bind(2, static_cast<int64_t>(limit));
+    return ForEachRow(st, [&](const Statement& s) {
+      rows.push_back({s.Int(0), s.Text(1)});
+    });
+  }));
+  if (rows.empty()) return size_t{0};
+  std::vector<std::pair<int64_t, std::vector<ocr::Hint>>> found;
+  for (const Typed& r : rows) {
+    auto hints = ocr::HintsInTypedText(r.text);
+    if (!hints.empty()) found.emplace_back(r.id, std::move(hints));
+  }
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * move,
+        c.Prepare("UPDATE text_hint_scan SET through_id = ? WHERE id = 1 AND"
+                  " through_id = ?"));
+    QY_RETURN_IF_ERROR(move->Bind(1, rows.back().id).Bind(2, from).Run());
+    if (c.Changes() == 0) return Status::Ok();  // Read by another caller.
+    for (const auto& [id, hints] : found)
+      QY_RETURN_IF_ERROR(InsertHints(c, id, hints, "text", now_ms));
+    return Status::Ok();
+  }));
+  return rows.size();
 }
 
 }  // namespace qunying::storage

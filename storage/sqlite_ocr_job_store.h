@@ -27,6 +27,7 @@ class SqliteOcrJobStore : public ocr::OcrJobStore {
                 int64_t now_ms) override;
   Result<std::vector<int64_t>> MembersWithHints(int64_t after_id,
                                                 int limit) override;
+  Result<size_t> ReadTypedTexts(size_t limit, int64_t now_ms) override;
 
  private:
   Database* db_;

@@ -151,5 +151,53 @@ TEST(HintsTest, NothingFromPlainText) {
   EXPECT_TRUE(ExtractHints(Lines({"今天读了二十分钟，孩子很开心"})).empty());
 }
 
+TEST(HintsTest, ALunarDayOrADegreeIsNoGrade) {
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"大年初一也坚持打卡"})), "grade"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"正月初三读完了"})), "grade"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"声音再高一点就好了"})), "grade"), "");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"孩子初二了，功课多"})), "grade"),
+            "初二");
+  EXPECT_EQ(ValueOf(ExtractHints(Lines({"高一(3)班 李雷"})), "grade"), "高一");
+}
+
+// What participants type into a check-in: what it says of the family is
+// kept, at the confidence of a typed line; what leans on context is not.
+TEST(TypedHintsTest, KeepsWhatTheWriterStatesAndNotWhatTheyMention) {
+  auto grade = HintsInTypedText("孩子五年级，口语比以前流利多了。");
+  ASSERT_EQ(grade.size(), 1u);
+  EXPECT_EQ(grade[0].field, "grade");
+  EXPECT_EQ(grade[0].value, "五年级");
+  EXPECT_NEAR(grade[0].confidence, 0.95 * kTypedLineConfidence / 100, 1e-6);
+  // A teacher mentioned is not the writer's job; one claimed is.
+  EXPECT_EQ(
+      ValueOf(HintsInTypedText("孩子写了读后感，老师表扬了。"), "occupation"),
+      "");
+  EXPECT_EQ(
+      ValueOf(HintsInTypedText("我是一名护士，下班后陪孩子读书"), "occupation"),
+      "护士");
+  // A trip to a city is not where they live; an address is.
+  EXPECT_EQ(ValueOf(HintsInTypedText("周末带孩子去北京玩了"), "city"), "");
+  auto home = HintsInTypedText("坐标杭州市西湖区");
+  EXPECT_EQ(ValueOf(home, "city"), "杭州");
+  EXPECT_EQ(ValueOf(home, "district"), "西湖区");
+  EXPECT_EQ(ValueOf(HintsInTypedText("大年初一也打卡了"), "grade"), "");
+  EXPECT_TRUE(HintsInTypedText("今天读了《小王子》第三章。").empty());
+  EXPECT_TRUE(HintsInTypedText("").empty());
+}
+
+TEST(TypedHintsTest, EachLineIsItsOwn) {
+  auto hints =
+      HintsInTypedText("打卡第3天\n我的电话 139 0000 2026\n孩子在学军小学");
+  EXPECT_EQ(ValueOf(hints, "phone"), "13900002026");
+  EXPECT_EQ(ValueOf(hints, "school"), "学军小学");
+  for (const auto& h : hints) {
+    if (h.field == "phone") {
+      EXPECT_EQ(h.line, 1);
+    } else if (h.field == "school") {
+      EXPECT_EQ(h.line, 2);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qunying::ocr

@@ -110,6 +110,24 @@ TEST(ProfileTest, HintsInAnyOrderGiveTheSameFacts) {
   EXPECT_EQ(permutations, 5040);
 }
 
+TEST(ProfileTest, EachValueSaysWhereItWasSeen) {
+  StoredHint typed = H("grade", "三年级", 0.8, 2);
+  typed.source = "text";
+  StoredHint rival = H("grade", "四年级", 0.3, 3);
+  rival.source = "text";
+  auto facts = BuildProfile({typed, H("grade", "三年级", 0.9, 1), rival}, {});
+  const ProfileFact* grade = Field(facts, "grade");
+  ASSERT_NE(grade, nullptr);
+  EXPECT_EQ(grade->best.sources, (std::vector<std::string>{"photo", "text"}));
+  ASSERT_EQ(grade->conflicts.size(), 1u);
+  EXPECT_EQ(grade->conflicts[0].sources, std::vector<std::string>{"text"});
+  // Accepted, edited: still the evidence's sources.
+  auto decided = BuildProfile({typed}, {{"grade", "三年级", true, "四年级"}});
+  ASSERT_EQ(decided.size(), 1u);
+  EXPECT_EQ(decided[0].best.value, "四年级");
+  EXPECT_EQ(decided[0].best.sources, std::vector<std::string>{"text"});
+}
+
 TEST(CanonicalFactValueTest, WritesEditsAsTheHintsWouldAndRefusesTheRest) {
   struct Case {
     const char* field;

@@ -3,6 +3,10 @@
 // would store them (the recogniser itself is tested in ocr_test).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "community/campaign.h"
 #include "core/time_util.h"
 #include "storage/sqlite_ocr_job_store.h"
@@ -178,6 +182,122 @@ TEST_F(HintReviewApiTest, FactsFollowTheirCheckinsIntoAMergeAndBackOnUndo) {
   EXPECT_TRUE(Fact("grade", op_, other).is_null());
   EXPECT_EQ(Fact("grade", op_)["value"], "三年级");
   EXPECT_EQ(Fact("city", op_)["status"], "accepted");
+}
+
+// Hints in what participants type into their check-ins (the scan of the
+// typed texts, driven here by hand unless a test starts it).
+class TypedHintsApiTest : public ServerTest {
+ protected:
+  // Starts the server (after a test's options) with an operator, a running
+  // campaign and a participant in it.
+  void Begin() {
+    Start();
+    op_ = CreateStaff("yunying", "operator");
+    campaign_ = CreateRunningCampaign(op_, 2);
+    me_ = EnrollAndSignIn(op_, campaign_, "kid", "小明妈妈");
+  }
+  // Checks in with `text` (a make-up for `makeup_day` > 0); the id.
+  std::string CheckIn(const std::string& text, int makeup_day = 0) {
+    json body = {{"campaign_id", campaign_},
+                 {"client_id", "c" + std::to_string(makeup_day)},
+                 {"text", text}};
+    if (makeup_day) body["makeup_day"] = makeup_day;
+    auto r = client_->Post("/api/v1/mp/checkins", body, me_);
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    return r.status == 201 ? r.data()["id"].get<std::string>() : "";
+  }
+  json HintsOf(const std::string& checkin, const std::string& token) {
+    return client_->Get("/api/v1/checkins/" + checkin, token).data()["hints"];
+  }
+  size_t ReadTexts() {
+    auto n = app_->ocr_jobs().ReadTypedTexts(100, clock_.NowMillis());
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : 0;
+  }
+  std::string op_, campaign_, me_;
+};
+
+TEST_F(TypedHintsApiTest, WhatAParticipantWritesBecomesFactsBesideThePhotos) {
+  Begin();
+  std::string grade = CheckIn("孩子五年级了，老师表扬了她。");
+  std::string phone = CheckIn("我的电话 139 0000 2026，周末去北京玩", 1);
+  EXPECT_TRUE(HintsOf(grade, op_).empty());  // Not read yet.
+  EXPECT_EQ(ReadTexts(), 2u);
+  EXPECT_EQ(ReadTexts(), 0u);  // Each check-in is read once.
+  json hints = HintsOf(grade, op_);
+  ASSERT_EQ(hints.size(), 1u) << hints.dump();  // Not the teacher.
+  EXPECT_EQ(hints[0]["field"], "grade");
+  EXPECT_EQ(hints[0]["value"], "五年级");
+  EXPECT_EQ(hints[0]["source"]["kind"], "text");
+  EXPECT_EQ(hints[0]["source"]["checkin_id"], grade);
+  EXPECT_NEAR(hints[0]["confidence"].get<double>(), 0.81, 0.006);
+  hints = HintsOf(phone, op_);
+  ASSERT_EQ(hints.size(), 1u) << hints.dump();  // Not the trip to 北京.
+  EXPECT_EQ(hints[0]["value"], "139****2026");  // Masked, as from a photo.
+  EXPECT_EQ(HintsOf(phone, AdminToken())[0]["value"], "13900002026");
+
+  std::string member =
+      client_->Get("/api/v1/checkins/" + grade, op_).data()["member_id"];
+  auto fact = [&](const std::string& field) {
+    auto m = client_->Get("/api/v1/members/" + member, op_);
+    for (const auto& f : m.data()["profile"])
+      if (f["field"] == field) return f;
+    return json();
+  };
+  EXPECT_EQ(fact("grade")["value"], "五年级");
+  EXPECT_EQ(fact("grade")["status"], "auto");
+  // The photo of the same check-in read later keeps what was typed.
+  storage::SqliteOcrJobStore store(&app_->db());
+  ocr::OcrJob job{0, std::stoll(grade), "", 1};
+  ASSERT_TRUE(store
+                  .Complete(job, "杭州市学军小学", 80,
+                            {{"city", "杭州", 0.9, 0}}, clock_.NowMillis())
+                  .ok());
+  std::set<std::string> kinds;
+  for (const auto& h : HintsOf(grade, op_))
+    kinds.insert(h["field"].get<std::string>() + "/" +
+                 h["source"]["kind"].get<std::string>());
+  EXPECT_EQ(kinds, (std::set<std::string>{"grade/text", "city/photo"}));
+  ASSERT_TRUE(store.Complete(job, "", 80, {}, clock_.NowMillis()).ok());
+  EXPECT_EQ(HintsOf(grade, op_).size(), 1u);  // The photo's went, not these.
+  EXPECT_EQ(fact("grade")["value"], "五年级");
+}
+
+TEST_F(TypedHintsApiTest, TheScannerReadsANewCheckinByItself) {
+  options_.text_hints.poll_ms = 20;
+  Begin();
+  std::string id = CheckIn("孩子今年8岁，在学军小学上学");
+  json hints;
+  for (int i = 0; i < 250 && hints.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    hints = HintsOf(id, op_);
+  }
+  std::set<std::string> fields;
+  for (const auto& h : hints) fields.insert(h["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"age", "school"})) << hints.dump();
+}
+
+TEST_F(TypedHintsApiTest, AFactWrittenOnlyInTextShowsItsLineForReview) {
+  Begin();
+  CheckIn("打卡第2天\n孩子在学军小学读书，电话13900002026");
+  ASSERT_EQ(ReadTexts(), 1u);
+  // A school from a typed line (0.9 × 0.85) waits for an operator.
+  json item;
+  auto queue = client_->Get("/api/v1/hints/review", op_);
+  for (const auto& i : queue.data()["items"]) {
+    if (i["field"] == "school") item = i;
+  }
+  ASSERT_FALSE(item.is_null()) << queue.body.dump();
+  EXPECT_EQ(item["value"], "学军小学");
+  EXPECT_EQ(item["sources"], json::array({"text"}));
+  EXPECT_FALSE(item.contains("photo_url"));  // It has no photo.
+  EXPECT_EQ(item["evidence_text"], "孩子在学军小学读书，电话139****2026");
+  auto admin = client_->Get("/api/v1/hints/review", AdminToken());
+  for (const auto& i : admin.data()["items"]) {
+    if (i["field"] == "school") {
+      EXPECT_EQ(i["evidence_text"], "孩子在学军小学读书，电话13900002026");
+    }
+  }
 }
 
 }  // namespace

@@ -85,6 +85,7 @@ class ServerTest : public ::testing::Test {
     options_.dev_login = true;
     options_.accounts.hash_strength = auth::HashStrength::kTestOnly;
     options_.ocr.workers = 0;            // OCR tests turn it on.
+    options_.text_hints.poll_ms = 0;     // Likewise the typed texts' scan.
     options_.lead_schedule = {0, 0, 0};  // Tests drive the lead loop.
   }
 

@@ -2,12 +2,12 @@
 // community tables, leads from scores, freezing at contact, models kept.
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
+#include <map>
+#include <set>
 
 #include "community/campaign.h"
 #include "scoring/inputs_predictor.h"
@@ -17,6 +17,7 @@
 #include "scoring/synthetic.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_lead_store.h"
+#include "storage/sqlite_ocr_job_store.h"
 #include "tests/storage/test_db.h"
 
 namespace qunying::storage {
@@ -1169,6 +1170,35 @@ TEST(HintsFollowCheckinsMigrationTest, HintsLeftBehindByAMergeMove) {
             2);
   EXPECT_EQ(CountOf(db.get(), "SELECT COUNT(*) FROM hints WHERE member_id = 1"),
             0);
+}
+
+// Migration 28: on a database that had check-ins before it, the scan of
+// the typed texts starts with the first, so what was written then counts.
+TEST(TextHintsMigrationTest, TextsWrittenBeforeTheUpgradeAreRead) {
+  TempDir dir;
+  auto db = UpgradedTestDb(
+      dir.File("old.db"), 27,
+      "INSERT INTO members (id, nickname, created_at_ms, updated_at_ms)"
+      " VALUES (1, 'a', 0, 0);"
+      " INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+      " created_at_ms) VALUES (1, 'c', 't', 's', 0, 21, 0);"
+      " INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
+      " text, created_at_ms) VALUES (10, 1, 1, 1, 'x', '孩子三年级了', 0),"
+      " (11, 1, 1, 2, 'y', '', 0);"
+      " INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+      " line_no, created_at_ms) VALUES (11, 1, 'city', '杭州', 0.9, 0, 0)");
+  ASSERT_NE(db, nullptr);
+  SqliteOcrJobStore store(db.get());
+  auto read = store.ReadTypedTexts(1, 0);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, 1u);
+  auto hints = store.HintsFor(0, 1);
+  ASSERT_TRUE(hints.ok());
+  std::set<std::string> seen;
+  for (const auto& h : *hints) seen.insert(h.source + ":" + h.hint.value);
+  EXPECT_EQ(seen, (std::set<std::string>{"text:三年级", "photo:杭州"}));
+  EXPECT_EQ(*store.ReadTypedTexts(10, 0), 1u);  // 11, which has no hint.
+  EXPECT_EQ(*store.ReadTypedTexts(10, 0), 0u);
 }
 
 // Migration 22 moves probabilities out of the leads' rows: a lead with

@@ -554,7 +554,7 @@ describe('console', () => {
     await signIn(page, 'operator', 'demo-operator-1');
     await page.waitForURL(/#\/matrix/);
     await page.locator('[data-test=menu-reviews]').click();
-    await page.locator('.el-tabs__item', { hasText: '照片线索' }).click();
+    await page.locator('.el-tabs__item', { hasText: '画像线索' }).click();
     const card = page.locator('[data-test=hint]').first();
     await card.locator('img[src^="blob:"]').waitFor();  // The photo, fetched with the token.
     assert.match(await card.innerText(), new RegExp(first.value));

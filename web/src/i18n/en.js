@@ -57,7 +57,7 @@ export default {
   roster: { group_nickname: 'Group nickname', nickname: 'Nickname', wechat_id: 'WeChat ID', unionid: 'unionid', joined_at: 'Joined at' },
   leads: {
     hintPhoto: 'Where the hint was read',
-    activity: 'Check-ins and photo hints', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
+    activity: 'Check-ins and profile hints', fromText: 'typed', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
     import: 'Import leads', imported: 'Imported: {created} new, {updated} updated', assignLeads: 'Assign leads', assignCount: 'At most', city: 'City', assignGo: 'Assign', assigned: 'Assigned {n} leads',
     title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', member: 'Member', phone: 'Phone',
     score: 'Score', tier: 'Tier', parts: 'Fit · engagement · intent', fit: 'Fit', engagement: 'Engagement', intent: 'Intent',
@@ -71,10 +71,10 @@ export default {
   event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)',
            scoredAt: 'score {score}', assignedBy: 'by {rule}' },
   review: {
-    title: 'Reviews', identity: 'Identity', hints: 'Photo hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
+    title: 'Reviews', identity: 'Identity', hints: 'Profile hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',
     confidence: 'confidence {c}, {n} pieces of evidence', member: 'member #{id}', conflicts: 'Conflicting values',
-    accept: 'Accept', reject: 'Reject', editTo: 'Change to…', edit: 'Accept edited', noPhoto: 'No photo',
+    accept: 'Accept', reject: 'Reject', editTo: 'Change to…', edit: 'Accept edited', noPhoto: 'No photo', typed: 'Written in a check-in',
     ambiguous: '{method} fits {count} members', contested: '{count} rows of this roster point at one member', wechatId: 'WeChat ID {id}',
     noCampaign: 'no campaign', lastCheckin: 'last check-in {at}', neverCheckedIn: 'never checked in',
   },
@@ -96,7 +96,8 @@ export default {
   member: {
     mergedInto: 'This record was merged into member',
     source: { mini_program: 'renamed in the app', enrollment: 'enrollment', roster: 'group roster', operator: 'set by an operator' }, fact: { accepted: 'accepted', auto: 'auto-accepted', review: 'for review' },
-    nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from photo hints)', noProfile: 'No profile facts yet',
+    from: { photo: 'photo', text: 'text' },
+    nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from check-in photos and texts)', noProfile: 'No profile facts yet',
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
     into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
     mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',

@@ -54,7 +54,7 @@ export default {
   roster: { group_nickname: '群昵称', nickname: '昵称', wechat_id: '微信号', unionid: 'unionid', joined_at: '入群时间' },
   leads: {
     hintPhoto: '线索来源照片',
-    activity: '打卡与照片线索', claimToSee: '领取后可查看该成员的打卡、照片和画像线索。', noCheckins: '还没有打卡', day: '第 {day} 天', makeup: '补卡',
+    activity: '打卡与画像线索', fromText: '文字', claimToSee: '领取后可查看该成员的打卡、照片和画像线索。', noCheckins: '还没有打卡', day: '第 {day} 天', makeup: '补卡',
     import: '导入线索', imported: '导入完成：新建 {created}，更新 {updated}', assignLeads: '分配线索', assignCount: '最多分配', city: '城市', assignGo: '分配', assigned: '分配了 {n} 条线索',
     title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', member: '成员', phone: '手机号',
     score: '评分', tier: '等级', parts: '契合 · 活跃 · 意向', fit: '契合', engagement: '活跃', intent: '意向',
@@ -68,9 +68,9 @@ export default {
   event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海',
            scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}' },
   review: {
-    title: '待审核', identity: '身份识别', hints: '照片线索', emptyQueue: '队列已清空', group: '群 {id}',
+    title: '待审核', identity: '身份识别', hints: '画像线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
-    member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片',
+    member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片', typed: '打卡时写道',
     ambiguous: '{method}同时对上 {count} 位成员', contested: '本次名单有 {count} 行指向同一位成员', wechatId: '微信号 {id}',
     noCampaign: '未报名活动', lastCheckin: '最近打卡 {at}', neverCheckedIn: '从未打卡',
   },
@@ -92,7 +92,8 @@ export default {
   member: {
     mergedInto: '此记录已合并到成员',
     source: { mini_program: '小程序改名', enrollment: '报名', roster: '群名单', operator: '运营修改' }, fact: { accepted: '已确认', auto: '自动采纳', review: '待审核' },
-    nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自照片线索）', noProfile: '暂无画像', merge: '合并重复成员',
+    from: { photo: '照片', text: '文字' },
+    nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自打卡照片和文字）', noProfile: '暂无画像', merge: '合并重复成员',
     mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
     undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
