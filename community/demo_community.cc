@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "core/utf8.h"
 
@@ -251,6 +252,140 @@ void AddRosters(std::mt19937& rng, DemoCommunity& c, int64_t today) {
   }
 }
 
+struct Lesson {
+  const char* title;
+  const char* body;
+};
+// One a week of each campaign, by theme.
+constexpr Lesson kReadingLessons[] = {
+    {"第1周导读：怎样陪孩子读整本书",
+     "每天 15 分钟，先让孩子猜封面，再一起读。读完问一个开放的问题。"},
+    {"第2周：提问比讲解更重要",
+     "读完一章，请孩子讲给你听；你只问“后来呢？”和“你觉得为什么？”"},
+    {"第3周：做一张读书小报",
+     "把喜欢的人物画下来，写三句话。周末在群里晒一晒。"},
+};
+constexpr Lesson kEnglishLessons[] = {
+    {"Week 1：自我介绍的三个句型",
+     "My name is … / I am … years old / I like …，每天跟读三遍并录音。"},
+    {"Week 2：Shadowing 跟读方法",
+     "先听一遍，再慢速跟读，最后和原音同时读。注意连读和停顿。"},
+    {"Week 3：用英语讲一个小故事",
+     "用 First, Then, Finally 讲今天发生的一件事，录 1 分钟语音。"},
+};
+// Posts to a whole series, in its standing group's members' feeds too.
+constexpr Lesson kSeriesNotices[] = {
+    {"下一期报名开启", "新一期下周一开营，老学员续报有优惠，详情看群公告。"},
+    {"打卡规则与补卡说明",
+     "每期有 3 次补卡机会：在打卡日历里点漏掉的那天即可补打。"},
+};
+
+struct FeedbackTemplate {
+  const char* kind;
+  const char* text;
+  const char* reply;
+};
+constexpr FeedbackTemplate kFeedback[] = {
+    {"question", "请问下一期什么时候开始？多少钱？",
+     "下周一开营，老学员续报 8 折，报名链接已发群里～"},
+    {"question", "孩子周末出去玩了，可以补卡吗？",
+     "可以的，每期 3 次补卡，在打卡日历里点那天补打就行。"},
+    {"question", "打卡时长是怎么算的？", "按你填写的学习时长，计入排行榜。"},
+    {"bug", "上传照片一直转圈，发不出去。",
+     "已修复，清一下小程序缓存再试试，还不行请私信我们。"},
+    {"bug", "打卡日历上少显示了一天。", "谢谢反馈，已经修好了。"},
+    {"suggestion", "希望能加一个每天晚上提醒打卡的功能。",
+     "好建议，已经排进下个版本。"},
+    {"suggestion", "排行榜能不能按周显示？", "收到，我们评估一下。"},
+    {"question", "有没有适合二年级的英语课？",
+     "有的，英语启蒙班下月开，群里会通知。"},
+};
+
+// Lessons in each campaign's group (one a week, while it has begun),
+// notices to each series, who read them, and feedback: on their own
+// random stream, so that the rest of the community stays as it was.
+void AddEngagement(uint32_t seed, DemoCommunity& c,
+                   const std::vector<double>& diligence, int64_t today) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  auto evening = [&](int64_t day) {  // 19:00-22:00 China time.
+    return DayStartMs(day) +
+           std::uniform_int_distribution<int64_t>(19 * 60, 22 * 60)(rng) *
+               60000;
+  };
+  // Members of each campaign, and of each series.
+  // (Not the shop buyer, who has not opened the mini-program.)
+  std::vector<std::vector<int>> in_campaign(c.campaigns.size());
+  for (const auto& e : c.enrollments) {
+    if (e.member != kDemoBuyer) in_campaign[e.campaign].push_back(e.member);
+  }
+  for (size_t g = 0; g < c.groups.size(); ++g) {
+    int k = c.groups[g].campaign;
+    if (k < 0) continue;
+    const DemoCampaign& camp = c.campaigns[k];
+    const Lesson* lessons =
+        camp.theme == "亲子阅读" ? kReadingLessons : kEnglishLessons;
+    for (int week = 0; week < 3 && week * 7 < camp.days; ++week) {
+      int64_t day = camp.starts_on + week * 7 - 1;  // The evening before.
+      if (day >= today) break;
+      c.contents.push_back({lessons[week].title, lessons[week].body,
+                            static_cast<int>(g), "",
+                            DayStartMs(day) + 20 * 3600 * 1000});
+      int content = static_cast<int>(c.contents.size()) - 1;
+      for (int m : in_campaign[k]) {
+        if (u(rng) >= 0.8 * diligence[m]) continue;
+        // Read on one of the next three evenings (it went out at 20:00).
+        int64_t at = day + std::uniform_int_distribution<int>(1, 3)(rng);
+        if (at < today) c.reads.push_back({m, content, evening(at)});
+      }
+    }
+  }
+  std::set<std::string> series;
+  for (const auto& k : c.campaigns) series.insert(k.series);
+  int notice = 0;
+  for (const std::string& s : series) {
+    const Lesson& n = kSeriesNotices[notice++ % 2];
+    int64_t day = today - 6 - 2 * notice;
+    c.contents.push_back(
+        {n.title, n.body, -1, s, DayStartMs(day) + 12 * 3600 * 1000});
+    int content = static_cast<int>(c.contents.size()) - 1;
+    std::set<int> members;
+    for (size_t k = 0; k < c.campaigns.size(); ++k) {
+      if (c.campaigns[k].series != s) continue;
+      members.insert(in_campaign[k].begin(), in_campaign[k].end());
+    }
+    for (int m : members) {
+      if (u(rng) < 0.5 * diligence[m])
+        c.reads.push_back(
+            {m, content,
+             evening(day + std::uniform_int_distribution<int>(0, 4)(rng))});
+    }
+  }
+  // Feedback, one a day over the last 24 days, from members who check in;
+  // the last three days' still open, and a few older ones.
+  std::vector<int> active;
+  for (const auto& k : c.checkins) active.push_back(k.member);
+  std::sort(active.begin(), active.end());
+  active.erase(std::unique(active.begin(), active.end()), active.end());
+  if (active.empty()) return;
+  for (int i = 0; i < 24; ++i) {
+    const FeedbackTemplate& f = kFeedback[i % std::size(kFeedback)];
+    int m = active[std::uniform_int_distribution<size_t>(
+        0, active.size() - 1)(rng)];
+    int64_t day = today - 24 + i;
+    DemoFeedback fb{m, f.kind, f.text, evening(day), "", 0, false};
+    if (day < today - 3 && u(rng) < 0.85) {
+      fb.reply = f.reply;
+      // Answered within 10 minutes to 6 hours.
+      fb.reply_at_ms =
+          fb.at_ms +
+          std::uniform_int_distribution<int64_t>(10, 360)(rng) * 60000;
+      fb.closed = u(rng) < 0.5;
+    }
+    c.feedback.push_back(std::move(fb));
+  }
+}
+
 }  // namespace
 
 DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
@@ -318,6 +453,7 @@ DemoCommunity GenerateDemoCommunity(const DemoOptions& options) {
   AddRosters(rng, c, t);
   if (kDemoBuyer < options.members && kDemoBuyer != kDemoParticipant)
     MakeShopBuyer(c, kDemoBuyer);
+  AddEngagement(options.seed + 1, c, diligence, t);
   return c;
 }
 

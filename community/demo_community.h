@@ -1,8 +1,9 @@
 // A believable demo community, generated deterministically from a seed: two
 // series of campaigns, their activity groups and two standing groups, ~300
 // members with Chinese nicknames (some renamed), enrollments and 60 days of
-// check-ins. Pure data: storage/demo_loader.h writes it. Thread-safe (no
-// shared state).
+// check-ins, lessons the operators published and members read, and
+// feedback, some of it answered. Pure data: storage/demo_loader.h and
+// server/demo.cc write it. Thread-safe (no shared state).
 #ifndef QUNYING_COMMUNITY_DEMO_COMMUNITY_H_
 #define QUNYING_COMMUNITY_DEMO_COMMUNITY_H_
 
@@ -66,6 +67,32 @@ struct DemoRoster {
   std::vector<RosterRow> rows;
 };
 
+// A lesson or notice the operators published to a group, or to everyone
+// in a series.
+struct DemoContent {
+  std::string title, body;
+  int group = -1;      // Index into groups; -1 with `series` set.
+  std::string series;  // "" with `group` set.
+  int64_t published_at_ms = 0;
+};
+
+// A member opening a content in the mini-program (a content_read event).
+struct DemoRead {
+  int member = 0, content = 0;  // Indexes.
+  int64_t at_ms = 0;
+};
+
+// Feedback a member filed, and an operator's answer (none: still open).
+struct DemoFeedback {
+  int member = 0;
+  std::string kind;  // bug | question | suggestion
+  std::string text;
+  int64_t at_ms = 0;
+  std::string reply;  // "" while open.
+  int64_t reply_at_ms = 0;
+  bool closed = false;  // Closed with the reply.
+};
+
 struct DemoCommunity {
   std::vector<DemoCampaign> campaigns;
   std::vector<DemoGroup> groups;
@@ -74,6 +101,9 @@ struct DemoCommunity {
   std::vector<DemoCheckin> checkins;
   std::vector<DemoRoster> rosters;
   std::vector<DemoEvent> events;
+  std::vector<DemoContent> contents;
+  std::vector<DemoRead> reads;
+  std::vector<DemoFeedback> feedback;
 };
 
 // The member whose openid the README and the participant page offer

@@ -23,6 +23,9 @@ struct Content {
   std::string series;    // … to every member of a series.
   int64_t author_user_id = 0;
   int64_t published_at_ms = 0;
+  // Members who have opened it in the mini-program (as read; ignored on
+  // create).
+  int64_t readers = 0;
 };
 
 struct FeedbackReply {

@@ -8,6 +8,46 @@
 #include "storage/demo_loader.h"
 
 namespace qunying::server {
+namespace {
+
+// The demo's lessons, who read them, and its feedback, through the stores
+// the API uses, as `author` (an operator).
+Status PublishEngagement(App& app, const community::DemoCommunity& demo,
+                         const storage::DemoIds& ids, int64_t author,
+                         int64_t now_ms) {
+  std::vector<int64_t> contents;
+  for (const auto& k : demo.contents) {
+    community::Content c;
+    c.title = k.title;
+    c.body = k.body;
+    c.group_id = k.group >= 0 ? ids.groups[k.group] : 0;
+    c.series = k.series;
+    c.author_user_id = author;
+    c.published_at_ms = k.published_at_ms;
+    QY_ASSIGN_OR_RETURN(int64_t id, app.engagement().CreateContent(c));
+    contents.push_back(id);
+  }
+  for (size_t i = 0; i < demo.reads.size(); ++i) {
+    const community::DemoRead& r = demo.reads[i];
+    community::EventInput read{
+        "content_read", "/contents/" + std::to_string(contents[r.content]),
+        "demo-read-" + std::to_string(i), 0, r.at_ms};
+    QY_RETURN_IF_ERROR(app.community()
+                           .AddEvents(ids.members[r.member], {read}, now_ms)
+                           .status());
+  }
+  for (const auto& f : demo.feedback) {
+    QY_ASSIGN_OR_RETURN(
+        int64_t id, app.engagement().CreateFeedback(ids.members[f.member],
+                                                    f.kind, f.text, f.at_ms));
+    if (f.reply.empty()) continue;
+    QY_RETURN_IF_ERROR(app.engagement().ReplyFeedback(id, author, f.reply,
+                                                      f.closed, f.reply_at_ms));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
   int64_t today =
@@ -42,11 +82,15 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
                                      roster.rows, clock.NowMillis()));
     summary.roster_rows += imported.rows;
   }
+  int64_t operator_id = 0;
   for (const DemoStaff& s : kDemoStaff) {
     auto id = app.accounts().CreateUser(
         {s.username, s.password, s.role, s.display_name});
     if (!id.ok()) return id.status();
+    if (s.role == std::string("operator") && !operator_id) operator_id = *id;
   }
+  QY_RETURN_IF_ERROR(
+      PublishEngagement(app, demo, ids, operator_id, clock.NowMillis()));
   // Leads for the sales reps to claim. OCR facts arrive later; the
   // scheduled rescoring picks them up.
   QY_ASSIGN_OR_RETURN(auto rescored, app.leads().Rescore());

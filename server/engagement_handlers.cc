@@ -10,6 +10,7 @@
 namespace qunying::server {
 namespace {
 
+// As participants see it; staff also see `readers` (StaffContentJson).
 Json ContentJson(const community::Content& c) {
   return {{"id", IdString(c.id)},
           {"title", c.title},
@@ -17,6 +18,13 @@ Json ContentJson(const community::Content& c) {
           {"group_id", c.group_id ? Json(IdString(c.group_id)) : Json(nullptr)},
           {"series", c.series.empty() ? Json(nullptr) : Json(c.series)},
           {"published_at", FormatRfc3339(c.published_at_ms)}};
+}
+
+// With the members who have opened it in the mini-program.
+Json StaffContentJson(const community::Content& c) {
+  Json j = ContentJson(c);
+  j["readers"] = c.readers;
+  return j;
 }
 
 // Phones in the texts are masked unless `unmask` (the participant's own
@@ -135,7 +143,7 @@ Result<Reply> PatchContent(Services& s, Request& r) {
   QY_RETURN_IF_ERROR(CheckText(c.body, "body", 20000));
   QY_RETURN_IF_ERROR(s.engagement->UpdateContent(
       id, c.title, c.body, r.principal.id, s.clock->NowMillis()));
-  return Reply{200, ContentJson(c)};
+  return Reply{200, StaffContentJson(c)};
 }
 
 // DELETE /contents/{id}: withdrawn; participants no longer see it.
@@ -150,7 +158,7 @@ Result<Reply> ListContents(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   QY_ASSIGN_OR_RETURN(
       auto rows, s.engagement->ListContents(page.after_id, page.limit + 1));
-  return Reply{200, PageJson(rows, page.limit, ContentJson)};
+  return Reply{200, PageJson(rows, page.limit, StaffContentJson)};
 }
 
 Result<Reply> MpContents(Services& s, Request& r) {

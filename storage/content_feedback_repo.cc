@@ -8,16 +8,20 @@ namespace {
 using community::Content;
 using community::Feedback;
 
+// With the members who opened each (their content_read events, through
+// the partial index of migration 29).
 constexpr char kContentCols[] =
     "SELECT id, title, body, COALESCE(group_id, 0), COALESCE(series, ''),"
-    " author_user_id, published_at_ms FROM contents ";
+    " author_user_id, published_at_ms, (SELECT COUNT(DISTINCT member_id)"
+    " FROM events WHERE type = 'content_read' AND page = '/contents/' ||"
+    " contents.id) FROM contents ";
 constexpr char kFeedbackCols[] =
     "SELECT id, member_id, kind, text, status, created_at_ms,"
     " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0) FROM feedback ";
 
 Content ContentFromRow(const Statement& s) {
   return Content{s.Int(0),  s.Text(1), s.Text(2), s.Int(3),
-                 s.Text(4), s.Int(5),  s.Int(6)};
+                 s.Text(4), s.Int(5),  s.Int(6),  s.Int(7)};
 }
 
 Feedback FeedbackFromRow(const Statement& s) {

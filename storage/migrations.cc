@@ -595,6 +595,12 @@ CREATE TABLE text_hint_scan (
 );
 INSERT INTO text_hint_scan (id, through_id) VALUES (1, 0);
 )sql"},
+      // Who opened a content (GET /contents: `readers`) without a scan of
+      // every event.
+      {29, "events_content_reads", R"sql(
+CREATE INDEX events_content_reads ON events (page, member_id)
+  WHERE type = 'content_read';
+)sql"},
   };
   return kMigrations;
 }

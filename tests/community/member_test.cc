@@ -106,6 +106,51 @@ TEST(DemoCommunityTest, TheShopBuyerHasOnlyWhatAnOrderListGives) {
   }
 }
 
+// Lessons in each campaign's group while it runs, read before today only
+// by members who could see them; feedback with answers after the question,
+// the last days' still open.
+TEST(DemoCommunityTest, PublishesLessonsMembersReadAndFeedbackSomeAnswered) {
+  const int64_t today = 20000;
+  DemoCommunity c = GenerateDemoCommunity({today, 20261122, 300});
+  ASSERT_GE(c.contents.size(), 8u);
+  std::set<int> groups_with;
+  std::set<std::string> series_with;
+  for (const auto& k : c.contents) {
+    EXPECT_NE(k.group >= 0, !k.series.empty()) << k.title;
+    if (k.group >= 0) groups_with.insert(k.group);
+    if (!k.series.empty()) series_with.insert(k.series);
+    EXPECT_LT(k.published_at_ms, today * 86400000LL) << k.title;
+  }
+  EXPECT_EQ(groups_with.size(), 4u);  // Every campaign's group.
+  EXPECT_EQ(series_with.size(), 2u);
+  ASSERT_GT(c.reads.size(), 100u);
+  for (const auto& r : c.reads) {
+    const DemoContent& k = c.contents[r.content];
+    EXPECT_GE(r.at_ms, k.published_at_ms);
+    EXPECT_LT(r.at_ms, today * 86400000LL - 8 * 3600 * 1000);
+    EXPECT_NE(r.member, kDemoBuyer);
+    bool sees = std::any_of(
+        c.enrollments.begin(), c.enrollments.end(), [&](const auto& e) {
+          return e.member == r.member &&
+                 (k.group >= 0 ? c.groups[k.group].campaign == e.campaign
+                               : c.campaigns[e.campaign].series == k.series);
+        });
+    EXPECT_TRUE(sees) << r.member << " read " << k.title;
+  }
+  int answered = 0, open = 0;
+  for (const auto& f : c.feedback) {
+    if (f.reply.empty()) {
+      ++open;
+      EXPECT_FALSE(f.closed);
+    } else {
+      ++answered;
+      EXPECT_GT(f.reply_at_ms, f.at_ms);
+    }
+  }
+  EXPECT_GE(open, 3);
+  EXPECT_GT(answered, open);
+}
+
 TEST(DemoCommunityTest, HasTheShapeTheReadmePromises) {
   DemoCommunity c = GenerateDemoCommunity({20000, 20261122, 300});
   EXPECT_EQ(c.campaigns.size(), 4u);

@@ -98,6 +98,47 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
       400);
 }
 
+TEST_F(EngagementApiTest, OperatorsSeeHowManyMembersOpenedEachContent) {
+  auto c = client_->Post(
+      "/api/v1/contents",
+      {{"title", "第3课"}, {"body", "今天读《草房子》"}, {"group_id", group_}},
+      op_);
+  ASSERT_EQ(c.status, 201) << c.body.dump();
+  std::string id = c.data()["id"];
+  auto readers = [&] {
+    auto list = client_->Get("/api/v1/contents", op_);
+    EXPECT_EQ(list.status, 200) << list.body.dump();
+    if (list.status != 200) return int64_t{-2};
+    for (const auto& item : list.data()["items"])
+      if (item["id"] == id) return item["readers"].get<int64_t>();
+    return int64_t{-1};
+  };
+  EXPECT_EQ(readers(), 0);
+  ASSERT_EQ(client_->Get("/api/v1/mp/contents/" + id, p1_).status, 200);
+  ASSERT_EQ(client_->Get("/api/v1/mp/contents/" + id, p1_).status, 200);
+  EXPECT_EQ(readers(), 1);  // Once per member, however often.
+  // The next day's read is another event, the same reader. (A day on,
+  // the staff sign in again.)
+  clock_.Advance(86400 * 1000);
+  op_ = LoginAs("yunying", "yunying-pass-1");
+  p1_ = ParticipantToken("p1", "甲妈妈");
+  p2_ = ParticipantToken("p2", "乙妈妈");
+  ASSERT_EQ(client_->Get("/api/v1/mp/contents/" + id, p1_).status, 200);
+  ASSERT_EQ(client_->Get("/api/v1/mp/contents/" + id, p2_).status, 200);
+  EXPECT_EQ(readers(), 2);
+  // Participants are not told who else read it.
+  auto mine = client_->Get("/api/v1/mp/contents", p1_);
+  ASSERT_EQ(mine.data()["items"].size(), 1u) << mine.body.dump();
+  EXPECT_FALSE(mine.data()["items"][0].contains("readers"));
+  EXPECT_FALSE(client_->Get("/api/v1/mp/contents/" + id, p1_)
+                   .data()
+                   .contains("readers"));
+  auto fixed = client_->Call("PATCH", "/api/v1/contents/" + id,
+                             json{{"title", "第3课（改）"}}.dump(), op_);
+  ASSERT_EQ(fixed.status, 200) << fixed.body.dump();
+  EXPECT_EQ(fixed.data()["readers"], 2) << fixed.body.dump();
+}
+
 TEST_F(EngagementApiTest, PublishedContentIsCorrectedOrWithdrawnAndAudited) {
   auto c = client_->Post(
       "/api/v1/contents",

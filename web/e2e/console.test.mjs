@@ -603,6 +603,13 @@ describe('console', () => {
 
     // A post with a typo is published, corrected, then withdrawn.
     await page.locator('[data-test=menu-content]').click();
+    // The demo's lessons, with how many members opened each.
+    const lessons = (await apiCall(server.base, 'GET', '/contents?limit=500', null, op.token)).items;
+    const read = lessons.find((c) => c.readers > 0);
+    assert.ok(read, 'the demo members read its lessons');
+    const shown = page.locator(`[data-test=content-readers-${read.id}]`);
+    await shown.waitFor();
+    assert.equal((await shown.textContent()).trim(), String(read.readers));
     await page.locator('.el-radio', { hasText: '系列' }).first().click();
     await page.locator('.el-form .el-select').first().click();
     await page.locator('.el-select-dropdown__item:visible').first().click();
