@@ -1,6 +1,7 @@
 #include "server/demo.h"
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "community/demo_community.h"
@@ -27,13 +28,17 @@ Status PublishEngagement(App& app, const community::DemoCommunity& demo,
     QY_ASSIGN_OR_RETURN(int64_t id, app.engagement().CreateContent(c));
     contents.push_back(id);
   }
+  // Each member's reads in one write.
+  std::map<int, std::vector<community::EventInput>> reads;
   for (size_t i = 0; i < demo.reads.size(); ++i) {
     const community::DemoRead& r = demo.reads[i];
-    community::EventInput read{
-        "content_read", "/contents/" + std::to_string(contents[r.content]),
-        "demo-read-" + std::to_string(i), 0, r.at_ms};
+    reads[r.member].push_back(
+        {"content_read", "/contents/" + std::to_string(contents[r.content]),
+         "demo-read-" + std::to_string(i), 0, r.at_ms});
+  }
+  for (const auto& [member, events] : reads) {
     QY_RETURN_IF_ERROR(app.community()
-                           .AddEvents(ids.members[r.member], {read}, now_ms)
+                           .AddEvents(ids.members[member], events, now_ms)
                            .status());
   }
   for (const auto& f : demo.feedback) {
