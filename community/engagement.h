@@ -23,9 +23,12 @@ struct Content {
   std::string series;    // … to every member of a series.
   int64_t author_user_id = 0;
   int64_t published_at_ms = 0;
-  // Members who have opened it in the mini-program (as read; ignored on
-  // create).
+  // Members who have opened it in the mini-program, and who can see it
+  // (ContentsFor's rule: the group's enrolled members and those in its
+  // rosters, or the series' enrolled members). Filled by ListContents and
+  // GetContent; ignored on create.
   int64_t readers = 0;
+  int64_t audience = 0;
 };
 
 struct FeedbackReply {

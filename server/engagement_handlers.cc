@@ -20,10 +20,12 @@ Json ContentJson(const community::Content& c) {
           {"published_at", FormatRfc3339(c.published_at_ms)}};
 }
 
-// With the members who have opened it in the mini-program.
+// With the members who have opened it in the mini-program, of those who
+// can see it there.
 Json StaffContentJson(const community::Content& c) {
   Json j = ContentJson(c);
   j["readers"] = c.readers;
+  j["audience"] = c.audience;
   return j;
 }
 

@@ -1,4 +1,7 @@
 // SqliteEngagementStore: content and feedback.
+#include <map>
+#include <utility>
+
 #include "storage/audit.h"
 #include "storage/sqlite_engagement_store.h"
 
@@ -99,6 +102,40 @@ Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
 
 namespace {
 
+// Fills each content's `audience`, counting each group or series once.
+Status FillAudience(Connection& c, std::vector<Content>& contents) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * in_group,
+      c.Prepare("SELECT COUNT(*) FROM (SELECT member_id FROM enrollments"
+                " WHERE group_id = ?1 AND refunded_at_ms IS NULL UNION"
+                " SELECT e.member_id FROM roster_entries e JOIN"
+                " roster_snapshots s ON s.id = e.snapshot_id WHERE"
+                " s.group_id = ?1)"));
+  QY_ASSIGN_OR_RETURN(
+      Statement * in_series,
+      c.Prepare("SELECT COUNT(DISTINCT e.member_id) FROM enrollments e JOIN"
+                " campaigns k ON k.id = e.campaign_id WHERE k.series = ? AND"
+                " e.refunded_at_ms IS NULL"));
+  std::map<std::pair<int64_t, std::string>, int64_t> counted;
+  for (Content& k : contents) {
+    auto key = std::make_pair(k.group_id, k.group_id ? "" : k.series);
+    auto it = counted.find(key);
+    if (it == counted.end()) {
+      Statement* st = k.group_id ? in_group : in_series;
+      st->Reset();
+      if (k.group_id)
+        st->Bind(1, k.group_id);
+      else
+        st->Bind(1, k.series);
+      QY_ASSIGN_OR_RETURN(bool row, st->Step());
+      it = counted.emplace(key, row ? st->Int(0) : 0).first;
+      st->Reset();
+    }
+    k.audience = it->second;
+  }
+  return Status::Ok();
+}
+
 Result<Content> LoadContent(Connection& c, int64_t id) {
   QY_ASSIGN_OR_RETURN(Statement * st,
                       c.Prepare(std::string(kContentCols) + "WHERE id = ?"));
@@ -111,12 +148,12 @@ Result<Content> LoadContent(Connection& c, int64_t id) {
 }  // namespace
 
 Result<Content> SqliteEngagementStore::GetContent(int64_t id) {
-  Content out;
+  std::vector<Content> out(1);
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(out, LoadContent(c, id));
-    return Status::Ok();
+    QY_ASSIGN_OR_RETURN(out[0], LoadContent(c, id));
+    return FillAudience(c, out);
   }));
-  return out;
+  return out[0];
 }
 
 Status SqliteEngagementStore::UpdateContent(int64_t id,
@@ -157,8 +194,9 @@ Result<std::vector<Content>> SqliteEngagementStore::ListContents(
                         c.Prepare(std::string(kContentCols) +
                                   "WHERE id > ? ORDER BY id LIMIT ?"));
     st->Bind(1, after_id).Bind(2, limit);
-    return ForEachRow(
-        st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); });
+    QY_RETURN_IF_ERROR(ForEachRow(
+        st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); }));
+    return FillAudience(c, out);
   }));
   return out;
 }

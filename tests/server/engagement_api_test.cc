@@ -137,6 +137,22 @@ TEST_F(EngagementApiTest, OperatorsSeeHowManyMembersOpenedEachContent) {
                              json{{"title", "第3课（改）"}}.dump(), op_);
   ASSERT_EQ(fixed.status, 200) << fixed.body.dump();
   EXPECT_EQ(fixed.data()["readers"], 2) << fixed.body.dump();
+  // Of those who can see it: the group's two; the series' three.
+  EXPECT_EQ(fixed.data()["audience"], 2);
+  auto notice = client_->Post(
+      "/api/v1/contents",
+      {{"title", "公告"}, {"body", "下期预告"}, {"series", "阅读21天"}}, op_);
+  ASSERT_EQ(notice.status, 201) << notice.body.dump();
+  bool listed = false;
+  auto list = client_->Get("/api/v1/contents", op_);
+  ASSERT_EQ(list.status, 200) << list.body.dump();
+  for (const auto& item : list.data()["items"]) {
+    if (item["id"] != notice.data()["id"]) continue;
+    listed = true;
+    EXPECT_EQ(item["audience"], 3);
+    EXPECT_EQ(item["readers"], 0);
+  }
+  EXPECT_TRUE(listed);
 }
 
 TEST_F(EngagementApiTest, PublishedContentIsCorrectedOrWithdrawnAndAudited) {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, apiCall } from './server.mjs';
 import { rosterXlsx } from '../tests/zip.js';
+import { share } from '../src/lib/format.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -609,7 +610,8 @@ describe('console', () => {
     assert.ok(read, 'the demo members read its lessons');
     const shown = page.locator(`[data-test=content-readers-${read.id}]`);
     await shown.waitFor();
-    assert.equal((await shown.textContent()).trim(), String(read.readers));
+    assert.equal((await shown.textContent()).trim(), share(read.readers, read.audience));
+    assert.ok(read.audience >= read.readers, 'readers are among those who can see it');
     await page.locator('.el-radio', { hasText: '系列' }).first().click();
     await page.locator('.el-form .el-select').first().click();
     await page.locator('.el-select-dropdown__item:visible').first().click();

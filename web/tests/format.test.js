@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { attempt, endOfDay, formStatus, isoToday, isPast, latestOnly, percent, rfc3339Local, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, endOfDay, formStatus, isoToday, isPast, latestOnly, percent, rfc3339Local, share, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -17,6 +17,12 @@ describe('format', () => {
     expect(toFen('abc')).toBeNaN();
     expect(toFen('')).toBeNaN();
     expect(toFen('-5')).toBeNaN();
+  });
+  test('a share says how many of how many, and its rate', () => {
+    expect(share(71, 140)).toBe('71 / 140 (51%)');
+    expect(share(0, 3)).toBe('0 / 3 (0%)');
+    expect(share(0, 0)).toBe('0 / 0');
+    expect(share(undefined, 10)).toBe('—');
   });
   test('rates are percentages with one decimal', () => {
     expect(percent(0.3929)).toBe('39.3%');

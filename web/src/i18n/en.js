@@ -90,7 +90,7 @@ export default {
   content: {
     status: { open: 'open', answered: 'answered', closed: 'closed' },
     title: 'Content & feedback', publish: 'Publish', to: 'Publish to', group: 'Group', series: 'Series', titleField: 'Title', body: 'Body',
-    published: 'Published', readers: 'Readers', feedback: 'Feedback tickets', stats: '{total} tickets, {open} open, median first response {median} min',
+    published: 'Published', readers: 'Read / can see', feedback: 'Feedback tickets', stats: '{total} tickets, {open} open, median first response {median} min',
     reply: 'Reply…', send: 'Reply', close: 'Close ticket', saveEdit: 'Save changes', withdraw: 'Withdraw', confirmWithdraw: 'Withdraw “{title}”? Participants will no longer see it.',
   },
   member: {

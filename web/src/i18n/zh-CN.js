@@ -86,7 +86,7 @@ export default {
   content: {
     status: { open: '待处理', answered: '已回复', closed: '已关闭' },
     title: '内容与反馈', publish: '发布', to: '发布到', group: '群', series: '系列', titleField: '标题', body: '正文',
-    published: '发布时间', readers: '已读人数', feedback: '反馈工单', stats: '共 {total} 条，未处理 {open} 条，首次响应中位 {median} 分钟',
+    published: '发布时间', readers: '已读 / 可见', feedback: '反馈工单', stats: '共 {total} 条，未处理 {open} 条，首次响应中位 {median} 分钟',
     reply: '回复…', send: '回复', close: '关闭工单', saveEdit: '保存修改', withdraw: '撤回', confirmWithdraw: '撤回「{title}」？学员将不再看到它。',
   },
   member: {

@@ -13,6 +13,14 @@ export function percent(rate, digits = 1) {
   return `${(Number(rate) * 100).toFixed(digits)}%`;
 }
 
+// "71 / 140 (51%)": how many of `whole` did something; "—" when `part` is
+// unknown, and no share of nobody.
+export function share(part, whole) {
+  if (part === null || part === undefined) return '—';
+  if (!whole) return `${part} / 0`;
+  return `${part} / ${whole} (${percent(part / whole, 0)})`;
+}
+
 // Yuan typed by a person ("1,280.5") → fen (128050); NaN when not a number.
 export function toFen(text) {
   const cleaned = String(text ?? '').replace(/[,，\s¥￥]/g, '');
