@@ -278,6 +278,19 @@ void ForEachIntent(const MemberFeatures& f,
   ForEachIntent(f.texts, dict, fn);
 }
 
+// A phrase as a rep reads it: "有没有*课" as "有没有…课" (the words between
+// are not kept past the check-in digest).
+std::string PhraseAsWritten(const std::string& phrase) {
+  std::string out;
+  for (char ch : phrase) {
+    if (ch == '*')
+      out += "…";
+    else
+      out += ch;
+  }
+  return out;
+}
+
 // The intent part: the phrases `f` wrote, their weights' sum and hash,
 // and (with `explain`) a factor each.
 void AddIntent(const MemberFeatures& f, const std::vector<IntentPhrase>& dict,
@@ -288,10 +301,10 @@ void AddIntent(const MemberFeatures& f, const std::vector<IntentPhrase>& dict,
     std::memcpy(&weight, &p.weight, sizeof weight);
     s.intent_hits = MixHash(HashText(s.intent_hits, p.phrase), weight);
     if (!explain) return;
-    s.factors.push_back(
-        {"intent", p.phrase, p.phrase,
-         std::string(p.weight >= 0 ? "说过" : "提到") + "“" + p.phrase + "”",
-         p.weight});
+    s.factors.push_back({"intent", p.phrase, p.phrase,
+                         std::string(p.weight >= 0 ? "说过" : "提到") + "“" +
+                             PhraseAsWritten(p.phrase) + "”",
+                         p.weight});
   });
   s.intent = std::clamp(s.intent_raw, 0.0, 100.0);
 }

@@ -89,8 +89,9 @@ namespace {
 // Bump when the words of a factor or the form of an attribute change, so
 // that every lead's texts are written again (TextsFingerprint, and through
 // OtherTextsFingerprint every stored digest). 2: the intent factors and
-// input moved to the lead's row (storage migration 24).
-constexpr uint64_t kTextsVersion = 2;
+// input moved to the lead's row (storage migration 24). 3: a phrase's `*`
+// reads as … in its factor.
+constexpr uint64_t kTextsVersion = 3;
 
 // The parts of the rules the fingerprints below share.
 void HashIntent(const std::vector<IntentPhrase>& intent, Hasher& h) {

@@ -75,6 +75,20 @@ TEST(PointsTest, IntentPhrasesMatchWithWildcardsButNotNegated) {
       names({"有没有人知道今天的作业是什么意思呀我还是没弄懂这节课"}).empty());
 }
 
+TEST(PointsTest, AWildcardPhraseReadsAsWordsLeftOut) {
+  MemberFeatures f;
+  f.texts = {"老师，有没有数学思维课？"};
+  ScoringRules rules = ScoringRules::Defaults();
+  rules.intent = {{"有没有*课", 25}, {"退*费", -10}};
+  f.texts.push_back("可以退一部分费吗");
+  std::vector<std::string> labels;
+  for (const auto& k : ScorePoints(f, rules, /*explain=*/true).factors)
+    if (k.part == "intent") labels.push_back(k.label);
+  std::sort(labels.begin(), labels.end());
+  EXPECT_EQ(labels,
+            (std::vector<std::string>{"提到“退…费”", "说过“有没有…课”"}));
+}
+
 // The phrases FindIntent finds in `texts` with `dict`, by name.
 std::vector<std::string> PhraseNames(const std::vector<std::string>& texts,
                                      const std::vector<IntentPhrase>& dict) {
