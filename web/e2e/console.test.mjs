@@ -266,6 +266,11 @@ describe('console', () => {
     assert.ok(activity.checkins.length > 0, 'a scored member has check-ins');
     await page.locator('[data-test=lead-checkin]').first().waitFor();
     assert.equal(await page.locator('[data-test=lead-checkin]').count(), activity.checkins.length);
+    // A hint the member typed marks the check-in it was written in.
+    const typedHint = activity.hints.find((h) => h.source.kind === 'text');
+    assert.ok(typedHint, 'the top lead wrote something the profile took');
+    await page.locator('[data-test=lead-hint]', { hasText: '文字' }).first().click();
+    await page.locator(`[data-checkin="${typedHint.source.checkin_id}"].picked`).waitFor();
 
     // Called: to be called again in a few minutes, which the due tab lists.
     const p = (n) => String(n).padStart(2, '0');
