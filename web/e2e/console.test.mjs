@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { startServer, apiCall } from './server.mjs';
 import { rosterXlsx } from '../tests/zip.js';
 import { share } from '../src/lib/format.js';
+import { groupHints } from '../src/lib/hints.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -266,11 +267,15 @@ describe('console', () => {
     assert.ok(activity.checkins.length > 0, 'a scored member has check-ins');
     await page.locator('[data-test=lead-checkin]').first().waitFor();
     assert.equal(await page.locator('[data-test=lead-checkin]').count(), activity.checkins.length);
-    // A hint the member typed marks the check-in it was written in.
-    const typedHint = activity.hints.find((h) => h.source.kind === 'text');
-    assert.ok(typedHint, 'the top lead wrote something the profile took');
-    await page.locator('[data-test=lead-hint]', { hasText: '文字' }).first().click();
-    await page.locator(`[data-checkin="${typedHint.source.checkin_id}"].picked`).waitFor();
+    // One chip per value however often it was seen; one the member typed
+    // marks the check-in it was first written in.
+    const grouped = groupHints(activity.hints);
+    assert.equal(await page.locator('[data-test=lead-hint]').count(), grouped.length);
+    const written = grouped.find((g) => g.texts.length > 0);
+    assert.ok(written, 'the top lead wrote something the profile took');
+    await page.locator('[data-test=lead-hint]', { hasText: `${written.value}（` }).first().click();
+    if (written.photos.length) await page.keyboard.press('Escape');  // Its photo.
+    await page.locator(`[data-checkin="${written.texts[0]}"].picked`).waitFor();
 
     // Called: to be called again in a few minutes, which the due tab lists.
     const p = (n) => String(n).padStart(2, '0');

@@ -57,7 +57,7 @@ export default {
   roster: { group_nickname: 'Group nickname', nickname: 'Nickname', wechat_id: 'WeChat ID', unionid: 'unionid', joined_at: 'Joined at' },
   leads: {
     hintPhoto: 'Where the hint was read',
-    activity: 'Check-ins and profile hints', fromText: 'typed', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
+    activity: 'Check-ins and profile hints', fromText: 'typed', fromPhoto: 'photo', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
     import: 'Import leads', imported: 'Imported: {created} new, {updated} updated', assignLeads: 'Assign leads', assignCount: 'At most', city: 'City', assignGo: 'Assign', assigned: 'Assigned {n} leads',
     title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', member: 'Member', phone: 'Phone',
     score: 'Score', tier: 'Tier', parts: 'Fit · engagement · intent', fit: 'Fit', engagement: 'Engagement', intent: 'Intent',
