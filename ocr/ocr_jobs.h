@@ -84,7 +84,8 @@ class OcrJobStore {
   // Finds the hints in the typed text of up to `limit` check-ins not read
   // yet, oldest first, on the calling thread (HintsInTypedText), and stores
   // them with source "text" for each check-in's member. Returns how many
-  // check-ins it read: 0 once every one has been. One caller at a time.
+  // check-ins it read: 0 once every one has been. Two callers at once
+  // read a batch twice but store it once.
   virtual Result<size_t> ReadTypedTexts(size_t limit, int64_t now_ms) = 0;
 };
 

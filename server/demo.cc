@@ -96,8 +96,15 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
   }
   QY_RETURN_IF_ERROR(
       PublishEngagement(app, demo, ids, operator_id, clock.NowMillis()));
-  // Leads for the sales reps to claim. OCR facts arrive later; the
-  // scheduled rescoring picks them up.
+  // What the members typed, read before the first pass (the scanner,
+  // started later, finds nothing left); OCR facts arrive later, and the
+  // rescoring after them picks them up.
+  for (;;) {
+    QY_ASSIGN_OR_RETURN(size_t read,
+                        app.ocr_jobs().ReadTypedTexts(1000, clock.NowMillis()));
+    if (read == 0) break;
+  }
+  // Leads for the sales reps to claim.
   QY_ASSIGN_OR_RETURN(auto rescored, app.leads().Rescore());
   summary.leads = rescored.created;
   return summary;

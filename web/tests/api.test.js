@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { ApiError, createApi } from '../src/lib/api.js';
+import { ApiError, allPages, createApi } from '../src/lib/api.js';
 
 function reply(status, body) {
   return Promise.resolve({ ok: status < 400, status, text: () => Promise.resolve(JSON.stringify(body)) });
@@ -68,5 +68,13 @@ describe('api client', () => {
     expect(fetchImpl.mock.calls[0][1].body).toBe('nickname\n小明\n');
     await api.post('/mp/checkins', new FormData());
     expect(fetchImpl.mock.calls[1][1].headers['Content-Type']).toBeUndefined();
+  });
+  test('allPages follows the cursor to the last page', async () => {
+    const pages = { '': { items: [1, 2], next_cursor: '2' }, 2: { items: [3], next_cursor: null } };
+    const api = { get: vi.fn((path, params) => Promise.resolve(pages[params.cursor])) };
+    expect(await allPages(api, '/contents', {}, { limit: 2 })).toEqual([1, 2, 3]);
+    expect(api.get.mock.calls.map((c) => c[1])).toEqual([{ limit: 2, cursor: '' }, { limit: 2, cursor: '2' }]);
+    const endless = { get: vi.fn(() => Promise.resolve({ items: [0], next_cursor: 'x' })) };
+    expect(await allPages(endless, '/x', {}, { maxPages: 3 })).toEqual([0, 0, 0]);
   });
 });

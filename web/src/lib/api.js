@@ -82,3 +82,17 @@ export function createApi({ base = '/api/v1', getToken = () => '', onUnauthorize
     blob: async (path, query) => (await request('GET', path, { query, raw: true })).blob(),
   };
 }
+
+// Every item of a cursor-paged list (`{items, next_cursor}`), a page of
+// `limit` at a time, up to `maxPages` pages (then what was read).
+export async function allPages(api, path, params = {}, { limit = 100, maxPages = 50 } = {}) {
+  const items = [];
+  let cursor = '';
+  for (let page = 0; page < maxPages; ++page) {
+    const reply = await api.get(path, { ...params, limit, cursor });
+    items.push(...reply.items);
+    if (!reply.next_cursor) break;
+    cursor = reply.next_cursor;
+  }
+  return items;
+}
