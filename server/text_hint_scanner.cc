@@ -34,7 +34,6 @@ void TextHintScanner::Loop() {
     lock.unlock();
     auto n = jobs_->ReadTypedTexts(std::max<size_t>(1, options_.batch),
                                    clock_->NowMillis());
-    if (n.ok()) read_ += *n;
     if (!n.ok()) {
       logger_->Warn("text hints not read", {{"error", n.status().message()}});
     }

@@ -7,7 +7,6 @@
 #ifndef QUNYING_SERVER_TEXT_HINT_SCANNER_H_
 #define QUNYING_SERVER_TEXT_HINT_SCANNER_H_
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -39,8 +38,6 @@ class TextHintScanner {
 
   void Start();
   void Stop();
-  // Check-ins read since Start.
-  uint64_t read() const { return read_.load(); }
 
  private:
   void Loop();
@@ -53,7 +50,6 @@ class TextHintScanner {
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
-  std::atomic<uint64_t> read_{0};
 };
 
 }  // namespace qunying::server

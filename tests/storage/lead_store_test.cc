@@ -1149,6 +1149,14 @@ TEST(ModelSettingsMigrationTest, OldModelsHaveNoSettingsAndNewOnesKeepTheirs) {
   EXPECT_EQ((*latest)->settings, m.settings);
 }
 
+// An old database's member 1 and campaign 1, for the migration tests below
+// to add check-ins and hints to.
+constexpr char kOldMemberAndCampaign[] =
+    "INSERT INTO members (id, nickname, created_at_ms, updated_at_ms)"
+    " VALUES (1, 'a', 0, 0);"
+    " INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
+    " created_at_ms) VALUES (1, 'c', 't', 's', 0, 21, 0);";
+
 // Migration 27: merges before it moved a member's check-ins but left the
 // hints read from their photos with the merged record; they go to their
 // check-in's member now, and hints already there stay.
@@ -1156,15 +1164,16 @@ TEST(HintsFollowCheckinsMigrationTest, HintsLeftBehindByAMergeMove) {
   TempDir dir;
   auto db = UpgradedTestDb(
       dir.File("old.db"), 26,
-      "INSERT INTO members (id, nickname, created_at_ms, updated_at_ms,"
-      " merged_into) VALUES (1, 'a', 0, 0, 2), (2, 'b', 0, 0, NULL);"
-      " INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
-      " created_at_ms) VALUES (1, 'c', 't', 's', 0, 21, 0);"
-      " INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
-      " created_at_ms) VALUES (10, 2, 1, 1, 'x', 0), (11, 2, 1, 2, 'y', 0);"
-      " INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
-      " line_no, created_at_ms) VALUES (10, 1, 'grade', '三年级', 0.9, 0, 0),"
-      " (11, 2, 'city', '杭州', 0.9, 0, 0)");
+      std::string(kOldMemberAndCampaign) +
+          "INSERT INTO members (id, nickname, created_at_ms, updated_at_ms)"
+          " VALUES (2, 'b', 0, 0); UPDATE members SET merged_into = 2 WHERE"
+          " id = 1;"
+          " INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
+          " created_at_ms) VALUES (10, 2, 1, 1, 'x', 0), (11, 2, 1, 2, 'y', 0);"
+          " INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+          " line_no, created_at_ms) VALUES (10, 1, 'grade', '三年级', 0.9, 0, "
+          "0),"
+          " (11, 2, 'city', '杭州', 0.9, 0, 0)");
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(CountOf(db.get(), "SELECT COUNT(*) FROM hints WHERE member_id = 2"),
             2);
@@ -1178,15 +1187,12 @@ TEST(TextHintsMigrationTest, TextsWrittenBeforeTheUpgradeAreRead) {
   TempDir dir;
   auto db = UpgradedTestDb(
       dir.File("old.db"), 27,
-      "INSERT INTO members (id, nickname, created_at_ms, updated_at_ms)"
-      " VALUES (1, 'a', 0, 0);"
-      " INSERT INTO campaigns (id, name, theme, series, starts_on, days,"
-      " created_at_ms) VALUES (1, 'c', 't', 's', 0, 21, 0);"
-      " INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
-      " text, created_at_ms) VALUES (10, 1, 1, 1, 'x', '孩子三年级了', 0),"
-      " (11, 1, 1, 2, 'y', '', 0);"
-      " INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
-      " line_no, created_at_ms) VALUES (11, 1, 'city', '杭州', 0.9, 0, 0)");
+      std::string(kOldMemberAndCampaign) +
+          "INSERT INTO checkins (id, member_id, campaign_id, day, client_id,"
+          " text, created_at_ms) VALUES (10, 1, 1, 1, 'x', '孩子三年级了', 0),"
+          " (11, 1, 1, 2, 'y', '', 0);"
+          " INSERT INTO hints (checkin_id, member_id, field, value, confidence,"
+          " line_no, created_at_ms) VALUES (11, 1, 'city', '杭州', 0.9, 0, 0)");
   ASSERT_NE(db, nullptr);
   SqliteOcrJobStore store(db.get());
   auto read = store.ReadTypedTexts(1, 0);
