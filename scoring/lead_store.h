@@ -79,7 +79,8 @@ struct StatusChange {
 };
 
 struct LeadFilter {
-  std::string status;               // "" = any.
+  // "" = any; a status; "open" (not won or lost) or "closed" (won or lost).
+  std::string status;
   double min_score = -1;            // < 0 = any.
   std::string source;               // "" = any.
   int64_t owner_id = 0;             // > 0: only this owner's leads …

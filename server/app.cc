@@ -155,6 +155,7 @@ App::~App() { Stop(); }
 community::CommunityStore& App::community() { return *community_store_; }
 community::EngagementStore& App::engagement() { return *engagement_store_; }
 ocr::OcrJobStore& App::ocr_jobs() { return *ocr_jobs_; }
+scoring::LeadStore& App::lead_store() { return *lead_store_; }
 
 Result<int> App::Start() {
   QY_RETURN_IF_ERROR(ocr_workers_->Start());

@@ -93,6 +93,8 @@ class App {
   ocr::OcrJobStore& ocr_jobs();
   // Lead scoring: rescoring, training, claims.
   scoring::LeadEngine& leads() { return *lead_engine_; }
+  // The leads as stored (the demo writes its sales history through it).
+  scoring::LeadStore& lead_store();
   Logger& logger() { return *logger_; }
   // Every route the server answers (tests sweep them all).
   const Router& router() const { return router_; }

@@ -88,11 +88,13 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
     summary.roster_rows += imported.rows;
   }
   int64_t operator_id = 0;
+  std::vector<int64_t> reps;
   for (const DemoStaff& s : kDemoStaff) {
     auto id = app.accounts().CreateUser(
         {s.username, s.password, s.role, s.display_name});
     if (!id.ok()) return id.status();
     if (s.role == std::string("operator") && !operator_id) operator_id = *id;
+    if (s.role == std::string("sales")) reps.push_back(*id);
   }
   QY_RETURN_IF_ERROR(
       PublishEngagement(app, demo, ids, operator_id, clock.NowMillis()));
@@ -104,9 +106,19 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
                         app.ocr_jobs().ReadTypedTexts(1000, clock.NowMillis()));
     if (read == 0) break;
   }
-  // Leads for the sales reps to claim.
+  // The leads of three weeks ago, and what the reps did with them since;
+  // then today's pass (the leads as they are now, and new ones for the
+  // reps to claim), and a model learnt from the reps' outcomes, which
+  // gives the open leads their probability.
+  QY_ASSIGN_OR_RETURN(
+      summary.sales,
+      SeedSalesHistory(app.lead_store(), app.leads(), reps, clock));
   QY_ASSIGN_OR_RETURN(auto rescored, app.leads().Rescore());
-  summary.leads = rescored.created;
+  summary.leads = summary.sales.leads_created + rescored.created;
+  QY_ASSIGN_OR_RETURN(scoring::TrainReport trained, app.leads().Train());
+  summary.model_kind = trained.kind;
+  summary.model_rows = trained.n_train;
+  summary.model_auc = trained.auc_cv;
   return summary;
 }
 

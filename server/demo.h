@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "server/app.h"
+#include "server/demo_sales.h"
 
 namespace qunying::server {
 
@@ -17,6 +18,11 @@ struct DemoSummary {
   size_t members = 0, campaigns = 0, groups = 0, checkins = 0, photos = 0;
   int64_t roster_rows = 0;
   int leads = 0;  // Members scored into leads (rescored again on a timer).
+  DemoSalesReport sales;  // What the reps did with them (demo_sales.h).
+  // The model learnt from the reps' outcomes.
+  std::string model_kind;
+  size_t model_rows = 0;
+  double model_auc = 0;
 };
 
 // The demo staff sign-ins, as printed by `qunying demo`.
@@ -32,6 +38,8 @@ inline constexpr DemoStaff kDemoStaff[] = {
     {"sales2", "demo-sales-2", "sales", "销售小王"},
 };
 
+// Seeds the community, the staff, the reps' three weeks of sales
+// (demo_sales.h), and a model trained on their outcomes.
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock);
 
 // After SeedDemo, on a thread of the caller's: waits until the OCR workers

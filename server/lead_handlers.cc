@@ -85,9 +85,11 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
     f.after_id = page.after_id;
   }
   f.status = r.Query("status");
-  if (!f.status.empty() && !scoring::IsLeadStatus(f.status)) {
+  if (!f.status.empty() && !scoring::IsLeadStatus(f.status) &&
+      f.status != "open" && f.status != "closed") {
     return Status::InvalidArgument(
-        "status must be new, assigned, contacted, qualified, won or lost",
+        "status must be new, assigned, contacted, qualified, won or lost, or "
+        "open (any but won and lost) or closed (won or lost)",
         "status");
   }
   f.source = r.Query("source");

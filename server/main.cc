@@ -156,6 +156,14 @@ int Serve(Flags& f, bool demo) {
         "%zu check-ins (%zu with photos), %d sales leads.\n",
         seeded->members, seeded->campaigns, seeded->groups, seeded->checkins,
         seeded->photos, seeded->leads);
+    const auto& sales = seeded->sales;
+    std::printf(
+        "Its last three weeks of sales: %d leads claimed, %d called, %d won "
+        "(¥%.2f), %d lost; a %s model learnt from those %zu outcomes "
+        "(cross-validated AUC %.2f).\n",
+        sales.claimed, sales.contacted, sales.won, sales.revenue_fen / 100.0,
+        sales.lost, seeded->model_kind.c_str(), seeded->model_rows,
+        seeded->model_auc);
   }
   auto port = (*app)->Start();
   if (!port.ok()) return Fail(port.status());

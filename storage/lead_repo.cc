@@ -620,7 +620,10 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(std::string(kLeadCols) + "WHERE " + after +
-                  " AND (?2 = '' OR l.status = ?2)" + no_owner + min_score +
+                  " AND (?2 = '' OR l.status = ?2 OR (?2 = 'open' AND"
+                  "  l.status NOT IN ('won', 'lost')) OR (?2 = 'closed' AND"
+                  "  l.status IN ('won', 'lost')))" +
+                  no_owner + min_score +
                   " AND (?4 = '' OR l.source = ?4)"
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"

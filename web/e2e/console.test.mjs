@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, apiCall } from './server.mjs';
 import { rosterXlsx } from '../tests/zip.js';
-import { share } from '../src/lib/format.js';
+import { share, yuan } from '../src/lib/format.js';
 import { groupHints } from '../src/lib/hints.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -251,18 +251,28 @@ describe('console', () => {
     const page = await newPage();
     await signIn(page, 'sales1', 'demo-sales-1');
     await page.waitForURL(/#\/leads/);
+    // The demo's reps have three weeks of sales behind them.
+    const rep0 = await apiCall(server.base, 'POST', '/auth/login',
+                               { username: 'sales1', password: 'demo-sales-1' });
+    const kpisBefore = (await apiCall(server.base, 'GET', '/leads/kpis', null, rep0.token))
+      .items.find((k) => k.name === '销售小李');
+    assert.ok(kpisBefore.won > 0 && kpisBefore.lost > 0, 'the demo rep has won and lost leads');
+    // The inbox lists the rep's open leads; the won and lost ones have a tab.
+    const open = await apiCall(server.base, 'GET', '/leads?mine=true&status=open&limit=500', null, rep0.token);
+    await page.locator('[data-test=lead-table] .el-table__row').first().waitFor();
+    assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), open.items.length),
+                 open.items.length);
+    const claimed0 = page.waitForResponse((r) => r.url().endsWith('/api/v1/leads/claim'));
     await page.locator('[data-test=claim]').click();
-    const firstRow = page.locator('[data-test=lead-table] .el-table__row').first();
-    await firstRow.waitFor();
+    const id = (await (await claimed0).json()).data.items[0].id;
+    await settledCount(page.locator('[data-test=lead-table] .el-table__row'), open.items.length + 5);
+    await page.locator('[data-test=lead-table] .el-table__row').last().locator('.el-tag').last().waitFor();
     await page.screenshot({ path: path.join(shots, 'sales-inbox.png') });
-    await firstRow.click();
+    await page.locator(`[data-test=lead-${id}]`).click();
     await page.waitForURL(/#\/leads\/\d+/);
-    const id = page.url().split('/').pop();
     await page.locator('[data-test=score]').waitFor();
     // The owner sees the whole phone number, and the member's check-ins.
     assert.match(await page.locator('[data-test=phone]').innerText(), /^1\d{10}$/);
-    const rep0 = await apiCall(server.base, 'POST', '/auth/login',
-                               { username: 'sales1', password: 'demo-sales-1' });
     const activity = await apiCall(server.base, 'GET', `/leads/${id}/activity`, null, rep0.token);
     assert.ok(activity.checkins.length > 0, 'a scored member has check-ins');
     await page.locator('[data-test=lead-checkin]').first().waitFor();
@@ -339,8 +349,9 @@ describe('console', () => {
     await me.waitFor();
     const kpis = await apiCall(server.base, 'GET', '/leads/kpis', null, rep.token);
     const mine = kpis.items.find((k) => k.name === '销售小李');
-    assert.equal(mine.won, 1);
-    assert.match(await me.innerText(), /¥1,280\.00/);
+    assert.equal(mine.won, kpisBefore.won + 1);
+    assert.equal(mine.revenue_fen, kpisBefore.revenue_fen + 128000);
+    assert.ok((await me.innerText()).includes(yuan(mine.revenue_fen)), 'the revenue shown is the API\'s');
     await page.screenshot({ path: path.join(shots, 'sales-kpis.png') });
     page.assertNoErrors();
   });
