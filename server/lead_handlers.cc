@@ -12,6 +12,7 @@
 #include "community/roster_csv.h"
 #include "core/time_util.h"
 #include "ocr/profile.h"
+#include "scoring/attribute_words.h"
 #include "server/api.h"
 #include "server/json_body.h"
 #include "server/scoring_json.h"
@@ -155,13 +156,19 @@ Json ModelFactorsJson(const std::vector<scoring::ModelFactor>& factors,
   for (const auto& f : factors) {
     std::string dir = f.contribution >= 0 ? "提高" : "降低";
     bool hide = !unmask && AboutChild(f.name) && !f.value.empty();
-    std::string shown = hide              ? "（认领后可见）"
-                        : f.value.empty() ? "（未知）"
-                                          : " = " + f.value;
+    // A scored lead's inputs in words ("最长连续打卡 9 天"); an imported
+    // lead's as the CRM named them.
+    std::string noun(scoring::AttributeNoun(f.name));
+    std::string words = scoring::AttributeInWords(f.name, f.value);
+    if (hide) {
+      words = (noun.empty() ? f.name : noun) + "（认领后可见）";
+    } else if (words.empty()) {
+      words = f.name + (f.value.empty() ? "（未知）" : " = " + f.value);
+    }
     out.push_back({{"name", f.name},
                    {"value", hide ? "" : f.value},
                    {"contribution", std::round(f.contribution * 1000) / 1000},
-                   {"label", f.name + shown + "，" + dir + "成交可能"}});
+                   {"label", words + "，" + dir + "成交可能"}});
   }
   return out;
 }

@@ -146,7 +146,16 @@ TEST_F(DemoSalesTest, AModelLearntFromTheOutcomesScoresTheOpenLeads) {
   ASSERT_GT(open, 0);
   auto card = client_->Get("/api/v1/leads/" + an_open, admin_);
   ASSERT_EQ(card.status, 200);
-  EXPECT_FALSE(card.data()["model_factors"].empty()) << card.body.dump();
+  const json factors = card.data()["model_factors"];
+  EXPECT_FALSE(factors.empty()) << card.body.dump();
+  // In words a rep reads ("最长连续打卡 9 天，提高成交可能"), not the
+  // model's column names ("longest_streak = 9").
+  for (const json& f : factors) {
+    const std::string label = f["label"];
+    EXPECT_EQ(label.find('_'), std::string::npos) << label;
+    EXPECT_EQ(label.find(" = "), std::string::npos) << label;
+    EXPECT_NE(label.find("成交可能"), std::string::npos) << label;
+  }
 }
 
 TEST_F(DemoSalesTest, ARepListsOpenLeadsApartFromWonAndLostOnes) {
