@@ -14,7 +14,7 @@ describe('lead history notes', () => {
     expect(eventNote({ kind: 'assign', note: 'round_robin to user 5' }, t)).toBe('分配方式：轮流');
     expect(eventNote({ kind: 'assign', note: 'capacity to user 7' }, t)).toBe('分配方式：按剩余容量');
     expect(eventNote({ kind: 'follow_up', note: '' }, t)).toBe('不安排');
-    expect(eventNote({ kind: 'follow_up', note: '2026-12-08T10:00:00+08:00' }, t)).toBe('2026-12-08 10:00');
+    expect(eventNote({ kind: 'follow_up', note: '2026-12-08T10:00:00+08:00' }, t)).toBe('约 2026-12-08 10:00 再联系');
   });
   test('a rep note, or a note the page does not know, is shown as written', () => {
     expect(eventNote({ kind: 'status', note: '家长说下周再聊 score 1' }, t)).toBe('家长说下周再聊 score 1');

@@ -69,7 +69,7 @@ export default {
   },
   status: { new: 'In pool', assigned: 'Assigned', contacted: 'Contacted', qualified: 'Qualified', won: 'Won', lost: 'Lost' },
   event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)',
-           scoredAt: 'score {score}', assignedBy: 'by {rule}' },
+           scoredAt: 'score {score}', assignedBy: 'by {rule}', callAgainAt: 'call again {at}' },
   review: {
     title: 'Reviews', identity: 'Identity', hints: 'Profile hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',

@@ -66,7 +66,7 @@ export default {
   },
   status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
   event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海',
-           scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}' },
+           scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}', callAgainAt: '约 {at} 再联系' },
   review: {
     title: '待审核', identity: '身份识别', hints: '画像线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',

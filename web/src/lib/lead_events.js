@@ -9,7 +9,7 @@ import { shortTime } from './format.js';
 export function eventNote(h, t) {
   switch (h.kind) {
     case 'follow_up':
-      return h.note ? shortTime(h.note) : t('leads.noFollowUp');
+      return h.note ? t('event.callAgainAt', { at: shortTime(h.note) }) : t('leads.noFollowUp');
     case 'created': {
       const m = /^score (\d+(?:\.\d+)?)$/.exec(h.note ?? '');
       return m ? t('event.scoredAt', { score: m[1] }) : h.note;
