@@ -39,7 +39,8 @@ struct FeedbackReply {
 
 struct Feedback {
   int64_t id = 0, member_id = 0;
-  std::string kind;  // bug | question | suggestion
+  std::string nickname;  // The member's, as it is now (read only).
+  std::string kind;      // bug | question | suggestion
   std::string text;
   std::string status;  // open | answered | closed
   int64_t created_at_ms = 0, first_reply_at_ms = 0, closed_at_ms = 0;

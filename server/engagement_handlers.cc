@@ -38,11 +38,14 @@ Json FeedbackJson(const community::Feedback& f, bool unmask) {
                        {"text", MemberText(r.text, unmask)},
                        {"at", FormatRfc3339(r.at_ms)}});
   }
-  Json j = {
-      {"id", IdString(f.id)}, {"member_id", IdString(f.member_id)},
-      {"kind", f.kind},       {"text", MemberText(f.text, unmask)},
-      {"status", f.status},   {"created_at", FormatRfc3339(f.created_at_ms)},
-      {"replies", replies}};
+  Json j = {{"id", IdString(f.id)},
+            {"member_id", IdString(f.member_id)},
+            {"nickname", f.nickname},
+            {"kind", f.kind},
+            {"text", MemberText(f.text, unmask)},
+            {"status", f.status},
+            {"created_at", FormatRfc3339(f.created_at_ms)},
+            {"replies", replies}};
   j["response_s"] = f.first_reply_at_ms
                         ? Json((f.first_reply_at_ms - f.created_at_ms) / 1000)
                         : Json(nullptr);

@@ -20,7 +20,9 @@ constexpr char kContentCols[] =
     " contents.id) FROM contents ";
 constexpr char kFeedbackCols[] =
     "SELECT id, member_id, kind, text, status, created_at_ms,"
-    " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0) FROM feedback ";
+    " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0),"
+    " (SELECT nickname FROM members m WHERE m.id = feedback.member_id)"
+    " FROM feedback ";
 
 Content ContentFromRow(const Statement& s) {
   return Content{s.Int(0),  s.Text(1), s.Text(2), s.Int(3),
@@ -37,6 +39,7 @@ Feedback FeedbackFromRow(const Statement& s) {
   f.created_at_ms = s.Int(5);
   f.first_reply_at_ms = s.Int(6);
   f.closed_at_ms = s.Int(7);
+  f.nickname = s.Text(8);
   return f;
 }
 

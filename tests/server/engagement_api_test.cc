@@ -208,9 +208,16 @@ TEST_F(EngagementApiTest, FeedbackIsAnsweredClosedAndTimed) {
   std::string id = f.data()["id"];
   EXPECT_EQ(client_->Get("/api/v1/mp/feedback/" + id, p2_).status,
             404);  // Not theirs.
-  EXPECT_EQ(
-      client_->Get("/api/v1/feedback?status=open", op_).data()["items"].size(),
-      1u);
+  auto open = client_->Get("/api/v1/feedback?status=open", op_);
+  ASSERT_EQ(open.data()["items"].size(), 1u);
+  // Operators see who asked, by the name they go by now.
+  EXPECT_EQ(open.data()["items"][0]["nickname"], "p1妈妈");
+  ASSERT_EQ(
+      client_->Call("PUT", "/api/v1/mp/me", R"({"nickname":"p1妈妈🌸"})", p1_)
+          .status,
+      200);
+  EXPECT_EQ(client_->Get("/api/v1/feedback/" + id, op_).data()["nickname"],
+            "p1妈妈🌸");
   clock_.Advance(90 * 1000);
   auto reply = client_->Post("/api/v1/feedback/" + id + "/replies",
                              {{"text", "在日历里点缺卡的那天"}}, op_);
