@@ -83,6 +83,13 @@ class IdentityAdminStore {
   // checked in on the same day, or either is already merged.
   virtual Result<int64_t> Merge(int64_t from, int64_t into, int64_t user_id,
                                 const std::string& reason, int64_t now_ms) = 0;
+  // Merge by nobody (user 0) of a participant's sign-in record `from` into
+  // a record nobody signs in with (MemberStore::RecordOfPhone), in one
+  // transaction with the check: Conflict, merging nothing, when `into` (or
+  // a record merged into it) has come to sign in since it was found.
+  virtual Result<int64_t> JoinSignIn(int64_t from, int64_t into,
+                                     const std::string& reason,
+                                     int64_t now_ms) = 0;
   virtual Status Unmerge(int64_t merge_id, int64_t user_id, int64_t now_ms) = 0;
   virtual Result<MergeRecord> GetMerge(int64_t merge_id) = 0;
 

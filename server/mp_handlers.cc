@@ -112,8 +112,8 @@ Result<Reply> MpBindPhone(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t record, s.members->RecordOfPhone(phone));
   int64_t member = me.id;
   if (record) {
-    auto merge = s.identity->Merge(me.id, record, /*user_id=*/0,
-                                   "手机号验证（小程序）", now);
+    auto merge =
+        s.identity->JoinSignIn(me.id, record, "手机号验证（小程序）", now);
     if (!merge.ok()) {
       if (merge.status().code() != StatusCode::kConflict) return merge.status();
       return Status::Conflict(

@@ -233,108 +233,131 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
   });
 }
 
+namespace {
+
+// Merge's work, in the caller's transaction; the merge's id in *merge_id.
+Status MergeIn(Connection& c, int64_t from, int64_t into, int64_t user_id,
+               const std::string& reason, int64_t now_ms, int64_t* merge_id) {
+  if (from == into)
+    return Status::InvalidArgument("cannot merge a member into itself", "into");
+  for (int64_t id : {from, into}) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT merged_into FROM members WHERE id = ?"));
+    st->Bind(1, id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row)
+      return Status::NotFound("member " + std::to_string(id) + " not found");
+    if (!st->IsNull(0))
+      return Status::Conflict("member " + std::to_string(id) +
+                              " is already merged");
+  }
+  QY_ASSIGN_OR_RETURN(
+      Statement * together,
+      c.Prepare("SELECT COUNT(*) FROM roster_entries a JOIN roster_entries b"
+                " ON a.snapshot_id = b.snapshot_id WHERE a.member_id = ? AND "
+                "b.member_id = ?"));
+  together->Bind(1, from).Bind(2, into);
+  QY_ASSIGN_OR_RETURN(bool row, together->Step());
+  if (row && together->Int(0) > 0) {
+    return Status::Conflict(
+        "these two were seen together in one roster: two people");
+  }
+  std::string moved;
+  int64_t rows = 0;
+  for (const Moved& m : kMovedTables) {
+    if (m.one_per_member) {
+      QY_ASSIGN_OR_RETURN(
+          int64_t has, QueryInt(c,
+                                std::string("SELECT COUNT(*) FROM ") + m.table +
+                                    " WHERE " + m.column + " = ?" + m.filter,
+                                into, true));
+      if (has) continue;
+    }
+    std::string ids;
+    QY_ASSIGN_OR_RETURN(
+        Statement * sel,
+        c.Prepare(std::string("SELECT ") + KeyOf(m) + " FROM " + m.table +
+                  " WHERE " + m.column + " = ?" + m.filter));
+    sel->Bind(1, from);
+    QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
+      ids += (ids.empty() ? "" : ",") + s.Text(0);
+      ++rows;
+    }));
+    moved += std::string(m.table) + ":" + ids + ";";
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare(std::string("UPDATE ") + m.table + " SET " + m.column +
+                  " = ? WHERE " + m.column + " = ?" + m.filter));
+    Status s = up->Bind(1, into).Bind(2, from).Run();
+    if (s.code() == StatusCode::kConflict) {
+      return Status::Conflict(
+          std::string("cannot merge: both members have ") + m.table +
+          " that collide (same campaign, day or client id)");
+    }
+    QY_RETURN_IF_ERROR(s);
+  }
+  QY_ASSIGN_OR_RETURN(int64_t hints, HintsFollowCheckins(c, from, into));
+  rows += hints;
+  QY_ASSIGN_OR_RETURN(community::Member from_member,
+                      LoadMember(c, "id", "", from));
+  QY_ASSIGN_OR_RETURN(
+      Statement * hist,
+      c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
+                " changed_at_ms) VALUES (?, ?, 'operator', ?)"));
+  QY_RETURN_IF_ERROR(
+      hist->Bind(1, into).Bind(2, from_member.nickname).Bind(3, now_ms).Run());
+  int64_t hist_id = c.LastInsertId();
+  QY_RETURN_IF_ERROR(RecomputeGroupEventsOfMembers(c, {from, into}));
+  QY_ASSIGN_OR_RETURN(
+      Statement * mark,
+      c.Prepare("UPDATE members SET merged_into = ? WHERE id = ?"));
+  QY_RETURN_IF_ERROR(mark->Bind(1, into).Bind(2, from).Run());
+  QY_ASSIGN_OR_RETURN(
+      Statement * rec,
+      c.Prepare("INSERT INTO member_merges (from_member_id, into_member_id,"
+                " moved, by_user_id, at_ms) VALUES (?, ?, ?, ?, ?)"));
+  QY_RETURN_IF_ERROR(
+      rec->Bind(1, from)
+          .Bind(2, into)
+          .Bind(3, moved + "added_history:" + std::to_string(hist_id) + ";")
+          .Bind(4, user_id)
+          .Bind(5, now_ms)
+          .Run());
+  *merge_id = c.LastInsertId();
+  return WriteAudit(c, user_id, "member.merge",
+                    "member:" + std::to_string(from),
+                    "into member:" + std::to_string(into) + " (" +
+                        std::to_string(rows) + " rows) " + reason,
+                    now_ms);
+}
+
+}  // namespace
+
 Result<int64_t> SqliteIdentityAdminStore::Merge(int64_t from, int64_t into,
                                                 int64_t user_id,
                                                 const std::string& reason,
                                                 int64_t now_ms) {
   int64_t merge_id = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) {
+    return MergeIn(c, from, into, user_id, reason, now_ms, &merge_id);
+  }));
+  return merge_id;
+}
+
+Result<int64_t> SqliteIdentityAdminStore::JoinSignIn(int64_t from, int64_t into,
+                                                     const std::string& reason,
+                                                     int64_t now_ms) {
+  int64_t merge_id = 0;
   QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
-    if (from == into)
-      return Status::InvalidArgument("cannot merge a member into itself",
-                                     "into");
-    for (int64_t id : {from, into}) {
-      QY_ASSIGN_OR_RETURN(
-          Statement * st,
-          c.Prepare("SELECT merged_into FROM members WHERE id = ?"));
-      st->Bind(1, id);
-      QY_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row)
-        return Status::NotFound("member " + std::to_string(id) + " not found");
-      if (!st->IsNull(0))
-        return Status::Conflict("member " + std::to_string(id) +
-                                " is already merged");
+    // Checked in the merge's transaction: two people of one family proving
+    // the same phone at once must not both become the record.
+    QY_ASSIGN_OR_RETURN(bool claimed, SignsIn(c, into));
+    if (claimed) {
+      return Status::Conflict("someone else signs in with member " +
+                              std::to_string(into) + " now");
     }
-    QY_ASSIGN_OR_RETURN(
-        Statement * together,
-        c.Prepare("SELECT COUNT(*) FROM roster_entries a JOIN roster_entries b"
-                  " ON a.snapshot_id = b.snapshot_id WHERE a.member_id = ? AND "
-                  "b.member_id = ?"));
-    together->Bind(1, from).Bind(2, into);
-    QY_ASSIGN_OR_RETURN(bool row, together->Step());
-    if (row && together->Int(0) > 0) {
-      return Status::Conflict(
-          "these two were seen together in one roster: two people");
-    }
-    std::string moved;
-    int64_t rows = 0;
-    for (const Moved& m : kMovedTables) {
-      if (m.one_per_member) {
-        QY_ASSIGN_OR_RETURN(
-            int64_t has,
-            QueryInt(c,
-                     std::string("SELECT COUNT(*) FROM ") + m.table +
-                         " WHERE " + m.column + " = ?" + m.filter,
-                     into, true));
-        if (has) continue;
-      }
-      std::string ids;
-      QY_ASSIGN_OR_RETURN(
-          Statement * sel,
-          c.Prepare(std::string("SELECT ") + KeyOf(m) + " FROM " + m.table +
-                    " WHERE " + m.column + " = ?" + m.filter));
-      sel->Bind(1, from);
-      QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& s) {
-        ids += (ids.empty() ? "" : ",") + s.Text(0);
-        ++rows;
-      }));
-      moved += std::string(m.table) + ":" + ids + ";";
-      QY_ASSIGN_OR_RETURN(
-          Statement * up,
-          c.Prepare(std::string("UPDATE ") + m.table + " SET " + m.column +
-                    " = ? WHERE " + m.column + " = ?" + m.filter));
-      Status s = up->Bind(1, into).Bind(2, from).Run();
-      if (s.code() == StatusCode::kConflict) {
-        return Status::Conflict(
-            std::string("cannot merge: both members have ") + m.table +
-            " that collide (same campaign, day or client id)");
-      }
-      QY_RETURN_IF_ERROR(s);
-    }
-    QY_ASSIGN_OR_RETURN(int64_t hints, HintsFollowCheckins(c, from, into));
-    rows += hints;
-    QY_ASSIGN_OR_RETURN(community::Member from_member,
-                        LoadMember(c, "id", "", from));
-    QY_ASSIGN_OR_RETURN(
-        Statement * hist,
-        c.Prepare("INSERT INTO nickname_history (member_id, nickname, source,"
-                  " changed_at_ms) VALUES (?, ?, 'operator', ?)"));
-    QY_RETURN_IF_ERROR(hist->Bind(1, into)
-                           .Bind(2, from_member.nickname)
-                           .Bind(3, now_ms)
-                           .Run());
-    int64_t hist_id = c.LastInsertId();
-    QY_RETURN_IF_ERROR(RecomputeGroupEventsOfMembers(c, {from, into}));
-    QY_ASSIGN_OR_RETURN(
-        Statement * mark,
-        c.Prepare("UPDATE members SET merged_into = ? WHERE id = ?"));
-    QY_RETURN_IF_ERROR(mark->Bind(1, into).Bind(2, from).Run());
-    QY_ASSIGN_OR_RETURN(
-        Statement * rec,
-        c.Prepare("INSERT INTO member_merges (from_member_id, into_member_id,"
-                  " moved, by_user_id, at_ms) VALUES (?, ?, ?, ?, ?)"));
-    QY_RETURN_IF_ERROR(
-        rec->Bind(1, from)
-            .Bind(2, into)
-            .Bind(3, moved + "added_history:" + std::to_string(hist_id) + ";")
-            .Bind(4, user_id)
-            .Bind(5, now_ms)
-            .Run());
-    merge_id = c.LastInsertId();
-    return WriteAudit(c, user_id, "member.merge",
-                      "member:" + std::to_string(from),
-                      "into member:" + std::to_string(into) + " (" +
-                          std::to_string(rows) + " rows) " + reason,
-                      now_ms);
+    return MergeIn(c, from, into, /*user_id=*/0, reason, now_ms, &merge_id);
   }));
   return merge_id;
 }

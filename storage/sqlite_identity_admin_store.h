@@ -18,6 +18,9 @@ class SqliteIdentityAdminStore : public community::IdentityAdminStore {
                        int64_t now_ms) override;
   Result<int64_t> Merge(int64_t from, int64_t into, int64_t user_id,
                         const std::string& reason, int64_t now_ms) override;
+  Result<int64_t> JoinSignIn(int64_t from, int64_t into,
+                             const std::string& reason,
+                             int64_t now_ms) override;
   Status Unmerge(int64_t merge_id, int64_t user_id, int64_t now_ms) override;
   Result<community::MergeRecord> GetMerge(int64_t merge_id) override;
   Result<std::vector<community::TimelineEntry>> Timeline(int64_t member_id,

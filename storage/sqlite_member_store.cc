@@ -62,10 +62,6 @@ Result<int64_t> InsertMember(Connection& c, const Member& m, int64_t now_ms) {
   return c.LastInsertId();
 }
 
-namespace {
-
-// Whether member `id` already signs in to the mini-program: it, or a record
-// merged into it (at any depth), has an openid.
 Result<bool> SignsIn(Connection& c, int64_t id) {
   QY_ASSIGN_OR_RETURN(
       int64_t signs_in,
@@ -77,6 +73,8 @@ Result<bool> SignsIn(Connection& c, int64_t id) {
                id, true));
   return signs_in != 0;
 }
+
+namespace {
 
 // The one member (at the end of its merges) whose records have `value` in
 // `column` (unionid or phone) and which does not sign in yet (SignsIn): the

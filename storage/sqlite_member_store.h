@@ -41,6 +41,10 @@ Result<community::Member> LoadMember(Connection& c, const char* column,
 // that joined it to others (a merged into b merged into c: c).
 Result<int64_t> SurvivorOf(Connection& c, int64_t id);
 
+// Whether member `id` signs in to the mini-program: it, or a record merged
+// into it (at any depth), has an openid.
+Result<bool> SignsIn(Connection& c, int64_t id);
+
 // Inserts a member from whatever identifiers are known (empty ones stay
 // NULL); returns the new id. Used by enrollments, rosters and reviews.
 Result<int64_t> InsertMember(Connection& c, const community::Member& m,

@@ -4,6 +4,7 @@
 
 #include "community/demo_community.h"
 #include "storage/demo_loader.h"
+#include "storage/sqlite_identity_admin_store.h"
 #include "tests/storage/test_db.h"
 
 namespace qunying::storage {
@@ -53,6 +54,36 @@ TEST(SqliteMemberStoreTest, UnknownMemberIsNotFound) {
   EXPECT_EQ(store.FindMember(999).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store.RenameMember(999, "x", NicknameSource::kOperator, 1).code(),
             StatusCode::kNotFound);
+}
+
+// Two people of one family prove the phone an order list gave, at once:
+// both find the shop's record unclaimed, and only the first joins it. (The
+// second would otherwise sign in as the first, and see their check-ins.)
+TEST(SqliteMemberStoreTest, OnlyTheFirstSignInJoinsARecordFoundByPhone) {
+  TempDir dir;
+  auto db = OpenTestDb(dir.File("m.db"));
+  SqliteMemberStore members(db.get());
+  SqliteIdentityAdminStore identity(db.get());
+  int64_t shop = 0;
+  ASSERT_TRUE(db->Write([&](Connection& c) -> Status {
+                  community::Member m;
+                  m.nickname = "王小明妈妈";
+                  m.phone = "13800138000";
+                  QY_ASSIGN_OR_RETURN(shop, InsertMember(c, m, 1));
+                  return Status::Ok();
+                }).ok());
+  auto mum = members.FindOrCreateByOpenid("o-mum", "", "小明妈", 2);
+  auto dad = members.FindOrCreateByOpenid("o-dad", "", "小明爸", 3);
+  ASSERT_TRUE(mum.ok() && dad.ok());
+  auto found = members.RecordOfPhone("13800138000");
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(*found, shop);  // What both of them read.
+  ASSERT_TRUE(identity.JoinSignIn(mum->id, shop, "phone", 4).ok());
+  auto late = identity.JoinSignIn(dad->id, shop, "phone", 5);
+  EXPECT_EQ(late.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(members.FindMember(dad->id)->merged_into, 0);
+  EXPECT_EQ(members.FindMember(mum->id)->merged_into, shop);
+  EXPECT_EQ(*members.RecordOfPhone("13800138000"), 0);  // Claimed now.
 }
 
 TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
