@@ -235,6 +235,60 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
 
 namespace {
 
+// Member `member`'s lead if it sits in the pool never claimed (new, no
+// owner, no event but its making), else 0.
+Result<int64_t> UnclaimedLeadOf(Connection& c, int64_t member) {
+  return QueryInt(c,
+                  "SELECT COALESCE(MAX(l.id), 0) FROM leads l WHERE"
+                  " l.member_id = ?1 AND l.status = 'new' AND l.owner_id IS"
+                  " NULL AND NOT EXISTS (SELECT 1 FROM lead_events e WHERE"
+                  " e.lead_id = l.id AND e.kind NOT IN ('created', 'import'))",
+                  member, true);
+}
+
+// When both records are leads, one person would be two in the pool: two
+// reps could call the same parent. If one of the two leads was never
+// claimed, it goes (its rows with it), and the other is the person's (the
+// merge moves it to `into` if it was the merged record's). Leads both
+// worked on stay apart, for an admin to see. Returns "deleted_lead:<id>;"
+// for the merge's record, or "". An undo does not bring it back: the next
+// rescoring pass makes a lead for the member again if it qualifies.
+Result<std::string> DropDuplicateLead(Connection& c, int64_t from,
+                                      int64_t into) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * count,
+      c.Prepare("SELECT COUNT(*) FROM leads WHERE member_id IN (?, ?)"));
+  count->Bind(1, from).Bind(2, into);
+  QY_ASSIGN_OR_RETURN(bool row, count->Step());
+  const int64_t both = row ? count->Int(0) : 0;
+  count->Reset();
+  if (both < 2) return std::string();
+  QY_ASSIGN_OR_RETURN(int64_t lead, UnclaimedLeadOf(c, from));
+  if (!lead) {
+    QY_ASSIGN_OR_RETURN(
+        int64_t open_from,
+        QueryInt(c,
+                 "SELECT COUNT(*) FROM leads WHERE member_id = ? AND status"
+                 " NOT IN ('won', 'lost')",
+                 from, true));
+    if (open_from) {
+      QY_ASSIGN_OR_RETURN(lead, UnclaimedLeadOf(c, into));
+    }
+  }
+  if (!lead) return std::string();
+  for (const char* table :
+       {"lead_events", "lead_texts", "lead_intent", "lead_probabilities"}) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * del,
+        c.Prepare(std::string("DELETE FROM ") + table + " WHERE lead_id = ?"));
+    QY_RETURN_IF_ERROR(del->Bind(1, lead).Run());
+  }
+  QY_ASSIGN_OR_RETURN(Statement * del,
+                      c.Prepare("DELETE FROM leads WHERE id = ?"));
+  QY_RETURN_IF_ERROR(del->Bind(1, lead).Run());
+  return "deleted_lead:" + std::to_string(lead) + ";";
+}
+
 // Merge's work, in the caller's transaction; the merge's id in *merge_id.
 Status MergeIn(Connection& c, int64_t from, int64_t into, int64_t user_id,
                const std::string& reason, int64_t now_ms, int64_t* merge_id) {
@@ -263,7 +317,7 @@ Status MergeIn(Connection& c, int64_t from, int64_t into, int64_t user_id,
     return Status::Conflict(
         "these two were seen together in one roster: two people");
   }
-  std::string moved;
+  QY_ASSIGN_OR_RETURN(std::string moved, DropDuplicateLead(c, from, into));
   int64_t rows = 0;
   for (const Moved& m : kMovedTables) {
     if (m.one_per_member) {

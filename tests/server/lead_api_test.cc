@@ -75,6 +75,36 @@ class LeadApiTest : public ServerTest {
                : list.data()["items"][0]["id"].get<std::string>();
   }
 
+  // After EngagedMemberLead: another parent, in a campaign of their own,
+  // who also asks the price; the id of the lead the next pass makes.
+  std::string AnotherMemberLead(const std::string& openid) {
+    std::string campaign = CreateRunningCampaign(op_, 3);
+    auto e = client_->Post(
+        "/api/v1/campaigns/" + campaign + "/enrollments",
+        {{"enrollments",
+          {{{"openid", openid}, {"nickname", openid}, {"paid_fen", 9900}}}}},
+        op_);
+    EXPECT_EQ(e.status, 200) << e.body.dump();
+    auto c = client_->Post("/api/v1/mp/checkins",
+                           {{"campaign_id", campaign},
+                            {"text", "想报下一期，多少钱？"},
+                            {"duration_s", 600},
+                            {"client_id", "c-" + openid}},
+                           ParticipantToken(openid, openid));
+    EXPECT_EQ(c.status, 201) << c.body.dump();
+    auto rescore =
+        client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+    EXPECT_EQ(rescore.data()["created"], 1) << rescore.body.dump();
+    std::string id;  // The newest.
+    const json leads =
+        client_->Get("/api/v1/leads?source=score", admin_).data()["items"];
+    for (const json& l : leads) {
+      const std::string at = l["id"];
+      if (id.empty() || std::stoll(at) > std::stoll(id)) id = at;
+    }
+    return id;
+  }
+
   ApiReply Patch(const std::string& id, const json& body,
                  const std::string& token) {
     return client_->Call("PATCH", "/api/v1/leads/" + id, body.dump(), token);
@@ -704,6 +734,68 @@ TEST_F(LeadApiTest, ALeadFollowsItsMemberIntoAMergeAndBackOnUndo) {
   EXPECT_EQ(after["factors"], before["factors"]) << after.dump();
   for (const char* part : {"fit", "engagement", "intent", "score"})
     EXPECT_EQ(after[part], before[part]) << part;
+}
+
+// Two records of one parent, each a lead: the merge leaves one, so that
+// two reps never call the same person.
+TEST_F(LeadApiTest, AMergeOfTwoLeadsLeavesOneInThePool) {
+  std::string kept = EngagedMemberLead();
+  std::string dup = AnotherMemberLead("o-second");
+  ASSERT_FALSE(dup.empty());
+  std::string into =
+      client_->Get("/api/v1/leads/" + kept, admin_).data()["member_id"];
+  std::string from =
+      client_->Get("/api/v1/leads/" + dup, admin_).data()["member_id"];
+  auto merged = client_->Post("/api/v1/members/" + from + "/merge",
+                              {{"into", into}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + dup, admin_).status, 404);
+  auto pool = client_->Get("/api/v1/leads?status=new", admin_);
+  ASSERT_EQ(pool.data()["items"].size(), 1u) << pool.body.dump();
+  EXPECT_EQ(pool.data()["items"][0]["id"], kept);
+  std::string rep = CreateStaff("rep-m", "sales");
+  auto claim = client_->Post("/api/v1/leads/claim", {{"count", 5}}, rep);
+  EXPECT_EQ(claim.data()["items"].size(), 1u) << claim.body.dump();
+}
+
+// The merged record's lead was being worked, the other never claimed: the
+// worked one becomes the person's, and goes back with the undo.
+TEST_F(LeadApiTest, AMergeKeepsTheLeadARepIsWorking) {
+  std::string pooled = EngagedMemberLead();
+  std::string worked = AnotherMemberLead("o-second");
+  ASSERT_FALSE(worked.empty());
+  std::string rep = CreateStaff("rep-w", "sales");
+  ASSERT_EQ(
+      client_->Post("/api/v1/leads/" + worked + "/claim", json::object(), rep)
+          .status,
+      200);
+  ASSERT_EQ(Patch(worked, {{"status", "contacted"}}, rep).status, 200);
+  std::string into =
+      client_->Get("/api/v1/leads/" + pooled, admin_).data()["member_id"];
+  std::string from =
+      client_->Get("/api/v1/leads/" + worked, admin_).data()["member_id"];
+  auto merged = client_->Post("/api/v1/members/" + from + "/merge",
+                              {{"into", into}}, op_);
+  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + pooled, admin_).status, 404);
+  const json lead = client_->Get("/api/v1/leads/" + worked, rep).data();
+  EXPECT_EQ(lead["member_id"], into);
+  EXPECT_EQ(lead["status"], "contacted");
+  EXPECT_EQ(
+      client_->Get("/api/v1/leads?status=new", admin_).data()["items"].size(),
+      0u);
+  // Undone: the worked lead goes back with its record; the other parent's
+  // record is a lead again from the next pass.
+  std::string merge_id = merged.data()["merge_id"];
+  ASSERT_EQ(
+      client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
+          .status,
+      200);
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + worked, rep).data()["member_id"],
+            from);
+  auto rescore =
+      client_->Post("/api/v1/scoring/rescore", json::object(), admin_);
+  EXPECT_EQ(rescore.data()["created"], 1) << rescore.body.dump();
 }
 
 TEST_F(LeadApiTest, UncontactedLeadsGoBackToThePoolAfterTheSla) {
