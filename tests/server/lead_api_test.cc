@@ -105,6 +105,20 @@ class LeadApiTest : public ServerTest {
     return id;
   }
 
+  // Merges the member of lead `from` into the member of lead `into`, as an
+  // operator; the merge's id ("" if refused).
+  std::string MergeMembersOf(const std::string& from, const std::string& into) {
+    std::string a =
+        client_->Get("/api/v1/leads/" + from, admin_).data()["member_id"];
+    std::string b =
+        client_->Get("/api/v1/leads/" + into, admin_).data()["member_id"];
+    auto merged =
+        client_->Post("/api/v1/members/" + a + "/merge", {{"into", b}}, op_);
+    EXPECT_EQ(merged.status, 201) << merged.body.dump();
+    return merged.status == 201 ? merged.data()["merge_id"].get<std::string>()
+                                : "";
+  }
+
   ApiReply Patch(const std::string& id, const json& body,
                  const std::string& token) {
     return client_->Call("PATCH", "/api/v1/leads/" + id, body.dump(), token);
@@ -742,13 +756,7 @@ TEST_F(LeadApiTest, AMergeOfTwoLeadsLeavesOneInThePool) {
   std::string kept = EngagedMemberLead();
   std::string dup = AnotherMemberLead("o-second");
   ASSERT_FALSE(dup.empty());
-  std::string into =
-      client_->Get("/api/v1/leads/" + kept, admin_).data()["member_id"];
-  std::string from =
-      client_->Get("/api/v1/leads/" + dup, admin_).data()["member_id"];
-  auto merged = client_->Post("/api/v1/members/" + from + "/merge",
-                              {{"into", into}}, op_);
-  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  MergeMembersOf(dup, kept);
   EXPECT_EQ(client_->Get("/api/v1/leads/" + dup, admin_).status, 404);
   auto pool = client_->Get("/api/v1/leads?status=new", admin_);
   ASSERT_EQ(pool.data()["items"].size(), 1u) << pool.body.dump();
@@ -770,13 +778,11 @@ TEST_F(LeadApiTest, AMergeKeepsTheLeadARepIsWorking) {
           .status,
       200);
   ASSERT_EQ(Patch(worked, {{"status", "contacted"}}, rep).status, 200);
-  std::string into =
-      client_->Get("/api/v1/leads/" + pooled, admin_).data()["member_id"];
-  std::string from =
+  const std::string from =
       client_->Get("/api/v1/leads/" + worked, admin_).data()["member_id"];
-  auto merged = client_->Post("/api/v1/members/" + from + "/merge",
-                              {{"into", into}}, op_);
-  ASSERT_EQ(merged.status, 201) << merged.body.dump();
+  const std::string into =
+      client_->Get("/api/v1/leads/" + pooled, admin_).data()["member_id"];
+  std::string merge_id = MergeMembersOf(worked, pooled);
   EXPECT_EQ(client_->Get("/api/v1/leads/" + pooled, admin_).status, 404);
   const json lead = client_->Get("/api/v1/leads/" + worked, rep).data();
   EXPECT_EQ(lead["member_id"], into);
@@ -786,7 +792,6 @@ TEST_F(LeadApiTest, AMergeKeepsTheLeadARepIsWorking) {
       0u);
   // Undone: the worked lead goes back with its record; the other parent's
   // record is a lead again from the next pass.
-  std::string merge_id = merged.data()["merge_id"];
   ASSERT_EQ(
       client_->Post("/api/v1/merges/" + merge_id + "/undo", json::object(), op_)
           .status,
