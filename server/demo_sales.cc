@@ -8,7 +8,8 @@
 namespace qunying::server {
 namespace {
 
-constexpr int64_t kHourMs = 3600 * 1000;
+constexpr int64_t kMinuteMs = 60000;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
 constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int64_t kChinaOffsetMs = 8 * kHourMs;
 
@@ -72,8 +73,8 @@ class HistoryWriter {
         Step s;
         s.kind = StepKind::kClaim;
         s.rep = reps[r];
-        s.at = first_day + d * kDayMs + 9 * kHourMs + 30 * 60000 +
-               static_cast<int64_t>(r) * 25 * 60000 + Minutes(20);
+        s.at = first_day + d * kDayMs + 9 * kHourMs + 30 * kMinuteMs +
+               static_cast<int64_t>(r) * 25 * kMinuteMs + Minutes(20);
         s.count = 1 + static_cast<int>(rng_() % options_.max_claims_per_day);
         // Leads claimed in the last days are still being worked.
         s.closes = d < options_.days - 1 - options_.open_days;
@@ -93,7 +94,7 @@ class HistoryWriter {
   }
 
  private:
-  int64_t Minutes(int up_to) { return (rng_() % up_to) * 60000; }
+  int64_t Minutes(int up_to) { return (rng_() % up_to) * kMinuteMs; }
   double Uniform() { return std::uniform_real_distribution<>(0, 1)(rng_); }
   template <size_t N>
   const char* Pick(const char* const (&list)[N]) {
