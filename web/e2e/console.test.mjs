@@ -262,6 +262,11 @@ describe('console', () => {
     await page.locator('[data-test=lead-table] .el-table__row').first().waitFor();
     assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), open.items.length),
                  open.items.length);
+    const closed = await apiCall(server.base, 'GET', '/leads?mine=true&status=closed&limit=500', null, rep0.token);
+    await page.locator('.el-tabs__item', { hasText: '已结束' }).click();
+    assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), closed.items.length),
+                 closed.items.length);
+    assert.equal(closed.items.length, kpisBefore.won + kpisBefore.lost);
     const claimed0 = page.waitForResponse((r) => r.url().endsWith('/api/v1/leads/claim'));
     await page.locator('[data-test=claim]').click();
     const id = (await (await claimed0).json()).data.items[0].id;
