@@ -86,7 +86,15 @@ struct LeadFilter {
   int64_t owner_id = 0;             // > 0: only this owner's leads …
   bool include_pool = false;        // … and, if set, the unassigned pool too.
   int64_t follow_up_before_ms = 0;  // > 0: follow-ups due by then only.
-  int64_t after_id = 0;             // Paging: ids above this.
+  // A part of the member's nickname or of an imported lead's external id
+  // ("" = any) …
+  std::string text;
+  // … or digits of the member's phone, matched only on the leads of
+  // `phone_owner_id` (0: on every lead), so that a rep cannot learn whose
+  // a number is in the pool, where phones are masked.
+  std::string phone_digits;
+  int64_t phone_owner_id = 0;
+  int64_t after_id = 0;  // Paging: ids above this.
   int limit = 50;
   // Best score first (ties by id), as claims take them, instead of by id.
   // Paging then continues after (after_score, after_id) in that order;

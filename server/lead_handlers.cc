@@ -11,6 +11,7 @@
 
 #include "community/roster_csv.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "ocr/profile.h"
 #include "scoring/attribute_words.h"
 #include "server/api.h"
@@ -69,6 +70,34 @@ Status ParseScoreCursor(const std::string& cursor, scoring::LeadFilter* f) {
   return Status::Ok();
 }
 
+// `q`: a part of a nickname (or an imported lead's external id), or digits
+// of a phone: a whole number ("138 1234 5678", "+86…") or four or more
+// digits of one ("尾号 5678" is typed as 5678). A rep finds by phone only
+// their own leads.
+Status SearchFrom(const Request& r, scoring::LeadFilter* f) {
+  std::string q = r.Query("q");
+  size_t begin = q.find_first_not_of(' ');
+  q = begin == std::string::npos
+          ? ""
+          : q.substr(begin, q.find_last_not_of(' ') - begin + 1);
+  if (q.empty()) return Status::Ok();
+  if (Utf8Length(q) > 64 || HasControlChars(q)) {
+    return Status::InvalidArgument(
+        "q must be at most 64 characters: a part of a nickname or a phone "
+        "number",
+        "q");
+  }
+  f->text = q;
+  if (auto phone = ocr::CanonicalFactValue("phone", q); phone.ok()) {
+    f->phone_digits = *phone;
+  } else if (q.size() >= 4 &&
+             q.find_first_not_of("0123456789") == std::string::npos) {
+    f->phone_digits = q;
+  }
+  f->phone_owner_id = IsAdmin(r) ? 0 : r.principal.id;
+  return Status::Ok();
+}
+
 Result<scoring::LeadFilter> FilterFrom(const Request& r) {
   scoring::LeadFilter f;
   std::string sort = r.Query("sort");
@@ -93,6 +122,7 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
         "open (any but won and lost) or closed (won or lost)",
         "status");
   }
+  QY_RETURN_IF_ERROR(SearchFrom(r, &f));
   f.source = r.Query("source");
   if (!f.source.empty() && f.source != "score" && f.source != "import")
     return Status::InvalidArgument("source must be score or import", "source");

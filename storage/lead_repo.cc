@@ -628,12 +628,17 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
                   " AND (?8 = 0 OR l.follow_up_at_ms <= ?8)"
+                  " AND (?10 = '' OR instr(lower(m.nickname), lower(?10)) > 0"
+                  "  OR instr(lower(l.external_id), lower(?10)) > 0 OR"
+                  "  (?11 <> '' AND instr(m.phone, ?11) > 0 AND"
+                  "  (?12 = 0 OR l.owner_id = ?12)))"
                   " ORDER BY " +
                   order + " LIMIT ?7"));
     st->Bind(1, f.after_id).Bind(2, f.status).Bind(3, f.min_score);
     st->Bind(4, f.source).Bind(5, f.owner_id).Bind(6, f.include_pool ? 1 : 0);
     st->Bind(7, f.limit).Bind(8, f.follow_up_before_ms);
     if (f.by_score) st->Bind(9, f.after_score);
+    st->Bind(10, f.text).Bind(11, f.phone_digits).Bind(12, f.phone_owner_id);
     return ForEachRow(st, [&](const Statement& s) {
       out.push_back(LeadFromRow(s, formula));
     });

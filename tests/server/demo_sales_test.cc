@@ -193,5 +193,53 @@ TEST_F(DemoSalesTest, ARepListsOpenLeadsApartFromWonAndLostOnes) {
   EXPECT_EQ(bad.data()["field"], "status");
 }
 
+TEST_F(DemoSalesTest, ARepFindsLeadsByNameAndOwnLeadsByPhone) {
+  std::string rep = LoginAs(kDemoStaff[1].username, kDemoStaff[1].password);
+  auto me = client_->Get("/api/v1/auth/me", rep);
+  const std::string my_id = me.data()["id"];
+  json mine, pooled;  // A lead of the rep's and one in the pool, with phones.
+  for (const json& l : AllLeads()) {
+    if (l["phone"] == "") continue;
+    if (l["owner_id"] == my_id && mine.is_null()) mine = l;
+    if (l["owner_id"].is_null() && pooled.is_null()) pooled = l;
+  }
+  ASSERT_FALSE(mine.is_null());
+  ASSERT_FALSE(pooled.is_null());
+  auto ids = [&](const std::string& query, const std::string& token) {
+    std::set<std::string> out;
+    auto r = client_->Get("/api/v1/leads?limit=500&q=" + query, token);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    for (const json& l : r.data()["items"]) out.insert(l["id"]);
+    return out;
+  };
+  // The last six digits of a phone (admins see them whole).
+  auto tail = [](const json& l) {
+    return l["phone"].get<std::string>().substr(5);
+  };
+  EXPECT_TRUE(ids(tail(mine), rep).count(mine["id"]));
+  EXPECT_FALSE(ids(tail(pooled), rep).count(pooled["id"]))
+      << "a rep learns whose a pool phone is";
+  EXPECT_TRUE(ids(tail(pooled), admin_).count(pooled["id"]));
+  // A part of a nickname finds pool leads too, and only matching ones.
+  const std::string nickname = pooled["nickname"];
+  size_t end = 0;  // After its first two characters.
+  for (int chars = 0; chars < 2 && end < nickname.size(); ++chars) {
+    do ++end;
+    while (end < nickname.size() && (nickname[end] & 0xC0) == 0x80);
+  }
+  const std::string part = nickname.substr(0, end);
+  auto found = client_->Get("/api/v1/leads?limit=500&q=" + part, rep);
+  ASSERT_EQ(found.status, 200);
+  bool has = false;
+  for (const json& l : found.data()["items"]) {
+    EXPECT_NE(l["nickname"].get<std::string>().find(part), std::string::npos)
+        << l["nickname"];
+    has = has || l["id"] == pooled["id"];
+  }
+  EXPECT_TRUE(has);
+  EXPECT_EQ(client_->Get("/api/v1/leads?q=" + std::string(65, 'x'), rep).status,
+            400);
+}
+
 }  // namespace
 }  // namespace qunying::server

@@ -273,6 +273,16 @@ describe('console', () => {
     await settledCount(page.locator('[data-test=lead-table] .el-table__row'), open.items.length + 5);
     await page.locator('[data-test=lead-table] .el-table__row').last().locator('.el-tag').last().waitFor();
     await page.screenshot({ path: path.join(shots, 'sales-inbox.png') });
+    // Found again by a part of its name, as the server finds it.
+    const part = (await apiCall(server.base, 'GET', `/leads/${id}`, null, rep0.token)).nickname.slice(0, 2);
+    const found = await apiCall(server.base, 'GET',
+                                `/leads?mine=true&status=open&sort=score&limit=500&q=${encodeURIComponent(part)}`,
+                                null, rep0.token);
+    assert.ok(found.items.some((l) => l.id === id));
+    await page.locator('input[data-test=lead-search]').fill(part);
+    await page.locator('input[data-test=lead-search]').press('Enter');
+    assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), found.items.length),
+                 found.items.length);
     await page.locator(`[data-test=lead-${id}]`).click();
     await page.waitForURL(/#\/leads\/\d+/);
     await page.locator('[data-test=score]').waitFor();
