@@ -24,7 +24,7 @@ struct DemoSalesOptions {
   // Days before today from which leads claimed stay open (contacted or
   // qualified, with a follow-up after today) instead of being closed.
   int open_days = 5;
-  // Each rep claims 1–2 leads a working day, so most of the pool is left
+  // Each rep claims 1 to this many leads a day, so most of the pool is left
   // for the reps of the demo.
   int max_claims_per_day = 2;
   uint32_t seed = 7;
