@@ -324,9 +324,11 @@ class LeadStore {
   // Moves a lead to `change.status` (see kLeadStatuses), with a note;
   // `lost` needs a reason, `won` may carry an amount. "new" returns it to
   // the pool. Closing it or returning it clears its follow-up; otherwise a
-  // follow-up in `change` is set or cleared (a "follow_up" event). Conflict
-  // if the lead is closed and the status is not, or a follow-up is asked
-  // of a closed lead.
+  // follow-up in `change` is set or cleared (a "follow_up" event). A lost
+  // lead may be reopened (any other status: its closing time and reason
+  // are cleared, the reason kept in the event's note; its model inputs
+  // stay as of the first contact). Conflict if the lead is won and the
+  // status is not, or a follow-up is asked of a closed lead.
   virtual Status SetStatus(int64_t id, const StatusChange& change,
                            int64_t actor, int64_t now_ms) = 0;
   // Returns to the pool leads assigned before `overdue_before_ms` and not

@@ -771,10 +771,17 @@ Status SqliteLeadStore::SetStatus(int64_t id,
   QY_RETURN_IF_ERROR(EnsureFormula());
   return db_->Write([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Lead l, GetIn(c, id, formula()));
-    if (!scoring::IsOpenStatus(l.status) && status != l.status) {
+    // Won is final (its amount and note can still be corrected); a lost
+    // lead comes back when the parent does (reopened, with why it was
+    // lost kept in the history).
+    if (l.status == "won" && status != l.status) {
       return Status::Conflict(
-          "lead is closed as " + l.status + "; it cannot become " + status,
-          "status");
+          "lead is closed as won; it cannot become " + status, "status");
+    }
+    std::string note = change.note;
+    if (l.status == "lost" && status != l.status) {
+      note = (note.empty() ? "" : note + " ") + "(reopened; lost_reason was " +
+             l.lost_reason + ")";
     }
     if (status == "assigned" && !l.owner_id) {
       return Status::InvalidArgument(
@@ -804,9 +811,9 @@ Status SqliteLeadStore::SetStatus(int64_t id,
             // SET reads the row as it was: a note on a closed lead keeps
             // when it closed and why.
             " closed_at_ms = CASE WHEN ?5 AND status <> ?1 THEN ?2"
-            "  ELSE closed_at_ms END,"
-            " lost_reason = CASE WHEN ?1 = 'lost' AND ?6 <> '' THEN ?6"
-            "  ELSE lost_reason END,"
+            "  WHEN NOT ?5 THEN NULL ELSE closed_at_ms END,"
+            " lost_reason = CASE WHEN ?1 <> 'lost' THEN ''"
+            "  WHEN ?6 <> '' THEN ?6 ELSE lost_reason END,"
             " amount_fen = CASE WHEN ?1 = 'won' THEN ?7 ELSE amount_fen END,"
             " follow_up_at_ms = NULLIF(?9, 0)"
             " WHERE id = ?8"));
@@ -814,10 +821,10 @@ Status SqliteLeadStore::SetStatus(int64_t id,
     up->Bind(4, freezes ? 1 : 0).Bind(5, closes ? 1 : 0);
     up->Bind(6, change.lost_reason).Bind(7, change.amount_fen);
     QY_RETURN_IF_ERROR(up->Bind(8, id).Bind(9, follow_up).Run());
-    if (status != l.status || !change.note.empty()) {
+    if (status != l.status || !note.empty()) {
       QY_RETURN_IF_ERROR(AddEvent(c, id, now, actor,
                                   status == l.status ? "note" : "status",
-                                  l.status, status, change.note));
+                                  l.status, status, note));
     }
     if (follow_up == l.follow_up_at_ms || !change.follow_up_at_ms) {
       return Status::Ok();  // Unchanged, or ended by the new status.

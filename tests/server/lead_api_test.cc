@@ -527,7 +527,7 @@ TEST_F(LeadApiTest, ARepClaimsTheLeadTheyChoseFromThePool) {
             std::string::npos);
 }
 
-TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
+TEST_F(LeadApiTest, StatusChangesAreRecordedAndAWonLeadStaysWon) {
   std::string id = EngagedMemberLead();
   std::string rep = CreateStaff("rep-x", "sales");
   ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
@@ -541,18 +541,52 @@ TEST_F(LeadApiTest, StatusChangesAreRecordedAndClosedLeadsStayClosed) {
   EXPECT_EQ(bad.body["data"]["field"], "lost_reason");
   EXPECT_EQ(Patch(id, {{"status", "closed"}}, rep).status, 400);
   EXPECT_EQ(Patch(id, {{"status", 3}}, rep).status, 400);
-  ASSERT_EQ(
-      Patch(id, {{"status", "lost"}, {"lost_reason", "价格"}}, rep).status,
-      200);
+  ASSERT_EQ(Patch(id, {{"status", "won"}, {"amount_fen", 9900}}, rep).status,
+            200);
   auto reopen = Patch(id, {{"status", "contacted"}}, rep);
   EXPECT_EQ(reopen.status, 409);
+  EXPECT_EQ(
+      Patch(id, {{"status", "lost"}, {"lost_reason", "退款"}}, rep).status,
+      409);
   auto card = client_->Get("/api/v1/leads/" + id, rep);
   std::vector<std::string> kinds;
   for (const auto& h : card.data()["history"]) kinds.push_back(h["kind"]);
   EXPECT_EQ(kinds,
             (std::vector<std::string>{"created", "claim", "status", "status"}));
   EXPECT_EQ(card.data()["history"][2]["note"], "打过电话，周末再聊");
-  EXPECT_EQ(card.data()["lost_reason"], "价格");
+  EXPECT_EQ(card.data()["status"], "won");
+}
+
+// 联系不上, marked lost; a week later the parent calls back and pays.
+TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
+  std::string id = EngagedMemberLead();
+  std::string rep = CreateStaff("rep-x", "sales");
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 1}}, rep).status,
+            200);
+  ASSERT_EQ(Patch(id, {{"status", "contacted"}}, rep).status, 200);
+  auto lost = Patch(id, {{"status", "lost"}, {"lost_reason", "联系不上"}}, rep);
+  ASSERT_EQ(lost.status, 200);
+  EXPECT_NE(lost.data()["closed_at"], "");
+  auto kpis = client_->Get("/api/v1/leads/kpis", admin_);
+  EXPECT_EQ(kpis.data()["items"][0]["lost"], 1);
+  clock_.Advance(7 * 86'400'000LL);
+  rep = LoginAs("rep-x", "rep-x-pass-1");  // A new week's sign-in.
+  auto back = Patch(id, {{"status", "qualified"}, {"note", "家长回电了"}}, rep);
+  ASSERT_EQ(back.status, 200) << back.body.dump();
+  EXPECT_EQ(back.data()["status"], "qualified");
+  EXPECT_EQ(back.data()["closed_at"], "");
+  EXPECT_EQ(back.data()["lost_reason"], "");
+  auto card = client_->Get("/api/v1/leads/" + id, rep);
+  EXPECT_EQ(card.data()["history"].back()["note"],
+            "家长回电了 (reopened; lost_reason was 联系不上)");
+  auto won = Patch(id, {{"status", "won"}, {"amount_fen", 19900}}, rep);
+  ASSERT_EQ(won.status, 200) << won.body.dump();
+  EXPECT_NE(won.data()["closed_at"], "");
+  kpis = client_->Get("/api/v1/leads/kpis", AdminToken());
+  ASSERT_EQ(kpis.status, 200) << kpis.body.dump();
+  EXPECT_EQ(kpis.data()["items"][0]["lost"], 0);
+  EXPECT_EQ(kpis.data()["items"][0]["won"], 1);
+  EXPECT_EQ(kpis.data()["items"][0]["revenue_fen"], 19900);
 }
 
 TEST_F(LeadApiTest, ARepSchedulesFollowUpsAndListsThoseDue) {
