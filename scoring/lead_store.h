@@ -60,6 +60,9 @@ struct Lead {
   bool frozen = false;
   int64_t model_id = 0;         // Model behind `probability`.
   int64_t follow_up_at_ms = 0;  // When its rep means to call again; 0: none.
+  // A lost lead's member's check-ins since it was lost (0 otherwise): a
+  // parent active again is worth another call (see SetStatus: reopening).
+  int64_t checkins_since_lost = 0;
 };
 
 struct LeadEvent {

@@ -254,6 +254,7 @@ Json LeadJson(const scoring::Lead& l, bool unmask) {
           {"nickname", MemberText(l.nickname, unmask)},
           {"phone", unmask ? l.phone : MaskPhone(l.phone)},
           {"lost_reason", l.lost_reason},
+          {"checkins_since_lost", l.checkins_since_lost},
           {"amount_fen", l.amount_fen},
           {"created_at", Time(l.created_at_ms)},
           {"assigned_at", Time(l.assigned_at_ms)},

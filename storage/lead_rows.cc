@@ -16,7 +16,11 @@ const char kLeadCols[] =
     " MAX(l.updated_at_ms, COALESCE(p.updated_at_ms, 0)), l.frozen,"
     " COALESCE(p.model_id, 0),"
     " COALESCE(l.follow_up_at_ms, 0), l.fit_factors, l.intent_input,"
-    " COALESCE(i.factors, '')"
+    " COALESCE(i.factors, ''),"
+    // A lost lead's member's check-ins since (index checkins_member).
+    " CASE WHEN l.status = 'lost' THEN (SELECT COUNT(*) FROM checkins k"
+    "  WHERE k.member_id = l.member_id AND k.created_at_ms > l.closed_at_ms)"
+    "  ELSE 0 END"
     " FROM leads l LEFT JOIN members m ON m.id = l.member_id"
     " LEFT JOIN lead_texts t ON t.lead_id = l.id"
     " LEFT JOIN lead_intent i ON i.lead_id = l.id"
@@ -58,6 +62,7 @@ scoring::Lead LeadFromRow(const Statement& s,
   l.frozen = s.Int(22) != 0;
   l.model_id = s.Int(23);
   l.follow_up_at_ms = s.Int(24);
+  l.checkins_since_lost = s.Int(28);
   return l;
 }
 

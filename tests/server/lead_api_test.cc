@@ -567,15 +567,35 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   auto lost = Patch(id, {{"status", "lost"}, {"lost_reason", "联系不上"}}, rep);
   ASSERT_EQ(lost.status, 200);
   EXPECT_NE(lost.data()["closed_at"], "");
+  EXPECT_EQ(lost.data()["checkins_since_lost"], 0);
   auto kpis = client_->Get("/api/v1/leads/kpis", admin_);
   EXPECT_EQ(kpis.data()["items"][0]["lost"], 1);
-  clock_.Advance(7 * 86'400'000LL);
+  // The next day the parent checks in again: the rep's list says so.
+  clock_.Advance(86'400'000LL);
+  std::string campaign =
+      client_->Get("/api/v1/mp/me", ParticipantToken("o-lead", "王小明妈妈"))
+          .data()["campaigns"][0]["id"];
+  ASSERT_EQ(client_
+                ->Post("/api/v1/mp/checkins",
+                       {{"campaign_id", campaign},
+                        {"text", "又来打卡了"},
+                        {"duration_s", 600},
+                        {"client_id", "c-again"}},
+                       ParticipantToken("o-lead", "王小明妈妈"))
+                .status,
+            201);
+  rep = LoginAs("rep-x", "rep-x-pass-1");  // A new day's sign-in.
+  auto closed = client_->Get("/api/v1/leads?mine=true&status=closed", rep);
+  ASSERT_EQ(closed.data()["items"].size(), 1u);
+  EXPECT_EQ(closed.data()["items"][0]["checkins_since_lost"], 1);
+  clock_.Advance(6 * 86'400'000LL);
   rep = LoginAs("rep-x", "rep-x-pass-1");  // A new week's sign-in.
   auto back = Patch(id, {{"status", "qualified"}, {"note", "家长回电了"}}, rep);
   ASSERT_EQ(back.status, 200) << back.body.dump();
   EXPECT_EQ(back.data()["status"], "qualified");
   EXPECT_EQ(back.data()["closed_at"], "");
   EXPECT_EQ(back.data()["lost_reason"], "");
+  EXPECT_EQ(back.data()["checkins_since_lost"], 0);  // Open again.
   auto card = client_->Get("/api/v1/leads/" + id, rep);
   EXPECT_EQ(card.data()["history"].back()["note"],
             "家长回电了 (reopened; lost_reason was 联系不上)");
