@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/phone.h"
+#include "core/utf8.h"
 
 namespace qunying::server {
 
@@ -203,6 +204,18 @@ Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
         name);
   }
   return v;
+}
+
+Result<std::string> SearchQuery(const Request& r, const char* what) {
+  std::string q = r.Query("q");
+  size_t begin = q.find_first_not_of(' ');
+  if (begin == std::string::npos) return std::string();
+  q = q.substr(begin, q.find_last_not_of(' ') - begin + 1);
+  if (Utf8Length(q) > 64 || HasControlChars(q)) {
+    return Status::InvalidArgument(
+        std::string("query 'q' must be at most 64 characters: ") + what, "q");
+  }
+  return q;
 }
 
 Result<int> ParseLimit(const Request& r) {

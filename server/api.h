@@ -143,6 +143,11 @@ Result<int> ParseLimit(const Request& r);
 Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
                          int64_t lo, int64_t hi);
 
+// The search text in query parameter `q`, spaces around it dropped: ""
+// when absent or blank; InvalidArgument naming "q", with `what` (what q may
+// be), past 64 characters or with control characters.
+Result<std::string> SearchQuery(const Request& r, const char* what);
+
 // An id given in a JSON body: a string of digits (ids are opaque strings),
 // or an integer for convenience. 0 when absent or null; InvalidArgument
 // naming `field` otherwise.

@@ -11,7 +11,6 @@
 
 #include "community/roster_csv.h"
 #include "core/time_util.h"
-#include "core/utf8.h"
 #include "ocr/profile.h"
 #include "scoring/attribute_words.h"
 #include "server/api.h"
@@ -75,18 +74,9 @@ Status ParseScoreCursor(const std::string& cursor, scoring::LeadFilter* f) {
 // digits of one ("尾号 5678" is typed as 5678). A rep finds by phone only
 // their own leads.
 Status SearchFrom(const Request& r, scoring::LeadFilter* f) {
-  std::string q = r.Query("q");
-  size_t begin = q.find_first_not_of(' ');
-  q = begin == std::string::npos
-          ? ""
-          : q.substr(begin, q.find_last_not_of(' ') - begin + 1);
+  QY_ASSIGN_OR_RETURN(std::string q,
+                      SearchQuery(r, "a part of a nickname or a phone number"));
   if (q.empty()) return Status::Ok();
-  if (Utf8Length(q) > 64 || HasControlChars(q)) {
-    return Status::InvalidArgument(
-        "q must be at most 64 characters: a part of a nickname or a phone "
-        "number",
-        "q");
-  }
   f->text = q;
   if (auto phone = ocr::CanonicalFactValue("phone", q); phone.ok()) {
     f->phone_digits = *phone;

@@ -1,7 +1,6 @@
 // Staff view of members: finding one, and one's identities, nickname
 // history, enrollments.
 #include "core/time_util.h"
-#include "core/utf8.h"
 #include "ocr/profile.h"
 #include "server/api.h"
 
@@ -13,16 +12,11 @@ namespace qunying::server {
 Result<Reply> SearchMembers(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
   community::MemberQuery q;
-  q.text = r.Query("q");
-  size_t begin = q.text.find_first_not_of(' ');
-  q.text = begin == std::string::npos
-               ? ""
-               : q.text.substr(begin, q.text.find_last_not_of(' ') - begin + 1);
-  if (q.text.empty() || Utf8Length(q.text) > 64 || HasControlChars(q.text)) {
+  constexpr char kWhat[] = "a part of a nickname, a 微信号 or a phone number";
+  QY_ASSIGN_OR_RETURN(q.text, SearchQuery(r, kWhat));
+  if (q.text.empty()) {
     return Status::InvalidArgument(
-        "query 'q' must be 1–64 characters: a part of a nickname, a 微信号 or "
-        "a phone number",
-        "q");
+        std::string("query 'q' must be 1–64 characters: ") + kWhat, "q");
   }
   if (auto phone = ocr::CanonicalFactValue("phone", q.text); phone.ok())
     q.phone = *phone;
