@@ -47,6 +47,14 @@ int CampaignDay(const Campaign& c, int64_t unix_ms, int offset_minutes) {
   return static_cast<int>(LocalDay(unix_ms, offset_minutes) - c.starts_on + 1);
 }
 
+int64_t CampaignStartMs(const Campaign& c, int offset_minutes) {
+  return (c.starts_on * 86400 - int64_t{offset_minutes} * 60) * 1000;
+}
+
+int64_t CampaignEndMs(const Campaign& c, int offset_minutes) {
+  return ((c.starts_on + c.days) * 86400 - int64_t{offset_minutes} * 60) * 1000;
+}
+
 int Streak(const std::vector<int>& checked_days, int today) {
   // Newest first, in one sorted copy (a std::set allocated once per day,
   // on every check-in).

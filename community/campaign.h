@@ -44,6 +44,12 @@ Result<int> UtcOffsetMinutes(const std::string& timezone);
 // The local date (days since the epoch) of an instant in a zone.
 int64_t LocalDay(int64_t unix_ms, int offset_minutes);
 
+// When a campaign's first day begins, and when the day after its last one
+// begins (its end, exclusive), as Unix ms in a zone `offset_minutes` east
+// of UTC (its own: UtcOffsetMinutes(c.timezone)).
+int64_t CampaignStartMs(const Campaign& c, int offset_minutes);
+int64_t CampaignEndMs(const Campaign& c, int offset_minutes);
+
 // The campaign day (1-based) of an instant; may be < 1 (not started) or
 // > days (ended).
 int CampaignDay(const Campaign& c, int64_t unix_ms, int offset_minutes);

@@ -151,7 +151,10 @@ struct CohortRow {
   Campaign campaign;
   int64_t base = 0;
   std::vector<int64_t> later;  // later[j]: of base, enrolled in campaign k+1+j.
-  double median_days_to_renew = -1;  // Campaign end → next enrollment; -1 none.
+  // Days from the campaign's end to the renewals' enrollments in campaign
+  // k+1, their median: negative when most renewed before it ended; none
+  // without renewals.
+  std::optional<double> median_days_to_renew;
 };
 
 class EngagementStore {

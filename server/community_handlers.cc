@@ -418,16 +418,6 @@ Result<Reply> ImportRoster(Services& s, Request& r) {
                 {"left", result.left}}};
 }
 
-namespace {
-
-// When a campaign's first day begins, in its own time zone.
-Result<int64_t> CampaignStartMs(const community::Campaign& c) {
-  QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(c.timezone));
-  return (c.starts_on * 86400 - offset * 60) * 1000LL;
-}
-
-}  // namespace
-
 Result<Reply> Retention(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   std::string next_text = r.Query("next");
@@ -450,8 +440,10 @@ Result<Reply> Retention(Services& s, Request& r) {
   // A `next` that started earlier is allowed (the contract does not forbid
   // it): the report then says how many came from it. The console offers
   // only later campaigns.
-  QY_ASSIGN_OR_RETURN(int64_t next_start, CampaignStartMs(*next_campaign));
-  int64_t next_end = next_start + next_campaign->days * 86400000LL - 1;
+  QY_ASSIGN_OR_RETURN(int offset,
+                      community::UtcOffsetMinutes(next_campaign->timezone));
+  int64_t next_start = community::CampaignStartMs(*next_campaign, offset);
+  int64_t next_end = community::CampaignEndMs(*next_campaign, offset) - 1;
   QY_ASSIGN_OR_RETURN(int64_t as_of,
                       TimeQuery(r, "as_of", s.clock->NowMillis()));
   QY_ASSIGN_OR_RETURN(int64_t from, TimeQuery(r, "active_from", next_start));

@@ -425,9 +425,10 @@ Result<Reply> CohortsReply(Services& s, Request& r) {
          {"base", row.base},
          {"later", later},
          {"later_rates", rates},
-         {"median_days_to_renew", row.median_days_to_renew < 0
-                                      ? Json(nullptr)
-                                      : Json(row.median_days_to_renew)}});
+         {"median_days_to_renew",
+          row.median_days_to_renew
+              ? Json(std::round(*row.median_days_to_renew * 10) / 10)
+              : Json(nullptr)}});
   }
   return Reply{200, {{"series", series}, {"cohorts", items}}};
 }

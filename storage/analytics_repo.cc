@@ -106,7 +106,7 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
                   " (SELECT member_id FROM enrollments WHERE campaign_id = ?1"
                   " AND refunded_at_ms IS NULL)"
                   " AND v.ts_ms >= ?3 GROUP BY d ORDER BY d"));
-    int64_t start_ms = (camp.starts_on * 86400 - offset * 60) * 1000LL;
+    int64_t start_ms = community::CampaignStartMs(camp, offset);
     st->Bind(1, campaign_id).Bind(2, int64_t{offset} * 60).Bind(3, start_ms);
     return ForEachRow(st, [&](const Statement& s) {
       int64_t active = s.Int(1);
@@ -222,9 +222,10 @@ Result<std::vector<community::CohortRow>> SqliteEngagementStore::Cohorts(
       QY_ASSIGN_OR_RETURN(row.campaign, LoadCampaign(c, ids[k]));
       row.base = static_cast<int64_t>(enrolled[k].size());
       std::vector<double> waits;
-      int64_t end_ms =
-          (row.campaign.starts_on + row.campaign.days) * 86400000LL -
-          8 * 3600 * 1000LL;
+      // Days are counted from the end of the campaign in its own zone.
+      QY_ASSIGN_OR_RETURN(int offset,
+                          community::UtcOffsetMinutes(row.campaign.timezone));
+      int64_t end_ms = community::CampaignEndMs(row.campaign, offset);
       for (size_t j = k + 1; j < ids.size(); ++j) {
         int64_t n = 0;
         for (const auto& [member, at] : enrolled[k]) {

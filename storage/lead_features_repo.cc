@@ -50,7 +50,7 @@ Result<std::unordered_map<int64_t, CampaignInfo>> LoadCampaigns(Connection& c,
     int off = offset.ok() ? *offset : 480;
     out[k.id] = {k.series, k.starts_on, k.days,
                  std::clamp(community::CampaignDay(k, now, off), 0, k.days),
-                 (k.starts_on + k.days) * kDayMs - int64_t{off} * 60000};
+                 community::CampaignEndMs(k, off)};
   }));
   return out;
 }

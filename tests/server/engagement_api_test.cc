@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "community/campaign.h"
 #include "core/time_util.h"
@@ -666,6 +667,52 @@ TEST_F(EngagementApiTest, CohortsFollowASeries) {
   EXPECT_DOUBLE_EQ(cohorts[0]["later_rates"][0].get<double>(), 0.6667);
   EXPECT_EQ(cohorts[1]["base"], 2);
   EXPECT_TRUE(cohorts[1]["later"].empty());
+}
+
+TEST_F(EngagementApiTest, DaysToRenewCountFromTheCampaignsOwnEnd) {
+  // A campaign run in UTC (families abroad): its last day ends 8 hours
+  // after the same date's end in China.
+  auto make = [&](const std::string& name, int64_t start) {
+    return client_
+        ->Post("/api/v1/campaigns",
+               {{"name", name},
+                {"theme", "t"},
+                {"series", "海外班"},
+                {"starts_on", FormatIsoDate(today_ + start)},
+                {"days", 7},
+                {"timezone", "+00:00"}},
+               op_)
+        .data()["id"]
+        .get<std::string>();
+  };
+  std::string first = make("海外1期", -20), second = make("海外2期", 3),
+              third = make("海外3期", 12);
+  json row = {{{"openid", "abroad"}, {"nickname", "海外妈妈"}}};
+  for (const auto& c : {first, second, third}) {
+    ASSERT_EQ(client_
+                  ->Post("/api/v1/campaigns/" + c + "/enrollments",
+                         {{"enrollments", row}}, op_)
+                  .status,
+              200);
+  }
+  auto r =
+      client_->Get("/api/v1/cohorts?series=%E6%B5%B7%E5%A4%96%E7%8F%AD", op_);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  // The first campaign ended at 00:00 UTC of day today-13, the second
+  // ends at that of today+10; every enrollment was made now. A renewal
+  // before the end counts negative days.
+  auto days_since = [&](int64_t day) {
+    double d = (clock_.NowMillis() - day * 86400000.0) / 86400000.0;
+    return std::round(d * 10) / 10;
+  };
+  const auto& cohorts = r.data()["cohorts"];
+  ASSERT_EQ(cohorts.size(), 3u);
+  EXPECT_DOUBLE_EQ(cohorts[0]["median_days_to_renew"].get<double>(),
+                   days_since(today_ - 13));
+  EXPECT_DOUBLE_EQ(cohorts[1]["median_days_to_renew"].get<double>(),
+                   days_since(today_ + 10));
+  EXPECT_LT(cohorts[1]["median_days_to_renew"].get<double>(), 0);
+  EXPECT_TRUE(cohorts[2]["median_days_to_renew"].is_null());
 }
 
 }  // namespace
