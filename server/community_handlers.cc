@@ -161,11 +161,11 @@ Result<community::EnrollmentInput> EnrollmentFromJson(const Json& e, size_t i) {
 // The group health index (0–100): 60 % weight on the share of members active
 // in the last 7 days, 40 % on the check-in rate against a target of one
 // check-in every other day. Documented in docs/community.md.
-int HealthIndex(const community::GroupStats& g) {
-  if (g.members == 0) return 0;
+Json HealthIndex(const community::GroupStats& g) {
+  if (g.members == 0) return nullptr;  // Nobody to be healthy yet.
   double active = static_cast<double>(g.active_7d) / g.members;
   double checkins = std::min(1.0, g.checkin_rate_7d / 0.5);
-  return static_cast<int>(std::lround(100 * (0.6 * active + 0.4 * checkins)));
+  return std::lround(100 * (0.6 * active + 0.4 * checkins));
 }
 
 // Reads a campaign's fields from `body` into `c`. On create the contract's

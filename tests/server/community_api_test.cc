@@ -706,17 +706,24 @@ TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
   auto m = client_->Get("/api/v1/matrix", op_);
   ASSERT_EQ(m.status, 200) << m.body.dump();
   EXPECT_EQ(m.data()["cells"].size(), 2u);
-  bool found = false;
+  bool found = false, found_empty = false;
   for (const auto& cell : m.data()["cells"]) {
     for (const auto& grp : cell["groups"]) {
       if (grp["id"] == g) {
         found = true;
         EXPECT_EQ(grp["members"], 1);
-        EXPECT_TRUE(grp.contains("health"));
+        // One member, not active in 7 days: unhealthy, but measured.
+        EXPECT_EQ(grp["health"], 0);
+      }
+      if (grp["id"] == standing.data()["id"]) {
+        found_empty = true;
+        // Nobody in it yet: no health to speak of, not a dead group.
+        EXPECT_EQ(grp["members"], 0);
+        EXPECT_TRUE(grp["health"].is_null()) << grp.dump();
       }
     }
   }
-  EXPECT_TRUE(found);
+  EXPECT_TRUE(found && found_empty);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ export default {
     submit: 'Sign in', participant: 'Participant page', missing: 'Enter a username and a password',
   },
   matrix: {
-    title: 'Community matrix', health: 'Health index',
+    title: 'Community matrix', health: 'Health index', noMembers: 'No members yet',
     healthHelp: 'Health 0–100 = 100 × (0.6 × the share of members active in the last 7 days + 0.4 × min(1, the 7-day check-in rate ÷ 0.5)). A group where everyone is active and checks in at least every other day scores 100; see docs/community.md.',
     theme: 'Theme', series: 'Series', group: 'Group', kind: 'Kind', activity: 'Activity group', standing: 'Standing group',
     members: 'Members', active7d: 'Active (7 d)', checkinRate: 'Check-in rate (7 d)',

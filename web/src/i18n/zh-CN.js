@@ -11,7 +11,7 @@ export default {
     participant: '学员打卡页', missing: '请输入用户名和密码',
   },
   matrix: {
-    title: '社群矩阵', health: '健康指数',
+    title: '社群矩阵', health: '健康指数', noMembers: '尚无成员',
     healthHelp: '健康指数 0–100 = 100 ×（0.6 × 近 7 天活跃成员占比 + 0.4 × min(1, 近 7 天打卡率 ÷ 0.5)）。全员活跃且至少隔天打卡的群为 100 分，详见 docs/community.md。',
     theme: '主题', series: '系列', group: '群', kind: '类型', activity: '活动群', standing: '常驻群',
     members: '成员', active7d: '7 天活跃', checkinRate: '7 天打卡率',
