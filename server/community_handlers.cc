@@ -2,6 +2,7 @@
 // retention report.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -349,8 +350,36 @@ Result<Reply> Matrix(Services& s, Request&) {
   return Reply{200, out};
 }
 
+namespace {
+
+// The group of ?group_id= (0 when absent), for the rows of an order list
+// that name none: this campaign's activity group or a standing group.
+Result<int64_t> DefaultEnrollGroup(Services& s, const Request& r,
+                                   int64_t campaign) {
+  QY_ASSIGN_OR_RETURN(
+      int64_t id,
+      IntQuery(r, "group_id", 0, 1, std::numeric_limits<int64_t>::max()));
+  if (!id) return 0;
+  auto group = s.community->GetGroup(id);
+  if (!group.ok()) {
+    if (group.status().code() != StatusCode::kNotFound) return group.status();
+    return Status::InvalidArgument("group_id: group not found", "group_id");
+  }
+  if (group->campaign_id && group->campaign_id != campaign) {
+    return Status::InvalidArgument("group_id: group " + std::to_string(id) +
+                                       " is the activity group of campaign " +
+                                       std::to_string(group->campaign_id) +
+                                       ", not of this one",
+                                   "group_id");
+  }
+  return id;
+}
+
+}  // namespace
+
 // POST /campaigns/{id}/enrollments: JSON as contracted, or an order list
-// as CSV (community/enrollment_csv.h).
+// as CSV (community/enrollment_csv.h); ?group_id= puts the rows that name
+// no group in that one.
 Result<Reply> Enroll(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   std::vector<community::EnrollmentInput> rows;
@@ -377,6 +406,10 @@ Result<Reply> Enroll(Services& s, Request& r) {
     return Status::TooLarge("at most " +
                             std::to_string(kMaxEnrollmentsPerCall) +
                             " enrollments per call");
+  }
+  QY_ASSIGN_OR_RETURN(int64_t group, DefaultEnrollGroup(s, r, id));
+  for (auto& row : rows) {
+    if (!row.group_id) row.group_id = group;
   }
   QY_ASSIGN_OR_RETURN(auto result,
                       s.community->Enroll(id, rows, s.clock->NowMillis()));

@@ -213,9 +213,14 @@ describe('console', () => {
     await page.screenshot({ path: path.join(shots, 'operator-campaign-edit.png') });
     await page.keyboard.press('Escape');
 
-    // An order list enrolls two new parents into campaign 4.
+    // An order list enrolls two new parents into campaign 4, put in its
+    // one activity group, which the dialog preselects.
+    await page.locator('[data-test=enroll-4]').click();
+    const group4 = (await apiCall(server.base, 'GET', '/groups?limit=500', null, op.token))
+      .items.find((g) => g.campaign_id === '4');
+    await page.locator('.el-dialog [data-test=enroll-group]', { hasText: group4.name }).waitFor();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'),
-                                         page.locator('[data-test=enroll-4]').click()]);
+                                         page.locator('[data-test=enroll-pick]').click()]);
     await chooser.setFiles({
       name: 'orders.csv', mimeType: 'text/csv',
       buffer: Buffer.from('订单号,微信昵称,手机号,实付金额\nE1,导入家长甲,13700000001,199.00\nE2,导入家长乙,,199\n'),
@@ -223,6 +228,9 @@ describe('console', () => {
     await page.locator('[data-test=enroll-result]', { hasText: '新建成员 2' }).waitFor();
     const found = await apiCall(server.base, 'GET', `/members?q=${encodeURIComponent('导入家长')}`, null, op.token);
     assert.equal(found.items.length, 2);
+    const inGroup = await apiCall(server.base, 'GET', `/campaigns/4/enrollments?group_id=${group4.id}&limit=500`,
+                                  null, op.token);
+    assert.equal(inGroup.items.filter((p) => p.nickname.startsWith('导入家长')).length, 2);
 
     // A standing group is created, then renamed.
     await page.locator('[data-test=menu-groups]').click();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NONE, missedDayOptions, participantPath, soFar, todayLine } from '../src/lib/campaign.js';
+import { NONE, enrollGroupChoice, missedDayOptions, participantPath, soFar, todayLine } from '../src/lib/campaign.js';
 
 const summary = (state, today, extra = {}) => ({
   campaign: { days: 21 }, state, today, enrolled: 113, checked_in_today: null, ...extra,
@@ -42,5 +42,22 @@ describe('soFar', () => {
     const days = [{ date: '2026-12-04', rate: 0.5 }, { date: '2026-12-05', rate: 0.2 },
                   { date: '2026-12-06', rate: 0 }];
     expect(soFar(days, 'rate', '2026-12-05')).toEqual([0.5, 0.2, null]);
+  });
+});
+
+describe('enrollGroupChoice', () => {
+  const groups = [
+    { id: '1', name: '第1期群', campaign_id: '1' },
+    { id: '5', name: '交流群', campaign_id: null },
+    { id: '7', name: '第3期群', campaign_id: '5' },
+  ];
+  test('offers the campaign\'s own groups, then standing ones, and preselects its one activity group', () => {
+    const c = enrollGroupChoice(groups, '5');
+    expect(c.options.map((g) => g.id)).toEqual(['7', '5']);
+    expect(c.preselect).toBe('7');
+  });
+  test('preselects nothing when the campaign has no group or several', () => {
+    expect(enrollGroupChoice(groups, '9').preselect).toBe('');
+    expect(enrollGroupChoice([...groups, { id: '8', name: 'B', campaign_id: '5' }], '5').preselect).toBe('');
   });
 });

@@ -18,7 +18,9 @@ export default {
     members: 'Members', active7d: 'Active (7 d)', checkinRate: 'Check-in rate (7 d)',
   },
   campaigns: {
-    enroll: 'Import enrollments', enrolled: '“{name}”: {created} new members, {matched} matched to existing ones, {already} enrolled before ({regrouped} moved to another group); {nickname} of the rows found by nickname alone',
+    enroll: 'Import enrollments', enrollTitle: 'Import the enrollments of “{name}”', enrollGroup: 'Put in group', enrollNoGroup: 'No group (a roster will place them later)',
+    enrollHelp: 'Rows of the list that name no group go to the one chosen; the list is CSV or tab-separated text with nickname, phone and amount paid columns.', enrollPick: 'Choose the list file',
+    enrolled: '“{name}”: {created} new members, {matched} matched to existing ones, {already} enrolled before ({regrouped} moved to another group); {nickname} of the rows found by nickname alone',
     edit: 'Edit', editTitle: 'Edit “{name}”', datesFreeze: 'Once someone has checked in, the start, length and time zone are fixed.',
     title: 'Campaigns', create: 'New campaign', name: 'Name', theme: 'Theme', series: 'Series', startsOn: 'Starts on',
     endsOn: 'Ends on', days: 'Days', price: 'Price', priceYuan: 'Price (yuan)', timezone: 'Time zone',

@@ -17,7 +17,9 @@ export default {
     members: '成员', active7d: '7 天活跃', checkinRate: '7 天打卡率',
   },
   campaigns: {
-    enroll: '导入报名', enrolled: '「{name}」：新建成员 {created}，匹配已有成员 {matched}，此前已报名 {already}（其中改群 {regrouped}）；仅凭昵称找到 {nickname} 行',
+    enroll: '导入报名', enrollTitle: '导入「{name}」的报名名单', enrollGroup: '放入群', enrollNoGroup: '不放入群（之后由群名单确定）',
+    enrollHelp: '名单中没有写明群的行都放入所选的群；名单可为 CSV 或制表符分隔文本，含昵称、手机号、实付金额等列。', enrollPick: '选择名单文件',
+    enrolled: '「{name}」：新建成员 {created}，匹配已有成员 {matched}，此前已报名 {already}（其中改群 {regrouped}）；仅凭昵称找到 {nickname} 行',
     edit: '编辑', editTitle: '编辑「{name}」', datesFreeze: '有打卡后，开始日期、天数和时区不能再改。',
     title: '活动', create: '新建活动', name: '名称', theme: '主题', series: '系列', startsOn: '开始日期',
     endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',

@@ -39,3 +39,13 @@ export function participantPath(campaignId, { groupId = '', channel = '', missed
 export function soFar(days, key, today) {
   return days.map((d) => (d.date > today ? null : d[key]));
 }
+
+// The groups an order list for campaign `campaignId` can be put in: its own
+// activity groups first, then the standing groups (the server refuses
+// another campaign's). `preselect` is its one activity group, or '' (none:
+// the rows stay without a group until a roster places them).
+export function enrollGroupChoice(groups, campaignId) {
+  const own = groups.filter((g) => g.campaign_id === campaignId);
+  const standing = groups.filter((g) => g.campaign_id === null);
+  return { options: [...own, ...standing], preselect: own.length === 1 ? own[0].id : '' };
+}
