@@ -32,13 +32,14 @@ Matrix Rows(const Matrix& x, const std::vector<size_t>& idx) {
 struct Candidate {
   bool trees = false;
   XgbOptions xgb;
+  LogisticOptions logistic;
   std::string settings;
 };
 
 Result<std::unique_ptr<Model>> Fit(const Matrix& x, const std::vector<float>& y,
-                                   const Candidate& c, const TrainOptions& o) {
+                                   const Candidate& c) {
   if (c.trees) return TrainXgb(x, y, c.xgb);
-  return TrainLogistic(x, y, o.logistic);
+  return TrainLogistic(x, y, c.logistic);
 }
 
 // Stratified folds: shuffle each class, deal round-robin.
@@ -75,7 +76,7 @@ Result<std::vector<std::vector<double>>> CrossValidate(
         (fold[i] == f ? te : tr).push_back(i);
       std::vector<float> ytr;
       for (size_t i : tr) ytr.push_back(y[i]);
-      auto m = Fit(Rows(x, tr), ytr, c, o);
+      auto m = Fit(Rows(x, tr), ytr, c);
       auto p = m.ok() ? (*m)->Predict(Rows(x, te))
                       : Result<std::vector<double>>(m.status());
       if (!p.ok()) {
@@ -163,6 +164,12 @@ std::vector<XgbOptions> DefaultTreeCandidates() {
   return out;
 }
 
+std::string DescribeLogistic(const LogisticOptions& o) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "logistic regression, L2 %g", o.l2);
+  return buf;
+}
+
 std::string DescribeTrees(const XgbOptions& o) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "depth %d × %d rounds, eta %g", o.max_depth,
@@ -217,9 +224,15 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
     if (o.tree_candidates.empty())
       return Status::Internal("no tree settings to train with");
     for (const XgbOptions& t : o.tree_candidates)
-      candidates.push_back({true, t, DescribeTrees(t)});
+      candidates.push_back({true, t, {}, DescribeTrees(t)});
   } else {
-    candidates.push_back({false, {}, "logistic regression"});
+    if (o.logistic_l2_candidates.empty())
+      return Status::Internal("no logistic penalties to train with");
+    for (double l2 : o.logistic_l2_candidates) {
+      LogisticOptions lo = o.logistic;
+      lo.l2 = l2;
+      candidates.push_back({false, {}, lo, DescribeLogistic(lo)});
+    }
   }
 
   int folds =
@@ -247,7 +260,7 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
   out.settings = out.candidates[chosen].settings;
   out.auc_cv = out.candidates[chosen].auc_cv;
   out.calibration = Calibrate(oof[chosen], y);
-  QY_ASSIGN_OR_RETURN(auto final_model, Fit(x, y, candidates[chosen], o));
+  QY_ASSIGN_OR_RETURN(auto final_model, Fit(x, y, candidates[chosen]));
   out.model = std::move(final_model);
   return out;
 }

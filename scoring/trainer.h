@@ -29,6 +29,8 @@ std::vector<XgbOptions> DefaultTreeCandidates();
 
 // "depth 4 × 200 rounds, eta 0.1".
 std::string DescribeTrees(const XgbOptions& o);
+// "logistic regression, L2 50": a logistic candidate's settings.
+std::string DescribeLogistic(const LogisticOptions& o);
 
 // "2:100:0.1,8:300:0.05": comma-separated depth:rounds:eta, for benches and
 // experiments that weigh other candidates.
@@ -44,9 +46,18 @@ struct TrainOptions {
   size_t min_rows = 10;  // Fewer labelled rows than this: refuse to train.
   uint32_t seed = 11;    // Fold assignment is deterministic.
   SchemaOptions schema;
+  // Newton's iterations and tolerance for the logistic regression; its
+  // penalty is chosen from logistic_l2_candidates.
   LogisticOptions logistic;
+  // Ridge penalties to choose from when outcomes are too few for trees,
+  // strongest first, each cross-validated on the same folds as trees are;
+  // the first within candidate_tolerance of the best wins (the steadier
+  // model on a tie). On the synthetic community's 40–400 outcomes a fixed
+  // 5 ranked held-out members worse than 20–200 (docs/leads.md).
+  std::vector<double> logistic_l2_candidates = {200, 50, 20, 5};
   // Tree settings to choose from, cheapest first (an empty list is refused
-  // when trees are due). Each is cross-validated on the same folds.
+  // when trees are due; an empty penalty list, when they are not). Each is
+  // cross-validated on the same folds.
   std::vector<XgbOptions> tree_candidates = DefaultTreeCandidates();
   // The first candidate whose cross-validated AUC is at least the best's
   // minus this wins: a deeper model costs rescoring time (every open lead
@@ -58,7 +69,7 @@ struct TrainOptions {
 
 // How one candidate did in cross-validation.
 struct CandidateResult {
-  std::string settings;  // DescribeTrees(), or "logistic regression".
+  std::string settings;  // DescribeTrees() or DescribeLogistic().
   double auc_cv = 0.5;
 };
 
