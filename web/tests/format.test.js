@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { attempt, endOfDay, formStatus, isoToday, isPast, latestOnly, percent, rfc3339Local, share, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
+import { attempt, endOfDay, escapeHtml, formStatus, isoToday, isPast, latestOnly, percent, rfc3339Local, share, shortTime, statusType, tierType, toFen, yuan } from '../src/lib/format.js';
 
 describe('format', () => {
   test('fen are shown as yuan with two decimals and separators', () => {
@@ -97,5 +97,13 @@ describe('latestOnly', () => {
   test('keeps a lone call', async () => {
     const load = latestOnly(async (x) => x * 2);
     expect(await load(4)).toEqual({ current: true, value: 8 });
+  });
+});
+
+describe('escapeHtml', () => {
+  test('turns markup typed into a name into text', () => {
+    expect(escapeHtml('<img src=x onerror="alert(1)">读书&\'会\''))
+      .toBe('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;读书&amp;&#39;会&#39;');
+    expect(escapeHtml(12)).toBe('12');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { activeWindow, cohortCells, laterCampaigns, nextInSeries, renewalFunnel } from '../src/lib/retention.js';
+import { activeWindow, cohortCells, laterCampaigns, nextInSeries, renewWait, renewalFunnel } from '../src/lib/retention.js';
 
 const camps = [
   { id: '1', series: '阅读', starts_on: '2026-09-26' },
@@ -49,5 +49,14 @@ describe('retention shaping', () => {
     expect(rows).toEqual(['第1期', '第2期', '第3期']);
     expect(cols).toEqual([1, 2]);
     expect(cells).toEqual([[0, 0, 39.3], [1, 0, 10], [0, 1, 25]]);
+  });
+});
+
+describe('renewWait', () => {
+  test('says how long after (or before) the end the median renewal came', () => {
+    expect(renewWait(9.937)).toEqual({ key: 'after', days: 9.9 });
+    expect(renewWait(-2.04)).toEqual({ key: 'before', days: 2 });
+    expect(renewWait(0)).toEqual({ key: 'after', days: 0 });
+    expect(renewWait(null)).toEqual({ key: 'none', days: 0 });
   });
 });

@@ -27,6 +27,7 @@ export default {
     badPrice: 'The price must be an amount such as 99 or 99.00',
   },
   dashboard: {
+    renewWait: { after: 'Median renewal: {days} days after this campaign ended', before: 'Median renewal: {days} days before this campaign ended', none: 'No renewals yet' },
     kept: 'Kept (renewed or stayed)', funnelTitle: 'Renewal funnel',
     daily: 'Check-ins per campaign day', onTime: 'On the day', makeups: 'Make-ups', rate: 'Check-in rate', day: 'day',
     next: 'Renewal into', base: 'Members', renewed: 'Renewed', stayed: 'Stayed', churned: 'Churned (resolved)',

@@ -25,6 +25,7 @@ export default {
     endsOn: '结束日期', days: '天数', price: '价格', priceYuan: '价格（元）', timezone: '时区', badPrice: '价格须为金额，如 99 或 99.00',
   },
   dashboard: {
+    renewWait: { after: '续报中位：本期结束后 {days} 天', before: '续报中位：本期结束前 {days} 天', none: '尚无续报' },
     kept: '留存（续报或留群）', funnelTitle: '续报漏斗',
     daily: '每日打卡（按活动第几天）', onTime: '当天打卡', makeups: '补卡', rate: '打卡率', day: '天',
     next: '续报到', base: '本期学员', renewed: '续报', stayed: '留群', churned: '流失（识别后）',

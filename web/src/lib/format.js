@@ -117,3 +117,9 @@ export function latestOnly(load) {
     return { current: mine === newest, value };
   };
 }
+
+// Text made safe to put in HTML: chart tooltips are HTML, and campaign,
+// theme and series names are whatever an operator typed.
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}

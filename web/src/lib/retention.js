@@ -48,3 +48,12 @@ export function cohortCells(cohorts) {
   });
   return { rows, cols, cells };
 }
+
+// A cohort's median days to renew as words to say: { key, days } with key
+// 'after' (days after the campaign ended), 'before' (renewed while it ran)
+// or 'none' (no renewals); days rounded to one decimal, never negative.
+export function renewWait(medianDays) {
+  if (medianDays === null || medianDays === undefined) return { key: 'none', days: 0 };
+  const days = Math.round(Math.abs(medianDays) * 10) / 10;
+  return { key: medianDays < 0 ? 'before' : 'after', days };
+}
