@@ -43,8 +43,8 @@ struct EnrollResult {
 struct RosterImport {
   int64_t snapshot_id = 0;
   int64_t rows = 0, matched = 0, unmatched = 0, review = 0;
-  std::array<int64_t, 6> matched_by{};  // By MatchMethod.
-  int64_t joined = 0, left = 0;         // Against the previous snapshot.
+  std::array<int64_t, kMatchMethodCount> matched_by{};  // By MatchMethod.
+  int64_t joined = 0, left = 0;  // Against the previous snapshot.
 };
 
 struct CheckinInput {

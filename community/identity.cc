@@ -9,7 +9,8 @@ namespace qunying::community {
 namespace {
 
 constexpr MatchMethod kPasses[] = {
-    MatchMethod::kUnionid, MatchMethod::kWechatId, MatchMethod::kNickname,
+    MatchMethod::kUnionid,         MatchMethod::kWechatId,
+    MatchMethod::kReviewed,        MatchMethod::kNickname,
     MatchMethod::kNicknameHistory, MatchMethod::kFuzzy};
 
 void AddTo(std::unordered_map<std::string, std::vector<size_t>>& index,
@@ -20,8 +21,12 @@ void AddTo(std::unordered_map<std::string, std::vector<size_t>>& index,
 }
 
 std::string Evidence(MatchMethod m, const RosterRow& row,
-                     const KnownMember& member, const std::string& norm) {
+                     const KnownMember& member, const std::string& norm,
+                     const SettledNames& settled) {
   switch (m) {
+    case MatchMethod::kReviewed:
+      return "'" + row.nickname + "' settled as this member in review #" +
+             std::to_string(settled.at(row.nickname).review_id);
     case MatchMethod::kUnionid:
       return "unionid " + row.unionid;
     case MatchMethod::kWechatId:
@@ -56,6 +61,8 @@ std::string_view MatchMethodName(MatchMethod m) {
       return "nickname_history";
     case MatchMethod::kFuzzy:
       return "fuzzy";
+    case MatchMethod::kReviewed:
+      return "reviewed";
   }
   return "none";
 }
@@ -132,11 +139,17 @@ IdentityIndex::IdentityIndex(std::vector<KnownMember> members)
 }
 
 std::vector<int64_t> IdentityIndex::Candidates(
-    const RosterRow& row, MatchMethod method,
-    const std::string& normalized) const {
+    const RosterRow& row, MatchMethod method, const std::string& normalized,
+    const SettledNames& settled) const {
   const Index* index = nullptr;
   std::string key;
   switch (method) {
+    case MatchMethod::kReviewed: {
+      if (row.nickname == kPlaceholderNickname) return {};
+      auto it = settled.find(row.nickname);
+      if (it == settled.end()) return {};
+      return {it->second.member_id};
+    }
     case MatchMethod::kUnionid:
       index = &by_unionid_;
       key = row.unionid;
@@ -176,7 +189,7 @@ std::vector<int64_t> IdentityIndex::Candidates(
 }
 
 std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
-    const std::vector<RosterRow>& rows) const {
+    const std::vector<RosterRow>& rows, const SettledNames& names) const {
   std::vector<RowMatch> out(rows.size());
   std::vector<bool> settled(rows.size(), false);
   std::vector<std::string> norm(rows.size());
@@ -186,12 +199,17 @@ std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
   std::unordered_map<int64_t, size_t> id_to_index;
   for (size_t i = 0; i < members_.size(); ++i)
     id_to_index.emplace(members_[i].id, i);  // The member's own entry first.
+  SettledNames known_settled;  // Names settled as members the index holds.
+  for (const auto& [name, s] : names) {
+    if (id_to_index.count(s.member_id)) known_settled.emplace(name, s);
+  }
 
   for (MatchMethod pass : kPasses) {
     std::unordered_map<int64_t, std::vector<size_t>> proposals;
     for (size_t r = 0; r < rows.size(); ++r) {
       if (settled[r]) continue;
-      std::vector<int64_t> c = Candidates(rows[r], pass, norm[r]);
+      std::vector<int64_t> c =
+          Candidates(rows[r], pass, norm[r], known_settled);
       c.erase(std::remove_if(c.begin(), c.end(),
                              [&](int64_t id) { return claimed.count(id) > 0; }),
               c.end());
@@ -221,7 +239,7 @@ std::vector<RowMatch> IdentityIndex::ResolveSnapshot(
       const KnownMember& m = members_[id_to_index[member_id]];
       out[r].member_id = member_id;
       out[r].method = pass;
-      out[r].evidence = Evidence(pass, rows[r], m, norm[r]);
+      out[r].evidence = Evidence(pass, rows[r], m, norm[r], known_settled);
       settled[r] = true;
       claimed.insert(member_id);
     }

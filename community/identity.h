@@ -2,7 +2,8 @@
 // roster. Strong identifiers first (unionid, then wechat_id), then the
 // current nickname, then a nickname the member used before, then the
 // normalised nickname (community/nickname.h) — each step only when exactly
-// one candidate remains. Precision before recall:
+// one candidate remains; a name an operator settled for the group in review
+// comes right after the strong identifiers. Precision before recall:
 //  - a member is claimed by at most one row of a snapshot;
 //  - rows that compete for one member, or a row with several equally good
 //    candidates, go to review instead of being guessed;
@@ -27,7 +28,11 @@ enum class MatchMethod {
   kNickname,         // Exactly the member's current nickname.
   kNicknameHistory,  // Exactly a nickname the member used before.
   kFuzzy,            // Equal after normalisation.
+  // A name an operator settled in this group's review queue (an earlier
+  // snapshot's row with the same nickname), or the settled row itself.
+  kReviewed,
 };
+inline constexpr size_t kMatchMethodCount = 7;
 std::string_view MatchMethodName(MatchMethod m);
 // Exact methods count toward "churned_exact"-style reports.
 inline bool IsExactMethod(MatchMethod m) {
@@ -72,17 +77,30 @@ struct RowMatch {
   std::vector<int64_t> candidates;  // For review rows.
 };
 
+// A roster nickname an operator settled as a member (the survivor of any
+// merge since), with the review that did.
+struct SettledName {
+  int64_t member_id = 0;
+  int64_t review_id = 0;
+};
+// The group's settled names by exact nickname.
+using SettledNames = std::unordered_map<std::string, SettledName>;
+
 class IdentityIndex {
  public:
   explicit IdentityIndex(std::vector<KnownMember> members);
-  std::vector<RowMatch> ResolveSnapshot(
-      const std::vector<RosterRow>& rows) const;
+  // `names`: the group's names settled in review, tried after unionid
+  // and wechat_id and before any nickname match. A settled member is still
+  // claimed by one row at most: two rows with the name go to review.
+  std::vector<RowMatch> ResolveSnapshot(const std::vector<RosterRow>& rows,
+                                        const SettledNames& names = {}) const;
   size_t size() const { return members_.size(); }
 
  private:
   using Index = std::unordered_map<std::string, std::vector<size_t>>;
   std::vector<int64_t> Candidates(const RosterRow& row, MatchMethod method,
-                                  const std::string& normalized) const;
+                                  const std::string& normalized,
+                                  const SettledNames& settled) const;
 
   std::vector<KnownMember> members_;
   Index by_unionid_, by_wechat_id_, by_nickname_, by_history_;

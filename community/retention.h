@@ -28,7 +28,7 @@ struct RetentionReport {
   double renewal_rate = 0, stay_rate = 0, churn_rate = 0, churn_rate_exact = 0,
          active_rate = 0;
   // How the stayed members were found, indexed by MatchMethod.
-  std::array<int64_t, 6> matched_by{};
+  std::array<int64_t, kMatchMethodCount> matched_by{};
   std::vector<int64_t> churned_ids;  // Resolved churn, for follow-up lists.
 };
 

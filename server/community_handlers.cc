@@ -46,12 +46,14 @@ Json GroupJson(const Group& g) {
           {"created_at", FormatRfc3339(g.created_at_ms)}};
 }
 
-Json MatchedByJson(const std::array<int64_t, 6>& by) {
+Json MatchedByJson(
+    const std::array<int64_t, community::kMatchMethodCount>& by) {
   return {{"unionid", by[size_t(MatchMethod::kUnionid)]},
           {"wechat_id", by[size_t(MatchMethod::kWechatId)]},
           {"nickname", by[size_t(MatchMethod::kNickname)]},
           {"nickname_history", by[size_t(MatchMethod::kNicknameHistory)]},
-          {"fuzzy", by[size_t(MatchMethod::kFuzzy)]}};
+          {"fuzzy", by[size_t(MatchMethod::kFuzzy)]},
+          {"reviewed", by[size_t(MatchMethod::kReviewed)]}};
 }
 
 // Optional RFC 3339 query parameter; `fallback` when absent.

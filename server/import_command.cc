@@ -57,17 +57,17 @@ int RunImportRoster(const ImportRosterOptions& o) {
   std::printf(
       "snapshot %lld: %lld rows, %lld matched (unionid %lld, wechat_id %lld, "
       "nickname %lld, "
-      "nickname_history %lld, fuzzy %lld), %lld new, %lld to review; %lld "
-      "joined, "
-      "%lld left\n",
+      "nickname_history %lld, fuzzy %lld, settled in review before %lld), "
+      "%lld new, %lld to review; %lld joined, %lld left\n",
       (long long)result->snapshot_id, (long long)result->rows,
       (long long)result->matched, (long long)by[size_t(MatchMethod::kUnionid)],
       (long long)by[size_t(MatchMethod::kWechatId)],
       (long long)by[size_t(MatchMethod::kNickname)],
       (long long)by[size_t(MatchMethod::kNicknameHistory)],
-      (long long)by[size_t(MatchMethod::kFuzzy)], (long long)result->unmatched,
-      (long long)result->review, (long long)result->joined,
-      (long long)result->left);
+      (long long)by[size_t(MatchMethod::kFuzzy)],
+      (long long)by[size_t(MatchMethod::kReviewed)],
+      (long long)result->unmatched, (long long)result->review,
+      (long long)result->joined, (long long)result->left);
   return 0;
 }
 

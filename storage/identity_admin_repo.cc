@@ -160,16 +160,16 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT r.status, e.id, e.snapshot_id, e.nickname,"
-                  " COALESCE(e.wechat_id, ''), COALESCE(e.unionid, '')"
-                  " FROM identity_reviews r JOIN roster_entries e ON e.id = "
-                  "r.entry_id"
-                  " WHERE r.id = ?"));
+                  " COALESCE(e.wechat_id, ''), COALESCE(e.unionid, ''),"
+                  " s.group_id FROM identity_reviews r JOIN roster_entries e"
+                  " ON e.id = r.entry_id JOIN roster_snapshots s"
+                  " ON s.id = e.snapshot_id WHERE r.id = ?"));
     st->Bind(1, review_id);
     QY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::NotFound("review not found");
     if (st->Text(0) != "open")
       return Status::Conflict("this review is already settled");
-    int64_t entry = st->Int(1), snapshot = st->Int(2);
+    int64_t entry = st->Int(1), snapshot = st->Int(2), group = st->Int(6);
     std::string nickname = st->Text(3), wechat = st->Text(4),
                 unionid = st->Text(5);
     std::string status = "resolved";
@@ -216,6 +216,21 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
       // The member is in this snapshot after all: its joins and leaves, and
       // the next snapshot's, change with it.
       QY_RETURN_IF_ERROR(RecomputeGroupEventsAround(c, snapshot).status());
+      // And the group's next snapshots with this row need not ask again.
+      QY_ASSIGN_OR_RETURN(
+          Statement * alias,
+          c.Prepare("INSERT INTO roster_aliases (group_id, nickname,"
+                    " member_id, review_id, created_at_ms) VALUES"
+                    " (?, ?, ?, ?, ?) ON CONFLICT (group_id, nickname) DO"
+                    " UPDATE SET member_id = excluded.member_id,"
+                    " review_id = excluded.review_id,"
+                    " created_at_ms = excluded.created_at_ms"));
+      QY_RETURN_IF_ERROR(alias->Bind(1, group)
+                             .Bind(2, nickname)
+                             .Bind(3, member_id)
+                             .Bind(4, review_id)
+                             .Bind(5, now_ms)
+                             .Run());
     }
     QY_ASSIGN_OR_RETURN(Statement * rv,
                         c.Prepare("UPDATE identity_reviews SET status = ?,"

@@ -601,6 +601,26 @@ INSERT INTO text_hint_scan (id, through_id) VALUES (1, 0);
 CREATE INDEX events_content_reads ON events (page, member_id)
   WHERE type = 'content_read';
 )sql"},
+      // A roster name an operator settled in the review queue, per group,
+      // so that the next snapshot with the same row does not ask again
+      // (and does not count the person as gone meanwhile). Filled from the
+      // reviews settled before it, the latest per name winning.
+      {30, "roster_aliases", R"sql(
+CREATE TABLE roster_aliases (
+  group_id INTEGER NOT NULL REFERENCES chat_groups (id),
+  nickname TEXT NOT NULL,
+  member_id INTEGER NOT NULL REFERENCES members (id),
+  review_id INTEGER NOT NULL REFERENCES identity_reviews (id),
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (group_id, nickname)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO roster_aliases
+  SELECT s.group_id, e.nickname, r.resolved_member_id, r.id, r.created_at_ms
+  FROM identity_reviews r JOIN roster_entries e ON e.id = r.entry_id
+  JOIN roster_snapshots s ON s.id = e.snapshot_id
+  WHERE r.status = 'resolved' AND r.resolved_member_id IS NOT NULL
+  ORDER BY r.id;
+)sql"},
   };
   return kMigrations;
 }

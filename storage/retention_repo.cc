@@ -19,6 +19,8 @@ community::MatchMethod MethodFromName(const std::string& name) {
   if (name == "nickname") return MatchMethod::kNickname;
   if (name == "nickname_history") return MatchMethod::kNicknameHistory;
   if (name == "fuzzy") return MatchMethod::kFuzzy;
+  // Settled in review, or matched by a name settled there before.
+  if (name == "review" || name == "reviewed") return MatchMethod::kReviewed;
   return MatchMethod::kNone;  // "new": created from this roster row.
 }
 

@@ -76,6 +76,25 @@ std::string CandidateList(const std::vector<int64_t>& ids) {
 
 }  // namespace
 
+// The names settled for the group in review, each as the member it now is
+// (the survivor of any merge since).
+Result<community::SettledNames> LoadSettledNames(Connection& c,
+                                                 int64_t group_id) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT nickname, member_id, review_id FROM roster_aliases"
+                " WHERE group_id = ?"));
+  st->Bind(1, group_id);
+  community::SettledNames out;
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    out[s.Text(0)] = {s.Int(1), s.Int(2)};
+  }));
+  for (auto& [name, settled] : out) {
+    QY_ASSIGN_OR_RETURN(settled.member_id, SurvivorOf(c, settled.member_id));
+  }
+  return out;
+}
+
 Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
     int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,
     int64_t now_ms, const std::function<void(size_t, size_t)>& progress) {
@@ -100,8 +119,10 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
           "members");
     }
     QY_ASSIGN_OR_RETURN(std::vector<KnownMember> known, LoadKnownMembers(c));
+    QY_ASSIGN_OR_RETURN(community::SettledNames settled,
+                        LoadSettledNames(c, group_id));
     community::IdentityIndex index(std::move(known));
-    std::vector<RowMatch> matches = index.ResolveSnapshot(rows);
+    std::vector<RowMatch> matches = index.ResolveSnapshot(rows, settled);
 
     QY_ASSIGN_OR_RETURN(
         Statement * snap,

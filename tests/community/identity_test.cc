@@ -43,6 +43,35 @@ TEST(IdentityResolverTest, LookAlikeStrangersAreNotMatched) {
   EXPECT_EQ(m[1].member_id, 0);
 }
 
+TEST(IdentityResolverTest, ANameSettledInReviewIsNotAskedAgain) {
+  // Three members go by "阳光"; an operator settled the group's row as
+  // member 2 (review 7). Row 1 carries member 3's wechat id, which wins.
+  IdentityIndex index({M(1, "阳光"), M(2, "阳光"), M(3, "阳光", {}, "", "wx-3"),
+                       M(4, "小红妈妈")});
+  SettledNames settled = {{"阳光", {2, 7}}, {"小红妈妈", {4, 8}}};
+  auto m = index.ResolveSnapshot({R("阳光"), R("别名", "wx-3")}, settled);
+  EXPECT_FALSE(m[0].review);
+  EXPECT_EQ(m[0].member_id, 2);
+  EXPECT_EQ(m[0].method, MatchMethod::kReviewed);
+  EXPECT_NE(m[0].evidence.find("review #7"), std::string::npos);
+  EXPECT_EQ(m[1].member_id, 3);
+  EXPECT_EQ(m[1].method, MatchMethod::kWechatId);
+  // Without the settlement the row is as ambiguous as before.
+  EXPECT_TRUE(index.ResolveSnapshot({R("阳光")})[0].review);
+  // Two rows with the settled name still compete for one member; a
+  // settled member another row holds by wechat id is not taken again.
+  auto two = index.ResolveSnapshot({R("阳光"), R("阳光")}, settled);
+  EXPECT_TRUE(two[0].review && two[1].review);
+  auto held =
+      index.ResolveSnapshot({R("x", "wx-3"), R("阳光")}, {{"阳光", {3, 9}}});
+  EXPECT_EQ(held[0].member_id, 3);
+  EXPECT_NE(held[1].member_id, 3);
+  // A name settled as a member the index does not hold counts for nothing.
+  auto gone = index.ResolveSnapshot({R("小红妈妈")}, {{"小红妈妈", {99, 1}}});
+  EXPECT_EQ(gone[0].member_id, 4);
+  EXPECT_EQ(gone[0].method, MatchMethod::kNickname);
+}
+
 TEST(IdentityResolverTest, StrongIdentifiersWinAndClaimTheMember) {
   IdentityIndex index(
       {M(1, "小明妈妈", {}, "u-1"), M(2, "别人", {}, "", "wx-2")});

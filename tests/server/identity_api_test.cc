@@ -127,6 +127,65 @@ TEST_F(IdentityApiTest, AmbiguousRowsWaitForAnOperatorWhoSettlesThem) {
   EXPECT_EQ(client_->Get("/api/v1/audit", op_).status, 403);
 }
 
+TEST_F(IdentityApiTest, ARowSettledOnceIsKnownInTheGroupsNextRosters) {
+  // Two parents call themselves 阳光 (enrolled in the next campaign).
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + campaigns_[1] + "/enrollments",
+                       {{"enrollments",
+                         {{{"openid", "o3"}, {"nickname", "阳光"}},
+                          {{"openid", "o4"}, {"nickname", "阳光"}}}}},
+                       op_)
+                .status,
+            200);
+  std::string sunny = MemberIdOf("o4", "阳光");
+  json rows = {{{"nickname", "王小明妈妈🌸"}},
+               {{"nickname", "A王小明妈妈"}},
+               {{"nickname", "阳光"}}};
+  ASSERT_EQ(Roster(rows).data()["review"], 3);
+  auto queue = client_->Get("/api/v1/identity/reviews", op_).data()["items"];
+  ASSERT_EQ(queue.size(), 3u);
+  auto settle = [&](const json& review, const json& body) {
+    return client_
+        ->Post("/api/v1/identity/reviews/" + review["id"].get<std::string>(),
+               body, op_)
+        .status;
+  };
+  std::string mum = queue[0]["candidates"][0]["member_id"];
+  ASSERT_EQ(settle(queue[0], {{"action", "match"}, {"member_id", mum}}), 200);
+  ASSERT_EQ(settle(queue[1], {{"action", "new"}}), 200);
+  ASSERT_EQ(settle(queue[2], {{"action", "match"}, {"member_id", sunny}}), 200);
+  // A week later the same export: every row is who the operator said,
+  // nobody is asked about again, and nobody left the group.
+  clock_.Advance(7LL * 86400000);
+  op_ = LoginAs("yunying", "yunying-pass-1");
+  auto again = Roster(rows);
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(again.data()["review"], 0);
+  EXPECT_EQ(again.data()["matched_by"]["reviewed"], 3) << again.body.dump();
+  EXPECT_EQ(again.data()["left"], 0);
+  EXPECT_EQ(again.data()["joined"], 0);
+  EXPECT_EQ(
+      client_->Get("/api/v1/identity/reviews", op_).data()["items"].size(), 0u);
+  auto report = Retention();
+  EXPECT_EQ(report.data()["stayed"], 1);
+  EXPECT_EQ(report.data()["matched_by"]["reviewed"], 1);
+  // The settlement is the group's: in another group 阳光 may be the other
+  // parent, so its roster still asks.
+  std::string other = client_
+                          ->Post("/api/v1/groups",
+                                 {{"name", "别的群"},
+                                  {"campaign_id", nullptr},
+                                  {"theme", "t"},
+                                  {"series", "s"}},
+                                 op_)
+                          .data()["id"];
+  auto elsewhere = client_->Post("/api/v1/groups/" + other + "/rosters",
+                                 {{"as_of", FormatRfc3339(clock_.NowMillis())},
+                                  {"members", {{{"nickname", "阳光"}}}}},
+                                 op_);
+  EXPECT_EQ(elsewhere.data()["review"], 1) << elsewhere.body.dump();
+}
+
 TEST_F(IdentityApiTest, AReviewShowsWhatTellsItsCandidatesApart) {
   // Two members called 小雨: the operator needs more than the nickname.
   ASSERT_EQ(client_

@@ -112,5 +112,30 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
             StatusCode::kConflict);
 }
 
+TEST(RosterAliasMigrationTest, ReviewsSettledBeforeTheUpgradeAreRemembered) {
+  // Group 1's row "阳光" was settled twice (member 2, then 3: the later
+  // counts), "小雨" was dismissed and "晴天" is still open.
+  TempDir dir;
+  auto db = UpgradedTestDb(dir.File("old.db"), 29, R"sql(
+INSERT INTO chat_groups VALUES (1, 'g', NULL, 't', 's', 0);
+INSERT INTO members (id, nickname, created_at_ms, updated_at_ms) VALUES
+  (2, '阳光', 0, 0), (3, '阳光', 0, 0);
+INSERT INTO roster_snapshots VALUES (1, 1, 0, 4, 0), (2, 1, 9, 4, 9);
+INSERT INTO roster_entries (id, snapshot_id, row_no, member_id, nickname,
+  method) VALUES (1, 1, 0, 2, '阳光', 'review'), (2, 2, 0, 3, '阳光', 'review'),
+  (3, 2, 1, NULL, '小雨', 'review'), (4, 2, 2, NULL, '晴天', 'review');
+INSERT INTO identity_reviews (id, entry_id, candidates, reason, status,
+  resolved_member_id, created_at_ms) VALUES
+  (1, 1, '2,3', 'x', 'resolved', 2, 0), (2, 2, '2,3', 'x', 'resolved', 3, 9),
+  (3, 3, '2,3', 'x', 'dismissed', NULL, 9), (4, 4, '2,3', 'x', 'open', NULL, 9);
+)sql");
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountOf(db.get(), "SELECT COUNT(*) FROM roster_aliases"), 1);
+  EXPECT_EQ(CountOf(db.get(),
+                    "SELECT member_id * 10 + review_id FROM roster_aliases"
+                    " WHERE group_id = 1 AND nickname = '阳光'"),
+            32);
+}
+
 }  // namespace
 }  // namespace qunying::storage

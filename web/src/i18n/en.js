@@ -45,7 +45,7 @@ export default {
     refund: 'Refund', refundAsk: 'Refund {name}: they no longer count as enrolled, checking in or renewing. Reason:', refundReason: 'Give a reason',
     refundedLine: '{n} refunded ({amount})', missed: 'Missed day {day}', streak: 'Streak', lastDay: 'Last check-in', clickDay: 'Click a day\'s bar to list below who missed it.',
   },
-  match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', phone: 'Phone', group_nickname: 'Group nickname' },
+  match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', reviewed: 'Settled in review', phone: 'Phone', group_nickname: 'Group nickname' },
   groups: {
     xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',
     timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },

@@ -43,7 +43,7 @@ export default {
     refund: '退款', refundAsk: '为「{name}」办理退款：退款后不再计入本期学员、打卡和续报。原因：', refundReason: '请填写退款原因',
     refundedLine: '已退款 {n} 人（{amount}）', missed: '第 {day} 天未打卡', streak: '连续天数', lastDay: '最近打卡', clickDay: '点击某一天的柱子，在下方列出当天未打卡的学员。',
   },
-  match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配', phone: '手机号', group_nickname: '群昵称' },
+  match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配', reviewed: '审核认定', phone: '手机号', group_nickname: '群昵称' },
   groups: {
     xlsxPreviewFailed: '无法预览这个 XLSX（{why}），可以直接导入，由服务器按表头识别。',
     timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
