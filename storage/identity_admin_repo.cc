@@ -1,5 +1,7 @@
 // SqliteIdentityAdminStore: review queue, merges, timelines, audit log.
+#include <array>
 #include <sstream>
+#include <vector>
 
 #include "storage/sqlite_identity_admin_store.h"
 
@@ -151,6 +153,91 @@ Result<std::vector<IdentityReview>> SqliteIdentityAdminStore::ListReviews(
   return out;
 }
 
+namespace {
+
+// Whether `member_id` is already a row of the snapshot.
+Result<bool> InSnapshot(Connection& c, int64_t snapshot, int64_t member_id) {
+  QY_ASSIGN_OR_RETURN(Statement * dup,
+                      c.Prepare("SELECT COUNT(*) FROM roster_entries WHERE "
+                                "snapshot_id = ? AND member_id = ?"));
+  dup->Bind(1, snapshot).Bind(2, member_id);
+  QY_ASSIGN_OR_RETURN(bool has, dup->Step());
+  return has && dup->Int(0) > 0;
+}
+
+// Marks review `review_id` settled as `status` with `member_id` (0: none)
+// and, with a member, its roster entry as that member: the snapshot's
+// joins and leaves, and the next one's, change with it. Audited.
+Status SettleReview(Connection& c, int64_t review_id, int64_t entry,
+                    int64_t snapshot, const std::string& status,
+                    int64_t member_id, int64_t user_id, int64_t now_ms) {
+  if (member_id) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * up,
+        c.Prepare("UPDATE roster_entries SET member_id = ?, method = 'review',"
+                  " evidence = evidence || ' — settled by an operator'"
+                  " WHERE id = ?"));
+    QY_RETURN_IF_ERROR(up->Bind(1, member_id).Bind(2, entry).Run());
+    QY_RETURN_IF_ERROR(RecomputeGroupEventsAround(c, snapshot).status());
+  }
+  QY_ASSIGN_OR_RETURN(Statement * rv,
+                      c.Prepare("UPDATE identity_reviews SET status = ?,"
+                                " resolved_member_id = ? WHERE id = ?"));
+  rv->Bind(1, status).Bind(3, review_id);
+  if (member_id)
+    rv->Bind(2, member_id);
+  else
+    rv->BindNull(2);
+  QY_RETURN_IF_ERROR(rv->Run());
+  return WriteAudit(c, user_id, "identity_review." + status,
+                    "review:" + std::to_string(review_id),
+                    member_id ? "member:" + std::to_string(member_id) : "",
+                    now_ms);
+}
+
+// Remembers that the group's rows called `nickname` are `member_id`
+// (roster_aliases), and settles the group's other open reviews of rows so
+// called the same way, but in a snapshot that has the member already.
+Status SettleNameInGroup(Connection& c, int64_t group,
+                         const std::string& nickname, int64_t member_id,
+                         int64_t review_id, int64_t user_id, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * alias,
+      c.Prepare("INSERT INTO roster_aliases (group_id, nickname, member_id,"
+                " review_id, created_at_ms) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (group_id, nickname) DO UPDATE SET"
+                " member_id = excluded.member_id,"
+                " review_id = excluded.review_id,"
+                " created_at_ms = excluded.created_at_ms"));
+  QY_RETURN_IF_ERROR(alias->Bind(1, group)
+                         .Bind(2, nickname)
+                         .Bind(3, member_id)
+                         .Bind(4, review_id)
+                         .Bind(5, now_ms)
+                         .Run());
+  QY_ASSIGN_OR_RETURN(
+      Statement * same,
+      c.Prepare("SELECT r.id, e.id, e.snapshot_id FROM identity_reviews r"
+                " JOIN roster_entries e ON e.id = r.entry_id"
+                " JOIN roster_snapshots s ON s.id = e.snapshot_id"
+                " WHERE r.status = 'open' AND s.group_id = ?"
+                " AND e.nickname = ? ORDER BY r.id"));
+  same->Bind(1, group).Bind(2, nickname);
+  std::vector<std::array<int64_t, 3>> open;
+  QY_RETURN_IF_ERROR(ForEachRow(same, [&](const Statement& st) {
+    open.push_back({st.Int(0), st.Int(1), st.Int(2)});
+  }));
+  for (const auto& [id, entry, snapshot] : open) {
+    QY_ASSIGN_OR_RETURN(bool there, InSnapshot(c, snapshot, member_id));
+    if (there) continue;
+    QY_RETURN_IF_ERROR(SettleReview(c, id, entry, snapshot, "resolved",
+                                    member_id, user_id, now_ms));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
                                                community::ReviewAction action,
                                                int64_t member_id,
@@ -172,11 +259,11 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
     int64_t entry = st->Int(1), snapshot = st->Int(2), group = st->Int(6);
     std::string nickname = st->Text(3), wechat = st->Text(4),
                 unionid = st->Text(5);
-    std::string status = "resolved";
     if (action == community::ReviewAction::kDismiss) {
-      status = "dismissed";
-      member_id = 0;
-    } else if (action == community::ReviewAction::kNew) {
+      return SettleReview(c, review_id, entry, snapshot, "dismissed", 0,
+                          user_id, now_ms);
+    }
+    if (action == community::ReviewAction::kNew) {
       community::Member m;
       m.nickname = nickname;
       m.wechat_id = wechat;
@@ -192,59 +279,17 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
                 std::to_string(survivor) + "; match that one",
             "member_id");
       }
-      QY_ASSIGN_OR_RETURN(Statement * dup,
-                          c.Prepare("SELECT COUNT(*) FROM roster_entries WHERE "
-                                    "snapshot_id = ? AND member_id = ?"));
-      dup->Bind(1, snapshot).Bind(2, member_id);
-      QY_ASSIGN_OR_RETURN(bool has, dup->Step());
-      if (has && dup->Int(0) > 0) {
+      QY_ASSIGN_OR_RETURN(bool there, InSnapshot(c, snapshot, member_id));
+      if (there) {
         return Status::Conflict(
             "that member is already another row of the same roster",
             "member_id");
       }
     }
-    if (member_id) {
-      QY_ASSIGN_OR_RETURN(
-          Statement * up,
-          c.Prepare(
-              "UPDATE roster_entries SET member_id = ?, method = 'review',"
-              " evidence = evidence || ' — settled by an operator'"
-              " WHERE id = ?"));
-      QY_RETURN_IF_ERROR(up->Bind(1, member_id).Bind(2, entry).Run());
-    }
-    if (member_id) {
-      // The member is in this snapshot after all: its joins and leaves, and
-      // the next snapshot's, change with it.
-      QY_RETURN_IF_ERROR(RecomputeGroupEventsAround(c, snapshot).status());
-      // And the group's next snapshots with this row need not ask again.
-      QY_ASSIGN_OR_RETURN(
-          Statement * alias,
-          c.Prepare("INSERT INTO roster_aliases (group_id, nickname,"
-                    " member_id, review_id, created_at_ms) VALUES"
-                    " (?, ?, ?, ?, ?) ON CONFLICT (group_id, nickname) DO"
-                    " UPDATE SET member_id = excluded.member_id,"
-                    " review_id = excluded.review_id,"
-                    " created_at_ms = excluded.created_at_ms"));
-      QY_RETURN_IF_ERROR(alias->Bind(1, group)
-                             .Bind(2, nickname)
-                             .Bind(3, member_id)
-                             .Bind(4, review_id)
-                             .Bind(5, now_ms)
-                             .Run());
-    }
-    QY_ASSIGN_OR_RETURN(Statement * rv,
-                        c.Prepare("UPDATE identity_reviews SET status = ?,"
-                                  " resolved_member_id = ? WHERE id = ?"));
-    rv->Bind(1, status).Bind(3, review_id);
-    if (member_id)
-      rv->Bind(2, member_id);
-    else
-      rv->BindNull(2);
-    QY_RETURN_IF_ERROR(rv->Run());
-    return WriteAudit(c, user_id, "identity_review." + status,
-                      "review:" + std::to_string(review_id),
-                      member_id ? "member:" + std::to_string(member_id) : "",
-                      now_ms);
+    QY_RETURN_IF_ERROR(SettleReview(c, review_id, entry, snapshot, "resolved",
+                                    member_id, user_id, now_ms));
+    return SettleNameInGroup(c, group, nickname, member_id, review_id, user_id,
+                             now_ms);
   });
 }
 

@@ -186,6 +186,46 @@ TEST_F(IdentityApiTest, ARowSettledOnceIsKnownInTheGroupsNextRosters) {
   EXPECT_EQ(elsewhere.data()["review"], 1) << elsewhere.body.dump();
 }
 
+TEST_F(IdentityApiTest, SettlingARowSettlesTheSameNameLeftOpenInTheGroup) {
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + campaigns_[1] + "/enrollments",
+                       {{"enrollments",
+                         {{{"openid", "o3"}, {"nickname", "阳光"}},
+                          {{"openid", "o4"}, {"nickname", "阳光"}}}}},
+                       op_)
+                .status,
+            200);
+  std::string sunny = MemberIdOf("o3", "阳光");
+  // Two weekly exports came in before anyone looked at the queue.
+  json rows = {{{"nickname", "阳光"}}, {{"nickname", "王小明妈妈"}}};
+  ASSERT_EQ(Roster(rows).data()["review"], 1);
+  clock_.Advance(7LL * 86400000);
+  op_ = LoginAs("yunying", "yunying-pass-1");
+  auto second = Roster(rows);
+  ASSERT_EQ(second.data()["review"], 1);
+  // 阳光 was in neither snapshot yet: the second one says 0 left.
+  auto queue = client_->Get("/api/v1/identity/reviews", op_).data()["items"];
+  ASSERT_EQ(queue.size(), 2u);
+  auto latest = client_->Post(
+      "/api/v1/identity/reviews/" + queue[1]["id"].get<std::string>(),
+      {{"action", "match"}, {"member_id", sunny}}, op_);
+  ASSERT_EQ(latest.status, 200) << latest.body.dump();
+  // The earlier snapshot's row of that name is settled with it (and
+  // audited), so the group's history has 阳光 in both, and no gap.
+  EXPECT_EQ(
+      client_->Get("/api/v1/identity/reviews", op_).data()["items"].size(), 0u);
+  auto timeline =
+      client_->Get("/api/v1/groups/" + group_ + "/timeline", op_).data();
+  ASSERT_EQ(timeline["snapshots"].size(), 2u);
+  EXPECT_EQ(timeline["snapshots"][0]["left"], 0) << timeline.dump();
+  EXPECT_EQ(timeline["snapshots"][0]["joined"], 0) << timeline.dump();
+  auto audit = client_->Get("/api/v1/audit", AdminToken()).data()["items"];
+  int settled = 0;
+  for (const auto& a : audit)
+    settled += a["action"] == "identity_review.resolved";
+  EXPECT_EQ(settled, 2);
+}
+
 TEST_F(IdentityApiTest, AReviewShowsWhatTellsItsCandidatesApart) {
   // Two members called 小雨: the operator needs more than the nickname.
   ASSERT_EQ(client_
