@@ -73,10 +73,14 @@ class IdentityAdminStore {
       const std::string& status, int64_t after_id, int limit) = 0;
   // kMatch: `member_id` must not already be in the same snapshot (Conflict).
   // kNew: creates a member from the row. kDismiss: leaves it unmatched.
-  // Conflict when the review is not open.
-  virtual Status ResolveReview(int64_t review_id, ReviewAction action,
-                               int64_t member_id, int64_t user_id,
-                               int64_t now_ms) = 0;
+  // Conflict when the review is not open. A match or a new member is the
+  // group's name for the row from then on: its other open reviews of rows
+  // so called are settled the same way, and their ids returned.
+  virtual Result<std::vector<int64_t>> ResolveReview(int64_t review_id,
+                                                     ReviewAction action,
+                                                     int64_t member_id,
+                                                     int64_t user_id,
+                                                     int64_t now_ms) = 0;
 
   // Moves everything of `from` to `into`. Conflict when the two were seen
   // together in one roster snapshot (two people), are in the same campaign,

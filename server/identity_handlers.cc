@@ -103,15 +103,19 @@ Result<Reply> ResolveReview(Services& s, Request& r) {
   if (a == community::ReviewAction::kMatch && !member) {
     return Status::InvalidArgument("match needs member_id", "member_id");
   }
-  auto st = s.identity->ResolveReview(id, a, member, r.principal.id,
-                                      s.clock->NowMillis());
-  if (st.code() == StatusCode::kNotFound &&
+  auto also = s.identity->ResolveReview(id, a, member, r.principal.id,
+                                        s.clock->NowMillis());
+  if (also.status().code() == StatusCode::kNotFound &&
       a == community::ReviewAction::kMatch) {
     // Either the review or the member is unknown; say which field.
-    return Status::NotFound(st.message());
+    return Status::NotFound(also.status().message());
   }
-  QY_RETURN_IF_ERROR(st);
-  return Reply{200, {{"id", IdString(id)}, {"action", action}}};
+  QY_RETURN_IF_ERROR(also.status());
+  Json settled = Json::array();
+  for (int64_t other : *also) settled.push_back(IdString(other));
+  return Reply{
+      200,
+      {{"id", IdString(id)}, {"action", action}, {"also_settled", settled}}};
 }
 
 Result<Reply> MergeMember(Services& s, Request& r) {

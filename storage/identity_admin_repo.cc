@@ -198,9 +198,9 @@ Status SettleReview(Connection& c, int64_t review_id, int64_t entry,
 // Remembers that the group's rows called `nickname` are `member_id`
 // (roster_aliases), and settles the group's other open reviews of rows so
 // called the same way, but in a snapshot that has the member already.
-Status SettleNameInGroup(Connection& c, int64_t group,
-                         const std::string& nickname, int64_t member_id,
-                         int64_t review_id, int64_t user_id, int64_t now_ms) {
+Result<std::vector<int64_t>> SettleNameInGroup(
+    Connection& c, int64_t group, const std::string& nickname,
+    int64_t member_id, int64_t review_id, int64_t user_id, int64_t now_ms) {
   QY_ASSIGN_OR_RETURN(
       Statement * alias,
       c.Prepare("INSERT INTO roster_aliases (group_id, nickname, member_id,"
@@ -227,23 +227,25 @@ Status SettleNameInGroup(Connection& c, int64_t group,
   QY_RETURN_IF_ERROR(ForEachRow(same, [&](const Statement& st) {
     open.push_back({st.Int(0), st.Int(1), st.Int(2)});
   }));
+  std::vector<int64_t> settled;
   for (const auto& [id, entry, snapshot] : open) {
     QY_ASSIGN_OR_RETURN(bool there, InSnapshot(c, snapshot, member_id));
     if (there) continue;
     QY_RETURN_IF_ERROR(SettleReview(c, id, entry, snapshot, "resolved",
                                     member_id, user_id, now_ms));
+    settled.push_back(id);
   }
-  return Status::Ok();
+  return settled;
 }
 
 }  // namespace
 
-Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
-                                               community::ReviewAction action,
-                                               int64_t member_id,
-                                               int64_t user_id,
-                                               int64_t now_ms) {
-  return db_->Write([&](Connection& c) -> Status {
+Result<std::vector<int64_t>> SqliteIdentityAdminStore::ResolveReview(
+    int64_t review_id, community::ReviewAction action, int64_t member_id,
+    int64_t user_id, int64_t now_ms) {
+  std::vector<int64_t> also;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    also.clear();
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT r.status, e.id, e.snapshot_id, e.nickname,"
@@ -288,9 +290,11 @@ Status SqliteIdentityAdminStore::ResolveReview(int64_t review_id,
     }
     QY_RETURN_IF_ERROR(SettleReview(c, review_id, entry, snapshot, "resolved",
                                     member_id, user_id, now_ms));
-    return SettleNameInGroup(c, group, nickname, member_id, review_id, user_id,
-                             now_ms);
-  });
+    QY_ASSIGN_OR_RETURN(also, SettleNameInGroup(c, group, nickname, member_id,
+                                                review_id, user_id, now_ms));
+    return Status::Ok();
+  }));
+  return also;
 }
 
 namespace {

@@ -13,9 +13,10 @@ class SqliteIdentityAdminStore : public community::IdentityAdminStore {
 
   Result<std::vector<community::IdentityReview>> ListReviews(
       const std::string& status, int64_t after_id, int limit) override;
-  Status ResolveReview(int64_t review_id, community::ReviewAction action,
-                       int64_t member_id, int64_t user_id,
-                       int64_t now_ms) override;
+  Result<std::vector<int64_t>> ResolveReview(int64_t review_id,
+                                             community::ReviewAction action,
+                                             int64_t member_id, int64_t user_id,
+                                             int64_t now_ms) override;
   Result<int64_t> Merge(int64_t from, int64_t into, int64_t user_id,
                         const std::string& reason, int64_t now_ms) override;
   Result<int64_t> JoinSignIn(int64_t from, int64_t into,

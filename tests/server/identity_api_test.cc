@@ -207,6 +207,7 @@ TEST_F(IdentityApiTest, SettlingARowSettlesTheSameNameLeftOpenInTheGroup) {
       "/api/v1/identity/reviews/" + queue[1]["id"].get<std::string>(),
       {{"action", "match"}, {"member_id", sunny}}, op_);
   ASSERT_EQ(latest.status, 200) << latest.body.dump();
+  EXPECT_EQ(latest.data()["also_settled"], json::array({queue[0]["id"]}));
   // The earlier snapshot's row of that name is settled with it (and
   // audited), so the group's history has 阳光 in both, and no gap.
   EXPECT_EQ(

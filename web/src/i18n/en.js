@@ -74,6 +74,7 @@ export default {
   event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)',
            scoredAt: 'score {score}', assignedBy: 'by {rule}', callAgainAt: 'call again {at}' },
   review: {
+    alsoSettled: 'Saved; {n} more open reviews of the same name (from earlier rosters) were settled with it',
     title: 'Reviews', identity: 'Identity', hints: 'Profile hints', emptyQueue: 'Nothing waiting', group: 'group {id}',
     matchTo: 'Is {name} (#{id})', newMember: 'New member', dismiss: 'Dismiss', child: 'About a child',
     confidence: 'confidence {c}, {n} pieces of evidence', member: 'member #{id}', conflicts: 'Conflicting values',

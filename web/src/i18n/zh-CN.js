@@ -71,6 +71,7 @@ export default {
   event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海',
            scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}', callAgainAt: '约 {at} 再联系' },
   review: {
+    alsoSettled: '已保存；同名的另外 {n} 条待审核记录（此前导入的名单）已一并认定',
     title: '待审核', identity: '身份识别', hints: '画像线索', emptyQueue: '队列已清空', group: '群 {id}',
     matchTo: '是 {name}（#{id}）', newMember: '新成员', dismiss: '忽略', child: '孩子信息', confidence: '置信度 {c}，{n} 条证据',
     member: '成员 #{id}', conflicts: '冲突值', accept: '采纳', reject: '驳回', editTo: '改为…', edit: '修改后采纳', noPhoto: '无照片', typed: '打卡时写道',
