@@ -198,9 +198,26 @@ Status SettleReview(Connection& c, int64_t review_id, int64_t entry,
 // Remembers that the group's rows called `nickname` are `member_id`
 // (roster_aliases), and settles the group's other open reviews of rows so
 // called the same way, but in a snapshot that has the member already.
+// Unless two rows of `snapshot` go by the name: then two people in the
+// group do, the name says nothing of which, and nothing is remembered
+// (an earlier settlement of it is forgotten).
 Result<std::vector<int64_t>> SettleNameInGroup(
-    Connection& c, int64_t group, const std::string& nickname,
+    Connection& c, int64_t group, int64_t snapshot, const std::string& nickname,
     int64_t member_id, int64_t review_id, int64_t user_id, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * named,
+      c.Prepare("SELECT COUNT(*) FROM roster_entries WHERE snapshot_id = ?"
+                " AND nickname = ?"));
+  named->Bind(1, snapshot).Bind(2, nickname);
+  QY_ASSIGN_OR_RETURN(bool counted, named->Step());
+  if (counted && named->Int(0) > 1) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * forget,
+        c.Prepare("DELETE FROM roster_aliases WHERE group_id = ?"
+                  " AND nickname = ?"));
+    QY_RETURN_IF_ERROR(forget->Bind(1, group).Bind(2, nickname).Run());
+    return std::vector<int64_t>{};
+  }
   QY_ASSIGN_OR_RETURN(
       Statement * alias,
       c.Prepare("INSERT INTO roster_aliases (group_id, nickname, member_id,"
@@ -290,8 +307,9 @@ Result<std::vector<int64_t>> SqliteIdentityAdminStore::ResolveReview(
     }
     QY_RETURN_IF_ERROR(SettleReview(c, review_id, entry, snapshot, "resolved",
                                     member_id, user_id, now_ms));
-    QY_ASSIGN_OR_RETURN(also, SettleNameInGroup(c, group, nickname, member_id,
-                                                review_id, user_id, now_ms));
+    QY_ASSIGN_OR_RETURN(
+        also, SettleNameInGroup(c, group, snapshot, nickname, member_id,
+                                review_id, user_id, now_ms));
     return Status::Ok();
   }));
   return also;

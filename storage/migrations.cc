@@ -604,7 +604,9 @@ CREATE INDEX events_content_reads ON events (page, member_id)
       // A roster name an operator settled in the review queue, per group,
       // so that the next snapshot with the same row does not ask again
       // (and does not count the person as gone meanwhile). Filled from the
-      // reviews settled before it, the latest per name winning.
+      // reviews settled before it, the latest per name winning, but for a
+      // name two rows of one snapshot went by (two people: it says nothing
+      // of which).
       {30, "roster_aliases", R"sql(
 CREATE TABLE roster_aliases (
   group_id INTEGER NOT NULL REFERENCES chat_groups (id),
@@ -619,6 +621,8 @@ INSERT OR REPLACE INTO roster_aliases
   FROM identity_reviews r JOIN roster_entries e ON e.id = r.entry_id
   JOIN roster_snapshots s ON s.id = e.snapshot_id
   WHERE r.status = 'resolved' AND r.resolved_member_id IS NOT NULL
+    AND (SELECT COUNT(*) FROM roster_entries e2 WHERE e2.snapshot_id =
+         e.snapshot_id AND e2.nickname = e.nickname) = 1
   ORDER BY r.id;
 )sql"},
   };

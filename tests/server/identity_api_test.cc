@@ -224,6 +224,35 @@ TEST_F(IdentityApiTest, SettlingARowSettlesTheSameNameLeftOpenInTheGroup) {
   EXPECT_EQ(settled, 2);
 }
 
+TEST_F(IdentityApiTest, ANameTwoPeopleInTheGroupGoByIsNotRemembered) {
+  std::string sunny = TwoParentsCalledSunny();
+  ASSERT_FALSE(sunny.empty());
+  // Both parents are in the group under the same name: each row is
+  // settled, one as a member and one as a new person.
+  json rows = {{{"nickname", "阳光"}}, {{"nickname", "阳光"}}};
+  ASSERT_EQ(Roster(rows).data()["review"], 2);
+  auto queue = client_->Get("/api/v1/identity/reviews", op_).data()["items"];
+  ASSERT_EQ(queue.size(), 2u);
+  auto first = client_->Post(
+      "/api/v1/identity/reviews/" + queue[0]["id"].get<std::string>(),
+      {{"action", "match"}, {"member_id", sunny}}, op_);
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_TRUE(first.data()["also_settled"].empty());  // Not the other row.
+  ASSERT_EQ(client_
+                ->Post("/api/v1/identity/reviews/" +
+                           queue[1]["id"].get<std::string>(),
+                       {{"action", "new"}}, op_)
+                .status,
+            200);
+  // Which parent a row of that name is the name cannot say: when one of
+  // them leaves, the next export asks rather than guess the last settled.
+  clock_.Advance(86400000);
+  op_ = LoginAs("yunying", "yunying-pass-1");
+  auto again = Roster({{{"nickname", "阳光"}}});
+  EXPECT_EQ(again.data()["review"], 1) << again.body.dump();
+  EXPECT_EQ(again.data()["matched_by"]["reviewed"], 0);
+}
+
 TEST_F(IdentityApiTest, AReviewShowsWhatTellsItsCandidatesApart) {
   // Two members called 小雨: the operator needs more than the nickname.
   ASSERT_EQ(client_

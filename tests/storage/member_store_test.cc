@@ -114,20 +114,23 @@ TEST(DemoLoaderTest, LoadsEverythingOnceAndRefusesASecondLoad) {
 
 TEST(RosterAliasMigrationTest, ReviewsSettledBeforeTheUpgradeAreRemembered) {
   // Group 1's row "阳光" was settled twice (member 2, then 3: the later
-  // counts), "小雨" was dismissed and "晴天" is still open.
+  // counts), "小雨" was dismissed, "晴天" is still open, and "双胞胎" was
+  // two rows of one snapshot, settled as two members.
   TempDir dir;
   auto db = UpgradedTestDb(dir.File("old.db"), 29, R"sql(
 INSERT INTO chat_groups VALUES (1, 'g', NULL, 't', 's', 0);
 INSERT INTO members (id, nickname, created_at_ms, updated_at_ms) VALUES
   (2, '阳光', 0, 0), (3, '阳光', 0, 0);
-INSERT INTO roster_snapshots VALUES (1, 1, 0, 4, 0), (2, 1, 9, 4, 9);
+INSERT INTO roster_snapshots VALUES (1, 1, 0, 1, 0), (2, 1, 9, 5, 9);
 INSERT INTO roster_entries (id, snapshot_id, row_no, member_id, nickname,
   method) VALUES (1, 1, 0, 2, '阳光', 'review'), (2, 2, 0, 3, '阳光', 'review'),
-  (3, 2, 1, NULL, '小雨', 'review'), (4, 2, 2, NULL, '晴天', 'review');
+  (3, 2, 1, NULL, '小雨', 'review'), (4, 2, 2, NULL, '晴天', 'review'),
+  (5, 2, 3, 2, '双胞胎', 'review'), (6, 2, 4, 3, '双胞胎', 'review');
 INSERT INTO identity_reviews (id, entry_id, candidates, reason, status,
   resolved_member_id, created_at_ms) VALUES
   (1, 1, '2,3', 'x', 'resolved', 2, 0), (2, 2, '2,3', 'x', 'resolved', 3, 9),
-  (3, 3, '2,3', 'x', 'dismissed', NULL, 9), (4, 4, '2,3', 'x', 'open', NULL, 9);
+  (3, 3, '2,3', 'x', 'dismissed', NULL, 9), (4, 4, '2,3', 'x', 'open', NULL, 9),
+  (5, 5, '2,3', 'x', 'resolved', 2, 9), (6, 6, '2,3', 'x', 'resolved', 3, 9);
 )sql");
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(CountOf(db.get(), "SELECT COUNT(*) FROM roster_aliases"), 1);
