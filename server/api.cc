@@ -236,4 +236,15 @@ Result<Page> ParsePage(const Request& r) {
   return page;
 }
 
+Result<OffsetPage> ParseOffsetPage(const Request& r) {
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  // Positions past a million are no page of a list ranked in memory.
+  if (page.after_id > 1'000'000) {
+    return Status::InvalidArgument("cursor is not one this server issued",
+                                   "cursor");
+  }
+  return OffsetPage{static_cast<size_t>(page.after_id),
+                    static_cast<size_t>(page.limit)};
+}
+
 }  // namespace qunying::server

@@ -207,6 +207,30 @@ Json PageJson(const std::vector<T>& rows, int limit, ToJson to_json) {
   return {{"items", items}, {"next_cursor", next}};
 }
 
+// A page of a list ranked in memory (a leaderboard, a dormant list, a
+// timeline: no id orders them), by position: ?limit= as ParsePage, and
+// ?cursor= the position a previous page's next_cursor gave.
+struct OffsetPage {
+  size_t begin = 0;  // First row of the page.
+  size_t limit = 50;
+  // Rows to fetch to tell whether a next page exists.
+  size_t Fetch() const { return begin + limit + 1; }
+  // The page's rows of `rows` (fetched with Fetch(), or all of them) as
+  // {"items","next_cursor"}.
+  template <typename T, typename ToJson>
+  Json Page(const std::vector<T>& rows, ToJson to_json) const {
+    Json items = Json::array();
+    for (size_t i = begin; i < rows.size() && i < begin + limit; ++i)
+      items.push_back(to_json(rows[i]));
+    Json next = rows.size() > begin + limit
+                    ? Json(std::to_string(begin + limit))
+                    : Json(nullptr);
+    return {{"items", items}, {"next_cursor", next}};
+  }
+};
+// InvalidArgument naming "limit" or "cursor" when they are not ours.
+Result<OffsetPage> ParseOffsetPage(const Request& r);
+
 }  // namespace qunying::server
 
 #endif  // QUNYING_SERVER_API_H_

@@ -89,6 +89,8 @@ Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
   if (!format.empty() && format != "json" && format != "csv") {
     return Status::InvalidArgument("format must be json or csv", "format");
   }
+  // JSON in pages; the CSV export has every row.
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
   if (format == "csv") {
     std::string csv =
         "\xEF\xBB\xBFmember_id,nickname,last_active,past_checkins\n";
@@ -99,16 +101,17 @@ Result<Reply> DormantReply(Services& s, Request& r, bool reactivation) {
     }
     return CsvReply(std::move(csv));
   }
-  Json items = Json::array();
-  for (const auto& m : rows) {
-    items.push_back({{"member_id", IdString(m.member_id)},
-                     {"nickname", m.nickname},
-                     {"last_active", m.last_active_ms
-                                         ? Json(FormatRfc3339(m.last_active_ms))
+  Json out = page.Page(rows, [](const auto& m) -> Json {
+    return {
+        {"member_id", IdString(m.member_id)},
+        {"nickname", m.nickname},
+        {"last_active", m.last_active_ms ? Json(FormatRfc3339(m.last_active_ms))
                                          : Json(nullptr)},
-                     {"past_checkins", m.past_checkins}});
-  }
-  return Reply{200, {{"days", days}, {"count", rows.size()}, {"items", items}}};
+        {"past_checkins", m.past_checkins}};
+  });
+  out["days"] = days;
+  out["count"] = rows.size();
+  return Reply{200, out};
 }
 
 }  // namespace
@@ -327,17 +330,17 @@ Result<Reply> LeaderboardReply(Services& s, Request& r) {
                         s.community->IsEnrolled(r.principal.id, id));
     if (!enrolled) return Status::NotFound("campaign not found");
   }
-  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->Leaderboard(id, 50));
-  Json items = Json::array();
-  int rank = 0;
-  for (const auto& row : rows) {
-    items.push_back({{"rank", ++rank},
-                     {"member_id", IdString(row.member_id)},
-                     {"nickname", row.nickname},
-                     {"checkins", row.checkins},
-                     {"total_duration_s", row.total_duration_s}});
-  }
-  Json reply = {{"items", items}};
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
+  QY_ASSIGN_OR_RETURN(
+      auto rows, s.engagement->Leaderboard(id, static_cast<int>(page.Fetch())));
+  int64_t rank = static_cast<int64_t>(page.begin);
+  Json reply = page.Page(rows, [&](const auto& row) -> Json {
+    return {{"rank", ++rank},
+            {"member_id", IdString(row.member_id)},
+            {"nickname", row.nickname},
+            {"checkins", row.checkins},
+            {"total_duration_s", row.total_duration_s}};
+  });
   if (r.principal.kind == auth::SessionKind::kParticipant) {
     // Where the participant stands, also below the top 50.
     QY_ASSIGN_OR_RETURN(auto place,

@@ -180,11 +180,14 @@ Json TimelineJson(const community::TimelineEntry& e, bool admin) {
 
 Result<Reply> MemberTimeline(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  QY_ASSIGN_OR_RETURN(auto rows, s.identity->Timeline(id, 200));
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.identity->Timeline(id, static_cast<int>(page.Fetch())));
   bool admin = r.principal.role == auth::Role::kAdmin;
-  Json items = Json::array();
-  for (const auto& e : rows) items.push_back(TimelineJson(e, admin));
-  return Reply{200, {{"member_id", IdString(id)}, {"items", items}}};
+  Json out =
+      page.Page(rows, [&](const auto& e) { return TimelineJson(e, admin); });
+  out["member_id"] = IdString(id);
+  return Reply{200, out};
 }
 
 Result<Reply> AuditLog(Services& s, Request& r) {

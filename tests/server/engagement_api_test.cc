@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "community/campaign.h"
 #include "core/time_util.h"
@@ -312,6 +313,23 @@ TEST_F(EngagementApiTest, AParticipantBelowTheTopFiftySeesTheirPlace) {
   };
   const json last = board(tokens[51]);
   EXPECT_EQ(last["items"].size(), 50u);
+  // The board pages like every list: the next page goes on ranking.
+  EXPECT_EQ(last["next_cursor"], "50");
+  auto rest =
+      client_->Get("/api/v1/campaigns/" + b_ + "/leaderboard?cursor=50", op_);
+  ASSERT_EQ(rest.data()["items"].size(), 2u) << rest.body.dump();
+  EXPECT_EQ(rest.data()["items"][0]["rank"], 51);
+  EXPECT_EQ(rest.data()["items"][1]["nickname"], "读者51");
+  EXPECT_TRUE(rest.data()["next_cursor"].is_null());
+  EXPECT_EQ(
+      client_->Get("/api/v1/campaigns/" + b_ + "/leaderboard?limit=500", op_)
+          .data()["items"]
+          .size(),
+      52u);
+  EXPECT_EQ(
+      client_->Get("/api/v1/campaigns/" + b_ + "/leaderboard?cursor=x", op_)
+          .data()["field"],
+      "cursor");
   EXPECT_EQ(last["me"]["rank"], 52);
   EXPECT_EQ(last["me"]["checkins"], 1);
   EXPECT_EQ(last["me"]["total_duration_s"], 6000 - 5100);
@@ -331,6 +349,56 @@ TEST_F(EngagementApiTest, AParticipantBelowTheTopFiftySeesTheirPlace) {
   EXPECT_FALSE(client_->Get("/api/v1/campaigns/" + b_ + "/leaderboard", op_)
                    .data()
                    .contains("me"));
+}
+
+TEST_F(EngagementApiTest, DormantListsAndTimelinesPageLikeEveryList) {
+  json rows = json::array();
+  for (int i = 0; i < 3; ++i)
+    rows.push_back({{"openid", "q" + std::to_string(i)},
+                    {"nickname", "安静" + std::to_string(i)},
+                    {"group_id", group_}});
+  ASSERT_EQ(client_
+                ->Post("/api/v1/campaigns/" + b_ + "/enrollments",
+                       {{"enrollments", rows}}, op_)
+                .status,
+            200);
+  // Five quiet members (p1, p2 and the three), two a page.
+  const std::string dormant =
+      "/api/v1/groups/" + group_ + "/dormant?days=1&limit=2";
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = client_->Get(
+        dormant + (cursor.empty() ? "" : "&cursor=" + cursor), op_);
+    ASSERT_EQ(page.status, 200) << page.body.dump();
+    EXPECT_EQ(page.data()["count"], 5);
+    EXPECT_LE(page.data()["items"].size(), 2u);
+    for (const auto& m : page.data()["items"]) seen.insert(m["member_id"]);
+    cursor = page.data()["next_cursor"].is_null()
+                 ? ""
+                 : page.data()["next_cursor"].get<std::string>();
+  } while (!cursor.empty() && ++pages < 10);
+  EXPECT_EQ(seen.size(), 5u);
+  // The CSV export has every row, whatever the page asked.
+  auto csv = client_->raw().Get(dormant + "&format=csv",
+                                {{"Authorization", "Bearer " + op_}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 6)
+      << csv->body;  // The header and five rows.
+  // A member's timeline, newest first, one entry a page.
+  std::string p1 =
+      client_
+          ->Post("/api/v1/mp/login", {{"openid", "p1"}, {"nickname", "甲妈妈"}})
+          .data()["member_id"];
+  auto first = client_->Get("/api/v1/members/" + p1 + "/timeline?limit=1", op_);
+  ASSERT_EQ(first.data()["items"].size(), 1u) << first.body.dump();
+  ASSERT_EQ(first.data()["next_cursor"], "1");
+  auto second =
+      client_->Get("/api/v1/members/" + p1 + "/timeline?limit=1&cursor=1", op_);
+  ASSERT_EQ(second.data()["items"].size(), 1u);
+  EXPECT_NE(second.data()["items"][0], first.data()["items"][0]);
+  EXPECT_GE(first.data()["items"][0]["at"], second.data()["items"][0]["at"]);
 }
 
 TEST_F(EngagementApiTest, DailyCheckinsCountEachCampaignDayWithMakeupsApart) {

@@ -98,6 +98,7 @@ export default {
     reply: 'Reply…', send: 'Reply', close: 'Close ticket', saveEdit: 'Save changes', withdraw: 'Withdraw', confirmWithdraw: 'Withdraw “{title}”? Participants will no longer see it.',
   },
   member: {
+    noTimeline: 'Nothing yet',
     mergedInto: 'This record was merged into member',
     source: { mini_program: 'renamed in the app', enrollment: 'enrollment', roster: 'group roster', operator: 'set by an operator' }, fact: { accepted: 'accepted', auto: 'auto-accepted', review: 'for review' },
     from: { photo: 'photo', text: 'text' },

@@ -94,6 +94,7 @@ export default {
     reply: '回复…', send: '回复', close: '关闭工单', saveEdit: '保存修改', withdraw: '撤回', confirmWithdraw: '撤回「{title}」？学员将不再看到它。',
   },
   member: {
+    noTimeline: '暂无记录',
     mergedInto: '此记录已合并到成员',
     source: { mini_program: '小程序改名', enrollment: '报名', roster: '群名单', operator: '运营修改' }, fact: { accepted: '已确认', auto: '自动采纳', review: '待审核' },
     from: { photo: '照片', text: '文字' },
