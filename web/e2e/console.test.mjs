@@ -630,7 +630,10 @@ describe('console', () => {
     await page.locator('[data-test=member-nickname]').waitFor();
     const nickname = await page.locator('[data-test=member-nickname]').innerText();
     await page.screenshot({ path: path.join(shots, 'operator-member.png'), fullPage: true });
-    await page.locator('input[data-test=merge-into]').fill(String(into));
+    // The record to merge into is found by its nickname and picked.
+    await page.locator('input[data-test=merge-into]').fill(member.nickname);
+    await page.locator('.el-autocomplete-suggestion li', { hasText: `#${into}` }).click();
+    assert.equal(await page.locator('input[data-test=merge-into]').inputValue(), String(into));
     await page.locator('[data-test=merge]').click();
     await page.locator('.el-message-box__btns .el-button--primary').click();
     await page.locator('[data-test=merged]').waitFor();

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import zh from '../src/i18n/zh-CN.js';
 import en from '../src/i18n/en.js';
-import { candidateFacts, reviewReason } from '../src/lib/review.js';
+import { candidateFacts, mergeTargets, reviewReason } from '../src/lib/review.js';
 
 const tFor = (messages, locale) =>
   createI18n({ legacy: false, locale, messages: { [locale]: messages } }).global.t;
@@ -31,5 +31,17 @@ describe('identity review wording', () => {
     expect(seen).toContain('11-03');
     expect(candidateFacts({ phone: '', wechat_id: '', campaigns: [], last_checkin_at: null }, zhT))
       .toBe('未报名活动 · 从未打卡');
+  });
+});
+
+describe('mergeTargets', () => {
+  test('leaves out the member itself and records merged away', () => {
+    const found = [
+      { id: '7', nickname: '王小明妈妈', merged_into: null },
+      { id: '9', nickname: '王小明妈妈🌸', merged_into: null },
+      { id: '12', nickname: '王小明妈妈', merged_into: '9' },
+    ];
+    expect(mergeTargets(found, 7).map((m) => m.id)).toEqual(['9']);
+    expect(mergeTargets(found, '3').map((m) => m.id)).toEqual(['7', '9']);
   });
 });

@@ -104,7 +104,7 @@ export default {
     from: { photo: 'photo', text: 'text' },
     nickname: 'Nickname', earlier: 'Earlier nicknames', profile: 'Profile (from check-in photos and texts)', noProfile: 'No profile facts yet',
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
-    into: 'Merge into member #', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
+    into: 'Merge into: a nickname, WeChat ID, phone or member number', pickTarget: 'Pick the member to merge into from the search (or type a member number)', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
     mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',
     kind: { enrolled: 'Enrolled', refunded: 'Refunded', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
     line: { enrolledPaid: '{campaign} · {paid}', refunded: '{campaign}: {reason}', checkin: '{campaign}, day {day}',

@@ -99,7 +99,7 @@ export default {
     source: { mini_program: '小程序改名', enrollment: '报名', roster: '群名单', operator: '运营修改' }, fact: { accepted: '已确认', auto: '自动采纳', review: '待审核' },
     from: { photo: '照片', text: '文字' },
     nickname: '当前昵称', earlier: '历史昵称', profile: '画像（来自打卡照片和文字）', noProfile: '暂无画像', merge: '合并重复成员',
-    mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入成员编号',
+    mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入哪位成员：输入昵称、微信号、手机号或编号', pickTarget: '请从搜索结果中选择要并入的成员（或输入成员编号）',
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
     undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
     kind: { enrolled: '报名', refunded: '退款', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },

@@ -22,3 +22,9 @@ export function candidateFacts(c, t) {
   facts.push(c.last_checkin_at ? t('review.lastCheckin', { at: shortTime(c.last_checkin_at) }) : t('review.neverCheckedIn'));
   return facts.join(' · ');
 }
+
+// Members a search found that `selfId` can be merged into: not itself, and
+// not a record merged away already (its survivor is the one to pick).
+export function mergeTargets(found, selfId) {
+  return found.filter((m) => m.id !== String(selfId) && !m.merged_into);
+}
