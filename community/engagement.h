@@ -29,6 +29,8 @@ struct Content {
   // GetContent; ignored on create.
   int64_t readers = 0;
   int64_t audience = 0;
+  // ContentsFor only: whether the member it lists for has opened it.
+  bool read = false;
 };
 
 struct FeedbackReply {
@@ -165,7 +167,9 @@ class EngagementStore {
   virtual Result<std::vector<Content>> ListContents(int64_t after_id,
                                                     int limit) = 0;
   // Contents of the member's groups and of the series they enrolled in.
-  virtual Result<std::vector<Content>> ContentsFor(int64_t member_id) = 0;
+  // The content the member can see, newest first, at most `limit`.
+  virtual Result<std::vector<Content>> ContentsFor(int64_t member_id,
+                                                   size_t limit) = 0;
   // One content; NotFound if there is none.
   virtual Result<Content> GetContent(int64_t id) = 0;
   // Corrects a published content's title and body (where it was published

@@ -170,19 +170,25 @@ Result<Reply> ListContents(Services& s, Request& r) {
 }
 
 Result<Reply> MpContents(Services& s, Request& r) {
-  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(r.principal.id));
-  Json items = Json::array();
-  for (const auto& c : rows) {
-    Json j = ContentJson(c);
-    j.erase("body");
-    items.push_back(j);
-  }
-  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
+  QY_ASSIGN_OR_RETURN(auto rows,
+                      s.engagement->ContentsFor(r.principal.id, page.Fetch()));
+  return Reply{200, page.Page(rows, [](const community::Content& c) {
+                 Json j = ContentJson(c);
+                 j.erase("body");
+                 j["read"] = c.read;
+                 return j;
+               })};
 }
+
+// The content a participant can open: their groups' and series' newest
+// this many (before, the list and the reading both stopped at 200).
+constexpr size_t kMaxVisibleContents = 10000;
 
 Result<Reply> MpReadContent(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(r.principal.id));
+  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(
+                                     r.principal.id, kMaxVisibleContents));
   for (const auto& c : rows) {
     if (c.id != id) continue;
     // Reading is activity: one content_read event per content and day.

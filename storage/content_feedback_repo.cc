@@ -1,5 +1,6 @@
 // SqliteEngagementStore: content and feedback.
 #include <map>
+#include <string>
 #include <utility>
 
 #include "storage/audit.h"
@@ -13,11 +14,14 @@ using community::Feedback;
 
 // With the members who opened each (their content_read events, through
 // the partial index of migration 29).
-constexpr char kContentCols[] =
+constexpr char kContentSelect[] =
     "SELECT id, title, body, COALESCE(group_id, 0), COALESCE(series, ''),"
     " author_user_id, published_at_ms, (SELECT COUNT(DISTINCT member_id)"
     " FROM events WHERE type = 'content_read' AND page = '/contents/' ||"
-    " contents.id) FROM contents ";
+    " contents.id)";
+std::string ContentCols() {
+  return std::string(kContentSelect) + " FROM contents ";
+}
 constexpr char kFeedbackCols[] =
     "SELECT id, member_id, kind, text, status, created_at_ms,"
     " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0),"
@@ -141,7 +145,7 @@ Status FillAudience(Connection& c, std::vector<Content>& contents) {
 
 Result<Content> LoadContent(Connection& c, int64_t id) {
   QY_ASSIGN_OR_RETURN(Statement * st,
-                      c.Prepare(std::string(kContentCols) + "WHERE id = ?"));
+                      c.Prepare(ContentCols() + "WHERE id = ?"));
   st->Bind(1, id);
   QY_ASSIGN_OR_RETURN(bool found, st->Step());
   if (!found) return Status::NotFound("content not found");
@@ -193,9 +197,9 @@ Result<std::vector<Content>> SqliteEngagementStore::ListContents(
     int64_t after_id, int limit) {
   std::vector<Content> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(Statement * st,
-                        c.Prepare(std::string(kContentCols) +
-                                  "WHERE id > ? ORDER BY id LIMIT ?"));
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(ContentCols() + "WHERE id > ? ORDER BY id LIMIT ?"));
     st->Bind(1, after_id).Bind(2, limit);
     QY_RETURN_IF_ERROR(ForEachRow(
         st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); }));
@@ -205,14 +209,18 @@ Result<std::vector<Content>> SqliteEngagementStore::ListContents(
 }
 
 Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
-    int64_t member_id) {
+    int64_t member_id, size_t limit) {
   std::vector<Content> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare(
-            std::string(kContentCols) +
-            "WHERE group_id IN (SELECT group_id FROM enrollments WHERE "
+            // ContentCols(), and whether this member has opened it.
+            std::string(kContentSelect) +
+            ", EXISTS (SELECT 1 FROM events WHERE type = 'content_read' AND"
+            " page = '/contents/' || contents.id AND member_id = ?1)"
+            " FROM contents WHERE group_id IN (SELECT group_id FROM "
+            "enrollments WHERE "
             "member_id = ?1 AND refunded_at_ms IS NULL"
             "  UNION SELECT s.group_id FROM roster_entries e JOIN "
             "roster_snapshots s"
@@ -220,10 +228,12 @@ Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
             " OR series IN (SELECT k.series FROM enrollments e JOIN campaigns k"
             "  ON k.id = e.campaign_id WHERE e.member_id = ?1"
             "  AND e.refunded_at_ms IS NULL)"
-            " ORDER BY published_at_ms DESC, id DESC LIMIT 200"));
-    st->Bind(1, member_id);
-    return ForEachRow(
-        st, [&](const Statement& s) { out.push_back(ContentFromRow(s)); });
+            " ORDER BY published_at_ms DESC, id DESC LIMIT ?2"));
+    st->Bind(1, member_id).Bind(2, static_cast<int64_t>(limit));
+    return ForEachRow(st, [&](const Statement& s) {
+      out.push_back(ContentFromRow(s));
+      out.back().read = s.Int(8) != 0;
+    });
   }));
   return out;
 }

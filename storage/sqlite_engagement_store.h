@@ -14,8 +14,8 @@ class SqliteEngagementStore : public community::EngagementStore {
   Result<int64_t> CreateContent(const community::Content& c) override;
   Result<std::vector<community::Content>> ListContents(int64_t after_id,
                                                        int limit) override;
-  Result<std::vector<community::Content>> ContentsFor(
-      int64_t member_id) override;
+  Result<std::vector<community::Content>> ContentsFor(int64_t member_id,
+                                                      size_t limit) override;
   Result<community::Content> GetContent(int64_t id) override;
   Status UpdateContent(int64_t id, const std::string& title,
                        const std::string& body, int64_t actor,

@@ -75,6 +75,7 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
   auto mine = client_->Get("/api/v1/mp/contents", p1_);
   ASSERT_EQ(mine.data()["items"].size(), 1u);
   EXPECT_FALSE(mine.data()["items"][0].contains("body"));
+  EXPECT_EQ(mine.data()["items"][0]["read"], false);
   // p3 is not in the group (did not renew into campaign 2): not visible.
   EXPECT_EQ(client_->Get("/api/v1/mp/contents", p3_).data()["items"].size(),
             0u);
@@ -82,6 +83,11 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
   auto read = client_->Get("/api/v1/mp/contents/" + id, p1_);
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.data()["body"], "今天读《草房子》");
+  // The list marks it read for p1 (an unread badge goes), not for p2.
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents", p1_).data()["items"][0]["read"],
+            true);
+  EXPECT_EQ(client_->Get("/api/v1/mp/contents", p2_).data()["items"][0]["read"],
+            false);
   // The read makes p1 active in campaign 1's retention window.
   auto rep =
       client_->Get("/api/v1/campaigns/" + a_ + "/retention?next=" + b_, op_);
@@ -92,6 +98,15 @@ TEST_F(EngagementApiTest, ContentReachesItsGroupAndReadingCountsAsActivity) {
       {{"title", "公告"}, {"body", "下期预告"}, {"series", "阅读21天"}}, op_);
   EXPECT_EQ(client_->Get("/api/v1/mp/contents", p3_).data()["items"].size(),
             1u);
+  // Newest first, in pages like every list.
+  auto first = client_->Get("/api/v1/mp/contents?limit=1", p1_);
+  ASSERT_EQ(first.data()["items"].size(), 1u);
+  EXPECT_EQ(first.data()["items"][0]["title"], "公告");
+  ASSERT_EQ(first.data()["next_cursor"], "1");
+  auto second = client_->Get("/api/v1/mp/contents?limit=1&cursor=1", p1_);
+  ASSERT_EQ(second.data()["items"].size(), 1u);
+  EXPECT_EQ(second.data()["items"][0]["id"], id);
+  EXPECT_TRUE(second.data()["next_cursor"].is_null());
   // A mistyped series would reach nobody.
   EXPECT_EQ(
       client_

@@ -388,6 +388,8 @@ describe('console', () => {
     assert.ok(running, 'the demo has a running campaign');
     await apiCall(server.base, 'POST', `/campaigns/${running.id}/enrollments`,
                   { enrollments: [{ openid: 'e2e-kid-1', nickname: '端到端妈妈' }] }, op.token);
+    const notice = await apiCall(server.base, 'POST', '/contents',
+                                 { title: '端到端的通知', body: '周六直播答疑', series: running.series }, op.token);
 
     const page = await newPage({ width: 375, height: 740 });
     await page.goto(`${server.base}/#/h5/login`);
@@ -419,6 +421,13 @@ describe('console', () => {
     assert.ok(board.items.length > 0, 'the demo campaign has check-ins');
     await page.locator('[data-test=h5-rank]', { hasText: board.items[0].nickname }).first().waitFor();
     assert.equal(await page.locator('[data-test=h5-rank]').count(), board.items.length);
+    // The series' notice is marked unread until it is opened.
+    await page.locator('.el-tabs__item', { hasText: '内容' }).click();
+    const unread = page.locator(`[data-test=unread-${notice.id}]`);
+    await unread.waitFor();
+    await page.locator('.el-collapse-item__header', { hasText: '端到端的通知' }).click();
+    await page.locator('.body', { hasText: '周六直播答疑' }).waitFor();
+    await unread.waitFor({ state: 'detached' });
     // A question, answered by an operator: the reply shows on the page.
     await page.locator('.el-tabs__item', { hasText: '反馈' }).click();
     await page.locator('textarea[data-test=fb-text]').fill('补卡在哪里？');

@@ -151,6 +151,7 @@ export default {
     won: 'Won', lost: 'Lost', conversion: 'Conversion', revenue: 'Revenue', disabled: 'Disabled', overdue: 'Overdue follow-ups',
   },
   h5: {
+    unread: 'New',
     myRank: 'My place',
     findByPhone: 'Paid in the shop? Find it with the phone you paid with', phone: 'Phone', find: 'Find', phoneSaved: 'Phone saved, but no campaign was paid for with it',
     welcome: 'Welcome', nickname: 'Nickname', login: 'Enter', devHint: 'Demo mode: an openid stands in for the WeChat sign-in.',

@@ -144,6 +144,7 @@ export default {
     won: '成交', lost: '流失', conversion: '转化率', revenue: '成交额', disabled: '已停用', overdue: '逾期未跟进',
   },
   h5: {
+    unread: '未读',
     findByPhone: '在网店报名过？用报名时的手机号找回', phone: '手机号', find: '找回', phoneSaved: '手机号已保存，但没有找到用它报名的活动',
     welcome: '欢迎来打卡', nickname: '昵称', login: '进入', devHint: '演示模式：用 openid 代替微信登录。', needOpenid: '请输入 openid',
     state: { upcoming: '未开始', running: '进行中', ended: '已结束' }, noCampaign: '还没有报名的活动',
