@@ -221,11 +221,14 @@ Result<Reply> MpCreateFeedback(Services& s, Request& r) {
 }
 
 Result<Reply> MpListFeedback(Services& s, Request& r) {
-  QY_ASSIGN_OR_RETURN(auto rows,
-                      s.engagement->ListFeedback("", r.principal.id, 0, 100));
-  Json items = Json::array();
-  for (const auto& f : rows) items.push_back(FeedbackJson(f, true));
-  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+  QY_ASSIGN_OR_RETURN(Page page, ParsePage(r));
+  QY_ASSIGN_OR_RETURN(
+      auto rows, s.engagement->ListFeedback("", r.principal.id, page.after_id,
+                                            page.limit + 1));
+  return Reply{200,
+               PageJson(rows, page.limit, [](const community::Feedback& f) {
+                 return FeedbackJson(f, true);
+               })};
 }
 
 Result<Reply> MpGetFeedback(Services& s, Request& r) {

@@ -60,23 +60,26 @@ Result<Reply> RescoreLeads(Services& s, Request&) {
                 {"write_ms", std::round(rep.write_ms)}}};
 }
 
-// GET /scoring/models: the latest models, newest first.
-Result<Reply> ListModels(Services& s, Request&) {
-  QY_ASSIGN_OR_RETURN(auto models, s.leads->Models(50));
-  Json items = Json::array();
+// GET /scoring/models: the models, newest first, in pages (a daily retrain
+// keeps one a day).
+Result<Reply> ListModels(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
+  QY_ASSIGN_OR_RETURN(auto models,
+                      s.leads->Models(static_cast<int>(page.Fetch())));
   int64_t current = s.lead_engine->model_id();
-  for (const auto& m : models)
-    items.push_back({{"id", IdString(m.id)},
-                     {"kind", m.kind},
-                     {"n_train", m.n_train},
-                     {"n_won", m.n_won},
-                     {"auc_cv", std::round(m.auc_cv * 10000) / 10000},
-                     {"settings", m.settings},
-                     {"calibration", CalibrationJson(scoring::DecodeCalibration(
-                                         m.calibration))},
-                     {"created_at", FormatRfc3339(m.created_at_ms)},
-                     {"current", m.id == current}});
-  return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
+  return Reply{
+      200, page.Page(models, [&](const auto& m) -> Json {
+        return {{"id", IdString(m.id)},
+                {"kind", m.kind},
+                {"n_train", m.n_train},
+                {"n_won", m.n_won},
+                {"auc_cv", std::round(m.auc_cv * 10000) / 10000},
+                {"settings", m.settings},
+                {"calibration",
+                 CalibrationJson(scoring::DecodeCalibration(m.calibration))},
+                {"created_at", FormatRfc3339(m.created_at_ms)},
+                {"current", m.id == current}};
+      })};
 }
 
 // GET /scoring/rules

@@ -252,6 +252,22 @@ TEST_F(EngagementApiTest, FeedbackIsAnsweredClosedAndTimed) {
   ASSERT_EQ(my_list.data()["items"][0]["replies"].size(), 1u);
   EXPECT_EQ(my_list.data()["items"][0]["replies"][0]["text"],
             "在日历里点缺卡的那天");
+  // A second ticket: the participant's list pages, newest first.
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/mp/feedback",
+                 {{"kind", "suggestion"}, {"text", "希望有英语绘本"}}, p1_)
+          .status,
+      201);
+  auto newest = client_->Get("/api/v1/mp/feedback?limit=1", p1_);
+  ASSERT_EQ(newest.data()["items"].size(), 1u);
+  EXPECT_EQ(newest.data()["items"][0]["text"], "希望有英语绘本");
+  ASSERT_FALSE(newest.data()["next_cursor"].is_null());
+  auto older = client_->Get("/api/v1/mp/feedback?limit=1&cursor=" +
+                                newest.data()["next_cursor"].get<std::string>(),
+                            p1_);
+  ASSERT_EQ(older.data()["items"].size(), 1u);
+  EXPECT_EQ(older.data()["items"][0]["id"], id);
   EXPECT_EQ(client_->Get("/api/v1/feedback?status=closed", op_)
                 .data()["items"][0]["replies"]
                 .size(),

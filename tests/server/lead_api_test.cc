@@ -1062,6 +1062,17 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   ASSERT_EQ(models.data()["items"].size(), 1u);
   EXPECT_TRUE(models.data()["items"][0]["current"].get<bool>());
   EXPECT_EQ(models.data()["items"][0]["settings"], t.data()["settings"]);
+  // Trained again: the list pages, newest (current) first.
+  auto again = client_->Post("/api/v1/scoring/train", json::object(), admin_);
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  auto page1 = client_->Get("/api/v1/scoring/models?limit=1", admin_);
+  ASSERT_EQ(page1.data()["items"].size(), 1u);
+  EXPECT_EQ(page1.data()["items"][0]["id"], again.data()["model_id"]);
+  ASSERT_EQ(page1.data()["next_cursor"], "1");
+  auto page2 = client_->Get("/api/v1/scoring/models?limit=1&cursor=1", admin_);
+  ASSERT_EQ(page2.data()["items"].size(), 1u);
+  EXPECT_EQ(page2.data()["items"][0]["id"], t.data()["model_id"]);
+  EXPECT_FALSE(page2.data()["items"][0]["current"].get<bool>());
   // The model survives a restart.
   app_->Stop();
   Start();
