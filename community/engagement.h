@@ -172,6 +172,9 @@ class EngagementStore {
                                                    size_t limit) = 0;
   // One content; NotFound if there is none.
   virtual Result<Content> GetContent(int64_t id) = 0;
+  // Whether ContentsFor(member_id) would list the content (false for an
+  // unknown one).
+  virtual Result<bool> IsVisibleTo(int64_t content_id, int64_t member_id) = 0;
   // Corrects a published content's title and body (where it was published
   // stays), audited as content.update; NotFound if there is none.
   virtual Status UpdateContent(int64_t id, const std::string& title,

@@ -181,28 +181,21 @@ Result<Reply> MpContents(Services& s, Request& r) {
                })};
 }
 
-// The content a participant can open: their groups' and series' newest
-// this many (before, the list and the reading both stopped at 200).
-constexpr size_t kMaxVisibleContents = 10000;
-
 Result<Reply> MpReadContent(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
-  QY_ASSIGN_OR_RETURN(auto rows, s.engagement->ContentsFor(
-                                     r.principal.id, kMaxVisibleContents));
-  for (const auto& c : rows) {
-    if (c.id != id) continue;
-    // Reading is activity: one content_read event per content and day.
-    int64_t now = s.clock->NowMillis();
-    community::EventInput read{
-        "content_read", "/contents/" + IdString(id),
-        "read-" + IdString(id) + "-" +
-            std::to_string(community::LocalDay(now, 480)),
-        0, now};
-    QY_RETURN_IF_ERROR(
-        s.community->AddEvents(r.principal.id, {read}, now).status());
-    return Reply{200, ContentJson(c)};
-  }
-  return Status::NotFound("content not found");
+  QY_ASSIGN_OR_RETURN(bool visible,
+                      s.engagement->IsVisibleTo(id, r.principal.id));
+  if (!visible) return Status::NotFound("content not found");
+  QY_ASSIGN_OR_RETURN(community::Content c, s.engagement->GetContent(id));
+  // Reading is activity: one content_read event per content and day.
+  int64_t now = s.clock->NowMillis();
+  community::EventInput read{"content_read", "/contents/" + IdString(id),
+                             "read-" + IdString(id) + "-" +
+                                 std::to_string(community::LocalDay(now, 480)),
+                             0, now};
+  QY_RETURN_IF_ERROR(
+      s.community->AddEvents(r.principal.id, {read}, now).status());
+  return Reply{200, ContentJson(c)};
 }
 
 Result<Reply> MpCreateFeedback(Services& s, Request& r) {

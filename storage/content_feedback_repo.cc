@@ -22,6 +22,17 @@ constexpr char kContentSelect[] =
 std::string ContentCols() {
   return std::string(kContentSelect) + " FROM contents ";
 }
+// Whether member ?1 can see the row of `contents`: content of a group they
+// are enrolled in or were on a roster of, or of a series they enrolled in.
+constexpr char kVisibleToMember[] =
+    "(group_id IN (SELECT group_id FROM enrollments"
+    "  WHERE member_id = ?1 AND refunded_at_ms IS NULL"
+    "  UNION SELECT s.group_id FROM roster_entries e"
+    "  JOIN roster_snapshots s ON s.id = e.snapshot_id"
+    "  WHERE e.member_id = ?1)"
+    " OR series IN (SELECT k.series FROM enrollments e JOIN campaigns k"
+    "  ON k.id = e.campaign_id WHERE e.member_id = ?1"
+    "  AND e.refunded_at_ms IS NULL))";
 constexpr char kFeedbackCols[] =
     "SELECT id, member_id, kind, text, status, created_at_ms,"
     " COALESCE(first_reply_at_ms, 0), COALESCE(closed_at_ms, 0),"
@@ -217,17 +228,10 @@ Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
         c.Prepare(
             // ContentCols(), and whether this member has opened it.
             std::string(kContentSelect) +
-            ", EXISTS (SELECT 1 FROM events WHERE type = 'content_read' AND"
-            " page = '/contents/' || contents.id AND member_id = ?1)"
-            " FROM contents WHERE group_id IN (SELECT group_id FROM "
-            "enrollments WHERE "
-            "member_id = ?1 AND refunded_at_ms IS NULL"
-            "  UNION SELECT s.group_id FROM roster_entries e JOIN "
-            "roster_snapshots s"
-            "  ON s.id = e.snapshot_id WHERE e.member_id = ?1)"
-            " OR series IN (SELECT k.series FROM enrollments e JOIN campaigns k"
-            "  ON k.id = e.campaign_id WHERE e.member_id = ?1"
-            "  AND e.refunded_at_ms IS NULL)"
+            ", EXISTS (SELECT 1 FROM events WHERE type = 'content_read'"
+            " AND page = '/contents/' || contents.id AND member_id = ?1)"
+            " FROM contents WHERE " +
+            kVisibleToMember +
             " ORDER BY published_at_ms DESC, id DESC LIMIT ?2"));
     st->Bind(1, member_id).Bind(2, static_cast<int64_t>(limit));
     return ForEachRow(st, [&](const Statement& s) {
@@ -236,6 +240,23 @@ Result<std::vector<Content>> SqliteEngagementStore::ContentsFor(
     });
   }));
   return out;
+}
+
+Result<bool> SqliteEngagementStore::IsVisibleTo(int64_t content_id,
+                                                int64_t member_id) {
+  bool visible = false;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare(std::string("SELECT EXISTS (SELECT 1 FROM contents WHERE"
+                              " id = ?2 AND ") +
+                  kVisibleToMember + ")"));
+    st->Bind(1, member_id).Bind(2, content_id);
+    QY_ASSIGN_OR_RETURN(bool row, st->Step());
+    visible = row && st->Int(0) != 0;
+    return Status::Ok();
+  }));
+  return visible;
 }
 
 Result<int64_t> SqliteEngagementStore::CreateFeedback(int64_t member_id,

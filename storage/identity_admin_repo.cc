@@ -245,10 +245,10 @@ Result<std::vector<int64_t>> SettleNameInGroup(
     open.push_back({st.Int(0), st.Int(1), st.Int(2)});
   }));
   std::vector<int64_t> settled;
-  for (const auto& [id, entry, snapshot] : open) {
-    QY_ASSIGN_OR_RETURN(bool there, InSnapshot(c, snapshot, member_id));
+  for (const auto& [id, entry, in_snapshot] : open) {
+    QY_ASSIGN_OR_RETURN(bool there, InSnapshot(c, in_snapshot, member_id));
     if (there) continue;
-    QY_RETURN_IF_ERROR(SettleReview(c, id, entry, snapshot, "resolved",
+    QY_RETURN_IF_ERROR(SettleReview(c, id, entry, in_snapshot, "resolved",
                                     member_id, user_id, now_ms));
     settled.push_back(id);
   }

@@ -17,6 +17,7 @@ class SqliteEngagementStore : public community::EngagementStore {
   Result<std::vector<community::Content>> ContentsFor(int64_t member_id,
                                                       size_t limit) override;
   Result<community::Content> GetContent(int64_t id) override;
+  Result<bool> IsVisibleTo(int64_t content_id, int64_t member_id) override;
   Status UpdateContent(int64_t id, const std::string& title,
                        const std::string& body, int64_t actor,
                        int64_t now_ms) override;
