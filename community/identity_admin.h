@@ -23,6 +23,16 @@ struct ReviewCandidate {
   int64_t last_checkin_ms = 0;         // 0: never.
 };
 
+// A roster nickname the group remembers as a member (see
+// IdentityAdminStore::ResolveReview).
+struct SettledNameEntry {
+  std::string nickname;
+  int64_t member_id = 0;        // Now: the survivor of any merge since.
+  std::string member_nickname;  // Its current nickname.
+  int64_t review_id = 0;
+  int64_t settled_at_ms = 0;
+};
+
 struct IdentityReview {
   int64_t id = 0;
   int64_t group_id = 0, snapshot_id = 0, entry_id = 0;
@@ -81,6 +91,18 @@ class IdentityAdminStore {
                                                      int64_t member_id,
                                                      int64_t user_id,
                                                      int64_t now_ms) = 0;
+
+  // The group's remembered settlements (newest first): the roster
+  // nickname, the member it is now (the survivor of any merge), and the
+  // review that settled it. NotFound for an unknown group.
+  virtual Result<std::vector<SettledNameEntry>> SettledNames(
+      int64_t group_id) = 0;
+  // Forgets one, so that the group's next roster asks about that name
+  // again (a settlement made in error). Audited; NotFound if the group has
+  // no such name.
+  virtual Status ForgetSettledName(int64_t group_id,
+                                   const std::string& nickname, int64_t user_id,
+                                   int64_t now_ms) = 0;
 
   // Moves everything of `from` to `into`. Conflict when the two were seen
   // together in one roster snapshot (two people), are in the same campaign,

@@ -46,6 +46,8 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/groups/{id}",  Access::kStaff, kOps, h(GetGroup)});
   router.Add({"PATCH", "/api/v1/groups/{id}", Access::kStaff, kOps, h(PatchGroup)});
   router.Add({"GET",  "/api/v1/groups/{id}/timeline", Access::kStaff, kOps, h(GroupTimelineReply)});
+  router.Add({"GET",  "/api/v1/groups/{id}/settled-names", Access::kStaff, kOps, h(ListSettledNames)});
+  router.Add({"DELETE", "/api/v1/groups/{id}/settled-names", Access::kStaff, kOps, h(ForgetSettledName)});
   router.Add({"POST", "/api/v1/groups/{id}/rosters", Access::kStaff, kOps, h(ImportRoster)});
   router.Add({"GET",  "/api/v1/matrix",       Access::kStaff, kOps, h(Matrix)});
   router.Add({"GET",  "/api/v1/checkins/{id}", Access::kStaff, kOps, h(GetCheckin)});

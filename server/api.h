@@ -70,6 +70,8 @@ Result<Reply> ListGroups(Services& s, Request& r);
 Result<Reply> GetGroup(Services& s, Request& r);
 Result<Reply> PatchCampaign(Services& s, Request& r);
 Result<Reply> GroupTimelineReply(Services& s, Request& r);
+Result<Reply> ListSettledNames(Services& s, Request& r);
+Result<Reply> ForgetSettledName(Services& s, Request& r);
 Result<Reply> Matrix(Services& s, Request& r);
 Result<Reply> Enroll(Services& s, Request& r);
 Result<Reply> ImportRoster(Services& s, Request& r);

@@ -118,6 +118,35 @@ Result<Reply> ResolveReview(Services& s, Request& r) {
       {{"id", IdString(id)}, {"action", action}, {"also_settled", settled}}};
 }
 
+// GET /groups/{id}/settled-names: the names the group's rosters match by
+// an operator's settlement.
+Result<Reply> ListSettledNames(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(OffsetPage page, ParseOffsetPage(r));
+  QY_ASSIGN_OR_RETURN(auto names, s.identity->SettledNames(id));
+  return Reply{200, page.Page(names, [](const community::SettledNameEntry& e) {
+                 return Json{{"nickname", e.nickname},
+                             {"member_id", IdString(e.member_id)},
+                             {"member_nickname", e.member_nickname},
+                             {"review_id", IdString(e.review_id)},
+                             {"settled_at", FormatRfc3339(e.settled_at_ms)}};
+               })};
+}
+
+// DELETE /groups/{id}/settled-names?nickname=: forgets a settlement made in
+// error; the group's next roster asks about the name again.
+Result<Reply> ForgetSettledName(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  std::string nickname = r.Query("nickname");
+  if (nickname.empty() || nickname.size() > 256) {
+    return Status::InvalidArgument(
+        "query 'nickname' must name a settled roster nickname", "nickname");
+  }
+  QY_RETURN_IF_ERROR(s.identity->ForgetSettledName(id, nickname, r.principal.id,
+                                                   s.clock->NowMillis()));
+  return Reply{200, {{"nickname", nickname}, {"forgotten", true}}};
+}
+
 Result<Reply> MergeMember(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());

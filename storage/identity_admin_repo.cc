@@ -7,6 +7,7 @@
 
 #include "storage/audit.h"
 #include "storage/group_events.h"
+#include "storage/sqlite_community_store.h"
 #include "storage/sqlite_member_store.h"
 
 namespace qunying::storage {
@@ -256,6 +257,53 @@ Result<std::vector<int64_t>> SettleNameInGroup(
 }
 
 }  // namespace
+
+Result<std::vector<community::SettledNameEntry>>
+SqliteIdentityAdminStore::SettledNames(int64_t group_id) {
+  std::vector<community::SettledNameEntry> out;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    out.clear();
+    QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT nickname, member_id, review_id, created_at_ms"
+                  " FROM roster_aliases WHERE group_id = ?"
+                  " ORDER BY created_at_ms DESC, nickname"));
+    st->Bind(1, group_id);
+    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& row) {
+      out.push_back({row.Text(0), row.Int(1), "", row.Int(2), row.Int(3)});
+    }));
+    for (auto& e : out) {
+      QY_ASSIGN_OR_RETURN(e.member_id, SurvivorOf(c, e.member_id));
+      QY_ASSIGN_OR_RETURN(community::Member m,
+                          LoadMember(c, "id", "", e.member_id));
+      e.member_nickname = m.nickname;
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteIdentityAdminStore::ForgetSettledName(int64_t group_id,
+                                                   const std::string& nickname,
+                                                   int64_t user_id,
+                                                   int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("DELETE FROM roster_aliases WHERE group_id = ?"
+                  " AND nickname = ? RETURNING member_id"));
+    st->Bind(1, group_id).Bind(2, nickname);
+    QY_ASSIGN_OR_RETURN(bool found, st->Step());
+    if (!found) return Status::NotFound("the group remembers no such name");
+    int64_t member = st->Int(0);
+    st->Reset();
+    return WriteAudit(c, user_id, "roster_alias.forget",
+                      "group:" + std::to_string(group_id),
+                      "member:" + std::to_string(member), now_ms);
+  });
+}
 
 Result<std::vector<int64_t>> SqliteIdentityAdminStore::ResolveReview(
     int64_t review_id, community::ReviewAction action, int64_t member_id,

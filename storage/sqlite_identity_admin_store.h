@@ -17,6 +17,10 @@ class SqliteIdentityAdminStore : public community::IdentityAdminStore {
                                              community::ReviewAction action,
                                              int64_t member_id, int64_t user_id,
                                              int64_t now_ms) override;
+  Result<std::vector<community::SettledNameEntry>> SettledNames(
+      int64_t group_id) override;
+  Status ForgetSettledName(int64_t group_id, const std::string& nickname,
+                           int64_t user_id, int64_t now_ms) override;
   Result<int64_t> Merge(int64_t from, int64_t into, int64_t user_id,
                         const std::string& reason, int64_t now_ms) override;
   Result<int64_t> JoinSignIn(int64_t from, int64_t into,

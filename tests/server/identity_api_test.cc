@@ -173,6 +173,28 @@ TEST_F(IdentityApiTest, ARowSettledOnceIsKnownInTheGroupsNextRosters) {
   auto report = Retention();
   EXPECT_EQ(report.data()["stayed"], 1);
   EXPECT_EQ(report.data()["matched_by"]["reviewed"], 1);
+  // The group lists what it remembers; a settlement made in error is
+  // forgotten (audited), and the next export asks about that name again.
+  const std::string names = "/api/v1/groups/" + group_ + "/settled-names";
+  auto listed = client_->Get(names, op_);
+  ASSERT_EQ(listed.status, 200) << listed.body.dump();
+  ASSERT_EQ(listed.data()["items"].size(), 3u);
+  std::map<std::string, std::string> remembered;
+  for (const auto& n : listed.data()["items"])
+    remembered[n["nickname"]] = n["member_id"];
+  EXPECT_EQ(remembered["阳光"], sunny);
+  EXPECT_EQ(remembered["王小明妈妈🌸"], mum);
+  std::string forget = names + "?nickname=%E9%98%B3%E5%85%89";  // 阳光
+  EXPECT_EQ(client_->Call("DELETE", forget, "", op_).status, 200);
+  EXPECT_EQ(client_->Call("DELETE", forget, "", op_).status, 404);
+  EXPECT_EQ(client_->Call("DELETE", names, "", op_).data()["field"],
+            "nickname");
+  EXPECT_EQ(client_->Get(names, op_).data()["items"].size(), 2u);
+  auto asks = Roster(rows);
+  EXPECT_EQ(asks.data()["review"], 1) << asks.body.dump();
+  EXPECT_EQ(asks.data()["matched_by"]["reviewed"], 2);
+  std::string log = client_->Get("/api/v1/audit", AdminToken()).body.dump();
+  EXPECT_NE(log.find("roster_alias.forget"), std::string::npos);
   // The settlement is the group's: in another group 阳光 may be the other
   // parent, so its roster still asks.
   std::string other = client_

@@ -47,6 +47,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: 'WeChat ID', nickname: 'Current nickname', nickname_history: 'Earlier nickname', fuzzy: 'Fuzzy', reviewed: 'Settled in review', phone: 'Phone', group_nickname: 'Group nickname' },
   groups: {
+    settled: 'Names settled in review', settledHelp: 'Rosters of this group match these nicknames to the member an operator settled them as; forget one settled in error and the next roster asks again.', rosterName: 'Roster nickname', forget: 'Forget', forgetAsk: 'Forget what “{name}” was settled as? The next roster will ask again.',
     xlsxPreviewFailed: 'This XLSX cannot be previewed ({why}); it can still be imported as it is and the server will read its headers.',
     timeline: 'Joins & leaves', timelineOf: 'Joins and leaves of “{name}”', noSnapshots: 'No roster uploaded yet', event: 'Change', change: { join: 'Joined', leave: 'Left' },
     create: 'New group', editTitle: 'Edit “{name}”', campaign: 'Campaign', standing: 'None: a standing group', fromCampaign: 'Default: the campaign’s',

@@ -45,6 +45,7 @@ export default {
   },
   match: { unionid: 'unionid', wechat_id: '微信号', nickname: '当前昵称', nickname_history: '历史昵称', fuzzy: '模糊匹配', reviewed: '审核认定', phone: '手机号', group_nickname: '群昵称' },
   groups: {
+    settled: '审核认定的昵称', settledHelp: '这些群昵称曾在待审核中认定为某位成员，之后导入的名单按此匹配；认定错了可以在这里忘记，下次导入会重新询问。', rosterName: '群昵称', forget: '忘记', forgetAsk: '忘记「{name}」的认定？下次导入名单时会重新询问。',
     xlsxPreviewFailed: '无法预览这个 XLSX（{why}），可以直接导入，由服务器按表头识别。',
     timeline: '进出记录', timelineOf: '「{name}」的进出记录', noSnapshots: '还没有上传过名单', event: '变化', change: { join: '入群', leave: '退群' },
     create: '新建群', editTitle: '编辑「{name}」', campaign: '所属活动', standing: '不属于活动：长期群', fromCampaign: '默认取活动的',
