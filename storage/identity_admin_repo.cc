@@ -299,9 +299,10 @@ Status SqliteIdentityAdminStore::ForgetSettledName(int64_t group_id,
     if (!found) return Status::NotFound("the group remembers no such name");
     int64_t member = st->Int(0);
     st->Reset();
-    return WriteAudit(c, user_id, "roster_alias.forget",
-                      "group:" + std::to_string(group_id),
-                      "member:" + std::to_string(member), now_ms);
+    // Which name, and whom it was: a later audit must tell what changed.
+    return WriteAudit(
+        c, user_id, "roster_alias.forget", "group:" + std::to_string(group_id),
+        "member:" + std::to_string(member) + " " + nickname, now_ms);
   });
 }
 

@@ -195,6 +195,7 @@ TEST_F(IdentityApiTest, ARowSettledOnceIsKnownInTheGroupsNextRosters) {
   EXPECT_EQ(asks.data()["matched_by"]["reviewed"], 2);
   std::string log = client_->Get("/api/v1/audit", AdminToken()).body.dump();
   EXPECT_NE(log.find("roster_alias.forget"), std::string::npos);
+  EXPECT_NE(log.find("member:" + sunny + " 阳光"), std::string::npos) << log;
   // The settlement is the group's: in another group 阳光 may be the other
   // parent, so its roster still asks.
   std::string other = client_

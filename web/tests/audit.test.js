@@ -24,9 +24,11 @@ describe('audit log wording', () => {
     expect(say({ action: 'scoring.rules', target: '3', detail: '' })).toEqual(['修改评分规则', '规则第 3 版', '']);
     expect(say({ action: 'content.delete', target: '9', detail: '第3课 朗读技巧' }))
       .toEqual(['撤回内容', '内容 #9', '第3课 朗读技巧']);
+    expect(say({ action: 'roster_alias.forget', target: 'group:7', detail: 'member:146 阳光 总在' }))
+      .toEqual(['忘记审核认定的昵称', '群 #7', '「阳光 总在」不再认定为成员 #146']);
     const written = ['campaign.update', 'group.update', 'content.update', 'content.delete', 'enrollment.refund',
                      'enrollment.restore', 'identity_review.resolved', 'identity_review.dismissed', 'member.merge',
-                     'member.unmerge', 'scoring.train', 'scoring.rules', 'user.update'];
+                     'member.unmerge', 'scoring.train', 'scoring.rules', 'user.update', 'roster_alias.forget'];
     for (const action of written) expect(auditAction({ action }, t)).toMatch(/[\u4e00-\u9fff]/);
   });
   test('a form it does not know is shown as written', () => {

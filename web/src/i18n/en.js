@@ -134,12 +134,14 @@ export default {
   audit: {
     title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail',
     actions: {
+      roster_alias_forget: 'Settled name forgotten',
       campaign_update: 'Campaign edited', group_update: 'Group edited', content_update: 'Content edited',
       content_delete: 'Content withdrawn', enrollment_refund: 'Refund', enrollment_restore: 'Refund undone',
       identity_review_resolved: 'Identity review settled', identity_review_dismissed: 'Identity review dismissed',
       member_merge: 'Members merged', member_unmerge: 'Merge undone', scoring_train: 'Model trained',
       scoring_rules: 'Scoring rules saved', user_update: 'User edited',
     },
+    forgotName: '“{name}” no longer taken as member #{id}',
     of: { campaign: 'campaign #{id}', group: 'group #{id}', content: 'content #{id}', user: 'user #{id}', model: 'model #{id}',
           rules: 'rules v{id}', member: 'member #{id}', review: 'review #{id}', merge: 'merge #{id}' },
     fields: { name: 'name', theme: 'theme', series: 'series', starts_on: 'start date', days: 'days', price_fen: 'price',

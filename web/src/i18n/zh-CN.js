@@ -128,11 +128,13 @@ export default {
   audit: {
     title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情',
     actions: {
+      roster_alias_forget: '忘记审核认定的昵称',
       campaign_update: '修改活动', group_update: '修改群', content_update: '修改内容', content_delete: '撤回内容',
       enrollment_refund: '退款', enrollment_restore: '撤销退款', identity_review_resolved: '身份审核：已认定',
       identity_review_dismissed: '身份审核：已忽略', member_merge: '合并成员', member_unmerge: '撤销合并',
       scoring_train: '训练模型', scoring_rules: '修改评分规则', user_update: '修改用户',
     },
+    forgotName: '「{name}」不再认定为成员 #{id}',
     of: { campaign: '活动 #{id}', group: '群 #{id}', content: '内容 #{id}', user: '用户 #{id}', model: '模型 #{id}',
           rules: '规则第 {id} 版', member: '成员 #{id}', review: '审核 #{id}', merge: '合并 #{id}' },
     fields: { name: '名称', theme: '主题', series: '系列', starts_on: '开始日期', days: '天数', price_fen: '价格',

@@ -16,12 +16,12 @@ export function auditAction(a, t) {
 }
 
 // "4" (by action), "campaign 4 member 122", "member:12", "review:3",
-// "merge:5".
+// "merge:5", "group:7".
 export function auditTarget(a, t) {
   const target = a.target ?? '';
   let m = /^campaign (\d+) member (\d+)$/.exec(target);
   if (m) return `${t('audit.of.campaign', { id: m[1] })} · ${t('audit.of.member', { id: m[2] })}`;
-  m = /^(member|review|merge):(\d+)$/.exec(target);
+  m = /^(member|review|merge|group):(\d+)$/.exec(target);
   if (m) return t(`audit.of.${m[1]}`, { id: m[2] });
   const kind = kTargetKinds[a.action];
   if (kind && /^\d+$/.test(target)) return t(`audit.of.${kind}`, { id: target });
@@ -50,6 +50,10 @@ export function auditDetail(a, t) {
     case 'member.merge': {
       const m = /^into member:(\d+) \((\d+) rows\) ?(.*)$/s.exec(d);
       return m ? t('audit.mergedInto', { id: m[1], rows: m[2] }) + (m[3] ? `：${m[3]}` : '') : d;
+    }
+    case 'roster_alias.forget': {
+      const m = /^member:(\d+) (.+)$/s.exec(d);
+      return m ? t('audit.forgotName', { name: m[2], id: m[1] }) : d;
     }
     case 'member.unmerge': {
       const m = /^member:(\d+) back out of member:(\d+)$/.exec(d);
