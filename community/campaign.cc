@@ -55,6 +55,16 @@ int64_t CampaignEndMs(const Campaign& c, int offset_minutes) {
   return ((c.starts_on + c.days) * 86400 - int64_t{offset_minutes} * 60) * 1000;
 }
 
+Status CheckEnrollGroup(const Group& g, int64_t campaign_id,
+                        const std::string& field) {
+  if (g.campaign_id == 0 || g.campaign_id == campaign_id) return Status::Ok();
+  return Status::InvalidArgument(field + ": group " + std::to_string(g.id) +
+                                     " is the activity group of campaign " +
+                                     std::to_string(g.campaign_id) +
+                                     ", not of this one",
+                                 field);
+}
+
 int Streak(const std::vector<int>& checked_days, int today) {
   // Newest first, in one sorted copy (a std::set allocated once per day,
   // on every check-in).

@@ -58,6 +58,13 @@ int CampaignDay(const Campaign& c, int64_t unix_ms, int offset_minutes);
 // today has none yet: a streak is not broken until the day is over).
 int Streak(const std::vector<int>& checked_days, int today);
 
+// Whether members of campaign `campaign_id` may be put in group `g`: its
+// own activity group or a standing group. Otherwise InvalidArgument naming
+// `field`: another campaign's group would show them its content and count
+// them in its matrix cell.
+Status CheckEnrollGroup(const Group& g, int64_t campaign_id,
+                        const std::string& field);
+
 // Checks a new campaign's fields; the error names the field.
 Status ValidateCampaign(const Campaign& c);
 

@@ -32,7 +32,9 @@ enum class MatchMethod {
   // snapshot's row with the same nickname), or the settled row itself.
   kReviewed,
 };
-inline constexpr size_t kMatchMethodCount = 7;
+// MatchMethod's values, for arrays indexed by them (kReviewed is last).
+inline constexpr size_t kMatchMethodCount =
+    static_cast<size_t>(MatchMethod::kReviewed) + 1;
 std::string_view MatchMethodName(MatchMethod m);
 // Exact methods count toward "churned_exact"-style reports.
 inline bool IsExactMethod(MatchMethod m) {

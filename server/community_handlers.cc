@@ -367,13 +367,7 @@ Result<int64_t> DefaultEnrollGroup(Services& s, const Request& r,
     if (group.status().code() != StatusCode::kNotFound) return group.status();
     return Status::InvalidArgument("group_id: group not found", "group_id");
   }
-  if (group->campaign_id && group->campaign_id != campaign) {
-    return Status::InvalidArgument("group_id: group " + std::to_string(id) +
-                                       " is the activity group of campaign " +
-                                       std::to_string(group->campaign_id) +
-                                       ", not of this one",
-                                   "group_id");
-  }
+  QY_RETURN_IF_ERROR(community::CheckEnrollGroup(*group, campaign, "group_id"));
   return id;
 }
 

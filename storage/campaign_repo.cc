@@ -450,15 +450,7 @@ Result<community::EnrollResult> SqliteCommunityStore::Enroll(
         auto g = LoadGroup(c, e.group_id);
         if (!g.ok())
           return Status::InvalidArgument(at + ": " + g.status().message(), at);
-        // Another campaign's activity group would show the member its
-        // content and count them in its matrix cell.
-        if (g->campaign_id != 0 && g->campaign_id != campaign_id) {
-          return Status::InvalidArgument(
-              at + ": group " + std::to_string(e.group_id) +
-                  " is the activity group of campaign " +
-                  std::to_string(g->campaign_id) + ", not of this one",
-              at);
-        }
+        QY_RETURN_IF_ERROR(community::CheckEnrollGroup(*g, campaign_id, at));
       }
       EnrollMatch how = EnrollMatch::kCreated;
       QY_ASSIGN_OR_RETURN(

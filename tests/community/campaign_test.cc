@@ -27,5 +27,18 @@ TEST(StreakTest, DaysInAnyOrderAsAMakeUpArrivesLate) {
 
 TEST(StreakTest, NoDaysNoStreak) { EXPECT_EQ(Streak({}, 3), 0); }
 
+TEST(CampaignTest, MembersGoInTheirCampaignsGroupOrAStandingOne) {
+  Group own{7, "第3期群", "", "", 5, 0}, standing{8, "交流群", "", "", 0, 0},
+      other{9, "第2期群", "", "", 2, 0};
+  EXPECT_TRUE(CheckEnrollGroup(own, 5, "group_id").ok());
+  EXPECT_TRUE(CheckEnrollGroup(standing, 5, "group_id").ok());
+  Status refused = CheckEnrollGroup(other, 5, "enrollments[3].group_id");
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.field(), "enrollments[3].group_id");
+  EXPECT_NE(refused.message().find("activity group of campaign 2"),
+            std::string::npos)
+      << refused.message();
+}
+
 }  // namespace
 }  // namespace qunying::community
