@@ -262,19 +262,9 @@ Result<std::vector<community::SettledNameEntry>>
 SqliteIdentityAdminStore::SettledNames(int64_t group_id) {
   std::vector<community::SettledNameEntry> out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    out.clear();
     QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT nickname, member_id, review_id, created_at_ms"
-                  " FROM roster_aliases WHERE group_id = ?"
-                  " ORDER BY created_at_ms DESC, nickname"));
-    st->Bind(1, group_id);
-    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& row) {
-      out.push_back({row.Text(0), row.Int(1), "", row.Int(2), row.Int(3)});
-    }));
+    QY_ASSIGN_OR_RETURN(out, LoadSettledNameEntries(c, group_id));
     for (auto& e : out) {
-      QY_ASSIGN_OR_RETURN(e.member_id, SurvivorOf(c, e.member_id));
       QY_ASSIGN_OR_RETURN(community::Member m,
                           LoadMember(c, "id", "", e.member_id));
       e.member_nickname = m.nickname;

@@ -76,24 +76,36 @@ std::string CandidateList(const std::vector<int64_t>& ids) {
 
 }  // namespace
 
-// The names settled for the group in review, each as the member it now is
-// (the survivor of any merge since).
-Result<community::SettledNames> LoadSettledNames(Connection& c,
-                                                 int64_t group_id) {
+Result<std::vector<community::SettledNameEntry>> LoadSettledNameEntries(
+    Connection& c, int64_t group_id) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
-      c.Prepare("SELECT nickname, member_id, review_id FROM roster_aliases"
-                " WHERE group_id = ?"));
+      c.Prepare("SELECT nickname, member_id, review_id, created_at_ms"
+                " FROM roster_aliases WHERE group_id = ?"
+                " ORDER BY created_at_ms DESC, nickname"));
   st->Bind(1, group_id);
-  community::SettledNames out;
-  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
-    out[s.Text(0)] = {s.Int(1), s.Int(2)};
+  std::vector<community::SettledNameEntry> out;
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& row) {
+    out.push_back({row.Text(0), row.Int(1), "", row.Int(2), row.Int(3)});
   }));
-  for (auto& [name, settled] : out) {
-    QY_ASSIGN_OR_RETURN(settled.member_id, SurvivorOf(c, settled.member_id));
+  for (auto& e : out) {
+    QY_ASSIGN_OR_RETURN(e.member_id, SurvivorOf(c, e.member_id));
   }
   return out;
 }
+
+namespace {
+
+// The names settled for the group in review, for the resolver.
+Result<community::SettledNames> LoadSettledNames(Connection& c,
+                                                 int64_t group_id) {
+  QY_ASSIGN_OR_RETURN(auto entries, LoadSettledNameEntries(c, group_id));
+  community::SettledNames out;
+  for (const auto& e : entries) out[e.nickname] = {e.member_id, e.review_id};
+  return out;
+}
+
+}  // namespace
 
 Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
     int64_t group_id, int64_t as_of_ms, const std::vector<RosterRow>& rows,

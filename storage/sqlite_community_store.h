@@ -4,6 +4,7 @@
 #define QUNYING_STORAGE_SQLITE_COMMUNITY_STORE_H_
 
 #include "community/community_store.h"
+#include "community/identity_admin.h"
 #include "storage/database.h"
 
 namespace qunying::storage {
@@ -72,6 +73,11 @@ inline constexpr char kGroupMembersCte[] =
 // Row readers shared by the store's files.
 Result<community::Campaign> LoadCampaign(Connection& c, int64_t id);
 Result<community::Group> LoadGroup(Connection& c, int64_t id);
+// The names the group's rosters match by a settlement in review
+// (roster_aliases), newest first, each as the member it is now (the
+// survivor of any merge since); member_nickname is left empty.
+Result<std::vector<community::SettledNameEntry>> LoadSettledNameEntries(
+    Connection& c, int64_t group_id);
 
 }  // namespace qunying::storage
 
