@@ -98,6 +98,40 @@ Result<std::vector<std::vector<double>>> CrossValidate(
   return oof;
 }
 
+// Each candidate's AUC and out-of-fold predictions, averaged over
+// `repeats` cross-validations on folds dealt with seeds seed, seed + 1, ….
+struct RepeatedCv {
+  std::vector<double> auc;
+  std::vector<std::vector<double>> oof;
+};
+
+Result<RepeatedCv> CrossValidateRepeated(
+    const Matrix& x, const std::vector<float>& y, const std::vector<bool>& won,
+    int folds, int repeats, const std::vector<Candidate>& candidates,
+    const TrainOptions& o) {
+  RepeatedCv out{std::vector<double>(candidates.size()),
+                 std::vector<std::vector<double>>(
+                     candidates.size(), std::vector<double>(y.size()))};
+  for (int r = 0; r < repeats; ++r) {
+    std::vector<int> fold = Folds(won, folds, o.seed + r);
+    QY_ASSIGN_OR_RETURN(auto oof,
+                        CrossValidate(x, y, fold, folds, candidates, o));
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      for (size_t i = 0; i < y.size(); ++i) {
+        if (!std::isfinite(oof[c][i])) {
+          return Status::Conflict(
+              "the model's predictions are not numbers: an attribute's "
+              "values are too large to learn from (imported ones must be "
+              "within ±10^15)");
+        }
+        out.oof[c][i] += oof[c][i] / repeats;
+      }
+      out.auc[c] += Auc(oof[c], y) / repeats;
+    }
+  }
+  return out;
+}
+
 std::vector<CalibrationBin> Calibrate(const std::vector<double>& p,
                                       const std::vector<float>& y) {
   constexpr int kBins = 10;
@@ -237,29 +271,20 @@ Result<TrainedModel> Train(const std::vector<Attributes>& rows,
 
   int folds =
       static_cast<int>(std::min<size_t>(o.folds, std::min(n_won, n_lost)));
-  std::vector<int> fold = Folds(won, folds, o.seed);
-  QY_ASSIGN_OR_RETURN(auto oof,
-                      CrossValidate(x, y, fold, folds, candidates, o));
-  for (const auto& predictions : oof) {
-    for (double p : predictions) {
-      if (!std::isfinite(p)) {
-        return Status::Conflict(
-            "the model's predictions are not numbers: an attribute's values "
-            "are too large to learn from (imported ones must be within "
-            "±10^15)");
-      }
-    }
-  }
+  const int repeats = trees ? 1 : std::max(1, o.logistic_cv_repeats);
+  QY_ASSIGN_OR_RETURN(
+      RepeatedCv cv,
+      CrossValidateRepeated(x, y, won, folds, repeats, candidates, o));
   double best = 0;
   for (size_t c = 0; c < candidates.size(); ++c) {
-    out.candidates.push_back({candidates[c].settings, Auc(oof[c], y)});
+    out.candidates.push_back({candidates[c].settings, cv.auc[c]});
     best = std::max(best, out.candidates.back().auc_cv);
   }
   size_t chosen = 0;
   while (out.candidates[chosen].auc_cv < best - o.candidate_tolerance) ++chosen;
   out.settings = out.candidates[chosen].settings;
   out.auc_cv = out.candidates[chosen].auc_cv;
-  out.calibration = Calibrate(oof[chosen], y);
+  out.calibration = Calibrate(cv.oof[chosen], y);
   QY_ASSIGN_OR_RETURN(auto final_model, Fit(x, y, candidates[chosen]));
   out.model = std::move(final_model);
   return out;
