@@ -192,7 +192,7 @@ class HistoryWriter {
 }  // namespace
 
 double DemoWinChance(double fit, double engagement, double intent) {
-  double z = -6.5 + 0.045 * intent + 0.025 * fit + 0.015 * engagement;
+  double z = -9.5 + 0.08 * intent + 0.03 * fit + 0.01 * engagement;
   return 1 / (1 + std::exp(-z));
 }
 
