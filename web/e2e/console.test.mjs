@@ -535,6 +535,11 @@ describe('console', () => {
     const current = models.items.find((m) => m.current);
     assert.equal(await page.locator('[data-test=auc]').innerText(), String(current.auc_cv));
     assert.ok(current.n_train >= 40, `trained on the imported outcomes (n=${current.n_train})`);
+    // The figure is read for the admin: 接近随机 below 0.6, with advice.
+    const verdict = await page.locator('[data-test=auc-verdict]').innerText();
+    const bands = [[0.6, '接近随机'], [0.7, '较弱'], [0.8, '可用'], [Infinity, '良好']];
+    assert.equal(verdict, bands.find(([hi]) => current.auc_cv < hi)[1]);
+    assert.equal(await page.locator('[data-test=auc-chance]').count(), current.auc_cv < 0.6 ? 1 : 0);
     const settings = await page.locator('[data-test=train-settings]').innerText();
     if (current.kind === 'logistic') assert.match(settings, /^logistic regression, L2 \d+$/);
     else assert.match(settings, /^depth \d+ × \d+ rounds/);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { calibrationError, calibrationSeries } from '../src/lib/scoring.js';
+import { aucVerdict, calibrationError, calibrationSeries, verdictTag } from '../src/lib/scoring.js';
 
 const bins = [
   { lo: 0, hi: 0.2, n: 50, predicted: 0.1, observed: 0.12 },
@@ -16,5 +16,23 @@ describe('calibration', () => {
   test('the error is the row-weighted gap', () => {
     expect(calibrationError(bins)).toBeCloseTo((50 * 0.02 + 30 * 0.1) / 80, 10);
     expect(calibrationError([])).toBeNull();
+  });
+});
+
+describe('auc verdict', () => {
+  test('bands a cross-validated AUC from a coin flip to good', () => {
+    expect(aucVerdict(0.488)).toBe('chance');
+    expect(aucVerdict(0.5999)).toBe('chance');
+    expect(aucVerdict(0.6)).toBe('weak');
+    expect(aucVerdict(0.73)).toBe('fair');
+    expect(aucVerdict(0.8)).toBe('good');
+    expect(aucVerdict(0.97)).toBe('good');
+  });
+  test('no figure, no verdict; every verdict has a tag', () => {
+    expect(aucVerdict(null)).toBeNull();
+    expect(aucVerdict(undefined)).toBeNull();
+    expect(aucVerdict('0.7')).toBeNull();
+    expect(aucVerdict(NaN)).toBeNull();
+    for (const a of [0.5, 0.65, 0.75, 0.9]) expect(verdictTag[aucVerdict(a)]).toBeTruthy();
   });
 });

@@ -130,6 +130,8 @@ export default {
     rescore: 'Rescore now', kind: 'Model', nTrain: 'Rows', calibrationError: 'Calibration error', rescored: 'Leads updated', settings: 'Settings (chosen by CV)',
     members: 'Members', created: 'New leads', reused: 'Scores kept (unchanged members)', unchanged: 'Leads not rewritten', ms: 'Time (ms)', calibration: 'Calibration', predicted: 'Predicted probability',
     observed: 'Observed win rate', perfect: 'Perfect calibration', current: 'current', plot: 'Plot',
+    verdict: { chance: 'near chance', weak: 'weak', fair: 'fair', good: 'good' },
+    chanceHint: 'This model ranks its {n} outcomes about as well as a coin: too few outcomes yet, or fields unrelated to winning. Do not pick leads by its probability; follow the points score and train again once more outcomes are in.',
   },
   audit: {
     title: 'Audit log', at: 'Time', actor: 'Who', action: 'Action', target: 'Record', detail: 'Detail',

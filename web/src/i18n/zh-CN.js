@@ -124,6 +124,8 @@ export default {
     saved: '已保存为 v{v}', model: '预测模型', train: '用成交结果训练', rescore: '立即重新评分', kind: '模型', nTrain: '样本数',
     calibrationError: '校准误差', rescored: '已更新线索', settings: '模型设置（交叉验证选定）', members: '成员', created: '新线索', reused: '沿用评分（成员无变化）', unchanged: '未重写的线索', ms: '耗时（毫秒）',
     calibration: '校准图', predicted: '预测概率', observed: '实际成交率', perfect: '完美校准', current: '当前', plot: '校准图',
+    verdict: { chance: '接近随机', weak: '较弱', fair: '可用', good: '良好' },
+    chanceHint: '这个模型对 {n} 条成交/流失结果的排序与随机猜测相当：结果还太少，或所记字段与成交无关。它给出的概率先别用来挑线索，按积分跟进；结果多了再训练。',
   },
   audit: {
     title: '审计日志', at: '时间', actor: '操作人', action: '操作', target: '对象', detail: '详情',

@@ -13,3 +13,19 @@ export function calibrationError(bins) {
   if (!n) return null;
   return bins.reduce((a, b) => a + b.n * Math.abs(b.predicted - b.observed), 0) / n;
 }
+
+// How far a cross-validated AUC lets a team trust the model's ranking:
+// 'chance' below 0.6 (a probability no better than a coin: follow the
+// points score), 'weak' below 0.7, 'fair' below 0.8, else 'good'; null
+// when there is no figure. With a few dozen outcomes the figure itself
+// moves by a few hundredths, so the bands are wide on purpose.
+export function aucVerdict(auc) {
+  if (typeof auc !== 'number' || !Number.isFinite(auc)) return null;
+  if (auc < 0.6) return 'chance';
+  if (auc < 0.7) return 'weak';
+  if (auc < 0.8) return 'fair';
+  return 'good';
+}
+
+// The Element Plus tag type of a verdict.
+export const verdictTag = { chance: 'danger', weak: 'warning', fair: 'success', good: 'success' };
