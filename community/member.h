@@ -24,6 +24,10 @@ struct Member {
   // merged record keeps its identifiers; whatever they match belongs to the
   // member at the end of its merges.
   int64_t merged_into = 0;
+  // One of the company's own accounts in its groups (班主任, 助教, the
+  // owner), marked by an operator: matched in rosters like anyone, left out
+  // of group figures and of the dormant and reactivation lists.
+  bool staff = false;
 };
 
 // Where a nickname came from.
@@ -86,6 +90,13 @@ class MemberStore {
   virtual Result<int64_t> RecordOfPhone(const std::string& phone) = 0;
   // Records `phone` as the member's own (verified: it replaces any other).
   virtual Status SetPhone(int64_t id, const std::string& phone,
+                          int64_t now_ms) = 0;
+  // Marks the member as one of the company's staff in its groups, or not
+  // (see Member::staff), audited as member.staff / member.unstaff by
+  // `actor`. Marking as it already is changes nothing and is not audited.
+  // NotFound for an unknown member; Conflict for a record merged into
+  // another (the survivor is the one to mark).
+  virtual Status SetStaff(int64_t id, bool staff, int64_t actor,
                           int64_t now_ms) = 0;
 };
 

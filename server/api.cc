@@ -54,6 +54,7 @@ Router BuildRouter(Services* s) {
   router.Add({"GET",  "/api/v1/checkins/{id}/photo", Access::kStaff, kOps, h(GetCheckinPhoto)});
   router.Add({"GET",  "/api/v1/members", Access::kStaff, kOps, h(SearchMembers)});
   router.Add({"GET",  "/api/v1/members/{id}", Access::kStaff, kOps, h(GetMember)});
+  router.Add({"PATCH", "/api/v1/members/{id}", Access::kStaff, kOps, h(PatchMember)});
   router.Add({"GET",  "/api/v1/mp/checkins",  Access::kParticipant, {}, h(MpCalendar)});
   router.Add({"GET",  "/api/v1/mp/checkins/{id}", Access::kParticipant, {}, h(MpGetCheckin)});
   router.Add({"GET",  "/api/v1/mp/campaigns/{id}/leaderboard", Access::kParticipant, {}, h(LeaderboardReply)});

@@ -81,6 +81,7 @@ Result<Reply> MpEvents(Services& s, Request& r);
 Result<Reply> GetCheckin(Services& s, Request& r);
 Result<Reply> GetCheckinPhoto(Services& s, Request& r);
 Result<Reply> GetMember(Services& s, Request& r);
+Result<Reply> PatchMember(Services& s, Request& r);
 Result<Reply> CreateContent(Services& s, Request& r);
 Result<Reply> PatchContent(Services& s, Request& r);
 Result<Reply> DeleteContent(Services& s, Request& r);

@@ -32,6 +32,7 @@ Result<Reply> SearchMembers(Services& s, Request& r) {
                      {"matched_on", m.matched_on},
                      {"merged_into",
                       m.merged_into ? Json(IdString(m.merged_into)) : Json()},
+                     {"staff", m.staff},
                      {"created_at", FormatRfc3339(m.created_at_ms)}};
                })};
 }
@@ -62,7 +63,26 @@ Result<Reply> GetMember(Services& s, Request& r) {
        {"hints", HintsJson(hints, admin)},
        {"profile", profile},
        {"merged_into", m.merged_into ? Json(IdString(m.merged_into)) : Json()},
+       {"staff", m.staff},
        {"created_at", FormatRfc3339(m.created_at_ms)}}};
+}
+
+// PATCH /members/{id} {"staff": true|false} (ops): marks one of the
+// company's own accounts in its groups (班主任, 助教), whom group figures and
+// the dormant and reactivation lists then leave out; answers the member as
+// GET does.
+Result<Reply> PatchMember(Services& s, Request& r) {
+  QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
+  QY_ASSIGN_OR_RETURN(Json body, r.JsonBody());
+  QY_RETURN_IF_ERROR(RejectUnknownFields(
+      body, {"staff"}, "a member's staff mark is what changes here"));
+  auto staff = body.find("staff");
+  if (staff == body.end() || !staff->is_boolean()) {
+    return Status::InvalidArgument("staff must be true or false", "staff");
+  }
+  QY_RETURN_IF_ERROR(s.members->SetStaff(id, staff->get<bool>(), r.principal.id,
+                                         s.clock->NowMillis()));
+  return GetMember(s, r);
 }
 
 }  // namespace qunying::server

@@ -16,7 +16,7 @@ Result<std::vector<community::MemberMatch>> SqliteMemberStore::SearchMembers(
         Statement * st,
         c.Prepare(
             "SELECT m.id, m.wechat_id, m.phone, m.nickname, m.created_at_ms,"
-            " COALESCE(m.merged_into, 0), x.how, min(x.rank) FROM ("
+            " COALESCE(m.merged_into, 0), x.how, min(x.rank), m.staff FROM ("
             "  SELECT id AS mid, 'phone' AS how, 0 AS rank FROM members"
             "   WHERE ?1 != '' AND phone = ?1"
             "  UNION ALL SELECT id, 'wechat_id', 1 FROM members"
@@ -41,6 +41,7 @@ Result<std::vector<community::MemberMatch>> SqliteMemberStore::SearchMembers(
       m.created_at_ms = s.Int(4);
       m.merged_into = s.Int(5);
       m.matched_on = s.Text(6);
+      m.staff = s.Int(8) != 0;
       out.push_back(std::move(m));
     });
   }));

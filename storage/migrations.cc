@@ -625,6 +625,14 @@ INSERT OR REPLACE INTO roster_aliases
          e.snapshot_id AND e2.nickname = e.nickname) = 1
   ORDER BY r.id;
 )sql"},
+      // Group staff (班主任, 助教, the group's owner): accounts an operator
+      // marked as the company's own. They stay in rosters and are matched
+      // like anyone, but group figures and the dormant and reactivation
+      // lists leave them out.
+      {31, "members_staff", R"sql(
+ALTER TABLE members ADD COLUMN staff INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX members_staff ON members (id) WHERE staff = 1;
+)sql"},
   };
   return kMigrations;
 }

@@ -59,16 +59,19 @@ class SqliteCommunityStore : public community::CommunityStore {
 };
 
 // "WITH m AS (…)": the members of group ?1 — its latest roster snapshot,
-// or, before any roster, the enrollments that named it. Shared by the
-// community matrix and the dormant list so both count the same people.
+// or, before any roster, the enrollments that named it — but for the
+// members marked as staff (Member::staff; a few, read through the partial
+// index members_staff). Shared by the community matrix and the dormant list
+// so both count the same people.
 inline constexpr char kGroupMembersCte[] =
-    "WITH m AS ("
+    "WITH m AS (SELECT id FROM ("
     " SELECT e.member_id AS id FROM roster_entries e WHERE"
     " e.member_id IS NOT NULL AND e.snapshot_id = (SELECT id FROM"
     " roster_snapshots WHERE group_id = ?1 ORDER BY as_of_ms DESC,"
     " id DESC LIMIT 1)"
     " UNION SELECT member_id FROM enrollments WHERE group_id = ?1"
-    " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE group_id = ?1))";
+    " AND NOT EXISTS (SELECT 1 FROM roster_snapshots WHERE group_id = ?1))"
+    " WHERE id NOT IN (SELECT id FROM members WHERE staff = 1))";
 
 // Row readers shared by the store's files.
 Result<community::Campaign> LoadCampaign(Connection& c, int64_t id);

@@ -1,5 +1,7 @@
 #include "storage/sqlite_member_store.h"
 
+#include "storage/audit.h"
+
 namespace qunying::storage {
 
 using community::Member;
@@ -8,10 +10,11 @@ Result<Member> LoadMember(Connection& c, const char* column,
                           const std::string& text, int64_t id) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
-      c.Prepare(std::string("SELECT id, openid, unionid, wechat_id, phone,"
-                            " nickname, created_at_ms, COALESCE(merged_into, 0)"
-                            " FROM members WHERE ") +
-                column + " = ?"));
+      c.Prepare(
+          std::string("SELECT id, openid, unionid, wechat_id, phone,"
+                      " nickname, created_at_ms, COALESCE(merged_into, 0),"
+                      " staff FROM members WHERE ") +
+          column + " = ?"));
   if (text.empty())
     st->Bind(1, id);
   else
@@ -27,6 +30,7 @@ Result<Member> LoadMember(Connection& c, const char* column,
   m.nickname = st->Text(5);
   m.created_at_ms = st->Int(6);
   m.merged_into = st->Int(7);
+  m.staff = st->Int(8) != 0;
   return m;
 }
 
@@ -186,6 +190,26 @@ Status SqliteMemberStore::SetPhone(int64_t id, const std::string& phone,
     QY_RETURN_IF_ERROR(st->Bind(1, phone).Bind(2, now_ms).Bind(3, id).Run());
     if (c.Changes() == 0) return Status::NotFound("member not found");
     return Status::Ok();
+  });
+}
+
+Status SqliteMemberStore::SetStaff(int64_t id, bool staff, int64_t actor,
+                                   int64_t now_ms) {
+  return db_->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Member m, LoadMember(c, "id", "", id));
+    if (m.merged_into) {
+      return Status::Conflict(
+          "member " + std::to_string(id) + " was merged into member " +
+          std::to_string(m.merged_into) + ": mark that one");
+    }
+    if (m.staff == staff) return Status::Ok();
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("UPDATE members SET staff = ?,"
+                                  " updated_at_ms = ? WHERE id = ?"));
+    QY_RETURN_IF_ERROR(
+        st->Bind(1, int64_t{staff}).Bind(2, now_ms).Bind(3, id).Run());
+    return WriteAudit(c, actor, staff ? "member.staff" : "member.unstaff",
+                      "member:" + std::to_string(id), m.nickname, now_ms);
   });
 }
 

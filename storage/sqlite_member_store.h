@@ -25,6 +25,8 @@ class SqliteMemberStore : public community::MemberStore {
   Result<int64_t> RecordOfPhone(const std::string& phone) override;
   Status SetPhone(int64_t id, const std::string& phone,
                   int64_t now_ms) override;
+  Status SetStaff(int64_t id, bool staff, int64_t actor,
+                  int64_t now_ms) override;
   Result<std::vector<community::MemberMatch>> SearchMembers(
       const community::MemberQuery& q, int64_t after_id, int limit) override;
 

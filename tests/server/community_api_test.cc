@@ -746,5 +746,90 @@ TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
   EXPECT_TRUE(found && found_empty);
 }
 
+TEST_F(CommunityApiTest, StaffInAGroupAreLeftOutOfItsFiguresAndDormantList) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  auto roster = [&](int64_t ms) {
+    return client_->Post("/api/v1/groups/" + g + "/rosters",
+                         {{"as_of", FormatRfc3339(ms)},
+                          {"members",
+                           {{{"nickname", "甲妈妈"}},
+                            {{"nickname", "乙妈妈"}},
+                            {{"nickname", "班主任-李老师"}}}}},
+                         op_);
+  };
+  ASSERT_EQ(roster(clock_.NowMillis() - 86400000).status, 200);
+  auto members = [&] {
+    const json matrix = client_->Get("/api/v1/matrix", op_).data();
+    for (const auto& cell : matrix["cells"])
+      for (const auto& grp : cell["groups"])
+        if (grp["id"] == g) return grp["members"].get<int>();
+    return -1;
+  };
+  auto dormant = [&] {
+    std::set<std::string> names;
+    auto r = client_->Get("/api/v1/groups/" + g + "/dormant?days=1", op_);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    for (const auto& m : r.data()["items"]) names.insert(m["nickname"]);
+    return names;
+  };
+  EXPECT_EQ(members(), 3);
+  EXPECT_EQ(dormant().count("班主任-李老师"), 1u);
+  auto found = client_->Get("/api/v1/members?q=李老师", op_);
+  ASSERT_EQ(found.data()["items"].size(), 1u) << found.body.dump();
+  EXPECT_EQ(found.data()["items"][0]["staff"], false);
+  const std::string teacher = found.data()["items"][0]["id"];
+  auto mark = [&](const std::string& id, const std::string& body) {
+    return client_->Call("PATCH", "/api/v1/members/" + id, body, op_);
+  };
+
+  auto marked = mark(teacher, R"({"staff": true})");
+  ASSERT_EQ(marked.status, 200) << marked.body.dump();
+  EXPECT_EQ(marked.data()["staff"], true);
+  EXPECT_EQ(marked.data()["nickname"], "班主任-李老师");
+  EXPECT_EQ(members(), 2);
+  EXPECT_EQ(dormant(), (std::set<std::string>{"甲妈妈", "乙妈妈"}));
+  // Still in the group's rosters, and matched there like anyone.
+  auto next = roster(clock_.NowMillis());
+  ASSERT_EQ(next.status, 200) << next.body.dump();
+  EXPECT_EQ(next.data()["matched"], 3);
+  EXPECT_EQ(next.data()["left"], 0);
+  EXPECT_EQ(members(), 2);
+  EXPECT_EQ(mark(teacher, R"({"staff": true})").status, 200);  // As it is.
+
+  EXPECT_EQ(mark(teacher, R"({"staff": "yes"})").body["data"]["field"],
+            "staff");
+  EXPECT_EQ(mark(teacher, "{}").status, 400);
+  EXPECT_EQ(mark(teacher, R"({"nickname": "李老师"})").body["data"]["field"],
+            "nickname");
+  EXPECT_EQ(mark("999", R"({"staff": true})").status, 404);
+  // A record merged into another is marked through the survivor.
+  ASSERT_EQ(Enroll(a, {{{"openid", "t2"}, {"nickname", "李老师小号"}}}).status,
+            200);
+  std::string alt =
+      client_->Get("/api/v1/members?q=小号", op_).data()["items"][0]["id"];
+  ASSERT_EQ(client_
+                ->Post("/api/v1/members/" + alt + "/merge",
+                       {{"into", teacher}, {"reason", "同一个人"}}, op_)
+                .status,
+            201);
+  auto merged = mark(alt, R"({"staff": false})");
+  EXPECT_EQ(merged.status, 409);
+  EXPECT_NE(merged.body["msg"].get<std::string>().find(teacher),
+            std::string::npos)
+      << merged.body.dump();
+
+  ASSERT_EQ(mark(teacher, R"({"staff": false})").status, 200);
+  EXPECT_EQ(members(), 3);
+  std::vector<std::string> audited;  // Newest first; the repeat not audited.
+  const json audit =
+      client_->Get("/api/v1/audit?limit=50", AdminToken()).data();
+  for (const auto& e : audit["items"]) {
+    if (e["target"] == "member:" + teacher) audited.push_back(e["action"]);
+  }
+  EXPECT_EQ(audited,
+            (std::vector<std::string>{"member.unstaff", "member.staff"}));
+}
+
 }  // namespace
 }  // namespace qunying::server
