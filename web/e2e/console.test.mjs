@@ -662,6 +662,13 @@ describe('console', () => {
     await page.locator('[data-test=merged-into]').waitFor({ state: 'detached' });
     const back = await apiCall(server.base, 'GET', `/members/${from}`, null, op.token);
     assert.equal(back.nickname, nickname);
+    // The second account turns out to be the class teacher's: marked as
+    // staff, it leaves the group figures (tested in the API), and says so.
+    assert.equal(back.staff, false);
+    await page.locator('[data-test=member-staff]').click();
+    await page.locator('.el-message--success', { hasText: '已标记为工作人员' }).waitFor();
+    assert.equal((await apiCall(server.base, 'GET', `/members/${from}`, null, op.token)).staff, true);
+    await apiCall(server.base, 'PATCH', `/members/${from}`, { staff: false }, op.token);
 
     // A post with a typo is published, corrected, then withdrawn.
     await page.locator('[data-test=menu-content]').click();

@@ -107,6 +107,8 @@ export default {
     merge: 'Merge duplicate members', mergeHelp: 'When one person has two records, merge this member into the other; merges are audited and can be undone by their number.',
     into: 'Merge into: a nickname, WeChat ID, phone or member number', pickTarget: 'Pick the member to merge into from the search (or type a member number)', reason: 'Reason', mergeButton: 'Merge', merged: 'Merged (merge {id}, {rows} records moved)',
     mergeNo: 'Merge number', undo: 'Undo merge', undone: 'Merge undone', confirm: 'Merge member #{from} into #{into}?', timeline: 'Timeline',
+    staff: 'Staff', staffHelp: "The company's own accounts (class teachers, assistants): still in the group's rosters, but left out of its members, activity and health, and of the dormant and win-back lists.",
+    markedStaff: 'Marked as staff', unmarkedStaff: 'No longer marked as staff',
     kind: { enrolled: 'Enrolled', refunded: 'Refunded', checkin: 'Checked in', joined: 'Joined', left: 'Left', renamed: 'Renamed', feedback: 'Feedback' },
     line: { enrolledPaid: '{campaign} · {paid}', refunded: '{campaign}: {reason}', checkin: '{campaign}, day {day}',
             makeup: '{campaign}, day {day} (make-up)', renamed: 'was {nickname}', feedback: '{kind}: {text}' },

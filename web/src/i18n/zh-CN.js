@@ -103,6 +103,8 @@ export default {
     mergeHelp: '同一个人有两条记录时，把本成员并入另一成员；合并会记入审计日志，可凭合并编号撤销。', into: '并入哪位成员：输入昵称、微信号、手机号或编号', pickTarget: '请从搜索结果中选择要并入的成员（或输入成员编号）',
     reason: '原因', mergeButton: '合并', merged: '已合并（编号 {id}，迁移 {rows} 条记录）', mergeNo: '合并编号', undo: '撤销合并',
     undone: '已撤销合并', confirm: '确定把成员 #{from} 并入 #{into}？', timeline: '时间线',
+    staff: '工作人员', staffHelp: '班主任、助教等本公司账号：仍在群名单里，但不计入群的人数、活跃和健康度，也不出现在沉默和召回名单中。',
+    markedStaff: '已标记为工作人员', unmarkedStaff: '已取消工作人员标记',
     kind: { enrolled: '报名', refunded: '退款', checkin: '打卡', joined: '入群', left: '退群', renamed: '改名', feedback: '反馈' },
     line: { enrolledPaid: '{campaign} · {paid}', refunded: '{campaign}：{reason}', checkin: '{campaign} 第 {day} 天',
             makeup: '{campaign} 第 {day} 天（补卡）', renamed: '原昵称：{nickname}', feedback: '{kind}：{text}' },
