@@ -241,6 +241,7 @@ void AddRosters(std::mt19937& rng, DemoCommunity& c, int64_t today) {
       if (!dm.wechat_id.empty() && u(rng) < 0.3) row.wechat_id = dm.wechat_id;
       roster.rows.push_back(std::move(row));
     }
+    roster.rows.push_back({kDemoTeacherNickname, kDemoTeacherWechatId, "", 0});
     for (int k = 0; k < 2 && !roster.rows.empty(); ++k) {  // Look-alikes.
       std::string nick = roster.rows[k].nickname;
       auto pos = nick.find("妈妈");

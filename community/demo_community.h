@@ -120,6 +120,12 @@ inline constexpr int kDemoParticipant = 1;
 inline constexpr int kDemoBuyer = 299;
 inline constexpr char kDemoBuyerPhone[] = "13900002026";
 
+// The class teacher, in every group's roster under one 微信号 (so every
+// snapshot matches the one member); the demo marks her as staff, whom
+// group figures and dormant lists leave out (Member::staff).
+inline constexpr char kDemoTeacherNickname[] = "班主任-林老师";
+inline constexpr char kDemoTeacherWechatId[] = "lin-laoshi-qunying";
+
 struct DemoOptions {
   // "Today" in days since the epoch (China time); check-ins end here.
   int64_t today = 0;

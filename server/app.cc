@@ -153,6 +153,7 @@ Status App::InitLeads(const Clock* clock) {
 App::~App() { Stop(); }
 
 community::CommunityStore& App::community() { return *community_store_; }
+community::MemberStore& App::members() { return *member_store_; }
 community::EngagementStore& App::engagement() { return *engagement_store_; }
 ocr::OcrJobStore& App::ocr_jobs() { return *ocr_jobs_; }
 scoring::LeadStore& App::lead_store() { return *lead_store_; }

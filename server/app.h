@@ -87,6 +87,7 @@ class App {
   // Uploaded photos, under data_dir/blobs.
   storage::BlobStore& blobs() { return *blobs_; }
   community::CommunityStore& community();
+  community::MemberStore& members();
   // Contents, feedback, calendars and the campaign views.
   community::EngagementStore& engagement();
   // The OCR job queue the workers take photos from.

@@ -52,6 +52,17 @@ Status PublishEngagement(App& app, const community::DemoCommunity& demo,
   return Status::Ok();
 }
 
+// The class teacher the rosters list is the company's: marked as staff by
+// the operator, as one would on the member page.
+Status MarkTeacher(App& app, int64_t operator_id, int64_t now_ms) {
+  QY_ASSIGN_OR_RETURN(
+      auto found,
+      app.members().SearchMembers({community::kDemoTeacherWechatId, ""}, 0, 2));
+  if (found.size() != 1 || found[0].matched_on != "wechat_id")
+    return Status::Internal("the demo's rosters lost their class teacher");
+  return app.members().SetStaff(found[0].id, true, operator_id, now_ms);
+}
+
 }  // namespace
 
 Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
@@ -98,6 +109,7 @@ Result<DemoSummary> SeedDemo(App& app, const Clock& clock) {
   }
   QY_RETURN_IF_ERROR(
       PublishEngagement(app, demo, ids, operator_id, clock.NowMillis()));
+  QY_RETURN_IF_ERROR(MarkTeacher(app, operator_id, clock.NowMillis()));
   // What the members typed, read before the first pass (the scanner,
   // started later, finds nothing left); OCR facts arrive later, and the
   // rescoring after them picks them up.
