@@ -1,20 +1,17 @@
 // The demo community as an operator meets it through the API.
 #include "community/demo_community.h"
-#include "server/demo.h"
-#include "tests/server/test_server.h"
+#include "tests/server/demo_server_test.h"
 
 namespace qunying::server {
 namespace {
 
 using json = nlohmann::json;
 
-class DemoCommunityTest : public ServerTest {
+class DemoCommunityTest : public DemoServerTest {
  protected:
   void SetUp() override {
-    Start();
+    DemoServerTest::SetUp();
     ASSERT_FALSE(HasFatalFailure());
-    auto seeded = SeedDemo(*app_, clock_);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
     op_ = LoginAs("operator", "demo-operator-1");
   }
   std::string op_;

@@ -4,22 +4,18 @@
 #include <set>
 
 #include "core/time_util.h"
-#include "server/demo.h"
-#include "tests/server/test_server.h"
+#include "tests/server/demo_server_test.h"
 
 namespace qunying::server {
 namespace {
 
 using json = nlohmann::json;
 
-class DemoSalesTest : public ServerTest {
+class DemoSalesTest : public DemoServerTest {
  protected:
   void SetUp() override {
-    Start();
+    DemoServerTest::SetUp();
     ASSERT_FALSE(HasFatalFailure());
-    auto seeded = SeedDemo(*app_, clock_);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
-    summary_ = *seeded;
     admin_ = AdminToken();
   }
 
@@ -47,7 +43,6 @@ class DemoSalesTest : public ServerTest {
                          lead["intent"].get<double>());
   }
 
-  DemoSummary summary_;
   std::string admin_;
 };
 

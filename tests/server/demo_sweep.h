@@ -14,8 +14,7 @@
 #include <random>
 #include <set>
 
-#include "server/demo.h"
-#include "tests/server/test_server.h"
+#include "tests/server/demo_server_test.h"
 
 namespace qunying::server {
 
@@ -91,16 +90,13 @@ inline void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
   }
 }
 
-class DemoSweepTest : public ServerTest {
+class DemoSweepTest : public DemoServerTest {
  protected:
   using json = nlohmann::json;
 
   void SetUp() override {
-    options_.dev_login = true;
-    Start();
+    DemoServerTest::SetUp();  // dev_login is on in every ServerTest.
     ASSERT_FALSE(HasFatalFailure());
-    auto seeded = SeedDemo(*app_, clock_);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
     if (const char* s = std::getenv("QY_SWEEP_SEED")) seed_ = std::atoi(s);
     rng_.seed(seed_);
     staff_ = AdminToken();
