@@ -89,6 +89,9 @@ struct LeadFilter {
   int64_t owner_id = 0;             // > 0: only this owner's leads …
   bool include_pool = false;        // … and, if set, the unassigned pool too.
   int64_t follow_up_before_ms = 0;  // > 0: follow-ups due by then only.
+  // Only lost leads whose member has checked in since (the ones worth
+  // winning back; Lead::checkins_since_lost > 0).
+  bool active_again = false;
   // A part of the member's nickname or of an imported lead's external id
   // ("" = any) …
   std::string text;

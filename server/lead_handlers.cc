@@ -129,6 +129,17 @@ Result<scoring::LeadFilter> FilterFrom(const Request& r) {
     return Status::InvalidArgument("mine must be true or false", "mine");
   if (only_mine || !IsAdmin(r)) f.owner_id = r.principal.id;
   f.include_pool = !IsAdmin(r) && !only_mine;
+  std::string again = r.Query("active_again");
+  f.active_again = again == "1" || again == "true";
+  if (!again.empty() && !f.active_again && again != "0" && again != "false")
+    return Status::InvalidArgument("active_again must be true or false",
+                                   "active_again");
+  if (f.active_again && !f.status.empty() && f.status != "lost" &&
+      f.status != "closed") {
+    return Status::InvalidArgument(
+        "active_again lists lost leads: leave status out or make it lost",
+        "status");
+  }
   std::string due = r.Query("follow_up_before");
   if (!due.empty()) {  // The follow-ups due by then (pool leads have none).
     auto at = ParseRfc3339(due);

@@ -628,6 +628,9 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
                   " AND (?5 = 0 OR l.owner_id = ?5 OR"
                   "  (?6 AND l.owner_id IS NULL AND l.status = 'new'))"
                   " AND (?8 = 0 OR l.follow_up_at_ms <= ?8)"
+                  " AND (?13 = 0 OR (l.status = 'lost' AND EXISTS (SELECT 1"
+                  "  FROM checkins k WHERE k.member_id = l.member_id AND"
+                  "  k.created_at_ms > l.closed_at_ms)))"
                   " AND (?10 = '' OR instr(lower(m.nickname), lower(?10)) > 0"
                   "  OR instr(lower(l.external_id), lower(?10)) > 0 OR"
                   "  (?11 <> '' AND instr(m.phone, ?11) > 0 AND"
@@ -639,6 +642,7 @@ Result<std::vector<Lead>> SqliteLeadStore::List(const scoring::LeadFilter& f) {
     st->Bind(7, f.limit).Bind(8, f.follow_up_before_ms);
     if (f.by_score) st->Bind(9, f.after_score);
     st->Bind(10, f.text).Bind(11, f.phone_digits).Bind(12, f.phone_owner_id);
+    st->Bind(13, f.active_again ? 1 : 0);
     return ForEachRow(st, [&](const Statement& s) {
       out.push_back(LeadFromRow(s, formula));
     });

@@ -568,6 +568,15 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   ASSERT_EQ(lost.status, 200);
   EXPECT_NE(lost.data()["closed_at"], "");
   EXPECT_EQ(lost.data()["checkins_since_lost"], 0);
+  // The lost leads worth winning back: those whose parent is active again.
+  auto again = [&](const std::string& token) {
+    std::vector<std::string> ids;
+    auto r = client_->Get("/api/v1/leads?mine=true&active_again=true", token);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    for (const auto& l : r.data()["items"]) ids.push_back(l["id"]);
+    return ids;
+  };
+  EXPECT_TRUE(again(rep).empty());
   auto kpis = client_->Get("/api/v1/leads/kpis", admin_);
   EXPECT_EQ(kpis.data()["items"][0]["lost"], 1);
   // The next day the parent checks in again: the rep's list says so.
@@ -588,6 +597,14 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   auto closed = client_->Get("/api/v1/leads?mine=true&status=closed", rep);
   ASSERT_EQ(closed.data()["items"].size(), 1u);
   EXPECT_EQ(closed.data()["items"][0]["checkins_since_lost"], 1);
+  EXPECT_EQ(again(rep), std::vector<std::string>{id});
+  EXPECT_TRUE(again(CreateStaff("rep-y", "sales")).empty());  // Not theirs.
+  EXPECT_EQ(client_->Get("/api/v1/leads?active_again=maybe", rep)
+                .body["data"]["field"],
+            "active_again");
+  EXPECT_EQ(client_->Get("/api/v1/leads?active_again=true&status=open", rep)
+                .body["data"]["field"],
+            "status");
   clock_.Advance(6 * 86'400'000LL);
   rep = LoginAs("rep-x", "rep-x-pass-1");  // A new week's sign-in.
   auto back = Patch(id, {{"status", "qualified"}, {"note", "家长回电了"}}, rep);
@@ -596,6 +613,7 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   EXPECT_EQ(back.data()["closed_at"], "");
   EXPECT_EQ(back.data()["lost_reason"], "");
   EXPECT_EQ(back.data()["checkins_since_lost"], 0);  // Open again.
+  EXPECT_TRUE(again(rep).empty());
   auto card = client_->Get("/api/v1/leads/" + id, rep);
   EXPECT_EQ(card.data()["history"].back()["note"],
             "家长回电了 (reopened; lost_reason was 联系不上)");

@@ -275,6 +275,15 @@ describe('console', () => {
     assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), closed.items.length),
                  closed.items.length);
     assert.equal(closed.items.length, kpisBefore.won + kpisBefore.lost);
+    // 可挽回: the lost ones whose parent has checked in since, each saying so.
+    const again = await apiCall(server.base, 'GET', '/leads?mine=true&active_again=true&limit=500', null, rep0.token);
+    assert.ok(again.items.length > 0, 'the demo rep lost leads whose parents kept checking in');
+    assert.ok(again.items.every((l) => l.status === 'lost' && l.checkins_since_lost > 0));
+    await page.locator('.el-tabs__item', { hasText: '可挽回' }).click();
+    assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), again.items.length),
+                 again.items.length);
+    for (const l of again.items) await page.locator(`[data-test=active-again-${l.id}]`).waitFor();
+    await page.locator('.el-tabs__item', { hasText: '已结束' }).click();
     const claimed0 = page.waitForResponse((r) => r.url().endsWith('/api/v1/leads/claim'));
     await page.locator('[data-test=claim]').click();
     const id = (await (await claimed0).json()).data.items[0].id;

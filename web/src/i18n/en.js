@@ -63,7 +63,7 @@ export default {
     hintPhoto: 'Where the hint was read',
     activity: 'Check-ins and profile hints', fromText: 'typed', fromPhoto: 'photo', claimToSee: 'Claim the lead to see the member’s check-ins, photos and profile hints.', noCheckins: 'No check-ins yet', day: 'day {day}', makeup: 'make-up',
     import: 'Import leads', imported: 'Imported: {created} new, {updated} updated', assignLeads: 'Assign leads', assignCount: 'At most', city: 'City', assignGo: 'Assign', assigned: 'Assigned {n} leads',
-    title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', closed: 'Won and lost', search: 'Nickname or phone', activeAgain: '{n} check-ins since lost', member: 'Member', phone: 'Phone',
+    title: 'Leads', claim: 'Claim', export: 'Export CSV', mine: 'My leads', pool: 'Pool', closed: 'Won and lost', winBack: 'Win back', search: 'Nickname or phone', activeAgain: '{n} check-ins since lost', member: 'Member', phone: 'Phone',
     score: 'Score', tier: 'Tier', parts: 'Fit · engagement · intent', fit: 'Fit', engagement: 'Engagement', intent: 'Intent',
     probability: 'Win probability', status: 'Status', claimed: 'Claimed {n} leads', amount: 'Amount', factors: 'Why this score',
     modelFactors: 'Model explanation', update: 'Follow-up', lostReason: 'Lost reason', amountYuan: 'Amount (yuan)', note: 'Note',

@@ -60,7 +60,7 @@ export default {
     hintPhoto: '线索来源照片',
     activity: '打卡与画像线索', fromText: '文字', fromPhoto: '照片', claimToSee: '领取后可查看该成员的打卡、照片和画像线索。', noCheckins: '还没有打卡', day: '第 {day} 天', makeup: '补卡',
     import: '导入线索', imported: '导入完成：新建 {created}，更新 {updated}', assignLeads: '分配线索', assignCount: '最多分配', city: '城市', assignGo: '分配', assigned: '分配了 {n} 条线索',
-    title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', closed: '已结束', search: '昵称或手机号', activeAgain: '流失后又打卡 {n} 次', member: '成员', phone: '手机号',
+    title: '线索', claim: '领取', export: '导出 CSV', mine: '我的线索', pool: '公海', closed: '已结束', winBack: '可挽回', search: '昵称或手机号', activeAgain: '流失后又打卡 {n} 次', member: '成员', phone: '手机号',
     score: '评分', tier: '等级', parts: '契合 · 活跃 · 意向', fit: '契合', engagement: '活跃', intent: '意向',
     probability: '成交概率', status: '状态', claimed: '领取了 {n} 条线索', amount: '成交金额', factors: '评分依据',
     modelFactors: '模型解释', update: '跟进', lostReason: '流失原因', amountYuan: '金额（元）', note: '备注', history: '历史',
