@@ -120,7 +120,8 @@ Result<int64_t> SqliteEngagementStore::CreateContent(const Content& k) {
 
 namespace {
 
-// Fills each content's `audience`, counting each group or series once.
+// Fills each content's `audience`, counting each group or series once
+// (a group's staff are not its audience: Member::staff).
 Status FillAudience(Connection& c, std::vector<Content>& contents) {
   QY_ASSIGN_OR_RETURN(
       Statement * in_group,
@@ -128,7 +129,8 @@ Status FillAudience(Connection& c, std::vector<Content>& contents) {
                 " WHERE group_id = ?1 AND refunded_at_ms IS NULL UNION"
                 " SELECT e.member_id FROM roster_entries e JOIN"
                 " roster_snapshots s ON s.id = e.snapshot_id WHERE"
-                " s.group_id = ?1)"));
+                " s.group_id = ?1) WHERE member_id NOT IN (SELECT id FROM"
+                " members WHERE staff = 1)"));
   QY_ASSIGN_OR_RETURN(
       Statement * in_series,
       c.Prepare("SELECT COUNT(DISTINCT e.member_id) FROM enrollments e JOIN"

@@ -775,6 +775,17 @@ TEST_F(CommunityApiTest, StaffInAGroupAreLeftOutOfItsFiguresAndDormantList) {
   };
   EXPECT_EQ(members(), 3);
   EXPECT_EQ(dormant().count("班主任-李老师"), 1u);
+  auto lesson =
+      client_->Post("/api/v1/contents",
+                    {{"title", "第1课"}, {"body", "读"}, {"group_id", g}}, op_);
+  ASSERT_EQ(lesson.status, 201) << lesson.body.dump();
+  auto audience = [&] {
+    const json list = client_->Get("/api/v1/contents", op_).data();
+    for (const auto& c : list["items"])
+      if (c["id"] == lesson.data()["id"]) return c["audience"].get<int>();
+    return -1;
+  };
+  EXPECT_EQ(audience(), 3);
   auto found = client_->Get("/api/v1/members?q=李老师", op_);
   ASSERT_EQ(found.data()["items"].size(), 1u) << found.body.dump();
   EXPECT_EQ(found.data()["items"][0]["staff"], false);
@@ -789,6 +800,7 @@ TEST_F(CommunityApiTest, StaffInAGroupAreLeftOutOfItsFiguresAndDormantList) {
   EXPECT_EQ(marked.data()["nickname"], "班主任-李老师");
   EXPECT_EQ(members(), 2);
   EXPECT_EQ(dormant(), (std::set<std::string>{"甲妈妈", "乙妈妈"}));
+  EXPECT_EQ(audience(), 2);  // Who the lesson is for: not the teacher.
   // Still in the group's rosters, and matched there like anyone.
   auto next = roster(clock_.NowMillis());
   ASSERT_EQ(next.status, 200) << next.body.dump();
