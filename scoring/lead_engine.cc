@@ -615,6 +615,14 @@ Result<int> LeadEngine::ReleaseOverdue() {
   return store_->ReleaseOverdue(now - options_.sla_ms, now);
 }
 
+Result<int> LeadEngine::ReturnActiveLost() {
+  if (options_.lost_return_ms <= 0) return 0;
+  int64_t now = clock_->NowMillis();
+  return store_->ReturnActiveLost(now - options_.lost_return_ms,
+                                  std::max(1, options_.lost_return_checkins),
+                                  now);
+}
+
 Result<int64_t> LeadEngine::AutoAssign() {
   int64_t assigned = 0;
   for (const AssignRequest& req : rules().auto_assign) {

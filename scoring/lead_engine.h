@@ -25,6 +25,13 @@ struct LeadEngineOptions {
   ClaimLimits claim;
   // An assigned lead not contacted within this goes back to the pool.
   int64_t sla_ms = 24LL * 3600 * 1000;
+  // A lost lead goes back to the pool by itself once it has been lost this
+  // long and its member has checked in at least lost_return_checkins
+  // times since (ReturnActiveLost): a parent who stayed active is worth
+  // another try, and a rep seldom looks back through what they lost.
+  // 0: never.
+  int64_t lost_return_ms = 30LL * 24 * 3600 * 1000;
+  int lost_return_checkins = 3;
   // Local day boundaries for the daily claim cap (minutes east of UTC).
   int utc_offset_minutes = 8 * 60;
   size_t explain_top = 5;  // Model factors shown per lead.
@@ -158,6 +165,9 @@ class LeadEngine {
   // LeadStore::ClaimLead, within the same caps and SLA as Claim.
   [[nodiscard]] Result<Lead> ClaimLead(int64_t user, int64_t lead_id);
   [[nodiscard]] Result<int> ReleaseOverdue();
+  // Returns to the pool the lost leads due back (lost_return_ms and
+  // lost_return_checkins); the number returned (0 when turned off).
+  [[nodiscard]] Result<int> ReturnActiveLost();
   // Applies the rules' standing assignment (ScoringRules::auto_assign) to
   // the pool; returns how many leads went to reps.
   [[nodiscard]] Result<int64_t> AutoAssign();

@@ -343,9 +343,19 @@ class LeadStore {
   virtual Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                                      int64_t now_ms) = 0;
 
-  // How many leads have an outcome (won or lost).
+  // Returns to the pool the lost leads closed before `lost_before_ms`
+  // whose member has checked in at least `min_checkins` times since: the
+  // parents worth another try. Each keeps its history and model inputs,
+  // its lost outcome is kept to train on (KeepPastOutcome), and a
+  // "lost_return" event says why; the number returned.
+  virtual Result<int> ReturnActiveLost(int64_t lost_before_ms, int min_checkins,
+                                       int64_t now_ms) = 0;
+
+  // How many outcomes there are to learn from: leads won or lost, and the
+  // outcomes leads had before they were opened again.
   virtual Result<int64_t> OutcomeCount() = 0;
-  // Leads with an outcome (won or lost): their model inputs and result.
+  // Those outcomes: model inputs and result, the current ones by lead id,
+  // then the past ones.
   virtual Result<std::vector<std::pair<Attributes, bool>>> TrainingRows() = 0;
   // Open leads' ids and stored model inputs (EncodeAttributes, with the
   // row's intent input appended where it holds one), in id

@@ -90,6 +90,12 @@ void LeadScheduler::RunDue(int64_t tick) {
       logger_->Warn("sla sweep failed", {{"error", n.status().message()}});
     else if (*n)
       logger_->Info("leads returned to the pool", {{"count", *n}});
+    auto back = engine_->ReturnActiveLost();
+    if (!back.ok())
+      logger_->Warn("lost leads' return failed",
+                    {{"error", back.status().message()}});
+    else if (*back)
+      logger_->Info("lost leads back in the pool", {{"count", *back}});
     auto assigned = engine_->AutoAssign();
     if (!assigned.ok())
       logger_->Warn("auto-assignment failed",

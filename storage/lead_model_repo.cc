@@ -37,8 +37,9 @@ Result<int64_t> SqliteLeadStore::OutcomeCount() {
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         n, QueryInt(c,
-                    "SELECT COUNT(*) FROM leads WHERE status IN ('won',"
-                    " 'lost')"));
+                    "SELECT (SELECT COUNT(*) FROM leads WHERE status IN"
+                    " ('won', 'lost')) + (SELECT COUNT(*) FROM"
+                    " lead_past_outcomes)"));
     return Status::Ok();
   }));
   return n;
@@ -50,9 +51,12 @@ SqliteLeadStore::TrainingRows() {
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT t.attributes, l.status = 'won', l.intent_input"
-                  " FROM leads l JOIN lead_texts t ON t.lead_id = l.id WHERE"
-                  " l.status IN ('won', 'lost') ORDER BY l.id"));
+        c.Prepare("SELECT * FROM (SELECT t.attributes, l.status = 'won',"
+                  " l.intent_input FROM leads l JOIN lead_texts t ON"
+                  " t.lead_id = l.id WHERE l.status IN ('won', 'lost')"
+                  " ORDER BY l.id) UNION ALL SELECT * FROM (SELECT"
+                  " attributes, won, intent_input FROM lead_past_outcomes"
+                  " ORDER BY id)"));
     return ForEachRow(st, [&](const Statement& s) {
       auto& row =
           out.emplace_back(scoring::DecodeAttributes(s.Text(0)), s.Int(1) != 0);

@@ -786,6 +786,7 @@ Status SqliteLeadStore::SetStatus(int64_t id,
     if (l.status == "lost" && status != l.status) {
       note = (note.empty() ? "" : note + " ") + "(reopened; lost_reason was " +
              l.lost_reason + ")";
+      QY_RETURN_IF_ERROR(KeepPastOutcome(c, id, now));
     }
     if (status == "assigned" && !l.owner_id) {
       return Status::InvalidArgument(

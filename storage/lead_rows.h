@@ -31,6 +31,10 @@ Result<std::vector<int64_t>> Ids(Statement* st);
 // changed at `now`.
 Status PutProbability(Connection& c, int64_t lead, double probability,
                       int64_t model_id, int64_t now);
+// Keeps the outcome of closed lead `lead` (its result, model inputs and
+// reason) in lead_past_outcomes before it is opened again, so that the
+// model still learns from it.
+Status KeepPastOutcome(Connection& c, int64_t lead, int64_t now);
 // Hands a pool lead to `rep` (status assigned, SLA clock started) and
 // records it as `kind` ("claim", "assign") by `actor`.
 Status AssignTo(Connection& c, int64_t lead, int64_t rep, int64_t actor,

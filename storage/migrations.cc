@@ -633,6 +633,22 @@ INSERT OR REPLACE INTO roster_aliases
 ALTER TABLE members ADD COLUMN staff INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX members_staff ON members (id) WHERE staff = 1;
 )sql"},
+      // The outcome a lead had when it was opened again (a lost lead
+      // reopened by its rep, or returned to the pool when its parent came
+      // back): still an outcome to train on, with the inputs it had.
+      {32, "lead_past_outcomes", R"sql(
+CREATE TABLE lead_past_outcomes (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL REFERENCES leads (id),
+  won INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  intent_input REAL,
+  lost_reason TEXT NOT NULL,
+  closed_at_ms INTEGER NOT NULL,
+  reopened_at_ms INTEGER NOT NULL
+);
+CREATE INDEX leads_lost ON leads (closed_at_ms) WHERE status = 'lost';
+)sql"},
   };
   return kMigrations;
 }

@@ -133,6 +133,9 @@ class SqliteLeadStore : public scoring::LeadStore {
                    int64_t actor, int64_t now_ms) override;
   Result<int> ReleaseOverdue(int64_t overdue_before_ms,
                              int64_t now_ms) override;
+  // storage/lead_return_repo.cc.
+  Result<int> ReturnActiveLost(int64_t lost_before_ms, int min_checkins,
+                               int64_t now_ms) override;
   Result<int64_t> OutcomeCount() override;
   Result<std::vector<std::pair<scoring::Attributes, bool>>> TrainingRows()
       override;

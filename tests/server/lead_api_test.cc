@@ -557,6 +557,69 @@ TEST_F(LeadApiTest, StatusChangesAreRecordedAndAWonLeadStaysWon) {
   EXPECT_EQ(card.data()["status"], "won");
 }
 
+// 价格太高, marked lost; the parent keeps checking in, and a month later the
+// lead is back in the pool for any rep, its lost outcome still learnt from.
+TEST_F(LeadApiTest, ALostLeadWhoseParentStaysActiveReturnsToThePool) {
+  std::string id = EngagedMemberLead();
+  std::string quiet = AnotherMemberLead("o-quiet");
+  std::string rep = CreateStaff("rep-x", "sales");
+  ASSERT_EQ(client_->Post("/api/v1/leads/claim", {{"count", 2}}, rep).status,
+            200);
+  for (const std::string& l : {id, quiet}) {
+    ASSERT_EQ(Patch(l, {{"status", "contacted"}}, rep).status, 200);
+    ASSERT_EQ(
+        Patch(l, {{"status", "lost"}, {"lost_reason", "价格太高"}}, rep).status,
+        200);
+  }
+  auto outcomes = [&] { return *app_->lead_store().OutcomeCount(); };
+  EXPECT_EQ(outcomes(), 2);
+  std::string campaign =
+      client_->Get("/api/v1/mp/me", ParticipantToken("o-lead", "王小明妈妈"))
+          .data()["campaigns"][0]["id"];
+  for (int day = 1; day <= 3; ++day) {  // The quiet parent does not.
+    clock_.Advance(86'400'000LL);
+    ASSERT_EQ(client_
+                  ->Post("/api/v1/mp/checkins",
+                         {{"campaign_id", campaign},
+                          {"text", "打卡"},
+                          {"client_id", "again-" + std::to_string(day)}},
+                         ParticipantToken("o-lead", "王小明妈妈"))
+                  .status,
+              201);
+  }
+  clock_.Advance(25 * 86'400'000LL);  // 28 days lost: not yet.
+  EXPECT_EQ(*app_->leads().ReturnActiveLost(), 0);
+  clock_.Advance(3 * 86'400'000LL);
+  EXPECT_EQ(*app_->leads().ReturnActiveLost(), 1);
+  EXPECT_EQ(*app_->leads().ReturnActiveLost(), 0);  // Once.
+  admin_ = AdminToken();                            // A new month's sign-in.
+  auto back = client_->Get("/api/v1/leads/" + id, admin_).data();
+  EXPECT_EQ(back["status"], "new");
+  EXPECT_TRUE(back["owner_id"].is_null()) << back.dump();
+  EXPECT_EQ(back["closed_at"], "");
+  EXPECT_EQ(back["lost_reason"], "");
+  EXPECT_EQ(back["history"].back()["kind"], "lost_return");
+  EXPECT_EQ(back["history"].back()["note"],
+            "3 check-ins since it was lost (lost_reason was 价格太高)");
+  EXPECT_EQ(client_->Get("/api/v1/leads/" + quiet, admin_).data()["status"],
+            "lost");
+  // Open again, but the outcome it had is still one to learn from.
+  EXPECT_EQ(outcomes(), 2);
+  auto rows = app_->lead_store().TrainingRows();
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 2u);
+  EXPECT_FALSE((*rows)[0].second || (*rows)[1].second);
+  // Any rep may take it now, and it is worked afresh.
+  std::string other = CreateStaff("rep-y", "sales");
+  auto claimed = client_->Post("/api/v1/leads/claim", {{"count", 1}}, other);
+  ASSERT_EQ(claimed.status, 200) << claimed.body.dump();
+  ASSERT_EQ(claimed.data()["items"].size(), 1u);
+  EXPECT_EQ(claimed.data()["items"][0]["id"], id);
+  ASSERT_EQ(Patch(id, {{"status", "won"}, {"amount_fen", 19900}}, other).status,
+            200);
+  EXPECT_EQ(outcomes(), 3);  // Lost then, won now.
+}
+
 // 联系不上, marked lost; a week later the parent calls back and pays.
 TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   std::string id = EngagedMemberLead();
@@ -613,6 +676,8 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   EXPECT_EQ(back.data()["closed_at"], "");
   EXPECT_EQ(back.data()["lost_reason"], "");
   EXPECT_EQ(back.data()["checkins_since_lost"], 0);  // Open again.
+  // What it was is still an outcome to train on (it was not, before).
+  EXPECT_EQ(*app_->lead_store().OutcomeCount(), 1);
   EXPECT_TRUE(again(rep).empty());
   auto card = client_->Get("/api/v1/leads/" + id, rep);
   EXPECT_EQ(card.data()["history"].back()["note"],
@@ -620,6 +685,7 @@ TEST_F(LeadApiTest, ALostLeadIsReopenedWhenTheParentComesBack) {
   auto won = Patch(id, {{"status", "won"}, {"amount_fen", 19900}}, rep);
   ASSERT_EQ(won.status, 200) << won.body.dump();
   EXPECT_NE(won.data()["closed_at"], "");
+  EXPECT_EQ(*app_->lead_store().OutcomeCount(), 2);
   kpis = client_->Get("/api/v1/leads/kpis", AdminToken());
   ASSERT_EQ(kpis.status, 200) << kpis.body.dump();
   EXPECT_EQ(kpis.data()["items"][0]["lost"], 0);

@@ -13,6 +13,8 @@ describe('lead history notes', () => {
     expect(eventNote({ kind: 'owner_release', note: 'its rep was disabled or is no longer in sales' }, t)).toBe('');
     expect(eventNote({ kind: 'assign', note: 'round_robin to user 5' }, t)).toBe('分配方式：轮流');
     expect(eventNote({ kind: 'assign', note: 'capacity to user 7' }, t)).toBe('分配方式：按剩余容量');
+    expect(eventNote({ kind: 'lost_return', note: '3 check-ins since it was lost (lost_reason was 价格太高)' }, t))
+      .toBe('流失后又打卡 3 次（当时的流失原因：价格太高）');
     expect(eventNote({ kind: 'follow_up', note: '' }, t)).toBe('不安排');
     expect(eventNote({ kind: 'follow_up', note: '2026-12-08T10:00:00+08:00' }, t)).toBe('约 2026-12-08 10:00 再联系');
   });

@@ -72,8 +72,8 @@ export default {
     due: 'Due today', followUp: 'Next follow-up', noFollowUp: 'None',
   },
   status: { new: 'In pool', assigned: 'Assigned', contacted: 'Contacted', qualified: 'Qualified', won: 'Won', lost: 'Lost' },
-  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)',
-           scoredAt: 'score {score}', assignedBy: 'by {rule}', callAgainAt: 'call again {at}' },
+  event: { created: 'Scored', import: 'Imported', claim: 'Claimed', assign: 'Assigned', status: 'Status', note: 'Note', sla_release: 'Back to pool (SLA)', follow_up: 'Follow-up scheduled', owner_release: 'Back to pool (rep left)', lost_return: 'Back to pool after lost',
+           backAfterLost: '{n} check-ins since lost (it was lost for: {reason})', scoredAt: 'score {score}', assignedBy: 'by {rule}', callAgainAt: 'call again {at}' },
   review: {
     alsoSettled: 'Saved; {n} more open reviews of the same name (from earlier rosters) were settled with it',
     title: 'Reviews', identity: 'Identity', hints: 'Profile hints', emptyQueue: 'Nothing waiting', group: 'group {id}',

@@ -69,8 +69,8 @@ export default {
     due: '今日待跟进', followUp: '下次跟进', noFollowUp: '不安排',
   },
   status: { new: '待领取', assigned: '已分配', contacted: '已联系', qualified: '有意向', won: '成交', lost: '流失' },
-  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海',
-           scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}', callAgainAt: '约 {at} 再联系' },
+  event: { created: '评分生成', import: '导入', claim: '领取', assign: '分配', status: '状态变更', note: '备注', sla_release: '超时退回公海', follow_up: '安排跟进', owner_release: '销售停用退回公海', lost_return: '流失后回到公海',
+           backAfterLost: '流失后又打卡 {n} 次（当时的流失原因：{reason}）', scoredAt: '评分 {score}', assignedBy: '分配方式：{rule}', callAgainAt: '约 {at} 再联系' },
   review: {
     alsoSettled: '已保存；同名的另外 {n} 条待审核记录（此前导入的名单）已一并认定',
     title: '待审核', identity: '身份识别', hints: '画像线索', emptyQueue: '队列已清空', group: '群 {id}',

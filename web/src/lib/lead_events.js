@@ -17,6 +17,10 @@ export function eventNote(h, t) {
     case 'sla_release':
     case 'owner_release':
       return '';  // The kind's own words say why.
+    case 'lost_return': {
+      const m = /^(\d+) check-ins since it was lost \(lost_reason was (.*)\)$/.exec(h.note ?? '');
+      return m ? t('event.backAfterLost', { n: m[1], reason: m[2] }) : h.note;
+    }
     case 'assign': {
       const m = /^(round_robin|capacity)\b/.exec(h.note ?? '');
       return m ? t('event.assignedBy', { rule: t(`scoring.assign.${m[1]}`) }) : h.note;
