@@ -104,6 +104,7 @@ Router BuildRouter(Services* s) {
   router.Add({"POST", "/api/v1/scoring/train", Access::kStaff, kAdmin, h(TrainModel)});
   router.Add({"POST", "/api/v1/scoring/rescore", Access::kStaff, kAdmin, h(RescoreLeads)});
   router.Add({"GET",  "/api/v1/scoring/models", Access::kStaff, kAdmin, h(ListModels)});
+  router.Add({"GET",  "/api/v1/scoring/model", Access::kStaff, kSales, h(CurrentModel)});
   router.Add({"GET",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(GetRules)});
   router.Add({"PUT",  "/api/v1/scoring/rules", Access::kStaff, kAdmin, h(PutRules)});
   router.Add({"POST", "/api/v1/scoring/rules/preview", Access::kStaff, kAdmin, h(PreviewRules)});

@@ -129,6 +129,7 @@ Result<Reply> LeadKpis(Services& s, Request& r);
 Result<Reply> TrainModel(Services& s, Request& r);
 Result<Reply> RescoreLeads(Services& s, Request& r);
 Result<Reply> ListModels(Services& s, Request& r);
+Result<Reply> CurrentModel(Services& s, Request& r);
 Result<Reply> GetRules(Services& s, Request& r);
 Result<Reply> PutRules(Services& s, Request& r);
 Result<Reply> PreviewRules(Services& s, Request& r);

@@ -82,6 +82,27 @@ Result<Reply> ListModels(Services& s, Request& r) {
       })};
 }
 
+// GET /scoring/model (sales, admin): the model behind the leads'
+// probabilities, without its calibration — {"model": null} before one —
+// so that a rep's page can say how far to trust them.
+Result<Reply> CurrentModel(Services& s, Request&) {
+  const int64_t current = s.lead_engine->model_id();
+  Json model;  // null
+  if (current) {
+    QY_ASSIGN_OR_RETURN(auto models, s.leads->Models(50));
+    for (const auto& m : models) {
+      if (m.id != current) continue;
+      model = {{"id", IdString(m.id)},
+               {"kind", m.kind},
+               {"n_train", m.n_train},
+               {"n_won", m.n_won},
+               {"auc_cv", std::round(m.auc_cv * 10000) / 10000},
+               {"created_at", FormatRfc3339(m.created_at_ms)}};
+    }
+  }
+  return Reply{200, {{"model", model}}};
+}
+
 // GET /scoring/rules
 Result<Reply> GetRules(Services& s, Request&) {
   return Reply{200, RulesToJson(s.lead_engine->rules())};

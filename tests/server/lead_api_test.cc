@@ -1157,6 +1157,16 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
   ASSERT_EQ(page2.data()["items"].size(), 1u);
   EXPECT_EQ(page2.data()["items"][0]["id"], t.data()["model_id"]);
   EXPECT_FALSE(page2.data()["items"][0]["current"].get<bool>());
+  // A rep may read which model the probabilities come from, and how well
+  // it ranks, but not the admin's list.
+  auto current = client_->Get("/api/v1/scoring/model", rep);
+  ASSERT_EQ(current.status, 200) << current.body.dump();
+  EXPECT_EQ(current.data()["model"]["id"], again.data()["model_id"]);
+  EXPECT_EQ(current.data()["model"]["auc_cv"],
+            page1.data()["items"][0]["auc_cv"]);
+  EXPECT_FALSE(current.data()["model"].contains("calibration"));
+  EXPECT_EQ(client_->Get("/api/v1/scoring/models", rep).status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/scoring/model", op_).status, 403);
   // The model survives a restart.
   app_->Stop();
   Start();
@@ -1165,6 +1175,9 @@ TEST_F(LeadApiTest, TrainingLearnsFromOutcomesAndOpenLeadsGetTheProbability) {
 }
 
 TEST_F(LeadApiTest, TrainingWithFewOutcomesIsAClearConflict) {
+  auto none = client_->Get("/api/v1/scoring/model", admin_);
+  ASSERT_EQ(none.status, 200) << none.body.dump();
+  EXPECT_TRUE(none.data()["model"].is_null()) << none.body.dump();
   auto t = client_->Post("/api/v1/scoring/train", json::object(), admin_);
   EXPECT_EQ(t.status, 409);
   EXPECT_NE(t.body["msg"].get<std::string>().find("not enough outcomes"),

@@ -275,6 +275,10 @@ describe('console', () => {
     assert.equal(await settledCount(page.locator('[data-test=lead-table] .el-table__row'), closed.items.length),
                  closed.items.length);
     assert.equal(closed.items.length, kpisBefore.won + kpisBefore.lost);
+    // The model behind the probabilities: the page warns only near chance.
+    const { model } = await apiCall(server.base, 'GET', '/scoring/model', null, rep0.token);
+    assert.ok(model && model.n_train > 0, 'the demo has a model learnt from its outcomes');
+    assert.equal(await page.locator('[data-test=model-near-chance]').count(), model.auc_cv < 0.6 ? 1 : 0);
     // 可挽回: the lost ones whose parent has checked in since, each saying so.
     const again = await apiCall(server.base, 'GET', '/leads?mine=true&active_again=true&limit=500', null, rep0.token);
     assert.ok(again.items.length > 0, 'the demo rep lost leads whose parents kept checking in');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { aucVerdict, calibrationError, calibrationSeries, verdictTag } from '../src/lib/scoring.js';
+import { aucVerdict, calibrationError, calibrationSeries, nearChance, verdictTag } from '../src/lib/scoring.js';
 
 const bins = [
   { lo: 0, hi: 0.2, n: 50, predicted: 0.1, observed: 0.12 },
@@ -34,5 +34,14 @@ describe('auc verdict', () => {
     expect(aucVerdict('0.7')).toBeNull();
     expect(aucVerdict(NaN)).toBeNull();
     for (const a of [0.5, 0.65, 0.75, 0.9]) expect(verdictTag[aucVerdict(a)]).toBeTruthy();
+  });
+});
+
+describe('near chance', () => {
+  test('only a model that ranks like a coin is', () => {
+    expect(nearChance({ auc_cv: 0.49 })).toBe(true);
+    expect(nearChance({ auc_cv: 0.76 })).toBe(false);
+    expect(nearChance(null)).toBe(false);
+    expect(nearChance(undefined)).toBe(false);
   });
 });

@@ -27,5 +27,12 @@ export function aucVerdict(auc) {
   return 'good';
 }
 
+// Whether the model behind the leads' probabilities (GET /scoring/model's
+// `model`, null before one) ranks no better than chance: its probability
+// should not pick whom to call.
+export function nearChance(model) {
+  return aucVerdict(model?.auc_cv) === 'chance';
+}
+
 // The Element Plus tag type of a verdict.
 export const verdictTag = { chance: 'danger', weak: 'warning', fair: 'success', good: 'success' };
