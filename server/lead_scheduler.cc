@@ -85,23 +85,19 @@ void LeadScheduler::Rescore(int64_t tick) {
 void LeadScheduler::RunDue(int64_t tick) {
   auto due = [tick](int every) { return every > 0 && tick % every == 0; };
   if (due(options_.sla_sweep_s)) {
-    auto n = engine_->ReleaseOverdue();
-    if (!n.ok())
-      logger_->Warn("sla sweep failed", {{"error", n.status().message()}});
-    else if (*n)
-      logger_->Info("leads returned to the pool", {{"count", *n}});
-    auto back = engine_->ReturnActiveLost();
-    if (!back.ok())
-      logger_->Warn("lost leads' return failed",
-                    {{"error", back.status().message()}});
-    else if (*back)
-      logger_->Info("lost leads back in the pool", {{"count", *back}});
-    auto assigned = engine_->AutoAssign();
-    if (!assigned.ok())
-      logger_->Warn("auto-assignment failed",
-                    {{"error", assigned.status().message()}});
-    else if (*assigned)
-      logger_->Info("leads assigned by rule", {{"count", *assigned}});
+    // Each sweep's count, logged when any lead moved, or its failure.
+    auto log = [this](const auto& n, const char* failed, const char* moved) {
+      if (!n.ok())
+        logger_->Warn(failed, {{"error", n.status().message()}});
+      else if (*n)
+        logger_->Info(moved, {{"count", static_cast<int64_t>(*n)}});
+    };
+    log(engine_->ReleaseOverdue(), "sla sweep failed",
+        "leads returned to the pool");
+    log(engine_->ReturnActiveLost(), "lost leads' return failed",
+        "lost leads back in the pool");
+    log(engine_->AutoAssign(), "auto-assignment failed",
+        "leads assigned by rule");
   }
   if (due(options_.rescore_s)) Rescore(tick);
   if (due(options_.retrain_s)) {
