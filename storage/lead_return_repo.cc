@@ -20,15 +20,16 @@ Status KeepPastOutcome(Connection& c, int64_t lead, int64_t now) {
 Result<int> SqliteLeadStore::ReturnActiveLost(int64_t lost_before_ms,
                                               int min_checkins,
                                               int64_t now_ms) {
-  int returned = 0;
-  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
-    struct Due {
-      int64_t id, checkins;
-      std::string reason;
-    };
-    std::vector<Due> due;
-    // Lost leads by leads_lost; each member's check-ins since by the
-    // checkins_member index.
+  struct Due {
+    int64_t id, checkins;
+    std::string reason;
+  };
+  std::vector<Due> due;
+  // Found on a read connection: this runs every minute, and most minutes
+  // return nothing, so it should not hold the writer (lost leads by
+  // leads_lost; each member's check-ins since by checkins_member).
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    due.clear();
     QY_ASSIGN_OR_RETURN(
         Statement * st,
         c.Prepare("SELECT id, lost_reason, n FROM (SELECT l.id, l.lost_reason,"
@@ -38,9 +39,14 @@ Result<int> SqliteLeadStore::ReturnActiveLost(int64_t lost_before_ms,
                   " < ?1 AND l.member_id IS NOT NULL) WHERE n >= ?2"
                   " ORDER BY id"));
     st->Bind(1, lost_before_ms).Bind(2, int64_t{min_checkins});
-    QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    return ForEachRow(st, [&](const Statement& s) {
       due.push_back({s.Int(0), s.Int(2), s.Text(1)});
-    }));
+    });
+  }));
+  if (due.empty()) return 0;
+  int returned = 0;
+  QY_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> Status {
+    returned = 0;
     QY_ASSIGN_OR_RETURN(
         Statement * up,
         c.Prepare("UPDATE leads SET status = 'new', owner_id = NULL,"
@@ -49,6 +55,13 @@ Result<int> SqliteLeadStore::ReturnActiveLost(int64_t lost_before_ms,
                   " follow_up_at_ms = NULL, updated_at_ms = ?"
                   " WHERE id = ? AND status = 'lost'"));
     for (const Due& d : due) {
+      // Reopened by its rep since it was read: theirs now.
+      QY_ASSIGN_OR_RETURN(int64_t lost,
+                          QueryInt(c,
+                                   "SELECT COUNT(*) FROM leads WHERE id = ? AND"
+                                   " status = 'lost'",
+                                   d.id, /*has_bind=*/true));
+      if (!lost) continue;
       QY_RETURN_IF_ERROR(KeepPastOutcome(c, d.id, now_ms));
       up->Reset();
       QY_RETURN_IF_ERROR(up->Bind(1, now_ms).Bind(2, d.id).Run());
