@@ -87,6 +87,7 @@ struct RosterSnapshotSummary {
   int64_t id = 0, as_of_ms = 0, rows = 0, joined = 0, left = 0;
 };
 struct GroupEvent {
+  int64_t id = 0;  // Ties on at_ms are ordered by it (newest first).
   int64_t member_id = 0, at_ms = 0, snapshot_id = 0;
   std::string kind;  // join|leave
   std::string nickname;
@@ -157,9 +158,12 @@ class CommunityStore {
   virtual Status SetRefunded(int64_t campaign_id, int64_t member_id,
                              bool refunded, const std::string& reason,
                              int64_t actor, int64_t now_ms) = 0;
-  // The group's snapshots and its latest `limit` join/leave events.
-  virtual Result<GroupTimeline> GetGroupTimeline(int64_t group_id,
-                                                 int limit) = 0;
+  // The group's snapshots and its join/leave events, newest first: at most
+  // `limit` of them, older than the event (before_at_ms, before_id) when
+  // before_id > 0.
+  virtual Result<GroupTimeline> GetGroupTimeline(int64_t group_id, int limit,
+                                                 int64_t before_at_ms = 0,
+                                                 int64_t before_id = 0) = 0;
   // A member's latest `limit` check-ins, newest first.
   virtual Result<std::vector<CheckinRecord>> MemberCheckins(int64_t member_id,
                                                             int limit) = 0;

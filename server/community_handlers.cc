@@ -301,12 +301,37 @@ Result<Reply> GetGroup(Services& s, Request& r) {
   return Reply{200, GroupJson(g)};
 }
 
-// GET /groups/{id}/timeline?limit= : roster snapshots with joins and
-// leaves, and the latest join/leave events (default 200, at most 2000).
+// GET /groups/{id}/timeline?limit=&cursor= : roster snapshots with joins
+// and leaves, and the join/leave events newest first, a page of `limit`
+// (default 200, at most 2000) with `next_cursor` ("<at_ms>_<id>" of the
+// page's last event; null at the end) to ask for the older ones.
 Result<Reply> GroupTimelineReply(Services& s, Request& r) {
   QY_ASSIGN_OR_RETURN(int64_t id, r.IdParam("id"));
   QY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(r, "limit", 200, 1, 2000));
-  QY_ASSIGN_OR_RETURN(auto t, s.community->GetGroupTimeline(id, limit));
+  int64_t before_at = 0, before_id = 0;
+  if (std::string cursor = r.Query("cursor"); !cursor.empty()) {
+    size_t sep = cursor.find('_');
+    auto whole = [](std::string_view v, int64_t* out) {
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
+      return ec == std::errc() && p == v.data() + v.size();
+    };
+    if (sep == std::string::npos ||
+        !whole(std::string_view(cursor).substr(0, sep), &before_at) ||
+        !whole(std::string_view(cursor).substr(sep + 1), &before_id) ||
+        before_id <= 0) {
+      return Status::InvalidArgument("cursor is not one this server issued",
+                                     "cursor");
+    }
+  }
+  QY_ASSIGN_OR_RETURN(
+      auto t, s.community->GetGroupTimeline(id, static_cast<int>(limit) + 1,
+                                            before_at, before_id));
+  Json next;  // null
+  if (t.events.size() > static_cast<size_t>(limit)) {
+    t.events.resize(limit);
+    next = std::to_string(t.events.back().at_ms) + "_" +
+           std::to_string(t.events.back().id);
+  }
   Json snaps = Json::array();
   for (const auto& x : t.snapshots) {
     snaps.push_back({{"id", IdString(x.id)},
@@ -323,7 +348,8 @@ Result<Reply> GroupTimelineReply(Services& s, Request& r) {
                       {"nickname", e.nickname},
                       {"snapshot_id", IdString(e.snapshot_id)}});
   }
-  return Reply{200, {{"snapshots", snaps}, {"events", events}}};
+  return Reply{
+      200, {{"snapshots", snaps}, {"events", events}, {"next_cursor", next}}};
 }
 
 Result<Reply> Matrix(Services& s, Request&) {

@@ -215,7 +215,7 @@ Result<community::RosterImport> SqliteCommunityStore::ImportRoster(
 }
 
 Result<community::GroupTimeline> SqliteCommunityStore::GetGroupTimeline(
-    int64_t group_id, int limit) {
+    int64_t group_id, int limit, int64_t before_at_ms, int64_t before_id) {
   community::GroupTimeline out;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_RETURN_IF_ERROR(LoadGroup(c, group_id).status());
@@ -238,14 +238,16 @@ Result<community::GroupTimeline> SqliteCommunityStore::GetGroupTimeline(
     }));
     QY_ASSIGN_OR_RETURN(
         Statement * events,
-        c.Prepare("SELECT e.member_id, e.at_ms, e.snapshot_id, e.kind,"
+        c.Prepare("SELECT e.id, e.member_id, e.at_ms, e.snapshot_id, e.kind,"
                   " m.nickname FROM group_events e JOIN members m ON"
-                  " m.id = e.member_id WHERE e.group_id = ?"
-                  " ORDER BY e.at_ms DESC, e.id DESC LIMIT ?"));
+                  " m.id = e.member_id WHERE e.group_id = ?1 AND (?3 = 0 OR"
+                  " e.at_ms < ?4 OR (e.at_ms = ?4 AND e.id < ?3))"
+                  " ORDER BY e.at_ms DESC, e.id DESC LIMIT ?2"));
     events->Bind(1, group_id).Bind(2, limit);
+    events->Bind(3, before_id).Bind(4, before_at_ms);
     return ForEachRow(events, [&](const Statement& s) {
       out.events.push_back(
-          {s.Int(0), s.Int(1), s.Int(2), s.Text(3), s.Text(4)});
+          {s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5)});
     });
   }));
   return out;

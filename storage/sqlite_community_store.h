@@ -39,8 +39,9 @@ class SqliteCommunityStore : public community::CommunityStore {
       const community::CheckinInput& in) override;
   Result<community::CheckinRecord> GetCheckin(int64_t id) override;
   Result<bool> IsEnrolled(int64_t member_id, int64_t campaign_id) override;
-  Result<community::GroupTimeline> GetGroupTimeline(int64_t group_id,
-                                                    int limit) override;
+  Result<community::GroupTimeline> GetGroupTimeline(int64_t group_id, int limit,
+                                                    int64_t before_at_ms,
+                                                    int64_t before_id) override;
   Result<std::vector<community::CheckinRecord>> MemberCheckins(
       int64_t member_id, int limit) override;
   Result<std::vector<community::Campaign>> MemberCampaigns(

@@ -454,8 +454,25 @@ TEST_F(CommunityApiTest, SnapshotsRecordJoinsAndLeaves) {
   }
   EXPECT_EQ(latest, (std::multiset<std::string>{"join:丙", "leave:甲"}));
   EXPECT_EQ(t.data()["events"].size(), 4u);
-  auto one = client_->Get("/api/v1/groups/" + g + "/timeline?limit=1", op_);
-  EXPECT_EQ(one.data()["events"].size(), 1u);
+  EXPECT_TRUE(t.data()["next_cursor"].is_null());
+  // A page at a time, newest first, as the whole list has them.
+  std::vector<json> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto one = client_->Get("/api/v1/groups/" + g + "/timeline?limit=1" +
+                                (cursor.empty() ? "" : "&cursor=" + cursor),
+                            op_);
+    ASSERT_EQ(one.status, 200) << one.body.dump();
+    ASSERT_EQ(one.data()["events"].size(), 1u) << one.body.dump();
+    EXPECT_EQ(one.data()["snapshots"].size(), 2u);
+    paged.push_back(one.data()["events"][0]);
+    if (one.data()["next_cursor"].is_null()) break;
+    cursor = one.data()["next_cursor"];
+  }
+  EXPECT_EQ(json(paged), t.data()["events"]);
+  EXPECT_EQ(client_->Get("/api/v1/groups/" + g + "/timeline?cursor=x", op_)
+                .body["data"]["field"],
+            "cursor");
   EXPECT_EQ(
       client_->Get("/api/v1/groups/" + g + "/timeline?limit=0", op_).code(),
       40001);
