@@ -58,7 +58,7 @@ struct TrainOptions {
   // Times the logistic candidates are cross-validated, each time on folds
   // dealt with another seed (seed, seed + 1, …); their AUCs and out-of-fold
   // predictions are averaged. With a few dozen outcomes one dealing of the
-  // folds decides much of the figure: the demo's 40 measured 0.30 to 0.52
+  // folds decides much of the figure: the demo's 40 measured 0.37 to 0.52
   // by seed alone (docs/leads.md). The fits take microseconds. Trees, with
   // hundreds of outcomes or more, are cross-validated once.
   int logistic_cv_repeats = 5;
