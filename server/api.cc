@@ -187,14 +187,10 @@ Json HintsJson(const std::vector<ocr::StoredHint>& hints, bool unmask) {
   return out;
 }
 
-namespace {
-
-bool ParseInt(const std::string& s, int64_t* out) {
+bool ParseInt(std::string_view s, int64_t* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && p == s.data() + s.size();
 }
-
-}  // namespace
 
 Result<int64_t> IntQuery(const Request& r, const char* name, int64_t fallback,
                          int64_t lo, int64_t hi) {

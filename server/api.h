@@ -134,6 +134,10 @@ Result<Reply> GetRules(Services& s, Request& r);
 Result<Reply> PutRules(Services& s, Request& r);
 Result<Reply> PreviewRules(Services& s, Request& r);
 
+// Whether `s` is a whole decimal integer (no sign but '-', no spaces),
+// into `out`: the parts of a cursor or a query.
+bool ParseInt(std::string_view s, int64_t* out);
+
 // List paging from ?limit= (default 50, 1..500) and ?cursor=.
 struct Page {
   int limit = 50;

@@ -311,14 +311,9 @@ Result<Reply> GroupTimelineReply(Services& s, Request& r) {
   int64_t before_at = 0, before_id = 0;
   if (std::string cursor = r.Query("cursor"); !cursor.empty()) {
     size_t sep = cursor.find('_');
-    auto whole = [](std::string_view v, int64_t* out) {
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
-      return ec == std::errc() && p == v.data() + v.size();
-    };
-    if (sep == std::string::npos ||
-        !whole(std::string_view(cursor).substr(0, sep), &before_at) ||
-        !whole(std::string_view(cursor).substr(sep + 1), &before_id) ||
-        before_id <= 0) {
+    std::string_view c(cursor);
+    if (sep == std::string::npos || !ParseInt(c.substr(0, sep), &before_at) ||
+        !ParseInt(c.substr(sep + 1), &before_id) || before_id <= 0) {
       return Status::InvalidArgument("cursor is not one this server issued",
                                      "cursor");
     }
