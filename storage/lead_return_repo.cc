@@ -26,18 +26,18 @@ Result<int> SqliteLeadStore::ReturnActiveLost(int64_t lost_before_ms,
   };
   std::vector<Due> due;
   // Found on a read connection: this runs every minute, and most minutes
-  // return nothing, so it should not hold the writer (lost leads by
-  // leads_lost; each member's check-ins since by checkins_member).
+  // return nothing, so it should not hold the writer. Lost leads by
+  // leads_assigned (status), each member's check-ins since by
+  // checkins_member, counted once per lead.
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     due.clear();
     QY_ASSIGN_OR_RETURN(
         Statement * st,
-        c.Prepare("SELECT id, lost_reason, n FROM (SELECT l.id, l.lost_reason,"
-                  " (SELECT COUNT(*) FROM checkins k WHERE k.member_id ="
-                  " l.member_id AND k.created_at_ms > l.closed_at_ms) AS n"
-                  " FROM leads l WHERE l.status = 'lost' AND l.closed_at_ms"
-                  " < ?1 AND l.member_id IS NOT NULL) WHERE n >= ?2"
-                  " ORDER BY id"));
+        c.Prepare("SELECT l.id, l.lost_reason, COUNT(*) AS n FROM leads l"
+                  " JOIN checkins k ON k.member_id = l.member_id AND"
+                  " k.created_at_ms > l.closed_at_ms WHERE l.status = 'lost'"
+                  " AND l.closed_at_ms < ?1 GROUP BY l.id HAVING n >= ?2"
+                  " ORDER BY l.id"));
     st->Bind(1, lost_before_ms).Bind(2, int64_t{min_checkins});
     return ForEachRow(st, [&](const Statement& s) {
       due.push_back({s.Int(0), s.Int(2), s.Text(1)});

@@ -647,7 +647,6 @@ CREATE TABLE lead_past_outcomes (
   closed_at_ms INTEGER NOT NULL,
   reopened_at_ms INTEGER NOT NULL
 );
-CREATE INDEX leads_lost ON leads (closed_at_ms) WHERE status = 'lost';
 )sql"},
   };
   return kMigrations;
