@@ -225,9 +225,10 @@ int main(int argc, char** argv) {
   int64_t checkins = reuse ? 0 : Populate(**db, members, days);
   int64_t events = 0;
   Check((*db)->Read([&](storage::Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(events, storage::QueryInt(c,
-                                                  "SELECT COUNT(*) FROM"
-                                                  " events"));
+    QY_ASSIGN_OR_RETURN(events,
+                        storage::QueryInt(c, "SELECT COUNT(*) FROM events"));
+    QY_ASSIGN_OR_RETURN(checkins,
+                        storage::QueryInt(c, "SELECT COUNT(*) FROM checkins"));
     return Status::Ok();
   }));
   std::printf(

@@ -47,23 +47,38 @@ Result<community::Calendar> SqliteEngagementStore::CalendarFor(
   return cal;
 }
 
+Status SqliteEngagementStore::WithTally(
+    int64_t campaign_id,
+    const std::function<Status(Connection&, const Campaign&,
+                               const CampaignTally&)>& fn) {
+  auto slot = tallies_.Get(campaign_id);
+  // Taken before a reader: requests waiting for a refresh hold none.
+  std::lock_guard lock(slot->mu);
+  return db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
+    QY_RETURN_IF_ERROR(slot->state.Refresh(c, campaign_id));
+    return fn(c, camp, slot->state);
+  });
+}
+
 Result<std::vector<community::LeaderboardRow>>
 SqliteEngagementStore::Leaderboard(int64_t campaign_id, int limit) {
   std::vector<community::LeaderboardRow> out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_RETURN_IF_ERROR(LoadCampaign(c, campaign_id).status());
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT k.member_id, m.nickname, COUNT(*), SUM(k.duration_s)"
-                  " FROM checkins k JOIN members m ON m.id = k.member_id"
-                  " WHERE k.campaign_id = ? GROUP BY k.member_id"
-                  " ORDER BY COUNT(*) DESC, SUM(k.duration_s) DESC, "
-                  "k.member_id LIMIT ?"));
-    st->Bind(1, campaign_id).Bind(2, limit);
-    return ForEachRow(st, [&](const Statement& s) {
-      out.push_back({s.Int(0), s.Text(1), s.Int(2), s.Int(3)});
-    });
-  }));
+  QY_RETURN_IF_ERROR(WithTally(
+      campaign_id,
+      [&](Connection& c, const Campaign&, const CampaignTally& t) -> Status {
+        QY_ASSIGN_OR_RETURN(
+            Statement * nick,
+            c.Prepare("SELECT nickname FROM members WHERE id = ?"));
+        for (const auto& m : t.Top(static_cast<size_t>(std::max(0, limit)))) {
+          nick->Reset();
+          nick->Bind(1, m.member_id);
+          QY_ASSIGN_OR_RETURN(bool row, nick->Step());
+          out.push_back({m.member_id, row ? nick->Text(0) : std::string(),
+                         m.checkins, m.duration_s});
+        }
+        return Status::Ok();
+      }));
   return out;
 }
 
@@ -71,49 +86,28 @@ Result<std::pair<int64_t, community::LeaderboardRow>>
 SqliteEngagementStore::LeaderboardPlace(int64_t campaign_id,
                                         int64_t member_id) {
   std::pair<int64_t, community::LeaderboardRow> out{0, {member_id}};
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    // Those ahead: more check-ins, then more time, then a lower id.
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("WITH t AS (SELECT member_id AS id, COUNT(*) AS n,"
-                  " SUM(duration_s) AS d FROM checkins WHERE campaign_id = ?1"
-                  " GROUP BY member_id), me AS (SELECT * FROM t WHERE id = ?2)"
-                  " SELECT (SELECT COUNT(*) FROM t WHERE t.n > me.n OR"
-                  " (t.n = me.n AND (t.d > me.d OR (t.d = me.d AND t.id <"
-                  " me.id)))) + 1, me.n, me.d FROM me"));
-    st->Bind(1, campaign_id).Bind(2, member_id);
-    return ForEachRow(st, [&](const Statement& s) {
-      out.first = s.Int(0);
-      out.second.checkins = s.Int(1);
-      out.second.total_duration_s = s.Int(2);
-    });
-  }));
+  QY_RETURN_IF_ERROR(WithTally(
+      campaign_id, [&](Connection&, const Campaign&, const CampaignTally& t) {
+        auto [rank, m] = t.Place(member_id);
+        out.first = rank;
+        out.second.checkins = m.checkins;
+        out.second.total_duration_s = m.duration_s;
+        return Status::Ok();
+      }));
   return out;
 }
 
 Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
     int64_t campaign_id) {
   std::vector<community::DwellDay> out;
+  auto slot = dwell_.Get(campaign_id);
+  std::lock_guard lock(slot->mu);  // Before a reader, as in WithTally.
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
     QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
-    // Local day of each event, by member, over the campaign's members.
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT (v.ts_ms / 1000 + ?2) / 86400 AS d, COUNT(DISTINCT "
-                  "v.member_id),"
-                  " SUM(v.dwell_ms) FROM events v WHERE v.member_id IN"
-                  " (SELECT member_id FROM enrollments WHERE campaign_id = ?1"
-                  " AND refunded_at_ms IS NULL)"
-                  " AND v.ts_ms >= ?3 GROUP BY d ORDER BY d"));
-    int64_t start_ms = community::CampaignStartMs(camp, offset);
-    st->Bind(1, campaign_id).Bind(2, int64_t{offset} * 60).Bind(3, start_ms);
-    return ForEachRow(st, [&](const Statement& s) {
-      int64_t active = s.Int(1);
-      out.push_back(
-          {s.Int(0), active,
-           active ? static_cast<double>(s.Int(2)) / 1000.0 / active : 0});
-    });
+    QY_RETURN_IF_ERROR(slot->state.Refresh(c, camp, offset));
+    out = slot->state.Days();
+    return Status::Ok();
   }));
   return out;
 }
@@ -121,29 +115,24 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
 Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
     int64_t campaign_id) {
   community::DailyCheckins out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
-    for (int d = 1; d <= camp.days; ++d)
-      out.days.push_back({d, camp.starts_on + d - 1, 0, 0});
-    QY_ASSIGN_OR_RETURN(
-        Statement * n,
-        c.Prepare("SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"
-                  " AND refunded_at_ms IS NULL"));
-    n->Bind(1, campaign_id);
-    QY_ASSIGN_OR_RETURN(bool row, n->Step());
-    out.enrolled = row ? n->Int(0) : 0;
-    QY_ASSIGN_OR_RETURN(
-        Statement * st,
-        c.Prepare("SELECT day, SUM(makeup = 0), SUM(makeup = 1) FROM checkins"
-                  " WHERE campaign_id = ? GROUP BY day"));
-    st->Bind(1, campaign_id);
-    return ForEachRow(st, [&](const Statement& s) {
-      int64_t d = s.Int(0);
-      if (d < 1 || d > camp.days) return;
-      out.days[d - 1].checkins = s.Int(1);
-      out.days[d - 1].makeups = s.Int(2);
-    });
-  }));
+  QY_RETURN_IF_ERROR(WithTally(
+      campaign_id,
+      [&](Connection& c, const Campaign& camp, const CampaignTally& t) {
+        for (int d = 1; d <= camp.days; ++d) {
+          auto it = t.days().find(d);
+          const bool any = it != t.days().end();
+          out.days.push_back({d, camp.starts_on + d - 1,
+                              any ? it->second.on_time : 0,
+                              any ? it->second.makeups : 0});
+        }
+        QY_ASSIGN_OR_RETURN(
+            out.enrolled,
+            QueryInt(c,
+                     "SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"
+                     " AND refunded_at_ms IS NULL",
+                     campaign_id, /*has_bind=*/true));
+        return Status::Ok();
+      }));
   return out;
 }
 

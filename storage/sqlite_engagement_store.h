@@ -1,15 +1,26 @@
-// EngagementStore on the embedded SQLite Database. Thread-safe.
+// EngagementStore on the embedded SQLite Database. A campaign's
+// leaderboard, check-ins per day and dwell report are kept in memory
+// between requests for the campaigns last asked for (CampaignTally,
+// CampaignDwell). Thread-safe.
 #ifndef QUNYING_STORAGE_SQLITE_ENGAGEMENT_STORE_H_
 #define QUNYING_STORAGE_SQLITE_ENGAGEMENT_STORE_H_
 
 #include "community/engagement.h"
+#include "storage/campaign_cache.h"
+#include "storage/campaign_dwell.h"
+#include "storage/campaign_tally.h"
 #include "storage/database.h"
 
 namespace qunying::storage {
 
 class SqliteEngagementStore : public community::EngagementStore {
  public:
-  explicit SqliteEngagementStore(Database* db) : db_(db) {}
+  // Campaigns whose tallies and dwell reports are kept (each ~50 bytes a
+  // member with a check-in, and a bit per enrolled member and day).
+  static constexpr size_t kCachedCampaigns = 8;
+
+  explicit SqliteEngagementStore(Database* db)
+      : db_(db), tallies_(kCachedCampaigns), dwell_(kCachedCampaigns) {}
 
   Result<int64_t> CreateContent(const community::Content& c) override;
   Result<std::vector<community::Content>> ListContents(int64_t after_id,
@@ -55,7 +66,16 @@ class SqliteEngagementStore : public community::EngagementStore {
                                              int64_t now_ms) override;
 
  private:
+  // Runs fn(tally) on `campaign_id`'s tally brought up to date, inside a
+  // read transaction, with the campaign (NotFound if there is none).
+  Status WithTally(
+      int64_t campaign_id,
+      const std::function<Status(Connection&, const community::Campaign&,
+                                 const CampaignTally&)>& fn);
+
   Database* db_;
+  PerCampaign<CampaignTally> tallies_;
+  PerCampaign<CampaignDwell> dwell_;
 };
 
 }  // namespace qunying::storage

@@ -1,0 +1,89 @@
+#include "storage/campaign_tally.h"
+
+#include <algorithm>
+
+namespace qunying::storage {
+namespace {
+
+// Leaderboard order: more check-ins, then more time, then a lower id.
+bool Ahead(const CampaignTally::Member& a, const CampaignTally::Member& b) {
+  if (a.checkins != b.checkins) return a.checkins > b.checkins;
+  if (a.duration_s != b.duration_s) return a.duration_s > b.duration_s;
+  return a.member_id < b.member_id;
+}
+
+}  // namespace
+
+void CampaignTally::Reset(int64_t campaign_id, int64_t epoch) {
+  campaign_id_ = campaign_id;
+  epoch_ = epoch;
+  high_id_ = 0;
+  members_.clear();
+  index_.clear();
+  days_.clear();
+}
+
+void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
+                        int64_t duration_s) {
+  auto [it, added] =
+      index_.try_emplace(member_id, static_cast<uint32_t>(members_.size()));
+  if (added) members_.push_back({member_id, 0, 0});
+  Member& m = members_[it->second];
+  ++m.checkins;
+  m.duration_s += duration_s;
+  Day& d = days_[day];
+  ++(makeup ? d.makeups : d.on_time);
+}
+
+Status CampaignTally::Update(Connection& c, int64_t campaign_id) {
+  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "checkins"));
+  if (campaign_id == campaign_id_ && epoch < epoch_) return Status::Ok();
+  if (campaign_id != campaign_id_ || epoch != epoch_) Reset(campaign_id, epoch);
+  QY_ASSIGN_OR_RETURN(int64_t max_id,
+                      QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM checkins"));
+  if (max_id <= high_id_) return Status::Ok();
+  // The first read goes through the campaign's index; later ones read the
+  // rows added since, of every campaign, by id (an index on the campaign
+  // would walk all of its check-ins to find the new ones).
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare(high_id_ == 0
+                    ? "SELECT member_id, day, makeup, duration_s FROM checkins"
+                      " WHERE campaign_id = ?1 AND +id > ?2 AND +id <= ?3"
+                    : "SELECT member_id, day, makeup, duration_s FROM checkins"
+                      " NOT INDEXED WHERE id > ?2 AND id <= ?3"
+                      " AND campaign_id = ?1"));
+  st->Bind(1, campaign_id).Bind(2, high_id_).Bind(3, max_id);
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    Add(s.Int(0), s.Int(1), s.Int(2) != 0, s.Int(3));
+  }));
+  high_id_ = max_id;
+  return Status::Ok();
+}
+
+std::vector<CampaignTally::Member> CampaignTally::Top(size_t n) const {
+  std::vector<Member> out(std::min(n, members_.size()));
+  std::partial_sort_copy(members_.begin(), members_.end(), out.begin(),
+                         out.end(), Ahead);
+  return out;
+}
+
+std::pair<int64_t, CampaignTally::Member> CampaignTally::Place(
+    int64_t member_id) const {
+  auto it = index_.find(member_id);
+  if (it == index_.end()) return {0, {member_id, 0, 0}};
+  const Member& me = members_[it->second];
+  int64_t ahead = std::count_if(members_.begin(), members_.end(),
+                                [&](const Member& m) { return Ahead(m, me); });
+  return {ahead + 1, me};
+}
+
+Status CampaignTally::Refresh(Connection& c, int64_t campaign_id) {
+  Status s = Update(c, campaign_id);
+  // A read that failed half-way leaves counts that the next one would add
+  // to again: start afresh then.
+  if (!s.ok()) campaign_id_ = 0;
+  return s;
+}
+
+}  // namespace qunying::storage

@@ -1,0 +1,273 @@
+// The leaderboard, check-ins per day and dwell report that
+// SqliteEngagementStore keeps in memory between requests (CampaignTally,
+// CampaignDwell) against the same figures aggregated afresh in SQL, as the
+// store computed them before it kept them, through every kind of change
+// the community's tables see.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "community/campaign.h"
+#include "storage/sqlite_engagement_store.h"
+#include "tests/storage/test_db.h"
+
+namespace qunying::storage {
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+constexpr int kMembers = 40;
+// More than the store keeps, so that some are dropped and made again.
+constexpr int kCampaigns = SqliteEngagementStore::kCachedCampaigns + 2;
+
+class CampaignReportsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = OpenTestDb(dir_.File("r.db"));
+    ASSERT_TRUE(db_);
+    store_ = std::make_unique<SqliteEngagementStore>(db_.get());
+    Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+        " WHERE i < " +
+        std::to_string(kMembers) +
+        ") INSERT INTO members (nickname, created_at_ms, updated_at_ms)"
+        " SELECT '会员' || i, 0, 0 FROM n");
+    for (int k = 1; k <= kCampaigns; ++k) {
+      Exec(
+          "INSERT INTO campaigns (name, theme, series, starts_on, days,"
+          " timezone, created_at_ms) VALUES ('c', 't', 's', " +
+          std::to_string(20000 + k) + ", 7, '" +
+          (k % 3 ? "Asia/Shanghai" : "-05:00") + "', 0)");
+    }
+  }
+
+  void Exec(const std::string& sql) {
+    Status s = db_->Write([&](Connection& c) { return c.Exec(sql); });
+    ASSERT_TRUE(s.ok()) << sql << ": " << s.ToString();
+  }
+
+  // Rows of `sql` (one text column each).
+  std::vector<std::string> Rows(const std::string& sql) {
+    std::vector<std::string> out;
+    Status s = db_->Read([&](Connection& c) -> Status {
+      QY_ASSIGN_OR_RETURN(Statement * st, c.Prepare(sql));
+      return ForEachRow(st,
+                        [&](const Statement& r) { out.push_back(r.Text(0)); });
+    });
+    EXPECT_TRUE(s.ok()) << sql << ": " << s.ToString();
+    return out;
+  }
+
+  community::Campaign CampaignRow(int k) {
+    auto row = Rows(
+        "SELECT starts_on || ' ' || timezone FROM campaigns"
+        " WHERE id = " +
+        std::to_string(k));
+    community::Campaign c;
+    c.id = k;
+    c.starts_on = std::stoll(row.at(0));
+    c.timezone = row.at(0).substr(row.at(0).find(' ') + 1);
+    return c;
+  }
+
+  // One random change of the kind the server makes.
+  void Change(std::mt19937& rng) {
+    auto pick = [&](int n) { return static_cast<int>(rng() % n) + 1; };
+    const std::string m = std::to_string(pick(kMembers));
+    const std::string k = std::to_string(pick(kCampaigns));
+    const std::string id = std::to_string(++serial_);
+    switch (rng() % 20) {
+      case 0:  // An enrollment, also of a member who already has events.
+      case 1:
+        Exec(
+            "INSERT OR IGNORE INTO enrollments (campaign_id, member_id,"
+            " enrolled_at_ms) VALUES (" +
+            k + ", " + m + ", 0)");
+        break;
+      case 2:  // A refund.
+        Exec("UPDATE enrollments SET refunded_at_ms = 1 WHERE campaign_id = " +
+             k + " AND member_id = " + m);
+        break;
+      case 3:  // A merge moves a member's rows to another.
+        Exec("UPDATE OR IGNORE checkins SET member_id = " + m +
+             " WHERE member_id = " + std::to_string(pick(kMembers)) +
+             "; UPDATE events SET member_id = " + m +
+             " WHERE member_id = " + std::to_string(pick(kMembers)));
+        break;
+      case 4:
+        Exec("DELETE FROM checkins WHERE id = (SELECT MAX(id) FROM checkins)");
+        break;
+      case 5:  // An operator moves the campaign or its zone.
+        Exec("UPDATE campaigns SET starts_on = starts_on + " +
+             std::to_string(pick(3) - 2) + ", timezone = '" +
+             (rng() % 2 ? "Asia/Tokyo" : "UTC") + "' WHERE id = " + k);
+        break;
+      case 6:
+      case 7:
+      case 8:
+      case 9:
+      case 10:
+        Exec(
+            "INSERT OR IGNORE INTO checkins (member_id, campaign_id, day,"
+            " duration_s, client_id, makeup, created_at_ms) VALUES (" +
+            m + ", " + k + ", " + std::to_string(pick(9) - 1) + ", " +
+            std::to_string(pick(5) * 60) + ", 'k" + id + "', " +
+            std::to_string(rng() % 4 == 0) + ", 0)");
+        break;
+      default: {  // Events from a day before the start to past the end.
+        const int64_t ts = (20000 + pick(kCampaigns) - 1) * kDayMs +
+                           static_cast<int64_t>(rng() % (12 * kDayMs));
+        Exec(
+            "INSERT INTO events (member_id, type, dwell_ms, ts_ms,"
+            " client_id, received_at_ms) VALUES (" +
+            m + ", 'page_view', " + std::to_string(rng() % 5 * 30000) + ", " +
+            std::to_string(ts) + ", 'e" + id + "', 0)");
+      }
+    }
+  }
+
+  // The leaderboard as the store's SQL gave it (analytics_repo.cc at
+  // 5ee3e31).
+  std::vector<std::string> SqlBoard(int k) {
+    return Rows(
+        "SELECT k.member_id || ' ' || m.nickname || ' ' || COUNT(*) || ' ' ||"
+        " SUM(k.duration_s) FROM checkins k JOIN members m ON m.id ="
+        " k.member_id WHERE k.campaign_id = " +
+        std::to_string(k) +
+        " GROUP BY k.member_id ORDER BY COUNT(*) DESC, SUM(k.duration_s)"
+        " DESC, k.member_id");
+  }
+  std::vector<std::string> StoreBoard(int k) {
+    auto rows = store_->Leaderboard(k, 1000);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> out;
+    if (!rows.ok()) return out;
+    for (const auto& r : *rows) {
+      out.push_back(std::to_string(r.member_id) + " " + r.nickname + " " +
+                    std::to_string(r.checkins) + " " +
+                    std::to_string(r.total_duration_s));
+      // And each member's place agrees with the board.
+      auto place = store_->LeaderboardPlace(k, r.member_id);
+      EXPECT_TRUE(place.ok() && place->first == int64_t(out.size()) &&
+                  place->second.checkins == r.checkins)
+          << "campaign " << k << " member " << r.member_id;
+    }
+    return out;
+  }
+
+  std::vector<std::string> SqlDaily(int k) {
+    return Rows(
+        "SELECT day || ' ' || SUM(makeup = 0) || ' ' || SUM(makeup = 1) FROM"
+        " checkins WHERE campaign_id = " +
+        std::to_string(k) + " AND day BETWEEN 1 AND 7 GROUP BY day");
+  }
+  std::vector<std::string> StoreDaily(int k) {
+    auto daily = store_->CheckinsPerDay(k);
+    EXPECT_TRUE(daily.ok()) << daily.status().ToString();
+    std::vector<std::string> out;
+    if (!daily.ok()) return out;
+    for (const auto& d : daily->days) {
+      if (d.checkins || d.makeups)
+        out.push_back(std::to_string(d.day) + " " + std::to_string(d.checkins) +
+                      " " + std::to_string(d.makeups));
+    }
+    return out;
+  }
+
+  std::vector<std::string> SqlDwell(int k) {
+    community::Campaign c = CampaignRow(k);
+    auto offset = community::UtcOffsetMinutes(c.timezone);
+    EXPECT_TRUE(offset.ok());
+    return Rows(
+        "SELECT d || ' ' || n || ' ' || s FROM (SELECT (v.ts_ms / 1000 + " +
+        std::to_string(*offset * 60) +
+        ") / 86400 AS d, COUNT(DISTINCT v.member_id) AS n, SUM(v.dwell_ms)"
+        " AS s FROM events v WHERE v.member_id IN (SELECT member_id FROM"
+        " enrollments WHERE campaign_id = " +
+        std::to_string(k) + " AND refunded_at_ms IS NULL) AND v.ts_ms >= " +
+        std::to_string(community::CampaignStartMs(c, *offset)) +
+        " GROUP BY d ORDER BY d)");
+  }
+  std::vector<std::string> StoreDwell(int k) {
+    auto days = store_->Dwell(k);
+    EXPECT_TRUE(days.ok()) << days.status().ToString();
+    std::vector<std::string> out;
+    if (!days.ok()) return out;
+    for (const auto& d : *days) {
+      out.push_back(
+          std::to_string(d.date) + " " + std::to_string(d.active) + " " +
+          std::to_string(std::llround(d.avg_dwell_s * 1000 * d.active)));
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<SqliteEngagementStore> store_;
+  int serial_ = 0;
+};
+
+TEST_F(CampaignReportsTest, KeptReportsAnswerAsAggregatesThroughEveryChange) {
+  std::mt19937 rng(20261207);
+  int compared = 0, nonempty = 0;
+  for (int step = 0; step < 1500; ++step) {
+    Change(rng);
+    if (step % 7 != 0) continue;
+    // Each time a few campaigns, so the others fall behind and catch up.
+    for (int i = 0; i < 3; ++i) {
+      const int k = static_cast<int>(rng() % kCampaigns) + 1;
+      SCOPED_TRACE("step " + std::to_string(step) + ", campaign " +
+                   std::to_string(k));
+      auto board = SqlBoard(k);
+      auto dwell = SqlDwell(k);
+      ASSERT_EQ(StoreBoard(k), board);
+      ASSERT_EQ(StoreDaily(k), SqlDaily(k));
+      ASSERT_EQ(StoreDwell(k), dwell);
+      ++compared;
+      nonempty += !board.empty() && !dwell.empty();
+    }
+  }
+  // The comparisons were of reports with something in them.
+  EXPECT_GT(nonempty, compared / 2);
+}
+
+// Requests from several threads while the tables change: each refresh
+// reads its own snapshot, some older than what another has already read.
+TEST_F(CampaignReportsTest, RequestsAtOnceWhileTheTablesChangeAgreeAfter) {
+  std::mt19937 rng(7);
+  for (int step = 0; step < 200; ++step) Change(rng);
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0}, requests{0};
+  std::vector<std::thread> readers;
+  readers.reserve(4);
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      while (!done) {
+        const int k = 1 + (t + requests) % 2;
+        bool ok = store_->Leaderboard(k, 10).ok() &&
+                  store_->LeaderboardPlace(k, 1 + t).ok() &&
+                  store_->Dwell(k).ok() && store_->CheckinsPerDay(k).ok();
+        failures += !ok;
+        ++requests;
+      }
+    });
+  }
+  for (int step = 0; step < 400; ++step) Change(rng);
+  done = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_GT(requests, 0);
+  for (int k = 1; k <= 2; ++k) {
+    EXPECT_EQ(StoreBoard(k), SqlBoard(k)) << "campaign " << k;
+    EXPECT_EQ(StoreDaily(k), SqlDaily(k)) << "campaign " << k;
+    EXPECT_EQ(StoreDwell(k), SqlDwell(k)) << "campaign " << k;
+  }
+}
+
+}  // namespace
+}  // namespace qunying::storage
