@@ -763,6 +763,58 @@ TEST_F(CommunityApiTest, MatrixGroupsByThemeAndSeries) {
   EXPECT_TRUE(found && found_empty);
 }
 
+TEST_F(CommunityApiTest, MatrixCountsAMemberActiveInTheWeekByCheckinOrEvent) {
+  std::string a = CreateCampaign("第1期", -5, 21);
+  std::string g = CreateGroup("打卡群", a);
+  json rows = json::array();
+  std::vector<std::string> tokens;
+  for (int i = 1; i <= 4; ++i) {
+    rows.push_back({{"openid", "w" + std::to_string(i)},
+                    {"nickname", "妈妈" + std::to_string(i)},
+                    {"group_id", g}});
+  }
+  ASSERT_EQ(Enroll(a, rows).status, 200);
+  for (int i = 1; i <= 4; ++i)
+    tokens.push_back(ParticipantToken("w" + std::to_string(i), "妈妈"));
+  auto checkin = [&](int i) {
+    EXPECT_EQ(
+        client_
+            ->Post("/api/v1/mp/checkins",
+                   {{"campaign_id", a},
+                    {"client_id", "k" + std::to_string(clock_.NowMillis())}},
+                   tokens[i - 1])
+            .status,
+        201);
+  };
+  auto event = [&](int i) {
+    EXPECT_EQ(
+        client_
+            ->Post(
+                "/api/v1/mp/events",
+                {{"events",
+                  {{{"type", "page_view"},
+                    {"ts", FormatRfc3339(clock_.NowMillis())},
+                    {"client_id", "e" + std::to_string(clock_.NowMillis())}}}}},
+                tokens[i - 1])
+            .status,
+        202);
+  };
+  checkin(4), event(4);  // Eight days before: not this week.
+  clock_.Advance(8 * 86400000LL);
+  op_ = LoginAs("yunying", "yunying-pass-1");  // Staff sessions idle out.
+  checkin(1);                                  // A check-in alone,
+  event(2);                                    // an event alone,
+  checkin(3), event(3);                        // both: counted once.
+  json group;
+  const json matrix = client_->Get("/api/v1/matrix", op_).data();
+  for (const auto& cell : matrix["cells"])
+    for (const auto& grp : cell["groups"])
+      if (grp["id"] == g) group = grp;
+  ASSERT_FALSE(group.is_null());
+  EXPECT_EQ(group["members"], 4);
+  EXPECT_EQ(group["active_7d"], 3) << group.dump();
+}
+
 TEST_F(CommunityApiTest, StaffInAGroupAreLeftOutOfItsFiguresAndDormantList) {
   std::string a = CreateCampaign("第1期", -5, 21);
   std::string g = CreateGroup("打卡群", a);
