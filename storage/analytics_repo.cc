@@ -115,24 +115,19 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
 Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
     int64_t campaign_id) {
   community::DailyCheckins out;
-  QY_RETURN_IF_ERROR(WithTally(
-      campaign_id,
-      [&](Connection& c, const Campaign& camp, const CampaignTally& t) {
-        for (int d = 1; d <= camp.days; ++d) {
-          auto it = t.days().find(d);
-          const bool any = it != t.days().end();
-          out.days.push_back({d, camp.starts_on + d - 1,
-                              any ? it->second.on_time : 0,
-                              any ? it->second.makeups : 0});
-        }
-        QY_ASSIGN_OR_RETURN(
-            out.enrolled,
-            QueryInt(c,
-                     "SELECT COUNT(*) FROM enrollments WHERE campaign_id = ?"
-                     " AND refunded_at_ms IS NULL",
-                     campaign_id, /*has_bind=*/true));
-        return Status::Ok();
-      }));
+  QY_RETURN_IF_ERROR(
+      WithTally(campaign_id,
+                [&](Connection&, const Campaign& camp, const CampaignTally& t) {
+                  for (int d = 1; d <= camp.days; ++d) {
+                    auto it = t.days().find(d);
+                    const bool any = it != t.days().end();
+                    out.days.push_back({d, camp.starts_on + d - 1,
+                                        any ? it->second.on_time : 0,
+                                        any ? it->second.makeups : 0});
+                  }
+                  out.enrolled = t.enrolled();
+                  return Status::Ok();
+                }));
   return out;
 }
 

@@ -21,6 +21,33 @@ void CampaignTally::Reset(int64_t campaign_id, int64_t epoch) {
   members_.clear();
   index_.clear();
   days_.clear();
+  enrollments_epoch_ = -1;
+}
+
+Status CampaignTally::CountEnrolled(Connection& c) {
+  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "enrollments"));
+  if (epoch < enrollments_epoch_) return Status::Ok();  // An older snapshot.
+  QY_ASSIGN_OR_RETURN(
+      int64_t max_id,
+      QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM enrollments"));
+  const bool again = epoch != enrollments_epoch_;
+  if (!again && max_id <= high_enrollment_) return Status::Ok();
+  // Afresh through the campaign's index; the ones added since by id.
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare(again ? "SELECT COUNT(*) FROM enrollments WHERE campaign_id ="
+                        " ?1 AND +id <= ?3 AND refunded_at_ms IS NULL"
+                      : "SELECT COUNT(*) FROM enrollments NOT INDEXED WHERE"
+                        " id > ?2 AND id <= ?3 AND campaign_id = ?1 AND"
+                        " refunded_at_ms IS NULL"));
+  st->Bind(1, campaign_id_).Bind(2, high_enrollment_).Bind(3, max_id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  const int64_t n = row ? st->Int(0) : 0;
+  st->Reset();
+  enrolled_ = again ? n : enrolled_ + n;
+  enrollments_epoch_ = epoch;
+  high_enrollment_ = max_id;
+  return Status::Ok();
 }
 
 void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
@@ -39,6 +66,7 @@ Status CampaignTally::Update(Connection& c, int64_t campaign_id) {
   QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "checkins"));
   if (campaign_id == campaign_id_ && epoch < epoch_) return Status::Ok();
   if (campaign_id != campaign_id_ || epoch != epoch_) Reset(campaign_id, epoch);
+  QY_RETURN_IF_ERROR(CountEnrolled(c));
   QY_ASSIGN_OR_RETURN(int64_t max_id,
                       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM checkins"));
   if (max_id <= high_id_) return Status::Ok();

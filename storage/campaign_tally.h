@@ -52,10 +52,15 @@ class CampaignTally {
   std::pair<int64_t, Member> Place(int64_t member_id) const;
   // Check-ins by campaign day (any day a check-in names).
   const std::map<int64_t, Day>& days() const { return days_; }
+  // Members enrolled and not refunded.
+  int64_t enrolled() const { return enrolled_; }
 
  private:
   Status Update(Connection& c, int64_t campaign_id);
   void Reset(int64_t campaign_id, int64_t epoch);
+  // Brings enrolled() up to date: counted again after an enrollment
+  // changed (its epoch), else the ones added since.
+  Status CountEnrolled(Connection& c);
   void Add(int64_t member_id, int64_t day, bool makeup, int64_t duration_s);
 
   int64_t campaign_id_ = 0;
@@ -64,6 +69,7 @@ class CampaignTally {
   std::vector<Member> members_;
   std::unordered_map<int64_t, uint32_t> index_;  // member_id -> members_.
   std::map<int64_t, Day> days_;
+  int64_t enrollments_epoch_ = -1, high_enrollment_ = 0, enrolled_ = 0;
 };
 
 }  // namespace qunying::storage

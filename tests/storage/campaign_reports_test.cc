@@ -161,10 +161,15 @@ class CampaignReportsTest : public ::testing::Test {
   }
 
   std::vector<std::string> SqlDaily(int k) {
-    return Rows(
+    auto rows = Rows(
         "SELECT day || ' ' || SUM(makeup = 0) || ' ' || SUM(makeup = 1) FROM"
         " checkins WHERE campaign_id = " +
         std::to_string(k) + " AND day BETWEEN 1 AND 7 GROUP BY day");
+    auto enrolled = Rows(
+        "SELECT 'enrolled ' || COUNT(*) FROM enrollments WHERE campaign_id = " +
+        std::to_string(k) + " AND refunded_at_ms IS NULL");
+    rows.insert(rows.end(), enrolled.begin(), enrolled.end());
+    return rows;
   }
   std::vector<std::string> StoreDaily(int k) {
     auto daily = store_->CheckinsPerDay(k);
@@ -176,6 +181,7 @@ class CampaignReportsTest : public ::testing::Test {
         out.push_back(std::to_string(d.day) + " " + std::to_string(d.checkins) +
                       " " + std::to_string(d.makeups));
     }
+    out.push_back("enrolled " + std::to_string(daily->enrolled));
     return out;
   }
 
