@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "community/retention.h"
 #include "community/roster_csv.h"
 #include "storage/database.h"
@@ -24,20 +25,11 @@
 #include "storage/sqlite_member_store.h"
 
 using namespace qunying;
-using Clock = std::chrono::steady_clock;
+using bench::Check;
+using bench::Clock;
+using bench::Ms;
 
 namespace {
-
-double Ms(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-void Check(const Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 std::string Nick(int i) { return "会员" + std::to_string(i) + "妈妈"; }
 

@@ -21,27 +21,19 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "storage/database.h"
 #include "storage/sqlite_engagement_store.h"
 
 using namespace qunying;
-using Clock = std::chrono::steady_clock;
+using bench::Check;
+using bench::Clock;
+using bench::Ms;
 
 namespace {
 
 constexpr int64_t kStartDay = 20000;  // Days since 1970-01-01.
 constexpr int64_t kDayMs = 86400000;
-
-double Ms(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-void Check(const Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 // Whether member i (1-based) is active on campaign day d.
 bool Active(int i, int d) { return (i * 7 + d * 3) % 3 != 0; }

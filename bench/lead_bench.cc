@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/startup_env.h"
 #include "scoring/lead_engine.h"
 #include "scoring/open_lead_predictions.h"
@@ -61,12 +62,7 @@ double Ms(SteadyClock::time_point a) {
       .count();
 }
 
-void Check(const Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", s.ToString().c_str());
-    std::exit(1);
-  }
-}
+using bench::Check;
 
 std::shared_ptr<scoring::TrainedModel> TrainOn(size_t n) {
   auto rules = scoring::ScoringRules::Defaults();
