@@ -3,6 +3,7 @@
 // campaign (who has not checked in today, which channel's members keep at
 // it and renew).
 #include <algorithm>
+#include <bit>
 #include <string>
 #include <unordered_map>
 
@@ -95,80 +96,110 @@ Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
 Result<community::CampaignSummary> SqliteEngagementStore::Summary(
     int64_t campaign_id, int64_t now_ms) {
   community::CampaignSummary out;
-  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(out.campaign, LoadCampaign(c, campaign_id));
-    const Campaign& camp = out.campaign;
-    QY_ASSIGN_OR_RETURN(int offset, community::UtcOffsetMinutes(camp.timezone));
-    out.today = community::CampaignDay(camp, now_ms, offset);
-    out.completed_days = std::clamp(out.today - 1, 0, camp.days);
-    const bool running = out.today >= 1 && out.today <= camp.days;
-    struct Slot {
-      size_t channel, group;
-    };
-    std::unordered_map<int64_t, Slot> members;
-    std::unordered_map<std::string, size_t> channel_at;
-    std::unordered_map<int64_t, size_t> group_at;
-    QY_ASSIGN_OR_RETURN(
-        Statement * en,
-        c.Prepare("SELECT member_id, channel, COALESCE(group_id, 0), paid_fen,"
-                  " refunded_at_ms IS NOT NULL FROM enrollments"
-                  " WHERE campaign_id = ?"));
-    en->Bind(1, campaign_id);
-    QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
-      if (s.Int(4)) {  // Kept apart: counted nowhere else.
-        out.refunded += 1, out.refunded_fen += s.Int(3);
-        return;
-      }
-      auto [ch, new_channel] =
-          channel_at.try_emplace(s.Text(1), out.channels.size());
-      if (new_channel) out.channels.push_back({s.Text(1)});
-      auto [gr, new_group] = group_at.try_emplace(s.Int(2), out.groups.size());
-      if (new_group) out.groups.push_back({s.Int(2)});
-      members[s.Int(0)] = {ch->second, gr->second};
-      out.channels[ch->second].enrolled += 1;
-      out.channels[ch->second].paid_fen += s.Int(3);
-      out.groups[gr->second].enrolled += 1;
-      out.enrolled += 1, out.paid_fen += s.Int(3);
-    }));
-    QY_ASSIGN_OR_RETURN(Statement * ck,
-                        c.Prepare("SELECT member_id, day, makeup FROM checkins"
-                                  " WHERE campaign_id = ?"));
-    ck->Bind(1, campaign_id);
-    QY_RETURN_IF_ERROR(ForEachRow(ck, [&](const Statement& s) {
-      auto it = members.find(s.Int(0));
-      if (it == members.end()) return;
-      const int64_t day = s.Int(1);
-      if (s.Int(2) == 0 && day <= out.completed_days)
-        out.channels[it->second.channel].checkins += 1;
-      if (running && day == out.today) {  // One check-in per member a day.
-        out.groups[it->second.group].checked_today += 1;
-        out.checked_today += 1;
-      }
-    }));
-    // Later in the series: as the cohort matrix orders campaigns.
-    QY_ASSIGN_OR_RETURN(
-        Statement * later,
-        c.Prepare(
-            "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
-            " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
-            " AND n.refunded_at_ms IS NULL"
-            " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
-    later->Bind(1, camp.series).Bind(2, camp.starts_on).Bind(3, campaign_id);
-    QY_RETURN_IF_ERROR(ForEachRow(later, [&](const Statement& s) {
-      auto it = members.find(s.Int(0));
-      if (it != members.end()) out.channels[it->second.channel].renewed += 1;
-    }));
-    QY_ASSIGN_OR_RETURN(Statement * name,
-                        c.Prepare("SELECT name FROM chat_groups WHERE id = ?"));
-    for (auto& g : out.groups) {
-      if (!g.group_id) continue;
-      name->Reset();
-      name->Bind(1, g.group_id);
-      QY_ASSIGN_OR_RETURN(bool found, name->Step());
-      if (found) g.name = name->Text(0);
-    }
-    return Status::Ok();
-  }));
+  QY_RETURN_IF_ERROR(WithTally(
+      campaign_id,
+      [&](Connection& c, const Campaign& camp,
+          const CampaignTally& tally) -> Status {
+        out.campaign = camp;
+        QY_ASSIGN_OR_RETURN(int offset,
+                            community::UtcOffsetMinutes(camp.timezone));
+        out.today = community::CampaignDay(camp, now_ms, offset);
+        out.completed_days = std::clamp(out.today - 1, 0, camp.days);
+        const bool running = out.today >= 1 && out.today <= camp.days;
+        struct Slot {
+          size_t channel, group;
+        };
+        std::unordered_map<int64_t, Slot> members;
+        std::unordered_map<std::string, size_t> channel_at;
+        std::unordered_map<int64_t, size_t> group_at;
+        QY_ASSIGN_OR_RETURN(
+            Statement * en,
+            c.Prepare(
+                "SELECT member_id, channel, COALESCE(group_id, 0), paid_fen,"
+                " refunded_at_ms IS NOT NULL FROM enrollments"
+                " WHERE campaign_id = ?"));
+        en->Bind(1, campaign_id);
+        QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
+          if (s.Int(4)) {  // Kept apart: counted nowhere else.
+            out.refunded += 1, out.refunded_fen += s.Int(3);
+            return;
+          }
+          auto [ch, new_channel] =
+              channel_at.try_emplace(s.Text(1), out.channels.size());
+          if (new_channel) out.channels.push_back({s.Text(1)});
+          auto [gr, new_group] =
+              group_at.try_emplace(s.Int(2), out.groups.size());
+          if (new_group) out.groups.push_back({s.Int(2)});
+          members[s.Int(0)] = {ch->second, gr->second};
+          out.channels[ch->second].enrolled += 1;
+          out.channels[ch->second].paid_fen += s.Int(3);
+          out.groups[gr->second].enrolled += 1;
+          out.enrolled += 1, out.paid_fen += s.Int(3);
+        }));
+        // Each enrolled member's on-time check-ins on the completed days, and
+        // whether they checked in today (one check-in per member a day).
+        auto count = [&](const Slot& m, int on_time, bool today) {
+          out.channels[m.channel].checkins += on_time;
+          if (running && today) {
+            out.groups[m.group].checked_today += 1;
+            out.checked_today += 1;
+          }
+        };
+        if (camp.days <= CampaignTally::kMaskedDays) {
+          // From the kept tally: the days are bits.
+          const uint64_t done = out.completed_days >= 64
+                                    ? ~uint64_t{0}
+                                    : (uint64_t{1} << out.completed_days) - 1;
+          const uint64_t today =
+              running ? uint64_t{1} << (out.today - 1) : uint64_t{0};
+          for (const CampaignTally::Member& m : tally.members()) {
+            auto it = members.find(m.member_id);
+            if (it == members.end()) continue;
+            count(it->second, std::popcount(m.on_time_days & done),
+                  (m.checked_days & today) != 0);
+          }
+        } else {
+          QY_ASSIGN_OR_RETURN(
+              Statement * ck,
+              c.Prepare("SELECT member_id, day, makeup FROM checkins"
+                        " WHERE campaign_id = ?"));
+          ck->Bind(1, campaign_id);
+          QY_RETURN_IF_ERROR(ForEachRow(ck, [&](const Statement& s) {
+            auto it = members.find(s.Int(0));
+            if (it == members.end()) return;
+            const int64_t day = s.Int(1);
+            count(it->second, s.Int(2) == 0 && day <= out.completed_days,
+                  day == out.today);
+          }));
+        }
+        // Later in the series: as the cohort matrix orders campaigns.
+        QY_ASSIGN_OR_RETURN(
+            Statement * later,
+            c.Prepare(
+                "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
+                " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
+                " AND n.refunded_at_ms IS NULL"
+                " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
+        later->Bind(1, camp.series)
+            .Bind(2, camp.starts_on)
+            .Bind(3, campaign_id);
+        QY_RETURN_IF_ERROR(ForEachRow(later, [&](const Statement& s) {
+          auto it = members.find(s.Int(0));
+          if (it != members.end())
+            out.channels[it->second.channel].renewed += 1;
+        }));
+        QY_ASSIGN_OR_RETURN(
+            Statement * name,
+            c.Prepare("SELECT name FROM chat_groups WHERE id = ?"));
+        for (auto& g : out.groups) {
+          if (!g.group_id) continue;
+          name->Reset();
+          name->Bind(1, g.group_id);
+          QY_ASSIGN_OR_RETURN(bool found, name->Step());
+          if (found) g.name = name->Text(0);
+        }
+        return Status::Ok();
+      }));
   std::sort(out.channels.begin(), out.channels.end(),
             [](const auto& a, const auto& b) {
               return a.enrolled != b.enrolled ? a.enrolled > b.enrolled

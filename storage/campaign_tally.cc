@@ -54,10 +54,15 @@ void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
                         int64_t duration_s) {
   auto [it, added] =
       index_.try_emplace(member_id, static_cast<uint32_t>(members_.size()));
-  if (added) members_.push_back({member_id, 0, 0});
+  if (added) members_.push_back({member_id, 0, 0, 0, 0});
   Member& m = members_[it->second];
   ++m.checkins;
   m.duration_s += duration_s;
+  if (day >= 1 && day <= kMaskedDays) {
+    const uint64_t bit = uint64_t{1} << (day - 1);
+    m.checked_days |= bit;
+    if (!makeup) m.on_time_days |= bit;
+  }
   Day& d = days_[day];
   ++(makeup ? d.makeups : d.on_time);
 }
@@ -99,7 +104,7 @@ std::vector<CampaignTally::Member> CampaignTally::Top(size_t n) const {
 std::pair<int64_t, CampaignTally::Member> CampaignTally::Place(
     int64_t member_id) const {
   auto it = index_.find(member_id);
-  if (it == index_.end()) return {0, {member_id, 0, 0}};
+  if (it == index_.end()) return {0, {member_id, 0, 0, 0, 0}};
   const Member& me = members_[it->second];
   int64_t ahead = std::count_if(members_.begin(), members_.end(),
                                 [&](const Member& m) { return Ahead(m, me); });

@@ -29,10 +29,18 @@ namespace qunying::storage {
 
 class CampaignTally {
  public:
+  // The campaign days a member's on-time check-ins can be told apart for
+  // (Member::on_time_days); a longer campaign's summary reads its
+  // check-ins instead.
+  static constexpr int kMaskedDays = 64;
+
   struct Member {
     int64_t member_id = 0;
     int64_t checkins = 0;  // Make-ups included.
     int64_t duration_s = 0;
+    // Bit d-1 for day d in 1..kMaskedDays: a check-in on time that day, and
+    // any check-in for that day (make-ups too).
+    uint64_t on_time_days = 0, checked_days = 0;
   };
   struct Day {
     int64_t on_time = 0;
@@ -54,6 +62,8 @@ class CampaignTally {
   const std::map<int64_t, Day>& days() const { return days_; }
   // Members enrolled and not refunded.
   int64_t enrolled() const { return enrolled_; }
+  // Every member with a check-in, in no particular order.
+  const std::vector<Member>& members() const { return members_; }
 
  private:
   Status Update(Connection& c, int64_t campaign_id);

@@ -5,6 +5,7 @@
 // the community's tables see.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <memory>
@@ -86,8 +87,8 @@ class CampaignReportsTest : public ::testing::Test {
       case 1:
         Exec(
             "INSERT OR IGNORE INTO enrollments (campaign_id, member_id,"
-            " enrolled_at_ms) VALUES (" +
-            k + ", " + m + ", 0)");
+            " channel, enrolled_at_ms) VALUES (" +
+            k + ", " + m + ", '" + (rng() % 2 ? "公众号" : "社群") + "', 0)");
         break;
       case 2:  // A refund.
         Exec("UPDATE enrollments SET refunded_at_ms = 1 WHERE campaign_id = " +
@@ -212,6 +213,42 @@ class CampaignReportsTest : public ::testing::Test {
     return out;
   }
 
+  // The summary's check-in figures in the middle of campaign `k`, from
+  // the store, and as SQL counts them (on-time check-ins of enrolled
+  // members on the completed days per channel; check-ins today).
+  std::vector<std::string> StoreSummary(int k, int* today, int* completed) {
+    const int64_t now = (20000 + k + 3) * kDayMs + kDayMs / 4;
+    auto sum = store_->Summary(k, now);
+    EXPECT_TRUE(sum.ok()) << sum.status().ToString();
+    std::vector<std::string> out;
+    if (!sum.ok()) return out;
+    *today = sum->today;
+    *completed = sum->completed_days;
+    for (const auto& ch : sum->channels)
+      out.push_back(ch.channel + " " + std::to_string(ch.checkins));
+    std::sort(out.begin(), out.end());
+    out.push_back("today " + std::to_string(sum->checked_today));
+    return out;
+  }
+  std::vector<std::string> SqlSummary(int k, int today, int completed) {
+    const std::string n = std::to_string(k);
+    auto out = Rows(
+        "SELECT e.channel || ' ' || COUNT(c.id) FROM enrollments e LEFT JOIN"
+        " checkins c ON c.member_id = e.member_id AND c.campaign_id ="
+        " e.campaign_id AND c.makeup = 0 AND c.day BETWEEN 1 AND " +
+        std::to_string(completed) + " WHERE e.campaign_id = " + n +
+        " AND e.refunded_at_ms IS NULL GROUP BY e.channel ORDER BY"
+        " e.channel");
+    auto checked = Rows(
+        "SELECT 'today ' || COUNT(*) FROM checkins c JOIN enrollments e ON"
+        " e.member_id = c.member_id AND e.campaign_id = c.campaign_id WHERE"
+        " c.campaign_id = " +
+        n + " AND e.refunded_at_ms IS NULL AND c.day = " +
+        std::to_string(today >= 1 && today <= 7 ? today : -1));
+    out.insert(out.end(), checked.begin(), checked.end());
+    return out;
+  }
+
   TempDir dir_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqliteEngagementStore> store_;
@@ -234,6 +271,9 @@ TEST_F(CampaignReportsTest, KeptReportsAnswerAsAggregatesThroughEveryChange) {
       ASSERT_EQ(StoreBoard(k), board);
       ASSERT_EQ(StoreDaily(k), SqlDaily(k));
       ASSERT_EQ(StoreDwell(k), dwell);
+      int today = 0, completed = 0;
+      auto summary = StoreSummary(k, &today, &completed);
+      ASSERT_EQ(summary, SqlSummary(k, today, completed));
       ++compared;
       nonempty += !board.empty() && !dwell.empty();
     }
