@@ -40,6 +40,126 @@ Result<int> CalendarToday(const Campaign& camp, int64_t now_ms) {
   return std::clamp(community::CampaignDay(camp, now_ms, offset), 0, camp.days);
 }
 
+// Fills a CampaignSummary (its campaign, today and completed days set)
+// from the campaign's rows. Not thread-safe; one per request.
+class SummaryBuilder {
+ public:
+  explicit SummaryBuilder(community::CampaignSummary* out)
+      : out_(*out),
+        running_(out->today >= 1 && out->today <= out->campaign.days) {}
+
+  // Enrolled, paid and refunded, per channel and group.
+  Status ReadEnrollments(Connection& c) {
+    QY_ASSIGN_OR_RETURN(
+        Statement * en,
+        c.Prepare("SELECT member_id, channel, COALESCE(group_id, 0), paid_fen,"
+                  " refunded_at_ms IS NOT NULL FROM enrollments"
+                  " WHERE campaign_id = ?"));
+    en->Bind(1, out_.campaign.id);
+    return ForEachRow(en, [&](const Statement& s) {
+      if (s.Int(4)) {  // Kept apart: counted nowhere else.
+        out_.refunded += 1, out_.refunded_fen += s.Int(3);
+        return;
+      }
+      auto [ch, new_channel] =
+          channel_at_.try_emplace(s.Text(1), out_.channels.size());
+      if (new_channel) out_.channels.push_back({s.Text(1)});
+      auto [gr, new_group] =
+          group_at_.try_emplace(s.Int(2), out_.groups.size());
+      if (new_group) out_.groups.push_back({s.Int(2)});
+      members_[s.Int(0)] = {ch->second, gr->second};
+      out_.channels[ch->second].enrolled += 1;
+      out_.channels[ch->second].paid_fen += s.Int(3);
+      out_.groups[gr->second].enrolled += 1;
+      out_.enrolled += 1, out_.paid_fen += s.Int(3);
+    });
+  }
+
+  // Each enrolled member's on-time check-ins on the completed days and
+  // whether they checked in today, from the tally's day bits (campaigns of
+  // up to CampaignTally::kMaskedDays days).
+  Status CountCheckins(const CampaignTally& tally) {
+    const int done_days = out_.completed_days;
+    const uint64_t done =
+        done_days >= 64 ? ~uint64_t{0} : (uint64_t{1} << done_days) - 1;
+    const uint64_t today =
+        running_ ? uint64_t{1} << (out_.today - 1) : uint64_t{0};
+    for (const CampaignTally::Member& m : tally.members()) {
+      auto it = members_.find(m.member_id);
+      if (it == members_.end()) continue;
+      Count(it->second, std::popcount(m.on_time_days & done),
+            (m.checked_days & today) != 0);
+    }
+    return Status::Ok();
+  }
+
+  // The same from the campaign's check-ins, for longer campaigns.
+  Status ReadCheckins(Connection& c) {
+    QY_ASSIGN_OR_RETURN(Statement * ck,
+                        c.Prepare("SELECT member_id, day, makeup FROM checkins"
+                                  " WHERE campaign_id = ?"));
+    ck->Bind(1, out_.campaign.id);
+    return ForEachRow(ck, [&](const Statement& s) {
+      auto it = members_.find(s.Int(0));
+      if (it == members_.end()) return;
+      const int64_t day = s.Int(1);
+      Count(it->second, s.Int(2) == 0 && day <= out_.completed_days,
+            day == out_.today);
+    });
+  }
+
+  // Members enrolled later in the series, as the cohort matrix orders
+  // campaigns.
+  Status ReadRenewals(Connection& c) {
+    const Campaign& camp = out_.campaign;
+    QY_ASSIGN_OR_RETURN(
+        Statement * later,
+        c.Prepare(
+            "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
+            " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
+            " AND n.refunded_at_ms IS NULL"
+            " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
+    later->Bind(1, camp.series).Bind(2, camp.starts_on).Bind(3, camp.id);
+    return ForEachRow(later, [&](const Statement& s) {
+      auto it = members_.find(s.Int(0));
+      if (it != members_.end()) out_.channels[it->second.channel].renewed += 1;
+    });
+  }
+
+  Status NameGroups(Connection& c) {
+    QY_ASSIGN_OR_RETURN(Statement * name,
+                        c.Prepare("SELECT name FROM chat_groups WHERE id = ?"));
+    for (auto& g : out_.groups) {
+      if (!g.group_id) continue;
+      name->Reset();
+      name->Bind(1, g.group_id);
+      QY_ASSIGN_OR_RETURN(bool found, name->Step());
+      if (found) g.name = name->Text(0);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  struct Slot {
+    size_t channel, group;
+  };
+
+  // One enrolled member's check-ins (one a day at most).
+  void Count(const Slot& m, int on_time, bool today) {
+    out_.channels[m.channel].checkins += on_time;
+    if (running_ && today) {
+      out_.groups[m.group].checked_today += 1;
+      out_.checked_today += 1;
+    }
+  }
+
+  community::CampaignSummary& out_;
+  const bool running_;
+  std::unordered_map<int64_t, Slot> members_;
+  std::unordered_map<std::string, size_t> channel_at_;
+  std::unordered_map<int64_t, size_t> group_at_;
+};
+
 }  // namespace
 
 Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
@@ -88,118 +208,30 @@ Result<std::vector<community::Participant>> SqliteEngagementStore::Participants(
   return out;
 }
 
-// One pass over the campaign's enrollments, one over its check-ins (in the
-// campaign's index order) and one over later enrollments in the series,
-// summed per channel and group here: per-enrollment subqueries looked each
-// member's check-ins up in the table to tell make-ups apart, 350 ms for
-// 100,000 members (bench/community_bench.cc).
+// One pass over the campaign's enrollments and one over later enrollments
+// in the series, summed per channel and group here, with the check-ins
+// from the campaign's kept tally (0.30 s on the last day of a 100,000-member
+// campaign when they were read on every request; docs/benchmarks.md).
 Result<community::CampaignSummary> SqliteEngagementStore::Summary(
     int64_t campaign_id, int64_t now_ms) {
   community::CampaignSummary out;
-  QY_RETURN_IF_ERROR(WithTally(
-      campaign_id,
-      [&](Connection& c, const Campaign& camp,
-          const CampaignTally& tally) -> Status {
-        out.campaign = camp;
-        QY_ASSIGN_OR_RETURN(int offset,
-                            community::UtcOffsetMinutes(camp.timezone));
-        out.today = community::CampaignDay(camp, now_ms, offset);
-        out.completed_days = std::clamp(out.today - 1, 0, camp.days);
-        const bool running = out.today >= 1 && out.today <= camp.days;
-        struct Slot {
-          size_t channel, group;
-        };
-        std::unordered_map<int64_t, Slot> members;
-        std::unordered_map<std::string, size_t> channel_at;
-        std::unordered_map<int64_t, size_t> group_at;
-        QY_ASSIGN_OR_RETURN(
-            Statement * en,
-            c.Prepare(
-                "SELECT member_id, channel, COALESCE(group_id, 0), paid_fen,"
-                " refunded_at_ms IS NOT NULL FROM enrollments"
-                " WHERE campaign_id = ?"));
-        en->Bind(1, campaign_id);
-        QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
-          if (s.Int(4)) {  // Kept apart: counted nowhere else.
-            out.refunded += 1, out.refunded_fen += s.Int(3);
-            return;
-          }
-          auto [ch, new_channel] =
-              channel_at.try_emplace(s.Text(1), out.channels.size());
-          if (new_channel) out.channels.push_back({s.Text(1)});
-          auto [gr, new_group] =
-              group_at.try_emplace(s.Int(2), out.groups.size());
-          if (new_group) out.groups.push_back({s.Int(2)});
-          members[s.Int(0)] = {ch->second, gr->second};
-          out.channels[ch->second].enrolled += 1;
-          out.channels[ch->second].paid_fen += s.Int(3);
-          out.groups[gr->second].enrolled += 1;
-          out.enrolled += 1, out.paid_fen += s.Int(3);
-        }));
-        // Each enrolled member's on-time check-ins on the completed days, and
-        // whether they checked in today (one check-in per member a day).
-        auto count = [&](const Slot& m, int on_time, bool today) {
-          out.channels[m.channel].checkins += on_time;
-          if (running && today) {
-            out.groups[m.group].checked_today += 1;
-            out.checked_today += 1;
-          }
-        };
-        if (camp.days <= CampaignTally::kMaskedDays) {
-          // From the kept tally: the days are bits.
-          const uint64_t done = out.completed_days >= 64
-                                    ? ~uint64_t{0}
-                                    : (uint64_t{1} << out.completed_days) - 1;
-          const uint64_t today =
-              running ? uint64_t{1} << (out.today - 1) : uint64_t{0};
-          for (const CampaignTally::Member& m : tally.members()) {
-            auto it = members.find(m.member_id);
-            if (it == members.end()) continue;
-            count(it->second, std::popcount(m.on_time_days & done),
-                  (m.checked_days & today) != 0);
-          }
-        } else {
-          QY_ASSIGN_OR_RETURN(
-              Statement * ck,
-              c.Prepare("SELECT member_id, day, makeup FROM checkins"
-                        " WHERE campaign_id = ?"));
-          ck->Bind(1, campaign_id);
-          QY_RETURN_IF_ERROR(ForEachRow(ck, [&](const Statement& s) {
-            auto it = members.find(s.Int(0));
-            if (it == members.end()) return;
-            const int64_t day = s.Int(1);
-            count(it->second, s.Int(2) == 0 && day <= out.completed_days,
-                  day == out.today);
-          }));
-        }
-        // Later in the series: as the cohort matrix orders campaigns.
-        QY_ASSIGN_OR_RETURN(
-            Statement * later,
-            c.Prepare(
-                "SELECT DISTINCT n.member_id FROM enrollments n JOIN"
-                " campaigns l ON l.id = n.campaign_id WHERE l.series = ?1"
-                " AND n.refunded_at_ms IS NULL"
-                " AND (l.starts_on > ?2 OR (l.starts_on = ?2 AND l.id > ?3))"));
-        later->Bind(1, camp.series)
-            .Bind(2, camp.starts_on)
-            .Bind(3, campaign_id);
-        QY_RETURN_IF_ERROR(ForEachRow(later, [&](const Statement& s) {
-          auto it = members.find(s.Int(0));
-          if (it != members.end())
-            out.channels[it->second.channel].renewed += 1;
-        }));
-        QY_ASSIGN_OR_RETURN(
-            Statement * name,
-            c.Prepare("SELECT name FROM chat_groups WHERE id = ?"));
-        for (auto& g : out.groups) {
-          if (!g.group_id) continue;
-          name->Reset();
-          name->Bind(1, g.group_id);
-          QY_ASSIGN_OR_RETURN(bool found, name->Step());
-          if (found) g.name = name->Text(0);
-        }
-        return Status::Ok();
-      }));
+  QY_RETURN_IF_ERROR(
+      WithTally(campaign_id,
+                [&](Connection& c, const Campaign& camp,
+                    const CampaignTally& tally) -> Status {
+                  out.campaign = camp;
+                  QY_ASSIGN_OR_RETURN(
+                      int offset, community::UtcOffsetMinutes(camp.timezone));
+                  out.today = community::CampaignDay(camp, now_ms, offset);
+                  out.completed_days = std::clamp(out.today - 1, 0, camp.days);
+                  SummaryBuilder b(&out);
+                  QY_RETURN_IF_ERROR(b.ReadEnrollments(c));
+                  QY_RETURN_IF_ERROR(camp.days <= CampaignTally::kMaskedDays
+                                         ? b.CountCheckins(tally)
+                                         : b.ReadCheckins(c));
+                  QY_RETURN_IF_ERROR(b.ReadRenewals(c));
+                  return b.NameGroups(c);
+                }));
   std::sort(out.channels.begin(), out.channels.end(),
             [](const auto& a, const auto& b) {
               return a.enrolled != b.enrolled ? a.enrolled > b.enrolled
