@@ -57,11 +57,12 @@ Status CampaignDwell::ReadEnrollments(Connection& c, int64_t max_enrollment,
   if (backfill_to == 0 || added.empty()) return Status::Ok();
   QY_ASSIGN_OR_RETURN(
       Statement * ev,
+      // From the member's index of (member, time, dwell) alone.
       c.Prepare("SELECT ts_ms, dwell_ms FROM events WHERE member_id = ?"
-                " AND id <= ?"));
+                " AND ts_ms >= ? AND id <= ?"));
   for (int64_t member : added) {
     ev->Reset();
-    ev->Bind(1, member).Bind(2, backfill_to);
+    ev->Bind(1, member).Bind(2, start_ms_).Bind(3, backfill_to);
     const uint32_t slot = slots_[member];
     QY_RETURN_IF_ERROR(ForEachRow(
         ev, [&](const Statement& s) { Add(slot, s.Int(0), s.Int(1)); }));
