@@ -7,11 +7,10 @@
 #ifndef QUNYING_SERVER_TEXT_HINT_SCANNER_H_
 #define QUNYING_SERVER_TEXT_HINT_SCANNER_H_
 
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
+#include "core/background_loop.h"
 #include "core/clock.h"
 #include "ocr/ocr_jobs.h"
 #include "server/logger.h"
@@ -40,16 +39,14 @@ class TextHintScanner {
   void Stop();
 
  private:
-  void Loop();
+  // Reads a batch; how long to wait before the next.
+  std::chrono::milliseconds Step();
 
   TextHintScannerOptions options_;
   ocr::OcrJobStore* jobs_;
   Logger* logger_;
   const Clock* clock_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
 };
 
 }  // namespace qunying::server
