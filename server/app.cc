@@ -158,10 +158,30 @@ community::EngagementStore& App::engagement() { return *engagement_store_; }
 ocr::OcrJobStore& App::ocr_jobs() { return *ocr_jobs_; }
 scoring::LeadStore& App::lead_store() { return *lead_store_; }
 
+void App::StartReportWarmer() {
+  if (options_.warm_reports_s <= 0) return;
+  // Half the campaigns the store keeps: the rest stay for those asked for.
+  constexpr size_t kWarmed =
+      storage::SqliteEngagementStore::kCachedCampaigns / 2;
+  report_warmer_.Start(
+      [this] {
+        auto warmed = engagement_store_->WarmCampaigns(
+            services_.clock->NowMillis(), kWarmed);
+        if (!warmed.ok()) {
+          logger_->Warn("campaign reports not warmed",
+                        {{"error", warmed.status().message()}});
+        }
+        return std::chrono::milliseconds(int64_t{options_.warm_reports_s} *
+                                         1000);
+      },
+      /*nice=*/10);
+}
+
 Result<int> App::Start() {
   QY_RETURN_IF_ERROR(ocr_workers_->Start());
   text_hints_->Start();
   lead_scheduler_->Start();
+  StartReportWarmer();
   QY_ASSIGN_OR_RETURN(port_, http_->Bind());
   serve_thread_ = std::thread([this] { http_->Serve(); });
   logger_->Info("listening",
@@ -180,6 +200,7 @@ void App::Stop() {
   if (ocr_workers_) ocr_workers_->Stop();
   if (text_hints_) text_hints_->Stop();
   if (lead_scheduler_) lead_scheduler_->Stop();
+  report_warmer_.Stop();
   if (db_) db_->Close();
   logger_->Flush();
 }

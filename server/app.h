@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "auth/account_service.h"
+#include "core/background_loop.h"
 #include "core/clock.h"
 #include "core/startup_env.h"
 #include "server/api.h"
@@ -50,6 +51,13 @@ struct AppOptions {
   // Lead scoring, claims and SLA, and when the loop runs by itself.
   scoring::LeadEngineOptions leads;
   LeadSchedulerOptions lead_schedule;
+  // How often, in seconds, the kept reports of the campaigns running or
+  // lately ended (leaderboard, check-ins per day, summary, dwell) are
+  // brought up to date on a low-priority thread, so that requests find
+  // them ready: after a start, a merge or a refund the first read of a
+  // 100,000-member campaign takes 0.3-0.7 s. The first run comes at
+  // Start; 0 turns it off.
+  int warm_reports_s = 30;
   // Accept {"openid","nickname"} at /mp/login (demos and tests only).
   bool dev_login = false;
   // Log file; empty for standard error.
@@ -105,6 +113,7 @@ class App {
   App() = default;
   void AddGauges();
   Status InitLeads(const Clock* clock);
+  void StartReportWarmer();
 
   AppOptions options_;
   std::unique_ptr<Logger> logger_;
@@ -121,6 +130,7 @@ class App {
   std::unique_ptr<storage::SqliteLeadStore> lead_store_;
   std::unique_ptr<scoring::LeadEngine> lead_engine_;
   std::unique_ptr<LeadScheduler> lead_scheduler_;
+  BackgroundLoop report_warmer_;
   std::unique_ptr<auth::AccountService> accounts_;
   std::unique_ptr<auth::WeChatClient> wechat_;
   Metrics metrics_;

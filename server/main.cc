@@ -72,6 +72,12 @@ void AddServeFlags(CLI::App* cmd, Flags* f) {
                   "Time one photo's recognition may take")
       ->envname("QUNYING_OCR_DEADLINE_MS")
       ->capture_default_str();
+  cmd->add_option("--warm-reports-s", f->app.warm_reports_s,
+                  "Seconds between background refreshes of running campaigns'"
+                  " leaderboards and dwell reports (0: off)")
+      ->envname("QUNYING_WARM_REPORTS_S")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--db-readers", f->app.db.readers, "Pooled read connections")
       ->envname("QUNYING_DB_READERS")
       ->capture_default_str();

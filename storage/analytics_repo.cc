@@ -131,6 +131,36 @@ Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
   return out;
 }
 
+Result<std::vector<int64_t>> SqliteEngagementStore::WarmCampaigns(
+    int64_t now_ms, size_t max) {
+  std::vector<int64_t> ids;
+  QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(Statement * st,
+                        c.Prepare("SELECT id FROM campaigns ORDER BY"
+                                  " starts_on DESC, id DESC"));
+    std::vector<int64_t> all;
+    QY_RETURN_IF_ERROR(
+        ForEachRow(st, [&](const Statement& s) { all.push_back(s.Int(0)); }));
+    for (int64_t id : all) {
+      if (ids.size() >= max) break;
+      QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, id));
+      auto offset = community::UtcOffsetMinutes(camp.timezone);
+      if (!offset.ok()) continue;
+      const int day = community::CampaignDay(camp, now_ms, *offset);
+      if (day >= 1 && day <= camp.days + kWarmDaysAfterEnd) ids.push_back(id);
+    }
+    return Status::Ok();
+  }));
+  for (int64_t id : ids) {
+    QY_RETURN_IF_ERROR(
+        WithTally(id, [](Connection&, const Campaign&, const CampaignTally&) {
+          return Status::Ok();
+        }));
+    QY_RETURN_IF_ERROR(Dwell(id).status());
+  }
+  return ids;
+}
+
 Result<std::vector<community::DwellDay>> SqliteEngagementStore::MemberDwell(
     int64_t member_id) {
   std::vector<community::DwellDay> out;

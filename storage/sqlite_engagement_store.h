@@ -65,6 +65,14 @@ class SqliteEngagementStore : public community::EngagementStore {
   Result<community::CampaignSummary> Summary(int64_t campaign_id,
                                              int64_t now_ms) override;
 
+  // Brings the kept reports of the campaigns running at `now_ms`, or ended
+  // at most kWarmDaysAfterEnd days before, up to date, the latest started
+  // first and at most `max` of them, so that the requests after it find
+  // them ready (the first read of a 100,000-member campaign takes 0.3–0.7
+  // s). Returns the campaigns it brought up to date.
+  static constexpr int kWarmDaysAfterEnd = 7;
+  Result<std::vector<int64_t>> WarmCampaigns(int64_t now_ms, size_t max);
+
  private:
   // Runs fn(tally) on `campaign_id`'s tally brought up to date, inside a
   // read transaction, with the campaign (NotFound if there is none).

@@ -315,5 +315,30 @@ TEST_F(CampaignReportsTest, RequestsAtOnceWhileTheTablesChangeAgreeAfter) {
   }
 }
 
+// The server warms the reports of the campaigns running now or lately
+// ended, so that their first request finds them ready.
+TEST_F(CampaignReportsTest, WarmingTakesRunningAndLatelyEndedLatestFirst) {
+  // Campaign k starts on day 20000 + k and lasts 7 days; on day 20015 it
+  // is on its day 16 - k: k = 1 ended 8 days ago, k = 2 a week ago.
+  const int64_t now = 20015 * kDayMs + kDayMs / 4;
+  auto all = store_->WarmCampaigns(now, 100);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(*all, (std::vector<int64_t>{10, 9, 8, 7, 6, 5, 4, 3, 2}));
+  auto three = store_->WarmCampaigns(now, 3);
+  ASSERT_TRUE(three.ok());
+  EXPECT_EQ(*three, (std::vector<int64_t>{10, 9, 8}));
+  // Before any start: nothing.
+  auto none = store_->WarmCampaigns(20000 * kDayMs, 100);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  // Warmed, changed, asked: as the SQL says.
+  std::mt19937 rng(3);
+  for (int step = 0; step < 300; ++step) Change(rng);
+  for (int k : {10, 2}) {
+    EXPECT_EQ(StoreBoard(k), SqlBoard(k)) << "campaign " << k;
+    EXPECT_EQ(StoreDwell(k), SqlDwell(k)) << "campaign " << k;
+  }
+}
+
 }  // namespace
 }  // namespace qunying::storage
