@@ -1,8 +1,8 @@
 // BackgroundLoop: a thread that calls a step function over and over until
 // stopped, waiting between calls as long as each call asks. The plumbing
-// of the server's background jobs (typed-text hints, warming a campaign's
-// reports). Start and Stop from one thread; Stop wakes a waiting loop at
-// once and joins it (a step under way finishes first).
+// of the server's background jobs (the lead loop's timers, typed-text
+// hints, warming a campaign's reports). Start and Stop from one thread; Stop
+// wakes a waiting loop at once and joins it (a step under way finishes first).
 #ifndef QUNYING_CORE_BACKGROUND_LOOP_H_
 #define QUNYING_CORE_BACKGROUND_LOOP_H_
 
@@ -31,6 +31,8 @@ class BackgroundLoop {
   void Start(Step step, int nice = 0);
   // Stops and joins the loop; the next Start runs again. Idempotent.
   void Stop();
+  // Between a Start and its Stop.
+  bool running() const { return thread_.joinable(); }
 
  private:
   void Run(const Step& step, int nice);

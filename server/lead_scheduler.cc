@@ -5,21 +5,16 @@
 namespace qunying::server {
 
 void LeadScheduler::Start() {
-  if (thread_.joinable()) return;
+  if (loop_.running()) return;
   if (!options_.sla_sweep_s && !options_.rescore_s && !options_.retrain_s)
     return;
-  stop_ = false;
   saved_at_stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  tick_ = 0;
+  loop_.Start([this] { return Step(); });
 }
 
 void LeadScheduler::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
   // Also when no job runs on a timer: passes asked for over the API count.
   if (!saved_at_stop_) SaveState("stop");
   saved_at_stop_ = true;
@@ -42,16 +37,14 @@ void LeadScheduler::SaveState(const char* why) {
       {{"bytes", int64_t(*bytes)}, {"ms", int64_t(ms)}, {"when", why}});
 }
 
-void LeadScheduler::Loop() {
-  if (options_.rescore_s > 0 && options_.rescore_at_start) Rescore(0);
-  std::unique_lock<std::mutex> lock(mu_);
-  for (int64_t tick = 1;; ++tick) {
-    if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; }))
-      return;
-    lock.unlock();
-    RunDue(tick);
-    lock.lock();
+std::chrono::milliseconds LeadScheduler::Step() {
+  if (tick_ == 0) {
+    if (options_.rescore_s > 0 && options_.rescore_at_start) Rescore(0);
+  } else {
+    RunDue(tick_);
   }
+  ++tick_;
+  return std::chrono::seconds(1);
 }
 
 void LeadScheduler::Rescore(int64_t tick) {

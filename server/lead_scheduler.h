@@ -5,10 +5,10 @@
 #ifndef QUNYING_SERVER_LEAD_SCHEDULER_H_
 #define QUNYING_SERVER_LEAD_SCHEDULER_H_
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <chrono>
+#include <cstdint>
 
+#include "core/background_loop.h"
 #include "scoring/lead_engine.h"
 #include "server/logger.h"
 
@@ -47,7 +47,8 @@ class LeadScheduler {
   void Stop();
 
  private:
-  void Loop();
+  // Tick 0: the pass at start; then, once a second, the jobs due.
+  std::chrono::milliseconds Step();
   void RunDue(int64_t tick);
   void Rescore(int64_t tick);
   void SaveState(const char* why);
@@ -56,10 +57,8 @@ class LeadScheduler {
   scoring::LeadEngine* engine_;
   scoring::LeadStore* store_;
   Logger* logger_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  BackgroundLoop loop_;
+  int64_t tick_ = 0;             // Scheduler thread only (once started).
   int64_t last_save_tick_ = -1;  // Scheduler thread only.
   bool saved_at_stop_ = false;
 };
