@@ -1,8 +1,9 @@
-// The leaderboard, check-ins per day and dwell report that
-// SqliteEngagementStore keeps in memory between requests (CampaignTally,
-// CampaignDwell) against the same figures aggregated afresh in SQL, as the
-// store computed them before it kept them, through every kind of change
-// the community's tables see.
+// The leaderboard, check-ins per day, summary and dwell report that
+// SqliteEngagementStore answers from what it keeps in memory between
+// requests (CampaignTally, CampaignDwell) against the same figures
+// aggregated afresh in SQL, as the store computed them before it kept
+// them, through every kind of change the community's tables see; and
+// which campaigns the server warms.
 #include <gtest/gtest.h>
 
 #include <algorithm>
