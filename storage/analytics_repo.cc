@@ -135,9 +135,16 @@ Result<std::vector<int64_t>> SqliteEngagementStore::WarmCampaigns(
     int64_t now_ms, size_t max) {
   std::vector<int64_t> ids;
   QY_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(Statement * st,
-                        c.Prepare("SELECT id FROM campaigns ORDER BY"
-                                  " starts_on DESC, id DESC"));
+    // Every 30 s: only campaigns near their dates (a day's slack either
+    // side for the zones), not every campaign ever run; the exact test
+    // below, in each one's own zone.
+    const int64_t today = community::LocalDay(now_ms, 0);
+    QY_ASSIGN_OR_RETURN(
+        Statement * st,
+        c.Prepare("SELECT id FROM campaigns WHERE starts_on <= ?1 + 1 AND"
+                  " starts_on + days + ?2 >= ?1 - 1"
+                  " ORDER BY starts_on DESC, id DESC"));
+    st->Bind(1, today).Bind(2, int64_t{kWarmDaysAfterEnd});
     std::vector<int64_t> all;
     QY_RETURN_IF_ERROR(
         ForEachRow(st, [&](const Statement& s) { all.push_back(s.Int(0)); }));
