@@ -23,11 +23,15 @@ struct Moved {
   // At most one row per member: when the member merged into has one, the
   // merged record keeps its own.
   bool one_per_member = false;
+  // Copied to the member merged into, as new rows, and deleted from the
+  // record once it is marked merged (CopyEvents); an undo moves the copies
+  // back.
+  bool copied = false;
 };
 constexpr Moved kMovedTables[] = {
     {"enrollments", "member_id", ""},
     {"checkins", "member_id", ""},
-    {"events", "member_id", ""},
+    {"events", "member_id", "", false, true},
     {"roster_entries", "member_id", ""},
     {"nickname_history", "member_id", ""},
     // Not group_events: they are derived from the roster entries and
@@ -69,6 +73,44 @@ Result<int64_t> HintsFollowCheckins(Connection& c, int64_t a, int64_t b) {
 // sessions' key is token_hash, the rest have integer ids.
 const char* KeyOf(const Moved& m) {
   return std::string(m.table) == "sessions" ? "token_hash" : "id";
+}
+
+// A merge's move of `from`'s events to `into`, once `from` is marked
+// merged: as copies with new ids, which whatever reads events by id takes
+// for new ones, and without the epoch bump a move by UPDATE makes, which
+// had every campaign's dwell and the lead pass's digest read all events
+// again (migration 34). Appends "events:<the copies' ids>;" to `moved`
+// for an undo, and counts them in `rows`.
+Status CopyEvents(Connection& c, int64_t from, int64_t into,
+                  std::string* moved, int64_t* rows) {
+  QY_ASSIGN_OR_RETURN(int64_t before,
+                      QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM events"));
+  QY_ASSIGN_OR_RETURN(
+      Statement * copy,
+      c.Prepare("INSERT INTO events (member_id, type, page, dwell_ms, ts_ms,"
+                " client_id, received_at_ms) SELECT ?, type, page, dwell_ms,"
+                " ts_ms, client_id, received_at_ms FROM events"
+                " WHERE member_id = ? ORDER BY id"));
+  Status s = copy->Bind(1, into).Bind(2, from).Run();
+  if (s.code() == StatusCode::kConflict) {
+    return Status::Conflict(
+        "cannot merge: both members have events that collide (same client "
+        "id)");
+  }
+  QY_RETURN_IF_ERROR(s);
+  std::string ids;
+  QY_ASSIGN_OR_RETURN(
+      Statement * sel,
+      c.Prepare("SELECT id FROM events WHERE id > ? ORDER BY id"));
+  sel->Bind(1, before);
+  QY_RETURN_IF_ERROR(ForEachRow(sel, [&](const Statement& st) {
+    ids += (ids.empty() ? "" : ",") + st.Text(0);
+    ++*rows;
+  }));
+  *moved += "events:" + ids + ";";
+  QY_ASSIGN_OR_RETURN(Statement * del,
+                      c.Prepare("DELETE FROM events WHERE member_id = ?"));
+  return del->Bind(1, from).Run();
 }
 
 }  // namespace
@@ -441,6 +483,7 @@ Status MergeIn(Connection& c, int64_t from, int64_t into, int64_t user_id,
   QY_ASSIGN_OR_RETURN(std::string moved, DropDuplicateLead(c, from, into));
   int64_t rows = 0;
   for (const Moved& m : kMovedTables) {
+    if (m.copied) continue;  // Once `from` is marked merged, below.
     if (m.one_per_member) {
       QY_ASSIGN_OR_RETURN(
           int64_t has, QueryInt(c,
@@ -488,6 +531,7 @@ Status MergeIn(Connection& c, int64_t from, int64_t into, int64_t user_id,
       Statement * mark,
       c.Prepare("UPDATE members SET merged_into = ? WHERE id = ?"));
   QY_RETURN_IF_ERROR(mark->Bind(1, into).Bind(2, from).Run());
+  QY_RETURN_IF_ERROR(CopyEvents(c, from, into, &moved, &rows));
   QY_ASSIGN_OR_RETURN(
       Statement * rec,
       c.Prepare("INSERT INTO member_merges (from_member_id, into_member_id,"

@@ -659,6 +659,24 @@ CREATE TABLE lead_past_outcomes (
 DROP INDEX events_member_type;
 CREATE INDEX events_member_ts ON events (member_id, ts_ms, dwell_ms);
 )sql"},
+      // A merge copies the merged record's events to the member it joins
+      // (new ids, read as new events by whatever counts them) and deletes
+      // them from the record, which is merged by then. Such a delete leaves
+      // the epoch (migration 13) alone: what reads events by id counts them
+      // for enrolled members (the lead pass, a campaign's dwell), and a
+      // merged record has none left (a merge moves them, which bumps the
+      // enrollments' epoch). A participant who opened the mini-program
+      // before proving the phone their order was placed with is such a
+      // merge; each had made every campaign's dwell and the lead pass's
+      // event digest read all events again.
+      {34, "events_copied_by_merges", R"sql(
+DROP TRIGGER events_deleted;
+CREATE TRIGGER events_deleted AFTER DELETE ON events
+  WHEN NOT EXISTS (SELECT 1 FROM members WHERE id = OLD.member_id
+                   AND merged_into IS NOT NULL) BEGIN
+  UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'events';
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/time_util.h"
 #include "tests/server/test_server.h"
 
 namespace qunying::server {
@@ -205,6 +206,17 @@ TEST_F(MpApiTest, APhoneFromWeChatJoinsTheRecordTheOrderListMade) {
   std::string token = login.data()["token"];
   nlohmann::json checkin = {{"campaign_id", campaign}, {"client_id", "c1"}};
   EXPECT_EQ(client_->Post("/api/v1/mp/checkins", checkin, token).status, 403);
+  // She looks around for ten minutes first; the campaign's dwell report
+  // (kept between requests) does not count her yet.
+  nlohmann::json look = {{"type", "page_view"},
+                         {"dwell_ms", 600000},
+                         {"ts", FormatRfc3339(clock_.NowMillis())},
+                         {"client_id", "e1"}};
+  ASSERT_EQ(
+      client_->Post("/api/v1/mp/events", {{"events", {look}}}, token).status,
+      202);
+  const std::string dwell = "/api/v1/campaigns/" + campaign + "/dwell";
+  EXPECT_EQ(client_->Get(dwell, op).data()["days"].size(), 0u);
   // She shares her phone.
   auto bound =
       client_->Post("/api/v1/mp/phone", {{"code", "phone-13800000001"}}, token);
@@ -215,6 +227,11 @@ TEST_F(MpApiTest, APhoneFromWeChatJoinsTheRecordTheOrderListMade) {
   ASSERT_EQ(bound.data()["campaigns"].size(), 1u);
   std::string record = bound.data()["member_id"];
   EXPECT_NE(record, login.data()["member_id"]);
+  // Her ten minutes are the record's now, and the campaign's.
+  auto days = client_->Get(dwell, op);
+  ASSERT_EQ(days.data()["days"].size(), 1u) << days.body.dump();
+  EXPECT_EQ(days.data()["days"][0]["active"], 1);
+  EXPECT_DOUBLE_EQ(days.data()["days"][0]["avg_dwell_s"].get<double>(), 600.0);
   // The same session now checks in to what she paid for, and signing in
   // again finds the record.
   EXPECT_EQ(client_->Post("/api/v1/mp/checkins", checkin, token).status, 201);

@@ -17,6 +17,7 @@
 
 #include "community/campaign.h"
 #include "storage/sqlite_engagement_store.h"
+#include "storage/sqlite_identity_admin_store.h"
 #include "tests/storage/test_db.h"
 
 namespace qunying::storage {
@@ -33,6 +34,7 @@ class CampaignReportsTest : public ::testing::Test {
     db_ = OpenTestDb(dir_.File("r.db"));
     ASSERT_TRUE(db_);
     store_ = std::make_unique<SqliteEngagementStore>(db_.get());
+    admin_ = std::make_unique<SqliteIdentityAdminStore>(db_.get());
     Exec(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
         " WHERE i < " +
@@ -96,6 +98,10 @@ class CampaignReportsTest : public ::testing::Test {
              k + " AND member_id = " + m);
         break;
       case 3:  // A merge moves a member's rows to another.
+        if (rng() % 2) {
+          MergeOrUndo(rng);
+          break;
+        }
         Exec("UPDATE OR IGNORE checkins SET member_id = " + m +
              " WHERE member_id = " + std::to_string(pick(kMembers)) +
              "; UPDATE events SET member_id = " + m +
@@ -131,6 +137,22 @@ class CampaignReportsTest : public ::testing::Test {
             std::to_string(ts) + ", 'e" + id + "', 0)");
       }
     }
+  }
+
+  // A merge as an operator or a participant proving a phone makes it (the
+  // merged record's events copied, with new ids), or the undo of the last
+  // one. Those the store refuses (two records in one campaign, say) are
+  // simply not made.
+  void MergeOrUndo(std::mt19937& rng) {
+    if (!merges_.empty() && rng() % 3 == 0) {
+      (void)admin_->Unmerge(merges_.back(), 0, 0);
+      merges_.pop_back();
+      return;
+    }
+    const int64_t from = static_cast<int64_t>(rng() % kMembers) + 1;
+    const int64_t into = static_cast<int64_t>(rng() % kMembers) + 1;
+    auto merge = admin_->Merge(from, into, 0, "", 0);
+    if (merge.ok()) merges_.push_back(*merge);
   }
 
   // The leaderboard as the store's SQL gave it (analytics_repo.cc at
@@ -253,6 +275,8 @@ class CampaignReportsTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqliteEngagementStore> store_;
+  std::unique_ptr<SqliteIdentityAdminStore> admin_;
+  std::vector<int64_t> merges_;  // Made and not undone, oldest first.
   int serial_ = 0;
 };
 

@@ -16,6 +16,7 @@
 #include "scoring/points.h"
 #include "scoring/synthetic.h"
 #include "storage/migrations.h"
+#include "storage/sqlite_identity_admin_store.h"
 #include "storage/sqlite_lead_store.h"
 #include "storage/sqlite_ocr_job_store.h"
 #include "tests/storage/test_db.h"
@@ -1776,6 +1777,39 @@ TEST_F(EventDigestTest, AMergeThatMovesEventsIsReadAgainInFull) {
   EXPECT_TRUE(store_->event_digest_rebuilt());
   EXPECT_EQ(Dwell(kNow, 1), 57);
   EXPECT_EQ(Dwell(kNow, 2), 0);
+}
+
+// A participant's sign-in record, with the events of their first visits,
+// merged into the record their order was placed with (POST /mp/phone):
+// the events come as copies with new ids, read like any new ones, and
+// nothing is read again in full until the merge is undone.
+TEST_F(EventDigestTest, EventsOfARecordMergedInAreReadAsNewOnes) {
+  Exec(
+      "INSERT INTO members (id, openid, nickname, created_at_ms,"
+      " updated_at_ms) VALUES (3, 'c', 'C', 0, 0)");
+  Event(1, 2, "page_view", 7000, kNow - kDay);
+  Event(2, 3, "content_read", 50000, kNow - 2 * kDay);
+  Event(3, 3, "page_view", 9000, kNow - 40 * kDay);
+  ASSERT_TRUE(Load().ok());
+  SqliteIdentityAdminStore admin(db_.get());
+  auto merge = admin.Merge(3, 2, 0, "phone proven", kNow);
+  ASSERT_TRUE(merge.ok()) << merge.status().ToString();
+  EXPECT_EQ(Dwell(kNow, 2), 57);
+  EXPECT_FALSE(store_->event_digest_rebuilt()) << "read everything again";
+  ExpectSameAsFreshLoad("after the merge");
+  // The copy of the two-day-old read leaves the window like any event.
+  const int64_t later = kNow + 28 * kDay + kDay / 2;
+  EXPECT_EQ(Dwell(later, 2), 7);
+  EXPECT_FALSE(store_->event_digest_rebuilt());
+  ExpectSameAsFreshLoad("the copies leave the window", later);
+  // The undo moves the copies back; member 3 enrolls so that its features
+  // show where they went.
+  ASSERT_TRUE(admin.Unmerge(*merge, 0, kNow).ok());
+  Enroll(3, 2, 0);
+  EXPECT_EQ(Dwell(kNow, 2), 7);
+  EXPECT_TRUE(store_->event_digest_rebuilt());
+  EXPECT_EQ(Dwell(kNow, 3), 50);
+  ExpectSameAsFreshLoad("after the undo");
 }
 
 TEST_F(EventDigestTest, AWindowThatMovesBackIsReadAgainInFull) {
