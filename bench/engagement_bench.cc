@@ -10,7 +10,9 @@
 // Then the dwell report after a participant proves a phone (a sign-in
 // record with a few events merged into the record their order made): the
 // merge as it is (the events copied) against a move of the events by
-// UPDATE, as merges did before migration 34.
+// UPDATE, as merges did before migration 34. And the dwell report after a
+// refund in another campaign, against one after a refund in its own (read
+// again whole, as any refund made it before migration 35).
 // Usage: engagement_bench [members=100000] [days=21]
 // ENGAGEMENT_BENCH_DB=path keeps the database there and, when it exists,
 // runs on it as it is (made by a run with the same arguments).
@@ -346,9 +348,10 @@ int main(int argc, char** argv) {
   storage::SqliteIdentityAdminStore admin(db->get());
   int64_t joins = 0;
   Check((*db)->Read([&](storage::Connection& c) -> Status {
-    QY_ASSIGN_OR_RETURN(
-        joins, storage::QueryInt(c, "SELECT COUNT(*) FROM members WHERE"
-                                    " nickname = '微信用户'"));
+    QY_ASSIGN_OR_RETURN(joins,
+                        storage::QueryInt(c,
+                                          "SELECT COUNT(*) FROM members WHERE"
+                                          " nickname = '微信用户'"));
     return Status::Ok();
   }));
   auto next_record = [&] { return 1 + (joins++ * 7919) % members; };
@@ -370,6 +373,37 @@ int main(int argc, char** argv) {
       "order's: events moved by UPDATE %.0f ms (median of 3), copied by the "
       "merge %.2f ms (median of 5), %.0fx\n",
       moved_ms, merged_ms, moved_ms / merged_ms);
+  // Refunds, each undone by the next: in a small campaign of its own
+  // (made on the first run), and in the campaign itself.
+  Check((*db)->Write([&](storage::Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(int64_t two,
+                        storage::QueryInt(c, "SELECT COUNT(*) FROM campaigns"));
+    if (two > 1) return Status::Ok();
+    return c.Exec(
+        "INSERT INTO campaigns (name, theme, series, starts_on, days,"
+        " created_at_ms) VALUES ('B', 't', 's', " +
+        std::to_string(kStartDay) +
+        ", 21, 0); INSERT INTO enrollments (campaign_id, member_id,"
+        " enrolled_at_ms) VALUES (2, " +
+        std::to_string(members + 1) + ", 0)");
+  }));
+  auto toggle_refund = [&](int campaign, int64_t member) {
+    Check((*db)->Write([&](storage::Connection& c) {
+      return c.Exec(
+          "UPDATE enrollments SET refunded_at_ms = CASE WHEN refunded_at_ms"
+          " IS NULL THEN 1 END WHERE campaign_id = " +
+          std::to_string(campaign) +
+          " AND member_id = " + std::to_string(member));
+    }));
+  };
+  double own_ms = MedianAfter(
+             3, [&] { toggle_refund(1, members / 3); }, new_dwell),
+         other_ms = MedianAfter(
+             5, [&] { toggle_refund(2, members + 1); }, new_dwell);
+  std::printf(
+      "  dwell after a refund: in its own campaign (read again whole) %.0f "
+      "ms (median of 3), in another %.2f ms (median of 5), %.0fx\n",
+      own_ms, other_ms, own_ms / other_ms);
   // The same answers as the SQL, after all the news.
   old_board(), old_dwell(), old_daily();
   new_board(), new_dwell(), new_daily();

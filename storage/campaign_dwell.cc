@@ -84,7 +84,8 @@ Status CampaignDwell::ReadEvents(Connection& c, int64_t max_event) {
 Status CampaignDwell::Update(Connection& c, const community::Campaign& campaign,
                              int offset_minutes) {
   QY_ASSIGN_OR_RETURN(int64_t events_epoch, TableEpoch(c, "events"));
-  QY_ASSIGN_OR_RETURN(int64_t enrollments_epoch, TableEpoch(c, "enrollments"));
+  QY_ASSIGN_OR_RETURN(int64_t enrollments_epoch,
+                      CampaignEpoch(c, campaign.id, "enrollments"));
   const bool same_campaign = campaign.id == campaign_id_ &&
                              campaign.starts_on == starts_on_ &&
                              offset_minutes * 60 == offset_s_;

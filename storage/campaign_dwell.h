@@ -10,10 +10,12 @@
 // members' index, as the report's query did, so a small campaign in a
 // large community costs what its members did. After that, new events are
 // read once by id, and a member enrolled since has their past events read
-// alone. When events were moved or deleted (a merge), or an enrollment
-// changed or was refunded, the tables' epochs change (migrations 13, 15,
-// 19) and the report is made again whole; so it is when the campaign's
-// start or time zone changes.
+// alone. When events were moved or deleted (an undone merge; a merge
+// copies them, migration 34), the events' epoch changes (migration 13), and
+// when one of the campaign's enrollments changed or was refunded, the
+// campaign's (migration 35): the report is then made again whole; so it
+// is when the campaign's start or time zone changes. Another campaign's
+// refund leaves it as it is.
 //
 // Not thread-safe: its owner (PerCampaign's slot) serialises Refresh and
 // the reads after it.

@@ -25,7 +25,8 @@ void CampaignTally::Reset(int64_t campaign_id, int64_t epoch) {
 }
 
 Status CampaignTally::CountEnrolled(Connection& c) {
-  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "enrollments"));
+  QY_ASSIGN_OR_RETURN(int64_t epoch,
+                      CampaignEpoch(c, campaign_id_, "enrollments"));
   if (epoch < enrollments_epoch_) return Status::Ok();  // An older snapshot.
   QY_ASSIGN_OR_RETURN(
       int64_t max_id,
@@ -68,7 +69,7 @@ void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
 }
 
 Status CampaignTally::Update(Connection& c, int64_t campaign_id) {
-  QY_ASSIGN_OR_RETURN(int64_t epoch, TableEpoch(c, "checkins"));
+  QY_ASSIGN_OR_RETURN(int64_t epoch, CampaignEpoch(c, campaign_id, "checkins"));
   if (campaign_id == campaign_id_ && epoch < epoch_) return Status::Ok();
   if (campaign_id != campaign_id_ || epoch != epoch_) Reset(campaign_id, epoch);
   QY_RETURN_IF_ERROR(CountEnrolled(c));

@@ -7,9 +7,10 @@
 // every participant who opens the mini-program's leaderboard asks for it.
 //
 // Check-ins are only ever inserted, with growing ids, except when a merge
-// moves them to another member or one is deleted: the table's epoch then
-// changes (migration 11) and the next Refresh reads the campaign's
-// check-ins again whole.
+// moves them to another member or one is deleted: the campaign's epoch of
+// check-ins then changes (migration 35) and the next Refresh reads its
+// check-ins again whole. Another campaign's changes leave it as it is; so
+// do enrollments, but for the enrolled count.
 //
 // Not thread-safe: its owner (PerCampaign's slot) serialises Refresh and
 // the reads after it.

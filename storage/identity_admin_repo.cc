@@ -79,10 +79,12 @@ const char* KeyOf(const Moved& m) {
 // merged: as copies with new ids, which whatever reads events by id takes
 // for new ones, and without the epoch bump a move by UPDATE makes, which
 // had every campaign's dwell and the lead pass's digest read all events
-// again (migration 34). Appends "events:<the copies' ids>;" to `moved`
-// for an undo, and counts them in `rows`.
-Status CopyEvents(Connection& c, int64_t from, int64_t into,
-                  std::string* moved, int64_t* rows) {
+// again (migration 34). The copies are made first, so no event deleted
+// holds the highest id, which the next event would be given again under
+// the readers' noses. Appends "events:<the copies' ids>;" to `moved` for
+// an undo, and counts them in `rows`.
+Status CopyEvents(Connection& c, int64_t from, int64_t into, std::string* moved,
+                  int64_t* rows) {
   QY_ASSIGN_OR_RETURN(int64_t before,
                       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM events"));
   QY_ASSIGN_OR_RETURN(

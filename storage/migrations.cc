@@ -677,6 +677,45 @@ CREATE TRIGGER events_deleted AFTER DELETE ON events
   UPDATE table_epochs SET epoch = epoch + 1 WHERE name = 'events';
 END;
 )sql"},
+      // Per campaign, a counter of the changes to its enrollments and
+      // check-ins that reads of the rows added since cannot see (a refund,
+      // a merge moving them, a delete), for the campaign reports kept in
+      // memory (storage/campaign_tally.h, campaign_dwell.h). With the
+      // tables' epochs (migrations 11 and 15), a refund in one campaign had
+      // every campaign's dwell read again, and a merge every leaderboard.
+      {35, "campaign_epochs", R"sql(
+CREATE TABLE campaign_epochs (
+  campaign_id INTEGER PRIMARY KEY,
+  enrollments INTEGER NOT NULL DEFAULT 0,
+  checkins INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO campaign_epochs (campaign_id) SELECT id FROM campaigns;
+-- A row per campaign from its start, so that the counters are bumped by
+-- UPDATE alone: an INSERT in a trigger would take the conflict clause of
+-- the statement that fired it (an UPDATE OR IGNORE, say) and could
+-- silently not count.
+CREATE TRIGGER campaigns_epochs AFTER INSERT ON campaigns BEGIN
+  INSERT OR IGNORE INTO campaign_epochs (campaign_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER enrollments_campaign_updated
+  AFTER UPDATE OF member_id, campaign_id, refunded_at_ms ON enrollments BEGIN
+  UPDATE campaign_epochs SET enrollments = enrollments + 1
+    WHERE campaign_id IN (OLD.campaign_id, NEW.campaign_id);
+END;
+-- A delete bumps every campaign's: the highest id, once deleted, is given
+-- to the next row, which a read of the rows above the highest it read
+-- would miss. (The server deletes neither.)
+CREATE TRIGGER enrollments_campaign_deleted AFTER DELETE ON enrollments BEGIN
+  UPDATE campaign_epochs SET enrollments = enrollments + 1;
+END;
+CREATE TRIGGER checkins_campaign_updated AFTER UPDATE ON checkins BEGIN
+  UPDATE campaign_epochs SET checkins = checkins + 1
+    WHERE campaign_id IN (OLD.campaign_id, NEW.campaign_id);
+END;
+CREATE TRIGGER checkins_campaign_deleted AFTER DELETE ON checkins BEGIN
+  UPDATE campaign_epochs SET checkins = checkins + 1;
+END;
+)sql"},
   };
   return kMigrations;
 }

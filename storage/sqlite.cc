@@ -39,6 +39,22 @@ Result<int64_t> TableEpoch(Connection& c, std::string_view table) {
   return row ? st->Int(0) : 0;
 }
 
+Result<int64_t> CampaignEpoch(Connection& c, int64_t campaign_id,
+                              std::string_view what) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare(what == "checkins"
+                    ? "SELECT checkins FROM campaign_epochs WHERE"
+                      " campaign_id = ?"
+                    : "SELECT enrollments FROM campaign_epochs WHERE"
+                      " campaign_id = ?"));
+  st->Bind(1, campaign_id);
+  QY_ASSIGN_OR_RETURN(bool row, st->Step());
+  int64_t epoch = row ? st->Int(0) : 0;
+  st->Reset();
+  return epoch;
+}
+
 Statement& Statement::Bind(int index, int64_t v) {
   sqlite3_bind_int64(stmt_, index, v);
   return *this;

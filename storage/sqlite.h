@@ -118,6 +118,12 @@ Result<int64_t> QueryInt(Connection& c, const std::string& sql,
 // its triggers bump when a row the digests depend on changes.
 Result<int64_t> TableEpoch(Connection& c, std::string_view table);
 
+// What a campaign's kept reports read instead (migration 35): a counter
+// of the changes to the campaign's own rows, `what` "enrollments" or
+// "checkins"; 0 before any.
+Result<int64_t> CampaignEpoch(Connection& c, int64_t campaign_id,
+                              std::string_view what);
+
 // Maps an SQLite result code to a Status, with `what` for context.
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
 

@@ -365,5 +365,53 @@ TEST_F(CampaignReportsTest, WarmingTakesRunningAndLatelyEndedLatestFirst) {
   }
 }
 
+// What makes a campaign's kept reports read their rows again (migration
+// 35): a change to the campaign's own enrollments or check-ins; another
+// campaign's refund or merge does not, a delete does for every campaign.
+TEST_F(CampaignReportsTest, ChangesCountForTheirOwnCampaign) {
+  Exec(
+      "INSERT INTO enrollments (campaign_id, member_id, channel,"
+      " enrolled_at_ms) VALUES (1, 1, '', 0), (2, 2, '', 0), (2, 3, '', 0);"
+      " INSERT INTO checkins (member_id, campaign_id, day, duration_s,"
+      " client_id, makeup, created_at_ms) VALUES (1, 1, 1, 60, 'a', 0, 0),"
+      " (2, 2, 1, 60, 'b', 0, 0), (3, 2, 1, 60, 'c', 0, 0)");
+  auto epochs = [&] {
+    std::vector<int64_t> out;
+    Status s = db_->Read([&](Connection& c) -> Status {
+      for (int k : {1, 2, 3}) {
+        for (const char* what : {"enrollments", "checkins"}) {
+          QY_ASSIGN_OR_RETURN(int64_t e, CampaignEpoch(c, k, what));
+          out.push_back(e);
+        }
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  };
+  // New rows are read as new: nothing counts.
+  EXPECT_EQ(epochs(), (std::vector<int64_t>{0, 0, 0, 0, 0, 0}));
+  Exec("UPDATE enrollments SET refunded_at_ms = 1 WHERE member_id = 2");
+  EXPECT_EQ(epochs(), (std::vector<int64_t>{0, 0, 1, 0, 0, 0}));
+  // A paid amount corrected is no report's business.
+  Exec("UPDATE enrollments SET paid_fen = 100 WHERE member_id = 3");
+  EXPECT_EQ(epochs(), (std::vector<int64_t>{0, 0, 1, 0, 0, 0}));
+  // Member 3's rows join member 1: campaign 2's rows move, not 1's.
+  auto merge = admin_->Merge(3, 1, 0, "", 0);
+  ASSERT_TRUE(merge.ok()) << merge.status().ToString();
+  std::vector<int64_t> merged = epochs();
+  EXPECT_EQ(merged[0], 0);
+  EXPECT_EQ(merged[1], 0);
+  EXPECT_GT(merged[2], 1);
+  EXPECT_GT(merged[3], 0);
+  Exec("DELETE FROM checkins WHERE client_id = 'a'");
+  std::vector<int64_t> deleted = epochs();
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(deleted[2 * k], merged[2 * k]) << "campaign " << k + 1;
+    EXPECT_EQ(deleted[2 * k + 1], merged[2 * k + 1] + 1)
+        << "campaign " << k + 1;
+  }
+}
+
 }  // namespace
 }  // namespace qunying::storage
