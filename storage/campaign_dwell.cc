@@ -1,5 +1,7 @@
 #include "storage/campaign_dwell.h"
 
+#include <algorithm>
+
 namespace qunying::storage {
 
 void CampaignDwell::Reset(const community::Campaign& campaign,
@@ -14,6 +16,7 @@ void CampaignDwell::Reset(const community::Campaign& campaign,
   enrollments_epoch_ = enrollments_epoch;
   high_event_ = high_enrollment_ = 0;
   built_ = false;
+  next_slot_ = 0;
   slots_.clear();
   days_.clear();
 }
@@ -34,6 +37,20 @@ void CampaignDwell::Add(uint32_t slot, int64_t ts_ms, int64_t dwell_ms) {
   ++d.active;
 }
 
+void CampaignDwell::Remove(uint32_t slot, int64_t ts_ms, int64_t dwell_ms) {
+  if (ts_ms < start_ms_) return;
+  const size_t i =
+      static_cast<size_t>((ts_ms / 1000 + offset_s_) / 86400 - first_day_);
+  if (i >= days_.size()) return;
+  Day& d = days_[i];
+  d.dwell_ms -= dwell_ms;
+  const size_t word = slot / 64;
+  const uint64_t bit = uint64_t{1} << (slot % 64);
+  if (word >= d.seen.size() || !(d.seen[word] & bit)) return;
+  d.seen[word] &= ~bit;
+  --d.active;
+}
+
 Status CampaignDwell::ReadEnrollments(Connection& c, int64_t max_enrollment,
                                       int64_t backfill_to) {
   // The first read through the campaign's index, later ones by id.
@@ -49,25 +66,85 @@ Status CampaignDwell::ReadEnrollments(Connection& c, int64_t max_enrollment,
   en->Bind(1, campaign_id_).Bind(2, high_enrollment_).Bind(3, max_enrollment);
   std::vector<int64_t> added;
   QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
-    auto [it, fresh] =
-        slots_.try_emplace(s.Int(0), static_cast<uint32_t>(slots_.size()));
-    if (fresh) added.push_back(it->first);
+    if (!slots_.count(s.Int(0))) added.push_back(s.Int(0));
   }));
   high_enrollment_ = max_enrollment;
-  if (backfill_to == 0 || added.empty()) return Status::Ok();
+  return Enroll(c, added, backfill_to);
+}
+
+Status CampaignDwell::Enroll(Connection& c, const std::vector<int64_t>& added,
+                             int64_t backfill_to) {
+  std::vector<std::pair<int64_t, uint32_t>> fresh;
+  for (int64_t member : added) {
+    auto [it, inserted] = slots_.try_emplace(member, next_slot_);
+    if (!inserted) continue;
+    ++next_slot_;
+    fresh.emplace_back(member, it->second);
+  }
+  if (backfill_to == 0) return Status::Ok();
+  for (const auto& [member, slot] : fresh) {
+    QY_RETURN_IF_ERROR(ForEachEventOf(
+        c, member, backfill_to,
+        [&, slot = slot](int64_t ts, int64_t d) { Add(slot, ts, d); }));
+  }
+  return Status::Ok();
+}
+
+Status CampaignDwell::ForEachEventOf(
+    Connection& c, int64_t member, int64_t max_event,
+    const std::function<void(int64_t, int64_t)>& fn) {
   QY_ASSIGN_OR_RETURN(
       Statement * ev,
       // From the member's index of (member, time, dwell) alone.
       c.Prepare("SELECT ts_ms, dwell_ms FROM events WHERE member_id = ?"
                 " AND ts_ms >= ? AND id <= ?"));
-  for (int64_t member : added) {
-    ev->Reset();
-    ev->Bind(1, member).Bind(2, start_ms_).Bind(3, backfill_to);
-    const uint32_t slot = slots_[member];
-    QY_RETURN_IF_ERROR(ForEachRow(
-        ev, [&](const Statement& s) { Add(slot, s.Int(0), s.Int(1)); }));
+  ev->Bind(1, member).Bind(2, start_ms_).Bind(3, max_event);
+  return ForEachRow(ev, [&](const Statement& s) { fn(s.Int(0), s.Int(1)); });
+}
+
+Result<bool> CampaignDwell::Reenroll(Connection& c, int64_t max_enrollment) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * en,
+      c.Prepare("SELECT member_id FROM enrollments WHERE campaign_id = ?1"
+                " AND +id <= ?2 AND refunded_at_ms IS NULL"));
+  en->Bind(1, campaign_id_).Bind(2, max_enrollment);
+  std::vector<int64_t> now;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(en, [&](const Statement& s) { now.push_back(s.Int(0)); }));
+  std::sort(now.begin(), now.end());
+  std::vector<int64_t> gone, added;
+  for (const auto& [member, slot] : slots_) {
+    if (!std::binary_search(now.begin(), now.end(), member))
+      gone.push_back(member);
   }
-  return Status::Ok();
+  for (int64_t member : now) {
+    if (!slots_.count(member)) added.push_back(member);
+  }
+  // Many gone (an operator's mass change): a read of everything is the
+  // cheaper way.
+  if (gone.size() > slots_.size() / 4 + 16) return false;
+  for (int64_t member : gone) {
+    // A merged record's events were deleted with the merge (copied to the
+    // member it joined): there is nothing left to take back.
+    QY_ASSIGN_OR_RETURN(
+        int64_t merged,
+        QueryInt(c,
+                 "SELECT COUNT(*) FROM members WHERE id = ? AND merged_into"
+                 " IS NOT NULL",
+                 member, true));
+    if (merged) return false;
+  }
+  for (int64_t member : gone) {
+    QY_RETURN_IF_ERROR(
+        ForEachEventOf(c, member, high_event_,
+                       [&, slot = slots_[member]](int64_t ts, int64_t d) {
+                         Remove(slot, ts, d);
+                       }));
+    slots_.erase(member);
+  }
+  high_enrollment_ = max_enrollment;
+  QY_RETURN_IF_ERROR(Enroll(c, added, high_event_));
+  return true;
 }
 
 Status CampaignDwell::ReadEvents(Connection& c, int64_t max_event) {
@@ -93,15 +170,20 @@ Status CampaignDwell::Update(Connection& c, const community::Campaign& campaign,
                         enrollments_epoch < enrollments_epoch_)) {
     return Status::Ok();  // An older snapshot than the report's.
   }
-  if (!same_campaign || events_epoch != events_epoch_ ||
-      enrollments_epoch != enrollments_epoch_) {
-    Reset(campaign, offset_minutes, events_epoch, enrollments_epoch);
-  }
   QY_ASSIGN_OR_RETURN(int64_t max_event,
                       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM events"));
   QY_ASSIGN_OR_RETURN(
       int64_t max_enrollment,
       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM enrollments"));
+  bool reset = !same_campaign || events_epoch != events_epoch_ || !built_;
+  if (!reset && enrollments_epoch != enrollments_epoch_) {
+    // A refund (or its undo, or a merge) in the campaign: its members'
+    // events are taken out or read, rather than everyone's again.
+    QY_ASSIGN_OR_RETURN(bool kept, Reenroll(c, max_enrollment));
+    reset = !kept;
+    enrollments_epoch_ = enrollments_epoch;
+  }
+  if (reset) Reset(campaign, offset_minutes, events_epoch, enrollments_epoch);
   // Afresh, every member's events are read through their index; after
   // that, a member enrolled since has theirs read up to what the others
   // have, and the new events of all come by id below.

@@ -93,9 +93,11 @@ class CampaignReportsTest : public ::testing::Test {
             " channel, enrolled_at_ms) VALUES (" +
             k + ", " + m + ", '" + (rng() % 2 ? "公众号" : "社群") + "', 0)");
         break;
-      case 2:  // A refund.
-        Exec("UPDATE enrollments SET refunded_at_ms = 1 WHERE campaign_id = " +
-             k + " AND member_id = " + m);
+      case 2:  // A refund, or the undo of one.
+        Exec(
+            "UPDATE enrollments SET refunded_at_ms = CASE WHEN"
+            " refunded_at_ms IS NULL THEN 1 END WHERE campaign_id = " +
+            k + " AND member_id = " + m);
         break;
       case 3:  // A merge moves a member's rows to another.
         if (rng() % 2) {
