@@ -50,13 +50,15 @@ Result<community::Calendar> SqliteEngagementStore::CalendarFor(
 Status SqliteEngagementStore::WithTally(
     int64_t campaign_id,
     const std::function<Status(Connection&, const Campaign&,
-                               const CampaignTally&)>& fn) {
+                               const CampaignTally&)>& fn,
+    bool count_enrolled) {
   auto slot = tallies_.Get(campaign_id);
   // Taken before a reader: requests waiting for a refresh hold none.
   std::lock_guard lock(slot->mu);
   return db_->Read([&](Connection& c) -> Status {
     QY_ASSIGN_OR_RETURN(Campaign camp, LoadCampaign(c, campaign_id));
     QY_RETURN_IF_ERROR(slot->state.Refresh(c, campaign_id));
+    if (count_enrolled) QY_RETURN_IF_ERROR(slot->state.CountEnrolled(c));
     return fn(c, camp, slot->state);
   });
 }
@@ -115,19 +117,20 @@ Result<std::vector<community::DwellDay>> SqliteEngagementStore::Dwell(
 Result<community::DailyCheckins> SqliteEngagementStore::CheckinsPerDay(
     int64_t campaign_id) {
   community::DailyCheckins out;
-  QY_RETURN_IF_ERROR(
-      WithTally(campaign_id,
-                [&](Connection&, const Campaign& camp, const CampaignTally& t) {
-                  for (int d = 1; d <= camp.days; ++d) {
-                    auto it = t.days().find(d);
-                    const bool any = it != t.days().end();
-                    out.days.push_back({d, camp.starts_on + d - 1,
-                                        any ? it->second.on_time : 0,
-                                        any ? it->second.makeups : 0});
-                  }
-                  out.enrolled = t.enrolled();
-                  return Status::Ok();
-                }));
+  QY_RETURN_IF_ERROR(WithTally(
+      campaign_id,
+      [&](Connection&, const Campaign& camp, const CampaignTally& t) {
+        for (int d = 1; d <= camp.days; ++d) {
+          auto it = t.days().find(d);
+          const bool any = it != t.days().end();
+          out.days.push_back({d, camp.starts_on + d - 1,
+                              any ? it->second.on_time : 0,
+                              any ? it->second.makeups : 0});
+        }
+        out.enrolled = t.enrolled();
+        return Status::Ok();
+      },
+      /*count_enrolled=*/true));
   return out;
 }
 
@@ -159,10 +162,12 @@ Result<std::vector<int64_t>> SqliteEngagementStore::WarmCampaigns(
     return Status::Ok();
   }));
   for (int64_t id : ids) {
-    QY_RETURN_IF_ERROR(
-        WithTally(id, [](Connection&, const Campaign&, const CampaignTally&) {
+    QY_RETURN_IF_ERROR(WithTally(
+        id,
+        [](Connection&, const Campaign&, const CampaignTally&) {
           return Status::Ok();
-        }));
+        },
+        /*count_enrolled=*/true));
     QY_RETURN_IF_ERROR(Dwell(id).status());
   }
   return ids;

@@ -24,6 +24,8 @@ void CampaignTally::Reset(int64_t campaign_id, int64_t epoch) {
   enrollments_epoch_ = -1;
 }
 
+// Counted again after one of the campaign's enrollments changed (its
+// epoch), else the ones added since.
 Status CampaignTally::CountEnrolled(Connection& c) {
   QY_ASSIGN_OR_RETURN(int64_t epoch,
                       CampaignEpoch(c, campaign_id_, "enrollments"));
@@ -72,7 +74,6 @@ Status CampaignTally::Update(Connection& c, int64_t campaign_id) {
   QY_ASSIGN_OR_RETURN(int64_t epoch, CampaignEpoch(c, campaign_id, "checkins"));
   if (campaign_id == campaign_id_ && epoch < epoch_) return Status::Ok();
   if (campaign_id != campaign_id_ || epoch != epoch_) Reset(campaign_id, epoch);
-  QY_RETURN_IF_ERROR(CountEnrolled(c));
   QY_ASSIGN_OR_RETURN(int64_t max_id,
                       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM checkins"));
   if (max_id <= high_id_) return Status::Ok();

@@ -75,11 +75,13 @@ class SqliteEngagementStore : public community::EngagementStore {
 
  private:
   // Runs fn(tally) on `campaign_id`'s tally brought up to date, inside a
-  // read transaction, with the campaign (NotFound if there is none).
+  // read transaction, with the campaign (NotFound if there is none); with
+  // `count_enrolled`, its enrolled() too.
   Status WithTally(
       int64_t campaign_id,
       const std::function<Status(Connection&, const community::Campaign&,
-                                 const CampaignTally&)>& fn);
+                                 const CampaignTally&)>& fn,
+      bool count_enrolled = false);
 
   Database* db_;
   PerCampaign<CampaignTally> tallies_;
