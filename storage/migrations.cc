@@ -690,10 +690,8 @@ CREATE TABLE campaign_epochs (
   checkins INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO campaign_epochs (campaign_id) SELECT id FROM campaigns;
--- A row per campaign from its start, so that the counters are bumped by
--- UPDATE alone: an INSERT in a trigger would take the conflict clause of
--- the statement that fired it (an UPDATE OR IGNORE, say) and could
--- silently not count.
+-- A row per campaign, made with it (and here for those made before), so
+-- that the triggers below only bump counters.
 CREATE TRIGGER campaigns_epochs AFTER INSERT ON campaigns BEGIN
   INSERT OR IGNORE INTO campaign_epochs (campaign_id) VALUES (NEW.id);
 END;
