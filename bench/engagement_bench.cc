@@ -172,6 +172,26 @@ std::string DwellRow(const community::DwellDay& d) {
          std::to_string(std::llround(d.avg_dwell_s * 1000 * d.active));
 }
 
+// `n` page views of `member` in the millisecond from `day_ms` on, each
+// `dwell_ms` long, with client ids "<prefix>0", "<prefix>1" …
+Status AddEvents(storage::Connection& c, int64_t member, int64_t day_ms, int n,
+                 int64_t dwell_ms, const std::string& prefix) {
+  QY_ASSIGN_OR_RETURN(auto* v,
+                      c.Prepare("INSERT INTO events (member_id, type, dwell_ms,"
+                                " ts_ms, client_id, received_at_ms)"
+                                " VALUES (?, 'page_view', ?, ?, ?, ?)"));
+  for (int j = 0; j < n; ++j) {
+    v->Reset();
+    QY_RETURN_IF_ERROR(v->Bind(1, member)
+                           .Bind(2, dwell_ms)
+                           .Bind(3, day_ms + j)
+                           .Bind(4, prefix + std::to_string(j))
+                           .Bind(5, day_ms)
+                           .Run());
+  }
+  return Status::Ok();
+}
+
 // A few seconds of a busy evening on the last day: 100 check-ins of
 // members who had not checked in that day, 300 events.
 void AddNews(storage::Database& db, int n, int days, int round) {
@@ -181,23 +201,12 @@ void AddNews(storage::Database& db, int n, int days, int round) {
         auto* k, c.Prepare("INSERT INTO checkins (member_id, campaign_id, day,"
                            " duration_s, client_id, created_at_ms)"
                            " VALUES (?, 1, ?, 1200, 'late', ?)"));
-    QY_ASSIGN_OR_RETURN(
-        auto* v, c.Prepare("INSERT INTO events (member_id, type, dwell_ms,"
-                           " ts_ms, client_id, received_at_ms)"
-                           " VALUES (?, 'page_view', 90000, ?, ?, ?)"));
     int added = 0;
     for (int i = 1 + round * 400; i <= n && added < 100; ++i) {
       if (Active(i, days)) continue;
       k->Reset();
       QY_RETURN_IF_ERROR(k->Bind(1, i).Bind(2, days).Bind(3, day_ms).Run());
-      for (int j = 0; j < 3; ++j) {
-        v->Reset();
-        QY_RETURN_IF_ERROR(v->Bind(1, i)
-                               .Bind(2, day_ms + j)
-                               .Bind(3, "late" + std::to_string(j))
-                               .Bind(4, day_ms)
-                               .Run());
-      }
+      QY_RETURN_IF_ERROR(AddEvents(c, i, day_ms, 3, 90000, "late"));
       ++added;
     }
     return Status::Ok();
@@ -215,19 +224,7 @@ int64_t NewSignIn(storage::Database& db, int days) {
         c.Exec("INSERT INTO members (nickname, created_at_ms, updated_at_ms)"
                " VALUES ('微信用户', 0, 0)"));
     id = c.LastInsertId();
-    QY_ASSIGN_OR_RETURN(
-        auto* v, c.Prepare("INSERT INTO events (member_id, type, dwell_ms,"
-                           " ts_ms, client_id, received_at_ms)"
-                           " VALUES (?, 'page_view', 60000, ?, ?, ?)"));
-    for (int j = 0; j < 5; ++j) {
-      v->Reset();
-      QY_RETURN_IF_ERROR(v->Bind(1, id)
-                             .Bind(2, day_ms + j)
-                             .Bind(3, "visit" + std::to_string(j))
-                             .Bind(4, day_ms)
-                             .Run());
-    }
-    return Status::Ok();
+    return AddEvents(c, id, day_ms, 5, 60000, "visit");
   }));
   return id;
 }
