@@ -7,6 +7,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <random>
 #include <set>
 
 #include "community/campaign.h"
@@ -1810,6 +1811,72 @@ TEST_F(EventDigestTest, EventsOfARecordMergedInAreReadAsNewOnes) {
   EXPECT_TRUE(store_->event_digest_rebuilt());
   EXPECT_EQ(Dwell(kNow, 3), 50);
   ExpectSameAsFreshLoad("after the undo");
+}
+
+// Events, merges (as operators make them, and as a participant proving a
+// phone does: records without enrollments), their undos and a moving
+// window, at random: the kept digest agrees with a fresh load throughout.
+TEST_F(EventDigestTest, RandomMergesAndUndosAgreeWithAFreshLoad) {
+  constexpr int kMembers = 12;
+  for (int m = 3; m <= kMembers; ++m) {
+    Exec(
+        "INSERT INTO members (id, openid, nickname, created_at_ms,"
+        " updated_at_ms) VALUES (" +
+        std::to_string(m) + ", 'o" + std::to_string(m) + "', 'N" +
+        std::to_string(m) + "', 0, 0)");
+    if (m % 3 == 0) Enroll(m, m % 2 + 1, 100);  // Others sign in only.
+  }
+  SqliteIdentityAdminStore admin(db_.get());
+  std::vector<int64_t> merges;  // Made and not undone.
+  std::mt19937 rng(34);
+  int64_t now = kNow;
+  int event = 0, made = 0, undone = 0;
+  auto merged = [&](int64_t m) {
+    int64_t n = 0;
+    EXPECT_TRUE(db_->Read([&](Connection& c) -> Status {
+                     QY_ASSIGN_OR_RETURN(
+                         n, QueryInt(c,
+                                     "SELECT COUNT(*) FROM members WHERE id ="
+                                     " ? AND merged_into IS NOT NULL",
+                                     m, true));
+                     return Status::Ok();
+                   })
+                    .ok());
+    return n > 0;
+  };
+  for (int step = 0; step < 300; ++step) {
+    const int64_t m = static_cast<int64_t>(rng() % kMembers) + 1;
+    switch (rng() % 6) {
+      case 0: {
+        auto merge = admin.Merge(m, static_cast<int64_t>(rng() % kMembers) + 1,
+                                 0, "", now);
+        if (merge.ok()) merges.push_back(*merge), ++made;
+        break;
+      }
+      case 1:
+        if (!merges.empty() && admin.Unmerge(merges.back(), 0, now).ok())
+          ++undone;
+        if (!merges.empty()) merges.pop_back();
+        break;
+      case 2:
+        now += kDay / 2;  // The window moves on.
+        break;
+      default:
+        // The server takes events only from members who sign in, and a
+        // merged record signs in as the member it joined.
+        if (merged(m)) break;
+        Event(1000 * ++event, static_cast<int>(m),
+              rng() % 4 ? "page_view" : "content_read",
+              static_cast<int64_t>(rng() % 5) * 60000,
+              now - static_cast<int64_t>(rng() % 35) * kDay);
+    }
+    if (step % 10 == 9) {
+      ExpectSameAsFreshLoad(("step " + std::to_string(step)).c_str(), now);
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(made, 5);
+  EXPECT_GT(undone, 2);
 }
 
 TEST_F(EventDigestTest, AWindowThatMovesBackIsReadAgainInFull) {
