@@ -1,6 +1,7 @@
 #include "storage/campaign_tally.h"
 
 #include <algorithm>
+#include <array>
 
 namespace qunying::storage {
 namespace {
@@ -70,10 +71,81 @@ void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
   ++(makeup ? d.makeups : d.on_time);
 }
 
+Result<bool> CampaignTally::ApplyMoves(Connection& c, int64_t changes) {
+  QY_ASSIGN_OR_RETURN(
+      Statement * st,
+      c.Prepare("SELECT id, from_member, into_member FROM checkin_moves"
+                " WHERE campaign_id = ? AND id > ? ORDER BY id"));
+  st->Bind(1, campaign_id_).Bind(2, high_move_);
+  std::vector<std::array<int64_t, 3>> moves;
+  QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
+    moves.push_back({s.Int(0), s.Int(1), s.Int(2)});
+  }));
+  if (static_cast<int64_t>(moves.size()) != changes) return false;
+  // Runs of one (from, into) pair: each must be all of `from`'s check-ins
+  // (an undo that leaves some behind is not). Checked before any is moved.
+  std::unordered_map<int64_t, int64_t> held;  // member -> check-ins, as moved.
+  auto count = [&](int64_t m) {
+    auto it = held.find(m);
+    if (it != held.end()) return it->second;
+    auto at = index_.find(m);
+    return at == index_.end() ? int64_t{0} : members_[at->second].checkins;
+  };
+  std::vector<std::pair<int64_t, int64_t>> runs;
+  for (size_t i = 0; i < moves.size();) {
+    size_t j = i;
+    while (j < moves.size() && moves[j][1] == moves[i][1] &&
+           moves[j][2] == moves[i][2])
+      ++j;
+    const int64_t from = moves[i][1], into = moves[i][2];
+    if (count(from) != static_cast<int64_t>(j - i)) return false;
+    held[into] = count(into) + count(from);
+    held[from] = 0;
+    runs.push_back({from, into});
+    i = j;
+  }
+  for (const auto& [from, into] : runs) MoveMember(from, into);
+  if (!moves.empty()) high_move_ = moves.back()[0];
+  return true;
+}
+
+void CampaignTally::MoveMember(int64_t from, int64_t into) {
+  auto it = index_.find(from);
+  if (it == index_.end()) return;
+  const uint32_t at = it->second;
+  Member moved = members_[at];
+  index_.erase(it);
+  // The last member takes the place of the one moved.
+  if (at + 1 != members_.size()) {
+    members_[at] = members_.back();
+    index_[members_[at].member_id] = at;
+  }
+  members_.pop_back();
+  auto [to, added] =
+      index_.try_emplace(into, static_cast<uint32_t>(members_.size()));
+  if (added) members_.push_back({into, 0, 0, 0, 0});
+  Member& m = members_[to->second];
+  m.checkins += moved.checkins;
+  m.duration_s += moved.duration_s;
+  m.on_time_days |= moved.on_time_days;
+  m.checked_days |= moved.checked_days;
+}
+
 Status CampaignTally::Update(Connection& c, int64_t campaign_id) {
   QY_ASSIGN_OR_RETURN(int64_t epoch, CampaignEpoch(c, campaign_id, "checkins"));
   if (campaign_id == campaign_id_ && epoch < epoch_) return Status::Ok();
-  if (campaign_id != campaign_id_ || epoch != epoch_) Reset(campaign_id, epoch);
+  bool reset = campaign_id != campaign_id_;
+  if (!reset && epoch != epoch_) {
+    QY_ASSIGN_OR_RETURN(bool moved, ApplyMoves(c, epoch - epoch_));
+    reset = !moved;
+    epoch_ = epoch;
+  }
+  if (reset) {
+    Reset(campaign_id, epoch);
+    QY_ASSIGN_OR_RETURN(
+        high_move_,
+        QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM checkin_moves"));
+  }
   QY_ASSIGN_OR_RETURN(int64_t max_id,
                       QueryInt(c, "SELECT COALESCE(MAX(id), 0) FROM checkins"));
   if (max_id <= high_id_) return Status::Ok();

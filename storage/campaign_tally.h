@@ -8,9 +8,13 @@
 //
 // Check-ins are only ever inserted, with growing ids, except when a merge
 // moves them to another member or one is deleted: the campaign's epoch of
-// check-ins then changes (migration 35) and the next Refresh reads its
-// check-ins again whole. Another campaign's changes leave it as it is; so
-// do enrollments, but for the enrolled count.
+// check-ins then changes (migration 35). When every change since the last
+// read was a move of all of one member's check-ins to another (a merge,
+// and most undos; migration 36 logs each), the tally moves that member's
+// figures: the days of two members merged are distinct (one check-in a
+// day), so the counts per day stand. Else the next Refresh reads the
+// campaign's check-ins again whole. Another campaign's changes leave it
+// as it is; so do enrollments, but for the enrolled count.
 //
 // Not thread-safe: its owner (PerCampaign's slot) serialises Refresh and
 // the reads after it.
@@ -74,11 +78,19 @@ class CampaignTally {
  private:
   Status Update(Connection& c, int64_t campaign_id);
   void Reset(int64_t campaign_id, int64_t epoch);
+  // Applies the moves logged since the last read, when they are all the
+  // changes the epoch counts (`changes`) and each moved all of a member's
+  // check-ins. False, having changed nothing, when the tally must be read
+  // again whole.
+  Result<bool> ApplyMoves(Connection& c, int64_t changes);
+  // All of `from`'s figures to `into` (with `into`'s own, if any).
+  void MoveMember(int64_t from, int64_t into);
   void Add(int64_t member_id, int64_t day, bool makeup, int64_t duration_s);
 
   int64_t campaign_id_ = 0;
-  int64_t epoch_ = -1;   // The check-ins' epoch read; -1: nothing yet.
-  int64_t high_id_ = 0;  // Every check-in up to this id is counted.
+  int64_t epoch_ = -1;     // The check-ins' epoch read; -1: nothing yet.
+  int64_t high_id_ = 0;    // Every check-in up to this id is counted.
+  int64_t high_move_ = 0;  // checkin_moves read up to this id.
   std::vector<Member> members_;
   std::unordered_map<int64_t, uint32_t> index_;  // member_id -> members_.
   std::map<int64_t, Day> days_;

@@ -714,6 +714,27 @@ CREATE TRIGGER checkins_campaign_deleted AFTER DELETE ON checkins BEGIN
   UPDATE campaign_epochs SET checkins = checkins + 1;
 END;
 )sql"},
+      // A check-in moved to another member within its campaign (a merge,
+      // or its undo), one row each, beside the campaign's counter
+      // (migration 35): when every change the counter counts since a read
+      // is such a move, and a member's check-ins all moved, a campaign's
+      // kept tally moves that member's figures instead of reading the
+      // campaign again (storage/campaign_tally.h).
+      {36, "checkin_moves", R"sql(
+CREATE TABLE checkin_moves (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL,
+  from_member INTEGER NOT NULL,
+  into_member INTEGER NOT NULL
+);
+CREATE INDEX checkin_moves_campaign ON checkin_moves (campaign_id, id);
+CREATE TRIGGER checkins_member_moved AFTER UPDATE OF member_id ON checkins
+  WHEN OLD.member_id IS NOT NEW.member_id
+    AND OLD.campaign_id = NEW.campaign_id BEGIN
+  INSERT INTO checkin_moves (campaign_id, from_member, into_member)
+    VALUES (NEW.campaign_id, OLD.member_id, NEW.member_id);
+END;
+)sql"},
   };
   return kMigrations;
 }

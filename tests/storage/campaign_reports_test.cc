@@ -406,6 +406,10 @@ TEST_F(CampaignReportsTest, ChangesCountForTheirOwnCampaign) {
   EXPECT_EQ(merged[1], 0);
   EXPECT_GT(merged[2], 1);
   EXPECT_GT(merged[3], 0);
+  // Its check-in's move is logged for campaign 2's tally (migration 36).
+  EXPECT_EQ(Rows("SELECT campaign_id || ' ' || from_member || ' ' ||"
+                 " into_member FROM checkin_moves"),
+            (std::vector<std::string>{"2 3 1"}));
   Exec("DELETE FROM checkins WHERE client_id = 'a'");
   std::vector<int64_t> deleted = epochs();
   for (int k = 0; k < 3; ++k) {
