@@ -74,16 +74,21 @@ void CampaignTally::Add(int64_t member_id, int64_t day, bool makeup,
 Result<bool> CampaignTally::ApplyMoves(Connection& c, int64_t changes) {
   QY_ASSIGN_OR_RETURN(
       Statement * st,
-      c.Prepare("SELECT id, from_member, into_member FROM checkin_moves"
-                " WHERE campaign_id = ? AND id > ? ORDER BY id"));
+      c.Prepare("SELECT id, from_member, into_member, checkin_id"
+                " FROM checkin_moves WHERE campaign_id = ? AND id > ?"
+                " ORDER BY id"));
   st->Bind(1, campaign_id_).Bind(2, high_move_);
   std::vector<std::array<int64_t, 3>> moves;
+  bool unread = false;  // A moved check-in the tally has not counted.
   QY_RETURN_IF_ERROR(ForEachRow(st, [&](const Statement& s) {
     moves.push_back({s.Int(0), s.Int(1), s.Int(2)});
+    unread |= s.Int(3) > high_id_;
   }));
-  if (static_cast<int64_t>(moves.size()) != changes) return false;
+  if (unread || static_cast<int64_t>(moves.size()) != changes) return false;
   // Runs of one (from, into) pair: each must be all of `from`'s check-ins
-  // (an undo that leaves some behind is not). Checked before any is moved.
+  // (an undo that leaves some behind is not). The moved ones were all
+  // counted, so as many as the tally holds of `from` are all of them.
+  // Checked before any is moved.
   std::unordered_map<int64_t, int64_t> held;  // member -> check-ins, as moved.
   auto count = [&](int64_t m) {
     auto it = held.find(m);

@@ -9,10 +9,10 @@
 // Check-ins are only ever inserted, with growing ids, except when a merge
 // moves them to another member or one is deleted: the campaign's epoch of
 // check-ins then changes (migration 35). When every change since the last
-// read was a move of all of one member's check-ins to another (a merge,
-// and most undos; migration 36 logs each), the tally moves that member's
-// figures: the days of two members merged are distinct (one check-in a
-// day), so the counts per day stand. Else the next Refresh reads the
+// read was a move of all of one member's counted check-ins to another (a
+// merge, and most undos; migration 36 logs each), the tally moves that
+// member's figures: the days of two members merged are distinct (one
+// check-in a day), so the counts per day stand. Else the next Refresh reads the
 // campaign's check-ins again whole. Another campaign's changes leave it
 // as it is; so do enrollments, but for the enrolled count.
 //

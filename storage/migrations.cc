@@ -724,6 +724,7 @@ END;
 CREATE TABLE checkin_moves (
   id INTEGER PRIMARY KEY,
   campaign_id INTEGER NOT NULL,
+  checkin_id INTEGER NOT NULL,
   from_member INTEGER NOT NULL,
   into_member INTEGER NOT NULL
 );
@@ -731,8 +732,9 @@ CREATE INDEX checkin_moves_campaign ON checkin_moves (campaign_id, id);
 CREATE TRIGGER checkins_member_moved AFTER UPDATE OF member_id ON checkins
   WHEN OLD.member_id IS NOT NEW.member_id
     AND OLD.campaign_id = NEW.campaign_id BEGIN
-  INSERT INTO checkin_moves (campaign_id, from_member, into_member)
-    VALUES (NEW.campaign_id, OLD.member_id, NEW.member_id);
+  INSERT INTO checkin_moves (campaign_id, checkin_id, from_member,
+                             into_member)
+    VALUES (NEW.campaign_id, NEW.id, OLD.member_id, NEW.member_id);
 END;
 )sql"},
   };
