@@ -51,23 +51,30 @@ void CampaignDwell::Remove(uint32_t slot, int64_t ts_ms, int64_t dwell_ms) {
   --d.active;
 }
 
-Status CampaignDwell::ReadEnrollments(Connection& c, int64_t max_enrollment,
-                                      int64_t backfill_to) {
-  // The first read through the campaign's index, later ones by id.
+Result<std::vector<int64_t>> CampaignDwell::EnrolledIn(Connection& c,
+                                                       int64_t after,
+                                                       int64_t upto) {
+  // All of them through the campaign's index, those added since by id.
   QY_ASSIGN_OR_RETURN(
       Statement * en,
-      c.Prepare(high_enrollment_ == 0
+      c.Prepare(after == 0
                     ? "SELECT member_id FROM enrollments WHERE campaign_id ="
                       " ?1 AND +id > ?2 AND +id <= ?3 AND refunded_at_ms"
                       " IS NULL"
                     : "SELECT member_id FROM enrollments NOT INDEXED WHERE"
                       " id > ?2 AND id <= ?3 AND campaign_id = ?1 AND"
                       " refunded_at_ms IS NULL"));
-  en->Bind(1, campaign_id_).Bind(2, high_enrollment_).Bind(3, max_enrollment);
-  std::vector<int64_t> added;
-  QY_RETURN_IF_ERROR(ForEachRow(en, [&](const Statement& s) {
-    if (!slots_.count(s.Int(0))) added.push_back(s.Int(0));
-  }));
+  en->Bind(1, campaign_id_).Bind(2, after).Bind(3, upto);
+  std::vector<int64_t> out;
+  QY_RETURN_IF_ERROR(
+      ForEachRow(en, [&](const Statement& s) { out.push_back(s.Int(0)); }));
+  return out;
+}
+
+Status CampaignDwell::ReadEnrollments(Connection& c, int64_t max_enrollment,
+                                      int64_t backfill_to) {
+  QY_ASSIGN_OR_RETURN(std::vector<int64_t> added,
+                      EnrolledIn(c, high_enrollment_, max_enrollment));
   high_enrollment_ = max_enrollment;
   return Enroll(c, added, backfill_to);
 }
@@ -103,14 +110,8 @@ Status CampaignDwell::ForEachEventOf(
 }
 
 Result<bool> CampaignDwell::Reenroll(Connection& c, int64_t max_enrollment) {
-  QY_ASSIGN_OR_RETURN(
-      Statement * en,
-      c.Prepare("SELECT member_id FROM enrollments WHERE campaign_id = ?1"
-                " AND +id <= ?2 AND refunded_at_ms IS NULL"));
-  en->Bind(1, campaign_id_).Bind(2, max_enrollment);
-  std::vector<int64_t> now;
-  QY_RETURN_IF_ERROR(
-      ForEachRow(en, [&](const Statement& s) { now.push_back(s.Int(0)); }));
+  QY_ASSIGN_OR_RETURN(std::vector<int64_t> now,
+                      EnrolledIn(c, 0, max_enrollment));
   std::sort(now.begin(), now.end());
   std::vector<int64_t> gone, added;
   for (const auto& [member, slot] : slots_) {

@@ -59,6 +59,10 @@ class CampaignDwell {
   };
   void Reset(const community::Campaign& campaign, int offset_minutes,
              int64_t events_epoch, int64_t enrollments_epoch);
+  // The members enrolled (and not refunded) with an enrollment id in
+  // (after, upto].
+  Result<std::vector<int64_t>> EnrolledIn(Connection& c, int64_t after,
+                                          int64_t upto);
   // Adds the members enrolled (and not refunded) since the last read; with
   // `backfill_to`, also their events up to that id.
   Status ReadEnrollments(Connection& c, int64_t max_enrollment,
