@@ -215,6 +215,15 @@ void AddNews(storage::Database& db, int n, int days, int round) {
   }));
 }
 
+// A new member record called `nickname`; its id.
+Result<int64_t> NewMember(storage::Connection& c, const std::string& nickname) {
+  QY_ASSIGN_OR_RETURN(auto* st,
+                      c.Prepare("INSERT INTO members (nickname, created_at_ms,"
+                                " updated_at_ms) VALUES (?, 0, 0)"));
+  QY_RETURN_IF_ERROR(st->Bind(1, nickname).Run());
+  return c.LastInsertId();
+}
+
 // How many members go by `nickname`: the records earlier runs on a kept
 // database made, so that a run merges others.
 int64_t MembersNamed(storage::Database& db, const std::string& nickname) {
@@ -238,10 +247,7 @@ int64_t NewSignIn(storage::Database& db, int days) {
   const int64_t day_ms = (kStartDay + days - 1) * kDayMs;
   int64_t id = 0;
   Check(db.Write([&](storage::Connection& c) -> Status {
-    QY_RETURN_IF_ERROR(
-        c.Exec("INSERT INTO members (nickname, created_at_ms, updated_at_ms)"
-               " VALUES ('微信用户', 0, 0)"));
-    id = c.LastInsertId();
+    QY_ASSIGN_OR_RETURN(id, NewMember(c, "微信用户"));
     return AddEvents(c, id, day_ms, 5, 60000, "visit");
   }));
   return id;
@@ -331,10 +337,7 @@ void TimeOperatorMerges(storage::Database& db,
     const int64_t from = members / 2 + 1 + merged_records++ * 101;
     int64_t into = 0;
     Check(db.Write([&](storage::Connection& c) -> Status {
-      QY_RETURN_IF_ERROR(
-          c.Exec("INSERT INTO members (nickname, created_at_ms,"
-                 " updated_at_ms) VALUES ('同一个人', 0, 0)"));
-      into = c.LastInsertId();
+      QY_ASSIGN_OR_RETURN(into, NewMember(c, "同一个人"));
       return Status::Ok();
     }));
     Check(admin.Merge(from, into, 0, "bench", 0).status());
