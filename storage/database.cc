@@ -59,6 +59,17 @@ Result<std::unique_ptr<Database>> Database::Open(
 
 Database::~Database() { Close(); }
 
+Status Database::Checkpoint() {
+  QY_ASSIGN_OR_RETURN(
+      auto conn, Connection::Open(options_.path, /*read_only=*/false,
+                                  /*create=*/false, options_.busy_timeout_ms,
+                                  options_.synchronous_full));
+  int rc = sqlite3_wal_checkpoint_v2(
+      conn->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(conn->raw(), rc, "checkpoint");
+  return Status::Ok();
+}
+
 void Database::Close() {
   {
     std::lock_guard lock(queue_mu_);

@@ -58,6 +58,22 @@ TEST(DatabaseTest, WritesAreVisibleToReadsAfterTheyReturn) {
   EXPECT_EQ(CountAudit(*db), 1);
 }
 
+// A write of a few pages stays in the WAL (SQLite checkpoints past 1,000)
+// until Checkpoint copies it into the file.
+TEST(DatabaseTest, ACheckpointCopiesCommittedWritesIntoTheFile) {
+  TempDir dir;
+  const std::string path = dir.File("a.db");
+  auto db = OpenTestDb(path);
+  ASSERT_TRUE(db->Checkpoint().ok());  // The schema, as it is in the WAL.
+  ASSERT_TRUE(
+      db->Write([](Connection& c) { return InsertAudit(c, "x"); }).ok());
+  const std::string count = "SELECT COUNT(*) FROM audit_log";
+  EXPECT_EQ(CountInFileAlone(path, count), 0);
+  ASSERT_TRUE(db->Checkpoint().ok());
+  EXPECT_EQ(CountInFileAlone(path, count), 1);
+  EXPECT_EQ(CountAudit(*db), 1);
+}
+
 TEST(DatabaseTest, AReadLeftHalfwayDoesNotKeepItsSnapshot) {
   TempDir dir;
   DatabaseOptions o;

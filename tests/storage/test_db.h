@@ -125,6 +125,37 @@ inline int64_t CountOf(Database* db, const std::string& sql) {
   return s.ok() ? n : -1;
 }
 
+// What `sql` (as for CountOf) answers in a copy of the database file at
+// `path` alone, without its WAL: what checkpoints have copied into the
+// file. -1 if it fails.
+inline int64_t CountInFileAlone(const std::string& path,
+                                const std::string& sql) {
+  const std::string copy = path + ".alone";
+  std::error_code ec;
+  std::filesystem::copy_file(
+      path, copy, std::filesystem::copy_options::overwrite_existing, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  std::filesystem::remove(copy + "-wal", ec);
+  auto c =
+      Connection::Open(copy, /*read_only=*/false, /*create=*/false, 1000, true);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  if (!c.ok()) return -1;
+  auto n = QueryInt(**c, sql);
+  EXPECT_TRUE(n.ok()) << sql << ": " << n.status().ToString();
+  return n.ok() ? *n : -1;
+}
+
+// The writer's PRAGMA wal_autocheckpoint; -1 if it fails.
+inline int64_t WriterAutocheckpoint(Database* db) {
+  int64_t pages = -1;
+  Status s = db->Write([&](Connection& c) -> Status {
+    QY_ASSIGN_OR_RETURN(pages, QueryInt(c, "PRAGMA wal_autocheckpoint"));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return pages;
+}
+
 // Whether `db` has the pool's score index (leads_pool).
 inline bool PoolIndexExists(Database* db) {
   return CountOf(db,
