@@ -566,10 +566,10 @@ void OnDisk(int m, std::shared_ptr<scoring::TrainedModel> model) {
     const auto w = store->last_write_stats();
     std::printf(
         "  the writer: %d transactions, %.0f ms (reading their leads %.0f ms,"
-        " writing what changed %.0f ms); the pool index %.0f ms; waiting"
-        " for scored parts %.0f ms\n",
+        " writing what changed %.0f ms); the pool index %.0f ms; the"
+        " checkpoint after it %.0f ms; waiting for scored parts %.0f ms\n",
         w.transactions, w.transactions_ms, w.read_ms, w.apply_ms, w.index_ms,
-        w.wait_ms);
+        w.checkpoint_ms, w.wait_ms);
     std::printf(
         "  %.0f MB of lead texts held for the next pass%s\n",
         r->text_bytes / 1e6,

@@ -386,6 +386,24 @@ bool PoolIndexWorthDropping(const PassCounts& counts, size_t total,
   return rate * (static_cast<double>(total) - counts.members) > limit;
 }
 
+// SQLite copies the WAL into the database file at every commit that
+// finds it past 1,000 pages (wal_autocheckpoint). A pass that drops the
+// pool index rewrites most leads in ~10 transactions of ~5 MB; with a
+// checkpoint after each, the writer took ~90 ms longer than with none and
+// one checkpoint of them all on a connection of its own at the end
+// (Database::Checkpoint, ~30 ms; docs/benchmarks.md). Other writes commit
+// without one meanwhile. `*pages` gets the setting to resume.
+Status HoldCheckpoints(Connection& c, int64_t* pages) {
+  QY_ASSIGN_OR_RETURN(int64_t was, QueryInt(c, "PRAGMA wal_autocheckpoint"));
+  QY_RETURN_IF_ERROR(c.Exec("PRAGMA wal_autocheckpoint = 0"));
+  *pages = was;
+  return Status::Ok();
+}
+
+Status ResumeCheckpoints(Connection& c, int64_t pages) {
+  return c.Exec("PRAGMA wal_autocheckpoint = " + std::to_string(pages));
+}
+
 }  // namespace
 
 Status SqliteLeadStore::EnsureFormula() {
@@ -446,6 +464,7 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
   PassCounts counts;
   ScoredCursor next(scored, progress);
   bool dropped = false;
+  int64_t held_pages = -1;  // While checkpoints are held: their setting.
   const size_t slice = std::max<size_t>(1, options_.write_slice_members);
   const auto budget = std::chrono::milliseconds(options_.write_slice_ms);
   Status status;
@@ -466,7 +485,10 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     if (!dropped && ((new_formula && total > slice) ||
                      PoolIndexWorthDropping(
                          counts, total, options_.rebuild_pool_index_leads))) {
-      status = db_->Write([](Connection& c) { return c.Exec(kDropPoolIndex); });
+      status = db_->Write([&](Connection& c) -> Status {
+        QY_RETURN_IF_ERROR(c.Exec(kDropPoolIndex));
+        return HoldCheckpoints(c, &held_pages);
+      });
       if (!status.ok()) break;
       dropped = true;
     }
@@ -521,12 +543,23 @@ Result<int> SqliteLeadStore::ApplyScores(const scoring::ScoredParts& scored,
     if (!rebuilt.ok()) formula_loaded_ = false;
     if (status.ok()) status = rebuilt;
   }
+  const double index_ms = MsSince(index_start);
+  const auto checkpoint_start = std::chrono::steady_clock::now();
+  // Also after a failure: the WAL must not grow without end. A failed
+  // checkpoint leaves it to the writer's next automatic one.
+  if (held_pages >= 0) {
+    (void)db_->Checkpoint();
+    Status resumed = db_->Write(
+        [&](Connection& c) { return ResumeCheckpoints(c, held_pages); });
+    if (status.ok()) status = resumed;
+  }
   pool_index_rebuilt_ = dropped || new_formula;
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
     write_stats_ = {counts.read_ms,
                     counts.apply_ms,
-                    dropped || new_formula ? MsSince(index_start) : 0.0,
+                    dropped || new_formula ? index_ms : 0.0,
+                    MsSince(checkpoint_start),
                     wait_ms,
                     transactions_ms,
                     transactions};

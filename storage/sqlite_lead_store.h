@@ -95,11 +95,12 @@ class SqliteLeadStore : public scoring::LeadStore {
   bool pool_index_rebuilt() const { return pool_index_rebuilt_.load(); }
   // Where the last ApplyScores spent its time, for benchmarks: reading
   // the slices' leads, writing what changed of them, making the pool
-  // index again (0 if it did not), waiting for scored parts outside any
-  // transaction, and the slices' transactions in all (reading and
-  // writing, the commits, and the wait for the writer), and how many.
+  // index again (0 if it did not), the checkpoint of the pass's writes
+  // after it (0 if the writer's own did them), waiting for scored parts outside
+  // any transaction, and the slices' transactions in all (reading and writing,
+  // the commits, and the wait for the writer), and how many.
   struct WriteStats {
-    double read_ms = 0, apply_ms = 0, index_ms = 0;
+    double read_ms = 0, apply_ms = 0, index_ms = 0, checkpoint_ms = 0;
     double wait_ms = 0, transactions_ms = 0;
     int transactions = 0;
   };

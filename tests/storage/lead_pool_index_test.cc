@@ -138,6 +138,24 @@ TEST_F(LeadPoolIndexTest, APassRescoringMostLeadsRanksClaimsByItsScores) {
   EXPECT_EQ(ClaimOne(store), kMembers - 1);
 }
 
+// Such a pass holds off the writer's automatic checkpoints and makes one
+// itself at the end: its leads and index are in the file, and the writer
+// checkpoints as before.
+TEST_F(LeadPoolIndexTest, APassDroppingTheIndexCheckpointsItsWritesOnce) {
+  const int64_t pages = WriterAutocheckpoint(db_.get());
+  ASSERT_GT(pages, 0);
+  SqliteLeadStore store(db_.get(), SmallSlices(100));
+  ASSERT_TRUE(Apply(store, Descending).ok());
+  ASSERT_TRUE(store.pool_index_rebuilt());
+  const std::string path = dir_.File("pool.db");
+  EXPECT_EQ(CountInFileAlone(path, "SELECT COUNT(*) FROM leads"), kMembers);
+  EXPECT_EQ(CountInFileAlone(path,
+                             "SELECT COUNT(*) FROM sqlite_master WHERE type ="
+                             " 'index' AND name = 'leads_pool'"),
+            1);
+  EXPECT_EQ(WriterAutocheckpoint(db_.get()), pages);
+}
+
 TEST_F(LeadPoolIndexTest, APassChangingFewLeadsKeepsTheIndex) {
   SqliteLeadStore store(db_.get(), SmallSlices(100));
   ASSERT_TRUE(Apply(store, Descending).ok());
@@ -159,13 +177,15 @@ TEST_F(LeadPoolIndexTest, ZeroNeverDropsTheIndex) {
 
 // The last member does not exist: its insert fails (a foreign key) after
 // the index was dropped. The pass fails, writes nothing of that slice, and
-// the index is back.
+// the index is back, and so are the writer's automatic checkpoints.
 TEST_F(LeadPoolIndexTest, AFailedPassStillCreatesTheIndexAgain) {
   SqliteLeadStore store(db_.get(), SmallSlices(100));
+  const int64_t pages = WriterAutocheckpoint(db_.get());
   auto r = Apply(store, Ascending, {}, /*extra_member=*/kMembers + 5);
   EXPECT_FALSE(r.ok());
   EXPECT_TRUE(store.pool_index_rebuilt());
   EXPECT_TRUE(PoolIndexExists());
+  EXPECT_EQ(WriterAutocheckpoint(db_.get()), pages);
 }
 
 // New weights change every total but no stored value: the pass writes no
