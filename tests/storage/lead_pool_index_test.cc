@@ -138,10 +138,10 @@ TEST_F(LeadPoolIndexTest, APassRescoringMostLeadsRanksClaimsByItsScores) {
   EXPECT_EQ(ClaimOne(store), kMembers - 1);
 }
 
-// Such a pass holds off the writer's automatic checkpoints and makes one
-// itself at the end: its leads and index are in the file, and the writer
-// checkpoints as before.
-TEST_F(LeadPoolIndexTest, APassDroppingTheIndexCheckpointsItsWritesOnce) {
+// Such a pass holds off the writer's automatic checkpoints (which this
+// small database would not reach anyway) and makes one itself at its end:
+// its leads and index are in the file, and the writer has its setting back.
+TEST_F(LeadPoolIndexTest, APassDroppingTheIndexLeavesItsWritesInTheFile) {
   const int64_t pages = WriterAutocheckpoint(db_.get());
   ASSERT_GT(pages, 0);
   SqliteLeadStore store(db_.get(), SmallSlices(100));
