@@ -388,11 +388,12 @@ bool PoolIndexWorthDropping(const PassCounts& counts, size_t total,
 
 // SQLite copies the WAL into the database file at every commit that
 // finds it past 1,000 pages (wal_autocheckpoint). A pass that drops the
-// pool index rewrites most leads in ~10 transactions of ~5 MB; with a
-// checkpoint after each, the writer took ~90 ms longer than with none and
-// one checkpoint of them all on a connection of its own at the end
-// (Database::Checkpoint, ~30 ms; docs/benchmarks.md). Other writes commit
-// without one meanwhile. `*pages` gets the setting to resume.
+// pool index rewrites most leads in ~10 transactions of ~5 MB, each
+// commit checkpointing on the writer. Held off, with one checkpoint of
+// them all at the end on a connection of its own (Database::Checkpoint,
+// ~30 ms), the pass took ~80 ms less: 972 against 1,053 ms, means of six
+// alternating runs (docs/benchmarks.md). Other writes commit without a
+// checkpoint meanwhile. `*pages` gets the setting to resume.
 Status HoldCheckpoints(Connection& c, int64_t* pages) {
   QY_ASSIGN_OR_RETURN(int64_t was, QueryInt(c, "PRAGMA wal_autocheckpoint"));
   QY_RETURN_IF_ERROR(c.Exec("PRAGMA wal_autocheckpoint = 0"));
